@@ -1,0 +1,255 @@
+//! `site.yaml`: the site's configuration.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::yaml::{self, Spanned, pos_of};
+
+pub const FILE: &str = "site.yaml";
+
+/// A `base_url` such as `https://example.org/manual/`: absolute, ending in
+/// a slash, with its path kept apart because every link starts with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    url: String,
+    path_start: usize,
+}
+
+impl BaseUrl {
+    pub fn parse(s: &str) -> Result<BaseUrl, String> {
+        let s = s.trim();
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or("the base URL starts with `https://` (or `http://`), e.g. `https://example.org/manual/`")?;
+        let host_len = rest.find('/').unwrap_or(rest.len());
+        if host_len == 0 {
+            return Err("the base URL needs a host, e.g. `https://example.org/`".into());
+        }
+        let bad = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`' | '?' | '#');
+        if s.contains(bad) {
+            return Err("the base URL may not hold spaces, quotes, `<`, `>`, `?` or `#`".into());
+        }
+        let mut url = s.to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        Ok(BaseUrl {
+            path_start: s.len() - rest.len() + host_len,
+            url,
+        })
+    }
+
+    /// `https://example.org/manual/`
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// `/manual/`
+    pub fn path(&self) -> &str {
+        &self.url[self.path_start..]
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MarketsConfig {
+    pub refresh_after: Duration,
+    pub timeout: Duration,
+    pub concurrency: usize,
+}
+
+impl Default for MarketsConfig {
+    fn default() -> Self {
+        MarketsConfig {
+            refresh_after: Duration::from_secs(6 * 3600),
+            timeout: Duration::from_secs(10),
+            concurrency: 16,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub base_url: BaseUrl,
+    pub description: String,
+    pub author: Option<String>,
+    pub theme: String,
+    pub posts_per_page: usize,
+    pub repository: Option<String>,
+    pub markets: MarketsConfig,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Spanned<String>,
+    description: Option<String>,
+    author: Option<String>,
+    theme: Option<Spanned<String>>,
+    posts_per_page: Option<Spanned<i64>>,
+    repository: Option<Spanned<String>>,
+    markets: Option<RawMarkets>,
+}
+
+const KEYS: &[&str] = &[
+    "title", "base_url", "description", "author", "theme", "posts_per_page", "repository", "markets",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkets {
+    refresh_after: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+    concurrency: Option<Spanned<i64>>,
+}
+
+const MARKET_KEYS: &[&str] = &["refresh_after", "timeout", "concurrency"];
+
+impl Config {
+    /// Reads `site.yaml` from `root`, reporting every problem found.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![Diagnostic::error(FILE, Pos::START, format!("cannot read {FILE}: {e}"))
+                .with_help(format!("run forkcast in a site folder (one with {FILE}), pass `--root DIR`, or create a site with `forkcast init`"))]
+        })?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = Path::new(FILE);
+        let mut keys: Vec<&str> = KEYS.to_vec();
+        keys.extend(MARKET_KEYS);
+        let raw: RawConfig = yaml::decode(text, file, 1, &keys).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        let base_url = BaseUrl::parse(&raw.base_url.value).unwrap_or_else(|hint| {
+            errors.push(
+                Diagnostic::error(file, pos_of(&raw.base_url, 1), format!("invalid `base_url`: `{}`", raw.base_url.value))
+                    .with_help(hint),
+            );
+            BaseUrl::parse("https://example.org/").unwrap_or_else(|_| unreachable!("a valid literal"))
+        });
+        let posts_per_page = match &raw.posts_per_page {
+            Some(n) if n.value < 1 => {
+                errors.push(
+                    Diagnostic::error(file, pos_of(n, 1), "`posts_per_page` must be at least 1")
+                        .with_help("e.g. `posts_per_page: 10`"),
+                );
+                10
+            }
+            Some(n) => n.value as usize,
+            None => 10,
+        };
+        let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.value.clone());
+        if let Some(t) = &raw.theme
+            && (t.value.is_empty() || t.value.contains(['/', '\\']) || t.value.starts_with('.'))
+        {
+            errors.push(
+                Diagnostic::error(file, pos_of(t, 1), format!("invalid `theme`: `{}`", t.value))
+                    .with_help("name a folder of themes/, e.g. `theme: default`"),
+            );
+        }
+        let repository = raw.repository.as_ref().and_then(|r| {
+            if r.value.starts_with("https://") {
+                Some(r.value.trim_end_matches('/').to_string())
+            } else {
+                errors.push(
+                    Diagnostic::error(file, pos_of(r, 1), format!("invalid `repository`: `{}`", r.value))
+                        .with_help("give the repository's https address, e.g. `https://github.com/owner/repo`"),
+                );
+                None
+            }
+        });
+        let mut markets = MarketsConfig::default();
+        if let Some(m) = &raw.markets {
+            let mut duration = |v: &Option<Spanned<String>>, name: &str, slot: &mut Duration| {
+                if let Some(v) = v {
+                    match parse_duration(&v.value) {
+                        Some(d) => *slot = d,
+                        None => errors.push(
+                            Diagnostic::error(file, pos_of(v, 1), format!("invalid `markets.{name}`: `{}`", v.value))
+                                .with_help("write a number and a unit: `30s`, `10m`, `6h` or `1d`"),
+                        ),
+                    }
+                }
+            };
+            duration(&m.refresh_after, "refresh_after", &mut markets.refresh_after);
+            duration(&m.timeout, "timeout", &mut markets.timeout);
+            if let Some(c) = &m.concurrency {
+                if (1..=256).contains(&c.value) {
+                    markets.concurrency = c.value as usize;
+                } else {
+                    errors.push(
+                        Diagnostic::error(file, pos_of(c, 1), "`markets.concurrency` must be between 1 and 256")
+                            .with_help("e.g. `concurrency: 16`"),
+                    );
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            description: raw.description.unwrap_or_default(),
+            author: raw.author,
+            theme,
+            posts_per_page,
+            repository,
+            markets,
+        })
+    }
+}
+
+/// `30s`, `10m`, `6h`, `1d`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let unit = s.chars().last()?;
+    let n: u64 = s[..s.len() - unit.len_utf8()].trim().parse().ok()?;
+    let secs = match unit {
+        's' => n,
+        'm' => n * 60,
+        'h' => n * 3600,
+        'd' => n * 86400,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path_prefix() {
+        let b = BaseUrl::parse("https://example.org/manual").unwrap();
+        assert_eq!((b.as_str(), b.path()), ("https://example.org/manual/", "/manual/"));
+        assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().path(), "/");
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https://x.org/\"><script>").is_err());
+    }
+
+    #[test]
+    fn a_full_config_parses() {
+        let c = Config::parse("title: T\nbase_url: https://e.org/m/\nposts_per_page: 5\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 4\n").unwrap();
+        assert_eq!(c.posts_per_page, 5);
+        assert_eq!(c.markets.refresh_after, Duration::from_secs(21600));
+        assert_eq!(c.theme, "default");
+    }
+
+    #[test]
+    fn mistakes_are_located_and_explained() {
+        let errs = Config::parse("title: T\nbase_url: https://e.org/\ntheme: default\nposts_per_pge: 5\n").unwrap_err();
+        assert_eq!(errs[0].to_string(), "site.yaml:4:1: unknown key `posts_per_pge`");
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `posts_per_page`?"));
+        let errs = Config::parse("title: T\nbase_url: e.org\nmarkets:\n  timeout: soon\n").unwrap_err();
+        let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["site.yaml:2:11: invalid `base_url`: `e.org`", "site.yaml:4:12: invalid `markets.timeout`: `soon`"]);
+    }
+}

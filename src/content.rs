@@ -1,0 +1,292 @@
+//! Posts and pages: Markdown files in `content/` with YAML front matter.
+//! A file with a `date` is a post; one without is a page; `content/_index.md`
+//! holds the home page's introduction.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::futures::{FutureId, Located, kebab, reference_at, tag};
+use crate::yaml::{self, Spanned, pos_of};
+
+/// The YAML between the leading `---` lines of a Markdown file, and the rest.
+pub struct FrontMatter<'a> {
+    pub yaml: &'a str,
+    /// Line of the file the YAML starts on.
+    pub yaml_line: u32,
+    pub body: &'a str,
+    pub body_line: u32,
+}
+
+/// Splits `---\nyaml\n---\nbody`. `None` when the file has no front matter.
+pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for (n, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            return Some(FrontMatter {
+                yaml: &rest[..offset],
+                yaml_line: 2,
+                body: &rest[offset + line.len()..],
+                body_line: n as u32 + 3,
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Reports a Markdown file whose front matter is missing or unterminated.
+pub fn missing_front_matter(file: &Path, example: &str) -> Diagnostic {
+    Diagnostic::error(file, Pos::START, "missing front matter")
+        .with_help(format!("start the file with a `---` line, the YAML keys, and another `---` line, e.g.\n---\n{example}\n---"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Post,
+    Page,
+    /// `content/_index.md`: the introduction of the home page.
+    Home,
+}
+
+/// A date as an author writes it: `2026-03-01` or an RFC 3339 timestamp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PostDate {
+    pub instant: Timestamp,
+    pub day: Date,
+}
+
+impl PostDate {
+    pub fn parse(s: &str) -> Option<PostDate> {
+        let s = s.trim();
+        if let Ok(day) = s.parse::<Date>()
+            && s.len() == 10
+        {
+            let instant = jiff::tz::TimeZone::UTC.to_timestamp(day.to_datetime(jiff::civil::Time::midnight())).ok()?;
+            return Some(PostDate { instant, day });
+        }
+        let instant: Timestamp = s.parse().ok()?;
+        Some(PostDate {
+            instant,
+            day: jiff::tz::TimeZone::UTC.to_datetime(instant).date(),
+        })
+    }
+}
+
+/// A post, page or the home introduction, before its Markdown is rendered.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub file: PathBuf,
+    pub kind: Kind,
+    pub title: String,
+    pub date: Option<PostDate>,
+    pub updated: Option<PostDate>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub slug: String,
+    /// The output path below the site root, e.g. `posts/why-foundries/`.
+    pub path: String,
+    pub futures: Vec<Located<FutureId>>,
+    pub body: String,
+    pub body_pos: Pos,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    title: Spanned<String>,
+    date: Option<Spanned<String>>,
+    updated: Option<Spanned<String>>,
+    tags: Option<Vec<Spanned<String>>>,
+    summary: Option<String>,
+    draft: Option<bool>,
+    slug: Option<Spanned<String>>,
+    futures: Option<Vec<Spanned<String>>>,
+}
+
+const KEYS: &[&str] = &[
+    "title", "date", "updated", "tags", "summary", "draft", "slug", "futures",
+];
+
+/// Reads every `content/**/*.md`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Document> {
+    let (docs, found) = crate::site::parse_files(root, "content", &["md"], parse);
+    diags.extend(found);
+    docs
+}
+
+/// Parses one Markdown document; `file` is relative to the site root.
+pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Document> {
+    let Some(fm) = split_front_matter(text) else {
+        diags.push(missing_front_matter(file, "title: My first post\ndate: 2026-11-26"));
+        return None;
+    };
+    let raw: RawDocument = match yaml::decode(fm.yaml, file, fm.yaml_line, KEYS) {
+        Ok(raw) => raw,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let errors_before = diags.error_count();
+    let line = fm.yaml_line;
+    let date_field = |value: &Option<Spanned<String>>, name: &str, diags: &mut Diagnostics| {
+        value.as_ref().and_then(|v| {
+            let parsed = PostDate::parse(&v.value);
+            if parsed.is_none() {
+                diags.push(
+                    Diagnostic::error(file, pos_of(v, line), format!("invalid `{name}`: `{}`", v.value))
+                        .with_help("write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`"),
+                );
+            }
+            parsed
+        })
+    };
+    let date = date_field(&raw.date, "date", diags);
+    let updated = date_field(&raw.updated, "updated", diags);
+
+    let rel_dir = file
+        .strip_prefix("content")
+        .unwrap_or(file)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let kind = if stem == "_index" && rel_dir.is_empty() {
+        Kind::Home
+    } else if raw.date.is_some() {
+        Kind::Post
+    } else if rel_dir == "posts" || rel_dir.starts_with("posts/") {
+        diags.push(
+            Diagnostic::error(file, Pos::new(line, 1), "this post has no `date`")
+                .with_help("add `date: YYYY-MM-DD` to the front matter, or move the file out of content/posts/ to make it a page"),
+        );
+        Kind::Post
+    } else {
+        Kind::Page
+    };
+    let slug = match &raw.slug {
+        Some(s) if kebab(&s.value) != s.value => {
+            diags.push(
+                Diagnostic::error(file, pos_of(s, line), format!("invalid `slug`: `{}`", s.value))
+                    .with_help(format!("a slug is lowercase kebab-case, e.g. `{}`", kebab(&s.value))),
+            );
+            String::new()
+        }
+        Some(s) => s.value.clone(),
+        None => kebab(&stem),
+    };
+    let path = match kind {
+        Kind::Home => String::new(),
+        Kind::Post => format!("posts/{slug}/"),
+        Kind::Page => {
+            let dir: Vec<String> = rel_dir.split('/').filter(|p| !p.is_empty()).map(kebab).collect();
+            let mut path = dir.join("/");
+            if !path.is_empty() {
+                path.push('/');
+            }
+            format!("{path}{slug}/")
+        }
+    };
+    let title = raw.title.value.trim().to_string();
+    if title.is_empty() {
+        diags.push(
+            Diagnostic::error(file, pos_of(&raw.title, line), "`title` is empty")
+                .with_help("give the page a title"),
+        );
+    }
+    let tags = raw
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(|t| tag(file, t, line, diags))
+        .collect();
+    let futures = raw
+        .futures
+        .iter()
+        .flatten()
+        .filter_map(|f| reference_at(file, f, line, "futures", diags))
+        .collect();
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    Some(Document {
+        file: file.to_path_buf(),
+        kind,
+        title,
+        date,
+        updated,
+        tags,
+        summary: raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        draft: raw.draft.unwrap_or(false),
+        slug,
+        path,
+        futures,
+        body: fm.body.to_string(),
+        body_pos: Pos::new(fm.body_line, 1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(file: &str, text: &str) -> (Option<Document>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let doc = parse(Path::new(file), text, &mut d);
+        (doc, d.into_sorted().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn front_matter_splits_and_counts_lines() {
+        let fm = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!((fm.yaml, fm.body, fm.body_line), ("title: A\n", "Body\n", 4));
+        assert!(split_front_matter("title: A\n").is_none());
+        assert!(split_front_matter("---\ntitle: A\n").is_none());
+    }
+
+    #[test]
+    fn dates_make_posts_and_their_absence_pages() {
+        let (post, _) = parse_one("content/posts/Hello World.md", "---\ntitle: Hi\ndate: 2026-03-01\ntags: [agi]\n---\nText\n");
+        let post = post.unwrap();
+        assert_eq!((post.kind, post.path.as_str()), (Kind::Post, "posts/hello-world/"));
+        assert_eq!(post.date.unwrap().day.to_string(), "2026-03-01");
+        assert_eq!(post.body_pos, Pos::new(6, 1));
+        let (page, _) = parse_one("content/guides/setup.md", "---\ntitle: Setup\n---\n");
+        assert_eq!(page.unwrap().path, "guides/setup/");
+        let (home, _) = parse_one("content/_index.md", "---\ntitle: Home\n---\nIntro\n");
+        assert_eq!(home.unwrap().kind, Kind::Home);
+    }
+
+    #[test]
+    fn bad_front_matter_is_located() {
+        let (_, errs) = parse_one(
+            "content/posts/x.md",
+            "---\ntitle: X\ndate: March 1st\nslug: Hello World\nfutures: [Not An Id]\n---\n",
+        );
+        assert_eq!(
+            errs,
+            [
+                "content/posts/x.md:3:7: invalid `date`: `March 1st`",
+                "content/posts/x.md:4:7: invalid `slug`: `Hello World`",
+                "content/posts/x.md:5:11: `futures`: `Not An Id` is not a future id",
+            ]
+        );
+        let (_, errs) = parse_one("content/posts/x.md", "---\ntitle: X\ndate: 2026-01-01\ntagz: [a]\n---\n");
+        assert_eq!(errs, ["content/posts/x.md:4:1: unknown key `tagz`"]);
+    }
+
+    #[test]
+    fn rfc3339_dates_are_accepted() {
+        let d = PostDate::parse("2026-11-26T23:30:00-05:00").unwrap();
+        assert_eq!(d.day.to_string(), "2026-11-27");
+    }
+}

@@ -1,0 +1,312 @@
+//! Located problems in a site's sources, and how they are shown to people.
+//!
+//! Every layer that reads user files reports problems as [`Diagnostic`]s: a
+//! file, a line and column, a message and a hint that says how to fix it.
+//! They are collected rather than returned one at a time so that a run shows
+//! every problem at once.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// A 1-based line and column in a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: u32, col: u32) -> Pos {
+        Pos {
+            line: line.max(1),
+            col: col.max(1),
+        }
+    }
+
+    /// The position `text[..offset]` ends at, counted from `self`.
+    pub fn advanced_by(self, text: &str, offset: usize) -> Pos {
+        let before = &text[..offset.min(text.len())];
+        match before.rfind('\n') {
+            Some(nl) => Pos::new(
+                self.line + before.matches('\n').count() as u32,
+                before[nl + 1..].chars().count() as u32 + 1,
+            ),
+            None => Pos::new(self.line, self.col + before.chars().count() as u32),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem at one place in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, as the user would type it.
+    pub file: PathBuf,
+    pub pos: Pos,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            pos,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, pos, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// `path:line:col: message` — the one-line form editors and tests match on.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.pos.line,
+            self.pos.col,
+            self.message
+        )
+    }
+}
+
+/// Everything found wrong in one run, errors and warnings together.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file and position so output is stable across parallel runs.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items
+            .sort_by(|a, b| (&a.file, a.pos, a.severity).cmp(&(&b.file, b.pos, b.severity)));
+        self.items.dedup();
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Compiler-style, with the source line and a caret.
+    #[default]
+    Human,
+    /// GitHub Actions workflow commands, which become annotations on a PR.
+    Github,
+}
+
+/// Renders one diagnostic. `root` is the site root, used to show the source
+/// line; `color` adds ANSI colours.
+pub fn render(d: &Diagnostic, root: &Path, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => render_human(d, root, color),
+        Format::Github => render_github(d),
+    }
+}
+
+fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let (label, code) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let mut out = format!(
+        "{}: {} {}\n",
+        paint("1", &format!("{}:{}:{}", d.file.display(), d.pos.line, d.pos.col)),
+        paint(code, &format!("{label}:")),
+        paint("1", &d.message)
+    );
+    if let Some(line) = source_line(&root.join(&d.file), d.pos.line) {
+        let number = d.pos.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let caret_pad: String = line
+            .chars()
+            .take(d.pos.col.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = writeln!(out, "{gutter} {}", paint("1;34", "|"));
+        let _ = writeln!(out, "{} {} {line}", paint("1;34", &number), paint("1;34", "|"));
+        let _ = writeln!(
+            out,
+            "{gutter} {} {caret_pad}{}",
+            paint("1;34", "|"),
+            paint(code, "^")
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "  {} {help}", paint("1;36", "= help:"));
+    }
+    out
+}
+
+fn source_line(path: &Path, line: u32) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let l = text.lines().nth(line.checked_sub(1)? as usize)?;
+    Some(l.trim_end().to_string())
+}
+
+/// `::error file=…,line=…,col=…::message`, escaped as GitHub's runner expects.
+fn render_github(d: &Diagnostic) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str(" — ");
+        message.push_str(help);
+    }
+    format!(
+        "::{kind} file={},line={},col={}::{}\n",
+        escape_property(&d.file.to_string_lossy()),
+        d.pos.line,
+        d.pos.col,
+        escape_data(&message)
+    )
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The known name closest to `unknown`, if one is close enough to be a typo.
+pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
+        .filter(|(d, k)| {
+            *d <= (unknown.len().max(k.len()) / 3).max(2) || k.contains(unknown) && unknown.len() > 3
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_advance_over_lines_and_columns() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(Pos::START.advanced_by(text, 1), Pos::new(1, 2));
+        assert_eq!(Pos::START.advanced_by(text, 3), Pos::new(2, 1));
+        assert_eq!(Pos::new(10, 1).advanced_by(text, text.len()), Pos::new(12, 2));
+    }
+
+    #[test]
+    fn suggestions_find_typos_but_not_strangers() {
+        let known = ["agi-by-2030", "scaling-stalls", "robots-bootstrap"];
+        assert_eq!(closest("agi-2030", known), Some("agi-by-2030"));
+        assert_eq!(closest("scaling-stals", known), Some("scaling-stalls"));
+        assert_eq!(closest("quantum-winter", known), None);
+    }
+
+    #[test]
+    fn github_format_escapes_separators() {
+        let d = Diagnostic::error("futures/a,b.yaml", Pos::new(3, 7), "bad: 50%\nvalue")
+            .with_help("fix it");
+        assert_eq!(
+            render_github(&d),
+            "::error file=futures/a%2Cb.yaml,line=3,col=7::bad: 50%25%0Avalue — fix it\n"
+        );
+    }
+
+    #[test]
+    fn human_format_points_at_the_column() {
+        let dir = std::env::temp_dir().join(format!("forkcast-diag-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("x.yaml"), "title: X\nwithin: nope\n").unwrap();
+        let d = Diagnostic::error("x.yaml", Pos::new(2, 9), "unknown future `nope`")
+            .with_help("create futures/nope.yaml");
+        let out = render_human(&d, &dir, false);
+        assert_eq!(
+            out,
+            "x.yaml:2:9: error: unknown future `nope`\n  |\n2 | within: nope\n  |         ^\n  = help: create futures/nope.yaml\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

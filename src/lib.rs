@@ -1,0 +1,83 @@
+//! Forkcast turns a folder of Markdown posts, YAML futures and Markdown bets
+//! into a static site. The pipeline runs one way:
+//!
+//! load ([`content`], [`futures`], [`bets`], [`config`]) → validate and
+//! compute ([`graph`], [`site`]) → render ([`markdown`], [`render`],
+//! [`theme`]) → write ([`output`]).
+//!
+//! [`build`] and [`check`] are the entry points the command line uses.
+
+pub mod bets;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod futures;
+pub mod graph;
+pub mod markdown;
+pub mod markets;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod theme;
+pub mod yaml;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Format};
+pub use site::{BuildOptions, Site};
+
+/// Why a build or check did not complete.
+#[derive(Debug)]
+pub enum Error {
+    /// Problems in the site's files (warnings included), sorted by place.
+    Content(Vec<Diagnostic>),
+    Render(render::RenderError),
+    Write(output::WriteError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Content(d) => {
+                let n = d.iter().filter(|d| d.is_error()).count();
+                write!(f, "{n} error{} in the site's files", if n == 1 { "" } else { "s" })
+            }
+            Error::Render(e) => e.fmt(f),
+            Error::Write(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What a successful build made.
+#[derive(Debug)]
+pub struct Built {
+    pub output: PathBuf,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, checks and computes the site at `root` without writing anything.
+pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
+    Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))
+}
+
+/// Validates everything `build` would, and renders the templates, but
+/// writes nothing. Returns the warnings.
+pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
+    let site = load(root, options)?;
+    render::render(&site).map_err(Error::Render)?;
+    Ok(site.warnings)
+}
+
+/// Builds the site at `root` into `output` (default `root/public`).
+pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Error> {
+    let site = load(root, options)?;
+    let files = render::render(&site).map_err(Error::Render)?;
+    let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
+    output::publish(&output, &site.theme, &root.join("static"), &files).map_err(Error::Write)?;
+    Ok(Built { output, files: files.len(), warnings: site.warnings })
+}

@@ -1,0 +1,213 @@
+//! The `forkcast` command: a thin layer over the library that parses
+//! arguments, prints diagnostics and sets the exit status
+//! (0 success, 1 content errors, 2 usage errors).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use forkcast::diagnostics::{self, Format};
+use forkcast::scaffold::{self, NewKind};
+use forkcast::{BuildOptions, Diagnostic, Error};
+
+#[derive(Parser)]
+#[command(name = "forkcast", version, about = "A static site generator for futures-and-bets knowledge sites")]
+struct Cli {
+    /// The site's folder (the one with site.yaml).
+    #[arg(long, short = 'r', global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print errors only.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print what each step did and how long it took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scaffold a new site (config, theme, one post, two futures, one bet).
+    Init {
+        /// Where to create it (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+    /// Build the site into public/.
+    Build {
+        /// Fetch no market prices; use the committed snapshot.
+        #[arg(long)]
+        offline: bool,
+        /// Include posts marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Override `base_url` from site.yaml.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Where to write the site (default: public/ in the site's folder).
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Validate everything; write nothing.
+    Check {
+        /// Also check that every market reference resolves.
+        #[arg(long)]
+        online: bool,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+        /// Check drafts too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a post, future or bet from a template.
+    New {
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// Its title; the file name is made from it.
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Post,
+    Future,
+    Bet,
+}
+
+struct Printer {
+    root: PathBuf,
+    format: Format,
+    color: bool,
+    quiet: bool,
+}
+
+impl Printer {
+    fn diagnostics(&self, diags: &[Diagnostic]) {
+        for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
+            eprint!("{}", diagnostics::render(d, &self.root, self.format, self.color));
+        }
+    }
+
+    fn error(&self, message: &str) {
+        if self.color {
+            eprintln!("\x1b[1;31merror:\x1b[0m {message}");
+        } else {
+            eprintln!("error: {message}");
+        }
+    }
+
+    fn info(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Prints a failed run and returns its exit status.
+    fn failure(&self, e: &Error) -> ExitCode {
+        match e {
+            Error::Content(diags) => {
+                self.diagnostics(diags);
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                let warnings = diags.len() - errors;
+                self.error(&format!(
+                    "{errors} error{}{}; nothing was written",
+                    plural(errors),
+                    if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
+                ));
+            }
+            Error::Render(e) => self.error(&format!("{e}\n  = help: fix the template; the previous output was left as it was")),
+            Error::Write(e) => self.error(&format!("{e}\n  = help: the previous output was left as it was")),
+        }
+        ExitCode::from(1)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let format = match &cli.command {
+        Command::Check { format: FormatArg::Github, .. } => Format::Github,
+        _ => Format::Human,
+    };
+    let p = Printer { root: cli.root.clone(), format, color: color && format == Format::Human, quiet: cli.quiet };
+    let started = Instant::now();
+    match cli.command {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(cli.root);
+            match scaffold::init(&dir) {
+                Ok(files) => {
+                    p.info(&format!("Created a site in {} ({} files). Next: cd there and run `forkcast build`.", dir.display(), files.len()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    p.error(&e.to_string());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::New { kind, name } => {
+            let kind = match kind {
+                KindArg::Post => NewKind::Post,
+                KindArg::Future => NewKind::Future,
+                KindArg::Bet => NewKind::Bet,
+            };
+            match scaffold::new(&cli.root, kind, &name) {
+                Ok(path) => {
+                    p.info(&format!("Created {}", path.display()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    p.error(&e.to_string());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { online, format: _, drafts } => {
+            if online {
+                p.info("note: market references are checked for form only; fetching markets is not part of this version");
+            }
+            match forkcast::check(&cli.root, &BuildOptions { drafts, base_url: None }) {
+                Ok(warnings) => {
+                    p.diagnostics(&warnings);
+                    p.info(&format!("No errors ({} warning{}) in {:.2?}", warnings.len(), plural(warnings.len()), started.elapsed()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => p.failure(&e),
+            }
+        }
+        Command::Build { offline: _, drafts, base_url, output } => {
+            let options = BuildOptions { drafts, base_url };
+            match forkcast::build(&cli.root, output.as_deref(), &options) {
+                Ok(built) => {
+                    p.diagnostics(&built.warnings);
+                    p.info(&format!(
+                        "Built {} files into {} in {:.2?}",
+                        built.files,
+                        display_path(&built.output),
+                        started.elapsed()
+                    ));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => p.failure(&e),
+            }
+        }
+    }
+}
+
+fn display_path(p: &Path) -> String {
+    p.strip_prefix("./").unwrap_or(p).display().to_string()
+}

@@ -1,0 +1,714 @@
+//! Turns a computed [`Site`] into output files: every route of the site
+//! through the theme's tera templates, in parallel, plus `graph.json` and
+//! the highlighting stylesheet. Nothing is written here.
+
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::bets::BetKind;
+use crate::graph::Payoff;
+use crate::markdown::{self, Heading};
+use crate::site::{BetEntry, FutureEntry, Page, Site, Source};
+use crate::theme::Origin;
+
+/// An output file: its path below the output folder and its bytes.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A template that would not parse or render.
+#[derive(Debug)]
+pub struct RenderError {
+    pub template: String,
+    pub message: String,
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "template `{}`: {}", self.template, self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl RenderError {
+    fn from_tera(template: &str, e: &tera::Error) -> RenderError {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        RenderError { template: template.to_string(), message }
+    }
+}
+
+/// How many posts the home page and the feed show.
+const LATEST: usize = 5;
+const FEED_ENTRIES: usize = 20;
+
+/// Renders the whole site.
+pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
+    let tera = templates(site)?;
+    let r = Renderer { site, tera, common: common(site) };
+    let mut jobs = vec![Job::Home, Job::Tags, Job::Futures, Job::Bets, Job::NotFound, Job::Atom, Job::Sitemap];
+    jobs.extend((1..=site.post_pages()).map(Job::PostList));
+    jobs.extend((0..site.posts.len()).map(Job::Post));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend((0..site.futures.len()).map(Job::Future));
+    jobs.extend((0..site.bets.len()).map(Job::Bet));
+    for (t, tag) in site.tags.iter().enumerate() {
+        jobs.extend((1..=pages(tag.posts.len(), site.config.posts_per_page)).map(|n| Job::Tag(t, n)));
+    }
+    let mut files: Vec<OutputFile> = jobs.par_iter().map(|job| r.render(job)).collect::<Result<_, _>>()?;
+    files.push(OutputFile { path: "graph.json".into(), bytes: graph_json(site).into_bytes() });
+    files.push(OutputFile { path: "syntax.css".into(), bytes: markdown::highlight_css().into_bytes() });
+    Ok(files)
+}
+
+fn pages(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+fn templates(site: &Site) -> Result<Tera, RenderError> {
+    let mut sources = Vec::with_capacity(site.theme.templates.len());
+    for t in &site.theme.templates {
+        let text = match &t.origin {
+            Origin::Builtin(text) => (*text).to_string(),
+            Origin::File(path) => std::fs::read_to_string(path).map_err(|e| RenderError {
+                template: path.display().to_string(),
+                message: e.to_string(),
+            })?,
+        };
+        sources.push((t.name.clone(), text));
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape);
+    tera.add_raw_templates(sources).map_err(|e| RenderError::from_tera("theme", &e))?;
+    Ok(tera)
+}
+
+/// HTML/XML escaping for text and quoted attribute values. Unlike tera's
+/// default it leaves `/` alone, so URLs stay readable.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+enum Job {
+    Home,
+    PostList(usize),
+    Post(usize),
+    Page(usize),
+    Tags,
+    Tag(usize, usize),
+    Futures,
+    Future(usize),
+    Bets,
+    Bet(usize),
+    NotFound,
+    Atom,
+    Sitemap,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: Tera,
+    common: SiteView,
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    title: String,
+    description: String,
+    author: Option<String>,
+    base_url: String,
+    base_path: String,
+    repository: Option<String>,
+    generator: String,
+}
+
+fn common(site: &Site) -> SiteView {
+    let c = &site.config;
+    SiteView {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        author: c.author.clone(),
+        base_url: c.base_url.as_str().to_string(),
+        base_path: c.base_url.path().to_string(),
+        repository: c.repository.clone(),
+        generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+#[derive(Serialize)]
+struct TagLink {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PostCard {
+    title: String,
+    url: String,
+    permalink: String,
+    date: String,
+    date_display: String,
+    updated: Option<String>,
+    summary: String,
+    reading_minutes: usize,
+    tags: Vec<TagLink>,
+}
+
+#[derive(Serialize)]
+struct FutureCard {
+    id: String,
+    title: String,
+    url: String,
+    when: Option<String>,
+    probability: Option<f64>,
+    probability_display: String,
+    source: &'static str,
+    implied: Option<f64>,
+    implied_display: String,
+    disagreement: bool,
+    is_group: bool,
+    tags: Vec<String>,
+    /// P(edge) when listed as a parent or child.
+    edge: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PayoffView {
+    kind: &'static str,
+    low: Option<f64>,
+    high: Option<f64>,
+    display: String,
+}
+
+#[derive(Serialize)]
+struct BetCard {
+    id: String,
+    title: String,
+    url: String,
+    kind: &'static str,
+    status: &'static str,
+    instruments: Vec<String>,
+    horizon: Option<String>,
+    payoff: PayoffView,
+}
+
+#[derive(Serialize)]
+struct GroupNode {
+    future: FutureCard,
+    members: Vec<GroupNode>,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+}
+
+/// `35%`, with `<1%` and `>99%` at the ends.
+pub fn percent(p: Option<f64>) -> String {
+    match p {
+        None => "—".into(),
+        Some(p) if p < 0.01 => "<1%".into(),
+        Some(p) if p > 0.99 => ">99%".into(),
+        Some(p) => format!("{:.0}%", p * 100.0),
+    }
+}
+
+fn payoff_view(p: Payoff) -> PayoffView {
+    match p {
+        Payoff::Exact(x) => PayoffView { kind: "exact", low: Some(x), high: Some(x), display: percent(Some(x)) },
+        Payoff::Range(lo, hi) => PayoffView {
+            kind: "range",
+            low: Some(lo),
+            high: Some(hi),
+            display: format!("{}–{}", percent(Some(lo)).trim_end_matches('%'), percent(Some(hi))),
+        },
+        Payoff::Unknown => PayoffView { kind: "unknown", low: None, high: None, display: "unknown".into() },
+    }
+}
+
+impl Renderer<'_> {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site.config.base_url.path())
+    }
+
+    fn permalink(&self, path: &str) -> String {
+        format!("{}{path}", self.site.config.base_url.as_str())
+    }
+
+    fn tag_links(&self, tags: &[String]) -> Vec<TagLink> {
+        tags.iter()
+            .map(|t| TagLink { name: t.clone(), url: self.url(&format!("tags/{}/", crate::futures::kebab(t))) })
+            .collect()
+    }
+
+    fn post_card(&self, p: &Page) -> PostCard {
+        let d = &p.doc;
+        PostCard {
+            title: d.title.clone(),
+            url: self.url(&d.path),
+            permalink: self.permalink(&d.path),
+            date: d.date.map(|x| x.day.to_string()).unwrap_or_default(),
+            date_display: d.date.map(|x| x.day.strftime("%-d %B %Y").to_string()).unwrap_or_default(),
+            updated: d.updated.map(|x| x.day.to_string()),
+            summary: d.summary.clone().unwrap_or_else(|| p.rendered.summary.clone()),
+            reading_minutes: p.rendered.reading_minutes(),
+            tags: self.tag_links(&d.tags),
+        }
+    }
+
+    fn future_card(&self, i: usize, edge: Option<f64>) -> FutureCard {
+        let e: &FutureEntry = &self.site.futures[i];
+        let f = &e.future;
+        FutureCard {
+            id: f.id.to_string(),
+            title: f.title.clone(),
+            url: self.url(&format!("futures/{}/", f.id)),
+            when: f.when.map(|w| w.to_string()),
+            probability: e.own,
+            probability_display: percent(e.own),
+            source: match e.source {
+                Source::Estimate => "author's estimate",
+                Source::None => "none",
+            },
+            implied: e.computed.implied,
+            implied_display: percent(e.computed.implied),
+            disagreement: e.computed.disagreement,
+            is_group: !self.site.graph.members(i).is_empty(),
+            tags: f.tags.clone(),
+            edge: edge.map(|p| percent(Some(p))),
+        }
+    }
+
+    fn bet_card(&self, i: usize) -> BetCard {
+        let b: &BetEntry = &self.site.bets[i];
+        BetCard {
+            id: b.bet.id.to_string(),
+            title: b.bet.title.clone(),
+            url: self.url(&format!("bets/{}/", b.bet.id)),
+            kind: b.bet.kind.name(),
+            status: b.bet.status.name(),
+            instruments: b.bet.instruments.clone(),
+            horizon: b.bet.horizon.clone(),
+            payoff: payoff_view(b.payoff),
+        }
+    }
+
+    fn group_tree(&self, i: usize) -> GroupNode {
+        GroupNode {
+            future: self.future_card(i, None),
+            members: self.site.graph.members(i).iter().map(|&m| self.group_tree(m)).collect(),
+        }
+    }
+
+    fn top_level(&self) -> Vec<GroupNode> {
+        (0..self.site.futures.len())
+            .filter(|&i| self.site.graph.group(i).is_none())
+            .map(|i| self.group_tree(i))
+            .collect()
+    }
+
+    fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
+        let page_url = |n: usize| if n == 1 { self.url(base) } else { self.url(&format!("{base}page/{n}/")) };
+        Paginator {
+            current,
+            total,
+            prev_url: (current > 1).then(|| page_url(current - 1)),
+            next_url: (current < total).then(|| page_url(current + 1)),
+            pages: (1..=total).map(|n| PageLink { number: n, url: page_url(n) }).collect(),
+        }
+    }
+
+    /// The context every page gets: the site, and this page's address.
+    fn context(&self, path: &str, title: &str, description: &str, section: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.common);
+        ctx.insert("path", path);
+        ctx.insert("url", &self.url(path));
+        ctx.insert("permalink", &self.permalink(path));
+        ctx.insert("page_title", title);
+        ctx.insert("description", if description.is_empty() { self.common.description.as_str() } else { description });
+        ctx.insert("section", section);
+        ctx.insert("og_type", "website");
+        ctx
+    }
+
+    fn edit_url(&self, file: &std::path::Path) -> Option<String> {
+        self.site
+            .config
+            .repository
+            .as_ref()
+            .map(|r| format!("{r}/blob/main/{}", file.to_string_lossy().replace('\\', "/")))
+    }
+
+    fn render(&self, job: &Job) -> Result<OutputFile, RenderError> {
+        let s = self.site;
+        let (path, template, ctx) = match *job {
+            Job::Home => {
+                let mut ctx = self.context("", &s.config.title, "", "home");
+                ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.clone()));
+                ctx.insert("posts", &s.posts.iter().take(LATEST).map(|p| self.post_card(p)).collect::<Vec<_>>());
+                ctx.insert("groups", &self.top_level());
+                let mut bets: Vec<usize> = (0..s.bets.len()).collect();
+                bets.sort_by_key(|&b| (s.bets[b].bet.kind, s.bets[b].bet.status));
+                ctx.insert("bets", &bets.into_iter().map(|b| self.bet_card(b)).collect::<Vec<_>>());
+                ctx.insert("future_count", &s.futures.len());
+                ("".to_string(), "index.html", ctx)
+            }
+            Job::PostList(n) => {
+                let per = s.config.posts_per_page;
+                let path = if n == 1 { "posts/".to_string() } else { format!("posts/page/{n}/") };
+                let title = if n == 1 { "Posts".to_string() } else { format!("Posts — page {n}") };
+                let mut ctx = self.context(&path, &title, "", "posts");
+                let cards: Vec<PostCard> = s.posts.iter().skip((n - 1) * per).take(per).map(|p| self.post_card(p)).collect();
+                ctx.insert("posts", &cards);
+                ctx.insert("paginator", &self.paginator("posts/", n, s.post_pages()));
+                (path, "posts.html", ctx)
+            }
+            Job::Post(i) => {
+                let p = &s.posts[i];
+                let card = self.post_card(p);
+                let mut ctx = self.context(&p.doc.path, &p.doc.title, &card.summary, "posts");
+                ctx.insert("og_type", "article");
+                ctx.insert("post", &card);
+                ctx.insert("content", &p.rendered.html);
+                ctx.insert("toc", &toc(&p.rendered.toc));
+                ctx.insert("futures", &p.futures.iter().map(|&f| self.future_card(f, None)).collect::<Vec<_>>());
+                ctx.insert("newer", &i.checked_sub(1).map(|j| self.post_card(&s.posts[j])));
+                ctx.insert("older", &s.posts.get(i + 1).map(|q| self.post_card(q)));
+                ctx.insert("edit_url", &self.edit_url(&p.doc.file));
+                (p.doc.path.clone(), "post.html", ctx)
+            }
+            Job::Page(i) => {
+                let p = &s.pages[i];
+                let mut ctx = self.context(&p.doc.path, &p.doc.title, &p.doc.summary.clone().unwrap_or_else(|| p.rendered.summary.clone()), "page");
+                ctx.insert("page", &self.post_card(p));
+                ctx.insert("content", &p.rendered.html);
+                ctx.insert("toc", &toc(&p.rendered.toc));
+                ctx.insert("edit_url", &self.edit_url(&p.doc.file));
+                (p.doc.path.clone(), "page.html", ctx)
+            }
+            Job::Tags => {
+                #[derive(Serialize)]
+                struct TagView {
+                    name: String,
+                    url: String,
+                    posts: usize,
+                    futures: usize,
+                }
+                let mut ctx = self.context("tags/", "Tags", "", "tags");
+                let tags: Vec<TagView> = s
+                    .tags
+                    .iter()
+                    .map(|t| TagView { name: t.name.clone(), url: self.url(&format!("tags/{}/", t.slug)), posts: t.posts.len(), futures: t.futures.len() })
+                    .collect();
+                ctx.insert("tags", &tags);
+                ("tags/".to_string(), "tags.html", ctx)
+            }
+            Job::Tag(t, n) => {
+                let tag = &s.tags[t];
+                let per = s.config.posts_per_page;
+                let base = format!("tags/{}/", tag.slug);
+                let path = if n == 1 { base.clone() } else { format!("{base}page/{n}/") };
+                let mut ctx = self.context(&path, &format!("Tagged “{}”", tag.name), "", "tags");
+                ctx.insert("tag", &TagLink { name: tag.name.clone(), url: self.url(&base) });
+                let cards: Vec<PostCard> = tag.posts.iter().skip((n - 1) * per).take(per).map(|&p| self.post_card(&s.posts[p])).collect();
+                ctx.insert("posts", &cards);
+                let futures: Vec<FutureCard> = if n == 1 { tag.futures.iter().map(|&f| self.future_card(f, None)).collect() } else { Vec::new() };
+                ctx.insert("futures", &futures);
+                ctx.insert("paginator", &self.paginator(&base, n, pages(tag.posts.len(), per)));
+                (path, "tag.html", ctx)
+            }
+            Job::Futures => {
+                #[derive(Serialize)]
+                struct Row {
+                    future: FutureCard,
+                    group: Option<String>,
+                    parents: usize,
+                    children: usize,
+                    bets: usize,
+                }
+                let mut ctx = self.context("futures/", "Futures", "Every future on the map, with its probability and where it comes from.", "futures");
+                let mut rows: Vec<Row> = (0..s.futures.len())
+                    .map(|i| Row {
+                        future: self.future_card(i, None),
+                        group: s.graph.group(i).map(|g| s.futures[g].future.title.clone()),
+                        parents: s.graph.parents(i).len(),
+                        children: s.graph.children(i).len(),
+                        bets: s.futures[i].bets_win.len() + s.futures[i].bets_lose.len(),
+                    })
+                    .collect();
+                rows.sort_by(|a, b| a.future.title.to_lowercase().cmp(&b.future.title.to_lowercase()));
+                ctx.insert("groups", &self.top_level());
+                ctx.insert("rows", &rows);
+                ("futures/".to_string(), "futures.html", ctx)
+            }
+            Job::Future(i) => {
+                let e = &s.futures[i];
+                let f = &e.future;
+                let path = format!("futures/{}/", f.id);
+                let mut ctx = self.context(&path, &f.title, &e.summary.summary, "futures");
+                ctx.insert("future", &self.future_card(i, None));
+                ctx.insert("summary", &e.summary.html);
+                ctx.insert("group", &s.graph.group(i).map(|g| self.future_card(g, None)));
+                ctx.insert("members", &s.graph.members(i).iter().map(|&m| self.future_card(m, None)).collect::<Vec<_>>());
+                ctx.insert("parents", &s.graph.parents(i).into_iter().map(|(p, w)| self.future_card(p, Some(w))).collect::<Vec<_>>());
+                ctx.insert("children", &s.graph.children(i).into_iter().map(|(c, w)| self.future_card(c, Some(w))).collect::<Vec<_>>());
+                ctx.insert("bets_win", &e.bets_win.iter().map(|&b| self.bet_card(b)).collect::<Vec<_>>());
+                ctx.insert("bets_lose", &e.bets_lose.iter().map(|&b| self.bet_card(b)).collect::<Vec<_>>());
+                ctx.insert("posts", &e.posts.iter().map(|&p| self.post_card(&s.posts[p])).collect::<Vec<_>>());
+                ctx.insert("sources", &f.sources);
+                ctx.insert("tags", &self.tag_links(&f.tags));
+                #[derive(Serialize)]
+                struct MarketView {
+                    reference: String,
+                    url: String,
+                }
+                ctx.insert("markets", &f.markets.iter().map(|m| MarketView { reference: m.value.to_string(), url: m.value.url() }).collect::<Vec<_>>());
+                ctx.insert("edit_url", &self.edit_url(&f.file));
+                (path, "future.html", ctx)
+            }
+            Job::Bets => {
+                #[derive(Serialize)]
+                struct KindView {
+                    name: &'static str,
+                    bets: Vec<BetCard>,
+                }
+                let mut ctx = self.context("bets/", "Bets", "Bets placed on the futures, with their chance of paying off.", "bets");
+                let kinds: Vec<KindView> = BetKind::ALL
+                    .iter()
+                    .map(|k| {
+                        let mut idx: Vec<usize> = (0..s.bets.len()).filter(|&b| s.bets[b].bet.kind == *k).collect();
+                        idx.sort_by(|&a, &b| (s.bets[a].bet.status, &s.bets[a].bet.title).cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title)));
+                        KindView { name: k.name(), bets: idx.into_iter().map(|b| self.bet_card(b)).collect() }
+                    })
+                    .filter(|k| !k.bets.is_empty())
+                    .collect();
+                ctx.insert("kinds", &kinds);
+                ("bets/".to_string(), "bets.html", ctx)
+            }
+            Job::Bet(i) => {
+                let b = &s.bets[i];
+                let path = format!("bets/{}/", b.bet.id);
+                let mut ctx = self.context(&path, &b.bet.title, &b.argument.summary, "bets");
+                ctx.insert("og_type", "article");
+                ctx.insert("bet", &self.bet_card(i));
+                ctx.insert("content", &b.argument.html);
+                ctx.insert("wins_if", &b.wins_if.iter().map(|&f| self.future_card(f, None)).collect::<Vec<_>>());
+                ctx.insert("loses_if", &b.loses_if.iter().map(|&f| self.future_card(f, None)).collect::<Vec<_>>());
+                ctx.insert("edit_url", &self.edit_url(&b.bet.file));
+                (path, "bet.html", ctx)
+            }
+            Job::NotFound => {
+                let ctx = self.context("404.html", "Page not found", "", "404");
+                ("404.html".to_string(), "404.html", ctx)
+            }
+            Job::Atom => {
+                #[derive(Serialize)]
+                struct Entry {
+                    post: PostCard,
+                    published: String,
+                    updated: String,
+                    content: String,
+                }
+                let mut ctx = self.context("atom.xml", &s.config.title, "", "feed");
+                let entries: Vec<Entry> = s
+                    .posts
+                    .iter()
+                    .take(FEED_ENTRIES)
+                    .map(|p| {
+                        let published = p.doc.date.map(|d| d.instant.to_string()).unwrap_or_default();
+                        Entry {
+                            post: self.post_card(p),
+                            updated: p.doc.updated.map(|d| d.instant.to_string()).unwrap_or_else(|| published.clone()),
+                            published,
+                            content: p.rendered.html.clone(),
+                        }
+                    })
+                    .collect();
+                let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                ctx.insert("updated", &updated);
+                ctx.insert("entries", &entries);
+                ("atom.xml".to_string(), "atom.xml", ctx)
+            }
+            Job::Sitemap => {
+                #[derive(Serialize)]
+                struct Url {
+                    loc: String,
+                    lastmod: Option<String>,
+                }
+                let mut urls = vec![Url { loc: self.permalink(""), lastmod: None }];
+                let mut add = |path: String, lastmod: Option<String>| urls.push(Url { loc: self.permalink(&path), lastmod });
+                for n in 1..=s.post_pages() {
+                    add(if n == 1 { "posts/".into() } else { format!("posts/page/{n}/") }, None);
+                }
+                for p in &s.posts {
+                    add(p.doc.path.clone(), p.doc.updated.or(p.doc.date).map(|d| d.day.to_string()));
+                }
+                for p in &s.pages {
+                    add(p.doc.path.clone(), None);
+                }
+                for section in ["tags/", "futures/", "bets/"] {
+                    add(section.into(), None);
+                }
+                for t in &s.tags {
+                    add(format!("tags/{}/", t.slug), None);
+                }
+                for f in &s.futures {
+                    add(format!("futures/{}/", f.future.id), None);
+                }
+                for b in &s.bets {
+                    add(format!("bets/{}/", b.bet.id), None);
+                }
+                let mut ctx = self.context("sitemap.xml", "", "", "sitemap");
+                ctx.insert("urls", &urls);
+                ("sitemap.xml".to_string(), "sitemap.xml", ctx)
+            }
+        };
+        let html = self.tera.render(template, &ctx).map_err(|e| RenderError::from_tera(template, &e))?;
+        let path = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
+        Ok(OutputFile { path, bytes: html.into_bytes() })
+    }
+}
+
+/// Headings below the title, for a table of contents worth showing.
+fn toc(headings: &[Heading]) -> Vec<Heading> {
+    let v: Vec<Heading> = headings.iter().filter(|h| (2..=4).contains(&h.level)).cloned().collect();
+    if v.len() >= 2 { v } else { Vec::new() }
+}
+
+/// The graph, machine-readable. `<`, `>` and `&` are written as `\u` escapes
+/// so the same text is safe inside an HTML `<script>` element.
+pub fn graph_json(site: &Site) -> String {
+    #[derive(Serialize)]
+    struct Node<'a> {
+        id: &'a str,
+        title: &'a str,
+        url: String,
+        within: Option<&'a str>,
+        when: Option<crate::futures::When>,
+        probability: Option<f64>,
+        source: &'static str,
+        implied: Option<f64>,
+        disagreement: bool,
+        tags: &'a [String],
+        markets: Vec<String>,
+    }
+    #[derive(Serialize)]
+    struct Edge<'a> {
+        from: &'a str,
+        to: &'a str,
+        probability: f64,
+    }
+    #[derive(Serialize)]
+    struct Group<'a> {
+        id: &'a str,
+        members: Vec<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct BetNode<'a> {
+        id: &'a str,
+        title: &'a str,
+        url: String,
+        kind: &'static str,
+        status: &'static str,
+        wins_if: Vec<&'a str>,
+        loses_if: Vec<&'a str>,
+        payoff: PayoffView,
+    }
+    #[derive(Serialize)]
+    struct GraphDoc<'a> {
+        title: &'a str,
+        base_url: &'a str,
+        futures: Vec<Node<'a>>,
+        edges: Vec<Edge<'a>>,
+        groups: Vec<Group<'a>>,
+        bets: Vec<BetNode<'a>>,
+    }
+    let base = site.config.base_url.path();
+    let id = |i: usize| site.futures[i].future.id.as_str();
+    let doc = GraphDoc {
+        title: &site.config.title,
+        base_url: site.config.base_url.as_str(),
+        futures: site
+            .futures
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Node {
+                id: e.future.id.as_str(),
+                title: &e.future.title,
+                url: format!("{base}futures/{}/", e.future.id),
+                within: site.graph.group(i).map(id),
+                when: e.future.when,
+                probability: e.own,
+                source: match e.source {
+                    Source::Estimate => "estimate",
+                    Source::None => "none",
+                },
+                implied: e.computed.implied,
+                disagreement: e.computed.disagreement,
+                tags: &e.future.tags,
+                markets: e.future.markets.iter().map(|m| m.value.to_string()).collect(),
+            })
+            .collect(),
+        edges: (0..site.futures.len())
+            .flat_map(|i| site.graph.children(i).into_iter().map(move |(c, p)| (i, c, p)))
+            .map(|(i, c, p)| Edge { from: id(i), to: id(c), probability: p })
+            .collect(),
+        groups: (0..site.futures.len())
+            .filter(|&i| !site.graph.members(i).is_empty())
+            .map(|i| Group { id: id(i), members: site.graph.members(i).iter().map(|&m| id(m)).collect() })
+            .collect(),
+        bets: site
+            .bets
+            .iter()
+            .map(|b| BetNode {
+                id: b.bet.id.as_str(),
+                title: &b.bet.title,
+                url: format!("{base}bets/{}/", b.bet.id),
+                kind: b.bet.kind.name(),
+                status: b.bet.status.name(),
+                wins_if: b.wins_if.iter().map(|&f| id(f)).collect(),
+                loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
+                payoff: payoff_view(b.payoff),
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}

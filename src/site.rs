@@ -1,0 +1,399 @@
+//! A whole site, loaded, validated and computed: the pipeline's first half
+//! (load → validate → compute). Everything here is ready to render; nothing
+//! here knows about templates or output files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::bets::{self, Bet};
+use crate::config::Config;
+use crate::content::{self, Document, Kind};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::futures::{self, Future, kebab};
+use crate::graph::{Computed, Graph, Payoff};
+use crate::markdown::{self, Links, Rendered};
+use crate::theme::Theme;
+
+/// Choices made on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// A post, page or the home introduction with its Markdown rendered.
+pub struct Page {
+    pub doc: Document,
+    pub rendered: Rendered,
+    /// Indexes into [`Site::futures`] of the futures it discusses.
+    pub futures: Vec<usize>,
+}
+
+/// Where a future's own probability comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    Estimate,
+    None,
+}
+
+pub struct FutureEntry {
+    pub future: Future,
+    pub summary: Rendered,
+    pub own: Option<f64>,
+    pub source: Source,
+    pub computed: Computed,
+    /// Bets (indexes into [`Site::bets`]) that win or lose here.
+    pub bets_win: Vec<usize>,
+    pub bets_lose: Vec<usize>,
+    /// Posts (indexes into [`Site::posts`]) that discuss it.
+    pub posts: Vec<usize>,
+}
+
+impl FutureEntry {
+    /// Its own probability where it has one, else the implied one.
+    pub fn effective(&self) -> Option<f64> {
+        self.own.or(self.computed.implied)
+    }
+}
+
+pub struct BetEntry {
+    pub bet: Bet,
+    pub argument: Rendered,
+    pub wins_if: Vec<usize>,
+    pub loses_if: Vec<usize>,
+    pub payoff: Payoff,
+}
+
+/// A tag and what carries it.
+pub struct TagEntry {
+    pub name: String,
+    pub slug: String,
+    pub posts: Vec<usize>,
+    pub futures: Vec<usize>,
+}
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub home: Option<Page>,
+    /// Newest first.
+    pub posts: Vec<Page>,
+    pub pages: Vec<Page>,
+    pub futures: Vec<FutureEntry>,
+    pub graph: Graph,
+    pub bets: Vec<BetEntry>,
+    /// Sorted by slug.
+    pub tags: Vec<TagEntry>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// First path segments that belong to generated sections.
+const RESERVED: &[&str] = &["posts", "tags", "futures", "bets", "404.html", "atom.xml", "sitemap.xml", "graph.json"];
+
+impl Site {
+    /// Loads and checks everything under `root`. On error, every problem
+    /// found is returned (warnings included).
+    pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut config = Config::load(root).map_err(Diagnostics::from_iter)?;
+        if let Some(url) = &options.base_url {
+            config.base_url = crate::config::BaseUrl::parse(url).map_err(|hint| {
+                Diagnostics::from_iter([Diagnostic::error("--base-url", Pos::START, format!("invalid base URL `{url}`")).with_help(hint)])
+            })?;
+        }
+        let theme = Theme::load(root, &config.theme).map_err(|d| Diagnostics::from_iter([d]))?;
+
+        let (mut documents, futures, bets) = {
+            let mut d1 = Diagnostics::default();
+            let mut d2 = Diagnostics::default();
+            let mut d3 = Diagnostics::default();
+            let (docs, (futures, bets)) = rayon::join(
+                || content::load(root, &mut d1),
+                || rayon::join(|| futures::load(root, &mut d2), || bets::load(root, &mut d3)),
+            );
+            diags.extend(d1.into_iter().chain(d2).chain(d3));
+            (docs, futures, bets)
+        };
+        if !options.drafts {
+            documents.retain(|d| !d.draft);
+        }
+        report_duplicates(&futures, |f| f.id.to_string(), |f| &f.file, "future id", &mut diags);
+        report_duplicates(&bets, |b| b.id.to_string(), |b| &b.file, "bet id", &mut diags);
+        report_duplicates(&documents, |d| d.path.clone(), |d| &d.file, "page address", &mut diags);
+        for doc in documents.iter().filter(|d| d.kind == Kind::Page) {
+            let first = doc.path.split('/').next().unwrap_or("");
+            if RESERVED.contains(&first) {
+                diags.push(
+                    Diagnostic::error(&doc.file, Pos::START, format!("the page's address `/{}` is taken by a generated section", doc.path))
+                        .with_help("rename the file or set a different `slug`"),
+                );
+            }
+        }
+
+        let graph = Graph::build(&futures, &mut diags);
+        let resolve_all = |refs: &[futures::Located<futures::FutureId>], file: &Path, field: &str, diags: &mut Diagnostics| -> Vec<usize> {
+            refs.iter().filter_map(|r| graph.resolve(r, file, field, diags)).collect()
+        };
+
+        let mut home = None;
+        let mut posts = Vec::new();
+        let mut pages = Vec::new();
+        for doc in documents {
+            match doc.kind {
+                Kind::Home => home = Some(doc),
+                Kind::Post => posts.push(doc),
+                Kind::Page => pages.push(doc),
+            }
+        }
+        posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+        let tags = collect_tags(&posts, &futures);
+
+        let routes = routes(root, &theme, &config, &posts, &pages, &futures, &bets, &tags);
+        let links = Links { base_path: config.base_url.path(), routes: &routes };
+        let render_doc = |doc: Document| -> (Page, Diagnostics) {
+            let mut d = Diagnostics::default();
+            let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut d);
+            let futures = resolve_all(&doc.futures, &doc.file, "futures", &mut d);
+            (Page { doc, rendered, futures }, d)
+        };
+        let mut absorb = |(page, d): (Page, Diagnostics)| {
+            diags.extend(d);
+            page
+        };
+        let home = home.map(render_doc).map(&mut absorb);
+        let posts: Vec<Page> = posts.into_par_iter().map(render_doc).collect::<Vec<_>>().into_iter().map(&mut absorb).collect();
+        let pages: Vec<Page> = pages.into_par_iter().map(render_doc).collect::<Vec<_>>().into_iter().map(&mut absorb).collect();
+
+        let rendered_futures: Vec<(Rendered, Diagnostics)> = futures
+            .par_iter()
+            .map(|f| {
+                let mut d = Diagnostics::default();
+                (markdown::render(&f.summary, &f.file, f.summary_pos, &links, &mut d), d)
+            })
+            .collect();
+        let rendered_bets: Vec<(Rendered, Vec<usize>, Vec<usize>, Diagnostics)> = bets
+            .par_iter()
+            .map(|b| {
+                let mut d = Diagnostics::default();
+                let argument = markdown::render(&b.body, &b.file, b.body_pos, &links, &mut d);
+                let wins = resolve_all(&b.wins_if, &b.file, "wins_if", &mut d);
+                let loses = resolve_all(&b.loses_if, &b.file, "loses_if", &mut d);
+                (argument, wins, loses, d)
+            })
+            .collect();
+
+        let own: Vec<Option<f64>> = futures.iter().map(|f| f.estimate.map(|p| p.get())).collect();
+        let computed = graph.compute(&own);
+        for (f, c) in futures.iter().zip(&computed) {
+            if let Some(sum) = c.incoming.filter(|s| *s > 1.0 + 1e-9) {
+                diags.push(
+                    Diagnostic::warning(&f.file, Pos::START, format!("the parents of `{}` overlap: Σ P(parent) × P(edge) = {sum:.2}", f.id))
+                        .with_help("parents are treated as alternatives that cannot both happen; lower the edge probabilities into this future or its parents' probabilities"),
+                );
+            }
+        }
+        let mut entries: Vec<FutureEntry> = futures
+            .into_iter()
+            .zip(rendered_futures)
+            .zip(own.iter().zip(computed))
+            .map(|((future, (summary, d)), (own, computed))| {
+                diags.extend(d);
+                FutureEntry {
+                    source: if own.is_some() { Source::Estimate } else { Source::None },
+                    own: *own,
+                    future,
+                    summary,
+                    computed,
+                    bets_win: Vec::new(),
+                    bets_lose: Vec::new(),
+                    posts: Vec::new(),
+                }
+            })
+            .collect();
+        let effective: Vec<Option<f64>> = entries.iter().map(FutureEntry::effective).collect();
+        let bets: Vec<BetEntry> = bets
+            .into_iter()
+            .zip(rendered_bets)
+            .map(|(bet, (argument, wins_if, loses_if, d))| {
+                diags.extend(d);
+                BetEntry { payoff: graph.payoff(&wins_if, &effective), bet, argument, wins_if, loses_if }
+            })
+            .collect();
+        for (b, entry) in bets.iter().enumerate() {
+            for &f in &entry.wins_if {
+                entries[f].bets_win.push(b);
+            }
+            for &f in &entry.loses_if {
+                entries[f].bets_lose.push(b);
+            }
+        }
+        for (p, post) in posts.iter().enumerate() {
+            for &f in &post.futures {
+                entries[f].posts.push(p);
+            }
+        }
+
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            theme,
+            home,
+            posts,
+            pages,
+            futures: entries,
+            graph,
+            bets,
+            tags,
+            warnings: diags.into_sorted(),
+        })
+    }
+
+    /// The number of pages of the post list.
+    pub fn post_pages(&self) -> usize {
+        self.posts.len().div_ceil(self.config.posts_per_page).max(1)
+    }
+}
+
+fn report_duplicates<T>(
+    items: &[T],
+    key: impl Fn(&T) -> String,
+    file: impl Fn(&T) -> &PathBuf,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    for item in items {
+        let k = key(item);
+        if let Some(first) = seen.get(&k) {
+            diags.push(
+                Diagnostic::error(file(item), Pos::START, format!("duplicate {what} `{k}`, also used by {}", first.display()))
+                    .with_help("rename one of the two files (or change its `slug`)"),
+            );
+        } else {
+            seen.insert(k, file(item));
+        }
+    }
+}
+
+fn collect_tags(posts: &[Document], futures: &[Future]) -> Vec<TagEntry> {
+    let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
+    fn entry<'a>(tags: &'a mut BTreeMap<String, TagEntry>, name: &str) -> &'a mut TagEntry {
+        let slug = kebab(name);
+        tags.entry(slug.clone())
+            .or_insert_with(|| TagEntry { name: name.to_string(), slug, posts: Vec::new(), futures: Vec::new() })
+    }
+    for (i, p) in posts.iter().enumerate() {
+        for t in &p.tags {
+            let e = entry(&mut tags, t);
+            if e.posts.last() != Some(&i) {
+                e.posts.push(i);
+            }
+        }
+    }
+    for (i, f) in futures.iter().enumerate() {
+        for t in &f.tags {
+            let e = entry(&mut tags, t);
+            if e.futures.last() != Some(&i) {
+                e.futures.push(i);
+            }
+        }
+    }
+    tags.into_values().collect()
+}
+
+/// Every path the output will hold, without the leading slash, so that
+/// Markdown links can be checked before anything is written.
+#[allow(clippy::too_many_arguments)]
+fn routes(
+    root: &Path,
+    theme: &Theme,
+    config: &Config,
+    posts: &[Document],
+    pages: &[Document],
+    futures: &[Future],
+    bets: &[Bet],
+    tags: &[TagEntry],
+) -> HashSet<String> {
+    let mut r: HashSet<String> = ["", "posts/", "tags/", "futures/", "bets/", "atom.xml", "sitemap.xml", "404.html", "graph.json"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let pages_of = |n: usize| n.div_ceil(config.posts_per_page).max(1);
+    for n in 2..=pages_of(posts.len()) {
+        r.insert(format!("posts/page/{n}/"));
+    }
+    r.extend(posts.iter().chain(pages).map(|d| d.path.clone()));
+    r.extend(futures.iter().map(|f| format!("futures/{}/", f.id)));
+    r.extend(bets.iter().map(|b| format!("bets/{}/", b.id)));
+    for t in tags {
+        r.insert(format!("tags/{}/", t.slug));
+        for n in 2..=pages_of(t.posts.len()) {
+            r.insert(format!("tags/{}/page/{n}/", t.slug));
+        }
+    }
+    r.extend(theme.static_paths());
+    let static_dir = root.join("static");
+    for f in files_with_extension(&static_dir, &[]) {
+        if let Ok(rel) = f.strip_prefix(&static_dir) {
+            r.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    r
+}
+
+/// Files below `dir` with one of `extensions` (any, if empty), sorted.
+/// Hidden files and folders are skipped; a missing folder has none.
+pub fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| {
+            extensions.is_empty()
+                || p.extension().is_some_and(|x| extensions.iter().any(|e| x == *e))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads and parses every matching file of `root/dir` in parallel.
+pub fn parse_files<T: Send>(
+    root: &Path,
+    dir: &str,
+    extensions: &[&str],
+    parse: fn(&Path, &str, &mut Diagnostics) -> Option<T>,
+) -> (Vec<T>, Diagnostics) {
+    let files = files_with_extension(&root.join(dir), extensions);
+    let results: Vec<(Option<T>, Diagnostics)> = files
+        .par_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            let mut found = Diagnostics::default();
+            let item = match std::fs::read_to_string(path) {
+                Ok(text) => parse(rel, &text, &mut found),
+                Err(e) => {
+                    found.push(Diagnostic::error(rel, Pos::START, format!("cannot read the file: {e}")).with_help("save it as UTF-8 text"));
+                    None
+                }
+            };
+            (item, found)
+        })
+        .collect();
+    let mut items = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::default();
+    for (item, found) in results {
+        diags.extend(found);
+        items.extend(item);
+    }
+    (items, diags)
+}

@@ -1,0 +1,98 @@
+//! Themes: tera templates and static assets. The default theme is compiled
+//! into the binary (so a bare folder of Markdown builds), and is also the
+//! `themes/default/` folder `forkcast init` writes. A site's
+//! `themes/<name>/` replaces theme files one by one, and its own
+//! `templates/` overrides any template of the theme.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Pos};
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../themes/default/", $path)))),*]
+    };
+}
+
+/// The default theme's files, by path inside the theme folder.
+pub const DEFAULT: &[(&str, &str)] = embed!(
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/posts.html",
+    "templates/post.html",
+    "templates/page.html",
+    "templates/tags.html",
+    "templates/tag.html",
+    "templates/futures.html",
+    "templates/future.html",
+    "templates/bets.html",
+    "templates/bet.html",
+    "templates/404.html",
+    "templates/atom.xml",
+    "templates/sitemap.xml",
+    "static/style.css",
+    "static/forkcast.js",
+);
+
+/// Where a file of the theme comes from.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Builtin(&'static str),
+    File(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+pub struct ThemeFile {
+    /// Template name (`post.html`) or output path (`style.css`).
+    pub name: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Theme {
+    pub templates: Vec<ThemeFile>,
+    pub statics: Vec<ThemeFile>,
+}
+
+impl Theme {
+    /// Assembles theme `name` for the site at `root`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let mut theme = Theme::default();
+        let dir = root.join("themes").join(name);
+        if name == "default" {
+            for (path, text) in DEFAULT {
+                theme.put(path, Origin::Builtin(text));
+            }
+        } else if !dir.is_dir() {
+            return Err(Diagnostic::error(crate::config::FILE, Pos::START, format!("theme `{name}` not found in themes/"))
+                .with_help(format!("create themes/{name}/templates/, or set `theme: default`")));
+        }
+        for (sub, base) in [("templates", dir.join("templates")), ("static", dir.join("static")), ("templates", root.join("templates"))] {
+            for file in crate::site::files_with_extension(&base, &[]) {
+                if let Ok(rel) = file.strip_prefix(&base) {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    theme.put(&format!("{sub}/{rel}"), Origin::File(file));
+                }
+            }
+        }
+        Ok(theme)
+    }
+
+    fn put(&mut self, path: &str, origin: Origin) {
+        let (list, name) = match path.split_once('/') {
+            Some(("templates", name)) => (&mut self.templates, name),
+            Some(("static", name)) => (&mut self.statics, name),
+            _ => return,
+        };
+        match list.iter_mut().find(|f| f.name == name) {
+            Some(f) => f.origin = origin,
+            None => list.push(ThemeFile { name: name.to_string(), origin }),
+        }
+    }
+
+    /// Output paths of the theme's static files.
+    pub fn static_paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.statics.iter().map(|f| f.name.clone())
+    }
+}
