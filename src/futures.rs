@@ -492,7 +492,7 @@ mod tests {
                 "futures/agi-by-2030.yaml:2:9: `within`: `First Wave` is not a future id",
                 "futures/agi-by-2030.yaml:3:14: `probability` is 35, outside (0, 1)",
                 "futures/agi-by-2030.yaml:5:5: edges of `agi-by-2030` sum to 1.3",
-                "futures/agi-by-2030.yaml:9:10: source `javascript:alert(1)` is not a web address",
+                "futures/agi-by-2030.yaml:9:11: source `javascript:alert(1)` is not a web address",
             ]
         );
         assert_eq!(d[1].help.as_deref(), Some("write a fraction, not a percentage: `0.35`"));

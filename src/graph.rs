@@ -423,7 +423,7 @@ mod tests {
         assert_eq!(
             errs,
             [
-                "futures/a.yaml:3:15: cycle in `leads_to`: a → b → c → a",
+                "futures/a.yaml:3:14: cycle in `leads_to`: a → b → c → a",
                 "futures/g.yaml:2:9: cycle in `within`: g → h → g",
             ]
         );

@@ -328,15 +328,23 @@ impl Renderer<'_> {
     fn group_tree(&self, i: usize) -> GroupNode {
         GroupNode {
             future: self.future_card(i, None),
-            members: self.site.graph.members(i).iter().map(|&m| self.group_tree(m)).collect(),
+            members: self.in_time_order(self.site.graph.members(i).to_vec()).into_iter().map(|m| self.group_tree(m)).collect(),
         }
     }
 
     fn top_level(&self) -> Vec<GroupNode> {
-        (0..self.site.futures.len())
-            .filter(|&i| self.site.graph.group(i).is_none())
-            .map(|i| self.group_tree(i))
-            .collect()
+        let top = (0..self.site.futures.len()).filter(|&i| self.site.graph.group(i).is_none()).collect();
+        self.in_time_order(top).into_iter().map(|i| self.group_tree(i)).collect()
+    }
+
+    /// Futures by the start of their window (undated last), then by title.
+    fn in_time_order(&self, mut futures: Vec<usize>) -> Vec<usize> {
+        let key = |i: usize| {
+            let f = &self.site.futures[i].future;
+            (f.when.map_or(i32::MAX, |w| w.start), f.title.to_lowercase())
+        };
+        futures.sort_by_cached_key(|&i| key(i));
+        futures
     }
 
     fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
