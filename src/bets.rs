@@ -10,7 +10,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::futures::{FutureId, Located, reference_at};
 use crate::yaml::{self, Spanned, pos_of};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum BetKind {
     Financial,
@@ -18,7 +20,9 @@ pub enum BetKind {
     Personal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum BetStatus {
     Idea,
@@ -78,6 +82,7 @@ enum Scalar {
 struct RawBet {
     title: Spanned<String>,
     kind: BetKind,
+    #[serde(default = "idea")]
     status: BetStatus,
     instruments: Option<Vec<String>>,
     wins_if: Option<Vec<Spanned<String>>>,
@@ -85,8 +90,18 @@ struct RawBet {
     horizon: Option<Spanned<Scalar>>,
 }
 
+fn idea() -> BetStatus {
+    BetStatus::Idea
+}
+
 const KEYS: &[&str] = &[
-    "title", "kind", "status", "instruments", "wins_if", "loses_if", "horizon",
+    "title",
+    "kind",
+    "status",
+    "instruments",
+    "wins_if",
+    "loses_if",
+    "horizon",
 ];
 
 /// Reads every `bets/**/*.md`.
@@ -97,13 +112,20 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
 }
 
 pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let id = match FutureId::parse(&stem) {
         Ok(id) => id,
         Err(hint) => {
             diags.push(
-                Diagnostic::error(file, Pos::START, format!("invalid bet id `{stem}` (the file name)"))
-                    .with_help(format!("rename the file; {hint}")),
+                Diagnostic::error(
+                    file,
+                    Pos::START,
+                    format!("invalid bet id `{stem}` (the file name)"),
+                )
+                .with_help(format!("rename the file; {hint}")),
             );
             return None;
         }
@@ -111,6 +133,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
     let Some(fm) = split_front_matter(text) else {
         diags.push(missing_front_matter(
             file,
+            text,
             "title: Call options on the leading foundry\nkind: financial\nstatus: idea\nwins_if: [human-level-ai]",
         ));
         return None;
@@ -124,7 +147,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
     };
     let errors_before = diags.error_count();
     let line = fm.yaml_line;
-    let refs = |list: &Option<Vec<Spanned<String>>>, field: &str, diags: &mut Diagnostics| -> Vec<Located<FutureId>> {
+    let refs = |list: &Option<Vec<Spanned<String>>>,
+                field: &str,
+                diags: &mut Diagnostics|
+     -> Vec<Located<FutureId>> {
         list.iter()
             .flatten()
             .filter_map(|f| reference_at(file, f, line, field, diags))
@@ -134,15 +160,25 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
     let loses_if = refs(&raw.loses_if, "loses_if", diags);
     if raw.wins_if.as_ref().is_none_or(Vec::is_empty) {
         diags.push(
-            Diagnostic::error(file, pos_of(&raw.title, line), "the bet names no `wins_if` future")
-                .with_help("add `wins_if: [future-id, …]`: the futures in which the bet pays off"),
+            Diagnostic::error(
+                file,
+                pos_of(&raw.title, line),
+                "the bet names no `wins_if` future",
+            )
+            .with_help("add `wins_if: [future-id, …]`: the futures in which the bet pays off"),
         );
     }
     for lose in &loses_if {
         if wins_if.iter().any(|w| w.value == lose.value) {
             diags.push(
-                Diagnostic::error(file, lose.pos, format!("`{}` is in both `wins_if` and `loses_if`", lose.value))
-                    .with_help("a bet cannot both win and lose in the same future; keep it in one list"),
+                Diagnostic::error(
+                    file,
+                    lose.pos,
+                    format!("`{}` is in both `wins_if` and `loses_if`", lose.value),
+                )
+                .with_help(
+                    "a bet cannot both win and lose in the same future; keep it in one list",
+                ),
             );
         }
     }
@@ -155,8 +191,12 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
             Some(text)
         } else {
             diags.push(
-                Diagnostic::error(file, pos_of(h, line), format!("invalid `horizon`: `{text}`"))
-                    .with_help("write a year, a month or a day: `2027`, `2027-12` or `2027-12-31`"),
+                Diagnostic::error(
+                    file,
+                    pos_of(h, line),
+                    format!("invalid `horizon`: `{text}`"),
+                )
+                .with_help("write a year, a month or a day: `2027`, `2027-12` or `2027-12-31`"),
             );
             None
         }
@@ -200,12 +240,17 @@ mod tests {
     fn parse_one(text: &str) -> (Option<Bet>, Vec<String>) {
         let mut d = Diagnostics::default();
         let bet = parse(Path::new("bets/tsm-calls.md"), text, &mut d);
-        (bet, d.into_sorted().iter().map(ToString::to_string).collect())
+        (
+            bet,
+            d.into_sorted().iter().map(ToString::to_string).collect(),
+        )
     }
 
     #[test]
     fn a_bet_parses() {
-        let (bet, errs) = parse_one("---\ntitle: TSM calls\nkind: financial\nstatus: placed\ninstruments: [TSM]\nwins_if: [agi, boom]\nloses_if: [stall]\nhorizon: 2027-12\n---\nBecause.\n");
+        let (bet, errs) = parse_one(
+            "---\ntitle: TSM calls\nkind: financial\nstatus: placed\ninstruments: [TSM]\nwins_if: [agi, boom]\nloses_if: [stall]\nhorizon: 2027-12\n---\nBecause.\n",
+        );
         assert!(errs.is_empty(), "{errs:?}");
         let bet = bet.unwrap();
         assert_eq!(bet.wins_if[1].pos, Pos::new(6, 16));
@@ -214,7 +259,9 @@ mod tests {
 
     #[test]
     fn contradictions_and_unknown_kinds_are_reported() {
-        let (_, errs) = parse_one("---\ntitle: X\nkind: financial\nstatus: idea\nwins_if: [a]\nloses_if: [a]\nhorizon: next year\n---\n");
+        let (_, errs) = parse_one(
+            "---\ntitle: X\nkind: financial\nstatus: idea\nwins_if: [a]\nloses_if: [a]\nhorizon: next year\n---\n",
+        );
         assert_eq!(
             errs,
             [
@@ -223,6 +270,6 @@ mod tests {
             ]
         );
         let (_, errs) = parse_one("---\ntitle: X\nkind: stocks\nstatus: idea\nwins_if: [a]\n---\n");
-        assert_eq!(errs, ["bets/tsm-calls.md:3:7: unknown value `stocks`"]);
+        assert_eq!(errs, ["bets/tsm-calls.md:3:7: invalid `kind`: `stocks`"]);
     }
 }

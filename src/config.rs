@@ -29,7 +29,9 @@ impl BaseUrl {
         if host_len == 0 {
             return Err("the base URL needs a host, e.g. `https://example.org/`".into());
         }
-        let bad = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`' | '?' | '#');
+        let bad = |c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`' | '?' | '#')
+        };
         if s.contains(bad) {
             return Err("the base URL may not hold spaces, quotes, `<`, `>`, `?` or `#`".into());
         }
@@ -97,7 +99,14 @@ struct RawConfig {
 }
 
 const KEYS: &[&str] = &[
-    "title", "base_url", "description", "author", "theme", "posts_per_page", "repository", "markets",
+    "title",
+    "base_url",
+    "description",
+    "author",
+    "theme",
+    "posts_per_page",
+    "repository",
+    "markets",
 ];
 
 #[derive(Deserialize)]
@@ -115,24 +124,30 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            vec![Diagnostic::error(FILE, Pos::START, format!("cannot read {FILE}: {e}"))
-                .with_help(format!("run forkcast in a site folder (one with {FILE}), pass `--root DIR`, or create a site with `forkcast init`"))]
+            vec![
+                Diagnostic::error(FILE, Pos::START, format!("cannot read {FILE}: {e}"))
+                    .with_help("save it as UTF-8 text"),
+            ]
         })?;
         Config::parse(&text)
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let file = Path::new(FILE);
-        let mut keys: Vec<&str> = KEYS.to_vec();
-        keys.extend(MARKET_KEYS);
-        let raw: RawConfig = yaml::decode(text, file, 1, &keys).map_err(|d| vec![d])?;
+        let raw: RawConfig =
+            yaml::decode(text, file, 1, KEYS).map_err(|d| vec![nested_key_help(d)])?;
         let mut errors = Vec::new();
         let base_url = BaseUrl::parse(&raw.base_url.value).unwrap_or_else(|hint| {
             errors.push(
-                Diagnostic::error(file, pos_of(&raw.base_url, 1), format!("invalid `base_url`: `{}`", raw.base_url.value))
-                    .with_help(hint),
+                Diagnostic::error(
+                    file,
+                    pos_of(&raw.base_url, 1),
+                    format!("invalid `base_url`: `{}`", raw.base_url.value),
+                )
+                .with_help(hint),
             );
-            BaseUrl::parse("https://example.org/").unwrap_or_else(|_| unreachable!("a valid literal"))
+            BaseUrl::parse("https://example.org/")
+                .unwrap_or_else(|_| unreachable!("a valid literal"))
         });
         let posts_per_page = match &raw.posts_per_page {
             Some(n) if n.value < 1 => {
@@ -145,13 +160,20 @@ impl Config {
             Some(n) => n.value as usize,
             None => 10,
         };
-        let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.value.clone());
+        let theme = raw
+            .theme
+            .as_ref()
+            .map_or("default".to_string(), |t| t.value.clone());
         if let Some(t) = &raw.theme
             && (t.value.is_empty() || t.value.contains(['/', '\\']) || t.value.starts_with('.'))
         {
             errors.push(
-                Diagnostic::error(file, pos_of(t, 1), format!("invalid `theme`: `{}`", t.value))
-                    .with_help("name a folder of themes/, e.g. `theme: default`"),
+                Diagnostic::error(
+                    file,
+                    pos_of(t, 1),
+                    format!("invalid `theme`: `{}`", t.value),
+                )
+                .with_help("name a folder of themes/, e.g. `theme: default`"),
             );
         }
         let repository = raw.repository.as_ref().and_then(|r| {
@@ -159,8 +181,14 @@ impl Config {
                 Some(r.value.trim_end_matches('/').to_string())
             } else {
                 errors.push(
-                    Diagnostic::error(file, pos_of(r, 1), format!("invalid `repository`: `{}`", r.value))
-                        .with_help("give the repository's https address, e.g. `https://github.com/owner/repo`"),
+                    Diagnostic::error(
+                        file,
+                        pos_of(r, 1),
+                        format!("invalid `repository`: `{}`", r.value),
+                    )
+                    .with_help(
+                        "give the repository's https address, e.g. `https://github.com/owner/repo`",
+                    ),
                 );
                 None
             }
@@ -172,21 +200,33 @@ impl Config {
                     match parse_duration(&v.value) {
                         Some(d) => *slot = d,
                         None => errors.push(
-                            Diagnostic::error(file, pos_of(v, 1), format!("invalid `markets.{name}`: `{}`", v.value))
-                                .with_help("write a number and a unit: `30s`, `10m`, `6h` or `1d`"),
+                            Diagnostic::error(
+                                file,
+                                pos_of(v, 1),
+                                format!("invalid `markets.{name}`: `{}`", v.value),
+                            )
+                            .with_help("write a number and a unit: `30s`, `10m`, `6h` or `1d`"),
                         ),
                     }
                 }
             };
-            duration(&m.refresh_after, "refresh_after", &mut markets.refresh_after);
+            duration(
+                &m.refresh_after,
+                "refresh_after",
+                &mut markets.refresh_after,
+            );
             duration(&m.timeout, "timeout", &mut markets.timeout);
             if let Some(c) = &m.concurrency {
                 if (1..=256).contains(&c.value) {
                     markets.concurrency = c.value as usize;
                 } else {
                     errors.push(
-                        Diagnostic::error(file, pos_of(c, 1), "`markets.concurrency` must be between 1 and 256")
-                            .with_help("e.g. `concurrency: 16`"),
+                        Diagnostic::error(
+                            file,
+                            pos_of(c, 1),
+                            "`markets.concurrency` must be between 1 and 256",
+                        )
+                        .with_help("e.g. `concurrency: 16`"),
                     );
                 }
             }
@@ -205,6 +245,36 @@ impl Config {
             markets,
         })
     }
+}
+
+/// serde reports unknown keys without their level; the column tells it.
+fn nested_key_help(mut d: Diagnostic) -> Diagnostic {
+    let Some(key) = d
+        .message
+        .strip_prefix("unknown key `")
+        .and_then(|k| k.strip_suffix('`'))
+    else {
+        return d;
+    };
+    if d.pos.col > 1 {
+        d.help = Some(
+            match crate::diagnostics::closest(key, MARKET_KEYS.iter().copied()) {
+                Some(k) => format!(
+                    "did you mean `{k}`? Known keys under `markets:`: {}",
+                    MARKET_KEYS.join(", ")
+                ),
+                None => format!(
+                    "remove it; known keys under `markets:`: {}",
+                    MARKET_KEYS.join(", ")
+                ),
+            },
+        );
+    } else if MARKET_KEYS.contains(&key) {
+        d.help = Some(format!(
+            "`{key}` belongs under `markets:`; indent it below a `markets:` line"
+        ));
+    }
+    d
 }
 
 /// `30s`, `10m`, `6h`, `1d`.
@@ -229,7 +299,10 @@ mod tests {
     #[test]
     fn base_url_keeps_its_path_prefix() {
         let b = BaseUrl::parse("https://example.org/manual").unwrap();
-        assert_eq!((b.as_str(), b.path()), ("https://example.org/manual/", "/manual/"));
+        assert_eq!(
+            (b.as_str(), b.path()),
+            ("https://example.org/manual/", "/manual/")
+        );
         assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().path(), "/");
         assert!(BaseUrl::parse("example.org").is_err());
         assert!(BaseUrl::parse("https://x.org/\"><script>").is_err());
@@ -245,11 +318,48 @@ mod tests {
 
     #[test]
     fn mistakes_are_located_and_explained() {
-        let errs = Config::parse("title: T\nbase_url: https://e.org/\ntheme: default\nposts_per_pge: 5\n").unwrap_err();
-        assert_eq!(errs[0].to_string(), "site.yaml:4:1: unknown key `posts_per_pge`");
-        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `posts_per_page`?"));
-        let errs = Config::parse("title: T\nbase_url: e.org\nmarkets:\n  timeout: soon\n").unwrap_err();
+        let errs =
+            Config::parse("title: T\nbase_url: https://e.org/\ntheme: default\nposts_per_pge: 5\n")
+                .unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "site.yaml:4:1: unknown key `posts_per_pge`"
+        );
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `posts_per_page`?")
+        );
+        let errs =
+            Config::parse("title: T\nbase_url: e.org\nmarkets:\n  timeout: soon\n").unwrap_err();
         let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
-        assert_eq!(lines, ["site.yaml:2:11: invalid `base_url`: `e.org`", "site.yaml:4:12: invalid `markets.timeout`: `soon`"]);
+        assert_eq!(
+            lines,
+            [
+                "site.yaml:2:11: invalid `base_url`: `e.org`",
+                "site.yaml:4:12: invalid `markets.timeout`: `soon`"
+            ]
+        );
+        let errs = Config::parse("title: T\nbase_url: https://e.org/\ntimeout: 10s\n").unwrap_err();
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("`timeout` belongs under `markets:`; indent it below a `markets:` line")
+        );
+        let errs =
+            Config::parse("title: T\nbase_url: https://e.org/\nmarkets:\n  refresh_afer: 1h\n")
+                .unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "site.yaml:4:3: unknown key `refresh_afer`"
+        );
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `refresh_after`? Known keys under `markets:`")
+        );
     }
 }

@@ -43,7 +43,12 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
 }
 
 /// Reports a Markdown file whose front matter is missing or unterminated.
-pub fn missing_front_matter(file: &Path, example: &str) -> Diagnostic {
+pub fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnostic {
+    if text.trim_start_matches('\u{feff}').starts_with("---") {
+        let last = text.lines().count().max(1) as u32;
+        return Diagnostic::error(file, Pos::new(last, 1), "the front matter is not closed")
+            .with_help("add a `---` line after the last key, before the text");
+    }
     Diagnostic::error(file, Pos::START, "missing front matter")
         .with_help(format!("start the file with a `---` line, the YAML keys, and another `---` line, e.g.\n---\n{example}\n---"))
 }
@@ -69,7 +74,9 @@ impl PostDate {
         if let Ok(day) = s.parse::<Date>()
             && s.len() == 10
         {
-            let instant = jiff::tz::TimeZone::UTC.to_timestamp(day.to_datetime(jiff::civil::Time::midnight())).ok()?;
+            let instant = jiff::tz::TimeZone::UTC
+                .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
+                .ok()?;
             return Some(PostDate { instant, day });
         }
         let instant: Timestamp = s.parse().ok()?;
@@ -126,7 +133,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Document> {
 /// Parses one Markdown document; `file` is relative to the site root.
 pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Document> {
     let Some(fm) = split_front_matter(text) else {
-        diags.push(missing_front_matter(file, "title: My first post\ndate: 2026-11-26"));
+        diags.push(missing_front_matter(
+            file,
+            text,
+            "title: My first post\ndate: 2026-11-26",
+        ));
         return None;
     };
     let raw: RawDocument = match yaml::decode(fm.yaml, file, fm.yaml_line, KEYS) {
@@ -159,7 +170,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         .parent()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let kind = if stem == "_index" && rel_dir.is_empty() {
         Kind::Home
     } else if raw.date.is_some() {
@@ -176,8 +190,15 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
     let slug = match &raw.slug {
         Some(s) if kebab(&s.value) != s.value => {
             diags.push(
-                Diagnostic::error(file, pos_of(s, line), format!("invalid `slug`: `{}`", s.value))
-                    .with_help(format!("a slug is lowercase kebab-case, e.g. `{}`", kebab(&s.value))),
+                Diagnostic::error(
+                    file,
+                    pos_of(s, line),
+                    format!("invalid `slug`: `{}`", s.value),
+                )
+                .with_help(format!(
+                    "a slug is lowercase kebab-case, e.g. `{}`",
+                    kebab(&s.value)
+                )),
             );
             String::new()
         }
@@ -188,7 +209,11 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         Kind::Home => String::new(),
         Kind::Post => format!("posts/{slug}/"),
         Kind::Page => {
-            let dir: Vec<String> = rel_dir.split('/').filter(|p| !p.is_empty()).map(kebab).collect();
+            let dir: Vec<String> = rel_dir
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(kebab)
+                .collect();
             let mut path = dir.join("/");
             if !path.is_empty() {
                 path.push('/');
@@ -225,7 +250,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         date,
         updated,
         tags,
-        summary: raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
         draft: raw.draft.unwrap_or(false),
         slug,
         path,
@@ -242,22 +270,34 @@ mod tests {
     fn parse_one(file: &str, text: &str) -> (Option<Document>, Vec<String>) {
         let mut d = Diagnostics::default();
         let doc = parse(Path::new(file), text, &mut d);
-        (doc, d.into_sorted().iter().map(ToString::to_string).collect())
+        (
+            doc,
+            d.into_sorted().iter().map(ToString::to_string).collect(),
+        )
     }
 
     #[test]
     fn front_matter_splits_and_counts_lines() {
         let fm = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
-        assert_eq!((fm.yaml, fm.body, fm.body_line), ("title: A\n", "Body\n", 4));
+        assert_eq!(
+            (fm.yaml, fm.body, fm.body_line),
+            ("title: A\n", "Body\n", 4)
+        );
         assert!(split_front_matter("title: A\n").is_none());
         assert!(split_front_matter("---\ntitle: A\n").is_none());
     }
 
     #[test]
     fn dates_make_posts_and_their_absence_pages() {
-        let (post, _) = parse_one("content/posts/Hello World.md", "---\ntitle: Hi\ndate: 2026-03-01\ntags: [agi]\n---\nText\n");
+        let (post, _) = parse_one(
+            "content/posts/Hello World.md",
+            "---\ntitle: Hi\ndate: 2026-03-01\ntags: [agi]\n---\nText\n",
+        );
         let post = post.unwrap();
-        assert_eq!((post.kind, post.path.as_str()), (Kind::Post, "posts/hello-world/"));
+        assert_eq!(
+            (post.kind, post.path.as_str()),
+            (Kind::Post, "posts/hello-world/")
+        );
         assert_eq!(post.date.unwrap().day.to_string(), "2026-03-01");
         assert_eq!(post.body_pos, Pos::new(6, 1));
         let (page, _) = parse_one("content/guides/setup.md", "---\ntitle: Setup\n---\n");
@@ -280,7 +320,10 @@ mod tests {
                 "content/posts/x.md:5:11: `futures`: `Not An Id` is not a future id",
             ]
         );
-        let (_, errs) = parse_one("content/posts/x.md", "---\ntitle: X\ndate: 2026-01-01\ntagz: [a]\n---\n");
+        let (_, errs) = parse_one(
+            "content/posts/x.md",
+            "---\ntitle: X\ndate: 2026-01-01\ntagz: [a]\n---\n",
+        );
         assert_eq!(errs, ["content/posts/x.md:4:1: unknown key `tagz`"]);
     }
 

@@ -172,8 +172,19 @@ pub enum Format {
 pub fn render(d: &Diagnostic, root: &Path, format: Format, color: bool) -> String {
     match format {
         Format::Human => render_human(d, root, color),
-        Format::Github => render_github(d),
+        Format::Github => render_github(d, root),
     }
+}
+
+/// The file as the user would open it from where they ran the command.
+fn shown(root: &Path, file: &Path) -> String {
+    let path = if root.as_os_str().is_empty() || root == Path::new(".") {
+        file.to_path_buf()
+    } else {
+        root.join(file)
+    };
+    let s = path.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
 fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
@@ -190,7 +201,10 @@ fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
     };
     let mut out = format!(
         "{}: {} {}\n",
-        paint("1", &format!("{}:{}:{}", d.file.display(), d.pos.line, d.pos.col)),
+        paint(
+            "1",
+            &format!("{}:{}:{}", shown(root, &d.file), d.pos.line, d.pos.col)
+        ),
         paint(code, &format!("{label}:")),
         paint("1", &d.message)
     );
@@ -203,7 +217,12 @@ fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let _ = writeln!(out, "{gutter} {}", paint("1;34", "|"));
-        let _ = writeln!(out, "{} {} {line}", paint("1;34", &number), paint("1;34", "|"));
+        let _ = writeln!(
+            out,
+            "{} {} {line}",
+            paint("1;34", &number),
+            paint("1;34", "|")
+        );
         let _ = writeln!(
             out,
             "{gutter} {} {caret_pad}{}",
@@ -212,6 +231,7 @@ fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
         );
     }
     if let Some(help) = &d.help {
+        let help = help.replace('\n', "\n          ");
         let _ = writeln!(out, "  {} {help}", paint("1;36", "= help:"));
     }
     out
@@ -224,7 +244,7 @@ fn source_line(path: &Path, line: u32) -> Option<String> {
 }
 
 /// `::error file=…,line=…,col=…::message`, escaped as GitHub's runner expects.
-fn render_github(d: &Diagnostic) -> String {
+fn render_github(d: &Diagnostic, root: &Path) -> String {
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -236,7 +256,7 @@ fn render_github(d: &Diagnostic) -> String {
     }
     format!(
         "::{kind} file={},line={},col={}::{}\n",
-        escape_property(&d.file.to_string_lossy()),
+        escape_property(&shown(root, &d.file)),
         d.pos.line,
         d.pos.col,
         escape_data(&message)
@@ -259,7 +279,8 @@ pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> O
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
         .filter(|(d, k)| {
-            *d <= (unknown.len().max(k.len()) / 3).max(2) || k.contains(unknown) && unknown.len() > 3
+            *d <= (unknown.len().max(k.len()) / 3).max(2)
+                || k.contains(unknown) && unknown.len() > 3
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -274,7 +295,10 @@ mod tests {
         let text = "ab\ncdé\nf";
         assert_eq!(Pos::START.advanced_by(text, 1), Pos::new(1, 2));
         assert_eq!(Pos::START.advanced_by(text, 3), Pos::new(2, 1));
-        assert_eq!(Pos::new(10, 1).advanced_by(text, text.len()), Pos::new(12, 2));
+        assert_eq!(
+            Pos::new(10, 1).advanced_by(text, text.len()),
+            Pos::new(12, 2)
+        );
     }
 
     #[test]
@@ -290,8 +314,8 @@ mod tests {
         let d = Diagnostic::error("futures/a,b.yaml", Pos::new(3, 7), "bad: 50%\nvalue")
             .with_help("fix it");
         assert_eq!(
-            render_github(&d),
-            "::error file=futures/a%2Cb.yaml,line=3,col=7::bad: 50%25%0Avalue — fix it\n"
+            render_github(&d, Path::new("site")),
+            "::error file=site/futures/a%2Cb.yaml,line=3,col=7::bad: 50%25%0Avalue — fix it\n"
         );
     }
 
@@ -305,7 +329,10 @@ mod tests {
         let out = render_human(&d, &dir, false);
         assert_eq!(
             out,
-            "x.yaml:2:9: error: unknown future `nope`\n  |\n2 | within: nope\n  |         ^\n  = help: create futures/nope.yaml\n"
+            format!(
+                "{}/x.yaml:2:9: error: unknown future `nope`\n  |\n2 | within: nope\n  |         ^\n  = help: create futures/nope.yaml\n",
+                dir.display()
+            )
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -41,6 +41,12 @@ impl FutureId {
     }
 }
 
+impl std::borrow::Borrow<str> for FutureId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for FutureId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -92,7 +98,12 @@ pub struct When {
 
 impl When {
     pub fn parse(s: &str) -> Option<When> {
-        let year = |t: &str| t.trim().parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
+        let year = |t: &str| {
+            t.trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1000..=9999).contains(y))
+        };
         let (start, end) = match s.split_once("..") {
             Some((a, b)) => (year(a)?, year(b)?),
             None => (year(s)?, year(s)?),
@@ -190,21 +201,31 @@ struct RawEdge {
 
 /// Reads every `futures/**/*.yaml` under `root`. Problems go to `diags`;
 /// a future with errors is left out so later stages see only sound ones.
+/// The extensions of future files.
+pub const FUTURE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
-    let (futures, found) = crate::site::parse_files(root, "futures", &["yaml", "yml"], parse);
+    let (futures, found) = crate::site::parse_files(root, "futures", FUTURE_EXTENSIONS, parse);
     diags.extend(found);
     futures
 }
 
 /// Parses one future file; `file` is its path relative to the site root.
 pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future> {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let id = match FutureId::parse(&stem) {
         Ok(id) => id,
         Err(hint) => {
             diags.push(
-                Diagnostic::error(file, Pos::START, format!("invalid future id `{stem}` (the file name)"))
-                    .with_help(format!("rename the file; {hint}")),
+                Diagnostic::error(
+                    file,
+                    Pos::START,
+                    format!("invalid future id `{stem}` (the file name)"),
+                )
+                .with_help(format!("rename the file; {hint}")),
             );
             return None;
         }
@@ -225,7 +246,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
                 .with_help("give the future a short title, e.g. `title: Human-level AI arrives`"),
         );
     }
-    let within = raw.within.as_ref().and_then(|w| reference(file, w, "within", diags));
+    let within = raw
+        .within
+        .as_ref()
+        .and_then(|w| reference(file, w, "within", diags));
     let when = raw.when.as_ref().and_then(|w| {
         let text = w.value.text();
         let parsed = When::parse(&text);
@@ -246,11 +270,18 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
         .iter()
         .flatten()
         .filter_map(|m| match MarketRef::parse(&m.value) {
-            Ok(r) => Some(Located { value: r, pos: pos_of(m, 1) }),
+            Ok(r) => Some(Located {
+                value: r,
+                pos: pos_of(m, 1),
+            }),
             Err(hint) => {
                 diags.push(
-                    Diagnostic::error(file, pos_of(m, 1), format!("invalid market reference `{}`", m.value))
-                        .with_help(hint),
+                    Diagnostic::error(
+                        file,
+                        pos_of(m, 1),
+                        format!("invalid market reference `{}`", m.value),
+                    )
+                    .with_help(hint),
                 );
                 None
             }
@@ -258,6 +289,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
         .collect();
     let mut leads_to = Vec::new();
     let mut total = 0.0;
+    let mut parts = Vec::new();
     for edge in raw.leads_to.iter().flatten() {
         let target = reference(file, &edge.value.future, "leads_to.future", diags);
         let p = probability(file, &edge.value.probability, "leads_to.probability", diags);
@@ -269,24 +301,39 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
                 );
                 continue;
             }
-            if leads_to.iter().any(|e: &Edge| e.target.value == target.value) {
+            if leads_to
+                .iter()
+                .any(|e: &Edge| e.target.value == target.value)
+            {
                 diags.push(
-                    Diagnostic::error(file, target.pos, format!("duplicate edge to `{}`", target.value))
-                        .with_help("list each target once in `leads_to`"),
+                    Diagnostic::error(
+                        file,
+                        target.pos,
+                        format!("duplicate edge to `{}`", target.value),
+                    )
+                    .with_help("list each target once in `leads_to`"),
                 );
                 continue;
             }
             total += probability.get();
-            leads_to.push(Edge { target, probability });
+            parts.push(trim_float(probability.get()));
+            leads_to.push(Edge {
+                target,
+                probability,
+            });
         }
     }
     if total > 1.0 + 1e-9 {
-        let first = raw.leads_to.as_ref().and_then(|v| v.first()).map_or(Pos::START, |e| pos_of(e, 1));
+        let first = raw
+            .leads_to
+            .as_ref()
+            .and_then(|v| v.first())
+            .map_or(Pos::START, |e| pos_of(e, 1));
         diags.push(
             Diagnostic::error(
                 file,
                 first,
-                format!("edges of `{id}` sum to {}", trim_float(total)),
+                format!("edges of `{id}` sum to {} ({})", trim_float(total), parts.join(" + ")),
             )
             .with_help("a fork's outgoing probabilities must sum to at most 1; lower some `leads_to` probabilities"),
         );
@@ -301,8 +348,12 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
                 Some(url.to_string())
             } else {
                 diags.push(
-                    Diagnostic::error(file, pos_of(s, 1), format!("source `{url}` is not a web address"))
-                        .with_help("sources are links starting with `https://` or `http://`"),
+                    Diagnostic::error(
+                        file,
+                        pos_of(s, 1),
+                        format!("source `{url}` is not a web address"),
+                    )
+                    .with_help("sources are links starting with `https://` or `http://`"),
                 );
                 None
             }
@@ -378,8 +429,12 @@ pub(crate) fn reference_at(
         Ok(id) => Some(Located { value: id, pos }),
         Err(hint) => {
             diags.push(
-                Diagnostic::error(file, pos, format!("`{field}`: `{}` is not a future id", value.value))
-                    .with_help(hint),
+                Diagnostic::error(
+                    file,
+                    pos,
+                    format!("`{field}`: `{}` is not a future id", value.value),
+                )
+                .with_help(hint),
             );
             None
         }
@@ -394,8 +449,11 @@ fn probability(
 ) -> Option<Probability> {
     let p = Probability::new(value.value);
     if p.is_none() {
-        let hint = if value.value > 1.0 && value.value < 100.0 {
-            format!("write a fraction, not a percentage: `{}`", trim_float(value.value / 100.0))
+        let hint = if value.value >= 2.0 && value.value < 100.0 {
+            format!(
+                "write a fraction, not a percentage: `{}`",
+                trim_float(value.value / 100.0)
+            )
         } else {
             "probabilities are strictly between 0 and 1, e.g. `0.35`; a certain or impossible outcome is not a fork".to_string()
         };
@@ -421,8 +479,12 @@ pub(crate) fn tag(
     let name = value.value.trim();
     if kebab(name).is_empty() {
         diags.push(
-            Diagnostic::error(file, pos_of(value, first_line), format!("tag `{name}` has no letters or digits"))
-                .with_help("use a word such as `hardware`"),
+            Diagnostic::error(
+                file,
+                pos_of(value, first_line),
+                format!("tag `{name}` has no letters or digits"),
+            )
+            .with_help("use a word such as `hardware`"),
         );
         return None;
     }
@@ -458,8 +520,20 @@ mod tests {
 
     #[test]
     fn when_accepts_years_and_windows() {
-        assert_eq!(When::parse("2027..2030"), Some(When { start: 2027, end: 2030 }));
-        assert_eq!(When::parse("2028"), Some(When { start: 2028, end: 2028 }));
+        assert_eq!(
+            When::parse("2027..2030"),
+            Some(When {
+                start: 2027,
+                end: 2030
+            })
+        );
+        assert_eq!(
+            When::parse("2028"),
+            Some(When {
+                start: 2028,
+                end: 2028
+            })
+        );
         assert_eq!(When::parse("2030..2027"), None);
         assert_eq!(When::parse("soon"), None);
     }
@@ -491,10 +565,13 @@ mod tests {
             [
                 "futures/agi-by-2030.yaml:2:9: `within`: `First Wave` is not a future id",
                 "futures/agi-by-2030.yaml:3:14: `probability` is 35, outside (0, 1)",
-                "futures/agi-by-2030.yaml:5:5: edges of `agi-by-2030` sum to 1.3",
+                "futures/agi-by-2030.yaml:5:5: edges of `agi-by-2030` sum to 1.3 (0.8 + 0.5)",
                 "futures/agi-by-2030.yaml:9:11: source `javascript:alert(1)` is not a web address",
             ]
         );
-        assert_eq!(d[1].help.as_deref(), Some("write a fraction, not a percentage: `0.35`"));
+        assert_eq!(
+            d[1].help.as_deref(),
+            Some("write a fraction, not a percentage: `0.35`")
+        );
     }
 }

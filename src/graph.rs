@@ -3,7 +3,7 @@
 //! cycles, and computes implied probabilities, disagreement flags and the
 //! probability that a bet pays off.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use petgraph::algo::tarjan_scc;
@@ -19,6 +19,9 @@ pub const DISAGREEMENT: f64 = 0.15;
 /// Node `i` of the graph is future `i` of the slice it was built from.
 pub struct Graph {
     ids: Vec<FutureId>,
+    /// Ids of future files that had errors of their own: they exist, so a
+    /// reference to one is not another error.
+    broken: HashSet<String>,
     index: HashMap<FutureId, usize>,
     dag: DiGraph<(), f64, u32>,
     group: Vec<Option<usize>>,
@@ -52,15 +55,24 @@ pub enum Payoff {
 impl Graph {
     /// Resolves `within` and `leads_to` and reports unknown futures and
     /// cycles. `futures` must have unique ids.
-    pub fn build(futures: &[Future], diags: &mut Diagnostics) -> Graph {
+    pub fn build(futures: &[Future], files: &HashSet<String>, diags: &mut Diagnostics) -> Graph {
         let ids: Vec<FutureId> = futures.iter().map(|f| f.id.clone()).collect();
-        let index: HashMap<FutureId, usize> =
-            ids.iter().cloned().enumerate().map(|(i, id)| (id, i)).collect();
+        let index: HashMap<FutureId, usize> = ids
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, id)| (id, i))
+            .collect();
         let mut graph = Graph {
             dag: DiGraph::with_capacity(futures.len(), futures.len() * 2),
             group: vec![None; futures.len()],
             members: vec![Vec::new(); futures.len()],
             topo: Vec::new(),
+            broken: files
+                .iter()
+                .filter(|f| !index.contains_key(f.as_str()))
+                .cloned()
+                .collect(),
             ids,
             index,
         };
@@ -73,7 +85,11 @@ impl Graph {
             }
             for edge in &f.leads_to {
                 if let Some(j) = graph.resolve(&edge.target, &f.file, "leads_to", diags) {
-                    graph.dag.add_edge(NodeIndex::new(i), NodeIndex::new(j), edge.probability.get());
+                    graph.dag.add_edge(
+                        NodeIndex::new(i),
+                        NodeIndex::new(j),
+                        edge.probability.get(),
+                    );
                 }
             }
         }
@@ -103,14 +119,21 @@ impl Graph {
         if let Some(&i) = self.index.get(&reference.value) {
             return Some(i);
         }
+        if self.broken.contains(reference.value.as_str()) {
+            return None;
+        }
         let wanted = reference.value.as_str();
         let help = match closest(wanted, self.ids.iter().map(FutureId::as_str)) {
             Some(id) => format!("did you mean `{id}`?"),
             None => format!("create futures/{wanted}.yaml or name an existing future"),
         };
         diags.push(
-            Diagnostic::error(file, reference.pos, format!("unknown future `{wanted}` in `{field}`"))
-                .with_help(help),
+            Diagnostic::error(
+                file,
+                reference.pos,
+                format!("unknown future `{wanted}` in `{field}`"),
+            )
+            .with_help(help),
         );
         None
     }
@@ -223,7 +246,11 @@ impl Graph {
                     1 => {
                         let from = chain.iter().position(|&c| c == i).unwrap_or(0);
                         let cycle = &chain[from..];
-                        let names: Vec<&str> = cycle.iter().chain([&i]).map(|&c| self.ids[c].as_str()).collect();
+                        let names: Vec<&str> = cycle
+                            .iter()
+                            .chain([&i])
+                            .map(|&c| self.ids[c].as_str())
+                            .collect();
                         let first = cycle.iter().copied().min().unwrap_or(i);
                         let pos = futures[first].within.as_ref().map_or(Pos::START, |w| w.pos);
                         diags.push(
@@ -256,7 +283,11 @@ impl Graph {
             }
             let start = scc.iter().map(|n| n.index()).min().unwrap_or(0);
             let cycle = self.cycle_through(start, &scc);
-            let names: Vec<&str> = cycle.iter().chain([&start]).map(|&c| self.ids[c].as_str()).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .chain([&start])
+                .map(|&c| self.ids[c].as_str())
+                .collect();
             let next = cycle.get(1).copied().unwrap_or(start);
             let pos = futures[start]
                 .leads_to
@@ -264,8 +295,12 @@ impl Graph {
                 .find(|e| e.target.value == self.ids[next])
                 .map_or(Pos::START, |e| e.target.pos);
             diags.push(
-                Diagnostic::error(&futures[start].file, pos, format!("cycle in `leads_to`: {}", names.join(" → ")))
-                    .with_help("time flows one way: remove one of these edges"),
+                Diagnostic::error(
+                    &futures[start].file,
+                    pos,
+                    format!("cycle in `leads_to`: {}", names.join(" → ")),
+                )
+                .with_help("time flows one way: remove one of these edges"),
             );
         }
     }
@@ -310,13 +345,20 @@ mod tests {
                     .unwrap_or_else(|| panic!("{id}: {diags:?}"))
             })
             .collect();
-        let g = Graph::build(&futures, &mut diags);
-        let errs = diags.into_sorted().iter().map(ToString::to_string).collect();
+        let g = Graph::build(&futures, &HashSet::new(), &mut diags);
+        let errs = diags
+            .into_sorted()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         (futures, g, errs)
     }
 
     fn own(futures: &[Future]) -> Vec<Option<f64>> {
-        futures.iter().map(|f| f.estimate.map(|p| p.get())).collect()
+        futures
+            .iter()
+            .map(|f| f.estimate.map(|p| p.get()))
+            .collect()
     }
 
     fn close(a: Option<f64>, b: f64) -> bool {
@@ -328,10 +370,22 @@ mod tests {
         // root (0.8) → a 0.5, b 0.3; a → d 0.4; b → d 0.5 (a diamond);
         // d has no estimate, e has one that disagrees.
         let (f, g, errs) = graph(&[
-            ("root", "title: R\nprobability: 0.8\nleads_to:\n  - {future: a, probability: 0.5}\n  - {future: b, probability: 0.3}\n"),
-            ("a", "title: A\nleads_to:\n  - {future: d, probability: 0.4}\n"),
-            ("b", "title: B\nprobability: 0.2\nleads_to:\n  - {future: d, probability: 0.5}\n"),
-            ("d", "title: D\nleads_to:\n  - {future: e, probability: 0.9}\n"),
+            (
+                "root",
+                "title: R\nprobability: 0.8\nleads_to:\n  - {future: a, probability: 0.5}\n  - {future: b, probability: 0.3}\n",
+            ),
+            (
+                "a",
+                "title: A\nleads_to:\n  - {future: d, probability: 0.4}\n",
+            ),
+            (
+                "b",
+                "title: B\nprobability: 0.2\nleads_to:\n  - {future: d, probability: 0.5}\n",
+            ),
+            (
+                "d",
+                "title: D\nleads_to:\n  - {future: e, probability: 0.9}\n",
+            ),
             ("e", "title: E\nprobability: 0.5\n"),
         ]);
         assert!(errs.is_empty(), "{errs:?}");
@@ -349,8 +403,14 @@ mod tests {
     #[test]
     fn overlapping_parents_are_capped_but_reported() {
         let (f, g, _) = graph(&[
-            ("p", "title: P\nprobability: 0.9\nleads_to:\n  - {future: x, probability: 0.9}\n"),
-            ("q", "title: Q\nprobability: 0.8\nleads_to:\n  - {future: x, probability: 0.9}\n"),
+            (
+                "p",
+                "title: P\nprobability: 0.9\nleads_to:\n  - {future: x, probability: 0.9}\n",
+            ),
+            (
+                "q",
+                "title: Q\nprobability: 0.8\nleads_to:\n  - {future: x, probability: 0.9}\n",
+            ),
             ("x", "title: X\n"),
         ]);
         let c = g.compute(&own(&f));
@@ -361,7 +421,10 @@ mod tests {
     #[test]
     fn unknown_root_probability_leaves_descendants_unknown() {
         let (f, g, _) = graph(&[
-            ("p", "title: P\nleads_to:\n  - {future: x, probability: 0.5}\n"),
+            (
+                "p",
+                "title: P\nleads_to:\n  - {future: x, probability: 0.5}\n",
+            ),
             ("x", "title: X\n"),
         ]);
         assert_eq!(g.compute(&own(&f))[1].implied, None);
@@ -370,13 +433,20 @@ mod tests {
     #[test]
     fn bets_on_one_fork_are_exact_others_are_bounds() {
         let (f, g, _) = graph(&[
-            ("fork", "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n"),
+            (
+                "fork",
+                "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
+            ),
             ("a", "title: A\n"),
             ("b", "title: B\n"),
             ("c", "title: C\nprobability: 0.4\n"),
         ]);
         let c = g.compute(&own(&f));
-        let p: Vec<Option<f64>> = own(&f).iter().zip(&c).map(|(o, c)| o.or(c.implied)).collect();
+        let p: Vec<Option<f64>> = own(&f)
+            .iter()
+            .zip(&c)
+            .map(|(o, c)| o.or(c.implied))
+            .collect();
         match g.payoff(&[1, 2], &p) {
             Payoff::Exact(x) => assert!((x - 0.45).abs() < 1e-9, "{x}"), // 0.3 + 0.15
             other => panic!("{other:?}"),
@@ -392,8 +462,14 @@ mod tests {
     #[test]
     fn children_of_one_fork_with_another_parent_are_not_alternatives() {
         let (f, g, _) = graph(&[
-            ("fork", "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n"),
-            ("other", "title: O\nprobability: 0.5\nleads_to:\n  - {future: b, probability: 0.5}\n"),
+            (
+                "fork",
+                "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
+            ),
+            (
+                "other",
+                "title: O\nprobability: 0.5\nleads_to:\n  - {future: b, probability: 0.5}\n",
+            ),
             ("a", "title: A\n"),
             ("b", "title: B\n"),
         ]);
@@ -408,15 +484,27 @@ mod tests {
             ("agi-by-2030", "title: A\n"),
             ("x", "title: X\nwithin: agi-2030\n"),
         ]);
-        assert_eq!(errs, ["futures/x.yaml:2:9: unknown future `agi-2030` in `within`"]);
+        assert_eq!(
+            errs,
+            ["futures/x.yaml:2:9: unknown future `agi-2030` in `within`"]
+        );
     }
 
     #[test]
     fn cycles_are_named() {
         let (_, _, errs) = graph(&[
-            ("a", "title: A\nleads_to:\n  - {future: b, probability: 0.5}\n"),
-            ("b", "title: B\nleads_to:\n  - {future: c, probability: 0.5}\n"),
-            ("c", "title: C\nleads_to:\n  - {future: a, probability: 0.5}\n"),
+            (
+                "a",
+                "title: A\nleads_to:\n  - {future: b, probability: 0.5}\n",
+            ),
+            (
+                "b",
+                "title: B\nleads_to:\n  - {future: c, probability: 0.5}\n",
+            ),
+            (
+                "c",
+                "title: C\nleads_to:\n  - {future: a, probability: 0.5}\n",
+            ),
             ("g", "title: G\nwithin: h\n"),
             ("h", "title: H\nwithin: g\n"),
         ]);

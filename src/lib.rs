@@ -31,6 +31,8 @@ pub use site::{BuildOptions, Site};
 /// Why a build or check did not complete.
 #[derive(Debug)]
 pub enum Error {
+    /// The folder holds no site.yaml.
+    NoSite(PathBuf),
     /// Problems in the site's files (warnings included), sorted by place.
     Content(Vec<Diagnostic>),
     Render(render::RenderError),
@@ -42,8 +44,19 @@ impl fmt::Display for Error {
         match self {
             Error::Content(d) => {
                 let n = d.iter().filter(|d| d.is_error()).count();
-                write!(f, "{n} error{} in the site's files", if n == 1 { "" } else { "s" })
+                write!(
+                    f,
+                    "{n} error{} in the site's files",
+                    if n == 1 { "" } else { "s" }
+                )
             }
+            Error::NoSite(root) if !root.is_dir() => {
+                write!(f, "the folder {} does not exist", root.display())
+            }
+            Error::NoSite(root) if root == Path::new(".") => {
+                write!(f, "no {} in the current folder", config::FILE)
+            }
+            Error::NoSite(root) => write!(f, "no {} in {}", config::FILE, root.display()),
             Error::Render(e) => e.fmt(f),
             Error::Write(e) => e.fmt(f),
         }
@@ -62,6 +75,9 @@ pub struct Built {
 
 /// Loads, checks and computes the site at `root` without writing anything.
 pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
+    if !root.join(config::FILE).is_file() {
+        return Err(Error::NoSite(root.to_path_buf()));
+    }
     Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))
 }
 
@@ -79,5 +95,9 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     let files = render::render(&site).map_err(Error::Render)?;
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     output::publish(&output, &site.theme, &root.join("static"), &files).map_err(Error::Write)?;
-    Ok(Built { output, files: files.len(), warnings: site.warnings })
+    Ok(Built {
+        output,
+        files: files.len(),
+        warnings: site.warnings,
+    })
 }

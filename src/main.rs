@@ -13,7 +13,11 @@ use forkcast::scaffold::{self, NewKind};
 use forkcast::{BuildOptions, Diagnostic, Error};
 
 #[derive(Parser)]
-#[command(name = "forkcast", version, about = "A static site generator for futures-and-bets knowledge sites")]
+#[command(
+    name = "forkcast",
+    version,
+    about = "A static site generator for futures-and-bets knowledge sites"
+)]
 struct Cli {
     /// The site's folder (the one with site.yaml).
     #[arg(long, short = 'r', global = true, default_value = ".")]
@@ -94,7 +98,10 @@ struct Printer {
 impl Printer {
     fn diagnostics(&self, diags: &[Diagnostic]) {
         for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
-            eprint!("{}", diagnostics::render(d, &self.root, self.format, self.color));
+            eprint!(
+                "{}",
+                diagnostics::render(d, &self.root, self.format, self.color)
+            );
         }
     }
 
@@ -113,14 +120,16 @@ impl Printer {
     }
 
     /// Prints a failed run and returns its exit status.
-    fn failure(&self, e: &Error) -> ExitCode {
+    fn failure(&self, e: &Error, wrote: bool) -> ExitCode {
+        let kept = if wrote { "; nothing was written" } else { "" };
         match e {
+            Error::NoSite(_) => self.error(&format!("{e}\n  = help: run forkcast in a site's folder, pass `--root DIR`, or create a site with `forkcast init`")),
             Error::Content(diags) => {
                 self.diagnostics(diags);
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 let warnings = diags.len() - errors;
                 self.error(&format!(
-                    "{errors} error{}{}; nothing was written",
+                    "{errors} error{}{}{kept}",
                     plural(errors),
                     if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
                 ));
@@ -140,17 +149,29 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let format = match &cli.command {
-        Command::Check { format: FormatArg::Github, .. } => Format::Github,
+        Command::Check {
+            format: FormatArg::Github,
+            ..
+        } => Format::Github,
         _ => Format::Human,
     };
-    let p = Printer { root: cli.root.clone(), format, color: color && format == Format::Human, quiet: cli.quiet };
+    let p = Printer {
+        root: cli.root.clone(),
+        format,
+        color: color && format == Format::Human,
+        quiet: cli.quiet,
+    };
     let started = Instant::now();
     match cli.command {
         Command::Init { dir } => {
             let dir = dir.unwrap_or(cli.root);
             match scaffold::init(&dir) {
                 Ok(files) => {
-                    p.info(&format!("Created a site in {} ({} files). Next: cd there and run `forkcast build`.", dir.display(), files.len()));
+                    p.info(&format!(
+                        "Created a site in {} ({} files). Next: cd there and run `forkcast build`.",
+                        dir.display(),
+                        files.len()
+                    ));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -176,20 +197,40 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { online, format: _, drafts } => {
+        Command::Check {
+            online,
+            format: _,
+            drafts,
+        } => {
             if online {
                 p.info("note: market references are checked for form only; fetching markets is not part of this version");
             }
-            match forkcast::check(&cli.root, &BuildOptions { drafts, base_url: None }) {
+            match forkcast::check(
+                &cli.root,
+                &BuildOptions {
+                    drafts,
+                    base_url: None,
+                },
+            ) {
                 Ok(warnings) => {
                     p.diagnostics(&warnings);
-                    p.info(&format!("No errors ({} warning{}) in {:.2?}", warnings.len(), plural(warnings.len()), started.elapsed()));
+                    p.info(&format!(
+                        "No errors ({} warning{}) in {:.2?}",
+                        warnings.len(),
+                        plural(warnings.len()),
+                        started.elapsed()
+                    ));
                     ExitCode::SUCCESS
                 }
-                Err(e) => p.failure(&e),
+                Err(e) => p.failure(&e, false),
             }
         }
-        Command::Build { offline: _, drafts, base_url, output } => {
+        Command::Build {
+            offline: _,
+            drafts,
+            base_url,
+            output,
+        } => {
             let options = BuildOptions { drafts, base_url };
             match forkcast::build(&cli.root, output.as_deref(), &options) {
                 Ok(built) => {
@@ -202,7 +243,7 @@ fn main() -> ExitCode {
                     ));
                     ExitCode::SUCCESS
                 }
-                Err(e) => p.failure(&e),
+                Err(e) => p.failure(&e, true),
             }
         }
     }

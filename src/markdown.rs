@@ -116,7 +116,9 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
@@ -131,13 +133,45 @@ pub fn render(
                     events.push(Event::Html(highlight(&lang, &body).into()));
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = internal(dest_url, links, file, start.advanced_by(source, range.start), diags);
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = internal(
+                    dest_url,
+                    links,
+                    file,
+                    start.advanced_by(source, range.start),
+                    diags,
+                );
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = internal(dest_url, links, file, start.advanced_by(source, range.start), diags);
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = internal(
+                    dest_url,
+                    links,
+                    file,
+                    start.advanced_by(source, range.start),
+                    diags,
+                );
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             other => events.push(other),
         }
@@ -168,8 +202,15 @@ fn finish_heading(
     let Event::Start(Tag::Heading { id, .. }) = &mut events[at] else {
         return;
     };
-    let wanted = id.as_ref().map(|i| kebab(i)).unwrap_or_else(|| kebab(&title));
-    let wanted = if wanted.is_empty() { "section".to_string() } else { wanted };
+    let wanted = id
+        .as_ref()
+        .map(|i| kebab(i))
+        .unwrap_or_else(|| kebab(&title));
+    let wanted = if wanted.is_empty() {
+        "section".to_string()
+    } else {
+        wanted
+    };
     let mut unique = wanted.clone();
     let mut n = 1;
     while !used.insert(unique.clone()) {
@@ -204,7 +245,9 @@ fn internal<'a>(
             Some(r) => format!("did you mean `/{r}`?"),
             None => "link to a page that exists, e.g. `/futures/<id>/` or `/posts/<slug>/`".into(),
         };
-        diags.push(Diagnostic::error(file, pos, format!("broken internal link `{dest}`")).with_help(hint));
+        diags.push(
+            Diagnostic::error(file, pos, format!("broken internal link `{dest}`")).with_help(hint),
+        );
     }
     format!("{}{}", links.base_path, path).into()
 }
@@ -220,11 +263,21 @@ fn highlight(lang: &str, code: &str) -> String {
         .flatten();
     let inner = match syntax {
         Some(syntax) => {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, HIGHLIGHT_CLASS_STYLE);
-            let ok = LinesWithEndings::from(code)
-                .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
-            if ok { generator.finalize() } else { escape(code) }
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                &SYNTAXES,
+                HIGHLIGHT_CLASS_STYLE,
+            );
+            let ok = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
+            if ok {
+                generator.finalize()
+            } else {
+                escape(code)
+            }
         }
         None => escape(code),
     };
@@ -291,7 +344,9 @@ pub fn highlight_css() -> String {
         themes
             .themes
             .get(name)
-            .and_then(|t| syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok())
+            .and_then(|t| {
+                syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok()
+            })
             .unwrap_or_default()
     };
     format!(
@@ -306,20 +361,39 @@ mod tests {
     use super::*;
 
     fn routes() -> HashSet<String> {
-        ["posts/hello/", "futures/agi-by-2030/", "about/"].map(String::from).into()
+        ["posts/hello/", "futures/agi-by-2030/", "about/"]
+            .map(String::from)
+            .into()
     }
 
     fn md(source: &str) -> (Rendered, Vec<String>) {
         let routes = routes();
-        let links = Links { base_path: "/manual/", routes: &routes };
+        let links = Links {
+            base_path: "/manual/",
+            routes: &routes,
+        };
         let mut diags = Diagnostics::default();
-        let r = render(source, Path::new("content/posts/x.md"), Pos::new(5, 1), &links, &mut diags);
-        (r, diags.into_sorted().iter().map(ToString::to_string).collect())
+        let r = render(
+            source,
+            Path::new("content/posts/x.md"),
+            Pos::new(5, 1),
+            &links,
+            &mut diags,
+        );
+        (
+            r,
+            diags
+                .into_sorted()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        )
     }
 
     #[test]
     fn extensions_are_on() {
-        let (r, _) = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n- [x] done\n\n[^1]: note\n");
+        let (r, _) =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n- [x] done\n\n[^1]: note\n");
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("class=\"footnote-reference\""));
@@ -331,7 +405,10 @@ mod tests {
         let (r, _) = md("## Why chips\n\ntext\n\n## Why chips\n\n### Power & water {#power}\n");
         assert!(r.html.contains("<h2 id=\"why-chips\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"why-chips-1\">"));
-        assert_eq!(r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["why-chips", "why-chips-1", "power"]);
+        assert_eq!(
+            r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["why-chips", "why-chips-1", "power"]
+        );
         assert_eq!(r.toc[2].title, "Power & water");
     }
 
@@ -357,14 +434,32 @@ mod tests {
     #[test]
     fn internal_links_get_the_prefix_and_are_checked() {
         let (r, errs) = md("See [AGI](/futures/agi-by-2030/#why) and [x](/futures/agi-2030/).\n");
-        assert!(r.html.contains("href=\"/manual/futures/agi-by-2030/#why\""), "{}", r.html);
-        assert_eq!(errs, ["content/posts/x.md:5:42: broken internal link `/futures/agi-2030/`"]);
+        assert!(
+            r.html.contains("href=\"/manual/futures/agi-by-2030/#why\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            errs,
+            ["content/posts/x.md:5:42: broken internal link `/futures/agi-2030/`"]
+        );
     }
 
     #[test]
     fn untrusted_html_is_neutralised() {
-        let (r, _) = md("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](data:text/html,x)\n\n<iframe src=\"https://evil\"></iframe><style>body{}</style>\n\n<input type=\"text\" onfocus=\"x()\">\n");
-        for bad in ["<script", "onerror", "javascript:", "data:", "<iframe", "<style", "onfocus", "type=\"text\""] {
+        let (r, _) = md(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](data:text/html,x)\n\n<iframe src=\"https://evil\"></iframe><style>body{}</style>\n\n<input type=\"text\" onfocus=\"x()\">\n",
+        );
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "data:",
+            "<iframe",
+            "<style",
+            "onfocus",
+            "type=\"text\"",
+        ] {
             assert!(!r.html.contains(bad), "{bad} survived in {}", r.html);
         }
     }

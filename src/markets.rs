@@ -54,7 +54,9 @@ impl MarketRef {
     pub fn parse(s: &str) -> Result<MarketRef, String> {
         let known = Platform::ALL.map(Platform::name).join(", ");
         let Some((platform, rest)) = s.trim().split_once(':') else {
-            return Err(format!("write `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: {known}"));
+            return Err(format!(
+                "write `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: {known}"
+            ));
         };
         let Some(platform) = Platform::ALL.into_iter().find(|p| p.name() == platform) else {
             let hint = crate::diagnostics::closest(platform, Platform::ALL.map(Platform::name))
@@ -74,7 +76,9 @@ impl MarketRef {
             return Err("a market id holds letters, digits, `-`, `_` and `.` only: the slug, number or ticker from the market's URL".into());
         }
         if platform == Platform::Metaculus && !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("a Metaculus id is the number in the question's URL, e.g. `metaculus:5121`".into());
+            return Err(
+                "a Metaculus id is the number in the question's URL, e.g. `metaculus:5121`".into(),
+            );
         }
         if outcome.as_deref() == Some("") {
             return Err("after `#`, name the outcome, e.g. `#Yes`".into());
@@ -108,11 +112,21 @@ mod tests {
     #[test]
     fn references_parse_per_platform() {
         let r = MarketRef::parse("polymarket:some-market#Yes").unwrap();
-        assert_eq!((r.platform, r.id.as_str(), r.outcome.as_deref()), (Platform::Polymarket, "some-market", Some("Yes")));
-        assert_eq!(MarketRef::parse("metaculus:5121").unwrap().to_string(), "metaculus:5121");
+        assert_eq!(
+            (r.platform, r.id.as_str(), r.outcome.as_deref()),
+            (Platform::Polymarket, "some-market", Some("Yes"))
+        );
+        assert_eq!(
+            MarketRef::parse("metaculus:5121").unwrap().to_string(),
+            "metaculus:5121"
+        );
         assert!(MarketRef::parse("metaculus:agi").is_err());
         assert!(MarketRef::parse("manifold:").is_err());
-        assert!(MarketRef::parse("maniflod:x").unwrap_err().starts_with("did you mean `manifold`?"));
+        assert!(
+            MarketRef::parse("maniflod:x")
+                .unwrap_err()
+                .starts_with("did you mean `manifold`?")
+        );
         assert!(MarketRef::parse("kalshi:KX\"><script>").is_err());
     }
 }

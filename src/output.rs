@@ -27,27 +27,43 @@ impl std::fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError { path: path.to_path_buf(), source }
+    move |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes the theme's static files, the site's `static/` folder and the
 /// rendered files (in that order, later ones winning) into `out`.
-pub fn publish(out: &Path, theme: &Theme, site_static: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+pub fn publish(
+    out: &Path,
+    theme: &Theme,
+    site_static: &Path,
+    files: &[OutputFile],
+) -> Result<(), WriteError> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(at(&parent))?;
-    let name = out.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-    let result = fill(&staging, theme, site_static, files).and_then(|()| swap(&staging, out, &parent, &name));
+    let result = fill(&staging, theme, site_static, files)
+        .and_then(|()| swap(&staging, out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn fill(staging: &Path, theme: &Theme, site_static: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+fn fill(
+    staging: &Path,
+    theme: &Theme,
+    site_static: &Path,
+    files: &[OutputFile],
+) -> Result<(), WriteError> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(at(staging))?;
     }
@@ -112,16 +128,35 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("forkcast-output-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let out = dir.join("public");
-        let file = |path: &str, text: &str| OutputFile { path: path.into(), bytes: text.as_bytes().to_vec() };
-        publish(&out, &Theme::default(), &dir.join("static"), &[file("index.html", "one")]).unwrap();
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        publish(
+            &out,
+            &Theme::default(),
+            &dir.join("static"),
+            &[file("index.html", "one")],
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "one");
         // A file and a folder of the same name cannot both be written.
         let clash = [file("a", "x"), file("a/b.html", "y")];
         assert!(publish(&out, &Theme::default(), &dir.join("static"), &clash).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "one");
-        publish(&out, &Theme::default(), &dir.join("static"), &[file("index.html", "two")]).unwrap();
+        publish(
+            &out,
+            &Theme::default(),
+            &dir.join("static"),
+            &[file("index.html", "two")],
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, ["public"]);
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -44,7 +44,10 @@ impl RenderError {
             message.push_str(&s.to_string());
             source = s.source();
         }
-        RenderError { template: template.to_string(), message }
+        RenderError {
+            template: template.to_string(),
+            message,
+        }
     }
 }
 
@@ -55,19 +58,42 @@ const FEED_ENTRIES: usize = 20;
 /// Renders the whole site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     let tera = templates(site)?;
-    let r = Renderer { site, tera, common: common(site) };
-    let mut jobs = vec![Job::Home, Job::Tags, Job::Futures, Job::Bets, Job::NotFound, Job::Atom, Job::Sitemap];
+    let r = Renderer {
+        site,
+        tera,
+        common: common(site),
+    };
+    let mut jobs = vec![
+        Job::Home,
+        Job::Tags,
+        Job::Futures,
+        Job::Bets,
+        Job::NotFound,
+        Job::Atom,
+        Job::Sitemap,
+    ];
     jobs.extend((1..=site.post_pages()).map(Job::PostList));
     jobs.extend((0..site.posts.len()).map(Job::Post));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.futures.len()).map(Job::Future));
     jobs.extend((0..site.bets.len()).map(Job::Bet));
     for (t, tag) in site.tags.iter().enumerate() {
-        jobs.extend((1..=pages(tag.posts.len(), site.config.posts_per_page)).map(|n| Job::Tag(t, n)));
+        jobs.extend(
+            (1..=pages(tag.posts.len(), site.config.posts_per_page)).map(|n| Job::Tag(t, n)),
+        );
     }
-    let mut files: Vec<OutputFile> = jobs.par_iter().map(|job| r.render(job)).collect::<Result<_, _>>()?;
-    files.push(OutputFile { path: "graph.json".into(), bytes: graph_json(site).into_bytes() });
-    files.push(OutputFile { path: "syntax.css".into(), bytes: markdown::highlight_css().into_bytes() });
+    let mut files: Vec<OutputFile> = jobs
+        .par_iter()
+        .map(|job| r.render(job))
+        .collect::<Result<_, _>>()?;
+    files.push(OutputFile {
+        path: "graph.json".into(),
+        bytes: graph_json(site).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "syntax.css".into(),
+        bytes: markdown::highlight_css().into_bytes(),
+    });
     Ok(files)
 }
 
@@ -90,7 +116,8 @@ fn templates(site: &Site) -> Result<Tera, RenderError> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
-    tera.add_raw_templates(sources).map_err(|e| RenderError::from_tera("theme", &e))?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| RenderError::from_tera("theme", &e))?;
     Ok(tera)
 }
 
@@ -247,14 +274,28 @@ pub fn percent(p: Option<f64>) -> String {
 
 fn payoff_view(p: Payoff) -> PayoffView {
     match p {
-        Payoff::Exact(x) => PayoffView { kind: "exact", low: Some(x), high: Some(x), display: percent(Some(x)) },
+        Payoff::Exact(x) => PayoffView {
+            kind: "exact",
+            low: Some(x),
+            high: Some(x),
+            display: percent(Some(x)),
+        },
         Payoff::Range(lo, hi) => PayoffView {
             kind: "range",
             low: Some(lo),
             high: Some(hi),
-            display: format!("{}–{}", percent(Some(lo)).trim_end_matches('%'), percent(Some(hi))),
+            display: format!(
+                "{}–{}",
+                percent(Some(lo)).trim_end_matches('%'),
+                percent(Some(hi))
+            ),
         },
-        Payoff::Unknown => PayoffView { kind: "unknown", low: None, high: None, display: "unknown".into() },
+        Payoff::Unknown => PayoffView {
+            kind: "unknown",
+            low: None,
+            high: None,
+            display: "unknown".into(),
+        },
     }
 }
 
@@ -269,7 +310,10 @@ impl Renderer<'_> {
 
     fn tag_links(&self, tags: &[String]) -> Vec<TagLink> {
         tags.iter()
-            .map(|t| TagLink { name: t.clone(), url: self.url(&format!("tags/{}/", crate::futures::kebab(t))) })
+            .map(|t| TagLink {
+                name: t.clone(),
+                url: self.url(&format!("tags/{}/", crate::futures::kebab(t))),
+            })
             .collect()
     }
 
@@ -280,9 +324,15 @@ impl Renderer<'_> {
             url: self.url(&d.path),
             permalink: self.permalink(&d.path),
             date: d.date.map(|x| x.day.to_string()).unwrap_or_default(),
-            date_display: d.date.map(|x| x.day.strftime("%-d %B %Y").to_string()).unwrap_or_default(),
+            date_display: d
+                .date
+                .map(|x| x.day.strftime("%-d %B %Y").to_string())
+                .unwrap_or_default(),
             updated: d.updated.map(|x| x.day.to_string()),
-            summary: d.summary.clone().unwrap_or_else(|| p.rendered.summary.clone()),
+            summary: d
+                .summary
+                .clone()
+                .unwrap_or_else(|| p.rendered.summary.clone()),
             reading_minutes: p.rendered.reading_minutes(),
             tags: self.tag_links(&d.tags),
         }
@@ -328,13 +378,22 @@ impl Renderer<'_> {
     fn group_tree(&self, i: usize) -> GroupNode {
         GroupNode {
             future: self.future_card(i, None),
-            members: self.in_time_order(self.site.graph.members(i).to_vec()).into_iter().map(|m| self.group_tree(m)).collect(),
+            members: self
+                .in_time_order(self.site.graph.members(i).to_vec())
+                .into_iter()
+                .map(|m| self.group_tree(m))
+                .collect(),
         }
     }
 
     fn top_level(&self) -> Vec<GroupNode> {
-        let top = (0..self.site.futures.len()).filter(|&i| self.site.graph.group(i).is_none()).collect();
-        self.in_time_order(top).into_iter().map(|i| self.group_tree(i)).collect()
+        let top = (0..self.site.futures.len())
+            .filter(|&i| self.site.graph.group(i).is_none())
+            .collect();
+        self.in_time_order(top)
+            .into_iter()
+            .map(|i| self.group_tree(i))
+            .collect()
     }
 
     /// Futures by the start of their window (undated last), then by title.
@@ -348,13 +407,24 @@ impl Renderer<'_> {
     }
 
     fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
-        let page_url = |n: usize| if n == 1 { self.url(base) } else { self.url(&format!("{base}page/{n}/")) };
+        let page_url = |n: usize| {
+            if n == 1 {
+                self.url(base)
+            } else {
+                self.url(&format!("{base}page/{n}/"))
+            }
+        };
         Paginator {
             current,
             total,
             prev_url: (current > 1).then(|| page_url(current - 1)),
             next_url: (current < total).then(|| page_url(current + 1)),
-            pages: (1..=total).map(|n| PageLink { number: n, url: page_url(n) }).collect(),
+            pages: (1..=total)
+                .map(|n| PageLink {
+                    number: n,
+                    url: page_url(n),
+                })
+                .collect(),
         }
     }
 
@@ -366,18 +436,26 @@ impl Renderer<'_> {
         ctx.insert("url", &self.url(path));
         ctx.insert("permalink", &self.permalink(path));
         ctx.insert("page_title", title);
-        ctx.insert("description", if description.is_empty() { self.common.description.as_str() } else { description });
+        ctx.insert(
+            "description",
+            if description.is_empty() {
+                self.common.description.as_str()
+            } else {
+                description
+            },
+        );
         ctx.insert("section", section);
         ctx.insert("og_type", "website");
         ctx
     }
 
     fn edit_url(&self, file: &std::path::Path) -> Option<String> {
-        self.site
-            .config
-            .repository
-            .as_ref()
-            .map(|r| format!("{r}/blob/main/{}", file.to_string_lossy().replace('\\', "/")))
+        self.site.config.repository.as_ref().map(|r| {
+            format!(
+                "{r}/blob/main/{}",
+                file.to_string_lossy().replace('\\', "/")
+            )
+        })
     }
 
     fn render(&self, job: &Job) -> Result<OutputFile, RenderError> {
@@ -386,20 +464,47 @@ impl Renderer<'_> {
             Job::Home => {
                 let mut ctx = self.context("", &s.config.title, "", "home");
                 ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.clone()));
-                ctx.insert("posts", &s.posts.iter().take(LATEST).map(|p| self.post_card(p)).collect::<Vec<_>>());
+                ctx.insert(
+                    "posts",
+                    &s.posts
+                        .iter()
+                        .take(LATEST)
+                        .map(|p| self.post_card(p))
+                        .collect::<Vec<_>>(),
+                );
                 ctx.insert("groups", &self.top_level());
                 let mut bets: Vec<usize> = (0..s.bets.len()).collect();
                 bets.sort_by_key(|&b| (s.bets[b].bet.kind, s.bets[b].bet.status));
-                ctx.insert("bets", &bets.into_iter().map(|b| self.bet_card(b)).collect::<Vec<_>>());
+                ctx.insert(
+                    "bets",
+                    &bets
+                        .into_iter()
+                        .map(|b| self.bet_card(b))
+                        .collect::<Vec<_>>(),
+                );
                 ctx.insert("future_count", &s.futures.len());
                 ("".to_string(), "index.html", ctx)
             }
             Job::PostList(n) => {
                 let per = s.config.posts_per_page;
-                let path = if n == 1 { "posts/".to_string() } else { format!("posts/page/{n}/") };
-                let title = if n == 1 { "Posts".to_string() } else { format!("Posts — page {n}") };
+                let path = if n == 1 {
+                    "posts/".to_string()
+                } else {
+                    format!("posts/page/{n}/")
+                };
+                let title = if n == 1 {
+                    "Posts".to_string()
+                } else {
+                    format!("Posts — page {n}")
+                };
                 let mut ctx = self.context(&path, &title, "", "posts");
-                let cards: Vec<PostCard> = s.posts.iter().skip((n - 1) * per).take(per).map(|p| self.post_card(p)).collect();
+                let cards: Vec<PostCard> = s
+                    .posts
+                    .iter()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .map(|p| self.post_card(p))
+                    .collect();
                 ctx.insert("posts", &cards);
                 ctx.insert("paginator", &self.paginator("posts/", n, s.post_pages()));
                 (path, "posts.html", ctx)
@@ -412,15 +517,32 @@ impl Renderer<'_> {
                 ctx.insert("post", &card);
                 ctx.insert("content", &p.rendered.html);
                 ctx.insert("toc", &toc(&p.rendered.toc));
-                ctx.insert("futures", &p.futures.iter().map(|&f| self.future_card(f, None)).collect::<Vec<_>>());
-                ctx.insert("newer", &i.checked_sub(1).map(|j| self.post_card(&s.posts[j])));
+                ctx.insert(
+                    "futures",
+                    &p.futures
+                        .iter()
+                        .map(|&f| self.future_card(f, None))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "newer",
+                    &i.checked_sub(1).map(|j| self.post_card(&s.posts[j])),
+                );
                 ctx.insert("older", &s.posts.get(i + 1).map(|q| self.post_card(q)));
                 ctx.insert("edit_url", &self.edit_url(&p.doc.file));
                 (p.doc.path.clone(), "post.html", ctx)
             }
             Job::Page(i) => {
                 let p = &s.pages[i];
-                let mut ctx = self.context(&p.doc.path, &p.doc.title, &p.doc.summary.clone().unwrap_or_else(|| p.rendered.summary.clone()), "page");
+                let mut ctx = self.context(
+                    &p.doc.path,
+                    &p.doc.title,
+                    &p.doc
+                        .summary
+                        .clone()
+                        .unwrap_or_else(|| p.rendered.summary.clone()),
+                    "page",
+                );
                 ctx.insert("page", &self.post_card(p));
                 ctx.insert("content", &p.rendered.html);
                 ctx.insert("toc", &toc(&p.rendered.toc));
@@ -439,7 +561,12 @@ impl Renderer<'_> {
                 let tags: Vec<TagView> = s
                     .tags
                     .iter()
-                    .map(|t| TagView { name: t.name.clone(), url: self.url(&format!("tags/{}/", t.slug)), posts: t.posts.len(), futures: t.futures.len() })
+                    .map(|t| TagView {
+                        name: t.name.clone(),
+                        url: self.url(&format!("tags/{}/", t.slug)),
+                        posts: t.posts.len(),
+                        futures: t.futures.len(),
+                    })
                     .collect();
                 ctx.insert("tags", &tags);
                 ("tags/".to_string(), "tags.html", ctx)
@@ -448,14 +575,40 @@ impl Renderer<'_> {
                 let tag = &s.tags[t];
                 let per = s.config.posts_per_page;
                 let base = format!("tags/{}/", tag.slug);
-                let path = if n == 1 { base.clone() } else { format!("{base}page/{n}/") };
+                let path = if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}page/{n}/")
+                };
                 let mut ctx = self.context(&path, &format!("Tagged “{}”", tag.name), "", "tags");
-                ctx.insert("tag", &TagLink { name: tag.name.clone(), url: self.url(&base) });
-                let cards: Vec<PostCard> = tag.posts.iter().skip((n - 1) * per).take(per).map(|&p| self.post_card(&s.posts[p])).collect();
+                ctx.insert(
+                    "tag",
+                    &TagLink {
+                        name: tag.name.clone(),
+                        url: self.url(&base),
+                    },
+                );
+                let cards: Vec<PostCard> = tag
+                    .posts
+                    .iter()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .map(|&p| self.post_card(&s.posts[p]))
+                    .collect();
                 ctx.insert("posts", &cards);
-                let futures: Vec<FutureCard> = if n == 1 { tag.futures.iter().map(|&f| self.future_card(f, None)).collect() } else { Vec::new() };
+                let futures: Vec<FutureCard> = if n == 1 {
+                    tag.futures
+                        .iter()
+                        .map(|&f| self.future_card(f, None))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 ctx.insert("futures", &futures);
-                ctx.insert("paginator", &self.paginator(&base, n, pages(tag.posts.len(), per)));
+                ctx.insert(
+                    "paginator",
+                    &self.paginator(&base, n, pages(tag.posts.len(), per)),
+                );
                 (path, "tag.html", ctx)
             }
             Job::Futures => {
@@ -467,7 +620,12 @@ impl Renderer<'_> {
                     children: usize,
                     bets: usize,
                 }
-                let mut ctx = self.context("futures/", "Futures", "Every future on the map, with its probability and where it comes from.", "futures");
+                let mut ctx = self.context(
+                    "futures/",
+                    "Futures",
+                    "Every future on the map, with its probability and where it comes from.",
+                    "futures",
+                );
                 let mut rows: Vec<Row> = (0..s.futures.len())
                     .map(|i| Row {
                         future: self.future_card(i, None),
@@ -477,7 +635,12 @@ impl Renderer<'_> {
                         bets: s.futures[i].bets_win.len() + s.futures[i].bets_lose.len(),
                     })
                     .collect();
-                rows.sort_by(|a, b| a.future.title.to_lowercase().cmp(&b.future.title.to_lowercase()));
+                rows.sort_by(|a, b| {
+                    a.future
+                        .title
+                        .to_lowercase()
+                        .cmp(&b.future.title.to_lowercase())
+                });
                 ctx.insert("groups", &self.top_level());
                 ctx.insert("rows", &rows);
                 ("futures/".to_string(), "futures.html", ctx)
@@ -489,13 +652,55 @@ impl Renderer<'_> {
                 let mut ctx = self.context(&path, &f.title, &e.summary.summary, "futures");
                 ctx.insert("future", &self.future_card(i, None));
                 ctx.insert("summary", &e.summary.html);
-                ctx.insert("group", &s.graph.group(i).map(|g| self.future_card(g, None)));
-                ctx.insert("members", &s.graph.members(i).iter().map(|&m| self.future_card(m, None)).collect::<Vec<_>>());
-                ctx.insert("parents", &s.graph.parents(i).into_iter().map(|(p, w)| self.future_card(p, Some(w))).collect::<Vec<_>>());
-                ctx.insert("children", &s.graph.children(i).into_iter().map(|(c, w)| self.future_card(c, Some(w))).collect::<Vec<_>>());
-                ctx.insert("bets_win", &e.bets_win.iter().map(|&b| self.bet_card(b)).collect::<Vec<_>>());
-                ctx.insert("bets_lose", &e.bets_lose.iter().map(|&b| self.bet_card(b)).collect::<Vec<_>>());
-                ctx.insert("posts", &e.posts.iter().map(|&p| self.post_card(&s.posts[p])).collect::<Vec<_>>());
+                ctx.insert(
+                    "group",
+                    &s.graph.group(i).map(|g| self.future_card(g, None)),
+                );
+                ctx.insert(
+                    "members",
+                    &s.graph
+                        .members(i)
+                        .iter()
+                        .map(|&m| self.future_card(m, None))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "parents",
+                    &s.graph
+                        .parents(i)
+                        .into_iter()
+                        .map(|(p, w)| self.future_card(p, Some(w)))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "children",
+                    &s.graph
+                        .children(i)
+                        .into_iter()
+                        .map(|(c, w)| self.future_card(c, Some(w)))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "bets_win",
+                    &e.bets_win
+                        .iter()
+                        .map(|&b| self.bet_card(b))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "bets_lose",
+                    &e.bets_lose
+                        .iter()
+                        .map(|&b| self.bet_card(b))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "posts",
+                    &e.posts
+                        .iter()
+                        .map(|&p| self.post_card(&s.posts[p]))
+                        .collect::<Vec<_>>(),
+                );
                 ctx.insert("sources", &f.sources);
                 ctx.insert("tags", &self.tag_links(&f.tags));
                 #[derive(Serialize)]
@@ -503,7 +708,16 @@ impl Renderer<'_> {
                     reference: String,
                     url: String,
                 }
-                ctx.insert("markets", &f.markets.iter().map(|m| MarketView { reference: m.value.to_string(), url: m.value.url() }).collect::<Vec<_>>());
+                ctx.insert(
+                    "markets",
+                    &f.markets
+                        .iter()
+                        .map(|m| MarketView {
+                            reference: m.value.to_string(),
+                            url: m.value.url(),
+                        })
+                        .collect::<Vec<_>>(),
+                );
                 ctx.insert("edit_url", &self.edit_url(&f.file));
                 (path, "future.html", ctx)
             }
@@ -513,13 +727,26 @@ impl Renderer<'_> {
                     name: &'static str,
                     bets: Vec<BetCard>,
                 }
-                let mut ctx = self.context("bets/", "Bets", "Bets placed on the futures, with their chance of paying off.", "bets");
+                let mut ctx = self.context(
+                    "bets/",
+                    "Bets",
+                    "Bets placed on the futures, with their chance of paying off.",
+                    "bets",
+                );
                 let kinds: Vec<KindView> = BetKind::ALL
                     .iter()
                     .map(|k| {
-                        let mut idx: Vec<usize> = (0..s.bets.len()).filter(|&b| s.bets[b].bet.kind == *k).collect();
-                        idx.sort_by(|&a, &b| (s.bets[a].bet.status, &s.bets[a].bet.title).cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title)));
-                        KindView { name: k.name(), bets: idx.into_iter().map(|b| self.bet_card(b)).collect() }
+                        let mut idx: Vec<usize> = (0..s.bets.len())
+                            .filter(|&b| s.bets[b].bet.kind == *k)
+                            .collect();
+                        idx.sort_by(|&a, &b| {
+                            (s.bets[a].bet.status, &s.bets[a].bet.title)
+                                .cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title))
+                        });
+                        KindView {
+                            name: k.name(),
+                            bets: idx.into_iter().map(|b| self.bet_card(b)).collect(),
+                        }
                     })
                     .filter(|k| !k.bets.is_empty())
                     .collect();
@@ -533,8 +760,20 @@ impl Renderer<'_> {
                 ctx.insert("og_type", "article");
                 ctx.insert("bet", &self.bet_card(i));
                 ctx.insert("content", &b.argument.html);
-                ctx.insert("wins_if", &b.wins_if.iter().map(|&f| self.future_card(f, None)).collect::<Vec<_>>());
-                ctx.insert("loses_if", &b.loses_if.iter().map(|&f| self.future_card(f, None)).collect::<Vec<_>>());
+                ctx.insert(
+                    "wins_if",
+                    &b.wins_if
+                        .iter()
+                        .map(|&f| self.future_card(f, None))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "loses_if",
+                    &b.loses_if
+                        .iter()
+                        .map(|&f| self.future_card(f, None))
+                        .collect::<Vec<_>>(),
+                );
                 ctx.insert("edit_url", &self.edit_url(&b.bet.file));
                 (path, "bet.html", ctx)
             }
@@ -556,16 +795,28 @@ impl Renderer<'_> {
                     .iter()
                     .take(FEED_ENTRIES)
                     .map(|p| {
-                        let published = p.doc.date.map(|d| d.instant.to_string()).unwrap_or_default();
+                        let published = p
+                            .doc
+                            .date
+                            .map(|d| d.instant.to_string())
+                            .unwrap_or_default();
                         Entry {
                             post: self.post_card(p),
-                            updated: p.doc.updated.map(|d| d.instant.to_string()).unwrap_or_else(|| published.clone()),
+                            updated: p
+                                .doc
+                                .updated
+                                .map(|d| d.instant.to_string())
+                                .unwrap_or_else(|| published.clone()),
                             published,
                             content: p.rendered.html.clone(),
                         }
                     })
                     .collect();
-                let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                let updated = entries
+                    .iter()
+                    .map(|e| e.updated.clone())
+                    .max()
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
                 ctx.insert("updated", &updated);
                 ctx.insert("entries", &entries);
                 ("atom.xml".to_string(), "atom.xml", ctx)
@@ -576,13 +827,31 @@ impl Renderer<'_> {
                     loc: String,
                     lastmod: Option<String>,
                 }
-                let mut urls = vec![Url { loc: self.permalink(""), lastmod: None }];
-                let mut add = |path: String, lastmod: Option<String>| urls.push(Url { loc: self.permalink(&path), lastmod });
+                let mut urls = vec![Url {
+                    loc: self.permalink(""),
+                    lastmod: None,
+                }];
+                let mut add = |path: String, lastmod: Option<String>| {
+                    urls.push(Url {
+                        loc: self.permalink(&path),
+                        lastmod,
+                    })
+                };
                 for n in 1..=s.post_pages() {
-                    add(if n == 1 { "posts/".into() } else { format!("posts/page/{n}/") }, None);
+                    add(
+                        if n == 1 {
+                            "posts/".into()
+                        } else {
+                            format!("posts/page/{n}/")
+                        },
+                        None,
+                    );
                 }
                 for p in &s.posts {
-                    add(p.doc.path.clone(), p.doc.updated.or(p.doc.date).map(|d| d.day.to_string()));
+                    add(
+                        p.doc.path.clone(),
+                        p.doc.updated.or(p.doc.date).map(|d| d.day.to_string()),
+                    );
                 }
                 for p in &s.pages {
                     add(p.doc.path.clone(), None);
@@ -604,15 +873,29 @@ impl Renderer<'_> {
                 ("sitemap.xml".to_string(), "sitemap.xml", ctx)
             }
         };
-        let html = self.tera.render(template, &ctx).map_err(|e| RenderError::from_tera(template, &e))?;
-        let path = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
-        Ok(OutputFile { path, bytes: html.into_bytes() })
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError::from_tera(template, &e))?;
+        let path = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        };
+        Ok(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        })
     }
 }
 
 /// Headings below the title, for a table of contents worth showing.
 fn toc(headings: &[Heading]) -> Vec<Heading> {
-    let v: Vec<Heading> = headings.iter().filter(|h| (2..=4).contains(&h.level)).cloned().collect();
+    let v: Vec<Heading> = headings
+        .iter()
+        .filter(|h| (2..=4).contains(&h.level))
+        .cloned()
+        .collect();
     if v.len() >= 2 { v } else { Vec::new() }
 }
 
@@ -687,16 +970,33 @@ pub fn graph_json(site: &Site) -> String {
                 implied: e.computed.implied,
                 disagreement: e.computed.disagreement,
                 tags: &e.future.tags,
-                markets: e.future.markets.iter().map(|m| m.value.to_string()).collect(),
+                markets: e
+                    .future
+                    .markets
+                    .iter()
+                    .map(|m| m.value.to_string())
+                    .collect(),
             })
             .collect(),
         edges: (0..site.futures.len())
-            .flat_map(|i| site.graph.children(i).into_iter().map(move |(c, p)| (i, c, p)))
-            .map(|(i, c, p)| Edge { from: id(i), to: id(c), probability: p })
+            .flat_map(|i| {
+                site.graph
+                    .children(i)
+                    .into_iter()
+                    .map(move |(c, p)| (i, c, p))
+            })
+            .map(|(i, c, p)| Edge {
+                from: id(i),
+                to: id(c),
+                probability: p,
+            })
             .collect(),
         groups: (0..site.futures.len())
             .filter(|&i| !site.graph.members(i).is_empty())
-            .map(|i| Group { id: id(i), members: site.graph.members(i).iter().map(|&m| id(m)).collect() })
+            .map(|i| Group {
+                id: id(i),
+                members: site.graph.members(i).iter().map(|&m| id(m)).collect(),
+            })
             .collect(),
         bets: site
             .bets

@@ -20,8 +20,12 @@ pub enum ScaffoldError {
 impl fmt::Display for ScaffoldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScaffoldError::Exists(p) => write!(f, "{} exists already; nothing was written", p.display()),
-            ScaffoldError::BadName(n) => write!(f, "`{n}` has no letters or digits to name a file after"),
+            ScaffoldError::Exists(p) => {
+                write!(f, "{} exists already; nothing was written", p.display())
+            }
+            ScaffoldError::BadName(n) => {
+                write!(f, "`{n}` has no letters or digits to name a file after")
+            }
             ScaffoldError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
         }
     }
@@ -41,18 +45,26 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| ScaffoldError::Io(dir.to_path_buf(), e))?;
     }
-    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
-        if e.kind() == io::ErrorKind::AlreadyExists {
-            ScaffoldError::Exists(path.to_path_buf())
-        } else {
-            ScaffoldError::Io(path.to_path_buf(), e)
-        }
-    })?;
-    io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| ScaffoldError::Io(path.to_path_buf(), e))
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                ScaffoldError::Exists(path.to_path_buf())
+            } else {
+                ScaffoldError::Io(path.to_path_buf(), e)
+            }
+        })?;
+    io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| ScaffoldError::Io(path.to_path_buf(), e))
 }
 
 fn today() -> String {
-    jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date().to_string()
+    jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .to_string()
 }
 
 /// Creates a post, future or bet named after `name` in the site at `root`.
@@ -66,7 +78,10 @@ pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldEr
     let (path, text) = match kind {
         NewKind::Post => (
             root.join("content/posts").join(format!("{slug}.md")),
-            format!("---\ntitle: \"{title}\"\ndate: {}\ntags: []\n# futures: [future-id]   # futures this post discusses\n---\n\nWrite here.\n", today()),
+            format!(
+                "---\ntitle: \"{title}\"\ndate: {}\ntags: []\n# futures: [future-id]   # futures this post discusses\n---\n\nWrite here.\n",
+                today()
+            ),
         ),
         NewKind::Future => (
             root.join("futures").join(format!("{slug}.yaml")),
@@ -76,7 +91,9 @@ pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldEr
         ),
         NewKind::Bet => (
             root.join("bets").join(format!("{slug}.md")),
-            format!("---\ntitle: \"{title}\"\nkind: personal             # financial | career | personal\nstatus: idea               # idea | planned | placed | closed\ninstruments: []\nwins_if: [future-id]       # pays off if any of these happens\nloses_if: []\n# horizon: \"2027-12\"\n---\n\nThe argument, in plain words.\n"),
+            format!(
+                "---\ntitle: \"{title}\"\nkind: personal             # financial | career | personal\nstatus: idea               # idea | planned | placed | closed\ninstruments: []\nwins_if: [future-id]       # pays off if any of these happens\nloses_if: []\n# horizon: \"2027-12\"\n---\n\nThe argument, in plain words.\n"
+            ),
         ),
     };
     write_new(&path, &text)?;
@@ -104,7 +121,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
         (dir.join("content/_index.md"), "---\ntitle: Home\n---\nWhat this site is about, in a paragraph or two.\n".into()),
         (dir.join("content/about.md"), "---\ntitle: About\n---\nWho writes this site, and how to contribute a future.\n".into()),
         (
-            dir.join(format!("content/posts/hello.md")),
+            dir.join("content/posts/hello.md"),
             format!("---\ntitle: Hello, futures\ndate: {}\ntags: [meta]\nfutures: [models-keep-improving]\n---\n\nThe first post. See [the future map](/futures/) and [the bets](/bets/).\n", today()),
         ),
         (
@@ -143,17 +160,34 @@ mod tests {
         assert!(matches!(init(&dir), Err(ScaffoldError::Exists(_))));
         let post = new(&dir, NewKind::Post, "Why chips matter").unwrap();
         assert!(post.ends_with("content/posts/why-chips-matter.md"));
-        assert!(matches!(new(&dir, NewKind::Post, "why chips matter"), Err(ScaffoldError::Exists(_))));
+        assert!(matches!(
+            new(&dir, NewKind::Post, "why chips matter"),
+            Err(ScaffoldError::Exists(_))
+        ));
         new(&dir, NewKind::Future, "Scaling stalls").unwrap();
         let built = crate::build(&dir, None, &crate::BuildOptions::default()).unwrap();
-        assert!(built.output.join("futures/scaling-stalls/index.html").is_file());
-        assert!(built.output.join("posts/why-chips-matter/index.html").is_file());
+        assert!(
+            built
+                .output
+                .join("futures/scaling-stalls/index.html")
+                .is_file()
+        );
+        assert!(
+            built
+                .output
+                .join("posts/why-chips-matter/index.html")
+                .is_file()
+        );
         // A fresh bet names a placeholder future: check points at it.
         new(&dir, NewKind::Bet, "Buy land").unwrap();
-        let Err(crate::Error::Content(errs)) = crate::check(&dir, &crate::BuildOptions::default()) else {
+        let Err(crate::Error::Content(errs)) = crate::check(&dir, &crate::BuildOptions::default())
+        else {
             panic!("the placeholder future should be reported");
         };
-        assert_eq!(errs[0].to_string(), "bets/buy-land.md:6:11: unknown future `future-id` in `wins_if`");
+        assert_eq!(
+            errs[0].to_string(),
+            "bets/buy-land.md:6:11: unknown future `future-id` in `wins_if`"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

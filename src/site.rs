@@ -11,7 +11,7 @@ use crate::bets::{self, Bet};
 use crate::config::Config;
 use crate::content::{self, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::futures::{self, Future, kebab};
+use crate::futures::{self, FUTURE_EXTENSIONS, Future, kebab};
 use crate::graph::{Computed, Graph, Payoff};
 use crate::markdown::{self, Links, Rendered};
 use crate::theme::Theme;
@@ -92,7 +92,16 @@ pub struct Site {
 }
 
 /// First path segments that belong to generated sections.
-const RESERVED: &[&str] = &["posts", "tags", "futures", "bets", "404.html", "atom.xml", "sitemap.xml", "graph.json"];
+const RESERVED: &[&str] = &[
+    "posts",
+    "tags",
+    "futures",
+    "bets",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "graph.json",
+];
 
 impl Site {
     /// Loads and checks everything under `root`. On error, every problem
@@ -102,7 +111,12 @@ impl Site {
         let mut config = Config::load(root).map_err(Diagnostics::from_iter)?;
         if let Some(url) = &options.base_url {
             config.base_url = crate::config::BaseUrl::parse(url).map_err(|hint| {
-                Diagnostics::from_iter([Diagnostic::error("--base-url", Pos::START, format!("invalid base URL `{url}`")).with_help(hint)])
+                Diagnostics::from_iter([Diagnostic::error(
+                    "--base-url",
+                    Pos::START,
+                    format!("invalid base URL `{url}`"),
+                )
+                .with_help(hint)])
             })?;
         }
         let theme = Theme::load(root, &config.theme).map_err(|d| Diagnostics::from_iter([d]))?;
@@ -113,7 +127,12 @@ impl Site {
             let mut d3 = Diagnostics::default();
             let (docs, (futures, bets)) = rayon::join(
                 || content::load(root, &mut d1),
-                || rayon::join(|| futures::load(root, &mut d2), || bets::load(root, &mut d3)),
+                || {
+                    rayon::join(
+                        || futures::load(root, &mut d2),
+                        || bets::load(root, &mut d3),
+                    )
+                },
             );
             diags.extend(d1.into_iter().chain(d2).chain(d3));
             (docs, futures, bets)
@@ -121,22 +140,64 @@ impl Site {
         if !options.drafts {
             documents.retain(|d| !d.draft);
         }
-        report_duplicates(&futures, |f| f.id.to_string(), |f| &f.file, "future id", &mut diags);
-        report_duplicates(&bets, |b| b.id.to_string(), |b| &b.file, "bet id", &mut diags);
-        report_duplicates(&documents, |d| d.path.clone(), |d| &d.file, "page address", &mut diags);
+        let rename = "rename one of the two files: the id is the file's name";
+        report_duplicates(
+            &futures,
+            |f| f.id.to_string(),
+            |f| &f.file,
+            "future id",
+            rename,
+            &mut diags,
+        );
+        report_duplicates(
+            &bets,
+            |b| b.id.to_string(),
+            |b| &b.file,
+            "bet id",
+            rename,
+            &mut diags,
+        );
+        report_duplicates(
+            &documents,
+            |d| d.path.clone(),
+            |d| &d.file,
+            "page address",
+            "rename one of the two files or give one a different `slug`",
+            &mut diags,
+        );
         for doc in documents.iter().filter(|d| d.kind == Kind::Page) {
             let first = doc.path.split('/').next().unwrap_or("");
             if RESERVED.contains(&first) {
                 diags.push(
-                    Diagnostic::error(&doc.file, Pos::START, format!("the page's address `/{}` is taken by a generated section", doc.path))
-                        .with_help("rename the file or set a different `slug`"),
+                    Diagnostic::error(
+                        &doc.file,
+                        Pos::START,
+                        format!(
+                            "the page's address `/{}` is taken by a generated section",
+                            doc.path
+                        ),
+                    )
+                    .with_help("rename the file or set a different `slug`"),
                 );
             }
         }
 
-        let graph = Graph::build(&futures, &mut diags);
-        let resolve_all = |refs: &[futures::Located<futures::FutureId>], file: &Path, field: &str, diags: &mut Diagnostics| -> Vec<usize> {
-            refs.iter().filter_map(|r| graph.resolve(r, file, field, diags)).collect()
+        // A future whose file has errors still exists: references to it are
+        // not reported again as unknown.
+        let future_files: HashSet<String> =
+            files_with_extension(&root.join("futures"), FUTURE_EXTENSIONS)
+                .iter()
+                .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .collect();
+        let graph = Graph::build(&futures, &future_files, &mut diags);
+        let resolve_all = |refs: &[futures::Located<futures::FutureId>],
+                           file: &Path,
+                           field: &str,
+                           diags: &mut Diagnostics|
+         -> Vec<usize> {
+            refs.iter()
+                .filter_map(|r| graph.resolve(r, file, field, diags))
+                .collect()
         };
 
         let mut home = None;
@@ -152,27 +213,55 @@ impl Site {
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
         let tags = collect_tags(&posts, &futures);
 
-        let routes = routes(root, &theme, &config, &posts, &pages, &futures, &bets, &tags);
-        let links = Links { base_path: config.base_url.path(), routes: &routes };
+        let mut routes = routes(
+            root, &theme, &config, &posts, &pages, &futures, &bets, &tags,
+        );
+        routes.extend(future_files.iter().map(|id| format!("futures/{id}/")));
+        let links = Links {
+            base_path: config.base_url.path(),
+            routes: &routes,
+        };
         let render_doc = |doc: Document| -> (Page, Diagnostics) {
             let mut d = Diagnostics::default();
             let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut d);
             let futures = resolve_all(&doc.futures, &doc.file, "futures", &mut d);
-            (Page { doc, rendered, futures }, d)
+            (
+                Page {
+                    doc,
+                    rendered,
+                    futures,
+                },
+                d,
+            )
         };
         let mut absorb = |(page, d): (Page, Diagnostics)| {
             diags.extend(d);
             page
         };
         let home = home.map(render_doc).map(&mut absorb);
-        let posts: Vec<Page> = posts.into_par_iter().map(render_doc).collect::<Vec<_>>().into_iter().map(&mut absorb).collect();
-        let pages: Vec<Page> = pages.into_par_iter().map(render_doc).collect::<Vec<_>>().into_iter().map(&mut absorb).collect();
+        let posts: Vec<Page> = posts
+            .into_par_iter()
+            .map(render_doc)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(&mut absorb)
+            .collect();
+        let pages: Vec<Page> = pages
+            .into_par_iter()
+            .map(render_doc)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(&mut absorb)
+            .collect();
 
         let rendered_futures: Vec<(Rendered, Diagnostics)> = futures
             .par_iter()
             .map(|f| {
                 let mut d = Diagnostics::default();
-                (markdown::render(&f.summary, &f.file, f.summary_pos, &links, &mut d), d)
+                (
+                    markdown::render(&f.summary, &f.file, f.summary_pos, &links, &mut d),
+                    d,
+                )
             })
             .collect();
         let rendered_bets: Vec<(Rendered, Vec<usize>, Vec<usize>, Diagnostics)> = bets
@@ -186,7 +275,10 @@ impl Site {
             })
             .collect();
 
-        let own: Vec<Option<f64>> = futures.iter().map(|f| f.estimate.map(|p| p.get())).collect();
+        let own: Vec<Option<f64>> = futures
+            .iter()
+            .map(|f| f.estimate.map(|p| p.get()))
+            .collect();
         let computed = graph.compute(&own);
         for (f, c) in futures.iter().zip(&computed) {
             if let Some(sum) = c.incoming.filter(|s| *s > 1.0 + 1e-9) {
@@ -203,7 +295,11 @@ impl Site {
             .map(|((future, (summary, d)), (own, computed))| {
                 diags.extend(d);
                 FutureEntry {
-                    source: if own.is_some() { Source::Estimate } else { Source::None },
+                    source: if own.is_some() {
+                        Source::Estimate
+                    } else {
+                        Source::None
+                    },
                     own: *own,
                     future,
                     summary,
@@ -220,7 +316,13 @@ impl Site {
             .zip(rendered_bets)
             .map(|(bet, (argument, wins_if, loses_if, d))| {
                 diags.extend(d);
-                BetEntry { payoff: graph.payoff(&wins_if, &effective), bet, argument, wins_if, loses_if }
+                BetEntry {
+                    payoff: graph.payoff(&wins_if, &effective),
+                    bet,
+                    argument,
+                    wins_if,
+                    loses_if,
+                }
             })
             .collect();
         for (b, entry) in bets.iter().enumerate() {
@@ -266,6 +368,7 @@ fn report_duplicates<T>(
     key: impl Fn(&T) -> String,
     file: impl Fn(&T) -> &PathBuf,
     what: &str,
+    help: &str,
     diags: &mut Diagnostics,
 ) {
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
@@ -273,8 +376,12 @@ fn report_duplicates<T>(
         let k = key(item);
         if let Some(first) = seen.get(&k) {
             diags.push(
-                Diagnostic::error(file(item), Pos::START, format!("duplicate {what} `{k}`, also used by {}", first.display()))
-                    .with_help("rename one of the two files (or change its `slug`)"),
+                Diagnostic::error(
+                    file(item),
+                    Pos::START,
+                    format!("duplicate {what} `{k}`, also used by {}", first.display()),
+                )
+                .with_help(help),
             );
         } else {
             seen.insert(k, file(item));
@@ -286,8 +393,12 @@ fn collect_tags(posts: &[Document], futures: &[Future]) -> Vec<TagEntry> {
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     fn entry<'a>(tags: &'a mut BTreeMap<String, TagEntry>, name: &str) -> &'a mut TagEntry {
         let slug = kebab(name);
-        tags.entry(slug.clone())
-            .or_insert_with(|| TagEntry { name: name.to_string(), slug, posts: Vec::new(), futures: Vec::new() })
+        tags.entry(slug.clone()).or_insert_with(|| TagEntry {
+            name: name.to_string(),
+            slug,
+            posts: Vec::new(),
+            futures: Vec::new(),
+        })
     }
     for (i, p) in posts.iter().enumerate() {
         for t in &p.tags {
@@ -321,10 +432,20 @@ fn routes(
     bets: &[Bet],
     tags: &[TagEntry],
 ) -> HashSet<String> {
-    let mut r: HashSet<String> = ["", "posts/", "tags/", "futures/", "bets/", "atom.xml", "sitemap.xml", "404.html", "graph.json"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut r: HashSet<String> = [
+        "",
+        "posts/",
+        "tags/",
+        "futures/",
+        "bets/",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "graph.json",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     let pages_of = |n: usize| n.div_ceil(config.posts_per_page).max(1);
     for n in 2..=pages_of(posts.len()) {
         r.insert(format!("posts/page/{n}/"));
@@ -359,7 +480,8 @@ pub fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
         .map(walkdir::DirEntry::into_path)
         .filter(|p| {
             extensions.is_empty()
-                || p.extension().is_some_and(|x| extensions.iter().any(|e| x == *e))
+                || p.extension()
+                    .is_some_and(|x| extensions.iter().any(|e| x == *e))
         })
         .collect();
     files.sort();
@@ -382,7 +504,10 @@ pub fn parse_files<T: Send>(
             let item = match std::fs::read_to_string(path) {
                 Ok(text) => parse(rel, &text, &mut found),
                 Err(e) => {
-                    found.push(Diagnostic::error(rel, Pos::START, format!("cannot read the file: {e}")).with_help("save it as UTF-8 text"));
+                    found.push(
+                        Diagnostic::error(rel, Pos::START, format!("cannot read the file: {e}"))
+                            .with_help("save it as UTF-8 text"),
+                    );
                     None
                 }
             };

@@ -65,10 +65,20 @@ impl Theme {
                 theme.put(path, Origin::Builtin(text));
             }
         } else if !dir.is_dir() {
-            return Err(Diagnostic::error(crate::config::FILE, Pos::START, format!("theme `{name}` not found in themes/"))
-                .with_help(format!("create themes/{name}/templates/, or set `theme: default`")));
+            return Err(Diagnostic::error(
+                crate::config::FILE,
+                Pos::START,
+                format!("theme `{name}` not found in themes/"),
+            )
+            .with_help(format!(
+                "create themes/{name}/templates/, or set `theme: default`"
+            )));
         }
-        for (sub, base) in [("templates", dir.join("templates")), ("static", dir.join("static")), ("templates", root.join("templates"))] {
+        for (sub, base) in [
+            ("templates", dir.join("templates")),
+            ("static", dir.join("static")),
+            ("templates", root.join("templates")),
+        ] {
             for file in crate::site::files_with_extension(&base, &[]) {
                 if let Ok(rel) = file.strip_prefix(&base) {
                     let rel = rel.to_string_lossy().replace('\\', "/");
@@ -87,7 +97,10 @@ impl Theme {
         };
         match list.iter_mut().find(|f| f.name == name) {
             Some(f) => f.origin = origin,
-            None => list.push(ThemeFile { name: name.to_string(), origin }),
+            None => list.push(ThemeFile {
+                name: name.to_string(),
+                origin,
+            }),
         }
     }
 

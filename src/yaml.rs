@@ -34,14 +34,26 @@ pub fn decode<T: DeserializeOwned>(
     serde_saphyr::from_str::<T>(text).map_err(|e| {
         let pos = e
             .location()
-            .map(|l| Pos::new(l.line() as u32 + first_line.saturating_sub(1), l.column() as u32))
+            .map(|l| {
+                Pos::new(
+                    l.line() as u32 + first_line.saturating_sub(1),
+                    l.column() as u32,
+                )
+            })
             .unwrap_or(Pos::new(first_line, 1));
-        explain(&e.to_string(), keys, file, pos)
+        explain(&e.to_string(), keys, file, pos, text, first_line)
     })
 }
 
 /// Rewrites serde's messages in the words of a site author.
-fn explain(raw: &str, keys: &[&str], file: &Path, pos: Pos) -> Diagnostic {
+fn explain(
+    raw: &str,
+    keys: &[&str],
+    file: &Path,
+    pos: Pos,
+    text: &str,
+    first_line: u32,
+) -> Diagnostic {
     // serde-saphyr appends its own location and a code frame; we render ours.
     let first = raw.lines().next().unwrap_or(raw).trim();
     let message = match first.find(" column ") {
@@ -58,16 +70,31 @@ fn explain(raw: &str, keys: &[&str], file: &Path, pos: Pos) -> Diagnostic {
         return Diagnostic::error(file, pos, format!("unknown key `{key}`")).with_help(help);
     }
     if let Some(key) = between(&message, "missing field `", "`") {
-        return Diagnostic::error(file, pos, format!("missing required key `{key}`"))
-            .with_help(format!("add a line `{key}: …`"));
+        return Diagnostic::error(
+            file,
+            Pos::new(first_line, 1),
+            format!("missing required key `{key}`"),
+        )
+        .with_help(format!("add a line `{key}: …`"));
     }
     if let Some(variant) = between(&message, "unknown variant `", "`") {
         let expected = message
             .split("expected ")
             .nth(1)
             .unwrap_or("one of the documented values");
-        return Diagnostic::error(file, pos, format!("unknown value `{variant}`"))
-            .with_help(format!("expected {expected}"));
+        let line = text
+            .lines()
+            .nth((pos.line - first_line) as usize)
+            .unwrap_or("");
+        let field = line
+            .split_once(':')
+            .map(|(k, _)| k.trim().trim_start_matches("- "))
+            .filter(|k| !k.is_empty());
+        let message = match field {
+            Some(k) => format!("invalid `{k}`: `{variant}`"),
+            None => format!("unknown value `{variant}`"),
+        };
+        return Diagnostic::error(file, pos, message).with_help(format!("expected {expected}"));
     }
     Diagnostic::error(file, pos, format!("invalid YAML: {message}"))
         .with_help("check the indentation and quote values that contain `:` or start with `[`, `{`, `*`, `&` or `#`")
@@ -78,7 +105,6 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let len = s[from..].find(end)?;
     Some(&s[from..from + len])
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -49,12 +49,26 @@ fn every_route_is_built() {
         "forkcast.js",
         "img/logo.svg",
     ] {
-        assert!(out.path().join("public").join(path).is_file(), "missing {path}");
+        assert!(
+            out.path().join("public").join(path).is_file(),
+            "missing {path}"
+        );
     }
-    assert!(!out.path().join("public/posts/draft-post").exists(), "drafts are left out");
+    assert!(
+        !out.path().join("public/posts/draft-post").exists(),
+        "drafts are left out"
+    );
     assert!(!out.path().join("public/posts/page/3").exists());
-    let drafts = build_good(&BuildOptions { drafts: true, ..Default::default() });
-    assert!(drafts.path().join("public/posts/draft-post/index.html").is_file());
+    let drafts = build_good(&BuildOptions {
+        drafts: true,
+        ..Default::default()
+    });
+    assert!(
+        drafts
+            .path()
+            .join("public/posts/draft-post/index.html")
+            .is_file()
+    );
 }
 
 #[test]
@@ -65,7 +79,10 @@ fn every_link_resolves_inside_the_output() {
     let mut checked = 0;
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8(bytes.clone()).unwrap();
-        for link in attributes(&html, "href").into_iter().chain(attributes(&html, "src")) {
+        for link in attributes(&html, "href")
+            .into_iter()
+            .chain(attributes(&html, "src"))
+        {
             let link = unescape(link);
             if link.starts_with("https://") || link.starts_with("mailto:") {
                 continue;
@@ -80,7 +97,11 @@ fn every_link_resolves_inside_the_output() {
                 let rel = target
                     .strip_prefix("/manual/")
                     .unwrap_or_else(|| panic!("{path}: link `{link}` lacks the /manual/ prefix"));
-                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
+                if rel.is_empty() || rel.ends_with('/') {
+                    format!("{rel}index.html")
+                } else {
+                    rel.to_string()
+                }
             };
             let Some(bytes) = files.get(&file) else {
                 panic!("{path}: link `{link}` points at missing {file}");
@@ -88,7 +109,10 @@ fn every_link_resolves_inside_the_output() {
             if let Some(id) = fragment.filter(|f| !f.is_empty() && file.ends_with(".html")) {
                 let target_html = String::from_utf8_lossy(bytes);
                 // Deep links into the futures map are resolved by the table's row ids.
-                assert!(target_html.contains(&format!("id=\"{id}\"")), "{path}: `{link}` names a missing anchor");
+                assert!(
+                    target_html.contains(&format!("id=\"{id}\"")),
+                    "{path}: `{link}` names a missing anchor"
+                );
             }
             checked += 1;
         }
@@ -103,27 +127,53 @@ fn the_feed_is_valid_atom() {
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let feed = doc.root_element();
     let atom = "http://www.w3.org/2005/Atom";
-    assert_eq!((feed.tag_name().namespace(), feed.tag_name().name()), (Some(atom), "feed"));
+    assert_eq!(
+        (feed.tag_name().namespace(), feed.tag_name().name()),
+        (Some(atom), "feed")
+    );
     let child = |n: roxmltree::Node<'_, '_>, name: &str| {
-        n.children().find(|c| c.tag_name().name() == name).map(|c| c.text().unwrap_or("").to_string())
+        n.children()
+            .find(|c| c.tag_name().name() == name)
+            .map(|c| c.text().unwrap_or("").to_string())
     };
     assert_eq!(child(feed, "title").as_deref(), Some("Fixture Futures"));
-    assert_eq!(child(feed, "id").as_deref(), Some("https://example.org/manual/"));
-    assert_eq!(child(feed, "updated").as_deref(), Some("2026-03-10T00:00:00Z"));
-    let entries: Vec<_> = feed.children().filter(|c| c.tag_name().name() == "entry").collect();
+    assert_eq!(
+        child(feed, "id").as_deref(),
+        Some("https://example.org/manual/")
+    );
+    assert_eq!(
+        child(feed, "updated").as_deref(),
+        Some("2026-03-10T00:00:00Z")
+    );
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .collect();
     assert_eq!(entries.len(), 3);
-    let titles: Vec<String> = entries.iter().map(|e| child(*e, "title").unwrap()).collect();
+    let titles: Vec<String> = entries
+        .iter()
+        .map(|e| child(*e, "title").unwrap())
+        .collect();
     assert_eq!(titles, ["Third post", "Second post", "First post"]);
     for e in &entries {
         for required in ["id", "title", "updated", "published", "content"] {
-            assert!(child(*e, required).is_some_and(|t| !t.is_empty()), "entry lacks {required}");
+            assert!(
+                child(*e, required).is_some_and(|t| !t.is_empty()),
+                "entry lacks {required}"
+            );
         }
         let updated = child(*e, "updated").unwrap();
         assert!(updated.parse::<jiff_check::Rfc3339>().is_ok(), "{updated}");
     }
     let second = &entries[1];
-    assert_eq!(child(*second, "published").as_deref(), Some("2026-02-10T08:00:00Z"));
-    assert_eq!(child(*second, "updated").as_deref(), Some("2026-03-01T00:00:00Z"));
+    assert_eq!(
+        child(*second, "published").as_deref(),
+        Some("2026-02-10T08:00:00Z")
+    );
+    assert_eq!(
+        child(*second, "updated").as_deref(),
+        Some("2026-03-01T00:00:00Z")
+    );
     // The content element carries HTML as text; once parsed it is the post.
     let content = child(entries[2], "content").unwrap();
     assert!(content.contains("<h2 id=\"why-it-matters\">"), "{content}");
@@ -152,7 +202,11 @@ fn the_sitemap_lists_every_page_once() {
     let out = build_good(&BuildOptions::default());
     let xml = read(out.path(), "sitemap.xml");
     let doc = roxmltree::Document::parse(&xml).unwrap();
-    let locs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
     let unique: HashSet<&&str> = locs.iter().collect();
     assert_eq!(unique.len(), locs.len(), "duplicates in the sitemap");
     let pages = snapshot(&out.path().join("public"))
@@ -162,7 +216,14 @@ fn the_sitemap_lists_every_page_once() {
     assert_eq!(locs.len(), pages);
     for loc in locs {
         let rel = loc.strip_prefix("https://example.org/manual/").unwrap();
-        assert!(out.path().join("public").join(rel).join("index.html").is_file(), "{loc}");
+        assert!(
+            out.path()
+                .join("public")
+                .join(rel)
+                .join("index.html")
+                .is_file(),
+            "{loc}"
+        );
     }
 }
 
@@ -171,7 +232,11 @@ fn pages_show_the_graphs_numbers() {
     let out = build_good(&BuildOptions::default());
     // fleets: own 0.5, implied 0.4 × 0.6 = 0.24: disputed.
     let fleets = read(out.path(), "futures/fleets/index.html");
-    assert!(fleets.contains("<strong>50%</strong> <span class=\"muted\">(author&#39;s estimate)</span>"), "{fleets}");
+    assert!(
+        fleets
+            .contains("<strong>50%</strong> <span class=\"muted\">(author&#39;s estimate)</span>"),
+        "{fleets}"
+    );
     assert!(fleets.contains("<strong>24%</strong>"));
     assert!(fleets.contains("class=\"disagreement\""));
     assert!(fleets.contains("manifold:will-ai-fleets-happen"));
@@ -184,8 +249,14 @@ fn pages_show_the_graphs_numbers() {
     let bet = read(out.path(), "bets/foundry-calls/index.html");
     assert!(bet.contains("<strong>50–77%</strong>"), "{bet}");
     let agi = read(out.path(), "futures/agi-arrives/index.html");
-    assert!(agi.contains("Learn to direct agents"), "bets that win here are listed");
-    assert!(agi.contains("First post"), "posts that discuss it are listed");
+    assert!(
+        agi.contains("Learn to direct agents"),
+        "bets that win here are listed"
+    );
+    assert!(
+        agi.contains("First post"),
+        "posts that discuss it are listed"
+    );
     let stalls = read(out.path(), "futures/scaling-stalls/index.html");
     assert!(stalls.contains("Lose here") && stalls.contains("Call options on the foundry"));
     let era = read(out.path(), "futures/era-one/index.html");
@@ -205,7 +276,12 @@ fn graph_json_describes_the_whole_graph() {
     assert_eq!(json["edges"].as_array().unwrap().len(), 3);
     let groups = json["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 2);
-    let bet = json["bets"].as_array().unwrap().iter().find(|b| b["id"] == "foundry-calls").unwrap();
+    let bet = json["bets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "foundry-calls")
+        .unwrap();
     assert_eq!(bet["payoff"]["kind"], "range");
 }
 
@@ -221,20 +297,34 @@ fn posts_render_markdown_with_toc_highlighting_and_meta() {
     assert!(post.contains("1 min read"));
     assert!(post.contains("<meta property=\"og:title\" content=\"First post\">"));
     assert!(post.contains("<meta property=\"og:type\" content=\"article\">"));
-    assert!(post.contains("<meta property=\"og:description\" content=\"The first paragraph is the summary.\">"));
-    assert!(post.contains("<link rel=\"canonical\" href=\"https://example.org/manual/posts/first-post/\">"));
-    assert!(post.contains("https://github.com/example/fixture/blob/main/content/posts/first-post.md"));
+    assert!(post.contains(
+        "<meta property=\"og:description\" content=\"The first paragraph is the summary.\">"
+    ));
+    assert!(post.contains(
+        "<link rel=\"canonical\" href=\"https://example.org/manual/posts/first-post/\">"
+    ));
+    assert!(
+        post.contains("https://github.com/example/fixture/blob/main/content/posts/first-post.md")
+    );
     let list = read(out.path(), "posts/index.html");
-    assert!(list.contains("Third post") && list.contains("Second post") && !list.contains("First post"));
+    assert!(
+        list.contains("Third post") && list.contains("Second post") && !list.contains("First post")
+    );
     assert!(list.contains("A hand-written summary."));
     assert!(list.contains("href=\"/manual/posts/page/2/\""));
     // Every page loads only from its own site.
-    for (path, bytes) in snapshot(&out.path().join("public")).iter().filter(|(p, _)| p.ends_with(".html")) {
+    for (path, bytes) in snapshot(&out.path().join("public"))
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+    {
         let html = String::from_utf8_lossy(bytes);
         for src in attributes(&html, "src") {
             assert!(src.starts_with("/manual/"), "{path} loads {src}");
         }
-        for link in attributes(&html, "href").iter().filter(|h| h.ends_with(".css")) {
+        for link in attributes(&html, "href")
+            .iter()
+            .filter(|h| h.ends_with(".css"))
+        {
             assert!(link.starts_with("/manual/"), "{path} loads {link}");
         }
     }
@@ -249,7 +339,10 @@ fn a_sites_own_templates_override_the_theme() {
 
 #[test]
 fn base_url_can_be_overridden() {
-    let out = build_good(&BuildOptions { base_url: Some("http://127.0.0.1:1111/".into()), ..Default::default() });
+    let out = build_good(&BuildOptions {
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..Default::default()
+    });
     let home = read(out.path(), "index.html");
     assert!(home.contains("href=\"/posts/\""), "{home}");
     assert!(!home.contains("/manual/"));
@@ -269,29 +362,48 @@ fn hostile_content_never_reaches_a_page_as_markup() {
         for tag in start_tags(&text) {
             tags_seen += 1;
             assert!(
-                !["iframe", "style", "object", "embed", "form", "frame", "base"].contains(&tag.name.as_str()),
+                ![
+                    "iframe", "style", "object", "embed", "form", "frame", "base"
+                ]
+                .contains(&tag.name.as_str()),
                 "{path} has a <{}> element",
                 tag.name
             );
             if tag.name == "script" {
-                assert_eq!(tag.attributes[0], ("src".to_string(), "/forkcast.js".to_string()), "{path}: a script that is not the theme's");
+                assert_eq!(
+                    tag.attributes.first(),
+                    Some(&("src".to_string(), "/forkcast.js".to_string())),
+                    "{path}: a script that is not the theme's"
+                );
             }
             for (name, value) in &tag.attributes {
                 assert!(!name.starts_with("on"), "{path}: <{} {name}=…>", tag.name);
                 assert!(name != "style", "{path}: inline style on <{}>", tag.name);
                 let v = unescape(value).trim().to_lowercase();
                 if ["href", "src", "action", "formaction", "data"].contains(&name.as_str()) {
-                    assert!(!v.starts_with("javascript:") && !v.starts_with("data:"), "{path}: {name}={value}");
+                    assert!(
+                        !v.starts_with("javascript:") && !v.starts_with("data:"),
+                        "{path}: {name}={value}"
+                    );
                 }
             }
         }
-        assert!(!text.contains("</script><script>"), "{path} echoes a raw title");
+        assert!(
+            !text.contains("</script><script>"),
+            "{path} echoes a raw title"
+        );
     }
     assert!(tags_seen > 200);
     let json = fs::read_to_string(public.join("graph.json")).unwrap();
-    assert!(!json.contains('<') && !json.contains('>'), "graph.json is safe to inline in a page");
+    assert!(
+        !json.contains('<') && !json.contains('>'),
+        "graph.json is safe to inline in a page"
+    );
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(parsed["futures"][0]["title"], "</script><script>alert(10)</script>", "escaped, not altered");
+    assert_eq!(
+        parsed["futures"][0]["title"], "</script><script>alert(10)</script>",
+        "escaped, not altered"
+    );
     let future = fs::read_to_string(public.join("futures/evil-future/index.html")).unwrap();
     assert!(future.contains("<h1>&lt;/script&gt;&lt;script&gt;alert(10)&lt;/script&gt;</h1>"));
 }
@@ -306,15 +418,39 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let before = snapshot(&site.join("public"));
     assert!(before.len() > 20);
 
-    fs::write(site.join("futures/broken.yaml"), "title: Broken\nleads_to:\n  - future: nowhere\n    probability: 0.5\n").unwrap();
-    let Err(Error::Content(errors)) = forkcast::build(&site, None, &options) else { panic!("the build should fail") };
-    assert_eq!(errors[0].to_string(), "futures/broken.yaml:3:13: unknown future `nowhere` in `leads_to`");
+    fs::write(
+        site.join("futures/broken.yaml"),
+        "title: Broken\nleads_to:\n  - future: nowhere\n    probability: 0.5\n",
+    )
+    .unwrap();
+    let Err(Error::Content(errors)) = forkcast::build(&site, None, &options) else {
+        panic!("the build should fail")
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "futures/broken.yaml:3:13: unknown future `nowhere` in `leads_to`"
+    );
     assert_eq!(snapshot(&site.join("public")), before);
     fs::remove_file(site.join("futures/broken.yaml")).unwrap();
 
-    fs::write(site.join("templates/post.html"), "{% extends \"base.html\" %}{% block main %}{{ post.nope }}{% endblock main %}").unwrap();
-    assert!(matches!(forkcast::build(&site, None, &options), Err(Error::Render(_))));
+    fs::write(
+        site.join("templates/post.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ post.nope }}{% endblock main %}",
+    )
+    .unwrap();
+    assert!(matches!(
+        forkcast::build(&site, None, &options),
+        Err(Error::Render(_))
+    ));
     assert_eq!(snapshot(&site.join("public")), before);
-    let leftovers: Vec<_> = fs::read_dir(&site).unwrap().filter_map(Result::ok).map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
-    assert!(leftovers.is_empty(), "no staging folders left behind: {leftovers:?}");
+    let leftovers: Vec<_> = fs::read_dir(&site)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folders left behind: {leftovers:?}"
+    );
 }

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The folder of a fixture site under tests/sites/.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sites")
+        .join(name)
 }
 
 /// A fresh, empty temporary folder, removed when dropped.
@@ -58,7 +60,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, fs::read(e.path()).unwrap())
         })
         .collect()
@@ -77,7 +84,11 @@ pub fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 
 /// Undoes the HTML escapes our templates produce.
 pub fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// A start tag: its lowercase name and attributes (name, raw value).
@@ -94,7 +105,10 @@ pub fn start_tags(html: &str) -> Vec<Tag> {
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
         i += off + 1;
-        let name_len = b[i..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+        let name_len = b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
         if name_len == 0 {
             continue;
         }
@@ -109,7 +123,8 @@ pub fn start_tags(html: &str) -> Vec<Tag> {
                 break;
             }
             let start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
                 i += 1;
             }
             let attr = html[start..i].to_ascii_lowercase();
@@ -118,7 +133,10 @@ pub fn start_tags(html: &str) -> Vec<Tag> {
                 i += 1;
                 if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
                     let q = b[i];
-                    let end = b[i + 1..].iter().position(|c| *c == q).map_or(b.len(), |p| i + 1 + p);
+                    let end = b[i + 1..]
+                        .iter()
+                        .position(|c| *c == q)
+                        .map_or(b.len(), |p| i + 1 + p);
                     value = html[i + 1..end].to_string();
                     i = (end + 1).min(b.len());
                 } else {
