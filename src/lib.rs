@@ -24,6 +24,7 @@ pub mod yaml;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Format};
 pub use site::{BuildOptions, Site};
@@ -71,6 +72,10 @@ pub struct Built {
     pub output: PathBuf,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
+    /// What the site holds, e.g. "7 posts, 1 page, 32 futures, 13 bets, 20 tags".
+    pub summary: String,
+    /// How long each stage took.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Loads, checks and computes the site at `root` without writing anything.
@@ -91,13 +96,30 @@ pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Err
 
 /// Builds the site at `root` into `output` (default `root/public`).
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Error> {
+    let started = Instant::now();
     let site = load(root, options)?;
+    let loaded = Instant::now();
     let files = render::render(&site).map_err(Error::Render)?;
+    let rendered = Instant::now();
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     output::publish(&output, &site.theme, &root.join("static"), &files).map_err(Error::Write)?;
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(Built {
         output,
         files: files.len(),
+        summary: [
+            count(site.posts.len(), "post"),
+            count(site.pages.len(), "page"),
+            count(site.futures.len(), "future"),
+            count(site.bets.len(), "bet"),
+            count(site.tags.len(), "tag"),
+        ]
+        .join(", "),
+        timings: vec![
+            ("load, check and compute", loaded - started),
+            ("render", rendered - loaded),
+            ("write", rendered.elapsed()),
+        ],
         warnings: site.warnings,
     })
 }

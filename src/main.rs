@@ -235,6 +235,12 @@ fn main() -> ExitCode {
             match forkcast::build(&cli.root, output.as_deref(), &options) {
                 Ok(built) => {
                     p.diagnostics(&built.warnings);
+                    if cli.verbose {
+                        eprintln!("{}", built.summary);
+                        for (stage, took) in &built.timings {
+                            eprintln!("  {stage}: {took:.2?}");
+                        }
+                    }
                     p.info(&format!(
                         "Built {} files into {} in {:.2?}",
                         built.files,

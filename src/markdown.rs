@@ -110,7 +110,10 @@ pub fn render(
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((at, level)) = heading.take() {
-                    finish_heading(&mut events, at, level, &mut used_ids, &mut out.toc);
+                    let id = finish_heading(&mut events, at, level, &mut used_ids, &mut out.toc);
+                    events.push(Event::Html(
+                        format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
+                    ));
                 }
                 events.push(event);
             }
@@ -191,7 +194,7 @@ fn finish_heading(
     level: HeadingLevel,
     used: &mut HashSet<String>,
     toc: &mut Vec<Heading>,
-) {
+) -> String {
     let title: String = events[at + 1..]
         .iter()
         .filter_map(|e| match e {
@@ -200,7 +203,7 @@ fn finish_heading(
         })
         .collect();
     let Event::Start(Tag::Heading { id, .. }) = &mut events[at] else {
-        return;
+        return String::new();
     };
     let wanted = id
         .as_ref()
@@ -220,9 +223,10 @@ fn finish_heading(
     *id = Some(CowStr::from(unique.clone()));
     toc.push(Heading {
         level: level as u8,
-        id: unique,
+        id: unique.clone(),
         title: title.trim().to_string(),
     });
+    unique
 }
 
 /// Prefixes a root-relative link with the site's path and checks its target.
@@ -405,6 +409,7 @@ mod tests {
         let (r, _) = md("## Why chips\n\ntext\n\n## Why chips\n\n### Power & water {#power}\n");
         assert!(r.html.contains("<h2 id=\"why-chips\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"why-chips-1\">"));
+        assert!(r.html.contains("href=\"#why-chips-1\""), "a visible anchor link");
         assert_eq!(
             r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
             ["why-chips", "why-chips-1", "power"]
