@@ -409,7 +409,10 @@ mod tests {
         let (r, _) = md("## Why chips\n\ntext\n\n## Why chips\n\n### Power & water {#power}\n");
         assert!(r.html.contains("<h2 id=\"why-chips\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"why-chips-1\">"));
-        assert!(r.html.contains("href=\"#why-chips-1\""), "a visible anchor link");
+        assert!(
+            r.html.contains("href=\"#why-chips-1\""),
+            "a visible anchor link"
+        );
         assert_eq!(
             r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
             ["why-chips", "why-chips-1", "power"]

@@ -11,7 +11,7 @@ use tera::{Context, Tera};
 use crate::bets::BetKind;
 use crate::graph::Payoff;
 use crate::markdown::{self, Heading};
-use crate::site::{BetEntry, FutureEntry, Page, Site, Source};
+use crate::site::{BetEntry, FutureEntry, Page, Site};
 use crate::theme::Origin;
 
 /// An output file: its path below the output folder and its bytes.
@@ -54,6 +54,7 @@ impl RenderError {
 /// How many posts the home page and the feed show.
 const LATEST: usize = 5;
 const FEED_ENTRIES: usize = 20;
+const HOME_BETS_PER_KIND: usize = 3;
 
 /// Renders the whole site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
@@ -242,9 +243,18 @@ struct BetCard {
 }
 
 #[derive(Serialize)]
+struct KindView {
+    name: &'static str,
+    count: usize,
+    bets: Vec<BetCard>,
+}
+
+#[derive(Serialize)]
 struct GroupNode {
     future: FutureCard,
     members: Vec<GroupNode>,
+    /// How many futures it holds, at any depth.
+    size: usize,
 }
 
 #[derive(Serialize)]
@@ -348,9 +358,10 @@ impl Renderer<'_> {
             when: f.when.map(|w| w.to_string()),
             probability: e.own,
             probability_display: percent(e.own),
-            source: match e.source {
-                Source::Estimate => "author's estimate",
-                Source::None => "none",
+            source: if e.own.is_some() {
+                "author's estimate"
+            } else {
+                "none"
             },
             implied: e.computed.implied,
             implied_display: percent(e.computed.implied),
@@ -375,24 +386,68 @@ impl Renderer<'_> {
         }
     }
 
-    fn group_tree(&self, i: usize) -> GroupNode {
+    /// Bets grouped by kind, by status then title, at most `limit` a kind.
+    fn bets_by_kind(&self, limit: usize) -> Vec<KindView> {
+        let s = self.site;
+        BetKind::ALL
+            .iter()
+            .map(|k| {
+                let mut idx: Vec<usize> = (0..s.bets.len())
+                    .filter(|&b| s.bets[b].bet.kind == *k)
+                    .collect();
+                idx.sort_by(|&a, &b| {
+                    (s.bets[a].bet.status, &s.bets[a].bet.title)
+                        .cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title))
+                });
+                KindView {
+                    name: k.name(),
+                    count: idx.len(),
+                    bets: idx
+                        .into_iter()
+                        .take(limit)
+                        .map(|b| self.bet_card(b))
+                        .collect(),
+                }
+            })
+            .filter(|k| k.count > 0)
+            .collect()
+    }
+
+    /// Future `i` with its members down to `depth` levels (0: none).
+    fn group_tree(&self, i: usize, depth: usize) -> GroupNode {
+        let members = if depth == 0 {
+            Vec::new()
+        } else {
+            self.in_time_order(self.site.graph.members(i).to_vec())
+                .into_iter()
+                .map(|m| self.group_tree(m, depth - 1))
+                .collect()
+        };
         GroupNode {
             future: self.future_card(i, None),
-            members: self
-                .in_time_order(self.site.graph.members(i).to_vec())
-                .into_iter()
-                .map(|m| self.group_tree(m))
-                .collect(),
+            members,
+            size: self.size(i),
         }
     }
 
-    fn top_level(&self) -> Vec<GroupNode> {
+    /// How many futures `i` holds, at any depth.
+    fn size(&self, i: usize) -> usize {
+        self.site
+            .graph
+            .members(i)
+            .iter()
+            .map(|&m| 1 + self.size(m))
+            .sum()
+    }
+
+    /// The futures in no group, with their members down to `depth` levels.
+    fn top_level(&self, depth: usize) -> Vec<GroupNode> {
         let top = (0..self.site.futures.len())
             .filter(|&i| self.site.graph.group(i).is_none())
             .collect();
         self.in_time_order(top)
             .into_iter()
-            .map(|i| self.group_tree(i))
+            .map(|i| self.group_tree(i, depth))
             .collect()
     }
 
@@ -472,16 +527,8 @@ impl Renderer<'_> {
                         .map(|p| self.post_card(p))
                         .collect::<Vec<_>>(),
                 );
-                ctx.insert("groups", &self.top_level());
-                let mut bets: Vec<usize> = (0..s.bets.len()).collect();
-                bets.sort_by_key(|&b| (s.bets[b].bet.kind, s.bets[b].bet.status));
-                ctx.insert(
-                    "bets",
-                    &bets
-                        .into_iter()
-                        .map(|b| self.bet_card(b))
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert("groups", &self.top_level(1));
+                ctx.insert("kinds", &self.bets_by_kind(HOME_BETS_PER_KIND));
                 ctx.insert("future_count", &s.futures.len());
                 ("".to_string(), "index.html", ctx)
             }
@@ -641,7 +688,7 @@ impl Renderer<'_> {
                         .to_lowercase()
                         .cmp(&b.future.title.to_lowercase())
                 });
-                ctx.insert("groups", &self.top_level());
+                ctx.insert("groups", &self.top_level(usize::MAX));
                 ctx.insert("rows", &rows);
                 ("futures/".to_string(), "futures.html", ctx)
             }
@@ -722,34 +769,13 @@ impl Renderer<'_> {
                 (path, "future.html", ctx)
             }
             Job::Bets => {
-                #[derive(Serialize)]
-                struct KindView {
-                    name: &'static str,
-                    bets: Vec<BetCard>,
-                }
                 let mut ctx = self.context(
                     "bets/",
                     "Bets",
                     "Bets placed on the futures, with their chance of paying off.",
                     "bets",
                 );
-                let kinds: Vec<KindView> = BetKind::ALL
-                    .iter()
-                    .map(|k| {
-                        let mut idx: Vec<usize> = (0..s.bets.len())
-                            .filter(|&b| s.bets[b].bet.kind == *k)
-                            .collect();
-                        idx.sort_by(|&a, &b| {
-                            (s.bets[a].bet.status, &s.bets[a].bet.title)
-                                .cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title))
-                        });
-                        KindView {
-                            name: k.name(),
-                            bets: idx.into_iter().map(|b| self.bet_card(b)).collect(),
-                        }
-                    })
-                    .filter(|k| !k.bets.is_empty())
-                    .collect();
+                let kinds = self.bets_by_kind(usize::MAX);
                 ctx.insert("kinds", &kinds);
                 ("bets/".to_string(), "bets.html", ctx)
             }
@@ -910,7 +936,7 @@ pub fn graph_json(site: &Site) -> String {
         within: Option<&'a str>,
         when: Option<crate::futures::When>,
         probability: Option<f64>,
-        source: &'static str,
+        source: Option<&'static str>,
         implied: Option<f64>,
         disagreement: bool,
         tags: &'a [String],
@@ -963,10 +989,7 @@ pub fn graph_json(site: &Site) -> String {
                 within: site.graph.group(i).map(id),
                 when: e.future.when,
                 probability: e.own,
-                source: match e.source {
-                    Source::Estimate => "estimate",
-                    Source::None => "none",
-                },
+                source: e.own.map(|_| "estimate"),
                 implied: e.computed.implied,
                 disagreement: e.computed.disagreement,
                 tags: &e.future.tags,

@@ -32,18 +32,11 @@ pub struct Page {
     pub futures: Vec<usize>,
 }
 
-/// Where a future's own probability comes from.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Source {
-    Estimate,
-    None,
-}
-
 pub struct FutureEntry {
     pub future: Future,
     pub summary: Rendered,
+    /// Its own probability: for now, its author's estimate.
     pub own: Option<f64>,
-    pub source: Source,
     pub computed: Computed,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<usize>,
@@ -295,11 +288,6 @@ impl Site {
             .map(|((future, (summary, d)), (own, computed))| {
                 diags.extend(d);
                 FutureEntry {
-                    source: if own.is_some() {
-                        Source::Estimate
-                    } else {
-                        Source::None
-                    },
                     own: *own,
                     future,
                     summary,
