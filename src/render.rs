@@ -169,6 +169,8 @@ struct SiteView {
     base_url: String,
     base_path: String,
     repository: Option<String>,
+    /// Where readers discuss the site: the repository's discussions.
+    discuss_url: Option<String>,
     generator: String,
 }
 
@@ -181,6 +183,7 @@ fn common(site: &Site) -> SiteView {
         base_url: c.base_url.as_str().to_string(),
         base_path: c.base_url.path().to_string(),
         repository: c.repository.clone(),
+        discuss_url: c.repository.as_ref().map(|r| format!("{r}/discussions")),
         generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
     }
 }
