@@ -31,7 +31,7 @@ pub struct Graph {
 }
 
 /// What the graph says about one future's probability.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Computed {
     /// Σ P(parent) × P(edge), capped at 1; a root's own probability.
     pub implied: Option<f64>,
@@ -181,14 +181,7 @@ impl Graph {
     /// Implied probabilities and disagreement flags, given each future's own
     /// probability (its market value or its author's estimate).
     pub fn compute(&self, own: &[Option<f64>]) -> Vec<Computed> {
-        let mut out = vec![
-            Computed {
-                implied: None,
-                incoming: None,
-                disagreement: false
-            };
-            self.len()
-        ];
+        let mut out = vec![Computed::default(); self.len()];
         for &i in &self.topo {
             let parents = self.parents(i);
             if parents.is_empty() {

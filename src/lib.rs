@@ -8,6 +8,7 @@
 //! [`build`] and [`check`] are the entry points the command line uses.
 
 pub mod bets;
+pub mod chart;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -76,28 +77,121 @@ pub struct Built {
     pub summary: String,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
+    pub markets: markets::Summary,
 }
 
-/// Loads, checks and computes the site at `root` without writing anything.
-pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
+/// Reports fetch progress: `(done, total)`.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Loads and checks the site at `root`, obtains market prices as `mode`
+/// says, and computes every probability. Writes nothing but the market
+/// snapshot and history.
+fn prepare(
+    root: &Path,
+    options: &BuildOptions,
+    verify: bool,
+    progress: Progress<'_>,
+) -> Result<(Site, markets::Summary), Error> {
     if !root.join(config::FILE).is_file() {
         return Err(Error::NoSite(root.to_path_buf()));
     }
-    Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))
+    let mut site = Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))?;
+    let fetcher = if options.offline {
+        None
+    } else {
+        let endpoints = options
+            .endpoints
+            .clone()
+            .unwrap_or_else(markets::Endpoints::from_env);
+        let policy = options
+            .policy
+            .clone()
+            .unwrap_or_else(|| markets::Policy::new(site.config.markets.timeout));
+        Some(markets::Fetcher::new(endpoints, policy).map_err(|e| {
+            Error::Content(vec![
+                Diagnostic::error(
+                    config::FILE,
+                    diagnostics::Pos::START,
+                    format!("cannot start the HTTP client: {e}"),
+                )
+                .with_help("build with `--offline` to use the market snapshot"),
+            ])
+        })?)
+    };
+    let mode = match (&fetcher, verify) {
+        (None, _) => markets::Mode::Offline,
+        (Some(f), false) => markets::Mode::Refresh(f),
+        (Some(f), true) => markets::Mode::Verify(f),
+    };
+    let mut diags = diagnostics::Diagnostics::default();
+    let (prices, summary) = markets::update(
+        root,
+        &site.market_refs(),
+        &site.config.markets,
+        mode,
+        progress,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        diags.extend(site.warnings.drain(..));
+        return Err(Error::Content(diags.into_sorted()));
+    }
+    site.warnings.extend(diags);
+    site.compute(&prices);
+    site.warnings
+        .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    Ok((site, summary))
+}
+
+fn no_progress(_: usize, _: usize) {}
+
+/// Loads, checks and computes the site at `root`: markets come from the
+/// snapshot, or are refreshed unless `options.offline`.
+pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
+    prepare(root, options, false, &no_progress).map(|(site, _)| site)
 }
 
 /// Validates everything `build` would, and renders the templates, but
-/// writes nothing. Returns the warnings.
-pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
-    let site = load(root, options)?;
+/// writes no site. With `online`, every market is fetched and one that does
+/// not exist is an error. Returns the warnings.
+pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Diagnostic>, Error> {
+    let options = BuildOptions {
+        offline: !online,
+        ..options.clone()
+    };
+    let (site, _) = prepare(root, &options, online, &no_progress)?;
     render::render(&site).map_err(Error::Render)?;
     Ok(site.warnings)
 }
 
+/// Refreshes market values and history only.
+pub fn fetch(
+    root: &Path,
+    options: &BuildOptions,
+    progress: Progress<'_>,
+) -> Result<(markets::Summary, Vec<Diagnostic>), Error> {
+    let options = BuildOptions {
+        offline: false,
+        ..options.clone()
+    };
+    let (site, summary) = prepare(root, &options, false, progress)?;
+    Ok((summary, site.warnings))
+}
+
 /// Builds the site at `root` into `output` (default `root/public`).
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Error> {
+    build_with_progress(root, output, options, &no_progress)
+}
+
+/// [`build`], reporting market-fetch progress.
+pub fn build_with_progress(
+    root: &Path,
+    output: Option<&Path>,
+    options: &BuildOptions,
+    progress: Progress<'_>,
+) -> Result<Built, Error> {
     let started = Instant::now();
-    let site = load(root, options)?;
+    let (site, markets) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
     let files = render::render(&site).map_err(Error::Render)?;
     let rendered = Instant::now();
@@ -116,10 +210,11 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         ]
         .join(", "),
         timings: vec![
-            ("load, check and compute", loaded - started),
+            ("load, fetch, check and compute", loaded - started),
             ("render", rendered - loaded),
             ("write", rendered.elapsed()),
         ],
         warnings: site.warnings,
+        markets,
     })
 }

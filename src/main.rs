@@ -66,6 +66,8 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Refresh market values and history only (data/markets.json, data/history/).
+    Fetch,
     /// Create a post, future or bet from a template.
     New {
         #[arg(value_enum)]
@@ -102,6 +104,35 @@ impl Printer {
                 "{}",
                 diagnostics::render(d, &self.root, self.format, self.color)
             );
+        }
+    }
+
+    /// A progress line for market fetching: redrawn in place on a
+    /// terminal, a few plain lines otherwise, nothing with --quiet.
+    fn progress(&self) -> impl Fn(usize, usize) + Sync + use<> {
+        let tty = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let quiet = self.quiet;
+        move |done: usize, total: usize| {
+            if quiet {
+                return;
+            }
+            if tty {
+                let width = 30;
+                let filled = done * width / total.max(1);
+                eprint!(
+                    "\rfetching markets [{}{}] {done}/{total}",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+            } else if done == total || done.is_multiple_of((total / 4).max(1)) {
+                eprintln!("fetching markets: {done}/{total}");
+            }
+        }
+    }
+
+    fn end_progress(&self) {
+        if !self.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+            eprint!("\r\x1b[2K");
         }
     }
 
@@ -202,16 +233,11 @@ fn main() -> ExitCode {
             format: _,
             drafts,
         } => {
-            if online {
-                p.info("note: market references are checked for form only; fetching markets is not part of this version");
-            }
-            match forkcast::check(
-                &cli.root,
-                &BuildOptions {
-                    drafts,
-                    base_url: None,
-                },
-            ) {
+            let options = BuildOptions {
+                drafts,
+                ..BuildOptions::default()
+            };
+            match forkcast::check(&cli.root, &options, online) {
                 Ok(warnings) => {
                     p.diagnostics(&warnings);
                     p.info(&format!(
@@ -225,16 +251,43 @@ fn main() -> ExitCode {
                 Err(e) => p.failure(&e, false),
             }
         }
+        Command::Fetch => {
+            let progress = p.progress();
+            match forkcast::fetch(&cli.root, &BuildOptions::default(), &progress) {
+                Ok((summary, warnings)) => {
+                    p.end_progress();
+                    p.diagnostics(&warnings);
+                    p.info(&format!("{summary} in {:.2?}", started.elapsed()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    p.end_progress();
+                    p.failure(&e, false)
+                }
+            }
+        }
         Command::Build {
-            offline: _,
+            offline,
             drafts,
             base_url,
             output,
         } => {
-            let options = BuildOptions { drafts, base_url };
-            match forkcast::build(&cli.root, output.as_deref(), &options) {
+            let options = BuildOptions {
+                drafts,
+                base_url,
+                offline,
+                ..BuildOptions::default()
+            };
+            let progress = p.progress();
+            let result =
+                forkcast::build_with_progress(&cli.root, output.as_deref(), &options, &progress);
+            p.end_progress();
+            match result {
                 Ok(built) => {
                     p.diagnostics(&built.warnings);
+                    if !offline {
+                        p.info(&built.markets.to_string());
+                    }
                     if cli.verbose {
                         eprintln!("{}", built.summary);
                         for (stage, took) in &built.timings {

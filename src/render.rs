@@ -9,9 +9,10 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::bets::BetKind;
+use crate::chart;
 use crate::graph::Payoff;
 use crate::markdown::{self, Heading};
-use crate::site::{BetEntry, FutureEntry, Page, Site};
+use crate::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
 use crate::theme::Origin;
 
 /// An output file: its path below the output folder and its bytes.
@@ -215,7 +216,10 @@ struct FutureCard {
     when: Option<String>,
     probability: Option<f64>,
     probability_display: String,
-    source: &'static str,
+    /// Where the probability comes from, in words.
+    source: String,
+    /// The oldest stale market value, when a refresh failed.
+    stale_as_of: Option<String>,
     implied: Option<f64>,
     implied_display: String,
     disagreement: bool,
@@ -273,6 +277,15 @@ struct Paginator {
 struct PageLink {
     number: usize,
     url: String,
+}
+
+fn source_label(own: Option<Own>) -> String {
+    match own.map(|o| o.source) {
+        Some(Source::Markets(1)) => "market".into(),
+        Some(Source::Markets(n)) => format!("aggregate of {n} markets"),
+        Some(Source::Estimate) => "author's estimate".into(),
+        None => "none".into(),
+    }
 }
 
 /// `35%`, with `<1%` and `>99%` at the ends.
@@ -359,13 +372,16 @@ impl Renderer<'_> {
             title: f.title.clone(),
             url: self.url(&format!("futures/{}/", f.id)),
             when: f.when.map(|w| w.to_string()),
-            probability: e.own,
-            probability_display: percent(e.own),
-            source: if e.own.is_some() {
-                "author's estimate"
-            } else {
-                "none"
-            },
+            probability: e.own.map(|o| o.value),
+            probability_display: percent(e.own.map(|o| o.value)),
+            source: source_label(e.own),
+            stale_as_of: e
+                .markets
+                .iter()
+                .filter(|(_, o)| o.stale)
+                .filter_map(|(_, o)| o.as_of)
+                .min()
+                .map(|d| d.to_string()),
             implied: e.computed.implied,
             implied_display: percent(e.computed.implied),
             disagreement: e.computed.disagreement,
@@ -756,18 +772,48 @@ impl Renderer<'_> {
                 #[derive(Serialize)]
                 struct MarketView {
                     reference: String,
+                    title: Option<String>,
                     url: String,
+                    value: Option<f64>,
+                    display: String,
+                    status: Option<String>,
+                    as_of: Option<String>,
+                    stale: bool,
                 }
-                ctx.insert(
-                    "markets",
-                    &f.markets
-                        .iter()
-                        .map(|m| MarketView {
-                            reference: m.value.to_string(),
-                            url: m.value.url(),
-                        })
-                        .collect::<Vec<_>>(),
+                let markets: Vec<MarketView> = e
+                    .markets
+                    .iter()
+                    .map(|(r, o)| MarketView {
+                        reference: r.to_string(),
+                        title: o.title.clone(),
+                        url: o.url.clone().unwrap_or_else(|| r.url()),
+                        value: o.value,
+                        display: o
+                            .value
+                            .map_or_else(|| "unavailable".to_string(), |v| percent(Some(v))),
+                        status: o.status.as_ref().map(|s| s.label()),
+                        as_of: o.as_of.map(|d| d.to_string()),
+                        stale: o.stale,
+                    })
+                    .collect();
+                ctx.insert("markets", &markets);
+                let series: Vec<chart::Series> = e
+                    .markets
+                    .iter()
+                    .map(|(r, _)| chart::Series {
+                        label: r.to_string(),
+                        points: crate::markets::snapshot::read_history(
+                            &crate::markets::snapshot::history_path(&s.root, r),
+                        ),
+                    })
+                    .filter(|series| !series.points.is_empty())
+                    .collect();
+                let chart = chart::history(
+                    &format!("Probability of “{}” over time", f.title),
+                    &series,
+                    f.estimate.map(|p| p.get()),
                 );
+                ctx.insert("chart", &chart);
                 ctx.insert("edit_url", &self.edit_url(&f.file));
                 (path, "future.html", ctx)
             }
@@ -991,8 +1037,11 @@ pub fn graph_json(site: &Site) -> String {
                 url: format!("{base}futures/{}/", e.future.id),
                 within: site.graph.group(i).map(id),
                 when: e.future.when,
-                probability: e.own,
-                source: e.own.map(|_| "estimate"),
+                probability: e.own.map(|o| o.value),
+                source: e.own.map(|o| match o.source {
+                    Source::Markets(_) => "markets",
+                    Source::Estimate => "estimate",
+                }),
                 implied: e.computed.implied,
                 disagreement: e.computed.disagreement,
                 tags: &e.future.tags,

@@ -180,7 +180,8 @@ mod tests {
         );
         // A fresh bet names a placeholder future: check points at it.
         new(&dir, NewKind::Bet, "Buy land").unwrap();
-        let Err(crate::Error::Content(errs)) = crate::check(&dir, &crate::BuildOptions::default())
+        let Err(crate::Error::Content(errs)) =
+            crate::check(&dir, &crate::BuildOptions::default(), false)
         else {
             panic!("the placeholder future should be reported");
         };

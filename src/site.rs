@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::futures::{self, FUTURE_EXTENSIONS, Future, kebab};
 use crate::graph::{Computed, Graph, Payoff};
 use crate::markdown::{self, Links, Rendered};
+use crate::markets::{MarketRef, Observation, Prices};
 use crate::theme::Theme;
 
 /// Choices made on the command line.
@@ -22,6 +23,13 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// Fetch no market: use the committed snapshot.
+    pub offline: bool,
+    /// Where the market APIs are (default: the real ones, or
+    /// `FORKCAST_<PLATFORM>_URL`).
+    pub endpoints: Option<crate::markets::Endpoints>,
+    /// How hard to try each request (default: from site.yaml's `markets`).
+    pub policy: Option<crate::markets::Policy>,
 }
 
 /// A post, page or the home introduction with its Markdown rendered.
@@ -32,11 +40,50 @@ pub struct Page {
     pub futures: Vec<usize>,
 }
 
+/// Where a future's own probability comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    /// The aggregate (geometric mean of odds) of this many markets.
+    Markets(usize),
+    /// The author's estimate: no market has a value.
+    Estimate,
+}
+
+/// A future's own probability and where it comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Own {
+    pub value: f64,
+    pub source: Source,
+}
+
+const OVERLAP: &str = "the parents of";
+
+/// The geometric mean of the odds of `values`, the forecasting community's
+/// usual way to pool several markets. Values at 0 or 1 (resolved markets)
+/// are held just inside so one of them does not swamp the rest.
+pub fn aggregate(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mean_log_odds = values
+        .iter()
+        .map(|p| {
+            let p = p.clamp(0.001, 0.999);
+            (p / (1.0 - p)).ln()
+        })
+        .sum::<f64>()
+        / values.len() as f64;
+    let odds = mean_log_odds.exp();
+    Some(odds / (1.0 + odds))
+}
+
 pub struct FutureEntry {
     pub future: Future,
     pub summary: Rendered,
-    /// Its own probability: for now, its author's estimate.
-    pub own: Option<f64>,
+    /// Its own probability: its markets' aggregate, else its author's estimate.
+    pub own: Option<Own>,
+    /// Each market it references, with what is known of it.
+    pub markets: Vec<(MarketRef, Observation)>,
     pub computed: Computed,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<usize>,
@@ -48,7 +95,7 @@ pub struct FutureEntry {
 impl FutureEntry {
     /// Its own probability where it has one, else the implied one.
     pub fn effective(&self) -> Option<f64> {
-        self.own.or(self.computed.implied)
+        self.own.map(|o| o.value).or(self.computed.implied)
     }
 }
 
@@ -268,44 +315,30 @@ impl Site {
             })
             .collect();
 
-        let own: Vec<Option<f64>> = futures
-            .iter()
-            .map(|f| f.estimate.map(|p| p.get()))
-            .collect();
-        let computed = graph.compute(&own);
-        for (f, c) in futures.iter().zip(&computed) {
-            if let Some(sum) = c.incoming.filter(|s| *s > 1.0 + 1e-9) {
-                diags.push(
-                    Diagnostic::warning(&f.file, Pos::START, format!("the parents of `{}` overlap: Σ P(parent) × P(edge) = {sum:.2}", f.id))
-                        .with_help("parents are treated as alternatives that cannot both happen; lower the edge probabilities into this future or its parents' probabilities"),
-                );
-            }
-        }
         let mut entries: Vec<FutureEntry> = futures
             .into_iter()
             .zip(rendered_futures)
-            .zip(own.iter().zip(computed))
-            .map(|((future, (summary, d)), (own, computed))| {
+            .map(|(future, (summary, d))| {
                 diags.extend(d);
                 FutureEntry {
-                    own: *own,
+                    own: None,
+                    markets: Vec::new(),
                     future,
                     summary,
-                    computed,
+                    computed: Computed::default(),
                     bets_win: Vec::new(),
                     bets_lose: Vec::new(),
                     posts: Vec::new(),
                 }
             })
             .collect();
-        let effective: Vec<Option<f64>> = entries.iter().map(FutureEntry::effective).collect();
         let bets: Vec<BetEntry> = bets
             .into_iter()
             .zip(rendered_bets)
             .map(|(bet, (argument, wins_if, loses_if, d))| {
                 diags.extend(d);
                 BetEntry {
-                    payoff: graph.payoff(&wins_if, &effective),
+                    payoff: Payoff::Unknown,
                     bet,
                     argument,
                     wins_if,
@@ -330,7 +363,7 @@ impl Site {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Site {
+        let mut site = Site {
             root: root.to_path_buf(),
             config,
             theme,
@@ -342,7 +375,73 @@ impl Site {
             bets,
             tags,
             warnings: diags.into_sorted(),
-        })
+        };
+        site.compute(&Prices::default());
+        Ok(site)
+    }
+
+    /// Every market reference of every future, with where it is written.
+    pub fn market_refs(&self) -> Vec<(MarketRef, PathBuf, Pos)> {
+        self.futures
+            .iter()
+            .flat_map(|e| {
+                e.future
+                    .markets
+                    .iter()
+                    .map(|m| (m.value.clone(), e.future.file.clone(), m.pos))
+            })
+            .collect()
+    }
+
+    /// Sets each future's own probability (its markets' aggregate, else its
+    /// author's estimate) and computes what follows from it: implied
+    /// probabilities, disagreement flags, bets' chances of paying off.
+    pub fn compute(&mut self, prices: &Prices) {
+        for e in &mut self.futures {
+            e.markets = e
+                .future
+                .markets
+                .iter()
+                .map(|m| {
+                    (
+                        m.value.clone(),
+                        prices.get(&m.value).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let values: Vec<f64> = e.markets.iter().filter_map(|(_, o)| o.value).collect();
+            e.own = match (aggregate(&values), e.future.estimate) {
+                (Some(p), _) => Some(Own {
+                    value: p,
+                    source: Source::Markets(values.len()),
+                }),
+                (None, Some(p)) => Some(Own {
+                    value: p.get(),
+                    source: Source::Estimate,
+                }),
+                (None, None) => None,
+            };
+        }
+        let own: Vec<Option<f64>> = self
+            .futures
+            .iter()
+            .map(|e| e.own.map(|o| o.value))
+            .collect();
+        let computed = self.graph.compute(&own);
+        self.warnings.retain(|w| !w.message.starts_with(OVERLAP));
+        for (e, c) in self.futures.iter_mut().zip(computed) {
+            e.computed = c;
+            if let Some(sum) = c.incoming.filter(|s| *s > 1.0 + 1e-9) {
+                self.warnings.push(
+                    Diagnostic::warning(&e.future.file, Pos::START, format!("{OVERLAP} `{}` overlap: Σ P(parent) × P(edge) = {sum:.2}", e.future.id))
+                        .with_help("parents are treated as alternatives that cannot both happen; lower the edge probabilities into this future or its parents' probabilities"),
+                );
+            }
+        }
+        let effective: Vec<Option<f64>> = self.futures.iter().map(FutureEntry::effective).collect();
+        for b in &mut self.bets {
+            b.payoff = self.graph.payoff(&b.wins_if, &effective);
+        }
     }
 
     /// The number of pages of the post list.

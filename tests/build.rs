@@ -10,6 +10,14 @@ use std::path::Path;
 use common::{TempDir, attributes, copy_dir, fixture, snapshot, start_tags, unescape};
 use forkcast::{BuildOptions, Error};
 
+/// Builds from the committed market snapshot; tests never use the network.
+fn offline() -> BuildOptions {
+    BuildOptions {
+        offline: true,
+        ..Default::default()
+    }
+}
+
 fn build_good(options: &BuildOptions) -> TempDir {
     let out = TempDir::new("good");
     forkcast::build(&fixture("good"), Some(&out.path().join("public")), options).unwrap();
@@ -22,7 +30,7 @@ fn read(root: &Path, path: &str) -> String {
 
 #[test]
 fn every_route_is_built() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     for path in [
         "index.html",
         "posts/index.html",
@@ -61,7 +69,7 @@ fn every_route_is_built() {
     assert!(!out.path().join("public/posts/page/3").exists());
     let drafts = build_good(&BuildOptions {
         drafts: true,
-        ..Default::default()
+        ..offline()
     });
     assert!(
         drafts
@@ -73,7 +81,7 @@ fn every_route_is_built() {
 
 #[test]
 fn every_link_resolves_inside_the_output() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     let public = out.path().join("public");
     let files = snapshot(&public);
     let mut checked = 0;
@@ -122,7 +130,7 @@ fn every_link_resolves_inside_the_output() {
 
 #[test]
 fn the_feed_is_valid_atom() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     let xml = read(out.path(), "atom.xml");
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let feed = doc.root_element();
@@ -199,7 +207,7 @@ mod jiff_check {
 
 #[test]
 fn the_sitemap_lists_every_page_once() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     let xml = read(out.path(), "sitemap.xml");
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let locs: Vec<&str> = doc
@@ -229,7 +237,7 @@ fn the_sitemap_lists_every_page_once() {
 
 #[test]
 fn pages_show_the_graphs_numbers() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     // fleets: own 0.5, implied 0.4 × 0.6 = 0.24: disputed.
     let fleets = read(out.path(), "futures/fleets/index.html");
     assert!(
@@ -265,7 +273,7 @@ fn pages_show_the_graphs_numbers() {
 
 #[test]
 fn graph_json_describes_the_whole_graph() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     let json: serde_json::Value = serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
     let futures = json["futures"].as_array().unwrap();
     assert_eq!(futures.len(), 6);
@@ -287,7 +295,7 @@ fn graph_json_describes_the_whole_graph() {
 
 #[test]
 fn posts_render_markdown_with_toc_highlighting_and_meta() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     let post = read(out.path(), "posts/first-post/index.html");
     assert!(post.contains("<nav class=\"toc\""), "a table of contents");
     assert!(post.contains("href=\"#why-it-matters\""));
@@ -332,7 +340,7 @@ fn posts_render_markdown_with_toc_highlighting_and_meta() {
 
 #[test]
 fn a_sites_own_templates_override_the_theme() {
-    let out = build_good(&BuildOptions::default());
+    let out = build_good(&offline());
     assert!(read(out.path(), "about/index.html").contains("custom-page-template"));
     assert!(!read(out.path(), "posts/first-post/index.html").contains("custom-page-template"));
 }
@@ -341,7 +349,7 @@ fn a_sites_own_templates_override_the_theme() {
 fn base_url_can_be_overridden() {
     let out = build_good(&BuildOptions {
         base_url: Some("http://127.0.0.1:1111/".into()),
-        ..Default::default()
+        ..offline()
     });
     let home = read(out.path(), "index.html");
     assert!(home.contains("href=\"/posts/\""), "{home}");
@@ -352,7 +360,7 @@ fn base_url_can_be_overridden() {
 fn hostile_content_never_reaches_a_page_as_markup() {
     let out = TempDir::new("hostile");
     let public = out.path().join("public");
-    forkcast::build(&fixture("hostile"), Some(&public), &BuildOptions::default()).unwrap();
+    forkcast::build(&fixture("hostile"), Some(&public), &offline()).unwrap();
     let mut tags_seen = 0;
     for (path, bytes) in snapshot(&public) {
         if !(path.ends_with(".html") || path.ends_with(".xml")) {
@@ -413,7 +421,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let dir = TempDir::new("atomic");
     let site = dir.path().join("site");
     copy_dir(&fixture("good"), &site);
-    let options = BuildOptions::default();
+    let options = offline();
     forkcast::build(&site, None, &options).unwrap();
     let before = snapshot(&site.join("public"));
     assert!(before.len() > 20);

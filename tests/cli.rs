@@ -171,7 +171,7 @@ fn init_then_new_then_build() {
         Some(1),
         "never re-inits"
     );
-    let o = forkcast(&["build"], &site);
+    let o = forkcast(&["build", "--offline"], &site);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         site.join("public/futures/robots-build-robots/index.html")

@@ -11,7 +11,14 @@ use forkcast::BuildOptions;
 #[test]
 fn the_example_site_builds_without_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = forkcast::load(root, &BuildOptions::default()).unwrap();
+    let site = forkcast::load(
+        root,
+        &BuildOptions {
+            offline: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(site.warnings.is_empty(), "{:?}", site.warnings);
     let groups = (0..site.futures.len())
         .filter(|&i| !site.graph.members(i).is_empty())
@@ -42,7 +49,10 @@ fn the_example_site_builds_without_warnings() {
     forkcast::build(
         root,
         Some(&out.path().join("public")),
-        &BuildOptions::default(),
+        &BuildOptions {
+            offline: true,
+            ..Default::default()
+        },
     )
     .unwrap();
     assert!(

@@ -1,0 +1,397 @@
+//! Prediction markets: what a reference (`platform:id`) may look like,
+//! fetching prices and history from the four platforms, and the committed
+//! snapshot that lets every build (offline ones too) show them. A market
+//! fault never fails a build: the last good value is used, marked stale.
+
+pub mod fetch;
+pub mod platforms;
+pub mod snapshot;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::MarketsConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+pub use fetch::{Endpoints, Fault, Fetcher, Policy};
+pub use platforms::Status;
+use snapshot::{Entry, Snapshot};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Manifold = 0,
+    Polymarket = 1,
+    Metaculus = 2,
+    Kalshi = 3,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 4] = [
+        Platform::Manifold,
+        Platform::Polymarket,
+        Platform::Metaculus,
+        Platform::Kalshi,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Manifold => "manifold",
+            Platform::Polymarket => "polymarket",
+            Platform::Metaculus => "metaculus",
+            Platform::Kalshi => "kalshi",
+        }
+    }
+
+    /// The page a reader can visit for this market.
+    fn page(self, id: &str) -> String {
+        match self {
+            Platform::Manifold => format!("https://manifold.markets/market/{id}"),
+            Platform::Polymarket => format!("https://polymarket.com/market/{id}"),
+            Platform::Metaculus => format!("https://www.metaculus.com/questions/{id}/"),
+            Platform::Kalshi => format!("https://kalshi.com/markets/{}", id.to_lowercase()),
+        }
+    }
+}
+
+/// `manifold:slug`, `polymarket:slug#Outcome`, `metaculus:5121`, `kalshi:TICKER`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MarketRef {
+    pub platform: Platform,
+    pub id: String,
+    /// An answer (Manifold) or outcome (Polymarket) of a multi-outcome market.
+    pub outcome: Option<String>,
+}
+
+impl MarketRef {
+    /// Parses a reference; the error is a hint on how to write one.
+    pub fn parse(s: &str) -> Result<MarketRef, String> {
+        let known = Platform::ALL.map(Platform::name).join(", ");
+        let Some((platform, rest)) = s.trim().split_once(':') else {
+            return Err(format!(
+                "write `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: {known}"
+            ));
+        };
+        let Some(platform) = Platform::ALL.into_iter().find(|p| p.name() == platform) else {
+            let hint = crate::diagnostics::closest(platform, Platform::ALL.map(Platform::name))
+                .map(|p| format!("did you mean `{p}`? "))
+                .unwrap_or_default();
+            return Err(format!("{hint}platforms: {known}"));
+        };
+        let (id, outcome) = match rest.split_once('#') {
+            Some((id, outcome)) => (id, Some(outcome.to_string())),
+            None => (rest, None),
+        };
+        let id_ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !id_ok {
+            return Err("a market id holds letters, digits, `-`, `_` and `.` only: the slug, number or ticker from the market's URL".into());
+        }
+        if outcome.as_deref() == Some("") {
+            return Err("after `#`, name the outcome, e.g. `#Yes`".into());
+        }
+        Ok(MarketRef {
+            platform,
+            id: id.to_string(),
+            outcome,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        self.platform.page(&self.id)
+    }
+}
+
+impl fmt::Display for MarketRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.platform.name(), self.id)?;
+        if let Some(o) = &self.outcome {
+            write!(f, "#{o}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a build knows about one market.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observation {
+    /// `None`: unavailable (never read, hidden, or unreadable).
+    pub value: Option<f64>,
+    pub status: Option<Status>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// When the value was read.
+    pub as_of: Option<Date>,
+    /// The value is older than `refresh_after`: a refresh failed or was skipped.
+    pub stale: bool,
+}
+
+/// Every market's observation, by reference.
+#[derive(Clone, Debug, Default)]
+pub struct Prices {
+    by_ref: HashMap<MarketRef, Observation>,
+}
+
+impl Prices {
+    pub fn get(&self, r: &MarketRef) -> Option<&Observation> {
+        self.by_ref.get(r)
+    }
+}
+
+/// How a run obtains prices.
+pub enum Mode<'a> {
+    /// From the snapshot only.
+    Offline,
+    /// Fetch what is older than `refresh_after`.
+    Refresh(&'a Fetcher),
+    /// Fetch everything, and report markets that do not exist as errors
+    /// (`check --online`).
+    Verify(&'a Fetcher),
+}
+
+/// What a refresh did, for the one-line summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub fetched: usize,
+    pub fresh: usize,
+    pub stale: usize,
+    pub unavailable: usize,
+    pub requests: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "markets: {} fetched, {} fresh from snapshot, {} stale, {} unavailable ({} requests)",
+            self.fetched, self.fresh, self.stale, self.unavailable, self.requests
+        )
+    }
+}
+
+/// Reads the snapshot, refreshes what `mode` asks for, writes the snapshot
+/// and history back, and returns every market's observation. Faults become
+/// warnings (one per market) in `diags`; only an unreadable snapshot or, in
+/// `Verify` mode, a market that does not exist is an error.
+pub fn update(
+    root: &Path,
+    refs: &[(MarketRef, PathBuf, Pos)],
+    config: &MarketsConfig,
+    mode: Mode<'_>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    diags: &mut Diagnostics,
+) -> (Prices, Summary) {
+    let now = Timestamp::now();
+    let mut snapshot = match Snapshot::load(root) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return (Prices::default(), Summary::default());
+        }
+    };
+    let mut places: BTreeMap<MarketRef, (PathBuf, Pos)> = BTreeMap::new();
+    for (r, file, pos) in refs {
+        places
+            .entry(r.clone())
+            .or_insert_with(|| (file.clone(), *pos));
+    }
+    let fresh = |e: &Entry| age(e, now) < config.refresh_after;
+    let (fetcher, verify) = match mode {
+        Mode::Offline => (None, false),
+        Mode::Refresh(f) => (Some(f), false),
+        Mode::Verify(f) => (Some(f), true),
+    };
+    let mut summary = Summary::default();
+    let mut due: Vec<&MarketRef> = match fetcher {
+        None => Vec::new(),
+        Some(_) => places
+            .keys()
+            .filter(|r| verify || !snapshot.get(r).is_some_and(fresh))
+            .collect(),
+    };
+    summary.fresh = places.len() - due.len();
+    if let Some(f) = fetcher
+        && f.endpoints().metaculus_token.is_none()
+        && due.iter().any(|r| r.platform == Platform::Metaculus)
+    {
+        let (file, pos) = due
+            .iter()
+            .find(|r| r.platform == Platform::Metaculus)
+            .and_then(|r| places.get(*r))
+            .cloned()
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::warning(file, pos, "Metaculus markets were not fetched: FORKCAST_METACULUS_TOKEN is not set")
+                .with_help("Metaculus's API needs a token since 2026; set FORKCAST_METACULUS_TOKEN (your API token from metaculus.com) to refresh them; their snapshot values are used meanwhile"),
+        );
+        due.retain(|r| r.platform != Platform::Metaculus);
+    }
+
+    let results: Vec<(&MarketRef, Result<fetch::Fetched, Fault>)> = match fetcher {
+        None => Vec::new(),
+        Some(f) => {
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            let total = due.len();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(config.concurrency)
+                .build();
+            let run = || {
+                due.par_iter()
+                    .map(|r| {
+                        let result = f.fetch(r, now);
+                        progress(
+                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                            total,
+                        );
+                        (*r, result)
+                    })
+                    .collect()
+            };
+            match pool {
+                Ok(pool) => pool.install(run),
+                Err(_) => run(),
+            }
+        }
+    };
+
+    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    for (r, result) in results {
+        let (file, pos) = places.get(r).cloned().unwrap_or_default();
+        match result {
+            Ok(fetched) => {
+                summary.fetched += 1;
+                let reading = fetched.reading;
+                let mut history = fetched.history;
+                if let Some(v) = reading.value {
+                    history.retain(|(d, _)| *d != today);
+                    history.push((today, v));
+                }
+                if !history.is_empty()
+                    && let Err(e) =
+                        snapshot::merge_history(&snapshot::history_path(root, r), &history)
+                {
+                    diags.push(
+                        Diagnostic::warning(
+                            &file,
+                            pos,
+                            format!("{r}: cannot write its history: {e}"),
+                        )
+                        .with_help("check that data/history/ is writable"),
+                    );
+                }
+                snapshot.put(
+                    r,
+                    Entry {
+                        value: reading.value,
+                        status: reading.status,
+                        fetched_at: now,
+                        url: reading.url,
+                        title: reading.title,
+                    },
+                );
+            }
+            Err(fault) => {
+                let earlier = snapshot.get(r).and_then(|e| e.value.map(|_| e.fetched_at));
+                let fallback = match earlier {
+                    Some(t) => format!(
+                        "using its value of {}",
+                        jiff::tz::TimeZone::UTC.to_datetime(t).date()
+                    ),
+                    None => "no earlier value: shown as unavailable".to_string(),
+                };
+                let d = if verify && fault == Fault::NotFound {
+                    Diagnostic::error(&file, pos, format!("market `{r}` does not exist"))
+                        .with_help("check the id against the market's address on the platform, or remove the reference")
+                } else {
+                    Diagnostic::warning(&file, pos, format!("market `{r}`: {fault}; {fallback}"))
+                        .with_help(hint(&fault))
+                };
+                diags.push(d);
+            }
+        }
+    }
+    if summary.fetched > 0
+        && let Err(e) = snapshot.save(root)
+    {
+        diags.push(
+            Diagnostic::warning(
+                snapshot::SNAPSHOT,
+                Pos::START,
+                format!("cannot write the market snapshot: {e}"),
+            )
+            .with_help("check that data/ is writable; the site was built with the values read"),
+        );
+    }
+
+    let mut prices = Prices::default();
+    for r in places.keys() {
+        let obs = match snapshot.get(r) {
+            Some(e) => Observation {
+                value: e.value,
+                status: Some(e.status.clone()),
+                title: Some(e.title.clone()),
+                url: Some(e.url.clone()),
+                as_of: Some(jiff::tz::TimeZone::UTC.to_datetime(e.fetched_at).date()),
+                stale: e.value.is_some() && !fresh(e),
+            },
+            None => Observation::default(),
+        };
+        summary.stale += usize::from(obs.stale);
+        summary.unavailable += usize::from(obs.value.is_none());
+        prices.by_ref.insert(r.clone(), obs);
+    }
+    summary.requests = fetcher.map_or(0, Fetcher::requests);
+    (prices, summary)
+}
+
+fn age(e: &Entry, now: Timestamp) -> Duration {
+    let secs = now.as_second() - e.fetched_at.as_second();
+    Duration::from_secs(secs.max(0) as u64)
+}
+
+fn hint(fault: &Fault) -> &'static str {
+    match fault {
+        Fault::NotFound => {
+            "check the id against the market's address on the platform; `forkcast check --online` reports every missing market"
+        }
+        Fault::Read(platforms::ReadError::NoSuchOutcome { .. }) => {
+            "add `#Outcome` with one of the outcomes listed, e.g. `polymarket:slug#Yes`"
+        }
+        Fault::Read(platforms::ReadError::Unsupported(_)) => {
+            "reference a yes/no market, or one outcome of a multiple-choice market"
+        }
+        _ => "the platform may be down or rate-limiting; the next build tries again",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_per_platform() {
+        let r = MarketRef::parse("polymarket:some-market#Yes").unwrap();
+        assert_eq!(
+            (r.platform, r.id.as_str(), r.outcome.as_deref()),
+            (Platform::Polymarket, "some-market", Some("Yes"))
+        );
+        assert_eq!(
+            MarketRef::parse("metaculus:5121").unwrap().to_string(),
+            "metaculus:5121"
+        );
+        assert!(MarketRef::parse("manifold:").is_err());
+        assert!(
+            MarketRef::parse("maniflod:x")
+                .unwrap_err()
+                .starts_with("did you mean `manifold`?")
+        );
+        assert!(MarketRef::parse("kalshi:KX\"><script>").is_err());
+    }
+}

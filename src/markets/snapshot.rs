@@ -1,0 +1,169 @@
+//! The committed market data: `data/markets.json` (the last good value of
+//! every market) and `data/history/<platform>/<id>.csv` (one row a day).
+//! Both are written atomically (temporary file, then rename) and in a
+//! stable order, so a nightly commit shows only what changed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::MarketRef;
+use super::platforms::Status;
+use crate::diagnostics::{Diagnostic, Pos};
+
+pub const SNAPSHOT: &str = "data/markets.json";
+pub const HISTORY: &str = "data/history";
+
+/// What was last read from one market.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// `None` when the platform hid it.
+    pub value: Option<f64>,
+    #[serde(with = "status_text")]
+    pub status: Status,
+    pub fetched_at: Timestamp,
+    pub url: String,
+    pub title: String,
+}
+
+/// Status as one readable string: `open`, `closed`, `resolved YES`.
+mod status_text {
+    use super::Status;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(s: &Status, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(&s.label())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Status, D::Error> {
+        let s = String::deserialize(de)?;
+        Ok(match s.as_str() {
+            "open" => Status::Open,
+            "closed" => Status::Closed,
+            other => Status::Resolved(other.strip_prefix("resolved ").unwrap_or(other).to_string()),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// By reference (`manifold:slug`), sorted.
+    pub markets: BTreeMap<String, Entry>,
+}
+
+impl Snapshot {
+    /// Reads the snapshot; a site without one has an empty snapshot.
+    pub fn load(root: &Path) -> Result<Snapshot, Diagnostic> {
+        let path = root.join(SNAPSHOT);
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Snapshot::default()),
+            Err(e) => {
+                return Err(
+                    Diagnostic::error(SNAPSHOT, Pos::START, format!("cannot read: {e}"))
+                        .with_help("check the file's permissions"),
+                );
+            }
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            Diagnostic::error(SNAPSHOT, Pos::new(e.line() as u32, e.column() as u32), format!("invalid market snapshot: {e}"))
+                .with_help("restore it from version control (`git checkout data/markets.json`) or delete it to fetch every market again")
+        })
+    }
+
+    pub fn get(&self, r: &MarketRef) -> Option<&Entry> {
+        self.markets.get(&r.to_string())
+    }
+
+    pub fn put(&mut self, r: &MarketRef, entry: Entry) {
+        self.markets.insert(r.to_string(), entry);
+    }
+
+    /// Writes `data/markets.json` atomically.
+    pub fn save(&self, root: &Path) -> io::Result<()> {
+        let mut text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
+        text.push('\n');
+        write_atomic(&root.join(SNAPSHOT), text.as_bytes())
+    }
+}
+
+/// Writes through a temporary file in the same folder and a rename, so a
+/// reader (or a crash) sees the old file or the new one, never half.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// `data/history/<platform>/<id>.csv`; an outcome becomes part of the name.
+pub fn history_path(root: &Path, r: &MarketRef) -> PathBuf {
+    let mut name = r.id.clone();
+    if let Some(o) = &r.outcome {
+        name.push_str("--");
+        name.push_str(o);
+    }
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    root.join(HISTORY)
+        .join(r.platform.name())
+        .join(format!("{name}.csv"))
+}
+
+/// One market's daily values, oldest first.
+pub fn read_history(path: &Path) -> Vec<(Date, f64)> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (d, p) = line.split_once(',')?;
+            Some((
+                d.trim().parse().ok()?,
+                p.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|p| (0.0..=1.0).contains(p))?,
+            ))
+        })
+        .collect()
+}
+
+/// Merges `new` rows into the history at `path` (a day's new value wins)
+/// and writes it back if anything changed.
+pub fn merge_history(path: &Path, new: &[(Date, f64)]) -> io::Result<()> {
+    let old = read_history(path);
+    let mut rows: BTreeMap<Date, f64> = old.iter().copied().collect();
+    rows.extend(new.iter().copied());
+    let merged: Vec<(Date, f64)> = rows.into_iter().collect();
+    if merged == old {
+        return Ok(());
+    }
+    let mut text = String::from("date,probability\n");
+    for (d, p) in merged {
+        text.push_str(&format!("{d},{p:.4}\n"));
+    }
+    write_atomic(path, text.as_bytes())
+}

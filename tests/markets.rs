@@ -1,0 +1,560 @@
+//! Market prices against a mock of the four APIs on 127.0.0.1 that replays
+//! recorded responses in their real formats and injects faults.
+
+mod common;
+#[path = "common/mock.rs"]
+mod mock;
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{TempDir, copy_dir, fixture};
+use forkcast::markets::platforms::{self, ReadError, Status};
+use forkcast::markets::{Endpoints, MarketRef, Policy};
+use forkcast::{BuildOptions, Error};
+use mock::MockMarkets;
+
+fn body(rel: &str) -> Vec<u8> {
+    fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/markets")
+            .join(rel),
+    )
+    .unwrap()
+}
+
+fn read(reference: &str, rel: &str) -> Result<platforms::Reading, ReadError> {
+    platforms::read(
+        &MarketRef::parse(reference).unwrap(),
+        &body(rel),
+        jiff::Timestamp::now(),
+    )
+}
+
+fn value(reference: &str, rel: &str) -> Option<f64> {
+    read(reference, rel)
+        .unwrap_or_else(|e| panic!("{reference}: {e:?}"))
+        .value
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+#[test]
+fn every_platforms_recorded_formats_parse() {
+    assert!(close(
+        value(
+            "manifold:agi-binary-open",
+            "manifold/slug-agi-binary-open.json"
+        ),
+        0.43
+    ));
+    let resolved = read(
+        "manifold:agi-binary-resolved",
+        "manifold/slug-agi-binary-resolved.json",
+    )
+    .unwrap();
+    assert_eq!(
+        (resolved.value, resolved.status),
+        (Some(1.0), Status::Resolved("YES".into()))
+    );
+    assert!(close(
+        value(
+            "manifold:robots-multiple-choice#2028-2030",
+            "manifold/slug-robots-multiple-choice.json"
+        ),
+        0.41
+    ));
+    assert!(matches!(
+        read(
+            "manifold:robots-multiple-choice",
+            "manifold/slug-robots-multiple-choice.json"
+        ),
+        Err(ReadError::NoSuchOutcome { wanted: None, .. })
+    ));
+    assert!(close(
+        value(
+            "manifold:legacy-free-response#Anthropic",
+            "manifold/slug-legacy-free-response.json"
+        ),
+        0.14
+    ));
+    assert!(matches!(
+        read(
+            "manifold:a-pseudo-numeric",
+            "manifold/slug-a-pseudo-numeric.json"
+        ),
+        Err(ReadError::Unsupported(_))
+    ));
+    assert_eq!(
+        read("manifold:closed-binary", "manifold/slug-closed-binary.json")
+            .unwrap()
+            .status,
+        Status::Closed
+    );
+
+    assert!(close(
+        value(
+            "polymarket:tsmc-market-open",
+            "polymarket/market-tsmc-market-open.json"
+        ),
+        0.62
+    ));
+    assert!(
+        close(
+            value(
+                "polymarket:wide-spread-market",
+                "polymarket/market-wide-spread-market.json"
+            ),
+            0.41
+        ),
+        "wide spread: last trade"
+    );
+    assert!(close(
+        value(
+            "polymarket:native-array-market",
+            "polymarket/market-native-array-market.json"
+        ),
+        0.27
+    ));
+    let r = read(
+        "polymarket:resolved-market",
+        "polymarket/market-resolved-market.json",
+    )
+    .unwrap();
+    assert_eq!(
+        (r.value, r.status),
+        (Some(1.0), Status::Resolved("YES".into()))
+    );
+    assert!(close(
+        value(
+            "polymarket:over-under-market#Over",
+            "polymarket/market-over-under-market.json"
+        ),
+        0.55
+    ));
+    assert!(close(
+        value(
+            "polymarket:over-under-market#under",
+            "polymarket/market-over-under-market.json"
+        ),
+        0.45
+    ));
+    assert!(matches!(
+        read(
+            "polymarket:over-under-market",
+            "polymarket/market-over-under-market.json"
+        ),
+        Err(ReadError::NoSuchOutcome { .. })
+    ));
+    let event = "polymarket/event-which-company-best-ai-model-end-of-2026.json";
+    assert!(close(
+        value(
+            "polymarket:which-company-best-ai-model-end-of-2026#Google",
+            event
+        ),
+        0.445
+    ));
+    assert!(matches!(
+        read("polymarket:which-company-best-ai-model-end-of-2026", event),
+        Err(ReadError::NoSuchOutcome { wanted: None, .. })
+    ));
+    assert!(
+        read(
+            "polymarket:brand-new-market",
+            "polymarket/market-brand-new-market.json"
+        )
+        .is_err(),
+        "no prices yet"
+    );
+
+    assert!(close(
+        value("metaculus:3479", "metaculus/post-3479.json"),
+        0.31
+    ));
+    let r = read("metaculus:5121", "metaculus/post-5121.json").unwrap();
+    assert_eq!(r.status, Status::Resolved("YES".into()));
+    assert_eq!(
+        value("metaculus:7777", "metaculus/post-7777.json"),
+        None,
+        "hidden community prediction is unavailable, not 0"
+    );
+    assert!(matches!(
+        read("metaculus:8888", "metaculus/post-8888.json"),
+        Err(ReadError::Unsupported(_))
+    ));
+    assert!(
+        close(value("metaculus:9999", "metaculus/post-9999.json"), 0.27),
+        "legacy community_prediction"
+    );
+
+    assert!(close(
+        value("kalshi:KXAGI-30", "kalshi/market-KXAGI-30.json"),
+        0.198
+    ));
+    let r = read("kalshi:KXCHIP-27", "kalshi/market-KXCHIP-27.json").unwrap();
+    assert_eq!(
+        (r.value, r.status),
+        (Some(1.0), Status::Resolved("YES".into()))
+    );
+    assert!(
+        close(
+            value("kalshi:KXNOTRADE-28", "kalshi/market-KXNOTRADE-28.json"),
+            0.36
+        ),
+        "no trade: mid of bid and ask"
+    );
+    assert!(
+        close(
+            value("kalshi:KXLEGACY-29", "kalshi/market-KXLEGACY-29.json"),
+            0.23
+        ),
+        "legacy integer cents"
+    );
+}
+
+#[test]
+fn histories_are_daily() {
+    let m = platforms::manifold_history(&body("manifold/bets-mfAgi001.json")).unwrap();
+    assert!(
+        m.len() >= 4 && m.windows(2).all(|w| w[0].0 < w[1].0),
+        "{m:?}"
+    );
+    assert!(close(m.last().map(|p| p.1), 0.43));
+    let p = platforms::polymarket_history(&body("polymarket/history-111.json")).unwrap();
+    assert_eq!(p.len(), 11);
+    assert!(close(p.last().map(|p| p.1), 0.62));
+    let k = platforms::kalshi_history(&body("kalshi/candles-KXAGI-30.json")).unwrap();
+    assert!(
+        k.len() >= 4,
+        "a day without trades falls back to the book: {k:?}"
+    );
+    assert!(close(k.last().map(|p| p.1), 0.198));
+}
+
+/// A copy of the good fixture site whose futures reference `markets`.
+fn site_with_markets(markets: &[&str]) -> TempDir {
+    let dir = TempDir::new("markets");
+    copy_dir(&fixture("good"), dir.path());
+    let list: String = markets.iter().map(|m| format!("  - {m}\n")).collect();
+    fs::write(
+        dir.path().join("futures/fleets.yaml"),
+        format!(
+            "title: AI fleets build better AI\nwithin: era-two\nprobability: 0.5\nmarkets:\n{list}"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn online(server: &MockMarkets) -> BuildOptions {
+    BuildOptions {
+        endpoints: Some(Endpoints::local(&server.base)),
+        policy: Some(Policy {
+            timeout: Duration::from_secs(1),
+            attempts: 3,
+            backoff: Duration::from_millis(20),
+            max_wait: Duration::from_secs(2),
+        }),
+        ..Default::default()
+    }
+}
+
+fn snapshot(site: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(site.join("data/markets.json")).unwrap()).unwrap()
+}
+
+fn page(site: &Path, path: &str) -> String {
+    fs::read_to_string(site.join("public").join(path)).unwrap()
+}
+
+#[test]
+fn a_build_fetches_aggregates_records_and_charts() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_markets(&[
+        "manifold:agi-binary-open",
+        "kalshi:KXAGI-30",
+        "polymarket:tsmc-market-open",
+    ]);
+    let built = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert_eq!(
+        (
+            built.markets.fetched,
+            built.markets.stale,
+            built.markets.unavailable
+        ),
+        (3, 0, 0)
+    );
+    let snap = snapshot(site.path());
+    assert!(
+        (snap["markets"]["kalshi:KXAGI-30"]["value"]
+            .as_f64()
+            .unwrap()
+            - 0.198)
+            .abs()
+            < 1e-9
+    );
+    assert_eq!(snap["markets"]["kalshi:KXAGI-30"]["status"], "open");
+    assert!(
+        snap["markets"]["manifold:agi-binary-open"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://manifold.markets/")
+    );
+    for csv in [
+        "manifold/agi-binary-open.csv",
+        "kalshi/KXAGI-30.csv",
+        "polymarket/tsmc-market-open.csv",
+    ] {
+        let text = fs::read_to_string(site.path().join("data/history").join(csv)).unwrap();
+        assert!(
+            text.starts_with("date,probability\n") && text.lines().count() >= 5,
+            "{csv}: {text}"
+        );
+    }
+    // Geometric mean of odds of 0.43, 0.198 and 0.62.
+    let odds: f64 = [0.43f64, 0.198, 0.62]
+        .iter()
+        .map(|p| (p / (1.0 - p)).ln())
+        .sum::<f64>()
+        / 3.0;
+    let expected = odds.exp() / (1.0 + odds.exp());
+    let fleets = page(site.path(), "futures/fleets/index.html");
+    assert!(
+        fleets.contains(&format!("<strong>{:.0}%</strong>", expected * 100.0)),
+        "{fleets}"
+    );
+    assert!(fleets.contains("aggregate of 3 markets"));
+    assert!(
+        fleets.contains("<svg role=\"img\" class=\"chart\""),
+        "a history chart"
+    );
+    assert!(
+        fleets.contains("author&#39;s estimate"),
+        "the estimate is drawn as a line and named"
+    );
+
+    // Within refresh_after, a second build makes no request at all.
+    let before = server.requests().len();
+    let again = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "no refetch inside refresh_after"
+    );
+    assert_eq!((again.markets.fetched, again.markets.fresh), (0, 3));
+}
+
+#[test]
+fn every_fault_leaves_the_build_and_the_snapshot_sound() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let faults = [
+        "fault-500",
+        "fault-html",
+        "fault-malformed",
+        "fault-missing",
+        "fault-range",
+        "fault-nan",
+        "fault-slow",
+        "fault-drop",
+        "fault-404",
+    ];
+    let refs: Vec<String> = faults.iter().map(|f| format!("manifold:{f}")).collect();
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    let site = site_with_markets(&refs);
+    // A snapshot from an earlier, good run: every market had a value.
+    let earlier = "2026-11-20T06:00:00Z";
+    let entries: Vec<String> = refs
+        .iter()
+        .map(|r| format!("\"{r}\": {{\"value\": 0.4, \"status\": \"open\", \"fetched_at\": \"{earlier}\", \"url\": \"https://manifold.markets/x\", \"title\": \"t\"}}"))
+        .collect();
+    fs::create_dir_all(site.path().join("data")).unwrap();
+    fs::write(
+        site.path().join("data/markets.json"),
+        format!("{{\"markets\": {{{}}}}}", entries.join(", ")),
+    )
+    .unwrap();
+
+    let started = Instant::now();
+    let built = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "timeouts bound the build: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(built.markets.fetched, 0);
+    assert_eq!(
+        built.markets.stale,
+        faults.len(),
+        "every value falls back to the snapshot, marked stale"
+    );
+    let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+    for f in faults {
+        let n = warnings
+            .iter()
+            .filter(|w| w.contains(&format!("market `manifold:{f}`")))
+            .count();
+        assert_eq!(n, 1, "one warning for {f}: {warnings:#?}");
+    }
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("fault-500`: HTTP 500; using its value of 2026-11-20")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("fault-html`: the answer is not JSON"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("fault-range`: the answer's probability 1.7 is not in [0, 1]"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("fault-slow`: timed out"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("fault-404`: no such market"))
+    );
+    // Bounded retries: 500s are retried up to the policy's attempts, 404s never.
+    assert_eq!(server.count("/slug/fault-500"), 3);
+    assert_eq!(server.count("/slug/fault-404"), 1);
+    assert_eq!(
+        server.count("/slug/fault-html"),
+        1,
+        "a readable answer that is wrong is not retried"
+    );
+    // The snapshot is still valid JSON with the old values.
+    let snap = snapshot(site.path());
+    assert_eq!(snap["markets"]["manifold:fault-500"]["value"], 0.4);
+    let fleets = page(site.path(), "futures/fleets/index.html");
+    assert!(
+        fleets.contains("as of 2026-11-20"),
+        "stale values say how old they are"
+    );
+}
+
+#[test]
+fn retries_honour_retry_after_and_recover() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_markets(&["manifold:fault-429-once", "manifold:fault-503-once"]);
+    let started = Instant::now();
+    let built = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited for Retry-After: 1"
+    );
+    assert_eq!(built.markets.fetched, 2, "{:#?}", built.warnings);
+    assert_eq!(server.count("/slug/fault-429-once"), 2);
+    assert_eq!(server.count("/slug/fault-503-once"), 2);
+}
+
+#[test]
+fn new_markets_that_fail_fall_back_to_the_estimate() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_markets(&["manifold:fault-500", "metaculus:7777"]);
+    let built = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert_eq!(built.markets.unavailable, 2);
+    let fleets = page(site.path(), "futures/fleets/index.html");
+    assert!(
+        fleets
+            .contains("<strong>50%</strong> <span class=\"muted\">(author&#39;s estimate)</span>"),
+        "{fleets}"
+    );
+    assert!(fleets.matches("unavailable").count() >= 2);
+    let snap = snapshot(site.path());
+    assert_eq!(
+        snap["markets"]["metaculus:7777"]["value"],
+        serde_json::Value::Null,
+        "hidden, recorded as such"
+    );
+    assert!(
+        snap["markets"].get("manifold:fault-500").is_none(),
+        "a failure records nothing"
+    );
+}
+
+#[test]
+fn resolved_and_closed_markets_show_their_status() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_markets(&["kalshi:KXCHIP-27", "manifold:closed-binary"]);
+    forkcast::build(site.path(), None, &online(&server)).unwrap();
+    let fleets = page(site.path(), "futures/fleets/index.html");
+    assert!(fleets.contains("resolved YES"), "{fleets}");
+    assert!(fleets.contains("closed"));
+}
+
+#[test]
+fn offline_builds_make_no_request_and_check_online_finds_missing_markets() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_markets(&["manifold:agi-binary-open", "kalshi:KXMISSING-99"]);
+    let options = BuildOptions {
+        offline: true,
+        ..online(&server)
+    };
+    forkcast::build(site.path(), None, &options).unwrap();
+    assert!(server.requests().is_empty());
+    let Err(Error::Content(errors)) = forkcast::check(site.path(), &online(&server), true) else {
+        panic!("a missing market is an error for check --online");
+    };
+    let errors: Vec<String> = errors
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        ["futures/fleets.yaml:6:5: market `kalshi:KXMISSING-99` does not exist"]
+    );
+}
+
+#[test]
+fn concurrency_is_bounded() {
+    let server = MockMarkets::start(Duration::from_millis(150));
+    let refs: Vec<String> = (0..24).map(|i| format!("metaculus:bench-{i}")).collect();
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    let site = site_with_markets(&refs);
+    fs::write(
+        site.path().join("site.yaml"),
+        fs::read_to_string(site.path().join("site.yaml")).unwrap() + "markets:\n  concurrency: 4\n",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let built = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert_eq!(built.markets.fetched, 24);
+    assert_eq!(server.max_in_flight(), 4);
+    assert!(
+        started.elapsed() >= Duration::from_millis(6 * 150),
+        "24 requests, 4 at a time"
+    );
+}
+
+/// `cargo test --release --test markets fetch_benchmark -- --ignored --nocapture`
+#[test]
+#[ignore = "benchmark: run by hand"]
+fn fetch_benchmark() {
+    let server = MockMarkets::start(Duration::from_millis(100));
+    let refs: Vec<String> = (0..1000).map(|i| format!("metaculus:bench-{i}")).collect();
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    let site = site_with_markets(&refs);
+    let started = Instant::now();
+    let built = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    let first = started.elapsed();
+    let requests = server.requests().len();
+    let again = Instant::now();
+    forkcast::build(site.path(), None, &online(&server)).unwrap();
+    println!(
+        "1000 markets, 100 ms latency, concurrency 16: fetched {} in {first:.2?} ({requests} requests; ideal 6.25 s); second build {:.2?} with {} requests",
+        built.markets.fetched,
+        again.elapsed(),
+        server.requests().len() - requests
+    );
+}
