@@ -252,6 +252,13 @@ fn site_with_markets(markets: &[&str]) -> TempDir {
 fn online(server: &MockMarkets) -> BuildOptions {
     BuildOptions {
         endpoints: Some(Endpoints::local(&server.base)),
+        ..online_policy()
+    }
+}
+
+/// Short timeouts and backoffs, so fault tests stay quick.
+fn online_policy() -> BuildOptions {
+    BuildOptions {
         policy: Some(Policy {
             timeout: Duration::from_secs(1),
             attempts: 3,
@@ -556,5 +563,35 @@ fn fetch_benchmark() {
         built.markets.fetched,
         again.elapsed(),
         server.requests().len() - requests
+    );
+}
+
+#[test]
+fn no_network_is_a_warning_not_a_failure() {
+    // Nothing listens on the discard port of 127.0.0.1: connections are refused.
+    let site = site_with_markets(&["manifold:agi-binary-open", "kalshi:KXAGI-30"]);
+    let options = BuildOptions {
+        endpoints: Some(Endpoints::local("http://127.0.0.1:9")),
+        ..online_policy()
+    };
+    let built = forkcast::build(site.path(), None, &options).unwrap();
+    assert_eq!((built.markets.fetched, built.markets.unavailable), (0, 2));
+    assert_eq!(
+        built.markets.requests, 6,
+        "three attempts each, then give up"
+    );
+    let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("network error"))
+            .count(),
+        2,
+        "{warnings:#?}"
+    );
+    assert!(
+        site.path()
+            .join("public/futures/fleets/index.html")
+            .is_file()
     );
 }
