@@ -367,6 +367,9 @@ fn hint(fault: &Fault) -> &'static str {
         Fault::Read(platforms::ReadError::Unsupported(_)) => {
             "reference a yes/no market, or one outcome of a multiple-choice market"
         }
+        Fault::Network(_) => {
+            "the platform could not be reached: check the network, or build with `--offline` to use the snapshot without trying"
+        }
         _ => "the platform may be down or rate-limiting; the next build tries again",
     }
 }
