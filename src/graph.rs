@@ -168,6 +168,15 @@ impl Graph {
         v
     }
 
+    /// Each future's position in an order where parents come first.
+    pub fn topological_rank(&self) -> Vec<usize> {
+        let mut rank: Vec<usize> = (0..self.len()).collect();
+        for (r, &i) in self.topo.iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
+    }
+
     /// The group `i` is directly within.
     pub fn group(&self, i: usize) -> Option<usize> {
         self.group[i]
@@ -216,6 +225,64 @@ impl Graph {
             _ if self.alternatives_of_one_fork(&wins) => Payoff::Exact(sum.min(1.0)),
             _ => Payoff::Range(values.iter().copied().fold(0.0, f64::max), sum.min(1.0)),
         }
+    }
+
+    /// Whether a path of `leads_to` edges goes from `from` to `to`.
+    pub fn leads_eventually(&self, from: usize, to: usize) -> bool {
+        petgraph::algo::has_path_connecting(
+            &self.dag,
+            NodeIndex::new(from),
+            NodeIndex::new(to),
+            None,
+        )
+    }
+
+    /// The question a bet really rides on: the nearest common ancestor of
+    /// its winning and losing futures whose outgoing branches separate them
+    /// (no branch leads to both a win and a loss; some lead to each).
+    pub fn essential_fork(&self, wins: &[usize], loses: &[usize]) -> Option<usize> {
+        if wins.is_empty() || loses.is_empty() {
+            return None;
+        }
+        let rank = self.topological_rank();
+        let involved: Vec<usize> = wins.iter().chain(loses).copied().collect();
+        let ancestors = |f: usize| -> std::collections::HashSet<usize> {
+            let mut seen = std::collections::HashSet::from([f]);
+            let mut stack = vec![f];
+            while let Some(x) = stack.pop() {
+                for (p, _) in self.parents(x) {
+                    if seen.insert(p) {
+                        stack.push(p);
+                    }
+                }
+            }
+            seen
+        };
+        let mut common = ancestors(involved[0]);
+        for &f in &involved[1..] {
+            let a = ancestors(f);
+            common.retain(|x| a.contains(x));
+        }
+        let reaches = |from: usize, targets: &[usize]| {
+            targets
+                .iter()
+                .any(|&t| from == t || ancestors(t).contains(&from))
+        };
+        let mut candidates: Vec<usize> = common
+            .into_iter()
+            .filter(|c| !involved.contains(c))
+            .collect();
+        candidates.sort_by_key(|&c| std::cmp::Reverse(rank[c]));
+        candidates.into_iter().find(|&c| {
+            let branches: Vec<(bool, bool)> = self
+                .children(c)
+                .into_iter()
+                .map(|(b, _)| (reaches(b, wins), reaches(b, loses)))
+                .collect();
+            branches.iter().all(|&(w, l)| !(w && l))
+                && branches.iter().any(|&(w, _)| w)
+                && branches.iter().any(|&(_, l)| l)
+        })
     }
 
     /// True when every future in `set` has exactly one parent, the same for
@@ -469,6 +536,31 @@ mod tests {
         let c = g.compute(&own(&f));
         let p: Vec<Option<f64>> = c.iter().map(|c| c.implied).collect();
         assert!(matches!(g.payoff(&[2, 3], &p), Payoff::Range(..)));
+    }
+
+    #[test]
+    fn the_essential_fork_separates_wins_from_losses() {
+        // root → {ai, stall}; ai → {fleets, throttle}; a bet wins in fleets
+        // and loses in throttle: the fork is `ai`, not `root`.
+        let (_, g, _) = graph(&[
+            (
+                "root",
+                "title: R\nleads_to:\n  - {future: ai, probability: 0.5}\n  - {future: stall, probability: 0.5}\n",
+            ),
+            (
+                "ai",
+                "title: A\nleads_to:\n  - {future: fleets, probability: 0.5}\n  - {future: throttle, probability: 0.5}\n",
+            ),
+            ("stall", "title: S\n"),
+            ("fleets", "title: F\n"),
+            ("throttle", "title: T\n"),
+        ]);
+        assert_eq!(g.essential_fork(&[3], &[4]), Some(1));
+        // Winning in fleets and losing in stall: only the root separates them.
+        assert_eq!(g.essential_fork(&[3], &[2]), Some(0));
+        // Winning in both branches of `ai` and losing in stall.
+        assert_eq!(g.essential_fork(&[3, 4], &[2]), Some(0));
+        assert_eq!(g.essential_fork(&[3], &[]), None);
     }
 
     #[test]

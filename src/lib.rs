@@ -14,6 +14,8 @@ pub mod content;
 pub mod diagnostics;
 pub mod futures;
 pub mod graph;
+pub mod layout;
+pub mod map;
 pub mod markdown;
 pub mod markets;
 pub mod output;

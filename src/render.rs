@@ -60,10 +60,17 @@ const HOME_BETS_PER_KIND: usize = 3;
 /// Renders the whole site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     let tera = templates(site)?;
+    let starts: Vec<Option<i32>> = site
+        .futures
+        .iter()
+        .map(|e| e.future.when.map(|w| w.start))
+        .collect();
+    let layout = crate::layout::layout(&site.graph, &starts);
     let r = Renderer {
         site,
         tera,
         common: common(site),
+        map: crate::map::top_level(site, &layout),
     };
     let mut jobs = vec![
         Job::Home,
@@ -90,7 +97,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
         .collect::<Result<_, _>>()?;
     files.push(OutputFile {
         path: "graph.json".into(),
-        bytes: graph_json(site).into_bytes(),
+        bytes: graph_json(site, &layout).into_bytes(),
     });
     files.push(OutputFile {
         path: "syntax.css".into(),
@@ -160,6 +167,8 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: Tera,
     common: SiteView,
+    /// The top level of the future map, as static SVG.
+    map: String,
 }
 
 #[derive(Serialize)]
@@ -708,6 +717,7 @@ impl Renderer<'_> {
                         .cmp(&b.future.title.to_lowercase())
                 });
                 ctx.insert("groups", &self.top_level(usize::MAX));
+                ctx.insert("map", &self.map);
                 ctx.insert("rows", &rows);
                 ("futures/".to_string(), "futures.html", ctx)
             }
@@ -834,6 +844,13 @@ impl Renderer<'_> {
                 let mut ctx = self.context(&path, &b.bet.title, &b.argument.summary, "bets");
                 ctx.insert("og_type", "article");
                 ctx.insert("bet", &self.bet_card(i));
+                ctx.insert("fragment", &crate::map::bet_fragment(s, i));
+                ctx.insert(
+                    "essential_fork",
+                    &s.graph
+                        .essential_fork(&b.wins_if, &b.loses_if)
+                        .map(|f| self.future_card(f, None)),
+                );
                 ctx.insert("content", &b.argument.html);
                 ctx.insert(
                     "wins_if",
@@ -976,7 +993,7 @@ fn toc(headings: &[Heading]) -> Vec<Heading> {
 
 /// The graph, machine-readable. `<`, `>` and `&` are written as `\u` escapes
 /// so the same text is safe inside an HTML `<script>` element.
-pub fn graph_json(site: &Site) -> String {
+pub fn graph_json(site: &Site, layout: &crate::layout::Layout) -> String {
     #[derive(Serialize)]
     struct Node<'a> {
         id: &'a str,
@@ -990,6 +1007,12 @@ pub fn graph_json(site: &Site) -> String {
         disagreement: bool,
         tags: &'a [String],
         markets: Vec<String>,
+        /// Plain-text summary, for the map's side panel.
+        summary: &'a str,
+        /// The oldest stale market value's date, if a refresh failed.
+        stale: Option<String>,
+        /// Its rectangle on the map: x, y, width, height.
+        rect: [f64; 4],
     }
     #[derive(Serialize)]
     struct Edge<'a> {
@@ -1012,6 +1035,7 @@ pub fn graph_json(site: &Site) -> String {
         wins_if: Vec<&'a str>,
         loses_if: Vec<&'a str>,
         payoff: PayoffView,
+        essential_fork: Option<&'a str>,
     }
     #[derive(Serialize)]
     struct GraphDoc<'a> {
@@ -1021,6 +1045,13 @@ pub fn graph_json(site: &Site) -> String {
         edges: Vec<Edge<'a>>,
         groups: Vec<Group<'a>>,
         bets: Vec<BetNode<'a>>,
+        map: MapInfo<'a>,
+    }
+    #[derive(Serialize)]
+    struct MapInfo<'a> {
+        width: f64,
+        height: f64,
+        columns: &'a [crate::layout::Column],
     }
     let base = site.config.base_url.path();
     let id = |i: usize| site.futures[i].future.id.as_str();
@@ -1051,6 +1082,18 @@ pub fn graph_json(site: &Site) -> String {
                     .iter()
                     .map(|m| m.value.to_string())
                     .collect(),
+                summary: &e.summary.summary,
+                stale: e
+                    .markets
+                    .iter()
+                    .filter(|(_, o)| o.stale)
+                    .filter_map(|(_, o)| o.as_of)
+                    .min()
+                    .map(|d| d.to_string()),
+                rect: {
+                    let r = layout.rects[i];
+                    [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0)
+                },
             })
             .collect(),
         edges: (0..site.futures.len())
@@ -1085,8 +1128,14 @@ pub fn graph_json(site: &Site) -> String {
                 wins_if: b.wins_if.iter().map(|&f| id(f)).collect(),
                 loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
                 payoff: payoff_view(b.payoff),
+                essential_fork: site.graph.essential_fork(&b.wins_if, &b.loses_if).map(id),
             })
             .collect(),
+        map: MapInfo {
+            width: layout.width,
+            height: layout.height,
+            columns: &layout.columns,
+        },
     };
     let json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     json.replace('<', "\\u003c")

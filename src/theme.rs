@@ -33,6 +33,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/sitemap.xml",
     "static/style.css",
     "static/forkcast.js",
+    "static/map.js",
 );
 
 /// Where a file of the theme comes from.
