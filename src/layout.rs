@@ -15,6 +15,9 @@ const ROW_GAP: f64 = 16.0;
 const PAD: f64 = 14.0;
 pub const HEADER: f64 = 30.0;
 const SWEEPS: usize = 4;
+/// Columns a tile may have before it wraps into another band.
+const MAX_LAYERS: usize = 10;
+const BAND_GAP: f64 = 48.0;
 
 /// A rectangle, in map coordinates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
@@ -42,6 +45,8 @@ impl Rect {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Column {
     pub x: f64,
+    /// The top of its band.
+    pub y: f64,
     pub w: f64,
     /// The earliest `when` of what the column holds, if any.
     pub year: Option<i32>,
@@ -186,6 +191,8 @@ pub fn layout(graph: &Graph, start: &[Option<i32>]) -> Layout {
                 }
             }
         }
+        // A long chain would make a tile a thin ribbon: past MAX_LAYERS
+        // columns it wraps into bands stacked top to bottom, read like lines.
         let heights: Vec<f64> = columns
             .iter()
             .map(|c| {
@@ -193,13 +200,31 @@ pub fn layout(graph: &Graph, start: &[Option<i32>]) -> Layout {
                     + ROW_GAP * c.len().saturating_sub(1) as f64
             })
             .collect();
-        let tile_h = heights.iter().copied().fold(0.0, f64::max);
+        let per_band = layers.clamp(1, MAX_LAYERS);
+        let widths: Vec<f64> = (0..per_band)
+            .map(|c| {
+                (c..layers)
+                    .step_by(per_band)
+                    .flat_map(|l| columns[l].iter().map(|&k| size[items[k]].0))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        let band_heights: Vec<f64> = (0..layers.div_ceil(per_band))
+            .map(|b| {
+                heights[b * per_band..((b + 1) * per_band).min(layers)]
+                    .iter()
+                    .copied()
+                    .fold(0.0, f64::max)
+            })
+            .collect();
         let mut placed = Vec::with_capacity(items.len());
         let mut cols = Vec::with_capacity(layers);
-        let mut x = 0.0;
         for (l, col) in columns.iter().enumerate() {
-            let w = col.iter().map(|&k| size[items[k]].0).fold(0.0, f64::max);
-            let mut y = (tile_h - heights[l]) / 2.0;
+            let (band, c) = (l / per_band, l % per_band);
+            let x: f64 = widths[..c].iter().map(|w| w + COL_GAP).sum();
+            let top: f64 = band_heights[..band].iter().map(|h| h + BAND_GAP).sum();
+            let w = widths[c];
+            let mut y = top + (band_heights[band] - heights[l]) / 2.0;
             for &k in col {
                 let (iw, ih) = size[items[k]];
                 placed.push((
@@ -215,14 +240,17 @@ pub fn layout(graph: &Graph, start: &[Option<i32>]) -> Layout {
             }
             cols.push(Column {
                 x,
+                y: top,
                 w,
                 year: col.iter().filter_map(|&k| first_year[items[k]]).min(),
             });
-            x += w + COL_GAP;
         }
+        let tile_w = widths.iter().sum::<f64>() + COL_GAP * per_band.saturating_sub(1) as f64;
+        let tile_h = band_heights.iter().sum::<f64>()
+            + BAND_GAP * band_heights.len().saturating_sub(1) as f64;
         Tile {
             placed,
-            w: (x - COL_GAP).max(0.0),
+            w: tile_w.max(0.0),
             h: tile_h,
             columns: cols,
         }
@@ -395,6 +423,47 @@ mod tests {
             l.columns.iter().map(|c| c.year).collect::<Vec<_>>(),
             [Some(2026), Some(2031)]
         );
+        check_invariants(&fs, &g, &l);
+    }
+
+    /// `cargo test --release --lib layout_benchmark -- --ignored --nocapture`
+    #[test]
+    #[ignore = "benchmark: run by hand"]
+    fn layout_benchmark() {
+        for n in [1000, 5000] {
+            let (fs, g) = generated(n);
+            let started = std::time::Instant::now();
+            let l = layout(&g, &starts(&fs));
+            println!("layout of {n} futures: {:.1?} ({:.0} × {:.0})", started.elapsed(), l.width, l.height);
+        }
+    }
+
+    #[test]
+    fn a_long_chain_wraps_into_bands() {
+        let files: Vec<(String, String)> = (0..25)
+            .map(|i| {
+                let next = if i < 24 {
+                    format!("leads_to:\n  - {{future: c{}, probability: 0.5}}\n", i + 1)
+                } else {
+                    String::new()
+                };
+                (format!("c{i}"), format!("title: C{i}\n{next}"))
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (fs, g) = futures(&refs);
+        let l = layout(&g, &starts(&fs));
+        assert!(
+            l.width < 11.0 * (NODE_W + COL_GAP),
+            "at most {MAX_LAYERS} columns wide: {}",
+            l.width
+        );
+        assert!(l.height >= 3.0 * NODE_H, "three bands: {}", l.height);
+        // Within a band the chain goes right; the next band starts below.
+        assert!(l.rects[1].x > l.rects[0].x && l.rects[10].y > l.rects[9].y);
         check_invariants(&fs, &g, &l);
     }
 

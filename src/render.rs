@@ -71,17 +71,23 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
         tera,
         common: common(site),
         map: crate::map::top_level(site, &layout),
+        by_title: {
+            let mut v: Vec<usize> = (0..site.futures.len()).collect();
+            v.sort_by_cached_key(|&i| site.futures[i].future.title.to_lowercase());
+            v
+        },
     };
     let mut jobs = vec![
         Job::Home,
         Job::Tags,
-        Job::Futures,
+        Job::Futures(1),
         Job::Bets,
         Job::NotFound,
         Job::Atom,
         Job::Sitemap,
     ];
     jobs.extend((1..=site.post_pages()).map(Job::PostList));
+    jobs.extend((2..=pages(site.futures.len(), crate::site::FUTURES_TABLE_PAGE)).map(Job::Futures));
     jobs.extend((0..site.posts.len()).map(Job::Post));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.futures.len()).map(Job::Future));
@@ -98,6 +104,10 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     files.push(OutputFile {
         path: "graph.json".into(),
         bytes: graph_json(site, &layout).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "futures/summaries.json".into(),
+        bytes: summaries_json(site).into_bytes(),
     });
     files.push(OutputFile {
         path: "syntax.css".into(),
@@ -154,7 +164,8 @@ enum Job {
     Page(usize),
     Tags,
     Tag(usize, usize),
-    Futures,
+    /// The map and page N of the table of futures.
+    Futures(usize),
     Future(usize),
     Bets,
     Bet(usize),
@@ -169,6 +180,8 @@ struct Renderer<'a> {
     common: SiteView,
     /// The top level of the future map, as static SVG.
     map: String,
+    /// Futures by title, for the table.
+    by_title: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -686,40 +699,65 @@ impl Renderer<'_> {
                 );
                 (path, "tag.html", ctx)
             }
-            Job::Futures => {
+            Job::Futures(n) => {
                 #[derive(Serialize)]
                 struct Row {
                     future: FutureCard,
                     group: Option<String>,
-                    parents: usize,
-                    children: usize,
                     bets: usize,
                 }
+                let per = crate::site::FUTURES_TABLE_PAGE;
+                let total = pages(s.futures.len(), per);
+                let page_path = |n: usize| {
+                    if n == 1 {
+                        "futures/".to_string()
+                    } else {
+                        format!("futures/table/{n}/")
+                    }
+                };
+                let path = page_path(n);
+                let title = if n == 1 {
+                    "Futures".to_string()
+                } else {
+                    format!("Futures — table, page {n}")
+                };
                 let mut ctx = self.context(
-                    "futures/",
-                    "Futures",
+                    &path,
+                    &title,
                     "Every future on the map, with its probability and where it comes from.",
                     "futures",
                 );
-                let mut rows: Vec<Row> = (0..s.futures.len())
-                    .map(|i| Row {
+                let rows: Vec<Row> = self
+                    .by_title
+                    .iter()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .map(|&i| Row {
                         future: self.future_card(i, None),
                         group: s.graph.group(i).map(|g| s.futures[g].future.title.clone()),
-                        parents: s.graph.parents(i).len(),
-                        children: s.graph.children(i).len(),
                         bets: s.futures[i].bets_win.len() + s.futures[i].bets_lose.len(),
                     })
                     .collect();
-                rows.sort_by(|a, b| {
-                    a.future
-                        .title
-                        .to_lowercase()
-                        .cmp(&b.future.title.to_lowercase())
-                });
-                ctx.insert("groups", &self.top_level(usize::MAX));
-                ctx.insert("map", &self.map);
+                if n == 1 {
+                    ctx.insert("map", &self.map);
+                }
                 ctx.insert("rows", &rows);
-                ("futures/".to_string(), "futures.html", ctx)
+                ctx.insert(
+                    "paginator",
+                    &Paginator {
+                        current: n,
+                        total,
+                        prev_url: (n > 1).then(|| self.url(&page_path(n - 1))),
+                        next_url: (n < total).then(|| self.url(&page_path(n + 1))),
+                        pages: (1..=total)
+                            .map(|k| PageLink {
+                                number: k,
+                                url: self.url(&page_path(k)),
+                            })
+                            .collect(),
+                    },
+                );
+                (path, "futures.html", ctx)
             }
             Job::Future(i) => {
                 let e = &s.futures[i];
@@ -948,6 +986,9 @@ impl Renderer<'_> {
                 for p in &s.pages {
                     add(p.doc.path.clone(), None);
                 }
+                for n in 2..=pages(s.futures.len(), crate::site::FUTURES_TABLE_PAGE) {
+                    add(format!("futures/table/{n}/"), None);
+                }
                 for section in ["tags/", "futures/", "bets/"] {
                     add(section.into(), None);
                 }
@@ -1007,8 +1048,6 @@ pub fn graph_json(site: &Site, layout: &crate::layout::Layout) -> String {
         disagreement: bool,
         tags: &'a [String],
         markets: Vec<String>,
-        /// Plain-text summary, for the map's side panel.
-        summary: &'a str,
         /// The oldest stale market value's date, if a refresh failed.
         stale: Option<String>,
         /// Its rectangle on the map: x, y, width, height.
@@ -1082,7 +1121,6 @@ pub fn graph_json(site: &Site, layout: &crate::layout::Layout) -> String {
                     .iter()
                     .map(|m| m.value.to_string())
                     .collect(),
-                summary: &e.summary.summary,
                 stale: e
                     .markets
                     .iter()
@@ -1137,7 +1175,23 @@ pub fn graph_json(site: &Site, layout: &crate::layout::Layout) -> String {
             columns: &layout.columns,
         },
     };
-    let json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    script_safe(&serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into()))
+}
+
+/// Each future's plain-text summary by id, for the map's side panel
+/// (loaded only when a panel opens, to keep the first view light).
+pub fn summaries_json(site: &Site) -> String {
+    let map: std::collections::BTreeMap<&str, &str> = site
+        .futures
+        .iter()
+        .map(|e| (e.future.id.as_str(), e.summary.summary.as_str()))
+        .collect();
+    script_safe(&serde_json::to_string(&map).unwrap_or_else(|_| "{}".into()))
+}
+
+/// JSON with `<`, `>`, `&` and line separators written as `\u` escapes, so
+/// the same text is safe inside an HTML `<script>` element.
+fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")

@@ -131,6 +131,10 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Rows of the futures table per page: beyond this, `/futures/` links to
+/// `/futures/table/N/`, so the map's page stays small at thousands of futures.
+pub const FUTURES_TABLE_PAGE: usize = 500;
+
 /// First path segments that belong to generated sections.
 const RESERVED: &[&str] = &[
     "posts",
@@ -539,6 +543,9 @@ fn routes(
     }
     r.extend(posts.iter().chain(pages).map(|d| d.path.clone()));
     r.extend(futures.iter().map(|f| format!("futures/{}/", f.id)));
+    for n in 2..=futures.len().div_ceil(FUTURES_TABLE_PAGE).max(1) {
+        r.insert(format!("futures/table/{n}/"));
+    }
     r.extend(bets.iter().map(|b| format!("bets/{}/", b.id)));
     for t in tags {
         r.insert(format!("tags/{}/", t.slug));

@@ -34,6 +34,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "static/style.css",
     "static/forkcast.js",
     "static/map.js",
+    "static/favicon.svg",
 );
 
 /// Where a file of the theme comes from.

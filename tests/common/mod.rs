@@ -153,3 +153,59 @@ pub fn start_tags(html: &str) -> Vec<Tag> {
     }
     tags
 }
+
+/// Serves `dir` over HTTP on `listener` (GET only, `dir/` → `index.html`,
+/// anything missing → `404.html`), one thread per connection, for browsers.
+pub fn serve_static(listener: std::net::TcpListener, dir: PathBuf) {
+    use std::io::{BufRead, BufReader, Write};
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/");
+                let path = path
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .trim_start_matches('/');
+                let mut file = dir.join(path);
+                if path.is_empty() || path.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                let (status, body) = match fs::read(&file) {
+                    Ok(b) if !path.contains("..") => ("200 OK", b),
+                    _ => (
+                        "404 Not Found",
+                        fs::read(dir.join("404.html")).unwrap_or_default(),
+                    ),
+                };
+                let kind = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("json") => "application/json",
+                    Some("svg") => "image/svg+xml",
+                    _ => "application/octet-stream",
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+}

@@ -85,7 +85,9 @@
   }
   function meets(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
 
+  var renders = 0;
   function render() {
+    var t0 = performance.now();
     while (layer.firstChild) layer.removeChild(layer.firstChild);
     drawn = [];
     var vp = viewport(), m = 200 / view.k;
@@ -93,7 +95,7 @@
     var axis = el("g", { "class": "axis" }, layer), gEdges = el("g", { "class": "edges" }, layer), gNodes = el("g", { "class": "nodes" }, layer);
     var fs = 12 / view.k;
     data.map.columns.forEach(function (c) {
-      if (c.year != null) el("text", { x: c.x + c.w / 2, y: -10 - fs, "font-size": fs }, axis).textContent = c.year;
+      if (c.year != null) el("text", { x: c.x + c.w / 2, y: c.y - 10, "font-size": fs }, axis).textContent = c.year;
     });
     var lit = highlightSet();
     function draw(id, parent) {
@@ -104,7 +106,7 @@
         var a = item(f, parent, open ? "group open" : "group closed", lit);
         el("rect", { x: f.box.x, y: f.box.y, width: f.box.w, height: f.box.h, rx: 10 }, a);
         // Group titles keep a readable size on screen at any zoom.
-        var s = Math.min(1 / view.k, 3), sw = f.box.w / s;
+        var s = Math.min(1 / view.k, 24), sw = f.box.w / s;
         label(a, "group-title", f.box.x + 12 * s, f.box.y + 20 * s, fit(f.title, sw)).setAttribute("font-size", 13 * s);
         if (!open) label(a, "group-count", f.box.x + 12 * s, f.box.y + 40 * s, fit(count(id) + " futures" + (f.when ? " · " + f.when.start + "–" + f.when.end : ""), sw)).setAttribute("font-size", 12 * s);
         if (open) f.members.forEach(function (mid) { draw(mid, parent); });
@@ -136,6 +138,9 @@
       if (agg[key] > 1 || A.members.length || B.members.length) el("text", { "class": "edge-label", x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 4 }, gEdges).textContent = agg[key];
     });
     applyView();
+    // For tests and benchmarks: how many renders, and how long the last took.
+    document.documentElement.setAttribute("data-map-rendered", String(++renders));
+    document.documentElement.setAttribute("data-map-render-ms", (performance.now() - t0).toFixed(1));
   }
   function count(id) { return byId[id].members.reduce(function (n, m) { return n + 1 + count(m); }, 0); }
   function label(parent, cls, x, y, text) { var t = el("text", { x: x, y: y }, parent); if (cls) t.setAttribute("class", cls); t.textContent = text; return t; }
@@ -183,6 +188,16 @@
     view.x = (w - data.map.width * view.k) / 2;
     view.y = (h - data.map.height * view.k) / 2 + 20;
   }
+  // Shows all of `ids` at once, as close as they fit.
+  function fitTo(ids) {
+    if (!ids.length) return;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ids.forEach(function (id) { var b = byId[id].box; x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); });
+    var w = frame.clientWidth, h = frame.clientHeight;
+    view.k = Math.min(1.2, (w - 40) / (x1 - x0), (h - 40) / (y1 - y0));
+    view.x = w / 2 - (x0 + x1) / 2 * view.k;
+    view.y = h / 2 - (y0 + y1) / 2 * view.k;
+  }
   function centre(id, width) {
     var f = byId[id], w = frame.clientWidth, h = frame.clientHeight;
     ancestors(id).forEach(function (g) { forced[g] = true; });
@@ -214,7 +229,8 @@
     close.addEventListener("click", hidePanel);
     var h = html("h3", {}, null, panel);
     html("a", { href: f.url }, f.title, h);
-    if (f.summary) html("p", {}, f.summary, panel);
+    var summary = html("p", {}, summaries ? summaries[f.id] || "" : "…", panel);
+    if (!summaries) loadSummaries().then(function () { summary.textContent = summaries[f.id] || ""; });
     var dl = html("dl", {}, null, panel);
     function row(dt, dd) { html("dt", {}, dt, dl); html("dd", {}, dd, dl); }
     if (f.members.length) row("Group of", count(f.id) + " futures");
@@ -237,6 +253,12 @@
     });
     panel.hidden = false;
   }
+  // Summaries are only needed once a panel opens: fetched then, once.
+  var summaries = null, summariesLoading = null;
+  function loadSummaries() {
+    summariesLoading = summariesLoading || fetch(frame.getAttribute("data-summaries")).then(function (r) { return r.json(); }).then(function (s) { summaries = s; });
+    return summariesLoading;
+  }
   function hidePanel() {
     panel.hidden = true;
     var was = selected;
@@ -248,8 +270,9 @@
   function showBet(id) {
     bet = bets[id] || null;
     if (!bet) return;
-    var target = bet.essential_fork || bet.wins_if[0];
-    if (target) { centre(target, 200); bet.wins_if.concat(bet.loses_if).forEach(function (f) { ancestors(f).forEach(function (g) { forced[g] = true; }); }); }
+    var ids = bet.wins_if.concat(bet.loses_if, bet.essential_fork ? [bet.essential_fork] : []);
+    ids.forEach(function (f) { ancestors(f).forEach(function (g) { forced[g] = true; }); });
+    fitTo(ids);
     render();
     say("Bet: " + bet.title + (bet.essential_fork ? ". It rides on " + byId[bet.essential_fork].title : ""));
   }
@@ -267,7 +290,9 @@
     search.addEventListener("input", function () {
       var q = search.value.trim().toLowerCase();
       results.textContent = "";
-      matches = q ? nodes.filter(function (f) { return f.title.toLowerCase().indexOf(q) >= 0; }).slice(0, 8) : [];
+      // Exact titles first, then titles starting with the query, then the rest; shorter first.
+      var score = function (f) { var t = f.title.toLowerCase(); return (t === q ? 0 : t.indexOf(q) === 0 ? 1 : 2) * 1000 + t.length; };
+      matches = q ? nodes.filter(function (f) { return f.title.toLowerCase().indexOf(q) >= 0; }).sort(function (a, b) { return score(a) - score(b); }).slice(0, 8) : [];
       active = matches.length ? 0 : -1;
       matches.forEach(function (f, i) {
         var li = html("li", { role: "option", "aria-selected": String(i === 0) }, f.title, results);

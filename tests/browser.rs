@@ -1,0 +1,129 @@
+//! The future map in a real browser: Debian's headless Chromium driven by
+//! `tests/browser/map.mjs` (playwright-core, no downloaded browser) against
+//! the example site and a generated 5,000-future site, both served on
+//! 127.0.0.1. Needs `/usr/bin/chromium` and `npm ci` in tests/browser
+//! (`.ci/run` does both). Screenshots go to target/browser-artifacts/.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{TempDir, serve_static};
+use forkcast::BuildOptions;
+
+/// Builds `root` for `http://127.0.0.1:<port>/` and serves it; returns the URL.
+fn build_and_serve(root: &Path, out: PathBuf) -> (String, forkcast::Site) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let options = BuildOptions {
+        offline: true,
+        base_url: Some(url.clone()),
+        ..Default::default()
+    };
+    forkcast::build(root, Some(&out), &options).unwrap();
+    let site = forkcast::load(root, &options).unwrap();
+    serve_static(listener, out);
+    (url, site)
+}
+
+/// A site of `n` futures in eras of 50, each leading to a few later ones.
+fn generated_site(dir: &Path, n: usize) {
+    fs::create_dir_all(dir.join("futures")).unwrap();
+    fs::write(
+        dir.join("site.yaml"),
+        "title: Big\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    let eras = (n / 50).max(1);
+    for e in 0..eras {
+        fs::write(
+            dir.join(format!("futures/era-{e:03}.yaml")),
+            format!(
+                "title: Era {e}\nwhen: {}..{}\n",
+                2026 + e / 10,
+                2028 + e / 10
+            ),
+        )
+        .unwrap();
+    }
+    let per = (n - eras).div_ceil(eras);
+    for i in 0..n - eras {
+        let era = (i / per).min(eras - 1);
+        let mut y = format!(
+            "title: Future number {i} of the generated map\nwithin: era-{era:03}\nprobability: 0.{}\n",
+            1 + i % 9
+        );
+        let targets: Vec<usize> = [i + 1, i + 9, i + 53]
+            .into_iter()
+            .filter(|&t| t < n - eras && (t + i) % 4 != 0)
+            .collect();
+        if !targets.is_empty() {
+            y.push_str("leads_to:\n");
+            for t in targets {
+                let _ = writeln!(y, "  - future: future-{t:05}\n    probability: 0.3");
+            }
+        }
+        fs::write(dir.join(format!("futures/future-{i:05}.yaml")), y).unwrap();
+    }
+}
+
+#[test]
+fn the_map_works_in_headless_chromium() {
+    let tmp = TempDir::new("browser");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (url, site) = build_and_serve(root, tmp.path().join("example"));
+    let big = tmp.path().join("big");
+    generated_site(&big, 5000);
+    let (big_url, _) = build_and_serve(&big, tmp.path().join("big-public"));
+
+    let title = |id: &str| {
+        site.futures
+            .iter()
+            .find(|f| f.future.id.as_str() == id)
+            .unwrap()
+            .future
+            .title
+            .clone()
+    };
+    let bet = site
+        .bets
+        .iter()
+        .find(|b| site.graph.essential_fork(&b.wins_if, &b.loses_if).is_some())
+        .expect("a bet with an essential fork");
+    let artifacts = root.join("target/browser-artifacts");
+    let config = serde_json::json!({
+        "url": url,
+        "bigUrl": big_url,
+        "search": "Human-level AI arrives",
+        "searchId": "human-level-ai",
+        "searchTitle": title("human-level-ai"),
+        "deepLink": "foundry-stays-concentrated",
+        "deepLinkTitle": title("foundry-stays-concentrated"),
+        "bet": bet.bet.id.as_str(),
+        "futures": site.futures.len(),
+        "artifacts": artifacts,
+    });
+    let output = Command::new("node")
+        .arg("map.mjs")
+        .arg(config.to_string())
+        .current_dir(root.join("tests/browser"))
+        .output()
+        .expect("node is needed for the browser test (see .ci/run)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "browser test failed:\n{}{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metrics: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    // Reported, not asserted as timings: see the benchmark section of the README.
+    println!("browser metrics: {metrics}");
+    assert!(
+        metrics["big_drawn_nodes"].as_u64().unwrap() < 2000,
+        "only what is visible is drawn"
+    );
+}
