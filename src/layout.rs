@@ -434,7 +434,12 @@ mod tests {
             let (fs, g) = generated(n);
             let started = std::time::Instant::now();
             let l = layout(&g, &starts(&fs));
-            println!("layout of {n} futures: {:.1?} ({:.0} × {:.0})", started.elapsed(), l.width, l.height);
+            println!(
+                "layout of {n} futures: {:.1?} ({:.0} × {:.0})",
+                started.elapsed(),
+                l.width,
+                l.height
+            );
         }
     }
 

@@ -47,7 +47,7 @@ fn node(out: &mut String, site: &Site, i: usize, r: Rect, base: &str, extra_clas
         marks.push_str(" ⚠");
     }
     if e.markets.iter().any(|(_, o)| o.stale) {
-        marks.push_str(" ⏱");
+        marks.push_str(" ↺");
     }
     let number = p
         .map(|p| crate::render::percent(Some(p)))

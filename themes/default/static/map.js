@@ -117,7 +117,7 @@
       el("rect", { x: f.box.x, y: f.box.y, width: f.box.w, height: f.box.h, rx: 6 }, n);
       var px = f.box.w * view.k;
       if (px >= LABEL_PX) label(n, "", f.box.x + 8, f.box.y + 18, fit(f.title, f.box.w));
-      if (px >= NUM_PX) label(n, "num", f.box.x + 8, f.box.y + 35, pct(p) + (f.disagreement ? " ⚠" : "") + (f.stale ? " ⏱" : ""));
+      if (px >= NUM_PX) label(n, "num", f.box.x + 8, f.box.y + 35, pct(p) + (f.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : ""));
     }
     data.futures.forEach(function (f) { if (!f.within) draw(f.id, gNodes); });
     var agg = {};
