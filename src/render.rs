@@ -264,6 +264,8 @@ struct BetCard {
     id: String,
     title: String,
     url: String,
+    /// The map with this bet's futures marked.
+    map_url: String,
     kind: &'static str,
     status: &'static str,
     instruments: Vec<String>,
@@ -419,6 +421,7 @@ impl Renderer<'_> {
             id: b.bet.id.to_string(),
             title: b.bet.title.clone(),
             url: self.url(&format!("bets/{}/", b.bet.id)),
+            map_url: format!("{}?bet={}", self.url("futures/"), b.bet.id),
             kind: b.bet.kind.name(),
             status: b.bet.status.name(),
             instruments: b.bet.instruments.clone(),

@@ -99,6 +99,7 @@ fn every_link_resolves_inside_the_output() {
                 Some((t, f)) => (t.to_string(), Some(f.to_string())),
                 None => (link.clone(), None),
             };
+            let target = target.split('?').next().unwrap_or("").to_string();
             let file = if target.is_empty() {
                 path.clone()
             } else {

@@ -106,7 +106,8 @@
         var a = item(f, parent, open ? "group open" : "group closed", lit);
         el("rect", { x: f.box.x, y: f.box.y, width: f.box.w, height: f.box.h, rx: 10 }, a);
         // Group titles keep a readable size on screen at any zoom.
-        var s = Math.min(1 / view.k, 24), sw = f.box.w / s;
+        // An open group's title stays in its header; a closed one's within its box.
+        var s = Math.min(1 / view.k, open ? 1.4 : Math.max(1, (f.box.h - 8) / 44)), sw = f.box.w / s;
         label(a, "group-title", f.box.x + 12 * s, f.box.y + 20 * s, fit(f.title, sw)).setAttribute("font-size", 13 * s);
         if (!open) label(a, "group-count", f.box.x + 12 * s, f.box.y + 40 * s, fit(count(id) + " futures" + (f.when ? " · " + f.when.start + "–" + f.when.end : ""), sw)).setAttribute("font-size", 12 * s);
         if (open) f.members.forEach(function (mid) { draw(mid, parent); });
