@@ -174,6 +174,8 @@
   function zoomAt(factor, cx, cy) {
     var k = Math.max(0.02, Math.min(4, view.k * factor));
     factor = k / view.k;
+    // Zooming out past the opening point closes groups opened by hand too.
+    if (factor < 1 && NODE_W * k < OPEN_PX) forced = {};
     view.x = cx - (cx - view.x) * factor;
     view.y = cy - (cy - view.y) * factor;
     view.k = k;
