@@ -66,6 +66,18 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild what changed and reload the browser.
+    Serve {
+        /// The port (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Include posts marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Refresh market values and history only (data/markets.json, data/history/).
     Fetch,
     /// Create a post, future or bet from a template.
@@ -247,6 +259,41 @@ fn main() -> ExitCode {
                         started.elapsed()
                     ));
                     ExitCode::SUCCESS
+                }
+                Err(e) => p.failure(&e, false),
+            }
+        }
+        Command::Serve { port, open, drafts } => {
+            match forkcast::serve::Server::start(
+                &cli.root,
+                &forkcast::serve::ServeOptions { port, drafts },
+            ) {
+                Ok(server) => {
+                    p.info(&format!(
+                        "Serving {} on {} (built in {:.2?}); watching for changes, Ctrl-C to stop",
+                        display_path(&cli.root),
+                        server.url(),
+                        started.elapsed()
+                    ));
+                    if open {
+                        let opener = if cfg!(target_os = "macos") {
+                            "open"
+                        } else {
+                            "xdg-open"
+                        };
+                        let _ = std::process::Command::new(opener).arg(server.url()).spawn();
+                    }
+                    let mut seen = None;
+                    loop {
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                        let last = server.last_rebuild();
+                        if last != seen {
+                            if let Some((what, took)) = &last {
+                                p.info(&format!("rebuilt {what} in {took:.1?}"));
+                            }
+                            seen = last;
+                        }
+                    }
                 }
                 Err(e) => p.failure(&e, false),
             }

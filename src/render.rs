@@ -60,55 +60,9 @@ const HOME_BETS_PER_KIND: usize = 3;
 /// Renders the whole site.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     let tera = templates(site)?;
-    let starts: Vec<Option<i32>> = site
-        .futures
-        .iter()
-        .map(|e| e.future.when.map(|w| w.start))
-        .collect();
-    let layout = crate::layout::layout(&site.graph, &starts);
-    let r = Renderer {
-        site,
-        tera,
-        common: common(site),
-        map: crate::map::top_level(site, &layout),
-        by_title: {
-            let mut v: Vec<usize> = (0..site.futures.len()).collect();
-            v.sort_by_cached_key(|&i| site.futures[i].future.title.to_lowercase());
-            v
-        },
-    };
-    let mut jobs = vec![
-        Job::Home,
-        Job::Tags,
-        Job::Futures(1),
-        Job::Bets,
-        Job::NotFound,
-        Job::Atom,
-        Job::Sitemap,
-    ];
-    jobs.extend((1..=site.post_pages()).map(Job::PostList));
-    jobs.extend((2..=pages(site.futures.len(), crate::site::FUTURES_TABLE_PAGE)).map(Job::Futures));
-    jobs.extend((0..site.posts.len()).map(Job::Post));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend((0..site.futures.len()).map(Job::Future));
-    jobs.extend((0..site.bets.len()).map(Job::Bet));
-    for (t, tag) in site.tags.iter().enumerate() {
-        jobs.extend(
-            (1..=pages(tag.posts.len(), site.config.posts_per_page)).map(|n| Job::Tag(t, n)),
-        );
-    }
-    let mut files: Vec<OutputFile> = jobs
-        .par_iter()
-        .map(|job| r.render(job))
-        .collect::<Result<_, _>>()?;
-    files.push(OutputFile {
-        path: "graph.json".into(),
-        bytes: graph_json(site, &layout).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: "futures/summaries.json".into(),
-        bytes: summaries_json(site).into_bytes(),
-    });
+    let r = Renderer::new(site, &tera);
+    let mut files = r.render_jobs(&r.all_jobs())?;
+    files.extend(r.data_files());
     files.push(OutputFile {
         path: "syntax.css".into(),
         bytes: markdown::highlight_css().into_bytes(),
@@ -116,11 +70,82 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     Ok(files)
 }
 
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
+        let starts: Vec<Option<i32>> = site
+            .futures
+            .iter()
+            .map(|e| e.future.when.map(|w| w.start))
+            .collect();
+        let layout = crate::layout::layout(&site.graph, &starts);
+        Renderer {
+            site,
+            tera,
+            common: common(site),
+            map: crate::map::top_level(site, &layout),
+            by_title: {
+                let mut v: Vec<usize> = (0..site.futures.len()).collect();
+                v.sort_by_cached_key(|&i| site.futures[i].future.title.to_lowercase());
+                v
+            },
+            layout,
+        }
+    }
+
+    /// Every page of the site.
+    pub fn all_jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs = vec![
+            Job::Home,
+            Job::Tags,
+            Job::Futures(1),
+            Job::Bets,
+            Job::NotFound,
+            Job::Atom,
+            Job::Sitemap,
+        ];
+        jobs.extend((1..=site.post_pages()).map(Job::PostList));
+        jobs.extend(
+            (2..=pages(site.futures.len(), crate::site::FUTURES_TABLE_PAGE)).map(Job::Futures),
+        );
+        jobs.extend((0..site.posts.len()).map(Job::Post));
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.extend((0..site.futures.len()).map(Job::Future));
+        jobs.extend((0..site.bets.len()).map(Job::Bet));
+        for (t, tag) in site.tags.iter().enumerate() {
+            jobs.extend(
+                (1..=pages(tag.posts.len(), site.config.posts_per_page)).map(|n| Job::Tag(t, n)),
+            );
+        }
+        jobs
+    }
+
+    /// Renders `jobs` in parallel.
+    pub fn render_jobs(&self, jobs: &[Job]) -> Result<Vec<OutputFile>, RenderError> {
+        jobs.par_iter().map(|job| self.render(job)).collect()
+    }
+
+    /// `graph.json` and the map's summaries.
+    pub fn data_files(&self) -> Vec<OutputFile> {
+        vec![
+            OutputFile {
+                path: "graph.json".into(),
+                bytes: graph_json(self.site, &self.layout).into_bytes(),
+            },
+            OutputFile {
+                path: "futures/summaries.json".into(),
+                bytes: summaries_json(self.site).into_bytes(),
+            },
+        ]
+    }
+}
+
 fn pages(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
 
-fn templates(site: &Site) -> Result<Tera, RenderError> {
+/// The theme's templates, parsed.
+pub fn templates(site: &Site) -> Result<Tera, RenderError> {
     let mut sources = Vec::with_capacity(site.theme.templates.len());
     for t in &site.theme.templates {
         let text = match &t.origin {
@@ -157,7 +182,9 @@ fn escape(s: &str) -> String {
     out
 }
 
-enum Job {
+/// One output page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Job {
     Home,
     PostList(usize),
     Post(usize),
@@ -174,9 +201,11 @@ enum Job {
     Sitemap,
 }
 
-struct Renderer<'a> {
+/// Renders pages of one site with one set of templates.
+pub struct Renderer<'a> {
     site: &'a Site,
-    tera: Tera,
+    tera: &'a Tera,
+    layout: crate::layout::Layout,
     common: SiteView,
     /// The top level of the future map, as static SVG.
     map: String,

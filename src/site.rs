@@ -129,6 +129,42 @@ pub struct Site {
     /// Sorted by slug.
     pub tags: Vec<TagEntry>,
     pub warnings: Vec<Diagnostic>,
+    /// Every output path, for checking links when a file changes.
+    routes: HashSet<String>,
+    /// The market observations the probabilities were computed with.
+    prices: Prices,
+    options: BuildOptions,
+}
+
+/// What an edit changed, so a server can re-render only that.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Indexes (after the edit) of posts, futures and bets whose pages changed.
+    pub posts: Vec<usize>,
+    pub futures: Vec<usize>,
+    pub bets: Vec<usize>,
+    /// Pages of the post list, `(tag, page)` pairs, table pages of /futures/.
+    pub post_pages: Vec<usize>,
+    pub tag_pages: Vec<(usize, usize)>,
+    pub future_pages: Vec<usize>,
+    /// Home, feed, sitemap, tags index, bets index, graph data.
+    pub home: bool,
+    pub feed: bool,
+    pub sitemap: bool,
+    pub tags_index: bool,
+    pub bets_index: bool,
+    pub graph: bool,
+    /// Output paths that no longer exist (a renamed slug).
+    pub removed: Vec<String>,
+}
+
+/// Why an edit cannot be applied incrementally.
+pub enum Refresh {
+    /// The files have errors; the site is unchanged.
+    Invalid(Vec<Diagnostic>),
+    /// The edit reaches too far (a new, renamed or deleted future, a page
+    /// that became a post…): rebuild everything.
+    Rebuild,
 }
 
 /// Rows of the futures table per page: beyond this, `/futures/` links to
@@ -255,9 +291,12 @@ impl Site {
             }
         }
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
-        let tags = collect_tags(&posts, &futures);
+        let tags = collect_tags(
+            posts.iter().map(|d| d.tags.as_slice()),
+            futures.iter().map(|f| f.tags.as_slice()),
+        );
 
-        let mut routes = routes(
+        let mut routes: HashSet<String> = routes(
             root, &theme, &config, &posts, &pages, &futures, &bets, &tags,
         );
         routes.extend(future_files.iter().map(|id| format!("futures/{id}/")));
@@ -379,6 +418,9 @@ impl Site {
             bets,
             tags,
             warnings: diags.into_sorted(),
+            routes,
+            prices: Prices::default(),
+            options: options.clone(),
         };
         site.compute(&Prices::default());
         Ok(site)
@@ -401,6 +443,7 @@ impl Site {
     /// author's estimate) and computes what follows from it: implied
     /// probabilities, disagreement flags, bets' chances of paying off.
     pub fn compute(&mut self, prices: &Prices) {
+        self.prices = prices.clone();
         for e in &mut self.futures {
             e.markets = e
                 .future
@@ -448,6 +491,282 @@ impl Site {
         }
     }
 
+    /// Re-reads the post at `rel` (relative to the root) after an edit or
+    /// a deletion, and says which pages changed.
+    pub fn refresh_post(&mut self, rel: &Path) -> Result<Touched, Refresh> {
+        let per = self.config.posts_per_page;
+        let old = self.posts.iter().position(|p| p.doc.file == rel);
+        let new_doc = match std::fs::read_to_string(self.root.join(rel)) {
+            Ok(text) => {
+                let mut diags = Diagnostics::default();
+                match content::parse(rel, &text, &mut diags) {
+                    Some(d) if d.kind == Kind::Post => Some(d),
+                    Some(_) => return Err(Refresh::Rebuild),
+                    None => return Err(Refresh::Invalid(diags.into_sorted())),
+                }
+            }
+            Err(_) => None,
+        }
+        .filter(|d| self.options.drafts || !d.draft);
+        let new_page = match new_doc {
+            Some(doc) => {
+                if self
+                    .posts
+                    .iter()
+                    .any(|p| p.doc.path == doc.path && p.doc.file != rel)
+                {
+                    return Err(Refresh::Rebuild);
+                }
+                let mut diags = Diagnostics::default();
+                let links = Links {
+                    base_path: self.config.base_url.path(),
+                    routes: &self.routes,
+                };
+                let rendered =
+                    markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut diags);
+                let futures: Vec<usize> = doc
+                    .futures
+                    .iter()
+                    .filter_map(|r| self.graph.resolve(r, &doc.file, "futures", &mut diags))
+                    .collect();
+                if diags.has_errors() {
+                    return Err(Refresh::Invalid(diags.into_sorted()));
+                }
+                Some(Page {
+                    doc,
+                    rendered,
+                    futures,
+                })
+            }
+            None => None,
+        };
+        let mut t = Touched {
+            home: true,
+            feed: true,
+            sitemap: true,
+            ..Touched::default()
+        };
+        let old_page = old.map(|i| self.posts.remove(i));
+        if let (Some(o), n) = (&old_page, &new_page)
+            && n.as_ref().is_none_or(|n| n.doc.path != o.doc.path)
+        {
+            t.removed.push(o.doc.path.clone());
+        }
+        let tag_names: HashSet<String> = old_page
+            .iter()
+            .chain(&new_page)
+            .flat_map(|p| p.doc.tags.iter().map(|t| kebab(t)))
+            .collect();
+        let linked: Vec<usize> = old_page
+            .iter()
+            .chain(&new_page)
+            .flat_map(|p| p.futures.clone())
+            .collect();
+        let old_tags: Vec<(String, Vec<usize>)> = self
+            .tags
+            .iter()
+            .map(|t| (t.slug.clone(), t.posts.clone()))
+            .collect();
+        let new = new_page.map(|page| {
+            let at = self.posts.partition_point(|p| {
+                (std::cmp::Reverse(p.doc.date), &p.doc.title)
+                    < (std::cmp::Reverse(page.doc.date), &page.doc.title)
+            });
+            self.posts.insert(at, page);
+            at
+        });
+        self.relink();
+        // Post pages around the old and new places (their newer/older links),
+        // and the list pages from the first place that moved to the last.
+        let len = self.posts.len();
+        let around: std::collections::BTreeSet<usize> = old
+            .iter()
+            .chain(&new)
+            .flat_map(|&x| [x.wrapping_sub(1), x, x + 1])
+            .filter(|&x| x < len)
+            .collect();
+        t.posts = around.into_iter().collect();
+        let (lo, hi) = match (old, new) {
+            (Some(a), Some(b)) => (a.min(b), a.max(b)),
+            (Some(a), None) | (None, Some(a)) => (a, len.max(a + 1) - 1),
+            (None, None) => return Ok(Touched::default()),
+        };
+        t.post_pages = (lo / per + 1..=hi / per + 1)
+            .filter(|&n| n <= self.post_pages())
+            .collect();
+        let tags_changed = old_tags.len() != self.tags.len()
+            || old_tags
+                .iter()
+                .zip(&self.tags)
+                .any(|((slug, _), t)| *slug != t.slug);
+        if tags_changed {
+            t.tags_index = true;
+            t.tag_pages = self
+                .tags
+                .iter()
+                .enumerate()
+                .flat_map(|(k, tag)| {
+                    (1..=tag.posts.len().div_ceil(per).max(1)).map(move |n| (k, n))
+                })
+                .collect();
+        } else {
+            for (k, tag) in self.tags.iter().enumerate() {
+                let before = &old_tags[k].1;
+                if !tag_names.contains(&tag.slug) && before.len() == tag.posts.len() {
+                    continue;
+                }
+                t.tags_index |= before.len() != tag.posts.len();
+                let first = before
+                    .iter()
+                    .zip(&tag.posts)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(before.len().min(tag.posts.len()));
+                let last = tag.posts.len().max(before.len());
+                t.tag_pages
+                    .extend((first / per + 1..=last.div_ceil(per).max(1)).map(|n| (k, n)));
+            }
+        }
+        t.futures = linked;
+        t.futures.sort_unstable();
+        t.futures.dedup();
+        Ok(t)
+    }
+
+    /// Re-reads the future at `rel` after an edit, recomputes the graph's
+    /// numbers, and says which pages changed. New, renamed and deleted
+    /// futures need a full rebuild.
+    pub fn refresh_future(&mut self, rel: &Path) -> Result<Touched, Refresh> {
+        let Some(i) = self.futures.iter().position(|e| e.future.file == rel) else {
+            return Err(Refresh::Rebuild);
+        };
+        let text = std::fs::read_to_string(self.root.join(rel)).map_err(|_| Refresh::Rebuild)?;
+        let mut diags = Diagnostics::default();
+        let Some(future) = futures::parse(rel, &text, &mut diags) else {
+            return Err(Refresh::Invalid(diags.into_sorted()));
+        };
+        if future.id != self.futures[i].future.id
+            || future.markets != self.futures[i].future.markets
+        {
+            return Err(Refresh::Rebuild);
+        }
+        let links = Links {
+            base_path: self.config.base_url.path(),
+            routes: &self.routes,
+        };
+        let summary = markdown::render(
+            &future.summary,
+            &future.file,
+            future.summary_pos,
+            &links,
+            &mut diags,
+        );
+        let mut all: Vec<Future> = self.futures.iter().map(|e| e.future.clone()).collect();
+        all[i] = future;
+        let files: HashSet<String> = all.iter().map(|f| f.id.to_string()).collect();
+        let graph = Graph::build(&all, &files, &mut diags);
+        if diags.has_errors() {
+            return Err(Refresh::Invalid(diags.into_sorted()));
+        }
+        let card = |e: &FutureEntry| {
+            (
+                e.future.title.clone(),
+                e.own,
+                e.computed,
+                e.future.tags.clone(),
+            )
+        };
+        let before: Vec<_> = self.futures.iter().map(card).collect();
+        let neighbours = |g: &Graph, f: usize| -> Vec<usize> {
+            let mut v: Vec<usize> = g
+                .parents(f)
+                .into_iter()
+                .chain(g.children(f))
+                .map(|(x, _)| x)
+                .collect();
+            v.extend(g.group(f));
+            v.extend_from_slice(g.members(f));
+            v
+        };
+        let mut touched: HashSet<usize> = neighbours(&self.graph, i).into_iter().collect();
+        let old_payoffs: Vec<Payoff> = self.bets.iter().map(|b| b.payoff).collect();
+        let old_tags = self.futures[i].future.tags.clone();
+        self.graph = graph;
+        for (e, f) in self.futures.iter_mut().zip(all) {
+            e.future = f;
+        }
+        self.futures[i].summary = summary;
+        self.compute(&self.prices.clone());
+        let changed: Vec<usize> = (0..self.futures.len())
+            .filter(|&f| f == i || card(&self.futures[f]) != before[f])
+            .collect();
+        touched.extend(neighbours(&self.graph, i));
+        for &f in &changed {
+            touched.insert(f);
+            touched.extend(neighbours(&self.graph, f));
+        }
+        let mut t = Touched {
+            home: true,
+            graph: true,
+            bets_index: true,
+            ..Touched::default()
+        };
+        t.futures = touched.into_iter().collect();
+        t.futures.sort_unstable();
+        t.bets = (0..self.bets.len())
+            .filter(|&b| {
+                old_payoffs[b] != self.bets[b].payoff
+                    || self.bets[b]
+                        .wins_if
+                        .iter()
+                        .chain(&self.bets[b].loses_if)
+                        .any(|f| changed.contains(f))
+            })
+            .collect();
+        t.posts = (0..self.posts.len())
+            .filter(|&p| self.posts[p].futures.iter().any(|f| changed.contains(f)))
+            .collect();
+        if old_tags != self.futures[i].future.tags {
+            return Err(Refresh::Rebuild);
+        }
+        t.tag_pages = self
+            .tags
+            .iter()
+            .enumerate()
+            .filter(|(_, tag)| tag.futures.iter().any(|f| changed.contains(f)))
+            .map(|(k, _)| (k, 1))
+            .collect();
+        let per = FUTURES_TABLE_PAGE;
+        let mut by_title: Vec<usize> = (0..self.futures.len()).collect();
+        by_title.sort_by_cached_key(|&f| self.futures[f].future.title.to_lowercase());
+        t.future_pages = by_title
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| changed.contains(f))
+            .map(|(row, _)| row / per + 1)
+            .collect();
+        t.future_pages.push(1);
+        t.future_pages.sort_unstable();
+        t.future_pages.dedup();
+        Ok(t)
+    }
+
+    /// Rebuilds the links between posts and the futures they discuss, and
+    /// the tags, after posts changed.
+    fn relink(&mut self) {
+        for e in &mut self.futures {
+            e.posts.clear();
+        }
+        for (p, post) in self.posts.iter().enumerate() {
+            for &f in &post.futures {
+                self.futures[f].posts.push(p);
+            }
+        }
+        self.tags = collect_tags(
+            self.posts.iter().map(|p| p.doc.tags.as_slice()),
+            self.futures.iter().map(|e| e.future.tags.as_slice()),
+        );
+    }
+
     /// The number of pages of the post list.
     pub fn post_pages(&self) -> usize {
         self.posts.len().div_ceil(self.config.posts_per_page).max(1)
@@ -480,7 +799,10 @@ fn report_duplicates<T>(
     }
 }
 
-fn collect_tags(posts: &[Document], futures: &[Future]) -> Vec<TagEntry> {
+fn collect_tags<'a>(
+    posts: impl Iterator<Item = &'a [String]>,
+    futures: impl Iterator<Item = &'a [String]>,
+) -> Vec<TagEntry> {
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     fn entry<'a>(tags: &'a mut BTreeMap<String, TagEntry>, name: &str) -> &'a mut TagEntry {
         let slug = kebab(name);
@@ -491,16 +813,16 @@ fn collect_tags(posts: &[Document], futures: &[Future]) -> Vec<TagEntry> {
             futures: Vec::new(),
         })
     }
-    for (i, p) in posts.iter().enumerate() {
-        for t in &p.tags {
+    for (i, p) in posts.enumerate() {
+        for t in p {
             let e = entry(&mut tags, t);
             if e.posts.last() != Some(&i) {
                 e.posts.push(i);
             }
         }
     }
-    for (i, f) in futures.iter().enumerate() {
-        for t in &f.tags {
+    for (i, f) in futures.enumerate() {
+        for t in f {
             let e = entry(&mut tags, t);
             if e.futures.last() != Some(&i) {
                 e.futures.push(i);

@@ -1,0 +1,234 @@
+//! `forkcast serve` as an author meets it: edits show up within a second,
+//! a broken edit shows its located error while the last good page stays
+//! served, and nothing outside the output folder can be read.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{TempDir, copy_dir, fixture};
+use forkcast::serve::{ServeOptions, Server};
+
+/// `(status, body)` of a raw GET.
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Waits up to `limit` for `path` to contain `needle`; returns how long it took.
+fn wait_for(server: &Server, path: &str, needle: &str, limit: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        if get(server, path).1.contains(needle) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < limit, "{path} never showed {needle:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Live-reload events as `(event, data)` pairs.
+fn events(server: &Server) -> mpsc::Receiver<(String, String)> {
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(s, "GET /__forkcast/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                let _ = tx.send((event.clone(), d.to_string()));
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<(String, String)>) -> (String, String) {
+    rx.recv_timeout(Duration::from_secs(5))
+        .expect("an event within 5 s")
+}
+
+fn start() -> (TempDir, Server) {
+    let dir = TempDir::new("serve");
+    copy_dir(&fixture("good"), dir.path());
+    let server = Server::start(
+        dir.path(),
+        &ServeOptions {
+            port: 0,
+            drafts: false,
+        },
+    )
+    .unwrap();
+    (dir, server)
+}
+
+#[test]
+fn edits_appear_and_broken_edits_show_an_overlay() {
+    let (dir, server) = start();
+    assert!(
+        server.addr().ip().is_loopback(),
+        "reachable from this host only"
+    );
+    let (status, page) = get(&server, "/posts/first-post/");
+    assert_eq!(status, 200);
+    assert!(page.contains("The first paragraph is the summary."));
+    assert!(
+        page.contains("<script src=\"/__forkcast/live.js\"></script></body>"),
+        "the reload script is injected"
+    );
+    let rx = events(&server);
+    std::thread::sleep(Duration::from_millis(100));
+
+    let post = dir.path().join("content/posts/first-post.md");
+    let original = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        original.replace(
+            "The first paragraph is the summary.",
+            "An edited first paragraph.",
+        ),
+    )
+    .unwrap();
+    let took = wait_for(
+        &server,
+        "/posts/first-post/",
+        "An edited first paragraph.",
+        Duration::from_secs(1),
+    );
+    println!("edited post served after {took:?}");
+    assert_eq!(next_event(&rx).0, "reload");
+    assert!(
+        get(&server, "/posts/page/2/")
+            .1
+            .contains("An edited first paragraph."),
+        "the list shows the new summary"
+    );
+    let (what, _) = server.last_rebuild().unwrap();
+    assert_ne!(what, "everything", "one post is rebuilt incrementally");
+
+    fs::write(&post, original.replace("date: 2026-01-10", "date: someday")).unwrap();
+    let (event, data) = next_event(&rx);
+    assert_eq!(event, "problem");
+    let message: String = serde_json::from_str(&data).unwrap();
+    let first = message.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with("content/posts/first-post.md:3:7: error: invalid `date`: `someday`"),
+        "{message}"
+    );
+    assert!(message.contains("= help: write `YYYY-MM-DD`"), "{message}");
+    assert!(
+        get(&server, "/posts/first-post/")
+            .1
+            .contains("An edited first paragraph."),
+        "the last good page stays served"
+    );
+
+    fs::write(&post, &original).unwrap();
+    assert_eq!(next_event(&rx).0, "reload");
+    wait_for(
+        &server,
+        "/posts/first-post/",
+        "The first paragraph is the summary.",
+        Duration::from_secs(1),
+    );
+}
+
+#[test]
+fn futures_posts_added_and_removed_are_rebuilt() {
+    let (dir, server) = start();
+    // treaty's implied probability comes from agi-arrives (0.4 × 0.3) and
+    // scaling-stalls (0.3 × 0.5): 27 %. Raising agi-arrives to 0.6 makes it 33 %.
+    let agi = dir.path().join("futures/agi-arrives.yaml");
+    fs::write(
+        &agi,
+        fs::read_to_string(&agi)
+            .unwrap()
+            .replace("probability: 0.4\n", "probability: 0.6\n"),
+    )
+    .unwrap();
+    let took = wait_for(
+        &server,
+        "/futures/agi-arrives/",
+        "<strong>60%</strong>",
+        Duration::from_secs(1),
+    );
+    println!("edited future served after {took:?}");
+    wait_for(
+        &server,
+        "/futures/treaty/",
+        "<strong>33%</strong>",
+        Duration::from_secs(1),
+    );
+    assert!(
+        get(&server, "/graph.json")
+            .1
+            .contains("\"probability\":0.6")
+    );
+
+    fs::write(
+        dir.path().join("content/posts/brand-new.md"),
+        "---\ntitle: Brand new\ndate: 2026-05-01\ntags: [agi]\n---\nNew text.\n",
+    )
+    .unwrap();
+    wait_for(
+        &server,
+        "/posts/brand-new/",
+        "New text.",
+        Duration::from_secs(1),
+    );
+    wait_for(&server, "/tags/agi/", "Brand new", Duration::from_secs(1));
+    fs::remove_file(dir.path().join("content/posts/brand-new.md")).unwrap();
+    let started = Instant::now();
+    while get(&server, "/posts/brand-new/").0 != 404 {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "a deleted post is gone"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn nothing_outside_the_output_folder_is_served() {
+    let (_dir, server) = start();
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/%252e%252e/etc/passwd",
+        "/posts/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/..\\..\\etc\\passwd",
+    ] {
+        let (status, body) = get(&server, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("root:"), "{path}");
+    }
+    let (status, body) = get(&server, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "404.html is served");
+    let (status, css) = get(&server, "/style.css");
+    assert_eq!(status, 200);
+    assert!(css.contains("prefers-color-scheme"));
+}
