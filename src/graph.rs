@@ -246,8 +246,8 @@ impl Graph {
         }
         let rank = self.topological_rank();
         let involved: Vec<usize> = wins.iter().chain(loses).copied().collect();
-        let ancestors = |f: usize| -> std::collections::HashSet<usize> {
-            let mut seen = std::collections::HashSet::from([f]);
+        let ancestors = |f: usize| -> HashSet<usize> {
+            let mut seen = HashSet::from([f]);
             let mut stack = vec![f];
             while let Some(x) = stack.pop() {
                 for (p, _) in self.parents(x) {
@@ -258,16 +258,14 @@ impl Graph {
             }
             seen
         };
-        let mut common = ancestors(involved[0]);
-        for &f in &involved[1..] {
-            let a = ancestors(f);
+        // Each involved future's ancestors (itself included), computed once.
+        let of_wins: Vec<HashSet<usize>> = wins.iter().map(|&f| ancestors(f)).collect();
+        let of_loses: Vec<HashSet<usize>> = loses.iter().map(|&f| ancestors(f)).collect();
+        let mut common = of_wins[0].clone();
+        for a in of_wins.iter().chain(&of_loses) {
             common.retain(|x| a.contains(x));
         }
-        let reaches = |from: usize, targets: &[usize]| {
-            targets
-                .iter()
-                .any(|&t| from == t || ancestors(t).contains(&from))
-        };
+        let reaches = |from: usize, sets: &[HashSet<usize>]| sets.iter().any(|a| a.contains(&from));
         let mut candidates: Vec<usize> = common
             .into_iter()
             .filter(|c| !involved.contains(c))
@@ -277,7 +275,7 @@ impl Graph {
             let branches: Vec<(bool, bool)> = self
                 .children(c)
                 .into_iter()
-                .map(|(b, _)| (reaches(b, wins), reaches(b, loses)))
+                .map(|(b, _)| (reaches(b, &of_wins), reaches(b, &of_loses)))
                 .collect();
             branches.iter().all(|&(w, l)| !(w && l))
                 && branches.iter().any(|&(w, _)| w)

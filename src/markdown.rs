@@ -41,6 +41,8 @@ pub struct Rendered {
     /// The first paragraph as plain text, shortened.
     pub summary: String,
     pub words: usize,
+    /// The plain text, for the search index.
+    pub text: String,
 }
 
 impl Rendered {
@@ -84,6 +86,8 @@ pub fn render(
         match &event {
             Event::Text(t) | Event::Code(t) => {
                 out.words += t.split_whitespace().count();
+                out.text.push_str(t);
+                out.text.push(' ');
                 if let Some(s) = summary.as_mut().filter(|_| !summary_done) {
                     s.push_str(t);
                 }

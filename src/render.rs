@@ -63,6 +63,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     let r = Renderer::new(site, &tera);
     let mut files = r.render_jobs(&r.all_jobs())?;
     files.extend(r.data_files());
+    files.extend(r.search_files());
     files.push(OutputFile {
         path: "syntax.css".into(),
         bytes: markdown::highlight_css().into_bytes(),
@@ -103,6 +104,7 @@ impl<'a> Renderer<'a> {
             Job::NotFound,
             Job::Atom,
             Job::Sitemap,
+            Job::Search,
         ];
         jobs.extend((1..=site.post_pages()).map(Job::PostList));
         jobs.extend(
@@ -123,6 +125,44 @@ impl<'a> Renderer<'a> {
     /// Renders `jobs` in parallel.
     pub fn render_jobs(&self, jobs: &[Job]) -> Result<Vec<OutputFile>, RenderError> {
         jobs.par_iter().map(|job| self.render(job)).collect()
+    }
+
+    /// The search index over posts, pages, futures and bets.
+    pub fn search_files(&self) -> Vec<OutputFile> {
+        use crate::search::SearchDoc;
+        let s = self.site;
+        let doc = |p: &Page, kind| SearchDoc {
+            title: p.doc.title.clone(),
+            url: self.url(&p.doc.path),
+            kind,
+            snippet: p
+                .doc
+                .summary
+                .clone()
+                .unwrap_or_else(|| p.rendered.summary.clone()),
+            text: p.rendered.text.clone(),
+        };
+        let mut docs: Vec<SearchDoc> = s
+            .posts
+            .iter()
+            .map(|p| doc(p, "post"))
+            .chain(s.pages.iter().map(|p| doc(p, "page")))
+            .collect();
+        docs.extend(s.futures.iter().map(|e| SearchDoc {
+            title: e.future.title.clone(),
+            url: self.url(&format!("futures/{}/", e.future.id)),
+            kind: "future",
+            snippet: e.summary.summary.clone(),
+            text: format!("{} {}", e.summary.text, e.future.tags.join(" ")),
+        }));
+        docs.extend(s.bets.iter().map(|b| SearchDoc {
+            title: b.bet.title.clone(),
+            url: self.url(&format!("bets/{}/", b.bet.id)),
+            kind: "bet",
+            snippet: b.argument.summary.clone(),
+            text: format!("{} {}", b.argument.text, b.bet.instruments.join(" ")),
+        }));
+        crate::search::index(&docs)
     }
 
     /// `graph.json` and the map's summaries.
@@ -199,6 +239,7 @@ pub enum Job {
     NotFound,
     Atom,
     Sitemap,
+    Search,
 }
 
 /// Renders pages of one site with one set of templates.
@@ -938,6 +979,15 @@ impl Renderer<'_> {
                 );
                 ctx.insert("edit_url", &self.edit_url(&b.bet.file));
                 (path, "bet.html", ctx)
+            }
+            Job::Search => {
+                let ctx = self.context(
+                    "search/",
+                    "Search",
+                    "Search the posts, futures and bets.",
+                    "search",
+                );
+                ("search/".to_string(), "search.html", ctx)
             }
             Job::NotFound => {
                 let ctx = self.context("404.html", "Page not found", "", "404");

@@ -188,6 +188,7 @@ fn full_build(root: &Path, options: &BuildOptions, out: &Path) -> Result<(Site, 
         .render_jobs(&renderer.all_jobs())
         .map_err(Error::Render)?;
     files.extend(renderer.data_files());
+    files.extend(renderer.search_files());
     files.push(OutputFile {
         path: "syntax.css".into(),
         bytes: crate::markdown::highlight_css().into_bytes(),

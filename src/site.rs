@@ -644,8 +644,13 @@ impl Site {
         let Some(future) = futures::parse(rel, &text, &mut diags) else {
             return Err(Refresh::Invalid(diags.into_sorted()));
         };
-        if future.id != self.futures[i].future.id
-            || future.markets != self.futures[i].future.markets
+        let refs = |f: &Future| {
+            f.markets
+                .iter()
+                .map(|m| m.value.clone())
+                .collect::<Vec<_>>()
+        };
+        if future.id != self.futures[i].future.id || refs(&future) != refs(&self.futures[i].future)
         {
             return Err(Refresh::Rebuild);
         }
@@ -847,6 +852,7 @@ fn routes(
 ) -> HashSet<String> {
     let mut r: HashSet<String> = [
         "",
+        "search/",
         "posts/",
         "tags/",
         "futures/",

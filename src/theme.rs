@@ -29,12 +29,14 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/bets.html",
     "templates/bet.html",
     "templates/404.html",
+    "templates/search.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "static/style.css",
     "static/forkcast.js",
     "static/map.js",
     "static/favicon.svg",
+    "static/search.js",
 );
 
 /// Where a file of the theme comes from.

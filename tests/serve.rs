@@ -232,3 +232,65 @@ fn nothing_outside_the_output_folder_is_served() {
     assert_eq!(status, 200);
     assert!(css.contains("prefers-color-scheme"));
 }
+
+/// `bench/serve.sh`: the time from saving an edit to the rebuilt page being
+/// served, on the site in `FORKCAST_BENCH_SITE` (a gen_corpus.py site).
+#[test]
+#[ignore = "benchmark: run by hand through bench/serve.sh"]
+fn serve_benchmark() {
+    let root = std::path::PathBuf::from(
+        std::env::var("FORKCAST_BENCH_SITE").expect("FORKCAST_BENCH_SITE"),
+    );
+    let started = Instant::now();
+    let server = Server::start(
+        &root,
+        &ServeOptions {
+            port: 0,
+            drafts: false,
+        },
+    )
+    .unwrap();
+    println!("initial build and serve: {:.2?}", started.elapsed());
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let post = root.join("content/posts/post-00042.md");
+    let future = root.join("futures/future-00042.yaml");
+    let (post_text, future_text) = (
+        fs::read_to_string(&post).unwrap(),
+        fs::read_to_string(&future).unwrap(),
+    );
+    let mut post_times = Vec::new();
+    let mut future_times = Vec::new();
+    for i in 0..7 {
+        let marker = format!("Benchmark edit number {i}.");
+        fs::write(&post, format!("{post_text}\n{marker}\n")).unwrap();
+        post_times.push(wait_for(
+            &server,
+            "/posts/post-00042/",
+            &marker,
+            Duration::from_secs(10),
+        ));
+        let title = format!("Benchmark future {i}");
+        fs::write(
+            &future,
+            future_text.replacen("title: ", &format!("title: \"{title}\"\n#"), 1),
+        )
+        .unwrap();
+        future_times.push(wait_for(
+            &server,
+            "/futures/future-00042/",
+            &title,
+            Duration::from_secs(10),
+        ));
+    }
+    fs::write(&post, post_text).unwrap();
+    fs::write(&future, future_text).unwrap();
+    println!(
+        "save → served, median of 7: post {:.1?}, future {:.1?} (last rebuild: {:?})",
+        median(post_times),
+        median(future_times),
+        server.last_rebuild()
+    );
+}

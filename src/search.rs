@@ -1,0 +1,282 @@
+//! The static search index: words → documents, split into small files the
+//! way Pagefind chunks its index, so a reader's query downloads the list of
+//! chunks and the one or two chunks its words fall in — never the site's
+//! full text. `search.js` in the default theme is the client.
+//!
+//! Files, below `search/`: `meta.json` (the first and last word of each
+//! chunk, documents per file), `w-N.json` (postings of a range of words:
+//! `{"word": [doc, weight, doc, weight, …]}`, heaviest first) and `d-N.json`
+//! (documents: `[title, url, kind, snippet]`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::render::OutputFile;
+
+/// One searchable page.
+pub struct SearchDoc {
+    pub title: String,
+    pub url: String,
+    /// `post`, `page`, `future` or `bet`.
+    pub kind: &'static str,
+    pub snippet: String,
+    /// Plain text of the body.
+    pub text: String,
+}
+
+/// Bytes a word chunk may hold before the next one starts.
+const CHUNK_BYTES: usize = 12 * 1024;
+/// Documents per `d-N.json`.
+const DOCS_PER_FILE: usize = 100;
+/// The heaviest documents kept per word: enough to rank, bounded in size.
+const MAX_POSTINGS: usize = 1000;
+const TITLE_WEIGHT: u32 = 8;
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "this", "to", "was", "were", "will", "with",
+];
+
+/// Lowercase words of two or more letters or digits, as the client splits
+/// a query.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+}
+
+#[derive(Serialize)]
+struct Meta {
+    docs: usize,
+    docs_per_file: usize,
+    /// `[first word, last word]` of each `w-N.json`.
+    chunks: Vec<[String; 2]>,
+}
+
+/// Builds the index files.
+pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
+    let mut postings: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for w in words(&doc.title) {
+            *postings.entry(w).or_default().entry(d).or_default() += TITLE_WEIGHT;
+        }
+        for w in words(&doc.text) {
+            let n = postings.entry(w).or_default().entry(d).or_default();
+            *n = (*n + 1).min(u32::MAX / 2);
+        }
+    }
+    let mut files = Vec::new();
+    let mut chunks: Vec<[String; 2]> = Vec::new();
+    let mut chunk: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut size = 0;
+    let flush = |chunk: &mut BTreeMap<String, Vec<u32>>,
+                 chunks: &mut Vec<[String; 2]>,
+                 files: &mut Vec<OutputFile>| {
+        if let (Some(first), Some(last)) = (chunk.keys().next(), chunk.keys().next_back()) {
+            chunks.push([first.clone(), last.clone()]);
+            let body = serde_json::to_string(&*chunk).unwrap_or_else(|_| "{}".into());
+            files.push(OutputFile {
+                path: format!("search/w-{}.json", chunks.len() - 1),
+                bytes: body.into_bytes(),
+            });
+        }
+        chunk.clear();
+    };
+    for (word, docs) in postings {
+        let mut list: Vec<(usize, u32)> = docs.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+        let flat: Vec<u32> = list.iter().flat_map(|&(d, w)| [d as u32, w]).collect();
+        let bytes = word.len() + flat.len() * 5;
+        if size + bytes > CHUNK_BYTES && !chunk.is_empty() {
+            flush(&mut chunk, &mut chunks, &mut files);
+            size = 0;
+        }
+        size += bytes;
+        chunk.insert(word, flat);
+    }
+    flush(&mut chunk, &mut chunks, &mut files);
+    for (k, part) in docs.chunks(DOCS_PER_FILE).enumerate() {
+        let rows: Vec<[&str; 4]> = part
+            .iter()
+            .map(|d| [d.title.as_str(), d.url.as_str(), d.kind, d.snippet.as_str()])
+            .collect();
+        files.push(OutputFile {
+            path: format!("search/d-{k}.json"),
+            bytes: serde_json::to_string(&rows)
+                .unwrap_or_else(|_| "[]".into())
+                .into_bytes(),
+        });
+    }
+    let meta = Meta {
+        docs: docs.len(),
+        docs_per_file: DOCS_PER_FILE,
+        chunks,
+    };
+    files.push(OutputFile {
+        path: "search/meta.json".into(),
+        bytes: serde_json::to_string(&meta)
+            .unwrap_or_default()
+            .into_bytes(),
+    });
+    files
+}
+
+/// Answers a query over the index files as the client does: every word must
+/// match (the last one as a prefix); documents ranked by summed weight.
+/// Used by the tests, so the format has one reader in Rust too.
+pub fn query(files: &[OutputFile], q: &str) -> Vec<String> {
+    let get = |path: &str| -> Option<serde_json::Value> {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| serde_json::from_slice(&f.bytes).ok())
+    };
+    let Some(meta) = get("search/meta.json") else {
+        return Vec::new();
+    };
+    let chunks: Vec<(String, String)> = meta["chunks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    (
+                        c[0].as_str().unwrap_or("").to_string(),
+                        c[1].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let terms: Vec<String> = words(q).collect();
+    let mut scores: Option<BTreeMap<u64, u64>> = None;
+    for (i, term) in terms.iter().enumerate() {
+        let prefix = i + 1 == terms.len();
+        let mut found: BTreeMap<u64, u64> = BTreeMap::new();
+        for (c, (first, last)) in chunks.iter().enumerate() {
+            let hit = if prefix {
+                term.as_str() <= last.as_str()
+                    && (first.starts_with(term.as_str()) || first.as_str() <= term.as_str())
+            } else {
+                first <= term && term <= last
+            };
+            if !hit {
+                continue;
+            }
+            let Some(chunk) = get(&format!("search/w-{c}.json")) else {
+                continue;
+            };
+            for (word, list) in chunk.as_object().into_iter().flatten() {
+                if word == term || prefix && word.starts_with(term.as_str()) {
+                    for pair in list
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .chunks(2)
+                    {
+                        *found.entry(pair[0].as_u64().unwrap_or(0)).or_default() +=
+                            pair[1].as_u64().unwrap_or(0);
+                    }
+                }
+            }
+        }
+        scores = Some(match scores {
+            None => found,
+            Some(prev) => prev
+                .into_iter()
+                .filter_map(|(d, s)| found.get(&d).map(|f| (d, s + f)))
+                .collect(),
+        });
+    }
+    let mut ranked: Vec<(u64, u64)> = scores.unwrap_or_default().into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let per = meta["docs_per_file"]
+        .as_u64()
+        .unwrap_or(DOCS_PER_FILE as u64);
+    ranked
+        .into_iter()
+        .take(10)
+        .filter_map(|(d, _)| {
+            get(&format!("search/d-{}.json", d / per))
+                .and_then(|rows| rows[(d % per) as usize][1].as_str().map(str::to_string))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, url: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            title: title.into(),
+            url: url.into(),
+            kind: "post",
+            snippet: String::new(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn words_are_lowercase_and_stop_words_dropped() {
+        let w: Vec<String> = words("The Foundry's wafers, and TSMC-3nm!").collect();
+        assert_eq!(w, ["foundry", "wafers", "tsmc", "3nm"]);
+    }
+
+    #[test]
+    fn queries_match_all_words_and_rank_titles_first() {
+        let docs = [
+            doc(
+                "Energy is the bottleneck",
+                "/a/",
+                "grid power for datacenters",
+            ),
+            doc(
+                "Why the foundry bet",
+                "/b/",
+                "energy matters less than the foundry",
+            ),
+            doc("Robots", "/c/", "nothing about power"),
+        ];
+        let files = index(&docs);
+        assert_eq!(
+            query(&files, "energy"),
+            ["/a/", "/b/"],
+            "the title match ranks first"
+        );
+        assert_eq!(query(&files, "foundry energy"), ["/b/"]);
+        assert_eq!(
+            query(&files, "pow"),
+            ["/a/", "/c/"],
+            "the last word is a prefix"
+        );
+        assert!(query(&files, "quantum").is_empty());
+    }
+
+    #[test]
+    fn a_large_index_is_split_into_small_chunks() {
+        let docs: Vec<SearchDoc> = (0..3000)
+            .map(|i| {
+                doc(
+                    &format!("Post {i}"),
+                    &format!("/p{i}/"),
+                    &format!("word{} common text w{}", i % 500, i),
+                )
+            })
+            .collect();
+        let files = index(&docs);
+        let chunks: Vec<&OutputFile> = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/w-"))
+            .collect();
+        assert!(chunks.len() > 10);
+        assert!(
+            chunks.iter().all(|f| f.bytes.len() < 24 * 1024),
+            "chunks stay small"
+        );
+        assert_eq!(query(&files, "word42 common"), query(&files, "word42"));
+        assert_eq!(query(&files, "w2999"), ["/p2999/"]);
+    }
+}
