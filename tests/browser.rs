@@ -105,6 +105,8 @@ fn the_map_works_in_headless_chromium() {
         "deepLinkTitle": title("foundry-stays-concentrated"),
         "bet": bet.bet.id.as_str(),
         "futures": site.futures.len(),
+        "searchQuery": "invest",
+        "searchHit": "Why the foundry bet",
         "artifacts": artifacts,
     });
     let output = Command::new("node")

@@ -467,3 +467,41 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "no staging folders left behind: {leftovers:?}"
     );
 }
+
+#[test]
+fn the_search_index_answers_known_queries() {
+    let out = build_good(&offline());
+    let dir = out.path().join("public/search");
+    let files: Vec<forkcast::render::OutputFile> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            forkcast::render::OutputFile {
+                path: format!("search/{}", e.file_name().to_string_lossy()),
+                bytes: fs::read(e.path()).unwrap(),
+            }
+        })
+        .collect();
+    let q = |text: &str| forkcast::search::query(&files, text);
+    assert_eq!(q("treaty"), ["/manual/futures/treaty/"]);
+    assert_eq!(
+        q("post")[..3],
+        [
+            "/manual/posts/third-post/",
+            "/manual/posts/second-post/",
+            "/manual/posts/first-post/"
+        ],
+        "title matches rank first"
+    );
+    assert_eq!(q("struck"), ["/manual/posts/third-post/"]);
+    assert_eq!(q("skills compound"), ["/manual/bets/learn-agents/"]);
+    assert_eq!(
+        q("second bod"),
+        ["/manual/posts/second-post/"],
+        "the last word is a prefix"
+    );
+    assert!(q("nonexistentword").is_empty());
+    let meta = fs::read_to_string(dir.join("meta.json")).unwrap();
+    assert!(meta.contains("\"docs\":"), "{meta}");
+    assert!(read(out.path(), "search/index.html").contains("search-page-results"));
+}

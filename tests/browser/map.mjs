@@ -35,6 +35,22 @@ async function ready(page) {
 }
 
 try {
+  // 0. The search box: "/" reaches it; a query shows ranked results with a snippet.
+  {
+    const { page, context, errors } = await open(config.url);
+    await page.keyboard.press("/");
+    check(await page.evaluate(() => document.activeElement && document.activeElement.matches(".site-search input")), "/ does not focus the search box");
+    await page.keyboard.type(config.searchQuery);
+    await page.waitForSelector(".site-search .search-results li a");
+    const titles = await page.locator(".site-search .search-results li a").allTextContents();
+    check(titles.includes(config.searchHit), "search did not find " + config.searchHit + " in " + JSON.stringify(titles));
+    check((await page.locator(".site-search .search-results mark").count()) > 0, "no highlighted snippet");
+    results.search_bytes = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.includes("/search/")).reduce((n, e) => n + e.encodedBodySize, 0));
+    await page.screenshot({ path: `${shots}/search.png` });
+    check(errors.length === 0, "console errors: " + errors.join(" | "));
+    await context.close();
+  }
+
   // 1. The map loads with no console errors and draws the top level.
   {
     const { page, context, errors } = await open(config.url + "futures/");
