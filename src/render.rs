@@ -262,8 +262,6 @@ struct SiteView {
     base_url: String,
     base_path: String,
     repository: Option<String>,
-    /// Where readers discuss the site: the repository's discussions.
-    discuss_url: Option<String>,
     generator: String,
 }
 
@@ -276,7 +274,6 @@ fn common(site: &Site) -> SiteView {
         base_url: c.base_url.as_str().to_string(),
         base_path: c.base_url.path().to_string(),
         repository: c.repository.clone(),
-        discuss_url: c.repository.as_ref().map(|r| format!("{r}/discussions")),
         generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
     }
 }
@@ -618,6 +615,26 @@ impl Renderer<'_> {
         ctx
     }
 
+    /// A new issue in the repository, titled after the page, to discuss it.
+    fn discuss_url(&self, title: &str) -> Option<String> {
+        let encode = |t: &str| -> String {
+            t.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        self.site.config.repository.as_ref().map(|r| {
+            format!(
+                "{r}/issues/new?title={}",
+                encode(&format!("Discuss: {title}"))
+            )
+        })
+    }
+
     fn edit_url(&self, file: &std::path::Path) -> Option<String> {
         self.site.config.repository.as_ref().map(|r| {
             format!(
@@ -691,6 +708,7 @@ impl Renderer<'_> {
                 );
                 ctx.insert("older", &s.posts.get(i + 1).map(|q| self.post_card(q)));
                 ctx.insert("edit_url", &self.edit_url(&p.doc.file));
+                ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
                 (p.doc.path.clone(), "post.html", ctx)
             }
             Job::Page(i) => {
@@ -708,6 +726,7 @@ impl Renderer<'_> {
                 ctx.insert("content", &p.rendered.html);
                 ctx.insert("toc", &toc(&p.rendered.toc));
                 ctx.insert("edit_url", &self.edit_url(&p.doc.file));
+                ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
                 (p.doc.path.clone(), "page.html", ctx)
             }
             Job::Tags => {
@@ -936,6 +955,7 @@ impl Renderer<'_> {
                 );
                 ctx.insert("chart", &chart);
                 ctx.insert("edit_url", &self.edit_url(&f.file));
+                ctx.insert("discuss_url", &self.discuss_url(&f.title));
                 (path, "future.html", ctx)
             }
             Job::Bets => {
@@ -978,6 +998,7 @@ impl Renderer<'_> {
                         .collect::<Vec<_>>(),
                 );
                 ctx.insert("edit_url", &self.edit_url(&b.bet.file));
+                ctx.insert("discuss_url", &self.discuss_url(&b.bet.title));
                 (path, "bet.html", ctx)
             }
             Job::Search => {
@@ -1071,7 +1092,7 @@ impl Renderer<'_> {
                 for n in 2..=pages(s.futures.len(), crate::site::FUTURES_TABLE_PAGE) {
                     add(format!("futures/table/{n}/"), None);
                 }
-                for section in ["tags/", "futures/", "bets/"] {
+                for section in ["tags/", "futures/", "bets/", "search/"] {
                     add(section.into(), None);
                 }
                 for t in &s.tags {

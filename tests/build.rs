@@ -315,6 +315,7 @@ fn posts_render_markdown_with_toc_highlighting_and_meta() {
     assert!(
         post.contains("https://github.com/example/fixture/blob/main/content/posts/first-post.md")
     );
+    assert!(post.contains("href=\"https://github.com/example/fixture/issues/new?title=Discuss%3A%20First%20post\">Discuss</a>"), "a prefilled issue to discuss the page");
     let list = read(out.path(), "posts/index.html");
     assert!(
         list.contains("Third post") && list.contains("Second post") && !list.contains("First post")
@@ -371,10 +372,12 @@ fn hostile_content_never_reaches_a_page_as_markup() {
         for tag in start_tags(&text) {
             tags_seen += 1;
             assert!(
-                ![
-                    "iframe", "style", "object", "embed", "form", "frame", "base"
-                ]
-                .contains(&tag.name.as_str()),
+                !["iframe", "style", "object", "embed", "frame", "base"]
+                    .contains(&tag.name.as_str())
+                    && (tag.name != "form"
+                        || tag
+                            .attributes
+                            .contains(&("class".into(), "site-search".into()))),
                 "{path} has a <{}> element",
                 tag.name
             );
@@ -385,7 +388,7 @@ fn hostile_content_never_reaches_a_page_as_markup() {
                     .filter(|(n, _)| n == "src")
                     .map(|(_, v)| v.as_str());
                 assert!(
-                    matches!(src, Some("/forkcast.js" | "/map.js")),
+                    matches!(src, Some("/forkcast.js" | "/map.js" | "/search.js")),
                     "{path}: a script that is not the theme's: {src:?}"
                 );
             }
@@ -416,6 +419,11 @@ fn hostile_content_never_reaches_a_page_as_markup() {
     assert_eq!(
         parsed["futures"][0]["title"], "</script><script>alert(10)</script>",
         "escaped, not altered"
+    );
+    let post = fs::read_to_string(public.join("posts/evil/index.html")).unwrap();
+    assert!(
+        !post.contains("Edit this page") && !post.contains(">Discuss<"),
+        "no repository, no edit links"
     );
     let future = fs::read_to_string(public.join("futures/evil-future/index.html")).unwrap();
     assert!(future.contains("<h1>&lt;/script&gt;&lt;script&gt;alert(10)&lt;/script&gt;</h1>"));
