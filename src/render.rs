@@ -976,12 +976,7 @@ impl Renderer<'_> {
                 ctx.insert("og_type", "article");
                 ctx.insert("bet", &self.bet_card(i));
                 ctx.insert("fragment", &crate::map::bet_fragment(s, i));
-                ctx.insert(
-                    "essential_fork",
-                    &s.graph
-                        .essential_fork(&b.wins_if, &b.loses_if)
-                        .map(|f| self.future_card(f, None)),
-                );
+                ctx.insert("essential_fork", &b.fork.map(|f| self.future_card(f, None)));
                 ctx.insert("content", &b.argument.html);
                 ctx.insert(
                     "wins_if",
@@ -1269,7 +1264,7 @@ pub fn graph_json(site: &Site, layout: &crate::layout::Layout) -> String {
                 wins_if: b.wins_if.iter().map(|&f| id(f)).collect(),
                 loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
                 payoff: payoff_view(b.payoff),
-                essential_fork: site.graph.essential_fork(&b.wins_if, &b.loses_if).map(id),
+                essential_fork: b.fork.map(id),
             })
             .collect(),
         map: MapInfo {

@@ -6,7 +6,7 @@
 //! Files, below `search/`: `meta.json` (the first and last word of each
 //! chunk, documents per file), `w-N.json` (postings of a range of words:
 //! `{"word": [doc, weight, doc, weight, …]}`, heaviest first) and `d-N.json`
-//! (documents: `[title, url, kind, snippet]`).
+//! (documents: `[title, url, kind, snippet]`, 20 a file, so results cost a few kilobytes each).
 
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ pub struct SearchDoc {
 /// Bytes a word chunk may hold before the next one starts.
 const CHUNK_BYTES: usize = 12 * 1024;
 /// Documents per `d-N.json`.
-const DOCS_PER_FILE: usize = 100;
+const DOCS_PER_FILE: usize = 20;
 /// The heaviest documents kept per word: enough to rank, bounded in size.
 const MAX_POSTINGS: usize = 1000;
 const TITLE_WEIGHT: u32 = 8;

@@ -105,6 +105,8 @@ pub struct BetEntry {
     pub wins_if: Vec<usize>,
     pub loses_if: Vec<usize>,
     pub payoff: Payoff,
+    /// The fork its wins and losses part at (see [`Graph::essential_fork`]).
+    pub fork: Option<usize>,
 }
 
 /// A tag and what carries it.
@@ -386,6 +388,7 @@ impl Site {
                     argument,
                     wins_if,
                     loses_if,
+                    fork: None,
                 }
             })
             .collect();
@@ -423,6 +426,7 @@ impl Site {
             options: options.clone(),
         };
         site.compute(&Prices::default());
+        site.find_forks();
         Ok(site)
     }
 
@@ -489,6 +493,14 @@ impl Site {
         for b in &mut self.bets {
             b.payoff = self.graph.payoff(&b.wins_if, &effective);
         }
+    }
+
+    /// Finds each bet's essential fork; it depends on the graph's edges only.
+    fn find_forks(&mut self) {
+        let graph = &self.graph;
+        self.bets
+            .par_iter_mut()
+            .for_each(|b| b.fork = graph.essential_fork(&b.wins_if, &b.loses_if));
     }
 
     /// Re-reads the post at `rel` (relative to the root) after an edit or
@@ -695,12 +707,22 @@ impl Site {
         let mut touched: HashSet<usize> = neighbours(&self.graph, i).into_iter().collect();
         let old_payoffs: Vec<Payoff> = self.bets.iter().map(|b| b.payoff).collect();
         let old_tags = self.futures[i].future.tags.clone();
+        let targets = |f: &Future| {
+            f.leads_to
+                .iter()
+                .map(|e| e.target.value.clone())
+                .collect::<Vec<_>>()
+        };
+        let edges_changed = targets(&self.futures[i].future) != targets(&all[i]);
         self.graph = graph;
         for (e, f) in self.futures.iter_mut().zip(all) {
             e.future = f;
         }
         self.futures[i].summary = summary;
         self.compute(&self.prices.clone());
+        if edges_changed {
+            self.find_forks();
+        }
         let changed: Vec<usize> = (0..self.futures.len())
             .filter(|&f| f == i || card(&self.futures[f]) != before[f])
             .collect();
