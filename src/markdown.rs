@@ -82,8 +82,12 @@ pub fn render(
     let mut summary: Option<String> = None;
     let mut summary_done = false;
 
+    // Raw HTML from the author is the only markup pulldown-cmark passes
+    // through unescaped; without any, the output needs no sanitizer.
+    let mut raw_html = false;
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         match &event {
+            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
             Event::Text(t) | Event::Code(t) => {
                 out.words += t.split_whitespace().count();
                 out.text.push_str(t);
@@ -185,7 +189,7 @@ pub fn render(
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = sanitize(&html);
+    out.html = if raw_html { sanitize(&html) } else { html };
     out.summary = shorten(summary.unwrap_or_default().trim(), SUMMARY_CHARS);
     out
 }
@@ -242,7 +246,11 @@ fn internal<'a>(
     diags: &mut Diagnostics,
 ) -> CowStr<'a> {
     let Some(path) = dest.strip_prefix('/').filter(|p| !p.starts_with('/')) else {
-        return dest;
+        return if safe_url(&dest) {
+            dest
+        } else {
+            CowStr::from("#")
+        };
     };
     let target = path.split(['#', '?']).next().unwrap_or("");
     let exists = target.is_empty()
@@ -258,6 +266,22 @@ fn internal<'a>(
         );
     }
     format!("{}{}", links.base_path, path).into()
+}
+
+/// Whether a link or image address may reach a page: relative, or with one
+/// of the schemes ammonia also allows for links written in Markdown. The
+/// same check applies whether or not the document is sanitized.
+fn safe_url(url: &str) -> bool {
+    let url = url.trim_start();
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match scheme_end {
+        Some(i) if i < path_start => {
+            let scheme = url[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
 }
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
@@ -455,6 +479,30 @@ mod tests {
             errs,
             ["content/posts/x.md:5:42: broken internal link `/futures/agi-2030/`"]
         );
+    }
+
+    #[test]
+    fn unsafe_link_schemes_are_dropped_without_raw_html() {
+        let (r, _) = md(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c]( data:text/html,x) <vbscript:x> ![i](data:image/png;base64,AA) [ok](https://e.org/a:b) [rel](x.html#a:b) [m](mailto:a@b.org)\n",
+        );
+        assert_eq!(
+            r.html.matches("href=\"#\"").count() + r.html.matches("src=\"#\"").count(),
+            5,
+            "{}",
+            r.html
+        );
+        for bad in [
+            "href=\"javascript",
+            "href=\"JaVa",
+            "data:",
+            "href=\"vbscript",
+        ] {
+            assert!(!r.html.contains(bad), "{bad} survived in {}", r.html);
+        }
+        for good in ["https://e.org/a:b", "x.html#a:b", "mailto:a@b.org"] {
+            assert!(r.html.contains(good), "{good} lost in {}", r.html);
+        }
     }
 
     #[test]
