@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Times forkcast against Hugo on the same generated site, in the same run.
+# forkcast against Hugo on the same generated site, measured in the same run.
 #
 #   bench/run.sh [POSTS] [FUTURES] [BETS] [RUNS]
 #
 # Generates the corpus with ../shared/bench/gen_corpus.py (forkcast and Hugo
-# flavours of the same posts), builds each RUNS times (default 5), and prints
-# the median wall time of each and their ratio. Needs python3 and hugo
-# (`apt-get install -y hugo`); builds forkcast in release mode first.
+# flavours of the same posts; set GEN_CORPUS to move it), installs Hugo if
+# missing, builds forkcast in release mode, then runs the two builds
+# alternately RUNS times (default 5) into existing output folders and prints
+# the median wall time and peak memory of each, and their ratio. Not a test.
 set -euo pipefail
 
 posts=${1:-10000}
@@ -18,6 +19,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 gen=${GEN_CORPUS:-$here/../shared/bench/gen_corpus.py}
 work=${BENCH_DIR:-$(mktemp -d /tmp/forkcast-bench.XXXXXX)}
 [[ -f $gen ]] || { echo "gen_corpus.py not found at $gen (set GEN_CORPUS)" >&2; exit 2; }
+command -v hugo >/dev/null || { apt-get install -y -qq hugo >/dev/null || { echo "hugo is needed: apt-get install -y hugo" >&2; exit 2; }; }
+[[ -x /usr/bin/time ]] || apt-get install -y -qq time >/dev/null
 
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 forkcast=$here/target/release/forkcast
@@ -26,31 +29,22 @@ echo "corpus: $posts posts, $futures futures, $bets bets in $work"
 [[ -d $work/forkcast ]] || python3 "$gen" --flavor forkcast --posts "$posts" --futures "$futures" --bets "$bets" "$work/forkcast" >/dev/null
 [[ -d $work/hugo ]] || python3 "$gen" --flavor hugo --posts "$posts" "$work/hugo" >/dev/null
 
-# Median of the wall times (seconds) of running "$@" $runs times.
-median() {
-  local times=()
-  for ((i = 0; i < runs; i++)); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@" 2>&1 | head -20 >&2; exit 1; }
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+# One timed run: prints "seconds peak-KB".
+timed() {
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
+  cat "$work/time.txt"
 }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-fc=$(median "$forkcast" build --offline --root "$work/forkcast" --output "$work/out-forkcast")
-echo "forkcast build (posts + futures + bets): median ${fc}s of $runs"
-fc_posts=""
-if [[ $futures -gt 0 || $bets -gt 0 ]]; then
-  [[ -d $work/forkcast-posts ]] || python3 "$gen" --flavor forkcast --posts "$posts" "$work/forkcast-posts" >/dev/null
-  fc_posts=$(median "$forkcast" build --offline --root "$work/forkcast-posts" --output "$work/out-forkcast-posts")
-  echo "forkcast build (posts only):             median ${fc_posts}s of $runs"
-fi
-if command -v hugo >/dev/null; then
-  hg=$(median hugo --quiet --source "$work/hugo" --destination "$work/out-hugo")
-  echo "hugo $(hugo version | awk '{print $2}') build (posts only):     median ${hg}s of $runs"
-  echo "ratio forkcast/hugo, same posts: $(echo "scale=2; ${fc_posts:-$fc} / $hg" | bc)"
-else
-  echo "hugo not installed: apt-get install -y hugo" >&2
-fi
+fc_t=(); fc_m=(); hg_t=(); hg_m=()
+for ((i = 0; i < runs; i++)); do
+  read -r t m < <(timed "$forkcast" build --offline --quiet --root "$work/forkcast" --output "$work/out-forkcast")
+  fc_t+=("$t"); fc_m+=("$m")
+  read -r t m < <(timed hugo --quiet --source "$work/hugo" --destination "$work/out-hugo")
+  hg_t+=("$t"); hg_m+=("$m")
+done
+fc=$(printf '%s\n' "${fc_t[@]}" | median); hg=$(printf '%s\n' "${hg_t[@]}" | median)
+fcm=$(printf '%s\n' "${fc_m[@]}" | median); hgm=$(printf '%s\n' "${hg_m[@]}" | median)
+echo "forkcast (posts + futures + bets): median ${fc} s of $runs, peak ${fcm} KB"
+echo "hugo $(hugo version | awk '{print $2}') (posts only):   median ${hg} s of $runs, peak ${hgm} KB"
+echo "ratio forkcast/hugo: $(echo "scale=3; $fc / $hg" | bc)"
