@@ -195,11 +195,11 @@ pub fn build_with_progress(
     progress: Progress<'_>,
 ) -> Result<Built, Error> {
     let started = Instant::now();
+    let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     let (site, markets) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
     let files = render::render(&site).map_err(Error::Render)?;
     let rendered = Instant::now();
-    let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     output::publish(&output, &site.theme, &root.join("static"), &files).map_err(Error::Write)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(Built {

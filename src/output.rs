@@ -50,41 +50,12 @@ pub fn publish(
         .file_name()
         .map_or("public".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-    // The output a previous build replaced is removed now, while this one
-    // writes: removing tens of thousands of files is I/O that would
-    // otherwise sit on the critical path of every rebuild.
-    let replaced = replaced(&parent, &name);
-    let cleanup = std::thread::spawn(move || {
-        for dir in replaced {
-            let _ = fs::remove_dir_all(dir);
-        }
-    });
     let result = fill(&staging, theme, site_static, files)
         .and_then(|()| swap(&staging, out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    let _ = cleanup.join();
     result
-}
-
-/// The outputs earlier builds replaced (`.NAME.old-*` beside it).
-fn replaced(parent: &Path, name: &str) -> Vec<PathBuf> {
-    let prefix = format!(".{name}.old-");
-    fs::read_dir(parent)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
-        .collect()
-}
-
-/// Removes the outputs earlier builds replaced.
-pub fn remove_replaced(parent: &Path, name: &str) {
-    for dir in replaced(parent, name) {
-        let _ = fs::remove_dir_all(dir);
-    }
 }
 
 fn fill(
@@ -136,16 +107,16 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Wri
     if !out.exists() {
         return fs::rename(staging, out).map_err(at(out));
     }
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let old = parent.join(format!(".{name}.old-{}-{stamp}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(at(&old))?;
+    }
     fs::rename(out, &old).map_err(at(out))?;
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(&old, out);
         return Err(at(out)(e));
     }
-    Ok(())
+    fs::remove_dir_all(&old).map_err(at(&old))
 }
 
 #[cfg(test)]
@@ -181,28 +152,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        // The replaced output waits beside it until the next build removes it.
-        let names = || -> Vec<String> {
-            let mut v: Vec<String> = fs::read_dir(&dir)
-                .unwrap()
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(names().len(), 2, "{:?}", names());
-        assert!(names()[0].starts_with(".public.old-"));
-        let first_old = names()[0].clone();
-        publish(
-            &out,
-            &Theme::default(),
-            &dir.join("static"),
-            &[file("index.html", "three")],
-        )
-        .unwrap();
-        assert_eq!(names().len(), 2, "{:?}", names());
-        assert_ne!(names()[0], first_old, "the older one is gone");
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, ["public"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

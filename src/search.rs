@@ -57,14 +57,26 @@ struct Meta {
 
 /// Builds the index files.
 pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    let mut postings: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
-    for (d, doc) in docs.iter().enumerate() {
-        for w in words(&doc.title) {
-            *postings.entry(w).or_default().entry(d).or_default() += TITLE_WEIGHT;
-        }
-        for w in words(&doc.text) {
-            let n = postings.entry(w).or_default().entry(d).or_default();
-            *n = (*n + 1).min(u32::MAX / 2);
+    use rayon::prelude::*;
+    // Each document's weighted words, in parallel; then one merge.
+    let weighted: Vec<std::collections::HashMap<String, u32>> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut w: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+            for word in words(&doc.title) {
+                *w.entry(word).or_default() += TITLE_WEIGHT;
+            }
+            for word in words(&doc.text) {
+                let n = w.entry(word).or_default();
+                *n = n.saturating_add(1);
+            }
+            w
+        })
+        .collect();
+    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
+    for (d, w) in weighted.into_iter().enumerate() {
+        for (word, weight) in w {
+            postings.entry(word).or_default().push((d, weight));
         }
     }
     let mut files = Vec::new();
@@ -84,8 +96,7 @@ pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         }
         chunk.clear();
     };
-    for (word, docs) in postings {
-        let mut list: Vec<(usize, u32)> = docs.into_iter().collect();
+    for (word, mut list) in postings {
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         list.truncate(MAX_POSTINGS);
         let flat: Vec<u32> = list.iter().flat_map(|&(d, w)| [d as u32, w]).collect();

@@ -169,10 +169,6 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.shared.out);
-        if let (Some(parent), Some(name)) = (self.shared.out.parent(), self.shared.out.file_name())
-        {
-            output::remove_replaced(parent, &name.to_string_lossy());
-        }
     }
 }
 
