@@ -6,6 +6,8 @@ use std::sync::Once;
 
 use jiff::civil::Date;
 use plotters::prelude::*;
+
+use crate::markdown::escape_html;
 use plotters::style::FontStyle;
 
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -150,21 +152,14 @@ fn accessible(svg: &str, title: &str, series: &[Series], estimate: Option<f64>) 
     );
     let head = head.replacen(
         "aria-label=\"",
-        &format!("aria-label=\"{}\" ", escape(title)),
+        &format!("aria-label=\"{}\" ", escape_html(title)),
         1,
     );
     format!(
         "{head}<title>{}</title><desc>{}</desc>{body}",
-        escape(title),
-        escape(&desc.join("; "))
+        escape_html(title),
+        escape_html(&desc.join("; "))
     )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -9,14 +9,7 @@ use std::fmt::Write as _;
 use crate::layout::{HEADER, Layout, NODE_H, NODE_W, Rect};
 use crate::site::Site;
 
-/// Text for SVG: escaped for element content and quoted attributes.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::markdown::escape_html as esc;
 
 /// A title shortened to what fits in `width` pixels at the map's font size.
 pub fn fit(title: &str, width: f64) -> String {

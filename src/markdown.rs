@@ -308,10 +308,10 @@ fn highlight(lang: &str, code: &str) -> String {
             if ok {
                 generator.finalize()
             } else {
-                escape(code)
+                escape_html(code)
             }
         }
-        None => escape(code),
+        None => escape_html(code),
     };
     if lang_attr.is_empty() {
         format!("<pre class=\"code\"><code>{inner}</code></pre>\n")
@@ -320,22 +320,22 @@ fn highlight(lang: &str, code: &str) -> String {
     }
 }
 
-fn escape(s: &str) -> String {
+/// HTML/XML escaping for text and quoted attribute values, the one every
+/// page, template and SVG uses. Unlike tera's default it leaves `/` alone,
+/// so URLs stay readable.
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape_html(&mut out, s);
-    out
-}
-
-fn pulldown_cmark_escape_html(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
     }
+    out
 }
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {

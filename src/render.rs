@@ -199,27 +199,10 @@ pub fn templates(site: &Site) -> Result<Tera, RenderError> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape);
+    tera.set_escape_fn(markdown::escape_html);
     tera.add_raw_templates(sources)
         .map_err(|e| RenderError::from_tera("theme", &e))?;
     Ok(tera)
-}
-
-/// HTML/XML escaping for text and quoted attribute values. Unlike tera's
-/// default it leaves `/` alone, so URLs stay readable.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// One output page.
