@@ -144,45 +144,18 @@ pub fn render(
                     events.push(Event::Html(highlight(&lang, &body).into()));
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = internal(
-                    dest_url,
-                    links,
-                    file,
-                    start.advanced_by(source, range.start),
-                    diags,
-                );
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = internal(
-                    dest_url,
-                    links,
-                    file,
-                    start.advanced_by(source, range.start),
-                    diags,
-                );
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                    *dest_url = internal(
+                        dest,
+                        links,
+                        file,
+                        start.advanced_by(source, range.start),
+                        diags,
+                    );
+                }
+                events.push(Event::Start(tag));
             }
             other => events.push(other),
         }
