@@ -465,6 +465,14 @@ impl Renderer<'_> {
         }
     }
 
+    fn future_cards(&self, ids: &[usize]) -> Vec<FutureCard> {
+        ids.iter().map(|&f| self.future_card(f, None)).collect()
+    }
+
+    fn bet_cards(&self, ids: &[usize]) -> Vec<BetCard> {
+        ids.iter().map(|&b| self.bet_card(b)).collect()
+    }
+
     fn bet_card(&self, i: usize) -> BetCard {
         let b: &BetEntry = &self.site.bets[i];
         BetCard {
@@ -678,13 +686,7 @@ impl Renderer<'_> {
                 ctx.insert("post", &card);
                 ctx.insert("content", &p.rendered.html);
                 ctx.insert("toc", &toc(&p.rendered.toc));
-                ctx.insert(
-                    "futures",
-                    &p.futures
-                        .iter()
-                        .map(|&f| self.future_card(f, None))
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert("futures", &self.future_cards(&p.futures));
                 ctx.insert(
                     "newer",
                     &i.checked_sub(1).map(|j| self.post_card(&s.posts[j])),
@@ -760,10 +762,7 @@ impl Renderer<'_> {
                     .collect();
                 ctx.insert("posts", &cards);
                 let futures: Vec<FutureCard> = if n == 1 {
-                    tag.futures
-                        .iter()
-                        .map(|&f| self.future_card(f, None))
-                        .collect()
+                    self.future_cards(&tag.futures)
                 } else {
                     Vec::new()
                 };
@@ -845,14 +844,7 @@ impl Renderer<'_> {
                     "group",
                     &s.graph.group(i).map(|g| self.future_card(g, None)),
                 );
-                ctx.insert(
-                    "members",
-                    &s.graph
-                        .members(i)
-                        .iter()
-                        .map(|&m| self.future_card(m, None))
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert("members", &self.future_cards(s.graph.members(i)));
                 ctx.insert(
                     "parents",
                     &s.graph
@@ -869,20 +861,8 @@ impl Renderer<'_> {
                         .map(|(c, w)| self.future_card(c, Some(w)))
                         .collect::<Vec<_>>(),
                 );
-                ctx.insert(
-                    "bets_win",
-                    &e.bets_win
-                        .iter()
-                        .map(|&b| self.bet_card(b))
-                        .collect::<Vec<_>>(),
-                );
-                ctx.insert(
-                    "bets_lose",
-                    &e.bets_lose
-                        .iter()
-                        .map(|&b| self.bet_card(b))
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert("bets_win", &self.bet_cards(&e.bets_win));
+                ctx.insert("bets_lose", &self.bet_cards(&e.bets_lose));
                 ctx.insert(
                     "posts",
                     &e.posts
@@ -961,20 +941,8 @@ impl Renderer<'_> {
                 ctx.insert("fragment", &crate::map::bet_fragment(s, i));
                 ctx.insert("essential_fork", &b.fork.map(|f| self.future_card(f, None)));
                 ctx.insert("content", &b.argument.html);
-                ctx.insert(
-                    "wins_if",
-                    &b.wins_if
-                        .iter()
-                        .map(|&f| self.future_card(f, None))
-                        .collect::<Vec<_>>(),
-                );
-                ctx.insert(
-                    "loses_if",
-                    &b.loses_if
-                        .iter()
-                        .map(|&f| self.future_card(f, None))
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert("wins_if", &self.future_cards(&b.wins_if));
+                ctx.insert("loses_if", &self.future_cards(&b.loses_if));
                 ctx.insert("edit_url", &self.edit_url(&b.bet.file));
                 ctx.insert("discuss_url", &self.discuss_url(&b.bet.title));
                 (path, "bet.html", ctx)

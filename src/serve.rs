@@ -155,11 +155,6 @@ impl Server {
         self.addr
     }
 
-    /// The folder being served.
-    pub fn output(&self) -> &Path {
-        &self.shared.out
-    }
-
     /// What the last rebuild did, e.g. "1 post: 6 pages", and how long it took.
     pub fn last_rebuild(&self) -> Option<(String, Duration)> {
         self.shared.last.lock().map(|l| l.clone()).unwrap_or(None)
