@@ -75,7 +75,8 @@ impl std::error::Error for Error {}
 #[derive(Debug)]
 pub struct Built {
     pub output: PathBuf,
-    pub files: usize,
+    /// How many files the output holds, and which of them changed.
+    pub written: output::Written,
     pub warnings: Vec<Diagnostic>,
     /// What the site holds, e.g. "7 posts, 1 page, 32 futures, 13 bets, 20 tags".
     pub summary: String,
@@ -200,11 +201,12 @@ pub fn build_with_progress(
     let loaded = Instant::now();
     let files = render::render(&site).map_err(Error::Render)?;
     let rendered = Instant::now();
-    output::publish(&output, &site.theme, &root.join("static"), &files).map_err(Error::Write)?;
+    let written = output::publish(&output, &site.theme, &root.join("static"), &files)
+        .map_err(Error::Write)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(Built {
         output,
-        files: files.len(),
+        written,
         summary: [
             count(site.posts.len(), "post"),
             count(site.pages.len(), "page"),

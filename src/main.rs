@@ -342,8 +342,8 @@ fn main() -> ExitCode {
                         }
                     }
                     p.info(&format!(
-                        "Built {} files into {} in {:.2?}",
-                        built.files,
+                        "Built {} into {} in {:.2?}",
+                        built.written,
                         display_path(&built.output),
                         started.elapsed()
                     ));

@@ -61,9 +61,12 @@ const HOME_BETS_PER_KIND: usize = 3;
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
     let tera = templates(site)?;
     let r = Renderer::new(site, &tera);
-    let mut files = r.render_jobs(&r.all_jobs())?;
+    // The search index is the one large step that is not a page; building
+    // it beside the pages keeps both cores busy through its merge.
+    let (pages, search) = rayon::join(|| r.render_jobs(&r.all_jobs()), || r.search_files());
+    let mut files = pages?;
     files.extend(r.data_files());
-    files.extend(r.search_files());
+    files.extend(search);
     files.push(OutputFile {
         path: "syntax.css".into(),
         bytes: markdown::highlight_css().into_bytes(),
@@ -131,7 +134,7 @@ impl<'a> Renderer<'a> {
     pub fn search_files(&self) -> Vec<OutputFile> {
         use crate::search::SearchDoc;
         let s = self.site;
-        let doc = |p: &Page, kind| SearchDoc {
+        let doc = |p: &'a Page, kind| SearchDoc {
             title: p.doc.title.clone(),
             url: self.url(&p.doc.path),
             kind,
@@ -140,7 +143,7 @@ impl<'a> Renderer<'a> {
                 .summary
                 .clone()
                 .unwrap_or_else(|| p.rendered.summary.clone()),
-            text: p.rendered.text.clone(),
+            text: p.rendered.text.as_str().into(),
         };
         let mut docs: Vec<SearchDoc> = s
             .posts
@@ -153,14 +156,14 @@ impl<'a> Renderer<'a> {
             url: self.url(&format!("futures/{}/", e.future.id)),
             kind: "future",
             snippet: e.summary.summary.clone(),
-            text: format!("{} {}", e.summary.text, e.future.tags.join(" ")),
+            text: format!("{} {}", e.summary.text, e.future.tags.join(" ")).into(),
         }));
         docs.extend(s.bets.iter().map(|b| SearchDoc {
             title: b.bet.title.clone(),
             url: self.url(&format!("bets/{}/", b.bet.id)),
             kind: "bet",
             snippet: b.argument.summary.clone(),
-            text: format!("{} {}", b.argument.text, b.bet.instruments.join(" ")),
+            text: format!("{} {}", b.argument.text, b.bet.instruments.join(" ")).into(),
         }));
         crate::search::index(&docs)
     }
@@ -347,11 +350,40 @@ struct Paginator {
     pages: Vec<PageLink>,
 }
 
+impl Paginator {
+    fn new(current: usize, total: usize, page_url: impl Fn(usize) -> String) -> Paginator {
+        Paginator {
+            current,
+            total,
+            prev_url: (current > 1).then(|| page_url(current - 1)),
+            next_url: (current < total).then(|| page_url(current + 1)),
+            pages: pager_window(current, total)
+                .into_iter()
+                .scan(0, |last, n| {
+                    let gap_before = n > *last + 1;
+                    *last = n;
+                    Some(PageLink {
+                        number: n,
+                        url: page_url(n),
+                        gap_before,
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A page of a paginated list, as its pager shows it.
 #[derive(Serialize)]
 struct PageLink {
     number: usize,
     url: String,
+    /// Pages between this one and the previous link are left out.
+    gap_before: bool,
 }
+
+/// Pages a pager links on either side of the current one.
+const PAGER_REACH: usize = 2;
 
 fn source_label(own: Option<Own>) -> String {
     match own.map(|o| o.source) {
@@ -360,6 +392,20 @@ fn source_label(own: Option<Own>) -> String {
         Some(Source::Estimate) => "author's estimate".into(),
         None => "none".into(),
     }
+}
+
+/// The page numbers a pager shows: the first, the last and those within
+/// [`PAGER_REACH`] of `current`, so a list of a thousand pages does not put
+/// a thousand links on each of them.
+fn pager_window(current: usize, total: usize) -> Vec<usize> {
+    let near = current.saturating_sub(PAGER_REACH).max(1)..=(current + PAGER_REACH).min(total);
+    let mut pages: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .filter(|&n| n >= 1 && n <= total)
+        .collect();
+    pages.dedup();
+    pages
 }
 
 /// `35%`, with `<1%` and `>99%` at the ends.
@@ -563,26 +609,16 @@ impl Renderer<'_> {
         futures
     }
 
+    /// The pager of page `current` of a list below `base` (`base`, then
+    /// `base/page/N/`).
     fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
-        let page_url = |n: usize| {
+        Paginator::new(current, total, |n| {
             if n == 1 {
                 self.url(base)
             } else {
                 self.url(&format!("{base}page/{n}/"))
             }
-        };
-        Paginator {
-            current,
-            total,
-            prev_url: (current > 1).then(|| page_url(current - 1)),
-            next_url: (current < total).then(|| page_url(current + 1)),
-            pages: (1..=total)
-                .map(|n| PageLink {
-                    number: n,
-                    url: page_url(n),
-                })
-                .collect(),
-        }
+        })
     }
 
     /// The context every page gets: the site, and this page's address.
@@ -818,18 +854,7 @@ impl Renderer<'_> {
                 ctx.insert("rows", &rows);
                 ctx.insert(
                     "paginator",
-                    &Paginator {
-                        current: n,
-                        total,
-                        prev_url: (n > 1).then(|| self.url(&page_path(n - 1))),
-                        next_url: (n < total).then(|| self.url(&page_path(n + 1))),
-                        pages: (1..=total)
-                            .map(|k| PageLink {
-                                number: k,
-                                url: self.url(&page_path(k)),
-                            })
-                            .collect(),
-                    },
+                    &Paginator::new(n, total, |k| self.url(&page_path(k))),
                 );
                 (path, "futures.html", ctx)
             }
@@ -1246,4 +1271,18 @@ fn script_safe(json: &str) -> String {
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn a_pager_shows_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(pager_window(1, 1), [1]);
+        assert_eq!(pager_window(1, 3), [1, 2, 3]);
+        assert_eq!(pager_window(1, 1000), [1, 2, 3, 1000]);
+        assert_eq!(pager_window(500, 1000), [1, 498, 499, 500, 501, 502, 1000]);
+        assert_eq!(pager_window(1000, 1000), [1, 998, 999, 1000]);
+    }
 }

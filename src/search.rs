@@ -8,21 +8,24 @@
 //! `{"word": [doc, weight, doc, weight, …]}`, heaviest first) and `d-N.json`
 //! (documents: `[title, url, kind, snippet]`, 20 a file, so results cost a few kilobytes each).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::render::OutputFile;
 
 /// One searchable page.
-pub struct SearchDoc {
+pub struct SearchDoc<'a> {
     pub title: String,
     pub url: String,
     /// `post`, `page`, `future` or `bet`.
     pub kind: &'static str,
     pub snippet: String,
-    /// Plain text of the body.
-    pub text: String,
+    /// Plain text of the body, borrowed from the page where it can be.
+    pub text: Cow<'a, str>,
 }
 
 /// Bytes a word chunk may hold before the next one starts.
@@ -39,12 +42,19 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Lowercase words of two or more letters or digits, as the client splits
-/// a query.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// a query. Words already in lowercase are borrowed, not copied: the index
+/// splits every page's text.
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2)
-        .map(str::to_lowercase)
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .filter(|w| w.chars().nth(1).is_some())
+        .map(|w| {
+            if w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
+        .filter(|w| !STOP_WORDS.contains(&w.as_ref()))
 }
 
 #[derive(Serialize)]
@@ -57,12 +67,11 @@ struct Meta {
 
 /// Builds the index files.
 pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    use rayon::prelude::*;
     // Each document's weighted words, in parallel; then one merge.
-    let weighted: Vec<std::collections::HashMap<String, u32>> = docs
+    let weighted: Vec<FxHashMap<Cow<str>, u32>> = docs
         .par_iter()
         .map(|doc| {
-            let mut w: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+            let mut w: FxHashMap<Cow<str>, u32> = FxHashMap::default();
             for word in words(&doc.title) {
                 *w.entry(word).or_default() += TITLE_WEIGHT;
             }
@@ -73,21 +82,35 @@ pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
             w
         })
         .collect();
-    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (d, w) in weighted.into_iter().enumerate() {
-        for (word, weight) in w {
-            postings.entry(word).or_default().push((d, weight));
+    let mut postings: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
+    for (d, w) in weighted.iter().enumerate() {
+        for (word, &weight) in w {
+            postings.entry(word).or_default().push((d as u32, weight));
         }
     }
+    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let heaviest_first = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let flat: Vec<(&str, Vec<u32>)> = postings
+        .into_par_iter()
+        .map(|(word, mut list)| {
+            if list.len() > MAX_POSTINGS {
+                list.select_nth_unstable_by(MAX_POSTINGS - 1, heaviest_first);
+                list.truncate(MAX_POSTINGS);
+            }
+            list.sort_unstable_by(heaviest_first);
+            (word, list.iter().flat_map(|&(d, w)| [d, w]).collect())
+        })
+        .collect();
     let mut files = Vec::new();
     let mut chunks: Vec<[String; 2]> = Vec::new();
-    let mut chunk: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut chunk: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut size = 0;
-    let flush = |chunk: &mut BTreeMap<String, Vec<u32>>,
+    let flush = |chunk: &mut BTreeMap<&str, Vec<u32>>,
                  chunks: &mut Vec<[String; 2]>,
                  files: &mut Vec<OutputFile>| {
         if let (Some(first), Some(last)) = (chunk.keys().next(), chunk.keys().next_back()) {
-            chunks.push([first.clone(), last.clone()]);
+            chunks.push([first.to_string(), last.to_string()]);
             let body = serde_json::to_string(&*chunk).unwrap_or_else(|_| "{}".into());
             files.push(OutputFile {
                 path: format!("search/w-{}.json", chunks.len() - 1),
@@ -96,17 +119,14 @@ pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         }
         chunk.clear();
     };
-    for (word, mut list) in postings {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_POSTINGS);
-        let flat: Vec<u32> = list.iter().flat_map(|&(d, w)| [d as u32, w]).collect();
-        let bytes = word.len() + flat.len() * 5;
+    for (word, list) in flat {
+        let bytes = word.len() + list.len() * 5;
         if size + bytes > CHUNK_BYTES && !chunk.is_empty() {
             flush(&mut chunk, &mut chunks, &mut files);
             size = 0;
         }
         size += bytes;
-        chunk.insert(word, flat);
+        chunk.insert(word, list);
     }
     flush(&mut chunk, &mut chunks, &mut files);
     for (k, part) in docs.chunks(DOCS_PER_FILE).enumerate() {
@@ -161,17 +181,17 @@ pub fn query(files: &[OutputFile], q: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    let terms: Vec<String> = words(q).collect();
+    let terms: Vec<Cow<str>> = words(q).collect();
     let mut scores: Option<BTreeMap<u64, u64>> = None;
     for (i, term) in terms.iter().enumerate() {
         let prefix = i + 1 == terms.len();
         let mut found: BTreeMap<u64, u64> = BTreeMap::new();
         for (c, (first, last)) in chunks.iter().enumerate() {
             let hit = if prefix {
-                term.as_str() <= last.as_str()
-                    && (first.starts_with(term.as_str()) || first.as_str() <= term.as_str())
+                term.as_ref() <= last.as_str()
+                    && (first.starts_with(term.as_ref()) || first.as_str() <= term.as_ref())
             } else {
-                first <= term && term <= last
+                first.as_str() <= term.as_ref() && term.as_ref() <= last.as_str()
             };
             if !hit {
                 continue;
@@ -180,7 +200,7 @@ pub fn query(files: &[OutputFile], q: &str) -> Vec<String> {
                 continue;
             };
             for (word, list) in chunk.as_object().into_iter().flatten() {
-                if word == term || prefix && word.starts_with(term.as_str()) {
+                if word == term.as_ref() || prefix && word.starts_with(term.as_ref()) {
                     for pair in list
                         .as_array()
                         .map(Vec::as_slice)
@@ -220,19 +240,19 @@ pub fn query(files: &[OutputFile], q: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn doc(title: &str, url: &str, text: &str) -> SearchDoc {
+    fn doc(title: &str, url: &str, text: &str) -> SearchDoc<'static> {
         SearchDoc {
             title: title.into(),
             url: url.into(),
             kind: "post",
             snippet: String::new(),
-            text: text.into(),
+            text: Cow::Owned(text.to_string()),
         }
     }
 
     #[test]
     fn words_are_lowercase_and_stop_words_dropped() {
-        let w: Vec<String> = words("The Foundry's wafers, and TSMC-3nm!").collect();
+        let w: Vec<Cow<str>> = words("The Foundry's wafers, and TSMC-3nm!").collect();
         assert_eq!(w, ["foundry", "wafers", "tsmc", "3nm"]);
     }
 
