@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -84,21 +84,24 @@ impl Source<'_> {
     }
 
     /// Whether `dest` already holds exactly these bytes. Sizes are compared
-    /// before contents, so most changed files cost one `stat`.
+    /// before contents, so most changed files cost an `open` and a `stat`.
     fn same_as(&self, dest: &Path) -> bool {
-        let Ok(meta) = fs::metadata(dest) else {
-            return false;
-        };
         match self {
-            Source::Bytes(bytes) => {
-                meta.len() == bytes.len() as u64 && fs::read(dest).is_ok_and(|old| old == *bytes)
-            }
-            Source::Copy(src) => {
-                fs::metadata(src).is_ok_and(|m| m.len() == meta.len())
-                    && matches!((fs::read(src), fs::read(dest)), (Ok(a), Ok(b)) if a == b)
-            }
+            Source::Bytes(bytes) => holds(dest, bytes),
+            Source::Copy(src) => fs::read(src).is_ok_and(|bytes| holds(dest, &bytes)),
         }
     }
+}
+
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.len() == bytes.len() as u64) {
+        return false;
+    }
+    let mut old = vec![0; bytes.len()];
+    file.read_exact(&mut old).is_ok() && old == bytes
 }
 
 /// Writes the theme's static files, the site's `static/` folder and the
