@@ -150,6 +150,21 @@ fn prepare(
 
 fn no_progress(_: usize, _: usize) {}
 
+/// Renders `site` (from `root`) into `output`, each file written as soon as
+/// it is rendered; if anything fails, `output` is left as it was. Returns
+/// the templates too, which `serve` keeps for its incremental rebuilds.
+pub(crate) fn write_site(
+    site: &Site,
+    root: &Path,
+    output: &Path,
+) -> Result<(output::Written, tera::Tera), Error> {
+    let publisher = output::Publisher::begin(output).map_err(Error::Write)?;
+    publisher.put_statics(&site.theme, &root.join("static"));
+    let tera = render::render(site, &|file| publisher.put(file)).map_err(Error::Render)?;
+    let written = publisher.finish().map_err(Error::Write)?;
+    Ok((written, tera))
+}
+
 /// Loads, checks and computes the site at `root`: markets come from the
 /// snapshot, or are refreshed unless `options.offline`.
 pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
@@ -165,7 +180,7 @@ pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Di
         ..options.clone()
     };
     let (site, _) = prepare(root, &options, online, &no_progress)?;
-    render::render(&site).map_err(Error::Render)?;
+    render::render(&site, &drop).map_err(Error::Render)?;
     Ok(site.warnings)
 }
 
@@ -199,10 +214,7 @@ pub fn build_with_progress(
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     let (site, markets) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
-    let files = render::render(&site).map_err(Error::Render)?;
-    let rendered = Instant::now();
-    let written = output::publish(&output, &site.theme, &root.join("static"), &files)
-        .map_err(Error::Write)?;
+    let (written, _) = write_site(&site, root, &output)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(Built {
         output,
@@ -217,8 +229,7 @@ pub fn build_with_progress(
         .join(", "),
         timings: vec![
             ("load, fetch, check and compute", loaded - started),
-            ("render", rendered - loaded),
-            ("write", rendered.elapsed()),
+            ("render and write", loaded.elapsed()),
         ],
         warnings: site.warnings,
         markets,

@@ -57,21 +57,12 @@ const LATEST: usize = 5;
 const FEED_ENTRIES: usize = 20;
 const HOME_BETS_PER_KIND: usize = 3;
 
-/// Renders the whole site.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>, RenderError> {
+/// Renders the whole site, handing each file to `emit` as soon as it is
+/// done (from any thread), so pages need not all be held at once.
+pub fn render(site: &Site, emit: &(dyn Fn(OutputFile) + Sync)) -> Result<Tera, RenderError> {
     let tera = templates(site)?;
-    let r = Renderer::new(site, &tera);
-    // The search index is the one large step that is not a page; building
-    // it beside the pages keeps both cores busy through its merge.
-    let (pages, search) = rayon::join(|| r.render_jobs(&r.all_jobs()), || r.search_files());
-    let mut files = pages?;
-    files.extend(r.data_files());
-    files.extend(search);
-    files.push(OutputFile {
-        path: "syntax.css".into(),
-        bytes: markdown::highlight_css().into_bytes(),
-    });
-    Ok(files)
+    Renderer::new(site, &tera).render_all(emit)?;
+    Ok(tera)
 }
 
 impl<'a> Renderer<'a> {
@@ -123,6 +114,27 @@ impl<'a> Renderer<'a> {
             );
         }
         jobs
+    }
+
+    /// Renders every file of the site in parallel; see [`render`].
+    pub fn render_all(&self, emit: &(dyn Fn(OutputFile) + Sync)) -> Result<(), RenderError> {
+        // The search index is the one large step that is not a page; building
+        // it beside the pages keeps both cores busy through its merge.
+        let (pages, ()) = rayon::join(
+            || {
+                self.all_jobs()
+                    .par_iter()
+                    .try_for_each(|job| self.render(job).map(emit))
+            },
+            || self.search_files().into_iter().for_each(emit),
+        );
+        pages?;
+        self.data_files().into_iter().for_each(emit);
+        emit(OutputFile {
+            path: "syntax.css".into(),
+            bytes: markdown::highlight_css().into_bytes(),
+        });
+        Ok(())
     }
 
     /// Renders `jobs` in parallel.

@@ -17,7 +17,7 @@ use notify::Watcher;
 use tera::Tera;
 
 use crate::diagnostics::{self, Diagnostic, Format};
-use crate::render::{self, Job, OutputFile, Renderer};
+use crate::render::{Job, Renderer};
 use crate::site::{BuildOptions, Refresh, Site, Touched};
 use crate::{Error, output};
 
@@ -177,18 +177,7 @@ fn watch_error(path: &Path, e: notify::Error) -> Error {
 /// Loads, computes (from the market snapshot) and writes the whole site.
 fn full_build(root: &Path, options: &BuildOptions, out: &Path) -> Result<(Site, Tera), Error> {
     let site = crate::load(root, options)?;
-    let tera = render::templates(&site).map_err(Error::Render)?;
-    let renderer = Renderer::new(&site, &tera);
-    let mut files = renderer
-        .render_jobs(&renderer.all_jobs())
-        .map_err(Error::Render)?;
-    files.extend(renderer.data_files());
-    files.extend(renderer.search_files());
-    files.push(OutputFile {
-        path: "syntax.css".into(),
-        bytes: crate::markdown::highlight_css().into_bytes(),
-    });
-    output::publish(out, &site.theme, &root.join("static"), &files).map_err(Error::Write)?;
+    let (_, tera) = crate::write_site(&site, root, out)?;
     Ok((site, tera))
 }
 
