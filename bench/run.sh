@@ -4,10 +4,18 @@
 #   bench/run.sh [POSTS] [FUTURES] [BETS] [RUNS]
 #
 # Generates the corpus with ../shared/bench/gen_corpus.py (forkcast and Hugo
-# flavours of the same posts; set GEN_CORPUS to move it), installs Hugo if
-# missing, builds forkcast in release mode, then runs the two builds
-# alternately RUNS times (default 5) into existing output folders and prints
-# the median wall time and peak memory of each, and their ratio. Not a test.
+# flavours of the same posts; set GEN_CORPUS to move it, BENCH_DIR to keep
+# it), installs Hugo if missing, builds forkcast in release mode, then times
+# each generator RUNS times (default 5), the two alternating, in two ways:
+#
+#   rebuild     into the output folder of an earlier build (what running
+#               `build` again costs; forkcast rewrites only changed files)
+#   new folder  into a folder that does not exist yet (a fresh checkout, as
+#               in CI); the folders are removed only after all runs, since
+#               deleting thousands of files slows the creates that follow
+#
+# and prints the median wall time and peak memory of each and their ratio.
+# Not a test: nothing here passes or fails.
 set -euo pipefail
 
 posts=${1:-10000}
@@ -29,22 +37,41 @@ echo "corpus: $posts posts, $futures futures, $bets bets in $work"
 [[ -d $work/forkcast ]] || python3 "$gen" --flavor forkcast --posts "$posts" --futures "$futures" --bets "$bets" "$work/forkcast" >/dev/null
 [[ -d $work/hugo ]] || python3 "$gen" --flavor hugo --posts "$posts" "$work/hugo" >/dev/null
 
-# One timed run: prints "seconds peak-KB".
+fc=("$forkcast" build --offline --quiet --root "$work/forkcast" --output)
+hg=(hugo --quiet --source "$work/hugo" --destination)
+
+# One timed run, appended to the file $1 as "seconds peak-KB".
 timed() {
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
-  cat "$work/time.txt"
+  local log=$1; shift
+  /usr/bin/time -a -o "$log" -f "%e %M" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+column() { awk -v c="$2" '{print $c}' "$1" | median; }
 
-fc_t=(); fc_m=(); hg_t=(); hg_m=()
+report() {
+  local what=$1
+  local ft fm ht hm
+  ft=$(column "$work/fc.txt" 1); fm=$(column "$work/fc.txt" 2)
+  ht=$(column "$work/hg.txt" 1); hm=$(column "$work/hg.txt" 2)
+  echo "$what:"
+  echo "  forkcast (posts + futures + bets): median ${ft} s of $runs, peak ${fm} KB"
+  echo "  hugo $(hugo version | awk '{print $2}') (posts only):   median ${ht} s of $runs, peak ${hm} KB"
+  echo "  ratio forkcast/hugo: $(echo "scale=3; $ft / $ht" | bc), memory $(echo "scale=2; $fm / $hm" | bc)"
+}
+
+# Rebuild: one untimed build each fills the output folders.
+"${fc[@]}" "$work/out-forkcast" >/dev/null 2>&1; "${hg[@]}" "$work/out-hugo" >/dev/null 2>&1
+: >"$work/fc.txt"; : >"$work/hg.txt"
 for ((i = 0; i < runs; i++)); do
-  read -r t m < <(timed "$forkcast" build --offline --quiet --root "$work/forkcast" --output "$work/out-forkcast")
-  fc_t+=("$t"); fc_m+=("$m")
-  read -r t m < <(timed hugo --quiet --source "$work/hugo" --destination "$work/out-hugo")
-  hg_t+=("$t"); hg_m+=("$m")
+  timed "$work/fc.txt" "${fc[@]}" "$work/out-forkcast"
+  timed "$work/hg.txt" "${hg[@]}" "$work/out-hugo"
 done
-fc=$(printf '%s\n' "${fc_t[@]}" | median); hg=$(printf '%s\n' "${hg_t[@]}" | median)
-fcm=$(printf '%s\n' "${fc_m[@]}" | median); hgm=$(printf '%s\n' "${hg_m[@]}" | median)
-echo "forkcast (posts + futures + bets): median ${fc} s of $runs, peak ${fcm} KB"
-echo "hugo $(hugo version | awk '{print $2}') (posts only):   median ${hg} s of $runs, peak ${hgm} KB"
-echo "ratio forkcast/hugo: $(echo "scale=3; $fc / $hg" | bc)"
+report "rebuild"
+
+: >"$work/fc.txt"; : >"$work/hg.txt"
+for ((i = 0; i < runs; i++)); do
+  timed "$work/fc.txt" "${fc[@]}" "$work/new/forkcast-$i"
+  timed "$work/hg.txt" "${hg[@]}" "$work/new/hugo-$i"
+done
+report "new folder"
+rm -rf "$work/new"

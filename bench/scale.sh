@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# How forkcast's build time grows with the number of posts.
+#
+#   bench/scale.sh [SMALL] [LARGE] [RUNS]
+#
+# Generates two corpora with ../shared/bench/gen_corpus.py that differ only
+# in their number of posts (default 10,000 and 50,000; both with 2,000
+# futures and 500 bets), builds each RUNS times (default 5), alternating,
+# into a new folder each time, and prints the medians and their ratio —
+# linear growth is LARGE/SMALL. BENCH_DIR keeps the corpora between runs.
+set -euo pipefail
+
+small=${1:-10000}
+large=${2:-50000}
+runs=${3:-5}
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+gen=${GEN_CORPUS:-$here/../shared/bench/gen_corpus.py}
+work=${BENCH_DIR:-$(mktemp -d /tmp/forkcast-scale.XXXXXX)}
+[[ -f $gen ]] || { echo "gen_corpus.py not found at $gen (set GEN_CORPUS)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || apt-get install -y -qq time >/dev/null
+
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+forkcast=$here/target/release/forkcast
+
+for n in "$small" "$large"; do
+  [[ -d $work/posts-$n ]] || python3 "$gen" --flavor forkcast --posts "$n" --futures 2000 --bets 500 "$work/posts-$n" >/dev/null
+  : >"$work/time-$n.txt"
+done
+for ((i = 0; i < runs; i++)); do
+  for n in "$small" "$large"; do
+    /usr/bin/time -a -o "$work/time-$n.txt" -f "%e %M" \
+      "$forkcast" build --offline --quiet --root "$work/posts-$n" --output "$work/new/$n-$i" >/dev/null 2>&1
+  done
+done
+rm -rf "$work/new"
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+declare -A t
+for n in "$small" "$large"; do
+  t[$n]=$(awk '{print $1}' "$work/time-$n.txt" | median)
+  m=$(awk '{print $2}' "$work/time-$n.txt" | median)
+  echo "$n posts: median ${t[$n]} s of $runs (new folder), peak $m KB"
+done
+echo "ratio: $(echo "scale=2; ${t[$large]} / ${t[$small]}" | bc) (linear: $(echo "scale=2; $large / $small" | bc))"
