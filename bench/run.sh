@@ -23,15 +23,9 @@ futures=${2:-2000}
 bets=${3:-500}
 runs=${4:-5}
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-gen=${GEN_CORPUS:-$here/../shared/bench/gen_corpus.py}
 work=${BENCH_DIR:-$(mktemp -d /tmp/forkcast-bench.XXXXXX)}
-[[ -f $gen ]] || { echo "gen_corpus.py not found at $gen (set GEN_CORPUS)" >&2; exit 2; }
 command -v hugo >/dev/null || { apt-get install -y -qq hugo >/dev/null || { echo "hugo is needed: apt-get install -y hugo" >&2; exit 2; }; }
-[[ -x /usr/bin/time ]] || apt-get install -y -qq time >/dev/null
-
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-forkcast=$here/target/release/forkcast
+source "$(dirname "$0")/lib.sh"
 
 echo "corpus: $posts posts, $futures futures, $bets bets in $work"
 [[ -d $work/forkcast ]] || python3 "$gen" --flavor forkcast --posts "$posts" --futures "$futures" --bets "$bets" "$work/forkcast" >/dev/null
@@ -45,7 +39,6 @@ timed() {
   local log=$1; shift
   /usr/bin/time -a -o "$log" -f "%e %M" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 column() { awk -v c="$2" '{print $c}' "$1" | median; }
 
 report() {

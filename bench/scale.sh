@@ -15,16 +15,9 @@ small=${1:-10000}
 large=${2:-50000}
 runs=${3:-5}
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-gen=${GEN_CORPUS:-$here/../shared/bench/gen_corpus.py}
 work=${BENCH_DIR:-$(mktemp -d /tmp/forkcast-scale.XXXXXX)}
-[[ -f $gen ]] || { echo "gen_corpus.py not found at $gen (set GEN_CORPUS)" >&2; exit 2; }
-[[ -x /usr/bin/time ]] || apt-get install -y -qq time >/dev/null
+source "$(dirname "$0")/lib.sh"
 
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-forkcast=$here/target/release/forkcast
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 for n in "$small" "$large"; do
   [[ -d $work/posts-$n ]] || python3 "$gen" --flavor forkcast --posts "$n" --futures 2000 --bets 500 "$work/posts-$n" >/dev/null
   "$forkcast" build --offline --quiet --root "$work/posts-$n" --output "$work/out-$n" >/dev/null 2>&1
