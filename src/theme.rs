@@ -18,6 +18,8 @@ macro_rules! embed {
 pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/base.html",
     "templates/macros.html",
+    "templates/post_item.html",
+    "templates/toc.html",
     "templates/index.html",
     "templates/posts.html",
     "templates/post.html",
