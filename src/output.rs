@@ -1,16 +1,15 @@
 //! Writing the output folder. Pages go to disk as they are rendered, but
-//! never straight into the output: into a staging folder beside it, which
-//! is thrown away if the build fails at any point, so a failed build leaves
-//! the previous output untouched.
+//! never over what is there: a build that fails at any point removes what
+//! it wrote and leaves the previous output untouched.
 //!
-//! A new output folder is the staging folder renamed. Into an existing one,
-//! only files whose bytes changed are staged — an unchanged file is compared
-//! and left alone — and on success they are renamed into place and files no
-//! longer produced are removed. Unchanged files keep their inode and mtime:
-//! rebuilds cost reads, not writes, and deploys that sync by mtime or
-//! checksum stay small. (On this project's benchmark machine, deleting and
-//! recreating 16,000 files also made the next build's creates crawl past
-//! the freshly deleted inodes.)
+//! A new output is filled as a staging folder beside it and renamed. Into an
+//! existing one, only files whose bytes changed are written — each beside
+//! the file it replaces, under a hidden name — and on success they are
+//! renamed over their old versions and files no longer produced are removed.
+//! Unchanged files keep their inode and mtime: rebuilds cost reads, not
+//! writes, and deploys that sync by mtime or checksum stay small. (On this
+//! project's benchmark machine, deleting and recreating 16,000 files also
+//! made the next build's creates crawl past the freshly deleted inodes.)
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -125,11 +124,22 @@ pub struct Publisher {
 struct State {
     /// Every path put so far.
     put: HashSet<PathBuf>,
-    /// The paths written to the staging folder.
-    staged: Vec<PathBuf>,
+    /// The files written, not yet in place.
+    staged: Vec<Staged>,
+    /// Folders made inside an existing output for new files, to remove
+    /// again if the build fails.
+    created: HashSet<PathBuf>,
     unchanged: usize,
     /// The first write that failed; later files are not written.
     failure: Option<WriteError>,
+    /// Set once the output is updated: nothing is left to undo.
+    done: bool,
+}
+
+/// A file written where it does not belong yet: `temp` becomes `rel`.
+struct Staged {
+    rel: PathBuf,
+    temp: PathBuf,
 }
 
 impl Publisher {
@@ -197,7 +207,7 @@ impl Publisher {
             }
             if !state.put.insert(rel.clone()) {
                 // Later wins: forget the earlier file of this path.
-                match state.staged.iter().position(|p| *p == rel) {
+                match state.staged.iter().position(|s| s.rel == rel) {
                     Some(i) => {
                         state.staged.swap_remove(i);
                     }
@@ -212,22 +222,70 @@ impl Publisher {
             self.state().unchanged += 1;
             return;
         }
-        let dest = self.staging.join(&rel);
-        let written = make_parent(&dest).and_then(|()| source.write_to(&dest));
+        let written = self
+            .place(&rel)
+            .and_then(|temp| match source.write_to(&temp) {
+                Ok(()) => Ok(temp),
+                Err(e) => {
+                    let _ = fs::remove_file(&temp);
+                    Err(e)
+                }
+            });
         let mut state = self.state();
         match written {
-            Ok(()) => state.staged.push(rel),
+            Ok(temp) => state.staged.push(Staged { rel, temp }),
             Err(e) => {
                 state.failure.get_or_insert(e);
             }
         }
     }
 
+    /// Where `rel` is written until the build succeeds: in a new output,
+    /// inside the staging folder; in an existing one, beside the file it
+    /// replaces, under a hidden name (no folders to make and remove again),
+    /// unless a file of the old output stands where its folder must go.
+    fn place(&self, rel: &Path) -> Result<PathBuf, WriteError> {
+        let in_staging = |rel: &Path| {
+            let temp = self.staging.join(rel);
+            make_parent(&temp).map(|()| temp)
+        };
+        let Some(old) = &self.old else {
+            return in_staging(rel);
+        };
+        let above = || {
+            rel.ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+        };
+        if above().any(|a| old.get(a) == Some(&Kind::File)) {
+            return in_staging(rel);
+        }
+        let dest = self.out.join(rel);
+        let missing: Vec<PathBuf> = above()
+            .filter(|a| !old.contains_key(*a))
+            .map(|a| self.out.join(a))
+            .collect();
+        if !missing.is_empty() {
+            self.state().created.extend(missing);
+            make_parent(&dest)?;
+        }
+        let name = dest.file_name().unwrap_or_default().to_string_lossy();
+        Ok(dest.with_file_name(format!(".{name}.forkcast-{}", std::process::id())))
+    }
+
     /// Makes what was put the output, or leaves the output untouched and
     /// says which file could not be written.
     pub fn finish(self) -> Result<Written, WriteError> {
-        let state = std::mem::take(&mut *self.state());
-        if let Some(e) = state.failure {
+        let written = self.commit();
+        if written.is_ok() {
+            self.state().done = true;
+        }
+        written
+    }
+
+    fn commit(&self) -> Result<Written, WriteError> {
+        let mut state = self.state();
+        if let Some(e) = state.failure.take() {
             return Err(e);
         }
         if let Some(clash) = state
@@ -277,7 +335,7 @@ impl Publisher {
     fn update(&self, old: &HashMap<PathBuf, Kind>, state: &State) -> Result<usize, WriteError> {
         // An old file where a folder is now needed, or an old folder where
         // a file now goes, is out of the way first.
-        for rel in &state.staged {
+        for rel in state.staged.iter().map(|s| &s.rel) {
             for above in rel.ancestors().skip(1) {
                 if old.get(above) == Some(&Kind::File) {
                     remove(&self.out.join(above), |p| fs::remove_file(p))?;
@@ -295,10 +353,10 @@ impl Publisher {
         stale
             .par_iter()
             .try_for_each(|rel| remove(&self.out.join(rel), |p| fs::remove_file(p)))?;
-        state.staged.par_iter().try_for_each(|rel| {
-            let dest = self.out.join(rel);
+        state.staged.par_iter().try_for_each(|s| {
+            let dest = self.out.join(&s.rel);
             make_parent(&dest)?;
-            fs::rename(self.staging.join(rel), &dest).map_err(at(&dest))
+            fs::rename(&s.temp, &dest).map_err(at(&dest))
         })?;
         let folders: HashSet<&Path> = state
             .put
@@ -324,9 +382,28 @@ impl Publisher {
 }
 
 impl Drop for Publisher {
-    /// What is left of the staging folder: all of it after a failure, its
-    /// emptied folders after an update, nothing after a swap.
+    /// Undoes an unfinished build: its hidden files and new folders in the
+    /// output. The staging folder goes in any case (after a swap it is gone,
+    /// after an update only emptied folders are left in it).
     fn drop(&mut self) {
+        let state = self
+            .state
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !state.done {
+            for s in state
+                .staged
+                .iter()
+                .filter(|s| !s.temp.starts_with(&self.staging))
+            {
+                let _ = fs::remove_file(&s.temp);
+            }
+            let mut created: Vec<&PathBuf> = state.created.iter().collect();
+            created.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+            for dir in created {
+                let _ = fs::remove_dir(dir);
+            }
+        }
         let _ = fs::remove_dir_all(&self.staging);
     }
 }
