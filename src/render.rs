@@ -3,6 +3,7 @@
 //! the highlighting stylesheet. Nothing is written here.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -78,6 +79,7 @@ impl<'a> Renderer<'a> {
             tera,
             common: common(site),
             map: crate::map::top_level(site, &layout),
+            post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: {
                 let mut v: Vec<usize> = (0..site.futures.len()).collect();
                 v.sort_by_cached_key(|&i| site.futures[i].future.title.to_lowercase());
@@ -250,6 +252,9 @@ pub struct Renderer<'a> {
     map: String,
     /// Futures by title, for the table.
     by_title: Vec<usize>,
+    /// Each post's card, made once: a post shows on its own page, its
+    /// neighbours', a list page, its tag pages and the feed.
+    post_cards: Vec<OnceLock<PostCard>>,
 }
 
 #[derive(Serialize)]
@@ -475,6 +480,11 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// The card of post `i` (in `site.posts` order).
+    fn post(&self, i: usize) -> &PostCard {
+        self.post_cards[i].get_or_init(|| self.post_card(&self.site.posts[i]))
+    }
+
     fn post_card(&self, p: &Page) -> PostCard {
         let d = &p.doc;
         PostCard {
@@ -691,10 +701,8 @@ impl Renderer<'_> {
                 ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.clone()));
                 ctx.insert(
                     "posts",
-                    &s.posts
-                        .iter()
-                        .take(LATEST)
-                        .map(|p| self.post_card(p))
+                    &(0..s.posts.len().min(LATEST))
+                        .map(|i| self.post(i))
                         .collect::<Vec<_>>(),
                 );
                 ctx.insert("groups", &self.top_level(1));
@@ -715,12 +723,10 @@ impl Renderer<'_> {
                     format!("Posts — page {n}")
                 };
                 let mut ctx = self.context(&path, &title, "", "posts");
-                let cards: Vec<PostCard> = s
-                    .posts
-                    .iter()
+                let cards: Vec<&PostCard> = (0..s.posts.len())
                     .skip((n - 1) * per)
                     .take(per)
-                    .map(|p| self.post_card(p))
+                    .map(|i| self.post(i))
                     .collect();
                 ctx.insert("posts", &cards);
                 ctx.insert("paginator", &self.paginator("posts/", n, s.post_pages()));
@@ -728,18 +734,15 @@ impl Renderer<'_> {
             }
             Job::Post(i) => {
                 let p = &s.posts[i];
-                let card = self.post_card(p);
+                let card = self.post(i);
                 let mut ctx = self.context(&p.doc.path, &p.doc.title, &card.summary, "posts");
                 ctx.insert("og_type", "article");
-                ctx.insert("post", &card);
+                ctx.insert("post", card);
                 ctx.insert("content", &p.rendered.html);
                 ctx.insert("toc", &toc(&p.rendered.toc));
                 ctx.insert("futures", &self.future_cards(&p.futures));
-                ctx.insert(
-                    "newer",
-                    &i.checked_sub(1).map(|j| self.post_card(&s.posts[j])),
-                );
-                ctx.insert("older", &s.posts.get(i + 1).map(|q| self.post_card(q)));
+                ctx.insert("newer", &i.checked_sub(1).map(|j| self.post(j)));
+                ctx.insert("older", &(i + 1 < s.posts.len()).then(|| self.post(i + 1)));
                 ctx.insert("edit_url", &self.edit_url(&p.doc.file));
                 ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
                 (p.doc.path.clone(), "post.html", ctx)
@@ -801,12 +804,12 @@ impl Renderer<'_> {
                         url: self.url(&base),
                     },
                 );
-                let cards: Vec<PostCard> = tag
+                let cards: Vec<&PostCard> = tag
                     .posts
                     .iter()
                     .skip((n - 1) * per)
                     .take(per)
-                    .map(|&p| self.post_card(&s.posts[p]))
+                    .map(|&p| self.post(p))
                     .collect();
                 ctx.insert("posts", &cards);
                 let futures: Vec<FutureCard> = if n == 1 {
@@ -902,10 +905,7 @@ impl Renderer<'_> {
                 ctx.insert("bets_lose", &self.bet_cards(&e.bets_lose));
                 ctx.insert(
                     "posts",
-                    &e.posts
-                        .iter()
-                        .map(|&p| self.post_card(&s.posts[p]))
-                        .collect::<Vec<_>>(),
+                    &e.posts.iter().map(|&p| self.post(p)).collect::<Vec<_>>(),
                 );
                 ctx.insert("sources", &f.sources);
                 ctx.insert("tags", &self.tag_links(&f.tags));
@@ -999,8 +999,8 @@ impl Renderer<'_> {
             }
             Job::Atom => {
                 #[derive(Serialize)]
-                struct Entry {
-                    post: PostCard,
+                struct Entry<'c> {
+                    post: &'c PostCard,
                     published: String,
                     updated: String,
                     content: String,
@@ -1009,15 +1009,16 @@ impl Renderer<'_> {
                 let entries: Vec<Entry> = s
                     .posts
                     .iter()
+                    .enumerate()
                     .take(FEED_ENTRIES)
-                    .map(|p| {
+                    .map(|(i, p)| {
                         let published = p
                             .doc
                             .date
                             .map(|d| d.instant.to_string())
                             .unwrap_or_default();
                         Entry {
-                            post: self.post_card(p),
+                            post: self.post(i),
                             updated: p
                                 .doc
                                 .updated
