@@ -28,6 +28,9 @@ pub struct SearchDoc<'a> {
     pub text: Cow<'a, str>,
 }
 
+/// A document that holds a word, and the word's weight in it.
+type Posting = (u32, u32);
+
 /// Bytes a word chunk may hold before the next one starts.
 const CHUNK_BYTES: usize = 12 * 1024;
 /// Documents per `d-N.json`.
@@ -67,31 +70,41 @@ struct Meta {
 
 /// Builds the index files.
 pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    // Each document's weighted words, in parallel; then one merge.
-    let weighted: Vec<FxHashMap<Cow<str>, u32>> = docs
+    // Each thread counts one document's words at a time and adds them to its
+    // own postings; the threads' postings are merged at the end. Nothing per
+    // document outlives it, so the index costs little memory.
+    type Postings<'d> = FxHashMap<Cow<'d, str>, Vec<Posting>>;
+    let postings: Postings = docs
         .par_iter()
-        .map(|doc| {
-            let mut w: FxHashMap<Cow<str>, u32> = FxHashMap::default();
-            for word in words(&doc.title) {
-                *w.entry(word).or_default() += TITLE_WEIGHT;
+        .enumerate()
+        .fold(
+            || (Postings::default(), FxHashMap::default()),
+            |(mut postings, mut counts), (d, doc)| {
+                let counts: &mut FxHashMap<Cow<str>, u32> = &mut counts;
+                for word in words(&doc.title) {
+                    *counts.entry(word).or_default() += TITLE_WEIGHT;
+                }
+                for word in words(&doc.text) {
+                    let n = counts.entry(word).or_default();
+                    *n = n.saturating_add(1);
+                }
+                for (word, weight) in counts.drain() {
+                    postings.entry(word).or_default().push((d as u32, weight));
+                }
+                (postings, std::mem::take(counts))
+            },
+        )
+        .map(|(postings, _)| postings)
+        .reduce(Postings::default, |mut a, b| {
+            for (word, list) in b {
+                a.entry(word).or_default().extend(list);
             }
-            for word in words(&doc.text) {
-                let n = w.entry(word).or_default();
-                *n = n.saturating_add(1);
-            }
-            w
-        })
-        .collect();
-    let mut postings: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-    for (d, w) in weighted.iter().enumerate() {
-        for (word, &weight) in w {
-            postings.entry(word).or_default().push((d as u32, weight));
-        }
-    }
-    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let heaviest_first = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-    let flat: Vec<(&str, Vec<u32>)> = postings
+            a
+        });
+    let mut postings: Vec<(Cow<str>, Vec<Posting>)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let heaviest_first = |a: &Posting, b: &Posting| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let flat: Vec<(Cow<str>, Vec<u32>)> = postings
         .into_par_iter()
         .map(|(word, mut list)| {
             if list.len() > MAX_POSTINGS {
@@ -104,9 +117,9 @@ pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         .collect();
     let mut files = Vec::new();
     let mut chunks: Vec<[String; 2]> = Vec::new();
-    let mut chunk: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut chunk: BTreeMap<Cow<str>, Vec<u32>> = BTreeMap::new();
     let mut size = 0;
-    let flush = |chunk: &mut BTreeMap<&str, Vec<u32>>,
+    let flush = |chunk: &mut BTreeMap<Cow<str>, Vec<u32>>,
                  chunks: &mut Vec<[String; 2]>,
                  files: &mut Vec<OutputFile>| {
         if let (Some(first), Some(last)) = (chunk.keys().next(), chunk.keys().next_back()) {
