@@ -583,9 +583,12 @@ mod tests {
         );
         assert!(!out.join("posts/b").exists(), "an emptied folder goes too");
         assert_eq!(again.to_string(), "3 files (2 changed, 1 removed)");
-        // A file turning into a folder takes the fresh-folder path.
+        // A folder turning into a file.
         publish(vec![file("posts", "now a file")]);
         assert_eq!(snapshot(&out), [("posts".into(), "now a file".into())]);
+        // And a file into a folder again.
+        publish(vec![file("posts/x/index.html", "x")]);
+        assert_eq!(snapshot(&out), [("posts/x/index.html".into(), "x".into())]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }
