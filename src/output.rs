@@ -209,7 +209,7 @@ impl Publisher {
                 // Later wins: forget the earlier file of this path.
                 match state.staged.iter().position(|s| s.rel == rel) {
                     Some(i) => {
-                        state.staged.swap_remove(i);
+                        let _ = fs::remove_file(state.staged.swap_remove(i).temp);
                     }
                     None => state.unchanged -= 1,
                 }

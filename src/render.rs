@@ -517,13 +517,7 @@ impl Renderer<'_> {
             probability: e.own.map(|o| o.value),
             probability_display: percent(e.own.map(|o| o.value)),
             source: source_label(e.own),
-            stale_as_of: e
-                .markets
-                .iter()
-                .filter(|(_, o)| o.stale)
-                .filter_map(|(_, o)| o.as_of)
-                .min()
-                .map(|d| d.to_string()),
+            stale_as_of: e.stale_since().map(|d| d.to_string()),
             implied: e.computed.implied,
             implied_display: percent(e.computed.implied),
             disagreement: e.computed.disagreement,
@@ -1208,13 +1202,7 @@ pub fn graph_json(site: &Site, layout: &crate::layout::Layout) -> String {
                     .iter()
                     .map(|m| m.value.to_string())
                     .collect(),
-                stale: e
-                    .markets
-                    .iter()
-                    .filter(|(_, o)| o.stale)
-                    .filter_map(|(_, o)| o.as_of)
-                    .min()
-                    .map(|d| d.to_string()),
+                stale: e.stale_since().map(|d| d.to_string()),
                 rect: {
                     let r = layout.rects[i];
                     [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0)

@@ -79,8 +79,7 @@ pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         .enumerate()
         .fold(
             || (Postings::default(), FxHashMap::default()),
-            |(mut postings, mut counts), (d, doc)| {
-                let counts: &mut FxHashMap<Cow<str>, u32> = &mut counts;
+            |(mut postings, mut counts): (Postings, FxHashMap<Cow<str>, u32>), (d, doc)| {
                 for word in words(&doc.title) {
                     *counts.entry(word).or_default() += TITLE_WEIGHT;
                 }
@@ -91,7 +90,7 @@ pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
                 for (word, weight) in counts.drain() {
                     postings.entry(word).or_default().push((d as u32, weight));
                 }
-                (postings, std::mem::take(counts))
+                (postings, counts)
             },
         )
         .map(|(postings, _)| postings)

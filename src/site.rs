@@ -97,6 +97,15 @@ impl FutureEntry {
     pub fn effective(&self) -> Option<f64> {
         self.own.map(|o| o.value).or(self.computed.implied)
     }
+
+    /// The oldest value shown from a market whose refresh failed.
+    pub fn stale_since(&self) -> Option<jiff::civil::Date> {
+        self.markets
+            .iter()
+            .filter(|(_, o)| o.stale)
+            .filter_map(|(_, o)| o.as_of)
+            .min()
+    }
 }
 
 pub struct BetEntry {

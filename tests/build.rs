@@ -454,8 +454,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(snapshot(&site.join("public")), before);
     fs::remove_file(site.join("futures/broken.yaml")).unwrap();
 
-    // Pages go to disk as they render: an edited page is written before
-    // the broken post template fails, and still must not reach the output.
+    // Pages go to disk as they render: the edited page may be written
+    // before the broken post template fails, and still must not reach the
+    // output.
     let about = site.join("content/about.md");
     let text = fs::read_to_string(&about).unwrap();
     fs::write(&about, format!("{text}\nA new paragraph.\n")).unwrap();
