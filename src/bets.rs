@@ -106,7 +106,7 @@ const KEYS: &[&str] = &[
 
 /// Reads every `bets/**/*.md`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
-    let (bets, found) = crate::site::parse_files(root, "bets", &["md"], parse);
+    let (bets, found) = crate::files::parse_files(root, "bets", &["md"], parse);
     diags.extend(found);
     bets
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::futures::{FutureId, Located, kebab, reference_at, tag};
+use crate::routes;
 use crate::yaml::{self, Spanned, pos_of};
 
 /// The YAML between the leading `---` lines of a Markdown file, and the rest.
@@ -125,7 +126,7 @@ const KEYS: &[&str] = &[
 
 /// Reads every `content/**/*.md`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Document> {
-    let (docs, found) = crate::site::parse_files(root, "content", &["md"], parse);
+    let (docs, found) = crate::files::parse_files(root, "content", &["md"], parse);
     diags.extend(found);
     docs
 }
@@ -207,18 +208,14 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
     };
     let path = match kind {
         Kind::Home => String::new(),
-        Kind::Post => format!("posts/{slug}/"),
+        Kind::Post => routes::post(&slug),
         Kind::Page => {
-            let dir: Vec<String> = rel_dir
+            let dirs: Vec<String> = rel_dir
                 .split('/')
                 .filter(|p| !p.is_empty())
                 .map(kebab)
                 .collect();
-            let mut path = dir.join("/");
-            if !path.is_empty() {
-                path.push('/');
-            }
-            format!("{path}{slug}/")
+            routes::page(&dirs, &slug)
         }
     };
     let title = raw.title.value.trim().to_string();

@@ -205,7 +205,7 @@ struct RawEdge {
 pub const FUTURE_EXTENSIONS: &[&str] = &["yaml", "yml"];
 
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
-    let (futures, found) = crate::site::parse_files(root, "futures", FUTURE_EXTENSIONS, parse);
+    let (futures, found) = crate::files::parse_files(root, "futures", FUTURE_EXTENSIONS, parse);
     diags.extend(found);
     futures
 }

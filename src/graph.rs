@@ -16,6 +16,13 @@ use crate::futures::{Future, FutureId, Located};
 /// Own and implied probability must differ by more than this to be flagged.
 pub const DISAGREEMENT: f64 = 0.15;
 
+/// Whether `own` and `implied` differ by more than [`DISAGREEMENT`]. Sums
+/// of products carry rounding error (0.5 − 0.7 × 0.5 is a hair above 0.15),
+/// so a difference within 1e-9 of the threshold counts as equal to it.
+pub fn disagrees(own: f64, implied: f64) -> bool {
+    (own - implied).abs() > DISAGREEMENT + 1e-9
+}
+
 /// Node `i` of the graph is future `i` of the slice it was built from.
 pub struct Graph {
     ids: Vec<FutureId>,
@@ -204,7 +211,7 @@ impl Graph {
             out[i].incoming = incoming;
             out[i].implied = incoming.map(|s| s.min(1.0));
             out[i].disagreement = matches!((own[i], out[i].implied),
-                (Some(o), Some(m)) if (o - m).abs() > DISAGREEMENT);
+                (Some(o), Some(m)) if disagrees(o, m));
         }
         out
     }
@@ -456,6 +463,23 @@ mod tests {
         assert!(close(c[4].implied, 0.26 * 0.9)); // 0.234
         assert!(c[4].disagreement); // |0.5 − 0.234| > 0.15
         assert!(!c[2].disagreement); // |0.2 − 0.24| ≤ 0.15
+    }
+
+    #[test]
+    fn a_difference_of_exactly_fifteen_points_is_not_a_disagreement() {
+        let (f, g, errs) = graph(&[
+            (
+                "r",
+                "title: R\nprobability: 0.5\nleads_to:\n  - {future: c, probability: 0.7}\n",
+            ),
+            ("c", "title: C\nprobability: 0.5\n"),
+        ]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = g.compute(&own(&f));
+        // 0.5 × 0.7 is 0.35, and 0.5 − 0.35 is a hair above 0.15 in floating point.
+        assert!((0.5f64 - 0.5 * 0.7).abs() > DISAGREEMENT);
+        assert!(!c[1].disagreement);
+        assert!(disagrees(0.5, 0.349));
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! Forkcast turns a folder of Markdown posts, YAML futures and Markdown bets
 //! into a static site. The pipeline runs one way:
 //!
-//! load ([`content`], [`futures`], [`bets`], [`config`]) → validate and
-//! compute ([`graph`], [`site`]) → render ([`markdown`], [`render`],
-//! [`theme`]) → write ([`output`]).
-//!
-//! [`build`] and [`check`] are the entry points the command line uses.
+//! load ([`config`], [`content`], [`futures`], [`bets`], [`site`]) →
+//! fetch ([`markets`]) → compute ([`graph`], [`site`]) → render
+//! ([`render`], [`markdown`], [`map`], [`chart`], [`search`]) → write
+//! ([`output`]). [`pipeline`] runs it; [`build`] and [`check`] are the
+//! entry points the command line uses.
 
 pub mod bets;
 pub mod chart;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod files;
+pub mod format;
 pub mod futures;
 pub mod graph;
 pub mod layout;
@@ -19,7 +21,9 @@ pub mod map;
 pub mod markdown;
 pub mod markets;
 pub mod output;
+pub mod pipeline;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
@@ -27,211 +31,6 @@ pub mod site;
 pub mod theme;
 pub mod yaml;
 
-use std::fmt;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
 pub use diagnostics::{Diagnostic, Format};
+pub use pipeline::{Built, Error, Progress, build, build_with_progress, check, fetch, load};
 pub use site::{BuildOptions, Site};
-
-/// Why a build or check did not complete.
-#[derive(Debug)]
-pub enum Error {
-    /// The folder holds no site.yaml.
-    NoSite(PathBuf),
-    /// Problems in the site's files (warnings included), sorted by place.
-    Content(Vec<Diagnostic>),
-    Render(render::RenderError),
-    Write(output::WriteError),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Content(d) => {
-                let n = d.iter().filter(|d| d.is_error()).count();
-                write!(
-                    f,
-                    "{n} error{} in the site's files",
-                    if n == 1 { "" } else { "s" }
-                )
-            }
-            Error::NoSite(root) if !root.is_dir() => {
-                write!(f, "the folder {} does not exist", root.display())
-            }
-            Error::NoSite(root) if root == Path::new(".") => {
-                write!(f, "no {} in the current folder", config::FILE)
-            }
-            Error::NoSite(root) => write!(f, "no {} in {}", config::FILE, root.display()),
-            Error::Render(e) => e.fmt(f),
-            Error::Write(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-/// What a successful build made.
-#[derive(Debug)]
-pub struct Built {
-    pub output: PathBuf,
-    /// How many files the output holds, and which of them changed.
-    pub written: output::Written,
-    pub warnings: Vec<Diagnostic>,
-    /// What the site holds, e.g. "7 posts, 1 page, 32 futures, 13 bets, 20 tags".
-    pub summary: String,
-    /// How long each stage took.
-    pub timings: Vec<(&'static str, Duration)>,
-    pub markets: markets::Summary,
-}
-
-/// Reports fetch progress: `(done, total)`.
-pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
-
-/// Loads and checks the site at `root`, obtains market prices as `mode`
-/// says, and computes every probability. Writes nothing but the market
-/// snapshot and history.
-fn prepare(
-    root: &Path,
-    options: &BuildOptions,
-    verify: bool,
-    progress: Progress<'_>,
-) -> Result<(Site, markets::Summary), Error> {
-    if !root.join(config::FILE).is_file() {
-        return Err(Error::NoSite(root.to_path_buf()));
-    }
-    let mut site = Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))?;
-    let fetcher = if options.offline {
-        None
-    } else {
-        let endpoints = options
-            .endpoints
-            .clone()
-            .unwrap_or_else(markets::Endpoints::from_env);
-        let policy = options
-            .policy
-            .clone()
-            .unwrap_or_else(|| markets::Policy::new(site.config.markets.timeout));
-        Some(markets::Fetcher::new(endpoints, policy).map_err(|e| {
-            Error::Content(vec![
-                Diagnostic::error(
-                    config::FILE,
-                    diagnostics::Pos::START,
-                    format!("cannot start the HTTP client: {e}"),
-                )
-                .with_help("build with `--offline` to use the market snapshot"),
-            ])
-        })?)
-    };
-    let mode = match (&fetcher, verify) {
-        (None, _) => markets::Mode::Offline,
-        (Some(f), false) => markets::Mode::Refresh(f),
-        (Some(f), true) => markets::Mode::Verify(f),
-    };
-    let mut diags = diagnostics::Diagnostics::default();
-    let (prices, summary) = markets::update(
-        root,
-        &site.market_refs(),
-        &site.config.markets,
-        mode,
-        progress,
-        &mut diags,
-    );
-    if diags.has_errors() {
-        diags.extend(site.warnings.drain(..));
-        return Err(Error::Content(diags.into_sorted()));
-    }
-    site.warnings.extend(diags);
-    site.compute(&prices);
-    site.warnings
-        .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
-    Ok((site, summary))
-}
-
-fn no_progress(_: usize, _: usize) {}
-
-/// Renders `site` (from `root`) into `output`, each file written as soon as
-/// it is rendered; if anything fails, `output` is left as it was. Returns
-/// the templates too, which `serve` keeps for its incremental rebuilds.
-pub(crate) fn write_site(
-    site: &Site,
-    root: &Path,
-    output: &Path,
-) -> Result<(output::Written, tera::Tera), Error> {
-    let publisher = output::Publisher::begin(output).map_err(Error::Write)?;
-    publisher.put_statics(&site.theme, &root.join("static"));
-    let tera = render::render(site, &|file| publisher.put(file)).map_err(Error::Render)?;
-    let written = publisher.finish().map_err(Error::Write)?;
-    Ok((written, tera))
-}
-
-/// Loads, checks and computes the site at `root`: markets come from the
-/// snapshot, or are refreshed unless `options.offline`.
-pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
-    prepare(root, options, false, &no_progress).map(|(site, _)| site)
-}
-
-/// Validates everything `build` would, and renders the templates, but
-/// writes no site. With `online`, every market is fetched and one that does
-/// not exist is an error. Returns the warnings.
-pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Diagnostic>, Error> {
-    let options = BuildOptions {
-        offline: !online,
-        ..options.clone()
-    };
-    let (site, _) = prepare(root, &options, online, &no_progress)?;
-    render::render(&site, &drop).map_err(Error::Render)?;
-    Ok(site.warnings)
-}
-
-/// Refreshes market values and history only.
-pub fn fetch(
-    root: &Path,
-    options: &BuildOptions,
-    progress: Progress<'_>,
-) -> Result<(markets::Summary, Vec<Diagnostic>), Error> {
-    let options = BuildOptions {
-        offline: false,
-        ..options.clone()
-    };
-    let (site, summary) = prepare(root, &options, false, progress)?;
-    Ok((summary, site.warnings))
-}
-
-/// Builds the site at `root` into `output` (default `root/public`).
-pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Error> {
-    build_with_progress(root, output, options, &no_progress)
-}
-
-/// [`build`], reporting market-fetch progress.
-pub fn build_with_progress(
-    root: &Path,
-    output: Option<&Path>,
-    options: &BuildOptions,
-    progress: Progress<'_>,
-) -> Result<Built, Error> {
-    let started = Instant::now();
-    let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    let (site, markets) = prepare(root, options, false, progress)?;
-    let loaded = Instant::now();
-    let (written, _) = write_site(&site, root, &output)?;
-    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    Ok(Built {
-        output,
-        written,
-        summary: [
-            count(site.posts.len(), "post"),
-            count(site.pages.len(), "page"),
-            count(site.futures.len(), "future"),
-            count(site.bets.len(), "bet"),
-            count(site.tags.len(), "tag"),
-        ]
-        .join(", "),
-        timings: vec![
-            ("load, fetch, check and compute", loaded - started),
-            ("render and write", loaded.elapsed()),
-        ],
-        warnings: site.warnings,
-        markets,
-    })
-}

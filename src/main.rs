@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use forkcast::diagnostics::{self, Format};
 use forkcast::scaffold::{self, NewKind};
+use forkcast::serve::{Event, ServeError, ServeOptions, Server};
 use forkcast::{BuildOptions, Diagnostic, Error};
 
 #[derive(Parser)]
@@ -265,39 +266,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve { port, open, drafts } => {
-            match forkcast::serve::Server::start(
-                &cli.root,
-                &forkcast::serve::ServeOptions { port, drafts },
-            ) {
-                Ok(server) => {
-                    p.info(&format!(
-                        "Serving {} on {} (built in {:.2?}); watching for changes, Ctrl-C to stop",
-                        display_path(&cli.root),
-                        server.url(),
-                        started.elapsed()
-                    ));
-                    if open {
-                        let opener = if cfg!(target_os = "macos") {
-                            "open"
-                        } else {
-                            "xdg-open"
-                        };
-                        let _ = std::process::Command::new(opener).arg(server.url()).spawn();
-                    }
-                    let mut seen = None;
-                    loop {
-                        std::thread::sleep(std::time::Duration::from_millis(200));
-                        let last = server.last_rebuild();
-                        if last != seen {
-                            if let Some((what, took)) = &last {
-                                p.info(&format!("rebuilt {what} in {took:.1?}"));
-                            }
-                            seen = last;
-                        }
-                    }
-                }
-                Err(e) => p.failure(&e, false),
-            }
+            serve(&p, &cli.root, &ServeOptions { port, drafts }, open, started)
         }
         Command::Fetch => {
             let progress = p.progress();
@@ -354,6 +323,68 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Serves the site until Ctrl-C, printing each rebuild and each problem
+/// (located, as `check` prints it) and when it is fixed.
+fn serve(
+    p: &Printer,
+    root: &Path,
+    options: &ServeOptions,
+    open: bool,
+    started: Instant,
+) -> ExitCode {
+    let server = match Server::start(root, options) {
+        Ok(server) => server,
+        Err(ServeError::Build(e)) => return p.failure(&e, false),
+        Err(e @ ServeError::Port(..)) => {
+            p.error(&format!(
+                "{e}\n  = help: pick another with `--port N` (0 picks a free one)"
+            ));
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            p.error(&e.to_string());
+            return ExitCode::from(1);
+        }
+    };
+    p.info(&format!(
+        "Serving {} on {} (built in {:.2?}); watching for changes, Ctrl-C to stop",
+        server.root().display(),
+        server.url(),
+        started.elapsed()
+    ));
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        let _ = std::process::Command::new(opener).arg(server.url()).spawn();
+    }
+    let broken = std::cell::Cell::new(false);
+    let printer = Printer {
+        root: server.root().to_path_buf(),
+        ..*p
+    };
+    server.run_until_stopped(|event| match event {
+        Event::Rebuilt { what, took } => {
+            let fixed = if broken.replace(false) { "fixed; " } else { "" };
+            printer.info(&format!("{fixed}rebuilt {what} in {took:.1?}"));
+        }
+        Event::Problem(diags) => {
+            broken.set(true);
+            printer.diagnostics(diags);
+            printer.error("the site has errors; the last good build is still served");
+        }
+        Event::Failed(text) => {
+            broken.set(true);
+            printer.error(text);
+        }
+    });
+    drop(server);
+    printer.info("Stopped; removed the served folder");
+    ExitCode::SUCCESS
 }
 
 fn display_path(p: &Path) -> String {

@@ -43,12 +43,13 @@ fn node(out: &mut String, site: &Site, i: usize, r: Rect, base: &str, extra_clas
         marks.push_str(" ↺");
     }
     let number = p
-        .map(|p| crate::render::percent(Some(p)))
+        .map(|p| crate::format::percent(Some(p)))
         .unwrap_or_default();
     let _ = write!(
         out,
-        "<a href=\"{base}futures/{id}/\" class=\"{class}\" data-id=\"{id}\"><title>{title}{tip}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\">{label}</text><text class=\"num\" x=\"{tx:.1}\" y=\"{ny:.1}\">{number}{marks}</text></a>",
+        "<a href=\"{base}{href}\" class=\"{class}\" data-id=\"{id}\"><title>{title}{tip}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\">{label}</text><text class=\"num\" x=\"{tx:.1}\" y=\"{ny:.1}\">{number}{marks}</text></a>",
         id = f.id,
+        href = crate::routes::future(f.id.as_str()),
         title = esc(&f.title),
         tip = esc(&if number.is_empty() {
             String::new()
@@ -141,8 +142,9 @@ pub fn top_level(site: &Site, layout: &Layout) -> String {
         let when = f.when.map(|w| format!(" · {w}")).unwrap_or_default();
         let _ = write!(
             out,
-            "<a href=\"{base}futures/{id}/\" class=\"group closed\" data-id=\"{id}\"><title>{title}: {count} futures</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"10\"/><text class=\"group-title\" x=\"{tx:.1}\" y=\"{ty:.1}\">{label}</text><text class=\"group-count\" x=\"{tx:.1}\" y=\"{cy:.1}\">{count} futures{when}</text></a>",
+            "<a href=\"{base}{href}\" class=\"group closed\" data-id=\"{id}\"><title>{title}: {count} futures</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"10\"/><text class=\"group-title\" x=\"{tx:.1}\" y=\"{ty:.1}\">{label}</text><text class=\"group-count\" x=\"{tx:.1}\" y=\"{cy:.1}\">{count} futures{when}</text></a>",
             id = f.id,
+            href = crate::routes::future(f.id.as_str()),
             title = esc(&f.title),
             x = r.x,
             y = r.y,

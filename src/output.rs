@@ -19,8 +19,13 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
 use crate::theme::{Origin, Theme};
+
+/// An output file: its path below the output folder and its bytes.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// A file that could not be written, and why.
 #[derive(Debug)]
@@ -103,6 +108,45 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
     file.read_exact(&mut old).is_ok() && old == bytes
 }
 
+/// Removes what a process that no longer runs left in `dir` under names
+/// starting with `prefix` and its process id (a build or server that was
+/// killed before it could clean up).
+pub fn remove_stale(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| pid != std::process::id() && !running(pid)) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` is running. Where that cannot be asked, it is
+/// taken to be, so nothing of a live process is removed.
+fn running(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 checks that the process exists and sends nothing.
+        let alive = unsafe { libc::kill(pid, 0) } == 0;
+        alive || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     File,
@@ -152,7 +196,9 @@ impl Publisher {
         let name = out
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
+        let prefix = format!(".{name}.building-");
+        remove_stale(&parent, &prefix);
+        let staging = parent.join(format!("{prefix}{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(at(&staging))?;
         }
@@ -181,7 +227,7 @@ impl Publisher {
             };
             self.put_source(PathBuf::from(&f.name), &source);
         }
-        for src in crate::site::files_with_extension(site_static, &[]) {
+        for src in crate::files::files_with_extension(site_static, &[]) {
             if let Ok(rel) = src.strip_prefix(site_static) {
                 self.put_source(rel.to_path_buf(), &Source::Copy(&src));
             }

@@ -6,18 +6,21 @@
 //! Files, below `search/`: `meta.json` (the first and last word of each
 //! chunk, documents per file), `w-N.json` (postings of a range of words:
 //! `{"word": [doc, weight, doc, weight, …]}`, heaviest first) and `d-N.json`
-//! (documents: `[title, url, kind, snippet]`, 20 a file, so results cost a few kilobytes each).
+//! (documents: `[title, url, kind, snippet]`, 20 a file, so results cost a
+//! few kilobytes each). `meta.json` also carries the rule that splits text
+//! into words, so the client splits a query exactly as the index did.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// One searchable page.
+#[derive(Clone)]
 pub struct SearchDoc<'a> {
     pub title: String,
     pub url: String,
@@ -44,12 +47,27 @@ const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
-/// Lowercase words of two or more letters or digits, as the client splits
-/// a query. Words already in lowercase are borrowed, not copied: the index
-/// splits every page's text.
+/// What a word is, for the index and for `search.js` alike (it reads the
+/// pattern from `meta.json`): a run of letters, combining marks and digits.
+/// Marks matter: without them a Devanagari or Thai word falls apart at its
+/// vowel signs.
+pub const WORD: &str = r"[\p{Alphabetic}\p{M}\p{N}]+";
+/// Words shorter than this, in characters, are not indexed.
+const MIN_CHARS: usize = 2;
+
+fn word_pattern() -> &'static regex::Regex {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| regex::Regex::new(WORD).expect("the word pattern is valid"))
+}
+
+/// Lowercase words of [`MIN_CHARS`] or more characters, stop words left
+/// out, as the client splits a query. Words already in lowercase are
+/// borrowed, not copied: the index splits every page's text.
 pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().nth(1).is_some())
+    word_pattern()
+        .find_iter(text)
+        .map(|m| m.as_str())
+        .filter(|w| w.chars().nth(MIN_CHARS - 1).is_some())
         .map(|w| {
             if w.chars().any(char::is_uppercase) {
                 Cow::Owned(w.to_lowercase())
@@ -61,110 +79,256 @@ pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
 }
 
 #[derive(Serialize)]
-struct Meta {
+struct Meta<'a> {
     docs: usize,
     docs_per_file: usize,
     /// `[first word, last word]` of each `w-N.json`.
-    chunks: Vec<[String; 2]>,
+    chunks: Vec<[&'a str; 2]>,
+    /// How the client must split a query: the same rule as [`words`].
+    word: &'static str,
+    min_chars: usize,
+    stop_words: &'static [&'static str],
 }
 
-/// Builds the index files.
-pub fn index(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    // Each thread counts one document's words at a time and adds them to its
-    // own postings; the threads' postings are merged at the end. Nothing per
-    // document outlives it, so the index costs little memory.
+/// A document's row in `d-N.json`: title, URL, kind, snippet.
+type Row = [String; 4];
+
+/// The index of a whole site, kept by `serve` so an edit updates only the
+/// files it changes.
+pub struct Index {
+    /// By document number; `None` once a document is gone.
+    docs: Vec<Option<Row>>,
+    by_url: HashMap<String, u32>,
+    /// Every word's postings, in no order: [`MAX_POSTINGS`] applies when
+    /// a chunk is written, so an edit can still raise a document into them.
+    postings: BTreeMap<Box<str>, Vec<Posting>>,
+    /// The first word of each chunk: chunk `c` holds the words from
+    /// `starts[c]` up to `starts[c + 1]`. Kept while serving, so an edit
+    /// rewrites only the chunks whose words it changed.
+    starts: Vec<Box<str>>,
+}
+
+impl Index {
+    /// Indexes `docs`, document `i` as number `i`.
+    pub fn build(docs: Vec<SearchDoc>) -> Index {
+        let postings: BTreeMap<Box<str>, Vec<Posting>> = count(&docs)
+            .into_iter()
+            .map(|(w, list)| (Box::from(w.as_ref()), list))
+            .collect();
+        let starts = chunk_starts(&postings);
+        let by_url = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.url.clone(), i as u32))
+            .collect();
+        let docs = docs.into_iter().map(|d| Some(row(d))).collect();
+        Index {
+            docs,
+            by_url,
+            postings,
+            starts,
+        }
+    }
+
+    /// Every file of the index.
+    pub fn files(&self) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = (0..self.starts.len().max(1))
+            .into_par_iter()
+            .map(|c| self.chunk_file(c))
+            .collect();
+        files.extend((0..self.docs.len().div_ceil(DOCS_PER_FILE)).map(|k| self.docs_file(k)));
+        files.push(self.meta_file());
+        files
+    }
+
+    /// Replaces the documents with the URLs of `changed` (adding those that
+    /// are new) and drops those at `removed`; returns the files that changed.
+    pub fn update(&mut self, changed: Vec<SearchDoc>, removed: &[String]) -> Vec<OutputFile> {
+        let mut words: BTreeSet<Box<str>> = BTreeSet::new();
+        let mut doc_files: BTreeSet<usize> = BTreeSet::new();
+        for url in removed {
+            if let Some(d) = self.by_url.remove(url) {
+                self.docs[d as usize] = None;
+                words.extend(self.unpost(d));
+                doc_files.insert(d as usize / DOCS_PER_FILE);
+            }
+        }
+        for doc in changed {
+            let d = match self.by_url.get(&doc.url) {
+                Some(&d) => d,
+                None => {
+                    self.docs.push(None);
+                    let d = self.docs.len() as u32 - 1;
+                    self.by_url.insert(doc.url.clone(), d);
+                    d
+                }
+            };
+            words.extend(self.unpost(d));
+            for (word, weight) in weights(&doc) {
+                words.insert(Box::from(word.as_ref()));
+                self.postings
+                    .entry(Box::from(word.as_ref()))
+                    .or_default()
+                    .push((d, weight));
+            }
+            self.docs[d as usize] = Some(row(doc));
+            doc_files.insert(d as usize / DOCS_PER_FILE);
+        }
+        let chunks: BTreeSet<usize> = words.iter().map(|w| self.chunk_of(w)).collect();
+        let mut files: Vec<OutputFile> = chunks.into_iter().map(|c| self.chunk_file(c)).collect();
+        files.extend(doc_files.into_iter().map(|k| self.docs_file(k)));
+        files.push(self.meta_file());
+        files
+    }
+
+    /// Takes document `d` out of every posting list; returns the words it had.
+    fn unpost(&mut self, d: u32) -> Vec<Box<str>> {
+        let mut had = Vec::new();
+        for (word, list) in &mut self.postings {
+            let before = list.len();
+            list.retain(|p| p.0 != d);
+            if list.len() != before {
+                had.push(word.clone());
+            }
+        }
+        self.postings.retain(|_, list| !list.is_empty());
+        had
+    }
+
+    fn chunk_of(&self, word: &str) -> usize {
+        self.starts
+            .partition_point(|s| s.as_ref() <= word)
+            .saturating_sub(1)
+    }
+
+    /// The words of chunk `c`, in order.
+    fn chunk_words(&self, c: usize) -> impl Iterator<Item = (&Box<str>, &Vec<Posting>)> {
+        use std::ops::Bound::{Included, Unbounded};
+        let from = match c {
+            0 => Unbounded,
+            c => Included(self.starts[c].clone()),
+        };
+        let next = self.starts.get(c + 1).cloned();
+        self.postings
+            .range((from, Unbounded))
+            .take_while(move |(w, _)| next.as_ref().is_none_or(|n| *w < n))
+    }
+
+    fn chunk_file(&self, c: usize) -> OutputFile {
+        let chunk: BTreeMap<&str, Vec<u32>> = self
+            .chunk_words(c)
+            .map(|(w, list)| (w.as_ref(), heaviest(list)))
+            .collect();
+        OutputFile {
+            path: format!("search/w-{c}.json"),
+            bytes: serde_json::to_vec(&chunk).unwrap_or_else(|_| b"{}".to_vec()),
+        }
+    }
+
+    fn docs_file(&self, k: usize) -> OutputFile {
+        let empty = Row::default();
+        let rows: Vec<&Row> = self
+            .docs
+            .iter()
+            .skip(k * DOCS_PER_FILE)
+            .take(DOCS_PER_FILE)
+            .map(|r| r.as_ref().unwrap_or(&empty))
+            .collect();
+        OutputFile {
+            path: format!("search/d-{k}.json"),
+            bytes: serde_json::to_vec(&rows).unwrap_or_else(|_| b"[]".to_vec()),
+        }
+    }
+
+    fn meta_file(&self) -> OutputFile {
+        let chunks = (0..self.starts.len().max(1))
+            .map(|c| {
+                let mut words = self.chunk_words(c).map(|(w, _)| w.as_ref());
+                let first = words.next().unwrap_or("");
+                [first, words.last().unwrap_or(first)]
+            })
+            .collect();
+        let meta = Meta {
+            docs: self.docs.len(),
+            docs_per_file: DOCS_PER_FILE,
+            chunks,
+            word: WORD,
+            min_chars: MIN_CHARS,
+            stop_words: STOP_WORDS,
+        };
+        OutputFile {
+            path: "search/meta.json".into(),
+            bytes: serde_json::to_vec(&meta).unwrap_or_default(),
+        }
+    }
+}
+
+fn row(d: SearchDoc) -> Row {
+    [d.title, d.url, d.kind.to_string(), d.snippet]
+}
+
+/// Each word of `doc` with its weight: a title word counts [`TITLE_WEIGHT`]
+/// times.
+fn weights<'d>(doc: &'d SearchDoc) -> FxHashMap<Cow<'d, str>, u32> {
+    let mut counts: FxHashMap<Cow<str>, u32> = FxHashMap::default();
+    for word in words(&doc.title) {
+        *counts.entry(word).or_default() += TITLE_WEIGHT;
+    }
+    for word in words(&doc.text) {
+        let n = counts.entry(word).or_default();
+        *n = n.saturating_add(1);
+    }
+    counts
+}
+
+/// Every word's postings over `docs`. Each thread adds one document at a
+/// time to its own postings, merged at the end: nothing per document
+/// outlives it, so the index costs little memory.
+fn count<'d>(docs: &'d [SearchDoc]) -> FxHashMap<Cow<'d, str>, Vec<Posting>> {
     type Postings<'d> = FxHashMap<Cow<'d, str>, Vec<Posting>>;
-    let postings: Postings = docs
-        .par_iter()
+    docs.par_iter()
         .enumerate()
-        .fold(
-            || (Postings::default(), FxHashMap::default()),
-            |(mut postings, mut counts): (Postings, FxHashMap<Cow<str>, u32>), (d, doc)| {
-                for word in words(&doc.title) {
-                    *counts.entry(word).or_default() += TITLE_WEIGHT;
-                }
-                for word in words(&doc.text) {
-                    let n = counts.entry(word).or_default();
-                    *n = n.saturating_add(1);
-                }
-                for (word, weight) in counts.drain() {
-                    postings.entry(word).or_default().push((d as u32, weight));
-                }
-                (postings, counts)
-            },
-        )
-        .map(|(postings, _)| postings)
+        .fold(Postings::default, |mut postings, (d, doc)| {
+            for (word, weight) in weights(doc) {
+                postings.entry(word).or_default().push((d as u32, weight));
+            }
+            postings
+        })
         .reduce(Postings::default, |mut a, b| {
             for (word, list) in b {
                 a.entry(word).or_default().extend(list);
             }
             a
-        });
-    let mut postings: Vec<(Cow<str>, Vec<Posting>)> = postings.into_iter().collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let heaviest_first = |a: &Posting, b: &Posting| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-    let flat: Vec<(Cow<str>, Vec<u32>)> = postings
-        .into_par_iter()
-        .map(|(word, mut list)| {
-            if list.len() > MAX_POSTINGS {
-                list.select_nth_unstable_by(MAX_POSTINGS - 1, heaviest_first);
-                list.truncate(MAX_POSTINGS);
-            }
-            list.sort_unstable_by(heaviest_first);
-            (word, list.iter().flat_map(|&(d, w)| [d, w]).collect())
         })
-        .collect();
-    let mut files = Vec::new();
-    let mut chunks: Vec<[String; 2]> = Vec::new();
-    let mut chunk: BTreeMap<Cow<str>, Vec<u32>> = BTreeMap::new();
+}
+
+/// Where each chunk starts, so that none holds much more than [`CHUNK_BYTES`].
+fn chunk_starts(postings: &BTreeMap<Box<str>, Vec<Posting>>) -> Vec<Box<str>> {
+    let mut starts = Vec::new();
     let mut size = 0;
-    let flush = |chunk: &mut BTreeMap<Cow<str>, Vec<u32>>,
-                 chunks: &mut Vec<[String; 2]>,
-                 files: &mut Vec<OutputFile>| {
-        if let (Some(first), Some(last)) = (chunk.keys().next(), chunk.keys().next_back()) {
-            chunks.push([first.to_string(), last.to_string()]);
-            let body = serde_json::to_string(&*chunk).unwrap_or_else(|_| "{}".into());
-            files.push(OutputFile {
-                path: format!("search/w-{}.json", chunks.len() - 1),
-                bytes: body.into_bytes(),
-            });
-        }
-        chunk.clear();
-    };
-    for (word, list) in flat {
-        let bytes = word.len() + list.len() * 5;
-        if size + bytes > CHUNK_BYTES && !chunk.is_empty() {
-            flush(&mut chunk, &mut chunks, &mut files);
+    for (word, list) in postings {
+        // A posting is written as two numbers of about four digits and a comma.
+        let bytes = word.len() + list.len().min(MAX_POSTINGS) * 10;
+        if starts.is_empty() || size + bytes > CHUNK_BYTES {
+            starts.push(word.clone());
             size = 0;
         }
         size += bytes;
-        chunk.insert(word, list);
     }
-    flush(&mut chunk, &mut chunks, &mut files);
-    for (k, part) in docs.chunks(DOCS_PER_FILE).enumerate() {
-        let rows: Vec<[&str; 4]> = part
-            .iter()
-            .map(|d| [d.title.as_str(), d.url.as_str(), d.kind, d.snippet.as_str()])
-            .collect();
-        files.push(OutputFile {
-            path: format!("search/d-{k}.json"),
-            bytes: serde_json::to_string(&rows)
-                .unwrap_or_else(|_| "[]".into())
-                .into_bytes(),
-        });
+    starts
+}
+
+/// A word's [`MAX_POSTINGS`] heaviest postings, heaviest first, flattened
+/// to `[doc, weight, doc, weight, …]`.
+fn heaviest(list: &[Posting]) -> Vec<u32> {
+    let order = |a: &Posting, b: &Posting| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let mut list = list.to_vec();
+    if list.len() > MAX_POSTINGS {
+        list.select_nth_unstable_by(MAX_POSTINGS - 1, order);
+        list.truncate(MAX_POSTINGS);
     }
-    let meta = Meta {
-        docs: docs.len(),
-        docs_per_file: DOCS_PER_FILE,
-        chunks,
-    };
-    files.push(OutputFile {
-        path: "search/meta.json".into(),
-        bytes: serde_json::to_string(&meta)
-            .unwrap_or_default()
-            .into_bytes(),
-    });
-    files
+    list.sort_unstable_by(order);
+    list.iter().flat_map(|&(d, w)| [d, w]).collect()
 }
 
 /// Answers a query over the index files as the client does: every word must
@@ -263,6 +427,69 @@ mod tests {
     }
 
     #[test]
+    fn words_in_scripts_with_combining_marks_stay_whole() {
+        // Devanagari vowel signs and the virama are marks, not letters.
+        let w: Vec<Cow<str>> = words("कृत्रिम बुद्धि, हिन्दी!").collect();
+        assert_eq!(w, ["कृत्रिम", "बुद्धि", "हिन्दी"]);
+        let files = Index::build(vec![doc("AI in India", "/hi/", "कृत्रिम बुद्धि का भविष्य")]).files();
+        assert_eq!(query(&files, "बुद्धि"), ["/hi/"]);
+        assert_eq!(query(&files, "कृत्"), ["/hi/"], "a prefix of a marked word");
+    }
+
+    #[test]
+    fn an_update_rewrites_only_the_files_it_changes_and_answers_as_a_new_index_would() {
+        let mut docs: Vec<SearchDoc> = (0..2000)
+            .map(|i| {
+                doc(
+                    &format!("Post {i}"),
+                    &format!("/p{i}/"),
+                    &format!("alpha{i} beta{} gamma", i % 7),
+                )
+            })
+            .collect();
+        let mut index = Index::build(docs.clone());
+        let mut files = index.files();
+        let total = files.len();
+        docs[5] = doc("Post 5", "/p5/", "zebra quartz alpha5");
+        let new = doc("New post", "/new/", "zebra brand new");
+        docs.push(new.clone());
+        let changed = index.update(vec![docs[5].clone(), new], &["/p9/".to_string()]);
+        // Three document files, the chunks of the words that changed, the list of chunks.
+        assert!(
+            changed.len() <= 8,
+            "{} of {total} files rewritten",
+            changed.len()
+        );
+        for f in changed {
+            match files.iter_mut().find(|g| g.path == f.path) {
+                Some(g) => *g = f,
+                None => files.push(f),
+            }
+        }
+        docs.remove(9);
+        let fresh = Index::build(docs).files();
+        for q in [
+            "zebra",
+            "quartz",
+            "alpha123 beta4",
+            "alpha9",
+            "alpha5",
+            "brand",
+            "new",
+        ] {
+            let mut a = query(&files, q);
+            let mut b = query(&fresh, q);
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "query {q}");
+        }
+        assert!(
+            query(&files, "alpha9 beta2").is_empty(),
+            "a removed document is gone"
+        );
+    }
+
+    #[test]
     fn words_are_lowercase_and_stop_words_dropped() {
         let w: Vec<Cow<str>> = words("The Foundry's wafers, and TSMC-3nm!").collect();
         assert_eq!(w, ["foundry", "wafers", "tsmc", "3nm"]);
@@ -283,7 +510,7 @@ mod tests {
             ),
             doc("Robots", "/c/", "nothing about power"),
         ];
-        let files = index(&docs);
+        let files = Index::build(docs.to_vec()).files();
         assert_eq!(
             query(&files, "energy"),
             ["/a/", "/b/"],
@@ -314,7 +541,7 @@ mod tests {
                 )
             })
             .collect();
-        let files = index(&docs);
+        let files = Index::build(docs.to_vec()).files();
         let chunks: Vec<&OutputFile> = files
             .iter()
             .filter(|f| f.path.starts_with("search/w-"))

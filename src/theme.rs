@@ -4,6 +4,7 @@
 //! `themes/<name>/` replaces theme files one by one, and its own
 //! `templates/` overrides any template of the theme.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Pos};
@@ -55,16 +56,32 @@ pub struct ThemeFile {
     pub origin: Origin,
 }
 
+/// A template, read when the site is loaded so rendering reads no file.
+#[derive(Clone, Debug)]
+pub struct Template {
+    /// Its name, e.g. `post.html`.
+    pub name: String,
+    pub text: Cow<'static, str>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Theme {
-    pub templates: Vec<ThemeFile>,
+    pub templates: Vec<Template>,
     pub statics: Vec<ThemeFile>,
+}
+
+/// Theme files while they are assembled, each later one replacing an
+/// earlier one of the same name.
+#[derive(Default)]
+struct Files {
+    templates: Vec<ThemeFile>,
+    statics: Vec<ThemeFile>,
 }
 
 impl Theme {
     /// Assembles theme `name` for the site at `root`.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
-        let mut theme = Theme::default();
+        let mut theme = Files::default();
         let dir = root.join("themes").join(name);
         if name == "default" {
             for (path, text) in DEFAULT {
@@ -85,16 +102,44 @@ impl Theme {
             ("static", dir.join("static")),
             ("templates", root.join("templates")),
         ] {
-            for file in crate::site::files_with_extension(&base, &[]) {
+            for file in crate::files::files_with_extension(&base, &[]) {
                 if let Ok(rel) = file.strip_prefix(&base) {
                     let rel = rel.to_string_lossy().replace('\\', "/");
                     theme.put(&format!("{sub}/{rel}"), Origin::File(file));
                 }
             }
         }
-        Ok(theme)
+        Ok(Theme {
+            templates: theme
+                .templates
+                .into_iter()
+                .map(read_template)
+                .collect::<Result<_, _>>()?,
+            statics: theme.statics,
+        })
     }
 
+    /// Output paths of the theme's static files.
+    pub fn static_paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.statics.iter().map(|f| f.name.clone())
+    }
+}
+
+fn read_template(file: ThemeFile) -> Result<Template, Diagnostic> {
+    let text = match file.origin {
+        Origin::Builtin(text) => Cow::Borrowed(text),
+        Origin::File(path) => Cow::Owned(std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(&path, Pos::START, format!("cannot read the template: {e}"))
+                .with_help("save it as UTF-8 text")
+        })?),
+    };
+    Ok(Template {
+        name: file.name,
+        text,
+    })
+}
+
+impl Files {
     fn put(&mut self, path: &str, origin: Origin) {
         let (list, name) = match path.split_once('/') {
             Some(("templates", name)) => (&mut self.templates, name),
@@ -108,10 +153,5 @@ impl Theme {
                 origin,
             }),
         }
-    }
-
-    /// Output paths of the theme's static files.
-    pub fn static_paths(&self) -> impl Iterator<Item = String> + '_ {
-        self.statics.iter().map(|f| f.name.clone())
     }
 }

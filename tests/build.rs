@@ -486,11 +486,11 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 fn the_search_index_answers_known_queries() {
     let out = build_good(&offline());
     let dir = out.path().join("public/search");
-    let files: Vec<forkcast::render::OutputFile> = fs::read_dir(&dir)
+    let files: Vec<forkcast::output::OutputFile> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            forkcast::render::OutputFile {
+            forkcast::output::OutputFile {
                 path: format!("search/{}", e.file_name().to_string_lossy()),
                 bytes: fs::read(e.path()).unwrap(),
             }

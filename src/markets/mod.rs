@@ -131,6 +131,8 @@ pub struct Observation {
     pub as_of: Option<Date>,
     /// The value is older than `refresh_after`: a refresh failed or was skipped.
     pub stale: bool,
+    /// One value a day, oldest first, from `data/history/`.
+    pub history: Vec<(Date, f64)>,
 }
 
 /// Every market's observation, by reference.
@@ -273,7 +275,9 @@ pub fn update(
                     history.retain(|(d, _)| *d != today);
                     history.push((today, v));
                 }
-                if !history.is_empty()
+                // `check --online` verifies but writes nothing.
+                if !verify
+                    && !history.is_empty()
                     && let Err(e) =
                         snapshot::merge_history(&snapshot::history_path(root, r), &history)
                 {
@@ -318,6 +322,7 @@ pub fn update(
         }
     }
     if summary.fetched > 0
+        && !verify
         && let Err(e) = snapshot.save(root)
     {
         diags.push(
@@ -340,6 +345,7 @@ pub fn update(
                 url: Some(e.url.clone()),
                 as_of: Some(jiff::tz::TimeZone::UTC.to_datetime(e.fetched_at).date()),
                 stale: e.value.is_some() && !fresh(e),
+                history: snapshot::read_history(&snapshot::history_path(root, r)),
             },
             None => Observation::default(),
         };

@@ -1,0 +1,250 @@
+//! The machine-readable files: `graph.json` (what the map and other tools
+//! read), the map's summaries, and the documents of the search index.
+
+use serde::Serialize;
+
+use super::{Renderer, views};
+use crate::format;
+use crate::layout::Layout;
+use crate::routes::{Route, Shape};
+use crate::search::SearchDoc;
+use crate::site::{Page, Site, Source};
+
+impl Renderer<'_> {
+    /// The documents of the search index: posts, pages, futures and bets.
+    pub fn search_docs(&self) -> Vec<SearchDoc<'_>> {
+        let s = self.site;
+        let routes = (0..s.posts.len())
+            .map(Route::Post)
+            .chain((0..s.pages.len()).map(Route::Page))
+            .chain((0..s.futures.len()).map(Route::Future))
+            .chain((0..s.bets.len()).map(Route::Bet));
+        routes.filter_map(|r| self.search_doc(r)).collect()
+    }
+
+    /// The search document of `route`, if it is a searchable page.
+    pub fn search_doc(&self, route: Route) -> Option<SearchDoc<'_>> {
+        let s = self.site;
+        let url = self.route_url(route);
+        Some(match route {
+            Route::Post(i) => page_doc(&s.posts[i], url, "post"),
+            Route::Page(i) => page_doc(&s.pages[i], url, "page"),
+            Route::Future(i) => {
+                let e = &s.futures[i];
+                SearchDoc {
+                    title: e.future.title.clone(),
+                    url,
+                    kind: "future",
+                    snippet: e.summary.summary.clone(),
+                    text: format!("{} {}", e.summary.text, e.future.tags.join(" ")).into(),
+                }
+            }
+            Route::Bet(i) => {
+                let b = &s.bets[i];
+                SearchDoc {
+                    title: b.bet.title.clone(),
+                    url,
+                    kind: "bet",
+                    snippet: b.argument.summary.clone(),
+                    text: format!("{} {}", b.argument.text, b.bet.instruments.join(" ")).into(),
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn page_doc<'p>(p: &'p Page, url: String, kind: &'static str) -> SearchDoc<'p> {
+    SearchDoc {
+        title: p.doc.title.clone(),
+        url,
+        kind,
+        snippet: p
+            .doc
+            .summary
+            .clone()
+            .unwrap_or_else(|| p.rendered.summary.clone()),
+        text: p.rendered.text.as_str().into(),
+    }
+}
+
+/// The graph, machine-readable. `<`, `>` and `&` are written as `\u` escapes
+/// so the same text is safe inside an HTML `<script>` element.
+pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String {
+    #[derive(Serialize)]
+    struct Node<'a> {
+        id: &'a str,
+        title: &'a str,
+        url: String,
+        within: Option<&'a str>,
+        when: Option<crate::futures::When>,
+        probability: Option<f64>,
+        source: Option<&'static str>,
+        implied: Option<f64>,
+        disagreement: bool,
+        tags: &'a [String],
+        markets: Vec<String>,
+        /// The oldest stale market value's date, if a refresh failed.
+        stale: Option<String>,
+        /// Its rectangle on the map: x, y, width, height.
+        rect: [f64; 4],
+    }
+    #[derive(Serialize)]
+    struct Edge<'a> {
+        from: &'a str,
+        to: &'a str,
+        probability: f64,
+    }
+    #[derive(Serialize)]
+    struct Group<'a> {
+        id: &'a str,
+        members: Vec<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct BetNode<'a> {
+        id: &'a str,
+        title: &'a str,
+        url: String,
+        kind: &'static str,
+        status: &'static str,
+        wins_if: Vec<&'a str>,
+        loses_if: Vec<&'a str>,
+        payoff: views::PayoffView,
+        essential_fork: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct GraphDoc<'a> {
+        title: &'a str,
+        base_url: &'a str,
+        futures: Vec<Node<'a>>,
+        edges: Vec<Edge<'a>>,
+        groups: Vec<Group<'a>>,
+        bets: Vec<BetNode<'a>>,
+        map: MapInfo<'a>,
+        rules: Rules,
+    }
+    #[derive(Serialize)]
+    struct MapInfo<'a> {
+        width: f64,
+        height: f64,
+        columns: &'a [crate::layout::Column],
+        /// A future's box on the map, and a group's header height.
+        node_width: f64,
+        node_height: f64,
+        header: f64,
+    }
+    /// The rules the browser shows numbers with, as the pages do.
+    #[derive(Serialize)]
+    struct Rules {
+        /// Own and implied must differ by more than this to be disputed.
+        disagreement: f64,
+        display: format::Display,
+    }
+    let base = site.config.base_url.path();
+    let id = |i: usize| site.futures[i].future.id.as_str();
+    let doc = GraphDoc {
+        title: &site.config.title,
+        base_url: site.config.base_url.as_str(),
+        futures: site
+            .futures
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Node {
+                id: e.future.id.as_str(),
+                title: &e.future.title,
+                url: format!("{base}{}", shape.path(Route::Future(i))),
+                within: site.graph.group(i).map(id),
+                when: e.future.when,
+                probability: e.own.map(|o| o.value),
+                source: e.own.map(|o| match o.source {
+                    Source::Markets(_) => "markets",
+                    Source::Estimate => "estimate",
+                }),
+                implied: e.computed.implied,
+                disagreement: e.computed.disagreement,
+                tags: &e.future.tags,
+                markets: e
+                    .future
+                    .markets
+                    .iter()
+                    .map(|m| m.value.to_string())
+                    .collect(),
+                stale: e.stale_since().map(|d| d.to_string()),
+                rect: {
+                    let r = layout.rects[i];
+                    [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0)
+                },
+            })
+            .collect(),
+        edges: (0..site.futures.len())
+            .flat_map(|i| {
+                site.graph
+                    .children(i)
+                    .into_iter()
+                    .map(move |(c, p)| (i, c, p))
+            })
+            .map(|(i, c, p)| Edge {
+                from: id(i),
+                to: id(c),
+                probability: p,
+            })
+            .collect(),
+        groups: (0..site.futures.len())
+            .filter(|&i| !site.graph.members(i).is_empty())
+            .map(|i| Group {
+                id: id(i),
+                members: site.graph.members(i).iter().map(|&m| id(m)).collect(),
+            })
+            .collect(),
+        bets: site
+            .bets
+            .iter()
+            .enumerate()
+            .map(|(k, b)| BetNode {
+                id: b.bet.id.as_str(),
+                title: &b.bet.title,
+                url: format!("{base}{}", shape.path(Route::Bet(k))),
+                kind: b.bet.kind.name(),
+                status: b.bet.status.name(),
+                wins_if: b.wins_if.iter().map(|&f| id(f)).collect(),
+                loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
+                payoff: views::payoff_view(b.payoff),
+                essential_fork: b.fork.map(id),
+            })
+            .collect(),
+        map: MapInfo {
+            width: layout.width,
+            height: layout.height,
+            columns: &layout.columns,
+            node_width: crate::layout::NODE_W,
+            node_height: crate::layout::NODE_H,
+            header: crate::layout::HEADER,
+        },
+        rules: Rules {
+            disagreement: crate::graph::DISAGREEMENT,
+            display: format::DISPLAY,
+        },
+    };
+    script_safe(&serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into()))
+}
+
+/// Each future's plain-text summary by id, for the map's side panel
+/// (loaded only when a panel opens, to keep the first view light).
+pub(super) fn summaries_json(site: &Site) -> String {
+    let map: std::collections::BTreeMap<&str, &str> = site
+        .futures
+        .iter()
+        .map(|e| (e.future.id.as_str(), e.summary.summary.as_str()))
+        .collect();
+    script_safe(&serde_json::to_string(&map).unwrap_or_else(|_| "{}".into()))
+}
+
+/// JSON with `<`, `>`, `&` and line separators written as `\u` escapes, so
+/// the same text is safe inside an HTML `<script>` element.
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}

@@ -1,0 +1,177 @@
+//! Turns a computed [`Site`] into output files: every route of
+//! [`crate::routes`] through the theme's tera templates, in parallel, plus
+//! the data files (`graph.json`, summaries, the search index, the
+//! highlighting stylesheet). Reads and writes no file: each one is handed to
+//! a sink as soon as it is done.
+//!
+//! [`views`] holds what templates see of posts, futures and bets, [`pages`]
+//! one function per kind of page, [`data`] the machine-readable files.
+
+mod data;
+mod pages;
+mod views;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::layout::Layout;
+use crate::markdown;
+use crate::output::OutputFile;
+use crate::routes::{Route, Shape};
+use crate::site::Site;
+
+/// A template that would not parse or render.
+#[derive(Debug)]
+pub struct RenderError {
+    pub template: String,
+    pub message: String,
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "template `{}`: {}", self.template, self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl RenderError {
+    fn from_tera(template: &str, e: &tera::Error) -> RenderError {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        RenderError {
+            template: template.to_string(),
+            message,
+        }
+    }
+}
+
+/// Renders the whole site, handing each file to `emit` as soon as it is
+/// done (from any thread), so pages need not all be held at once. Returns
+/// the parsed templates and the search index, which `serve` keeps for its
+/// incremental rebuilds.
+pub fn render(
+    site: &Site,
+    emit: &(dyn Fn(OutputFile) + Sync),
+) -> Result<(Tera, crate::search::Index), RenderError> {
+    let tera = templates(site)?;
+    let index = Renderer::new(site, &tera).render_all(emit)?;
+    Ok((tera, index))
+}
+
+/// The theme's templates, parsed.
+pub fn templates(site: &Site) -> Result<Tera, RenderError> {
+    let sources = site
+        .theme
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_ref()));
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(markdown::escape_html);
+    tera.add_raw_templates(sources)
+        .map_err(|e| RenderError::from_tera("theme", &e))?;
+    Ok(tera)
+}
+
+/// Renders files of one site with one set of templates.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    shape: Shape<'a>,
+    layout: Layout,
+    common: views::SiteView,
+    /// The top level of the future map, as static SVG.
+    map: String,
+    /// Futures by title, for the table.
+    by_title: Vec<usize>,
+    /// Each post's card, made once: a post shows on its own page, its
+    /// neighbours', a list page, its tag pages and the feed.
+    post_cards: Vec<OnceLock<views::PostCard>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
+        let starts: Vec<Option<i32>> = site
+            .futures
+            .iter()
+            .map(|e| e.future.when.map(|w| w.start))
+            .collect();
+        let layout = crate::layout::layout(&site.graph, &starts);
+        Renderer {
+            site,
+            tera,
+            shape: site.shape(),
+            common: views::SiteView::of(site),
+            map: crate::map::top_level(site, &layout),
+            post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
+            by_title: site.futures_by_title(),
+            layout,
+        }
+    }
+
+    /// Renders every file of the site in parallel; see [`render`].
+    fn render_all(
+        &self,
+        emit: &(dyn Fn(OutputFile) + Sync),
+    ) -> Result<crate::search::Index, RenderError> {
+        // The search index is the one large step that is not a page; building
+        // it beside the pages keeps both cores busy through its merge.
+        let (pages, index) = rayon::join(
+            || {
+                self.shape
+                    .all()
+                    .par_iter()
+                    .try_for_each(|&route| self.file(route).map(emit))
+            },
+            || {
+                let index = crate::search::Index::build(self.search_docs());
+                index.files().into_iter().for_each(emit);
+                index
+            },
+        );
+        pages?;
+        Ok(index)
+    }
+
+    /// Renders `routes` in parallel.
+    pub fn render_routes(&self, routes: &[Route]) -> Result<Vec<OutputFile>, RenderError> {
+        routes.par_iter().map(|&r| self.file(r)).collect()
+    }
+
+    /// The file of `route`.
+    pub fn file(&self, route: Route) -> Result<OutputFile, RenderError> {
+        let bytes = match route {
+            Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout),
+            Route::Summaries => data::summaries_json(self.site),
+            Route::SyntaxCss => markdown::highlight_css(),
+            page => return self.page(page),
+        };
+        Ok(OutputFile {
+            path: self.shape.file(route),
+            bytes: bytes.into_bytes(),
+        })
+    }
+
+    /// `path` below the base URL, as a link.
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site.config.base_url.path())
+    }
+
+    /// `path` as a full URL.
+    fn permalink(&self, path: &str) -> String {
+        format!("{}{path}", self.site.config.base_url.as_str())
+    }
+
+    fn route_url(&self, route: Route) -> String {
+        self.url(&self.shape.path(route))
+    }
+}

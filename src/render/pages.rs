@@ -1,0 +1,379 @@
+//! One function per kind of page: each gathers what its template shows
+//! into a context. [`Renderer::page`] picks the function for a route.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::views::{FutureCard, PostCard, TagLink, toc};
+use super::{RenderError, Renderer};
+use crate::chart;
+use crate::format::percent;
+use crate::output::OutputFile;
+use crate::routes::{FUTURES_TABLE_PAGE, Route};
+
+/// How many posts the home page shows, and bets of each kind.
+const LATEST: usize = 5;
+const HOME_BETS_PER_KIND: usize = 3;
+/// How many posts the feed carries.
+const FEED_ENTRIES: usize = 20;
+
+impl Renderer<'_> {
+    /// Renders the page of `route` through its template.
+    pub(super) fn page(&self, route: Route) -> Result<OutputFile, RenderError> {
+        let (template, ctx) = match route {
+            Route::Home => ("index.html", self.home()),
+            Route::PostList(n) => ("posts.html", self.post_list(n)),
+            Route::Post(i) => ("post.html", self.post_page(i)),
+            Route::Page(i) => ("page.html", self.page_page(i)),
+            Route::Tags => ("tags.html", self.tags()),
+            Route::Tag(t, n) => ("tag.html", self.tag(t, n)),
+            Route::Futures(n) => ("futures.html", self.futures(n)),
+            Route::Future(i) => ("future.html", self.future(i)),
+            Route::Bets => ("bets.html", self.bets()),
+            Route::Bet(i) => ("bet.html", self.bet(i)),
+            Route::Search => ("search.html", self.search()),
+            Route::NotFound => ("404.html", self.not_found()),
+            Route::Atom => ("atom.xml", self.atom()),
+            Route::Sitemap => ("sitemap.xml", self.sitemap()),
+            Route::GraphJson | Route::Summaries | Route::SyntaxCss => {
+                return self.file(route);
+            }
+        };
+        let text = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError::from_tera(template, &e))?;
+        Ok(OutputFile {
+            path: self.shape.file(route),
+            bytes: text.into_bytes(),
+        })
+    }
+
+    fn home(&self) -> Context {
+        let s = self.site;
+        let mut ctx = self.context(Route::Home, &s.config.title, "", "home");
+        ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.as_str()));
+        let latest: Vec<&PostCard> = (0..s.posts.len().min(LATEST))
+            .map(|i| self.post(i))
+            .collect();
+        ctx.insert("posts", &latest);
+        ctx.insert("groups", &self.top_level(1));
+        ctx.insert("kinds", &self.bets_by_kind(HOME_BETS_PER_KIND));
+        ctx.insert("future_count", &s.futures.len());
+        ctx
+    }
+
+    fn post_list(&self, n: usize) -> Context {
+        let s = self.site;
+        let per = s.config.posts_per_page;
+        let title = match n {
+            1 => "Posts".to_string(),
+            n => format!("Posts — page {n}"),
+        };
+        let mut ctx = self.context(Route::PostList(n), &title, "", "posts");
+        let cards: Vec<&PostCard> = (0..s.posts.len())
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|i| self.post(i))
+            .collect();
+        ctx.insert("posts", &cards);
+        let total = self.shape.post_pages();
+        ctx.insert("paginator", &self.paginator(n, total, Route::PostList));
+        ctx
+    }
+
+    fn post_page(&self, i: usize) -> Context {
+        let s = self.site;
+        let p = &s.posts[i];
+        let card = self.post(i);
+        let mut ctx = self.context(Route::Post(i), &p.doc.title, &card.summary, "posts");
+        ctx.insert("og_type", "article");
+        ctx.insert("post", card);
+        ctx.insert("content", &p.rendered.html);
+        ctx.insert("toc", &toc(&p.rendered.toc));
+        ctx.insert("futures", &self.future_cards(&p.futures));
+        ctx.insert("newer", &i.checked_sub(1).map(|j| self.post(j)));
+        ctx.insert("older", &(i + 1 < s.posts.len()).then(|| self.post(i + 1)));
+        ctx.insert("edit_url", &self.edit_url(&p.doc.file));
+        ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
+        ctx
+    }
+
+    fn page_page(&self, i: usize) -> Context {
+        let p = &self.site.pages[i];
+        let summary = p.doc.summary.as_deref().unwrap_or(&p.rendered.summary);
+        let mut ctx = self.context(Route::Page(i), &p.doc.title, summary, "page");
+        ctx.insert("page", &self.post_card(p));
+        ctx.insert("content", &p.rendered.html);
+        ctx.insert("toc", &toc(&p.rendered.toc));
+        ctx.insert("edit_url", &self.edit_url(&p.doc.file));
+        ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
+        ctx
+    }
+
+    fn tags(&self) -> Context {
+        #[derive(Serialize)]
+        struct TagView<'t> {
+            name: &'t str,
+            url: String,
+            posts: usize,
+            futures: usize,
+        }
+        let mut ctx = self.context(Route::Tags, "Tags", "", "tags");
+        let tags: Vec<TagView> = self
+            .site
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(t, tag)| TagView {
+                name: &tag.name,
+                url: self.route_url(Route::Tag(t, 1)),
+                posts: tag.posts.len(),
+                futures: tag.futures.len(),
+            })
+            .collect();
+        ctx.insert("tags", &tags);
+        ctx
+    }
+
+    fn tag(&self, t: usize, n: usize) -> Context {
+        let tag = &self.site.tags[t];
+        let per = self.site.config.posts_per_page;
+        let title = format!("Tagged “{}”", tag.name);
+        let mut ctx = self.context(Route::Tag(t, n), &title, "", "tags");
+        let link = TagLink {
+            name: tag.name.clone(),
+            url: self.route_url(Route::Tag(t, 1)),
+        };
+        ctx.insert("tag", &link);
+        let cards: Vec<&PostCard> = tag
+            .posts
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&p| self.post(p))
+            .collect();
+        ctx.insert("posts", &cards);
+        let futures: Vec<FutureCard> = match n {
+            1 => self.future_cards(&tag.futures),
+            _ => Vec::new(),
+        };
+        ctx.insert("futures", &futures);
+        let total = self.shape.tag_pages(t);
+        ctx.insert("paginator", &self.paginator(n, total, |k| Route::Tag(t, k)));
+        ctx
+    }
+
+    /// The map, and page `n` of the table of futures.
+    fn futures(&self, n: usize) -> Context {
+        #[derive(Serialize)]
+        struct Row<'r> {
+            future: FutureCard,
+            group: Option<&'r str>,
+            bets: usize,
+        }
+        let s = self.site;
+        let title = match n {
+            1 => "Futures".to_string(),
+            n => format!("Futures — table, page {n}"),
+        };
+        let description = "Every future on the map, with its probability and where it comes from.";
+        let mut ctx = self.context(Route::Futures(n), &title, description, "futures");
+        let rows: Vec<Row> = self
+            .by_title
+            .iter()
+            .skip((n - 1) * FUTURES_TABLE_PAGE)
+            .take(FUTURES_TABLE_PAGE)
+            .map(|&i| Row {
+                future: self.future_card(i, None),
+                group: s.graph.group(i).map(|g| s.futures[g].future.title.as_str()),
+                bets: s.futures[i].bets_win.len() + s.futures[i].bets_lose.len(),
+            })
+            .collect();
+        if n == 1 {
+            ctx.insert("map", &self.map);
+        }
+        ctx.insert("rows", &rows);
+        let total = self.shape.future_pages();
+        ctx.insert("paginator", &self.paginator(n, total, Route::Futures));
+        ctx
+    }
+
+    fn future(&self, i: usize) -> Context {
+        let s = self.site;
+        let e = &s.futures[i];
+        let f = &e.future;
+        let mut ctx = self.context(Route::Future(i), &f.title, &e.summary.summary, "futures");
+        ctx.insert("future", &self.future_card(i, None));
+        ctx.insert("summary", &e.summary.html);
+        ctx.insert(
+            "group",
+            &s.graph.group(i).map(|g| self.future_card(g, None)),
+        );
+        ctx.insert("members", &self.future_cards(s.graph.members(i)));
+        let with_edges = |list: Vec<(usize, f64)>| -> Vec<FutureCard> {
+            list.into_iter()
+                .map(|(x, w)| self.future_card(x, Some(w)))
+                .collect()
+        };
+        ctx.insert("parents", &with_edges(s.graph.parents(i)));
+        ctx.insert("children", &with_edges(s.graph.children(i)));
+        ctx.insert("bets_win", &self.bet_cards(&e.bets_win));
+        ctx.insert("bets_lose", &self.bet_cards(&e.bets_lose));
+        let posts: Vec<&PostCard> = e.posts.iter().map(|&p| self.post(p)).collect();
+        ctx.insert("posts", &posts);
+        ctx.insert("sources", &f.sources);
+        ctx.insert("tags", &self.tag_links(&f.tags));
+        ctx.insert("markets", &self.market_views(i));
+        ctx.insert("chart", &self.history_chart(i));
+        ctx.insert("edit_url", &self.edit_url(&f.file));
+        ctx.insert("discuss_url", &self.discuss_url(&f.title));
+        ctx
+    }
+
+    /// Future `i`'s markets as its page lists them.
+    fn market_views(&self, i: usize) -> Vec<impl Serialize + '_> {
+        #[derive(Serialize)]
+        struct MarketView<'m> {
+            reference: String,
+            title: Option<&'m str>,
+            url: String,
+            value: Option<f64>,
+            display: String,
+            status: Option<String>,
+            as_of: Option<String>,
+            stale: bool,
+        }
+        self.site.futures[i]
+            .markets
+            .iter()
+            .map(|(r, o)| MarketView {
+                reference: r.to_string(),
+                title: o.title.as_deref(),
+                url: o.url.clone().unwrap_or_else(|| r.url()),
+                value: o.value,
+                display: o
+                    .value
+                    .map_or_else(|| "unavailable".to_string(), |v| percent(Some(v))),
+                status: o.status.as_ref().map(|s| s.label()),
+                as_of: o.as_of.map(|d| d.to_string()),
+                stale: o.stale,
+            })
+            .collect()
+    }
+
+    /// The history chart of future `i`'s markets and estimate, if any.
+    fn history_chart(&self, i: usize) -> Option<String> {
+        let e = &self.site.futures[i];
+        let series: Vec<chart::Series> = e
+            .markets
+            .iter()
+            .filter(|(_, o)| !o.history.is_empty())
+            .map(|(r, o)| chart::Series {
+                label: r.to_string(),
+                points: o.history.clone(),
+            })
+            .collect();
+        chart::history(
+            &format!("Probability of “{}” over time", e.future.title),
+            &series,
+            e.future.estimate.map(|p| p.get()),
+        )
+    }
+
+    fn bets(&self) -> Context {
+        let description = "Bets placed on the futures, with their chance of paying off.";
+        let mut ctx = self.context(Route::Bets, "Bets", description, "bets");
+        ctx.insert("kinds", &self.bets_by_kind(usize::MAX));
+        ctx
+    }
+
+    fn bet(&self, i: usize) -> Context {
+        let s = self.site;
+        let b = &s.bets[i];
+        let mut ctx = self.context(Route::Bet(i), &b.bet.title, &b.argument.summary, "bets");
+        ctx.insert("og_type", "article");
+        ctx.insert("bet", &self.bet_card(i));
+        ctx.insert("fragment", &crate::map::bet_fragment(s, i));
+        ctx.insert("essential_fork", &b.fork.map(|f| self.future_card(f, None)));
+        ctx.insert("content", &b.argument.html);
+        ctx.insert("wins_if", &self.future_cards(&b.wins_if));
+        ctx.insert("loses_if", &self.future_cards(&b.loses_if));
+        ctx.insert("edit_url", &self.edit_url(&b.bet.file));
+        ctx.insert("discuss_url", &self.discuss_url(&b.bet.title));
+        ctx
+    }
+
+    fn search(&self) -> Context {
+        let description = "Search the posts, futures and bets.";
+        self.context(Route::Search, "Search", description, "search")
+    }
+
+    fn not_found(&self) -> Context {
+        self.context(Route::NotFound, "Page not found", "", "404")
+    }
+
+    fn atom(&self) -> Context {
+        #[derive(Serialize)]
+        struct Entry<'c> {
+            post: &'c PostCard,
+            published: String,
+            updated: String,
+            content: &'c str,
+        }
+        let s = self.site;
+        let mut ctx = self.context(Route::Atom, &s.config.title, "", "feed");
+        let entries: Vec<Entry> = s
+            .posts
+            .iter()
+            .enumerate()
+            .take(FEED_ENTRIES)
+            .map(|(i, p)| {
+                let stamp = |d: Option<crate::content::PostDate>| d.map(|d| d.instant.to_string());
+                let published = stamp(p.doc.date).unwrap_or_default();
+                Entry {
+                    post: self.post(i),
+                    updated: stamp(p.doc.updated).unwrap_or_else(|| published.clone()),
+                    published,
+                    content: &p.rendered.html,
+                }
+            })
+            .collect();
+        let updated = entries
+            .iter()
+            .map(|e| e.updated.clone())
+            .max()
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        ctx.insert("updated", &updated);
+        ctx.insert("entries", &entries);
+        ctx
+    }
+
+    fn sitemap(&self) -> Context {
+        #[derive(Serialize)]
+        struct Url {
+            loc: String,
+            lastmod: Option<String>,
+        }
+        let lastmod = |route: Route| match route {
+            Route::Post(i) => {
+                let d = &self.site.posts[i].doc;
+                d.updated.or(d.date).map(|d| d.day.to_string())
+            }
+            _ => None,
+        };
+        let urls: Vec<Url> = self
+            .shape
+            .all()
+            .into_iter()
+            .filter(|r| r.in_sitemap())
+            .map(|r| Url {
+                loc: self.permalink(&self.shape.path(r)),
+                lastmod: lastmod(r),
+            })
+            .collect();
+        let mut ctx = self.context(Route::Sitemap, "", "", "sitemap");
+        ctx.insert("urls", &urls);
+        ctx
+    }
+}

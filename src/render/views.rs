@@ -1,0 +1,452 @@
+//! What templates see: cards of posts, futures and bets, pagers, the
+//! context every page shares. Numbers are formatted here, through
+//! [`crate::format`], so templates need no filters.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::Renderer;
+use crate::bets::BetKind;
+use crate::format::{self, percent};
+use crate::graph::Payoff;
+use crate::markdown::Heading;
+use crate::routes::{self, Route};
+use crate::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
+
+#[derive(Serialize)]
+pub(super) struct SiteView {
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) author: Option<String>,
+    pub(super) base_url: String,
+    pub(super) base_path: String,
+    pub(super) repository: Option<String>,
+    pub(super) generator: String,
+}
+
+impl SiteView {
+    pub(super) fn of(site: &Site) -> SiteView {
+        let c = &site.config;
+        SiteView {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            author: c.author.clone(),
+            base_url: c.base_url.as_str().to_string(),
+            base_path: c.base_url.path().to_string(),
+            repository: c.repository.clone(),
+            generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct TagLink {
+    pub(super) name: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct PostCard {
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) permalink: String,
+    pub(super) date: String,
+    pub(super) date_display: String,
+    pub(super) updated: Option<String>,
+    pub(super) summary: String,
+    pub(super) reading_minutes: usize,
+    pub(super) tags: Vec<TagLink>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FutureCard {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) when: Option<String>,
+    pub(super) probability: Option<f64>,
+    pub(super) probability_display: String,
+    /// Where the probability comes from, in words.
+    pub(super) source: String,
+    /// The oldest stale market value, when a refresh failed.
+    pub(super) stale_as_of: Option<String>,
+    pub(super) implied: Option<f64>,
+    pub(super) implied_display: String,
+    pub(super) disagreement: bool,
+    pub(super) is_group: bool,
+    pub(super) tags: Vec<String>,
+    /// P(edge) when listed as a parent or child.
+    pub(super) edge: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PayoffView {
+    pub(super) kind: &'static str,
+    pub(super) low: Option<f64>,
+    pub(super) high: Option<f64>,
+    pub(super) display: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct BetCard {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) url: String,
+    /// The map with this bet's futures marked.
+    pub(super) map_url: String,
+    pub(super) kind: &'static str,
+    pub(super) status: &'static str,
+    pub(super) instruments: Vec<String>,
+    pub(super) horizon: Option<String>,
+    pub(super) payoff: PayoffView,
+}
+
+#[derive(Serialize)]
+pub(super) struct KindView {
+    pub(super) name: &'static str,
+    pub(super) count: usize,
+    pub(super) bets: Vec<BetCard>,
+}
+
+#[derive(Serialize)]
+pub(super) struct GroupNode {
+    pub(super) future: FutureCard,
+    pub(super) members: Vec<GroupNode>,
+    /// How many futures it holds, at any depth.
+    pub(super) size: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct Paginator {
+    pub(super) current: usize,
+    pub(super) total: usize,
+    pub(super) prev_url: Option<String>,
+    pub(super) next_url: Option<String>,
+    pub(super) pages: Vec<PageLink>,
+}
+
+impl Paginator {
+    fn new(current: usize, total: usize, page_url: impl Fn(usize) -> String) -> Paginator {
+        Paginator {
+            current,
+            total,
+            prev_url: (current > 1).then(|| page_url(current - 1)),
+            next_url: (current < total).then(|| page_url(current + 1)),
+            pages: pager_window(current, total)
+                .into_iter()
+                .scan(0, |last, n| {
+                    let gap_before = n > *last + 1;
+                    *last = n;
+                    Some(PageLink {
+                        number: n,
+                        url: page_url(n),
+                        gap_before,
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A page of a paginated list, as its pager shows it.
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    pub(super) number: usize,
+    pub(super) url: String,
+    /// Pages between this one and the previous link are left out.
+    pub(super) gap_before: bool,
+}
+
+/// Pages a pager links on either side of the current one.
+const PAGER_REACH: usize = 2;
+
+fn source_label(own: Option<Own>) -> String {
+    match own.map(|o| o.source) {
+        Some(Source::Markets(1)) => "market".into(),
+        Some(Source::Markets(n)) => format!("aggregate of {n} markets"),
+        Some(Source::Estimate) => "author's estimate".into(),
+        None => "none".into(),
+    }
+}
+
+/// The page numbers a pager shows: the first, the last and those within
+/// [`PAGER_REACH`] of `current`, so a list of a thousand pages does not put
+/// a thousand links on each of them.
+fn pager_window(current: usize, total: usize) -> Vec<usize> {
+    let near = current.saturating_sub(PAGER_REACH).max(1)..=(current + PAGER_REACH).min(total);
+    let mut pages: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .filter(|&n| n >= 1 && n <= total)
+        .collect();
+    pages.dedup();
+    pages
+}
+
+pub(super) fn payoff_view(p: Payoff) -> PayoffView {
+    match p {
+        Payoff::Exact(x) => PayoffView {
+            kind: "exact",
+            low: Some(x),
+            high: Some(x),
+            display: format::payoff(p),
+        },
+        Payoff::Range(lo, hi) => PayoffView {
+            kind: "range",
+            low: Some(lo),
+            high: Some(hi),
+            display: format::payoff(p),
+        },
+        Payoff::Unknown => PayoffView {
+            kind: "unknown",
+            low: None,
+            high: None,
+            display: format::payoff(p),
+        },
+    }
+}
+
+impl Renderer<'_> {
+    pub(super) fn tag_links(&self, tags: &[String]) -> Vec<TagLink> {
+        tags.iter()
+            .map(|t| TagLink {
+                name: t.clone(),
+                url: self.url(&routes::tag(&crate::futures::kebab(t))),
+            })
+            .collect()
+    }
+
+    /// The card of post `i` (in `site.posts` order).
+    pub(super) fn post(&self, i: usize) -> &PostCard {
+        self.post_cards[i].get_or_init(|| self.post_card(&self.site.posts[i]))
+    }
+
+    pub(super) fn post_card(&self, p: &Page) -> PostCard {
+        let d = &p.doc;
+        PostCard {
+            title: d.title.clone(),
+            url: self.url(&d.path),
+            permalink: self.permalink(&d.path),
+            date: d.date.map(|x| x.day.to_string()).unwrap_or_default(),
+            date_display: d.date.map(|x| format::long_date(x.day)).unwrap_or_default(),
+            updated: d.updated.map(|x| x.day.to_string()),
+            summary: d
+                .summary
+                .clone()
+                .unwrap_or_else(|| p.rendered.summary.clone()),
+            reading_minutes: p.rendered.reading_minutes(),
+            tags: self.tag_links(&d.tags),
+        }
+    }
+
+    pub(super) fn future_card(&self, i: usize, edge: Option<f64>) -> FutureCard {
+        let e: &FutureEntry = &self.site.futures[i];
+        let f = &e.future;
+        FutureCard {
+            id: f.id.to_string(),
+            title: f.title.clone(),
+            url: self.url(&routes::future(f.id.as_str())),
+            when: f.when.map(|w| w.to_string()),
+            probability: e.own.map(|o| o.value),
+            probability_display: percent(e.own.map(|o| o.value)),
+            source: source_label(e.own),
+            stale_as_of: e.stale_since().map(|d| d.to_string()),
+            implied: e.computed.implied,
+            implied_display: percent(e.computed.implied),
+            disagreement: e.computed.disagreement,
+            is_group: !self.site.graph.members(i).is_empty(),
+            tags: f.tags.clone(),
+            edge: edge.map(|p| percent(Some(p))),
+        }
+    }
+
+    pub(super) fn future_cards(&self, ids: &[usize]) -> Vec<FutureCard> {
+        ids.iter().map(|&f| self.future_card(f, None)).collect()
+    }
+
+    pub(super) fn bet_cards(&self, ids: &[usize]) -> Vec<BetCard> {
+        ids.iter().map(|&b| self.bet_card(b)).collect()
+    }
+
+    pub(super) fn bet_card(&self, i: usize) -> BetCard {
+        let b: &BetEntry = &self.site.bets[i];
+        BetCard {
+            id: b.bet.id.to_string(),
+            title: b.bet.title.clone(),
+            url: self.url(&routes::bet(b.bet.id.as_str())),
+            map_url: self.url(&routes::bet_on_map(b.bet.id.as_str())),
+            kind: b.bet.kind.name(),
+            status: b.bet.status.name(),
+            instruments: b.bet.instruments.clone(),
+            horizon: b.bet.horizon.clone(),
+            payoff: payoff_view(b.payoff),
+        }
+    }
+
+    /// Bets grouped by kind, by status then title, at most `limit` a kind.
+    pub(super) fn bets_by_kind(&self, limit: usize) -> Vec<KindView> {
+        let s = self.site;
+        BetKind::ALL
+            .iter()
+            .map(|k| {
+                let mut idx: Vec<usize> = (0..s.bets.len())
+                    .filter(|&b| s.bets[b].bet.kind == *k)
+                    .collect();
+                idx.sort_by(|&a, &b| {
+                    (s.bets[a].bet.status, &s.bets[a].bet.title)
+                        .cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title))
+                });
+                KindView {
+                    name: k.name(),
+                    count: idx.len(),
+                    bets: idx
+                        .into_iter()
+                        .take(limit)
+                        .map(|b| self.bet_card(b))
+                        .collect(),
+                }
+            })
+            .filter(|k| k.count > 0)
+            .collect()
+    }
+
+    /// Future `i` with its members down to `depth` levels (0: none).
+    pub(super) fn group_tree(&self, i: usize, depth: usize) -> GroupNode {
+        let members = if depth == 0 {
+            Vec::new()
+        } else {
+            self.in_time_order(self.site.graph.members(i).to_vec())
+                .into_iter()
+                .map(|m| self.group_tree(m, depth - 1))
+                .collect()
+        };
+        GroupNode {
+            future: self.future_card(i, None),
+            members,
+            size: self.size(i),
+        }
+    }
+
+    /// How many futures `i` holds, at any depth.
+    pub(super) fn size(&self, i: usize) -> usize {
+        self.site
+            .graph
+            .members(i)
+            .iter()
+            .map(|&m| 1 + self.size(m))
+            .sum()
+    }
+
+    /// The futures in no group, with their members down to `depth` levels.
+    pub(super) fn top_level(&self, depth: usize) -> Vec<GroupNode> {
+        let top = (0..self.site.futures.len())
+            .filter(|&i| self.site.graph.group(i).is_none())
+            .collect();
+        self.in_time_order(top)
+            .into_iter()
+            .map(|i| self.group_tree(i, depth))
+            .collect()
+    }
+
+    /// Futures by the start of their window (undated last), then by title.
+    pub(super) fn in_time_order(&self, mut futures: Vec<usize>) -> Vec<usize> {
+        let key = |i: usize| {
+            let f = &self.site.futures[i].future;
+            (f.when.map_or(i32::MAX, |w| w.start), f.title.to_lowercase())
+        };
+        futures.sort_by_cached_key(|&i| key(i));
+        futures
+    }
+
+    /// The pager of page `current` of `total`, each page's route from `route`.
+    pub(super) fn paginator(
+        &self,
+        current: usize,
+        total: usize,
+        route: impl Fn(usize) -> Route,
+    ) -> Paginator {
+        Paginator::new(current, total, |n| self.route_url(route(n)))
+    }
+
+    /// The context every page gets: the site, and this page's address.
+    pub(super) fn context(
+        &self,
+        route: Route,
+        title: &str,
+        description: &str,
+        section: &str,
+    ) -> Context {
+        let path = self.shape.path(route);
+        let path = path.as_str();
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.common);
+        ctx.insert("path", path);
+        ctx.insert("url", &self.url(path));
+        ctx.insert("permalink", &self.permalink(path));
+        ctx.insert("page_title", title);
+        ctx.insert(
+            "description",
+            if description.is_empty() {
+                self.common.description.as_str()
+            } else {
+                description
+            },
+        );
+        ctx.insert("section", section);
+        ctx.insert("og_type", "website");
+        ctx
+    }
+
+    /// A new issue in the repository, titled after the page, to discuss it.
+    pub(super) fn discuss_url(&self, title: &str) -> Option<String> {
+        let encode = |t: &str| -> String {
+            t.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        self.site.config.repository.as_ref().map(|r| {
+            format!(
+                "{r}/issues/new?title={}",
+                encode(&format!("Discuss: {title}"))
+            )
+        })
+    }
+
+    pub(super) fn edit_url(&self, file: &std::path::Path) -> Option<String> {
+        self.site.config.repository.as_ref().map(|r| {
+            format!(
+                "{r}/blob/main/{}",
+                file.to_string_lossy().replace('\\', "/")
+            )
+        })
+    }
+}
+
+/// Headings below the title, for a table of contents worth showing.
+pub(super) fn toc(headings: &[Heading]) -> Vec<Heading> {
+    let v: Vec<Heading> = headings
+        .iter()
+        .filter(|h| (2..=4).contains(&h.level))
+        .cloned()
+        .collect();
+    if v.len() >= 2 { v } else { Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn a_pager_shows_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(pager_window(1, 1), [1]);
+        assert_eq!(pager_window(1, 3), [1, 2, 3]);
+        assert_eq!(pager_window(1, 1000), [1, 2, 3, 1000]);
+        assert_eq!(pager_window(500, 1000), [1, 498, 499, 500, 501, 502, 1000]);
+        assert_eq!(pager_window(1000, 1000), [1, 998, 999, 1000]);
+    }
+}

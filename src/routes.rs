@@ -1,0 +1,261 @@
+//! The route table: every file the output holds, by kind, with its URL path
+//! below the base URL and its file below the output folder. The renderer,
+//! the sitemap, link checking, `graph.json`, serve's incremental rebuilds
+//! and the check for pages taking a generated section's name all read it
+//! here, so a route is added in one place.
+
+/// Rows of the futures table per page: beyond this, `/futures/` links to
+/// `/futures/table/N/`, so the map's page stays small at thousands of futures.
+pub const FUTURES_TABLE_PAGE: usize = 500;
+
+/// One file of the site. Indexes are into the lists of a [`Shape`]; list
+/// pages count from 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    Home,
+    PostList(usize),
+    Post(usize),
+    Page(usize),
+    Tags,
+    /// Page N of tag `t`.
+    Tag(usize, usize),
+    /// The map and page N of the table of futures.
+    Futures(usize),
+    Future(usize),
+    Bets,
+    Bet(usize),
+    Search,
+    NotFound,
+    Atom,
+    Sitemap,
+    /// The whole graph, machine-readable.
+    GraphJson,
+    /// Each future's summary, for the map's side panel.
+    Summaries,
+    /// The code-highlighting stylesheet.
+    SyntaxCss,
+}
+
+/// The first path segments generated sections own; a page may not take one.
+const SECTIONS: &[&str] = &[
+    "posts",
+    "tags",
+    "futures",
+    "bets",
+    "search",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "graph.json",
+    "syntax.css",
+];
+
+/// The address of a post with `slug`.
+pub fn post(slug: &str) -> String {
+    format!("posts/{slug}/")
+}
+
+/// The address of a page with `slug` in the folders `dirs` below content/.
+pub fn page(dirs: &[String], slug: &str) -> String {
+    dirs.iter()
+        .map(|d| format!("{d}/"))
+        .chain([format!("{slug}/")])
+        .collect()
+}
+
+/// The first page of tag `slug`.
+pub fn tag(slug: &str) -> String {
+    format!("tags/{slug}/")
+}
+
+pub fn future(id: &str) -> String {
+    format!("futures/{id}/")
+}
+
+pub fn bet(id: &str) -> String {
+    format!("bets/{id}/")
+}
+
+/// The map's address showing where bet `id` wins and loses.
+pub fn bet_on_map(id: &str) -> String {
+    format!("futures/?bet={id}")
+}
+
+/// Page `n` of the list at `base` (`base`, then `base` + `page/N/`).
+fn list_page(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// How many pages a list of `items` takes, `per_page` a page (at least one).
+pub fn pages(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Whether a page at `path` would take a generated section's address.
+pub fn is_reserved(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or("");
+    SECTIONS.contains(&first)
+}
+
+/// The file below the output folder that serves `path`.
+pub fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// What the routes of one site are made of: the output paths of its posts
+/// and pages, the ids of its futures and bets, its tags' slugs and post
+/// counts.
+#[derive(Default)]
+pub struct Shape<'a> {
+    pub posts: Vec<&'a str>,
+    pub pages: Vec<&'a str>,
+    pub futures: Vec<&'a str>,
+    pub bets: Vec<&'a str>,
+    pub tags: Vec<(&'a str, usize)>,
+    pub posts_per_page: usize,
+}
+
+impl Shape<'_> {
+    /// The URL path of `route` below the base URL, e.g. `tags/agi/page/2/`.
+    pub fn path(&self, route: Route) -> String {
+        match route {
+            Route::Home => String::new(),
+            Route::PostList(n) => list_page("posts/", n),
+            Route::Post(i) => self.posts[i].to_string(),
+            Route::Page(i) => self.pages[i].to_string(),
+            Route::Tags => "tags/".into(),
+            Route::Tag(t, n) => list_page(&tag(self.tags[t].0), n),
+            Route::Futures(n) if n <= 1 => "futures/".into(),
+            Route::Futures(n) => format!("futures/table/{n}/"),
+            Route::Future(i) => future(self.futures[i]),
+            Route::Bets => "bets/".into(),
+            Route::Bet(i) => bet(self.bets[i]),
+            Route::Search => "search/".into(),
+            Route::NotFound => "404.html".into(),
+            Route::Atom => "atom.xml".into(),
+            Route::Sitemap => "sitemap.xml".into(),
+            Route::GraphJson => "graph.json".into(),
+            Route::Summaries => "futures/summaries.json".into(),
+            Route::SyntaxCss => "syntax.css".into(),
+        }
+    }
+
+    /// The file below the output folder that `route` is written to.
+    pub fn file(&self, route: Route) -> String {
+        file_of(&self.path(route))
+    }
+
+    pub fn post_pages(&self) -> usize {
+        pages(self.posts.len(), self.posts_per_page)
+    }
+
+    pub fn tag_pages(&self, t: usize) -> usize {
+        pages(self.tags[t].1, self.posts_per_page)
+    }
+
+    pub fn future_pages(&self) -> usize {
+        pages(self.futures.len(), FUTURES_TABLE_PAGE)
+    }
+
+    /// Every route of the site.
+    pub fn all(&self) -> Vec<Route> {
+        let mut all = vec![
+            Route::Home,
+            Route::Tags,
+            Route::Bets,
+            Route::Search,
+            Route::NotFound,
+            Route::Atom,
+            Route::Sitemap,
+            Route::GraphJson,
+            Route::Summaries,
+            Route::SyntaxCss,
+        ];
+        all.extend((1..=self.post_pages()).map(Route::PostList));
+        all.extend((1..=self.future_pages()).map(Route::Futures));
+        all.extend((0..self.posts.len()).map(Route::Post));
+        all.extend((0..self.pages.len()).map(Route::Page));
+        all.extend((0..self.futures.len()).map(Route::Future));
+        all.extend((0..self.bets.len()).map(Route::Bet));
+        for t in 0..self.tags.len() {
+            all.extend((1..=self.tag_pages(t)).map(|n| Route::Tag(t, n)));
+        }
+        all
+    }
+}
+
+impl Route {
+    /// Whether the sitemap lists it: pages people land on, not data files,
+    /// the feed or the not-found page.
+    pub fn in_sitemap(self) -> bool {
+        !matches!(
+            self,
+            Route::NotFound
+                | Route::Atom
+                | Route::Sitemap
+                | Route::GraphJson
+                | Route::Summaries
+                | Route::SyntaxCss
+                | Route::Tag(_, 2..)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape() -> Shape<'static> {
+        Shape {
+            posts: vec!["posts/a/", "posts/b/", "posts/c/"],
+            pages: vec!["about/"],
+            futures: vec!["agi"],
+            bets: vec!["tsm"],
+            tags: vec![("chips", 3)],
+            posts_per_page: 2,
+        }
+    }
+
+    #[test]
+    fn every_route_has_its_own_file() {
+        let s = shape();
+        let files: Vec<String> = s.all().into_iter().map(|r| s.file(r)).collect();
+        let unique: std::collections::HashSet<&String> = files.iter().collect();
+        assert_eq!(unique.len(), files.len(), "{files:?}");
+        for expected in [
+            "index.html",
+            "posts/index.html",
+            "posts/page/2/index.html",
+            "posts/b/index.html",
+            "about/index.html",
+            "tags/chips/index.html",
+            "tags/chips/page/2/index.html",
+            "futures/index.html",
+            "futures/agi/index.html",
+            "bets/tsm/index.html",
+            "search/index.html",
+            "404.html",
+            "graph.json",
+        ] {
+            assert!(files.iter().any(|f| f == expected), "{expected} missing");
+        }
+    }
+
+    #[test]
+    fn pages_cannot_take_a_sections_address() {
+        assert!(is_reserved("futures/mine/"));
+        assert!(is_reserved("search/"));
+        assert!(!is_reserved("about/"));
+        assert!(!is_reserved("guides/futures/"));
+        assert_eq!(page(&["guides".into()], "setup"), "guides/setup/");
+        assert_eq!(page(&[], "about"), "about/");
+    }
+}

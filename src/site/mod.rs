@@ -1,0 +1,173 @@
+//! A whole site, loaded, validated and computed: the pipeline's first half.
+//! [`load`] reads and checks every file, [`compute`] turns market
+//! observations and estimates into every probability, and [`refresh`]
+//! applies one edit for `serve`. Everything here is ready to render;
+//! nothing here knows about templates or output files.
+
+mod compute;
+mod load;
+mod refresh;
+
+pub use compute::aggregate;
+pub use refresh::{Refresh, Touched};
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use crate::bets::Bet;
+use crate::config::Config;
+use crate::content::Document;
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::futures::Future;
+use crate::graph::{Computed, Graph, Payoff};
+use crate::markdown::Rendered;
+use crate::markets::{MarketRef, Observation, Prices};
+use crate::routes::Shape;
+use crate::theme::Theme;
+
+/// Choices made on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Fetch no market: use the committed snapshot.
+    pub offline: bool,
+    /// Where the market APIs are (default: the real ones, or
+    /// `FORKCAST_<PLATFORM>_URL`).
+    pub endpoints: Option<crate::markets::Endpoints>,
+    /// How hard to try each request (default: from site.yaml's `markets`).
+    pub policy: Option<crate::markets::Policy>,
+}
+
+/// A post, page or the home introduction with its Markdown rendered.
+pub struct Page {
+    pub doc: Document,
+    pub rendered: Rendered,
+    /// Indexes into [`Site::futures`] of the futures it discusses.
+    pub futures: Vec<usize>,
+}
+
+/// Where a future's own probability comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    /// The aggregate (geometric mean of odds) of this many markets.
+    Markets(usize),
+    /// The author's estimate: no market has a value.
+    Estimate,
+}
+
+/// A future's own probability and where it comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Own {
+    pub value: f64,
+    pub source: Source,
+}
+
+pub struct FutureEntry {
+    pub future: Future,
+    pub summary: Rendered,
+    /// Its own probability: its markets' aggregate, else its author's estimate.
+    pub own: Option<Own>,
+    /// Each market it references, with what is known of it.
+    pub markets: Vec<(MarketRef, Observation)>,
+    pub computed: Computed,
+    /// Bets (indexes into [`Site::bets`]) that win or lose here.
+    pub bets_win: Vec<usize>,
+    pub bets_lose: Vec<usize>,
+    /// Posts (indexes into [`Site::posts`]) that discuss it.
+    pub posts: Vec<usize>,
+}
+
+impl FutureEntry {
+    /// Its own probability where it has one, else the implied one.
+    pub fn effective(&self) -> Option<f64> {
+        self.own.map(|o| o.value).or(self.computed.implied)
+    }
+
+    /// The oldest value shown from a market whose refresh failed.
+    pub fn stale_since(&self) -> Option<jiff::civil::Date> {
+        self.markets
+            .iter()
+            .filter(|(_, o)| o.stale)
+            .filter_map(|(_, o)| o.as_of)
+            .min()
+    }
+}
+
+pub struct BetEntry {
+    pub bet: Bet,
+    pub argument: Rendered,
+    pub wins_if: Vec<usize>,
+    pub loses_if: Vec<usize>,
+    pub payoff: Payoff,
+    /// The fork its wins and losses part at (see [`Graph::essential_fork`]).
+    pub fork: Option<usize>,
+}
+
+/// A tag and what carries it.
+pub struct TagEntry {
+    pub name: String,
+    pub slug: String,
+    pub posts: Vec<usize>,
+    pub futures: Vec<usize>,
+}
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub home: Option<Page>,
+    /// Newest first.
+    pub posts: Vec<Page>,
+    pub pages: Vec<Page>,
+    pub futures: Vec<FutureEntry>,
+    pub graph: Graph,
+    pub bets: Vec<BetEntry>,
+    /// Sorted by slug.
+    pub tags: Vec<TagEntry>,
+    pub warnings: Vec<Diagnostic>,
+    /// Every output path, for checking links when a file changes.
+    routes: HashSet<String>,
+    /// The market observations the probabilities were computed with.
+    prices: Prices,
+    options: BuildOptions,
+}
+
+impl Site {
+    /// Every market reference of every future, with where it is written.
+    pub fn market_refs(&self) -> Vec<(MarketRef, PathBuf, Pos)> {
+        self.futures
+            .iter()
+            .flat_map(|e| {
+                e.future
+                    .markets
+                    .iter()
+                    .map(|m| (m.value.clone(), e.future.file.clone(), m.pos))
+            })
+            .collect()
+    }
+
+    /// The names its routes are made of.
+    pub fn shape(&self) -> Shape<'_> {
+        Shape {
+            posts: self.posts.iter().map(|p| p.doc.path.as_str()).collect(),
+            pages: self.pages.iter().map(|p| p.doc.path.as_str()).collect(),
+            futures: self.futures.iter().map(|e| e.future.id.as_str()).collect(),
+            bets: self.bets.iter().map(|b| b.bet.id.as_str()).collect(),
+            tags: self
+                .tags
+                .iter()
+                .map(|t| (t.slug.as_str(), t.posts.len()))
+                .collect(),
+            posts_per_page: self.config.posts_per_page,
+        }
+    }
+
+    /// Futures in the order of the futures table: by title.
+    pub fn futures_by_title(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.futures.len()).collect();
+        v.sort_by_cached_key(|&i| self.futures[i].future.title.to_lowercase());
+        v
+    }
+}
