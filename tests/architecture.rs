@@ -1,0 +1,139 @@
+//! The library's modules import each other one way: no module uses another
+//! that (directly or through others) uses it back. Read from the sources,
+//! so a new cycle fails here with the modules that form it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+/// Which module a source file belongs to: `src/site/load.rs` is
+/// `site::load`, `src/site/mod.rs` is `site`.
+fn module_of(rel: &Path) -> String {
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The modules a file names through `crate::…` or `super::…`, outside comments.
+fn used_by(module: &str, text: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
+    let parent = module.rsplit_once("::").map_or("", |(p, _)| p);
+    let mut used = BTreeSet::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for (prefix, base) in [("crate::", ""), ("super::", parent)] {
+            for (at, _) in code.match_indices(prefix) {
+                let rest = &code[at + prefix.len()..];
+                let names = match rest.strip_prefix('{') {
+                    Some(list) => list.split('}').next().unwrap_or("").split(',').collect(),
+                    None => vec![rest],
+                };
+                for name in names {
+                    let name: String = name
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let full = if base.is_empty() {
+                        name
+                    } else {
+                        format!("{base}::{name}")
+                    };
+                    // `crate::x::y` is module `x` unless `x::y` is one itself.
+                    if modules.contains(&full)
+                        && full != module
+                        && !module.starts_with(&format!("{full}::"))
+                    {
+                        used.insert(full);
+                    }
+                }
+            }
+        }
+    }
+    used
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files: Vec<(String, String)> = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(&src).unwrap().to_path_buf();
+            (module_of(&rel), fs::read_to_string(e.path()).unwrap())
+        })
+        // The crate root only declares modules; the binary is no module.
+        .filter(|(m, _)| m != "lib" && m != "main")
+        .collect();
+    let modules: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
+    files
+        .iter()
+        .map(|(m, text)| (m.clone(), used_by(m, text, &modules)))
+        .collect()
+}
+
+/// A path of imports from `from` back to `from`, if there is one.
+fn cycle_through(from: &str, graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    let mut stack = vec![vec![from.to_string()]];
+    let mut seen = BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().unwrap();
+        for next in graph.get(last).into_iter().flatten() {
+            if next == from {
+                let mut cycle = path.clone();
+                cycle.push(from.to_string());
+                return Some(cycle);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let graph = graph();
+    assert!(
+        graph.len() > 20,
+        "the sources were read: {:?}",
+        graph.keys()
+    );
+    assert!(
+        graph["render"].contains("routes") && graph["site::refresh"].contains("site::load"),
+        "imports are found: {graph:?}"
+    );
+    let cycles: Vec<String> = graph
+        .keys()
+        .filter_map(|m| cycle_through(m, &graph))
+        .map(|c| c.join(" → "))
+        .collect();
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_cycle_finder_finds_a_cycle() {
+    let graph: BTreeMap<String, BTreeSet<String>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec!["a"]),
+    ]
+    .into_iter()
+    .map(|(m, uses)| (m.to_string(), uses.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(
+        cycle_through("a", &graph),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    assert_eq!(cycle_through("d", &graph), None);
+}
