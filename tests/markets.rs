@@ -524,6 +524,27 @@ fn offline_builds_make_no_request_and_check_online_finds_missing_markets() {
 }
 
 #[test]
+fn check_online_reads_every_market_but_writes_nothing() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_markets(&["manifold:agi-binary-open", "kalshi:KXAGI-30"]);
+    let before = common::snapshot(site.path());
+    let warnings = forkcast::check(site.path(), &online(&server), true).unwrap();
+    assert!(warnings.iter().all(|w| !w.is_error()));
+    let requests = server.requests().join(" ");
+    assert!(
+        requests.contains("agi-binary-open") && requests.contains("KXAGI-30"),
+        "both markets were read: {requests}"
+    );
+    let after = common::snapshot(site.path());
+    let changed: Vec<&String> = after
+        .keys()
+        .chain(before.keys())
+        .filter(|f| after.get(*f) != before.get(*f))
+        .collect();
+    assert!(changed.is_empty(), "check wrote {changed:?}");
+}
+
+#[test]
 fn concurrency_is_bounded() {
     let server = MockMarkets::start(Duration::from_millis(150));
     let refs: Vec<String> = (0..24).map(|i| format!("metaculus:bench-{i}")).collect();
