@@ -38,6 +38,13 @@ fn generated_site(dir: &Path, n: usize) {
         "title: Big\nbase_url: https://example.org/\n",
     )
     .unwrap();
+    // A post in a script whose words carry combining marks, for search.
+    fs::create_dir_all(dir.join("content/posts")).unwrap();
+    fs::write(
+        dir.join("content/posts/hindi.md"),
+        "---\ntitle: भविष्य की कृत्रिम बुद्धि\ndate: 2026-05-01\n---\nकृत्रिम बुद्धि के भविष्य पर एक लेख।\n",
+    )
+    .unwrap();
     let eras = (n / 50).max(1);
     for e in 0..eras {
         fs::write(
@@ -107,6 +114,8 @@ fn the_map_works_in_headless_chromium() {
         "futures": site.futures.len(),
         "searchQuery": "invest",
         "searchHit": "Why the foundry bet",
+        "otherScriptQuery": "बुद्धि",
+        "otherScriptHit": "भविष्य की कृत्रिम बुद्धि",
         "artifacts": artifacts,
     });
     let output = Command::new("node")

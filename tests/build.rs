@@ -292,6 +292,31 @@ fn graph_json_describes_the_whole_graph() {
         .find(|b| b["id"] == "foundry-calls")
         .unwrap();
     assert_eq!(bet["payoff"]["kind"], "range");
+    // What the map needs to draw and word numbers as the pages do.
+    assert_eq!(json["rules"]["disagreement"], 0.15);
+    assert_eq!(json["rules"]["display"]["low"], 0.01);
+    assert!(json["map"]["node_width"].as_f64().unwrap() > 100.0);
+}
+
+#[test]
+fn a_crashed_builds_staging_folder_is_removed_by_the_next_build() {
+    let out = TempDir::new("stale");
+    // What a build killed midway leaves beside the output (no process has
+    // this id), and what a build still running elsewhere would have.
+    let dead = out.path().join(".public.building-999999999");
+    let alive = out.path().join(".public.building-1");
+    for d in [&dead, &alive] {
+        fs::create_dir_all(d).unwrap();
+        fs::write(d.join("index.html"), "half a site").unwrap();
+    }
+    forkcast::build(
+        &fixture("good"),
+        Some(&out.path().join("public")),
+        &offline(),
+    )
+    .unwrap();
+    assert!(!dead.exists(), "the crashed build's folder is gone");
+    assert!(alive.exists(), "a running process's folder is left alone");
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture};
+use forkcast::output::OutputFile;
+use forkcast::search::query;
 use forkcast::serve::{ServeOptions, Server};
 
 /// `(status, body)` of a raw GET.
@@ -210,6 +212,82 @@ fn futures_posts_added_and_removed_are_rebuilt() {
     }
 }
 
+/// The search index files as the browser reads them, from the server.
+fn served_index(server: &Server) -> Vec<OutputFile> {
+    let fetch = |path: String| {
+        let (status, body) = get(server, &format!("/{path}"));
+        assert_eq!(status, 200, "{path}");
+        OutputFile {
+            path,
+            bytes: body.into_bytes(),
+        }
+    };
+    let meta = fetch("search/meta.json".into());
+    let m: serde_json::Value = serde_json::from_slice(&meta.bytes).unwrap();
+    let chunks = m["chunks"].as_array().unwrap().len();
+    let doc_files = m["docs"]
+        .as_u64()
+        .unwrap()
+        .div_ceil(m["docs_per_file"].as_u64().unwrap());
+    let mut files = vec![meta];
+    files.extend((0..chunks).map(|c| fetch(format!("search/w-{c}.json"))));
+    files.extend((0..doc_files).map(|d| fetch(format!("search/d-{d}.json"))));
+    files
+}
+
+#[test]
+fn a_relative_root_is_rebuilt_incrementally_and_search_follows_edits() {
+    // `cd site && forkcast serve` passes a relative root; the tests run in
+    // the package's folder, so a folder below target/ is reached relatively.
+    let rel = std::path::PathBuf::from(format!("target/serve-relative-{}", std::process::id()));
+    let dir = TempDir(rel.clone());
+    let _ = fs::remove_dir_all(&rel);
+    copy_dir(&fixture("good"), dir.path());
+    let server = Server::start(
+        &rel,
+        &ServeOptions {
+            port: 0,
+            drafts: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        query(&served_index(&server), "paragraph"),
+        ["/posts/first-post/"]
+    );
+    let post = rel.join("content/posts/first-post.md");
+    let original = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        original.replace(
+            "The first paragraph is the summary.",
+            "A zanzibarine opening line.",
+        ),
+    )
+    .unwrap();
+    wait_for(
+        &server,
+        "/posts/first-post/",
+        "zanzibarine",
+        Duration::from_secs(1),
+    );
+    let (what, _) = server.last_rebuild().unwrap();
+    assert_ne!(
+        what, "everything",
+        "one edited post is rebuilt incrementally"
+    );
+    let index = served_index(&server);
+    assert_eq!(
+        query(&index, "zanzibarine"),
+        ["/posts/first-post/"],
+        "a new word is found"
+    );
+    assert!(
+        query(&index, "paragraph").is_empty(),
+        "a removed word is gone"
+    );
+}
+
 #[test]
 fn nothing_outside_the_output_folder_is_served() {
     let (_dir, server) = start();
@@ -293,4 +371,110 @@ fn serve_benchmark() {
         median(future_times),
         server.last_rebuild()
     );
+}
+
+/// `forkcast serve` run as a user runs it, its terminal lines as they come.
+struct ServeProcess {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl ServeProcess {
+    fn start(root: &std::path::Path, port: u16) -> ServeProcess {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_forkcast"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        ServeProcess { child, lines }
+    }
+
+    /// The lines printed until one contains `needle` (panics after 10 s).
+    fn until(&self, needle: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(10)) {
+                Ok(line) if line.contains(needle) => {
+                    seen.push(line);
+                    return seen;
+                }
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("no line with {needle:?}; got {seen:#?}"),
+            }
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+#[test]
+fn the_terminal_shows_problems_and_fixes_and_ctrl_c_cleans_up() {
+    let dir = TempDir::new("serve-cli");
+    copy_dir(&fixture("good"), dir.path());
+    // A folder a killed server left behind (its process id no longer runs).
+    let stale = std::env::temp_dir().join("forkcast-serve-999999999-1111");
+    fs::create_dir_all(&stale).unwrap();
+    let serve = ServeProcess::start(dir.path(), 0);
+    let banner = serve.until("Serving").pop().unwrap();
+    assert!(!banner.contains("  "), "no double space: {banner:?}");
+    let port = banner.split("127.0.0.1:").nth(1).unwrap();
+    let port: String = port.chars().take_while(char::is_ascii_digit).collect();
+    let folder = std::env::temp_dir().join(format!("forkcast-serve-{}-{port}", serve.child.id()));
+    assert!(folder.join("index.html").is_file(), "{folder:?} is served");
+    assert!(!stale.exists(), "a dead server's folder is removed");
+
+    let post = dir.path().join("content/posts/first-post.md");
+    let original = fs::read_to_string(&post).unwrap();
+    fs::write(&post, original.replace("date: 2026-01-10", "date: someday")).unwrap();
+    let printed = serve.until("error: the site has errors").join("\n");
+    assert!(
+        printed.contains("content/posts/first-post.md:3:7: error: invalid `date`: `someday`"),
+        "the located error, as check prints it:\n{printed}"
+    );
+    assert!(printed.contains("= help: write `YYYY-MM-DD`"), "{printed}");
+    fs::write(&post, &original).unwrap();
+    serve.until("fixed; rebuilt");
+
+    serve.signal("INT");
+    let mut serve = serve;
+    let status = serve.child.wait().unwrap();
+    assert!(status.success(), "Ctrl-C ends serve cleanly: {status:?}");
+    assert!(!folder.exists(), "Ctrl-C removes the served folder");
+}
+
+#[test]
+fn a_taken_port_says_to_pick_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = TempDir::new("serve-port");
+    copy_dir(&fixture("good"), dir.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forkcast"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} is already in use")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--port"), "{stderr}");
+    assert!(!stderr.contains("previous output"), "{stderr}");
 }

@@ -22,6 +22,8 @@ pub(super) struct SiteView {
     pub(super) base_path: String,
     pub(super) repository: Option<String>,
     pub(super) generator: String,
+    /// Own and implied probabilities further apart than this are disputed.
+    pub(super) disagreement_points: u32,
 }
 
 impl SiteView {
@@ -35,6 +37,7 @@ impl SiteView {
             base_path: c.base_url.path().to_string(),
             repository: c.repository.clone(),
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
+            disagreement_points: (crate::graph::DISAGREEMENT * 100.0).round() as u32,
         }
     }
 }
@@ -73,6 +76,8 @@ pub(super) struct FutureCard {
     pub(super) implied: Option<f64>,
     pub(super) implied_display: String,
     pub(super) disagreement: bool,
+    /// Why it is disputed, in words, when it is.
+    pub(super) disagreement_note: Option<String>,
     pub(super) is_group: bool,
     pub(super) tags: Vec<String>,
     /// P(edge) when listed as a parent or child.
@@ -254,6 +259,14 @@ impl Renderer<'_> {
             implied: e.computed.implied,
             implied_display: percent(e.computed.implied),
             disagreement: e.computed.disagreement,
+            disagreement_note: e.computed.disagreement.then(|| {
+                format!(
+                    "its own {} and the graph's {} differ by more than {} points",
+                    percent(e.own.map(|o| o.value)),
+                    percent(e.computed.implied),
+                    self.common.disagreement_points
+                )
+            }),
             is_group: !self.site.graph.members(i).is_empty(),
             tags: f.tags.clone(),
             edge: edge.map(|p| percent(Some(p))),

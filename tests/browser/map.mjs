@@ -51,6 +51,18 @@ try {
     await context.close();
   }
 
+  // 0b. A word with combining marks (Devanagari) is found whole: the box
+  // splits the query with the index's own word rule.
+  {
+    const { page, context, errors } = await open(config.bigUrl);
+    await page.locator(".site-search input").fill(config.otherScriptQuery);
+    await page.waitForSelector(".site-search .search-results li a");
+    const titles = await page.locator(".site-search .search-results li a").allTextContents();
+    check(titles.includes(config.otherScriptHit), "search for " + config.otherScriptQuery + " did not find " + config.otherScriptHit + " in " + JSON.stringify(titles));
+    check(errors.length === 0, "console errors: " + errors.join(" | "));
+    await context.close();
+  }
+
   // 1. The map loads with no console errors and draws the top level.
   {
     const { page, context, errors } = await open(config.url + "futures/");

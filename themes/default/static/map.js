@@ -9,7 +9,9 @@
   if (!frame || !window.fetch) return;
   var NS = "http://www.w3.org/2000/svg";
   // A group opens once its futures would be drawn this wide on screen.
-  var OPEN_PX = 96, LABEL_PX = 72, NUM_PX = 110, SETTLE_MS = 120, NODE_W = 168;
+  var OPEN_PX = 96, LABEL_PX = 72, NUM_PX = 110, SETTLE_MS = 120;
+  // Set from graph.json: the build's node width and number rules.
+  var NODE_W, rules;
   var nodes = [], byId = {}, out = {}, inn = {}, edges = [], bets = {}, data;
   var view = { x: 0, y: 0, k: 1 }, forced = {}, selected = null, hovered = null, bet = null;
   var filter = { lo: 0, hi: 100, tag: "" };
@@ -30,8 +32,8 @@
   }
   function pct(p) {
     if (p == null) return "—";
-    if (p < 0.01) return "<1%";
-    if (p > 0.99) return ">99%";
+    if (p < rules.display.low) return "<" + Math.round(rules.display.low * 100) + "%";
+    if (p > rules.display.high) return ">" + Math.round(rules.display.high * 100) + "%";
     return Math.round(p * 100) + "%";
   }
   function prob(n) { return n.probability != null ? n.probability : n.implied; }
@@ -43,6 +45,8 @@
   // ---- model ---------------------------------------------------------
   function load(d) {
     data = d;
+    NODE_W = d.map.node_width;
+    rules = d.rules;
     d.futures.forEach(function (f, i) {
       f.index = i; f.members = []; byId[f.id] = f; out[f.id] = []; inn[f.id] = [];
       f.box = { x: f.rect[0], y: f.rect[1], w: f.rect[2], h: f.rect[3] };
@@ -239,7 +243,7 @@
     if (f.members.length) row("Group of", count(f.id) + " futures");
     row("Probability", f.probability != null ? pct(f.probability) + " (" + (f.source === "markets" ? "markets" : "author's estimate") + ")" + (f.stale ? ", stale as of " + f.stale : "") : "none given");
     row("Implied by the graph", pct(f.implied));
-    if (f.disagreement) row("⚠ Disputed", "estimate and graph differ by more than 15 points");
+    if (f.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
     var wins = data.bets.filter(function (b) { return b.wins_if.indexOf(f.id) >= 0; });
     var loses = data.bets.filter(function (b) { return b.loses_if.indexOf(f.id) >= 0; });
     [["Bets that win here", wins], ["Bets that lose here", loses]].forEach(function (pair) {

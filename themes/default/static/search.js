@@ -20,9 +20,14 @@
     if (!cache[path]) cache[path] = fetch(base + "search/" + path).then(function (r) { return r.json(); });
     return cache[path];
   }
-  var STOP = "a an and are as at be by for from in is it of on or that the this to was were will with".split(" ");
+  function loadMeta() {
+    return meta ? Promise.resolve(meta) : json("meta.json").then(function (m) { meta = m; return m; });
+  }
+  // The index's own rule for what a word is (meta.json), so a query splits
+  // exactly as the pages were split when the index was built.
   function words(text) {
-    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length >= 2 && STOP.indexOf(w) < 0; });
+    var found = (text.match(new RegExp(meta.word, "gu")) || []).map(function (w) { return w.toLowerCase(); });
+    return found.filter(function (w) { return Array.from(w).length >= meta.min_chars && meta.stop_words.indexOf(w) < 0; });
   }
   // Chunks that may hold `term` (or, for a prefix, words starting with it).
   function chunksFor(term, prefix) {
@@ -34,9 +39,9 @@
     return out;
   }
   function search(q) {
-    var terms = words(q);
-    if (!terms.length) return Promise.resolve([]);
-    return (meta ? Promise.resolve(meta) : json("meta.json").then(function (m) { meta = m; return m; })).then(function () {
+    var terms;
+    return loadMeta().then(function () {
+      terms = words(q);
       return Promise.all(terms.map(function (term, i) {
         var prefix = i === terms.length - 1;
         return Promise.all(chunksFor(term, prefix).map(function (c) { return json("w-" + c + ".json"); })).then(function (chunks) {
@@ -52,6 +57,7 @@
         });
       }));
     }).then(function (sets) {
+      if (!sets.length) return [];
       var scores = sets[0];
       sets.slice(1).forEach(function (s) {
         var next = {};
@@ -101,8 +107,11 @@
     clearTimeout(timer);
     var q = input.value;
     timer = setTimeout(function () {
-      if (!words(q).length) { list.hidden = true; return; }
-      search(q).then(function (r) { if (input.value === q) show(r, list); });
+      if (!q.trim()) { list.hidden = true; return; }
+      search(q).then(function (r) {
+        if (input.value !== q) return;
+        if (r.terms.length) show(r, list); else list.hidden = true;
+      });
     }, 80);
   });
   input.addEventListener("keydown", function (e) {
