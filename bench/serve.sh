@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Time from saving an edited post (and an edited future) to the rebuilt page
 # being served by `forkcast serve`, on the gen_corpus.py site with 10,000
-# posts, 2,000 futures and 500 bets. Medians of 7 edits each.
+# posts, 2,000 futures and 500 bets, served by a relative path as
+# `cd site && forkcast serve` does. Medians of 7 edits each.
 #
 #   bench/serve.sh
 set -euo pipefail

@@ -316,9 +316,14 @@ fn nothing_outside_the_output_folder_is_served() {
 #[test]
 #[ignore = "benchmark: run by hand through bench/serve.sh"]
 fn serve_benchmark() {
-    let root = std::path::PathBuf::from(
+    let site = std::path::PathBuf::from(
         std::env::var("FORKCAST_BENCH_SITE").expect("FORKCAST_BENCH_SITE"),
     );
+    // Served by a relative path, as `cd site && forkcast serve` does.
+    let cwd = std::env::current_dir().unwrap();
+    let up: std::path::PathBuf = cwd.components().skip(1).map(|_| "..").collect();
+    let root = up.join(site.strip_prefix("/").unwrap());
+    assert!(root.is_relative() && root.join("site.yaml").is_file(), "{root:?}");
     let started = Instant::now();
     let server = Server::start(
         &root,
