@@ -149,7 +149,7 @@ impl Index {
         for url in removed {
             if let Some(d) = self.by_url.remove(url) {
                 self.docs[d as usize] = None;
-                words.extend(self.unpost(d));
+                words.extend(self.unpost(d).into_iter().map(|(w, _)| w));
                 doc_files.insert(d as usize / DOCS_PER_FILE);
             }
         }
@@ -163,14 +163,21 @@ impl Index {
                     d
                 }
             };
-            words.extend(self.unpost(d));
+            let before: FxHashMap<Box<str>, u32> = self.unpost(d).into_iter().collect();
             for (word, weight) in weights(&doc) {
-                words.insert(Box::from(word.as_ref()));
-                self.postings
-                    .entry(Box::from(word.as_ref()))
-                    .or_default()
-                    .push((d, weight));
+                let word: Box<str> = Box::from(word.as_ref());
+                // Only words whose weight changed change a chunk's bytes.
+                if before.get(&word) != Some(&weight) {
+                    words.insert(word.clone());
+                }
+                self.postings.entry(word).or_default().push((d, weight));
             }
+            let now = &self.postings;
+            words.extend(
+                before
+                    .into_keys()
+                    .filter(|w| !now.get(w).is_some_and(|l| l.iter().any(|p| p.0 == d))),
+            );
             self.docs[d as usize] = Some(row(doc));
             doc_files.insert(d as usize / DOCS_PER_FILE);
         }
@@ -181,14 +188,13 @@ impl Index {
         files
     }
 
-    /// Takes document `d` out of every posting list; returns the words it had.
-    fn unpost(&mut self, d: u32) -> Vec<Box<str>> {
+    /// Takes document `d` out of every posting list; returns the words it
+    /// had, with their weights.
+    fn unpost(&mut self, d: u32) -> Vec<(Box<str>, u32)> {
         let mut had = Vec::new();
         for (word, list) in &mut self.postings {
-            let before = list.len();
-            list.retain(|p| p.0 != d);
-            if list.len() != before {
-                had.push(word.clone());
+            if let Some(at) = list.iter().position(|p| p.0 == d) {
+                had.push((word.clone(), list.swap_remove(at).1));
             }
         }
         self.postings.retain(|_, list| !list.is_empty());

@@ -323,7 +323,10 @@ fn serve_benchmark() {
     let cwd = std::env::current_dir().unwrap();
     let up: std::path::PathBuf = cwd.components().skip(1).map(|_| "..").collect();
     let root = up.join(site.strip_prefix("/").unwrap());
-    assert!(root.is_relative() && root.join("site.yaml").is_file(), "{root:?}");
+    assert!(
+        root.is_relative() && root.join("site.yaml").is_file(),
+        "{root:?}"
+    );
     let started = Instant::now();
     let server = Server::start(
         &root,
