@@ -335,7 +335,7 @@ fn a_build_fetches_aggregates_records_and_charts() {
     );
     assert!(fleets.contains("aggregate of 3 markets"));
     assert!(
-        fleets.contains("<svg role=\"img\" class=\"chart\""),
+        fleets.contains("<svg role=\"img\" class=\"chart chart-wide\""),
         "a history chart"
     );
     assert!(

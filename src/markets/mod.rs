@@ -50,6 +50,16 @@ impl Platform {
         }
     }
 
+    /// The name as people write it: `Manifold`, `Polymarket`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Platform::Manifold => "Manifold",
+            Platform::Polymarket => "Polymarket",
+            Platform::Metaculus => "Metaculus",
+            Platform::Kalshi => "Kalshi",
+        }
+    }
+
     /// The page a reader can visit for this market.
     fn page(self, id: &str) -> String {
         match self {
