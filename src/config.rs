@@ -366,8 +366,8 @@ mod tests {
             errs[0].help.as_deref(),
             Some("`timeout` belongs under `markets:`; indent it below a `markets:` line")
         );
-        let errs =
-            Config::parse("title: T\nbase_url: https://e.org/\nmarkets:\n  credit: \"\"\n").unwrap_err();
+        let errs = Config::parse("title: T\nbase_url: https://e.org/\nmarkets:\n  credit: \"\"\n")
+            .unwrap_err();
         assert_eq!(
             errs[0].to_string(),
             "site.yaml:4:11: `markets.credit` is empty"
