@@ -790,7 +790,7 @@ fn imported_values_show_as_of_their_day_and_a_later_fetch_continues_them() {
     import(
         site.path(),
         "reference,date,value,title\n\
-         manifold:agi-binary-open,2026-08-19,0.36,Will we get AGI?\n\
+         manifold:agi-binary-open,2026-08-19,0.36,Will we get AGI? <script>alert(1)</script>\n\
          manifold:agi-binary-open,2026-08-20,0.37,\n",
     )
     .unwrap();
@@ -813,7 +813,11 @@ fn imported_values_show_as_of_their_day_and_a_later_fetch_continues_them() {
         fleets.contains("stale, as of 2026-08-20"),
         "shown as of its day, never as current"
     );
-    assert!(fleets.contains("Will we get AGI?"));
+    assert!(
+        fleets.contains("Will we get AGI? &lt;script&gt;alert(1)&lt;/script&gt;")
+            && !fleets.contains("<script>alert"),
+        "an imported title is text, escaped"
+    );
 
     // Online, an old fetched_at means "refresh": the history goes on from August.
     let server = MockMarkets::start(Duration::ZERO);
