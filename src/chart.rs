@@ -1,13 +1,22 @@
 //! Probability-history charts, drawn at build time as inline SVG with
 //! plotters. Axes and text use `currentColor`, so a chart follows the page
 //! into dark mode; series colours are mid-tones readable on both.
+//!
+//! Each chart is drawn twice, for a wide column and for a phone, and the
+//! stylesheet shows one: an SVG scales its text with its width, so a single
+//! drawing is either tiny on a phone or huge on a desktop.
 
 use std::sync::Once;
 
 use jiff::civil::Date;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::markdown::escape_html;
+use crate::markets::MarketRef;
 use plotters::style::FontStyle;
 
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -21,7 +30,31 @@ const PALETTE: [RGBColor; 5] = [
 ];
 /// Drawn as black, then rewritten to `currentColor`.
 const INK: RGBColor = RGBColor(0, 0, 0);
-const SIZE: (u32, u32) = (680, 300);
+/// Days without a value longer than this break a line: a straight segment
+/// across months without data would draw values nobody recorded.
+const GAP_DAYS: i32 = 31;
+
+/// One drawing of a chart: its size in CSS pixels, text size, class and
+/// how many dates its time axis can label without crowding.
+struct Layout {
+    size: (u32, u32),
+    font: u32,
+    class: &'static str,
+    max_ticks: usize,
+}
+
+const WIDE: Layout = Layout {
+    size: (704, 340),
+    font: 16,
+    class: "chart chart-wide",
+    max_ticks: 7,
+};
+const NARROW: Layout = Layout {
+    size: (400, 330),
+    font: 16,
+    class: "chart chart-narrow",
+    max_ticks: 4,
+};
 
 /// One line of a chart.
 pub struct Series {
@@ -40,8 +73,9 @@ fn date_of(n: i32) -> Date {
         .unwrap_or(Date::constant(1970, 1, 1))
 }
 
-/// A line chart of `series` plus the author's `estimate` as a dashed line.
-/// `None` when there is nothing to draw (fewer than two points in all).
+/// A line chart of `series` plus the author's `estimate` as a dashed line,
+/// as two SVGs (wide and narrow). `None` when there is nothing to draw
+/// (fewer than two points in all).
 pub fn history(title: &str, series: &[Series], estimate: Option<f64>) -> Option<String> {
     let days: Vec<i32> = series
         .iter()
@@ -54,87 +88,341 @@ pub fn history(title: &str, series: &[Series], estimate: Option<f64>) -> Option<
     REGISTER.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     });
-    let (first, last) = (*days.iter().min()?, *days.iter().max()?);
+    let span = (*days.iter().min()?, *days.iter().max()?);
+    let labels = legend_labels(series);
+    let mut out = String::new();
+    for layout in [&WIDE, &NARROW] {
+        let svg = draw(layout, span, series, &labels, estimate)?;
+        out.push_str(&accessible(
+            &svg.replace("#000000", "currentColor"),
+            layout.class,
+            title,
+            series,
+            &labels,
+            estimate,
+        ));
+    }
+    Some(out)
+}
+
+/// The legend's names: a market reference becomes its platform's name, with
+/// its id where two lines share a platform (the table beside the chart
+/// gives each market's title).
+fn legend_labels(series: &[Series]) -> Vec<String> {
+    let refs: Vec<Option<MarketRef>> = series
+        .iter()
+        .map(|s| MarketRef::parse(&s.label).ok())
+        .collect();
+    refs.iter()
+        .zip(series)
+        .map(|(r, s)| match r {
+            Some(r)
+                if refs
+                    .iter()
+                    .flatten()
+                    .filter(|o| o.platform == r.platform)
+                    .count()
+                    > 1 =>
+            {
+                format!("{} · {}", r.platform.title(), shorten(&r.id, 22))
+            }
+            Some(r) => r.platform.title().to_string(),
+            None => shorten(&s.label, 40),
+        })
+        .collect()
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max - 1).collect();
+    format!("{cut}…")
+}
+
+/// How the time axis is divided: every `step` weeks, months or years.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Step {
+    Weeks(i32),
+    Months(i8),
+    Years(i16),
+}
+
+const STEPS: [Step; 9] = [
+    Step::Weeks(1),
+    Step::Weeks(2),
+    Step::Months(1),
+    Step::Months(2),
+    Step::Months(3),
+    Step::Months(6),
+    Step::Years(1),
+    Step::Years(2),
+    Step::Years(5),
+];
+
+/// Tick dates on calendar boundaries (Mondays, the first of a month, New
+/// Year), the finest step that gives at most `max` of them in `first..=last`.
+fn ticks(first: Date, last: Date, max: usize) -> (Vec<Date>, Step) {
+    for step in STEPS {
+        let dates = tick_dates(first, last, step, max + 1);
+        if !dates.is_empty() && dates.len() <= max {
+            return (dates, step);
+        }
+    }
+    (vec![first, last], Step::Weeks(1))
+}
+
+/// At most `limit` dates of `step` between `first` and `last`.
+fn tick_dates(first: Date, last: Date, step: Step, limit: usize) -> Vec<Date> {
+    let start = match step {
+        Step::Weeks(_) => {
+            let back = first.weekday().to_monday_zero_offset();
+            first.checked_sub(jiff::Span::new().days(i64::from(back)))
+        }
+        Step::Months(m) => first
+            .first_of_month()
+            .with()
+            .month(((first.month() - 1) / m) * m + 1)
+            .build(),
+        Step::Years(y) => Date::new((first.year() / y) * y, 1, 1),
+    };
+    let Ok(mut d) = start else {
+        return Vec::new();
+    };
+    let span = match step {
+        Step::Weeks(w) => jiff::Span::new().weeks(w),
+        Step::Months(m) => jiff::Span::new().months(m),
+        Step::Years(y) => jiff::Span::new().years(y),
+    };
+    let mut dates = Vec::new();
+    while d <= last && dates.len() < limit {
+        if d >= first {
+            dates.push(d);
+        }
+        match d.checked_add(span) {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    dates
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `6 Jul`, `Aug`, `Jan 2026`, `2025`: the year is written on the first
+/// tick and at each New Year, so every date on the axis can be read.
+fn tick_label(d: Date, step: Step, first_tick: bool) -> String {
+    let month = MONTHS[(d.month() - 1) as usize];
+    let year = first_tick || d.month() == 1 && d.day() <= 7;
+    match step {
+        Step::Years(_) => d.year().to_string(),
+        Step::Weeks(_) if year => format!("{} {month} {}", d.day(), d.year()),
+        Step::Weeks(_) => format!("{} {month}", d.day()),
+        Step::Months(_) if year => format!("{month} {}", d.year()),
+        Step::Months(_) => month.to_string(),
+    }
+}
+
+/// One drawing: the legend on top, the plot below.
+fn draw(
+    layout: &Layout,
+    (first, last): (i32, i32),
+    series: &[Series],
+    labels: &[String],
+    estimate: Option<f64>,
+) -> Option<String> {
     let last = last.max(first + 1);
+    let (tick_days, step) = ticks(date_of(first), date_of(last), layout.max_ticks);
+    let first_tick = tick_days.first().copied();
+    let font = ("sans-serif", layout.font).into_font().color(&INK);
+    let mut entries: Vec<(String, Sample)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), Sample::Line(PALETTE[i % PALETTE.len()])))
+        .collect();
+    if let Some(p) = estimate {
+        entries.push((
+            format!("author's estimate, {:.0}%", p * 100.0),
+            Sample::Dashed,
+        ));
+    }
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(28)
-            .y_label_area_size(44)
-            .build_cartesian_2d(first..last, 0.0..1.0)
+        let root = SVGBackend::with_string(&mut svg, layout.size).into_drawing_area();
+        let rows = legend_rows(&root, &entries, &font, layout.size.0 - 24);
+        let row_height = layout.font as i32 + 10;
+        let (top, plot) = root.split_vertically(rows.len() as i32 * row_height + 8);
+        draw_legend(&top, &rows, &font, row_height)?;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_left(4)
+            .margin_right(16)
+            .margin_top(6)
+            .x_label_area_size(layout.font + 16)
+            .y_label_area_size(layout.font * 3)
+            .build_cartesian_2d(
+                (first..last).with_key_points(tick_days.iter().map(|d| day_number(*d)).collect()),
+                0.0..1.0,
+            )
             .ok()?;
         chart
             .configure_mesh()
-            .light_line_style(INK.mix(0.08))
-            .bold_line_style(INK.mix(0.15))
-            .axis_style(INK)
-            .label_style(("sans-serif", 15).into_font().color(&INK))
-            .x_labels(6)
-            .y_labels(6)
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
+            .axis_style(INK.mix(0.6))
+            .label_style(font.clone())
             .x_label_formatter(&|n| {
                 let d = date_of(*n);
-                format!("{}-{:02}", d.year(), d.month())
+                tick_label(d, step, Some(d) == first_tick)
             })
+            .y_labels(6)
             .y_label_formatter(&|p| format!("{:.0}%", p * 100.0))
             .draw()
             .ok()?;
         for (i, s) in series.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            let points: Vec<(i32, f64)> =
-                s.points.iter().map(|(d, p)| (day_number(*d), *p)).collect();
-            chart
-                .draw_series(LineSeries::new(points, color.stroke_width(2)))
-                .ok()?
-                .label(s.label.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                });
+            draw_series(&mut chart, s, PALETTE[i % PALETTE.len()])?;
         }
         if let Some(p) = estimate {
             chart
                 .draw_series(DashedLineSeries::new(
                     vec![(first, p), (last, p)],
-                    6,
-                    4,
-                    INK.mix(0.7).stroke_width(1),
+                    7,
+                    5,
+                    INK.mix(0.75).stroke_width(2),
                 ))
-                .ok()?
-                .label("author's estimate")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], INK.mix(0.7).stroke_width(1))
-                });
+                .ok()?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .border_style(INK.mix(0.3))
-            .background_style(WHITE.mix(0.0))
-            .label_font(("sans-serif", 15).into_font().color(&INK))
-            .draw()
-            .ok()?;
         root.present().ok()?;
     }
-    Some(accessible(
-        &svg.replace("#000000", "currentColor"),
-        title,
-        series,
-        estimate,
-    ))
+    Some(svg)
 }
 
-/// Adds a role, a `<title>` and a `<desc>` that says in words what the
-/// chart shows, for screen readers.
-fn accessible(svg: &str, title: &str, series: &[Series], estimate: Option<f64>) -> String {
+type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>;
+
+/// A market's line, broken where days are missing (a faint dashed link
+/// bridges the gap), with its last recorded value marked by a dot.
+fn draw_series(chart: &mut Chart<'_, '_>, s: &Series, color: RGBColor) -> Option<()> {
+    let points: Vec<(i32, f64)> = s.points.iter().map(|(d, p)| (day_number(*d), *p)).collect();
+    let runs = runs(&points);
+    for pair in runs.windows(2) {
+        let (a, b) = (pair[0][pair[0].len() - 1], pair[1][0]);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![a, b],
+                3,
+                4,
+                color.mix(0.6).stroke_width(1),
+            ))
+            .ok()?;
+    }
+    for run in &runs {
+        if let [single] = run {
+            chart
+                .draw_series(std::iter::once(Circle::new(*single, 2, color.filled())))
+                .ok()?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(run.iter().copied(), color.stroke_width(2)))
+                .ok()?;
+        }
+    }
+    let last = *points.last()?;
+    chart
+        .draw_series(std::iter::once(Circle::new(last, 4, color.filled())))
+        .ok()?;
+    Some(())
+}
+
+/// The stretches of a line without a gap longer than [`GAP_DAYS`].
+fn runs(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
+    points.chunk_by(|a, b| b.0 - a.0 <= GAP_DAYS).collect()
+}
+
+#[derive(Clone, Copy)]
+enum Sample {
+    Line(RGBColor),
+    Dashed,
+}
+
+/// Legend entries flowed into rows no wider than `width`.
+fn legend_rows<'e>(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    entries: &'e [(String, Sample)],
+    font: &TextStyle<'_>,
+    width: u32,
+) -> Vec<Vec<(&'e str, Sample, i32)>> {
+    let mut rows: Vec<Vec<(&str, Sample, i32)>> = Vec::new();
+    let mut x = 0;
+    for (label, sample) in entries {
+        let text = area.estimate_text_size(label, font).map_or(0, |(w, _)| w) as i32;
+        let entry = 26 + text;
+        if x > 0 && x + entry > width as i32 {
+            x = 0;
+        }
+        if x == 0 {
+            rows.push(Vec::new());
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((label, *sample, x));
+        }
+        x += entry + 22;
+    }
+    rows
+}
+
+fn draw_legend(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    rows: &[Vec<(&str, Sample, i32)>],
+    font: &TextStyle<'_>,
+    row_height: i32,
+) -> Option<()> {
+    let left = 12;
+    for (r, row) in rows.iter().enumerate() {
+        let y = 8 + r as i32 * row_height + row_height / 2;
+        for (label, sample, x) in row {
+            let x = left + x;
+            let line = vec![(x, y), (x + 20, y)];
+            match sample {
+                Sample::Line(c) => area.draw(&PathElement::new(line, c.stroke_width(3))),
+                Sample::Dashed => area.draw(&DashedPathElement::new(
+                    line,
+                    5,
+                    3,
+                    INK.mix(0.75).stroke_width(2),
+                )),
+            }
+            .ok()?;
+            area.draw(&Text::new(
+                label.to_string(),
+                (x + 26, y),
+                font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .ok()?;
+        }
+    }
+    Some(())
+}
+
+/// Adds a class, a role, a `<title>` and a `<desc>` that says in words
+/// what the chart shows, for screen readers.
+fn accessible(
+    svg: &str,
+    class: &str,
+    title: &str,
+    series: &[Series],
+    labels: &[String],
+    estimate: Option<f64>,
+) -> String {
     let mut desc: Vec<String> = series
         .iter()
-        .filter_map(|s| {
+        .zip(labels)
+        .filter_map(|(s, label)| {
             let (d0, p0) = s.points.first()?;
             let (d1, p1) = s.points.last()?;
             Some(format!(
-                "{}: {:.0}% on {d0}, {:.0}% on {d1}",
-                s.label,
+                "{label}: {:.0}% on {d0}, {:.0}% on {d1}",
                 p0 * 100.0,
                 p1 * 100.0
             ))
@@ -147,12 +435,10 @@ fn accessible(svg: &str, title: &str, series: &[Series], estimate: Option<f64>) 
     let (head, body) = svg.split_at(head_end);
     let head = head.replacen(
         "<svg ",
-        "<svg role=\"img\" class=\"chart\" aria-label=\"",
-        1,
-    );
-    let head = head.replacen(
-        "aria-label=\"",
-        &format!("aria-label=\"{}\" ", escape_html(title)),
+        &format!(
+            "<svg role=\"img\" class=\"{class}\" aria-label=\"{}\" ",
+            escape_html(title)
+        ),
         1,
     );
     format!(
@@ -170,6 +456,15 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// The text of every `<text>` element of one SVG.
+    fn labels(svg: &str) -> Vec<&str> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| t.split('>').nth(1))
+            .map(|t| t.trim_end_matches("</text").trim())
+            .collect()
+    }
+
     #[test]
     fn a_chart_has_axes_a_legend_and_words_for_screen_readers() {
         let series = [
@@ -182,44 +477,127 @@ mod tests {
                 points: vec![(d("2026-03-01"), 0.2), (d("2026-06-01"), 0.25)],
             },
         ];
-        let svg = history("AGI <by> 2030", &series, Some(0.4)).unwrap();
-        assert!(
-            svg.starts_with(
-                "<svg role=\"img\" class=\"chart\" aria-label=\"AGI &lt;by&gt; 2030\" "
-            ),
-            "{}",
-            &svg[..200]
-        );
-        assert!(svg.contains("<title>AGI &lt;by&gt; 2030</title>"));
-        assert!(svg.contains("manifold:agi: 30% on 2026-01-01, 45% on 2026-06-01"));
-        let labels: Vec<&str> = svg
-            .split("<text")
-            .skip(1)
-            .filter_map(|t| t.split('>').nth(1))
-            .map(|t| t.trim_end_matches("</text").trim())
+        let html = history("AGI <by> 2030", &series, Some(0.4)).unwrap();
+        let svgs: Vec<&str> = html
+            .split_inclusive("</svg>")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
             .collect();
-        for expected in [
-            "0%",
-            "40%",
-            "100%",
-            "2026-02",
-            "manifold:agi",
-            "kalshi:KXAGI",
-        ] {
+        assert_eq!(
+            svgs.len(),
+            2,
+            "one drawing for wide columns, one for phones"
+        );
+        for (svg, class) in svgs.iter().zip(["chart chart-wide", "chart chart-narrow"]) {
             assert!(
-                labels.contains(&expected),
-                "label {expected} missing from {labels:?}"
+                svg.starts_with(&format!(
+                    "<svg role=\"img\" class=\"{class}\" aria-label=\"AGI &lt;by&gt; 2030\" "
+                )),
+                "{}",
+                &svg[..200]
+            );
+            assert!(svg.contains("<title>AGI &lt;by&gt; 2030</title>"));
+            assert!(svg.contains("Manifold: 30% on 2026-01-01, 45% on 2026-06-01"));
+            let labels = labels(svg);
+            for expected in [
+                "0%",
+                "40%",
+                "100%",
+                "Manifold",
+                "Kalshi",
+                "author&apos;s estimate, 40%",
+            ] {
+                assert!(
+                    labels.contains(&expected),
+                    "label {expected} missing from {labels:?}"
+                );
+            }
+            assert!(
+                svg.contains("currentColor") && !svg.contains("#000000"),
+                "ink follows the page's colour"
+            );
+            assert!(
+                svg.to_lowercase().contains("stroke=\"#0072b2\""),
+                "first series in its colour"
             );
         }
-        assert!(labels.iter().any(|l| l.starts_with("author")), "{labels:?}");
-        assert!(
-            svg.contains("currentColor") && !svg.contains("#000000"),
-            "ink follows the page's colour"
+        let wide = labels(svgs[0]);
+        for month in ["Jan 2026", "Feb", "Mar", "Apr", "May", "Jun"] {
+            assert!(wide.contains(&month), "{month} missing from {wide:?}");
+        }
+    }
+
+    #[test]
+    fn time_axes_are_labelled_on_calendar_boundaries() {
+        let labelled = |first: &str, last: &str, max: usize| {
+            let (dates, step) = ticks(d(first), d(last), max);
+            dates
+                .iter()
+                .enumerate()
+                .map(|(i, t)| tick_label(*t, step, i == 0))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labelled("2026-07-01", "2026-08-18", 7),
+            [
+                "6 Jul 2026",
+                "13 Jul",
+                "20 Jul",
+                "27 Jul",
+                "3 Aug",
+                "10 Aug",
+                "17 Aug"
+            ]
         );
-        assert!(
-            svg.to_lowercase().contains("stroke=\"#0072b2\""),
-            "first series in its colour"
+        assert_eq!(
+            labelled("2026-07-01", "2026-08-18", 4),
+            ["13 Jul 2026", "27 Jul", "10 Aug"]
         );
+        assert_eq!(
+            labelled("2025-06-15", "2026-08-20", 7),
+            ["Jul 2025", "Sep", "Nov", "Jan 2026", "Mar", "May", "Jul"]
+        );
+        assert_eq!(
+            labelled("2024-07-28", "2026-08-20", 4),
+            ["Jan 2025", "Jul", "Jan 2026", "Jul"]
+        );
+        assert_eq!(
+            labelled("2019-03-01", "2026-08-20", 4),
+            ["2020", "2022", "2024", "2026"]
+        );
+    }
+
+    #[test]
+    fn two_markets_of_one_platform_are_told_apart_and_gaps_break_lines() {
+        let series = [
+            Series {
+                label: "manifold:will-we-get-agi-before-2030".into(),
+                points: vec![
+                    (d("2025-01-01"), 0.3),
+                    (d("2025-06-01"), 0.35),
+                    (d("2025-06-02"), 0.36),
+                ],
+            },
+            Series {
+                label: "manifold:agi-2032".into(),
+                points: vec![(d("2025-06-01"), 0.5), (d("2025-06-02"), 0.5)],
+            },
+        ];
+        assert_eq!(
+            legend_labels(&series),
+            ["Manifold · will-we-get-agi-befor…", "Manifold · agi-2032"]
+        );
+        let days = |s: &Series| -> Vec<(i32, f64)> {
+            s.points.iter().map(|(d, p)| (day_number(*d), *p)).collect()
+        };
+        let first = days(&series[0]);
+        let lengths: Vec<usize> = runs(&first).iter().map(|r| r.len()).collect();
+        assert_eq!(
+            lengths,
+            [1, 2],
+            "five months without data are not drawn as a line"
+        );
+        assert!(history("t", &series, None).is_some());
     }
 
     #[test]

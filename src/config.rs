@@ -61,6 +61,16 @@ pub struct MarketsConfig {
     pub refresh_after: Duration,
     pub timeout: Duration,
     pub concurrency: usize,
+    /// Markdown crediting where the market data comes from (a dataset's
+    /// authors and licence), shown beside every market table.
+    pub credit: Option<Credit>,
+}
+
+/// `markets.credit`: its Markdown and where it starts in site.yaml.
+#[derive(Clone, Debug)]
+pub struct Credit {
+    pub markdown: String,
+    pub pos: Pos,
 }
 
 impl Default for MarketsConfig {
@@ -69,6 +79,7 @@ impl Default for MarketsConfig {
             refresh_after: Duration::from_secs(6 * 3600),
             timeout: Duration::from_secs(10),
             concurrency: 16,
+            credit: None,
         }
     }
 }
@@ -115,9 +126,10 @@ struct RawMarkets {
     refresh_after: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
     concurrency: Option<Spanned<i64>>,
+    credit: Option<Spanned<String>>,
 }
 
-const MARKET_KEYS: &[&str] = &["refresh_after", "timeout", "concurrency"];
+const MARKET_KEYS: &[&str] = &["refresh_after", "timeout", "concurrency", "credit"];
 
 impl Config {
     /// Reads `site.yaml` from `root`, reporting every problem found.
@@ -230,6 +242,19 @@ impl Config {
                     );
                 }
             }
+            if let Some(c) = &m.credit {
+                if c.value.trim().is_empty() {
+                    errors.push(
+                        Diagnostic::error(file, pos_of(c, 1), "`markets.credit` is empty")
+                            .with_help("name the data's source and licence, e.g. `credit: Market history from [ForecastBench](https://www.forecastbench.org/), CC BY-SA 4.0`, or remove the key"),
+                    );
+                } else {
+                    markets.credit = Some(Credit {
+                        markdown: c.value.trim().to_string(),
+                        pos: pos_of(c, 1),
+                    });
+                }
+            }
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -310,8 +335,15 @@ mod tests {
 
     #[test]
     fn a_full_config_parses() {
-        let c = Config::parse("title: T\nbase_url: https://e.org/m/\nposts_per_page: 5\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 4\n").unwrap();
+        let c = Config::parse("title: T\nbase_url: https://e.org/m/\nposts_per_page: 5\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 4\n  credit: Data from [X](https://x.org/), CC BY 4.0\n").unwrap();
         assert_eq!(c.posts_per_page, 5);
+        assert_eq!(
+            c.markets
+                .credit
+                .as_ref()
+                .map(|c| (c.markdown.as_str(), c.pos)),
+            Some(("Data from [X](https://x.org/), CC BY 4.0", Pos::new(8, 11)))
+        );
         assert_eq!(c.markets.refresh_after, Duration::from_secs(21600));
         assert_eq!(c.theme, "default");
     }
@@ -346,6 +378,12 @@ mod tests {
         assert_eq!(
             errs[0].help.as_deref(),
             Some("`timeout` belongs under `markets:`; indent it below a `markets:` line")
+        );
+        let errs = Config::parse("title: T\nbase_url: https://e.org/\nmarkets:\n  credit: \"\"\n")
+            .unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "site.yaml:4:11: `markets.credit` is empty"
         );
         let errs =
             Config::parse("title: T\nbase_url: https://e.org/\nmarkets:\n  refresh_afer: 1h\n")

@@ -81,6 +81,12 @@ enum Command {
     },
     /// Refresh market values and history only (data/markets.json, data/history/).
     Fetch,
+    /// Merge recorded history into data/history/ and data/markets.json.
+    ImportHistory {
+        /// A CSV file with the header `reference,date,value` (optionally
+        /// also `title`, `url`, `status`): one row per market and day.
+        file: PathBuf,
+    },
     /// Create a post, future or bet from a template.
     New {
         #[arg(value_enum)]
@@ -283,6 +289,18 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::ImportHistory { .. } if !cli.root.join(forkcast::config::FILE).is_file() => {
+            p.failure(&Error::NoSite(cli.root), false)
+        }
+        Command::ImportHistory { file } => {
+            match forkcast::markets::import_history(&cli.root, &file) {
+                Ok(done) => {
+                    p.info(&format!("{done} in {:.2?}", started.elapsed()));
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => p.failure(&Error::Content(diags), false),
+            }
+        }
         Command::Build {
             offline,
             drafts,
@@ -302,9 +320,7 @@ fn main() -> ExitCode {
             match result {
                 Ok(built) => {
                     p.diagnostics(&built.warnings);
-                    if !offline {
-                        p.info(&built.markets.to_string());
-                    }
+                    p.info(&built.markets.to_string());
                     if cli.verbose {
                         eprintln!("{}", built.summary);
                         for (stage, took) in &built.timings {

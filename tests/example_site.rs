@@ -61,3 +61,95 @@ fn the_example_site_builds_without_warnings() {
             .is_file()
     );
 }
+
+/// The example site's market data is real: every linked market has a value
+/// in data/markets.json equal to the last row of its history, dated by that
+/// row's day, and its future's page shows it as of that day, with a chart.
+#[test]
+fn the_example_site_shows_recorded_market_values_as_of_their_day() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = TempDir::new("example-markets");
+    let built = forkcast::build(
+        root,
+        Some(&out.path().join("public")),
+        &BuildOptions {
+            offline: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(built.markets.unavailable, 0, "{}", built.markets);
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("data/markets.json")).unwrap())
+            .unwrap();
+    let mut futures = 0;
+    let mut platforms = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(root.join("futures")).unwrap() {
+        let path = entry.unwrap().path();
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let refs: Vec<&str> = yaml
+            .lines()
+            .skip_while(|l| *l != "markets:")
+            .skip(1)
+            .take_while(|l| l.starts_with("  - "))
+            .map(|l| l.trim_start_matches("  - ").trim())
+            .collect();
+        if refs.is_empty() {
+            continue;
+        }
+        let id = path.file_stem().unwrap().to_str().unwrap();
+        let page =
+            std::fs::read_to_string(out.path().join(format!("public/futures/{id}/index.html")))
+                .unwrap();
+        assert!(
+            page.contains("<svg role=\"img\" class=\"chart chart-wide\""),
+            "{id}: a chart"
+        );
+        let credit = page
+            .split("<div class=\"muted credit\">")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{id}: the data is credited beside its markets"));
+        let credit = &credit[..credit.find("</div>").unwrap()];
+        assert!(
+            credit.contains("ForecastBench") && credit.contains("CC BY-SA 4.0"),
+            "{credit}"
+        );
+        assert!(
+            credit.contains("href=\"/manual/about/\""),
+            "links in the credit honour the base path: {credit}"
+        );
+        for r in refs {
+            let market = &snapshot["markets"][r];
+            let value = market["value"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{r}: no value"));
+            let day = &market["fetched_at"].as_str().unwrap()[..10];
+            let (platform, market_id) = r.split_once(':').unwrap();
+            let history = std::fs::read_to_string(
+                root.join(format!("data/history/{platform}/{market_id}.csv")),
+            )
+            .unwrap();
+            let (last_day, last_value) = history.lines().last().unwrap().split_once(',').unwrap();
+            assert_eq!(last_day, day, "{r}: dated by its last recorded day");
+            assert!(
+                (last_value.parse::<f64>().unwrap() - value).abs() < 5e-5,
+                "{r}"
+            );
+            assert!(
+                page.contains(&format!("<strong>{:.0}%</strong>", value * 100.0)),
+                "{id}: {r}"
+            );
+            assert!(
+                page.contains(&format!("stale, as of {day}")),
+                "{id}: {r} shown as of {day}"
+            );
+            platforms.insert(platform.to_string());
+        }
+        futures += 1;
+    }
+    assert!(futures >= 12, "{futures} futures with markets");
+    assert_eq!(
+        platforms.into_iter().collect::<Vec<_>>(),
+        ["manifold", "metaculus", "polymarket"]
+    );
+}

@@ -335,7 +335,7 @@ fn a_build_fetches_aggregates_records_and_charts() {
     );
     assert!(fleets.contains("aggregate of 3 markets"));
     assert!(
-        fleets.contains("<svg role=\"img\" class=\"chart\""),
+        fleets.contains("<svg role=\"img\" class=\"chart chart-wide\""),
         "a history chart"
     );
     assert!(
@@ -614,5 +614,294 @@ fn no_network_is_a_warning_not_a_failure() {
         site.path()
             .join("public/futures/fleets/index.html")
             .is_file()
+    );
+}
+
+// ---- forkcast import-history ------------------------------------------------
+
+fn import(site: &Path, csv: &str) -> Result<forkcast::markets::Imported, Vec<String>> {
+    let file = site.join("history.csv");
+    fs::write(&file, csv).unwrap();
+    forkcast::markets::import_history(site, &file).map_err(|ds| {
+        ds.iter()
+            .map(|d| format!("{d} | {}", d.help.clone().unwrap_or_default()))
+            .collect()
+    })
+}
+
+fn history(site: &Path, rel: &str) -> String {
+    fs::read_to_string(site.join("data/history").join(rel)).unwrap()
+}
+
+/// Every file under data/, with its bytes.
+fn data_files(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    common::snapshot(&site.join("data"))
+}
+
+#[test]
+fn an_import_merges_one_row_a_day_and_dates_the_snapshot_by_its_last_day() {
+    let site = site_with_markets(&["manifold:agi-binary-open", "metaculus:5121"]);
+    fs::create_dir_all(site.path().join("data/history/manifold")).unwrap();
+    fs::write(
+        site.path()
+            .join("data/history/manifold/agi-binary-open.csv"),
+        "date,probability\n2026-03-01,0.3000\n2026-03-02,0.3100\n",
+    )
+    .unwrap();
+    let done = import(
+        site.path(),
+        "reference,date,value,title,url\n\
+         manifold:agi-binary-open,2026-03-03,0.33,\"AGI, before 2030?\",https://manifold.markets/u/agi-binary-open\n\
+         manifold:agi-binary-open,2026-03-02,0.35,,\n\
+         metaculus:5121,2026-03-01,0.25,,\n\
+         manifold:agi-binary-open,2026-03-03,0.33,,\n",
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            done.markets,
+            done.rows,
+            done.duplicates,
+            done.added,
+            done.changed,
+            done.updated
+        ),
+        (2, 4, 1, 2, 1, 2)
+    );
+    assert_eq!(
+        history(site.path(), "manifold/agi-binary-open.csv"),
+        "date,probability\n2026-03-01,0.3000\n2026-03-02,0.3500\n2026-03-03,0.3300\n",
+        "sorted, one row a day, the imported day's value wins"
+    );
+    let snap = snapshot(site.path());
+    let agi = &snap["markets"]["manifold:agi-binary-open"];
+    assert_eq!(agi["value"], 0.33);
+    assert_eq!(agi["fetched_at"], "2026-03-03T00:00:00Z");
+    assert_eq!(agi["title"], "AGI, before 2030?");
+    assert_eq!(agi["url"], "https://manifold.markets/u/agi-binary-open");
+    assert_eq!(agi["status"], "open");
+    assert_eq!(
+        snap["markets"]["metaculus:5121"]["url"], "https://www.metaculus.com/questions/5121/",
+        "without a url column, the platform's page"
+    );
+
+    // Again: nothing changes, not a byte.
+    let before = data_files(site.path());
+    let again = import(
+        site.path(),
+        "reference,date,value\nmanifold:agi-binary-open,2026-03-03,0.33\n",
+    )
+    .unwrap();
+    assert_eq!(
+        (again.added, again.changed, again.updated, again.kept),
+        (0, 0, 0, 1)
+    );
+    assert_eq!(data_files(site.path()), before);
+    assert!(
+        !before.keys().any(|k| k.contains(".tmp")),
+        "no temporary file is left behind: {:?}",
+        before.keys()
+    );
+
+    // An older import adds history but leaves the newer snapshot value.
+    let older = import(
+        site.path(),
+        "reference,date,value\nmanifold:agi-binary-open,2026-02-01,0.2\n",
+    )
+    .unwrap();
+    assert_eq!((older.added, older.updated, older.kept), (1, 0, 1));
+    assert_eq!(
+        snapshot(site.path())["markets"]["manifold:agi-binary-open"]["value"],
+        0.33
+    );
+    assert!(
+        history(site.path(), "manifold/agi-binary-open.csv")
+            .starts_with("date,probability\n2026-02-01,0.2000\n")
+    );
+}
+
+#[test]
+fn bad_rows_are_located_explained_and_write_nothing() {
+    let site = site_with_markets(&["manifold:agi-binary-open"]);
+    import(
+        site.path(),
+        "reference,date,value\nmanifold:agi-binary-open,2026-03-01,0.3\n",
+    )
+    .unwrap();
+    let before = data_files(site.path());
+    let errors = import(
+        site.path(),
+        "reference,date,value,url\n\
+         manifold:agi-binary-open,2026-03-02,42%,\n\
+         maniflod:agi,2026-3-2,0.4,javascript:alert(1)\n\
+         manifold:agi-binary-open,2026-03-02\n\
+         manifold:agi-binary-open,2999-01-01,0.4,\n\
+         manifold:x,2026-03-01,0.4,\n\
+         manifold:x,2026-03-01,0.5,\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "history.csv:2:37: `42%` is a percentage | write the probability as a number from 0 to 1: 0.42 rather than 42%",
+            "history.csv:3:1: invalid market reference `maniflod:agi` | did you mean `manifold`? platforms: manifold, polymarket, metaculus, kalshi",
+            "history.csv:3:14: invalid date `2026-3-2` | write the day as YYYY-MM-DD, e.g. 2026-08-20",
+            "history.csv:3:27: `javascript:alert(1)` is not a web address | give the market's page as an https:// address, or leave the cell empty",
+            "history.csv:4:1: this row has 2 fields; the header has 4 | quote a field that holds a comma (`\"Taiwan, 2030\"`), and give every column, even if empty",
+            "history.csv:5:26: 2999-01-01 is in the future | history records what was seen: use the day the value was recorded",
+            "history.csv:7:23: `manifold:x` has two values for 2026-03-01: 0.5 here and 0.4 on line 6 | keep one row per market and day (history holds one value a day), or fix the reference or date of one of them",
+        ]
+    );
+    assert_eq!(
+        data_files(site.path()),
+        before,
+        "a file with errors changes nothing"
+    );
+
+    let header = import(site.path(), "reference,day,value\n").unwrap_err();
+    assert_eq!(
+        header,
+        [
+            "history.csv:1:11: unknown column `day` | did you mean `date`? the columns are reference, date, value, title, url, status"
+        ]
+    );
+    let titles = import(
+        site.path(),
+        "reference,date,value,title\nmanifold:y,2026-03-01,0.4,One\nmanifold:y,2026-03-02,0.4,Two\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        titles,
+        [
+            "history.csv:3:27: `manifold:y` has a second title, different from the one on line 2 | give one title per market: the same text on every row that has one, or leave the others empty"
+        ]
+    );
+}
+
+#[test]
+fn a_history_that_cannot_be_written_leaves_the_snapshot_alone() {
+    let site = site_with_markets(&["manifold:agi-binary-open"]);
+    // A folder where the history file should be: the rename cannot replace it.
+    fs::create_dir_all(
+        site.path()
+            .join("data/history/manifold/agi-binary-open.csv"),
+    )
+    .unwrap();
+    let errors = import(
+        site.path(),
+        "reference,date,value\nmanifold:agi-binary-open,2026-03-01,0.3\n",
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("data/history/manifold/agi-binary-open.csv:1:1: cannot write the history of `manifold:agi-binary-open`"),
+        "{errors:?}"
+    );
+    assert!(!site.path().join("data/markets.json").exists());
+    let left: Vec<_> = fs::read_dir(site.path().join("data/history/manifold"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "no temporary file is left behind: {left:?}");
+}
+
+#[test]
+fn imported_values_show_as_of_their_day_and_a_later_fetch_continues_them() {
+    let site = site_with_markets(&["manifold:agi-binary-open"]);
+    import(
+        site.path(),
+        "reference,date,value,title\n\
+         manifold:agi-binary-open,2026-08-19,0.36,Will we get AGI? <script>alert(1)</script>\n\
+         manifold:agi-binary-open,2026-08-20,0.37,\n",
+    )
+    .unwrap();
+    let offline = forkcast::build(
+        site.path(),
+        None,
+        &BuildOptions {
+            offline: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        offline.markets.to_string(),
+        "markets (offline): 1 from the snapshot as of 2026-08-20, 1 stale, 0 unavailable"
+    );
+    let fleets = page(site.path(), "futures/fleets/index.html");
+    assert!(fleets.contains("<strong>37%</strong>"), "{fleets}");
+    assert!(
+        fleets.contains("stale, as of 2026-08-20"),
+        "shown as of its day, never as current"
+    );
+    assert!(
+        fleets.contains("Will we get AGI? &lt;script&gt;alert(1)&lt;/script&gt;")
+            && !fleets.contains("<script>alert"),
+        "an imported title is text, escaped"
+    );
+
+    // Online, an old fetched_at means "refresh": the history goes on from August.
+    let server = MockMarkets::start(Duration::ZERO);
+    let online = forkcast::build(site.path(), None, &online(&server)).unwrap();
+    assert_eq!((online.markets.fetched, online.markets.stale), (1, 0));
+    let rows = history(site.path(), "manifold/agi-binary-open.csv");
+    let today = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
+    assert!(
+        rows.starts_with("date,probability\n2026-08-19,0.3600\n2026-08-20,0.3700\n")
+            && rows.trim_end().ends_with(&format!("{today},0.4300")),
+        "{rows}"
+    );
+    let snap = snapshot(site.path());
+    assert_ne!(
+        snap["markets"]["manifold:agi-binary-open"]["fetched_at"],
+        "2026-08-20T00:00:00Z"
+    );
+    assert!(!page(site.path(), "futures/fleets/index.html").contains("stale, as of"));
+}
+
+#[test]
+fn import_history_on_the_command_line() {
+    let site = site_with_markets(&["manifold:agi-binary-open"]);
+    fs::write(
+        site.path().join("h.csv"),
+        "reference,date,value\nmanifold:agi-binary-open,2026-08-20,oops\n",
+    )
+    .unwrap();
+    let run = |file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_forkcast"))
+            .args([
+                "--root",
+                site.path().to_str().unwrap(),
+                "import-history",
+                file,
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let bad = run(site.path().join("h.csv").to_str().unwrap());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr.contains("h.csv:2:37: error: value `oops` is not a number"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= help: write the probability as a number from 0 to 1"),
+        "{stderr}"
+    );
+    fs::write(
+        site.path().join("h.csv"),
+        "reference,date,value\nmanifold:agi-binary-open,2026-08-20,0.4\n",
+    )
+    .unwrap();
+    let good = run(site.path().join("h.csv").to_str().unwrap());
+    let stderr = String::from_utf8_lossy(&good.stderr);
+    assert!(good.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "imported 1 rows of 1 markets: 1 new days, 0 changed; data/markets.json: 1 updated"
+        ),
+        "{stderr}"
     );
 }

@@ -4,10 +4,11 @@
 //! fault never fails a build: the last good value is used, marked stale.
 
 pub mod fetch;
+pub mod import;
 pub mod platforms;
 pub mod snapshot;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use crate::config::MarketsConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 pub use fetch::{Endpoints, Fault, Fetcher, Policy};
+pub use import::{Imported, import_history};
 pub use platforms::Status;
 use snapshot::{Entry, Snapshot};
 
@@ -45,6 +47,16 @@ impl Platform {
             Platform::Polymarket => "polymarket",
             Platform::Metaculus => "metaculus",
             Platform::Kalshi => "kalshi",
+        }
+    }
+
+    /// The name as people write it: `Manifold`, `Polymarket`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Platform::Manifold => "Manifold",
+            Platform::Polymarket => "Polymarket",
+            Platform::Metaculus => "Metaculus",
+            Platform::Kalshi => "Kalshi",
         }
     }
 
@@ -161,19 +173,75 @@ pub enum Mode<'a> {
 /// What a refresh did, for the one-line summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Nothing was fetched, by request (`--offline`).
+    pub offline: bool,
     pub fetched: usize,
+    /// Not fetched because the snapshot's value was young enough.
     pub fresh: usize,
+    /// Values shown from the snapshot rather than fetched in this run.
+    pub from_snapshot: usize,
     pub stale: usize,
     pub unavailable: usize,
     pub requests: usize,
+    /// The oldest and newest day of the values shown from the snapshot.
+    pub snapshot_dates: Option<(Date, Date)>,
+}
+
+impl Summary {
+    /// Counts one market's observation; `fetched_now`: read in this run.
+    fn count(&mut self, obs: &Observation, fetched_now: bool) {
+        self.stale += usize::from(obs.stale);
+        if obs.value.is_none() {
+            self.unavailable += 1;
+            return;
+        }
+        if fetched_now {
+            return;
+        }
+        self.from_snapshot += 1;
+        if let Some(d) = obs.as_of {
+            self.snapshot_dates = Some(match self.snapshot_dates {
+                Some((first, last)) => (first.min(d), last.max(d)),
+                None => (d, d),
+            });
+        }
+    }
+
+    /// `as of 2026-08-20`, `as of 2026-08-11 to 2026-08-20`.
+    fn dates(&self) -> String {
+        match self.snapshot_dates {
+            Some((first, last)) if first == last => format!(" as of {first}"),
+            Some((first, last)) => format!(" as of {first} to {last}"),
+            None => String::new(),
+        }
+    }
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.offline {
+            return write!(
+                f,
+                "markets (offline): {} from the snapshot{}, {} stale, {} unavailable",
+                self.from_snapshot,
+                self.dates(),
+                self.stale,
+                self.unavailable
+            );
+        }
         write!(
             f,
-            "markets: {} fetched, {} fresh from snapshot, {} stale, {} unavailable ({} requests)",
-            self.fetched, self.fresh, self.stale, self.unavailable, self.requests
+            "markets: {} fetched, {} fresh from snapshot, {} stale{}, {} unavailable ({} requests)",
+            self.fetched,
+            self.fresh,
+            self.stale,
+            if self.stale > 0 {
+                self.dates()
+            } else {
+                String::new()
+            },
+            self.unavailable,
+            self.requests
         )
     }
 }
@@ -204,13 +272,16 @@ pub fn update(
             .entry(r.clone())
             .or_insert_with(|| (file.clone(), *pos));
     }
-    let fresh = |e: &Entry| age(e, now) < config.refresh_after;
+    let fresh = |e: &Entry| is_fresh(e, now, config.refresh_after);
     let (fetcher, verify) = match mode {
         Mode::Offline => (None, false),
         Mode::Refresh(f) => (Some(f), false),
         Mode::Verify(f) => (Some(f), true),
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        offline: fetcher.is_none(),
+        ..Summary::default()
+    };
     let mut due: Vec<&MarketRef> = match fetcher {
         None => Vec::new(),
         Some(_) => places
@@ -264,11 +335,13 @@ pub fn update(
     };
 
     let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    let mut fetched_now: BTreeSet<&MarketRef> = BTreeSet::new();
     for (r, result) in results {
         let (file, pos) = places.get(r).cloned().unwrap_or_default();
         match result {
             Ok(fetched) => {
                 summary.fetched += 1;
+                fetched_now.insert(r);
                 let reading = fetched.reading;
                 let mut history = fetched.history;
                 if let Some(v) = reading.value {
@@ -349,17 +422,18 @@ pub fn update(
             },
             None => Observation::default(),
         };
-        summary.stale += usize::from(obs.stale);
-        summary.unavailable += usize::from(obs.value.is_none());
+        summary.count(&obs, fetched_now.contains(r));
         prices.by_ref.insert(r.clone(), obs);
     }
     summary.requests = fetcher.map_or(0, Fetcher::requests);
     (prices, summary)
 }
 
-fn age(e: &Entry, now: Timestamp) -> Duration {
+/// Young enough not to fetch again. A reading dated in the future (a
+/// clock set wrong, a hand-edited snapshot) is not trusted to be fresh.
+fn is_fresh(e: &Entry, now: Timestamp, refresh_after: Duration) -> bool {
     let secs = now.as_second() - e.fetched_at.as_second();
-    Duration::from_secs(secs.max(0) as u64)
+    secs >= 0 && (secs as u64) < refresh_after.as_secs()
 }
 
 fn hint(fault: &Fault) -> &'static str {

@@ -151,19 +151,41 @@ pub fn read_history(path: &Path) -> Vec<(Date, f64)> {
         .collect()
 }
 
+/// What a merge did to one history file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Merge {
+    /// Days the file did not have.
+    pub added: usize,
+    /// Days whose value changed.
+    pub changed: usize,
+}
+
+/// The precision a history file keeps: a hundredth of a percentage point.
+fn rounded(p: f64) -> f64 {
+    (p * 10_000.0).round() / 10_000.0
+}
+
 /// Merges `new` rows into the history at `path` (a day's new value wins)
-/// and writes it back if anything changed.
-pub fn merge_history(path: &Path, new: &[(Date, f64)]) -> io::Result<()> {
+/// and writes it back if anything changed. Values are rounded to the
+/// file's precision first, so merging the same rows again writes nothing.
+pub fn merge_history(path: &Path, new: &[(Date, f64)]) -> io::Result<Merge> {
     let old = read_history(path);
     let mut rows: BTreeMap<Date, f64> = old.iter().copied().collect();
-    rows.extend(new.iter().copied());
-    let merged: Vec<(Date, f64)> = rows.into_iter().collect();
-    if merged == old {
-        return Ok(());
+    let mut merge = Merge::default();
+    for &(d, p) in new {
+        match rows.insert(d, rounded(p)) {
+            None => merge.added += 1,
+            Some(before) if before != rounded(p) => merge.changed += 1,
+            Some(_) => {}
+        }
+    }
+    if merge == Merge::default() {
+        return Ok(merge);
     }
     let mut text = String::from("date,probability\n");
-    for (d, p) in merged {
+    for (d, p) in rows {
         text.push_str(&format!("{d},{p:.4}\n"));
     }
-    write_atomic(path, text.as_bytes())
+    write_atomic(path, text.as_bytes())?;
+    Ok(merge)
 }

@@ -24,6 +24,8 @@ pub(super) struct SiteView {
     pub(super) generator: String,
     /// Own and implied probabilities further apart than this are disputed.
     pub(super) disagreement_points: u32,
+    /// Where the market data comes from, as HTML (site.yaml's `markets.credit`).
+    pub(super) market_credit: Option<String>,
 }
 
 impl SiteView {
@@ -38,6 +40,7 @@ impl SiteView {
             repository: c.repository.clone(),
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
             disagreement_points: (crate::graph::DISAGREEMENT * 100.0).round() as u32,
+            market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
         }
     }
 }

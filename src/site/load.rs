@@ -72,6 +72,10 @@ impl Site {
             },
         };
         let home = home.map(|d| check.page(d, &mut diags));
+        let market_credit = src.config.markets.credit.as_ref().map(|c| {
+            let file = Path::new(crate::config::FILE);
+            markdown::render(&c.markdown, file, c.pos, &check.links, &mut diags)
+        });
         let posts = check.pages(posts, &mut diags);
         let pages = check.pages(pages, &mut diags);
         let mut futures = check.futures(src.futures, &mut diags);
@@ -85,6 +89,7 @@ impl Site {
             config: src.config,
             theme: src.theme,
             home,
+            market_credit,
             posts,
             pages,
             futures,

@@ -118,6 +118,8 @@ pub struct Site {
     pub config: Config,
     pub theme: Theme,
     pub home: Option<Page>,
+    /// `markets.credit` from site.yaml, rendered: shown beside market tables.
+    pub market_credit: Option<Rendered>,
     /// Newest first.
     pub posts: Vec<Page>,
     pub pages: Vec<Page>,
