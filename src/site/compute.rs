@@ -15,10 +15,14 @@ const OVERLAP: &str = "the parents of";
 
 /// The geometric mean of the odds of `values`, the forecasting community's
 /// usual way to pool several markets. Values at 0 or 1 (resolved markets)
-/// are held just inside so one of them does not swamp the rest.
+/// are held just inside so one of them does not swamp the rest. One market
+/// is its own value, exactly (the round trip through odds would print
+/// 0.24 as 0.23999999999999996).
 pub fn aggregate(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
+    match values {
+        [] => return None,
+        [one] => return Some(*one),
+        _ => {}
     }
     let mean_log_odds = values
         .iter()
@@ -91,5 +95,20 @@ impl Site {
         self.bets
             .par_iter_mut()
             .for_each(|b| b.fork = graph.essential_fork(&b.wins_if, &b.loses_if));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aggregate;
+
+    #[test]
+    fn one_market_is_its_value_and_several_pool_their_odds() {
+        assert_eq!(aggregate(&[]), None);
+        assert_eq!(aggregate(&[0.24]), Some(0.24));
+        // Odds 1/4 and 4 have a geometric mean of 1: even.
+        assert!((aggregate(&[0.2, 0.8]).unwrap() - 0.5).abs() < 1e-12);
+        // A resolved market is held inside (0, 1) so it does not swamp the other.
+        assert!(aggregate(&[1.0, 0.5]).unwrap() < 0.97);
     }
 }
