@@ -8,25 +8,32 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use forkcast::config;
 use forkcast::diagnostics::{self, Format};
 use forkcast::scaffold::{self, NewKind};
 use forkcast::{BuildOptions, Diagnostic, Error};
+
+const GLOBAL: &str = "Global options";
 
 #[derive(Parser)]
 #[command(
     name = "forkcast",
     version,
-    about = "A static site generator for futures-and-bets knowledge sites"
+    about = "A static site generator for futures-and-bets knowledge sites",
+    after_help = "Every command but init works on the site in the current folder or the nearest\n\
+                  folder above it that holds a site.yaml, as cargo finds a package; --root names\n\
+                  another.\n\n\
+                  Exit status: 0 success, 1 problems in the site's files, 2 usage errors."
 )]
 struct Cli {
-    /// The site's folder (the one with site.yaml).
-    #[arg(long, short = 'r', global = true, default_value = ".")]
-    root: PathBuf,
+    /// The site's folder (default: the nearest folder from here up with a site.yaml).
+    #[arg(long, short = 'r', global = true, value_name = "DIR", help_heading = GLOBAL)]
+    root: Option<PathBuf>,
     /// Print errors only.
-    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    #[arg(long, short, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     quiet: bool,
     /// Print what each step did and how long it took.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     verbose: bool,
     #[command(subcommand)]
     command: Command,
@@ -34,9 +41,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scaffold a new site (config, theme, one post, two futures, one bet).
+    /// Create a site: config, a post, two futures, a bet (the theme is built in).
     Init {
-        /// Where to create it (default: the current folder).
+        /// Where to create it: a folder without a site.yaml (default: --root, or the current folder).
         dir: Option<PathBuf>,
     },
     /// Build the site into public/.
@@ -82,6 +89,7 @@ enum Command {
     Fetch,
     /// Create a post, future or bet from a template.
     New {
+        /// What to create.
         #[arg(value_enum)]
         kind: KindArg,
         /// Its title; the file name is made from it.
@@ -91,19 +99,85 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
+    /// For people: each problem with its source line and a hint.
     Human,
+    /// GitHub Actions annotations on the pull request's lines.
     Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum KindArg {
+    /// A post, in content/posts/.
     Post,
+    /// A future, in futures/.
     Future,
+    /// A bet, in bets/.
     Bet,
 }
 
-struct Printer {
+/// The site a command works on.
+struct SiteDir {
+    /// Where its files are read from.
     root: PathBuf,
+    /// What the paths in diagnostics are shown joined to: the root as given
+    /// with `--root`, or `.` (relative to the site root, as cargo does) for
+    /// a site found above the current folder.
+    shown: PathBuf,
+}
+
+impl SiteDir {
+    fn current() -> SiteDir {
+        SiteDir {
+            root: PathBuf::from("."),
+            shown: PathBuf::from("."),
+        }
+    }
+
+    /// `--root`, or else the current folder or the nearest one above it
+    /// with a site.yaml. The error says what was searched and what to do.
+    fn locate(root: Option<PathBuf>) -> Result<SiteDir, String> {
+        match root {
+            Some(root) => SiteDir::given(root),
+            None => SiteDir::found_from_here(),
+        }
+    }
+
+    /// `--root` names the site: it must hold the site.yaml itself.
+    fn given(root: PathBuf) -> Result<SiteDir, String> {
+        if root.join(config::FILE).is_file() {
+            return Ok(SiteDir {
+                shown: root.clone(),
+                root,
+            });
+        }
+        Err(format!(
+            "{} (given with --root)\n  = help: pass `--root` a folder that holds a {}, or create a site there with `forkcast init {}`",
+            Error::NoSite(root.clone()),
+            config::FILE,
+            root.display()
+        ))
+    }
+
+    fn found_from_here() -> Result<SiteDir, String> {
+        let here =
+            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+        match config::find_root(&here) {
+            Some(found) if found == here => Ok(SiteDir::current()),
+            Some(found) => Ok(SiteDir {
+                root: found,
+                shown: PathBuf::from("."),
+            }),
+            None => Err(format!(
+                "no {} in {} or any folder above it\n  = help: run forkcast inside a site, pass `--root DIR`, or create a site with `forkcast init`",
+                config::FILE,
+                here.display()
+            )),
+        }
+    }
+}
+
+struct Printer {
+    site: SiteDir,
     format: Format,
     color: bool,
     quiet: bool,
@@ -114,7 +188,13 @@ impl Printer {
         for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
             eprint!(
                 "{}",
-                diagnostics::render(d, &self.root, self.format, self.color)
+                diagnostics::render_shown_from(
+                    d,
+                    &self.site.root,
+                    &self.site.shown,
+                    self.format,
+                    self.color
+                )
             );
         }
     }
@@ -165,6 +245,13 @@ impl Printer {
     /// Prints a failed run and returns its exit status.
     fn failure(&self, e: &Error, wrote: bool) -> ExitCode {
         let kept = if wrote { "; nothing was written" } else { "" };
+        // Diagnostics of a site found above the current folder show paths
+        // from its root; say which root that is.
+        let place = if self.site.shown == self.site.root {
+            String::new()
+        } else {
+            format!(" in {}", self.site.root.display())
+        };
         match e {
             Error::NoSite(_) => self.error(&format!("{e}\n  = help: run forkcast in a site's folder, pass `--root DIR`, or create a site with `forkcast init`")),
             Error::Content(diags) => {
@@ -172,7 +259,7 @@ impl Printer {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 let warnings = diags.len() - errors;
                 self.error(&format!(
-                    "{errors} error{}{}{kept}",
+                    "{errors} error{}{}{place}{kept}",
                     plural(errors),
                     if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
                 ));
@@ -199,23 +286,30 @@ fn main() -> ExitCode {
         } => Format::Github,
         _ => Format::Human,
     };
-    let p = Printer {
-        root: cli.root.clone(),
+    let mut p = Printer {
+        site: SiteDir::current(),
         format,
         color: color && format == Format::Human,
         quiet: cli.quiet,
     };
+    // init makes a site rather than looking for one.
+    if !matches!(cli.command, Command::Init { .. }) {
+        match SiteDir::locate(cli.root.clone()) {
+            Ok(site) => p.site = site,
+            Err(message) => {
+                p.error(&message);
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = p.site.root.clone();
     let started = Instant::now();
     match cli.command {
         Command::Init { dir } => {
-            let dir = dir.unwrap_or(cli.root);
+            let dir = dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
             match scaffold::init(&dir) {
-                Ok(files) => {
-                    p.info(&format!(
-                        "Created a site in {} ({} files). Next: cd there and run `forkcast build`.",
-                        dir.display(),
-                        files.len()
-                    ));
+                Ok(made) => {
+                    p.info(&made.to_string());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -230,7 +324,7 @@ fn main() -> ExitCode {
                 KindArg::Future => NewKind::Future,
                 KindArg::Bet => NewKind::Bet,
             };
-            match scaffold::new(&cli.root, kind, &name) {
+            match scaffold::new(&root, kind, &name) {
                 Ok(path) => {
                     p.info(&format!("Created {}", path.display()));
                     ExitCode::SUCCESS
@@ -250,7 +344,7 @@ fn main() -> ExitCode {
                 drafts,
                 ..BuildOptions::default()
             };
-            match forkcast::check(&cli.root, &options, online) {
+            match forkcast::check(&root, &options, online) {
                 Ok(warnings) => {
                     p.diagnostics(&warnings);
                     p.info(&format!(
@@ -266,13 +360,13 @@ fn main() -> ExitCode {
         }
         Command::Serve { port, open, drafts } => {
             match forkcast::serve::Server::start(
-                &cli.root,
+                &root,
                 &forkcast::serve::ServeOptions { port, drafts },
             ) {
                 Ok(server) => {
                     p.info(&format!(
                         "Serving {} on {} (built in {:.2?}); watching for changes, Ctrl-C to stop",
-                        display_path(&cli.root),
+                        display_path(&root),
                         server.url(),
                         started.elapsed()
                     ));
@@ -301,7 +395,7 @@ fn main() -> ExitCode {
         }
         Command::Fetch => {
             let progress = p.progress();
-            match forkcast::fetch(&cli.root, &BuildOptions::default(), &progress) {
+            match forkcast::fetch(&root, &BuildOptions::default(), &progress) {
                 Ok((summary, warnings)) => {
                     p.end_progress();
                     p.diagnostics(&warnings);
@@ -328,7 +422,7 @@ fn main() -> ExitCode {
             };
             let progress = p.progress();
             let result =
-                forkcast::build_with_progress(&cli.root, output.as_deref(), &options, &progress);
+                forkcast::build_with_progress(&root, output.as_deref(), &options, &progress);
             p.end_progress();
             match result {
                 Ok(built) => {
