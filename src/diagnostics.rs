@@ -164,11 +164,25 @@ pub enum Format {
 }
 
 /// Renders one diagnostic. `root` is the site root, used to show the source
-/// line; `color` adds ANSI colours.
+/// line and, joined to the file, its path; `color` adds ANSI colours.
 pub fn render(d: &Diagnostic, root: &Path, format: Format, color: bool) -> String {
+    render_shown_from(d, root, root, format, color)
+}
+
+/// [`render`], showing the file's path joined to `shown_root` instead of
+/// `root` (`.` shows it relative to the site root, as cargo does when run
+/// from a subfolder of a package).
+pub fn render_shown_from(
+    d: &Diagnostic,
+    root: &Path,
+    shown_root: &Path,
+    format: Format,
+    color: bool,
+) -> String {
+    let file = shown(shown_root, &d.file);
     match format {
-        Format::Human => render_human(d, root, color),
-        Format::Github => render_github(d, root),
+        Format::Human => render_human(d, root, &file, color),
+        Format::Github => render_github(d, &file),
     }
 }
 
@@ -183,7 +197,7 @@ fn shown(root: &Path, file: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
+fn render_human(d: &Diagnostic, root: &Path, file: &str, color: bool) -> String {
     let paint = |code: &str, text: &str| {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -197,10 +211,7 @@ fn render_human(d: &Diagnostic, root: &Path, color: bool) -> String {
     };
     let mut out = format!(
         "{}: {} {}\n",
-        paint(
-            "1",
-            &format!("{}:{}:{}", shown(root, &d.file), d.pos.line, d.pos.col)
-        ),
+        paint("1", &format!("{file}:{}:{}", d.pos.line, d.pos.col)),
         paint(code, &format!("{label}:")),
         paint("1", &d.message)
     );
@@ -240,7 +251,7 @@ fn source_line(path: &Path, line: u32) -> Option<String> {
 }
 
 /// `::error file=…,line=…,col=…::message`, escaped as GitHub's runner expects.
-fn render_github(d: &Diagnostic, root: &Path) -> String {
+fn render_github(d: &Diagnostic, file: &str) -> String {
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -252,7 +263,7 @@ fn render_github(d: &Diagnostic, root: &Path) -> String {
     }
     format!(
         "::{kind} file={},line={},col={}::{}\n",
-        escape_property(&shown(root, &d.file)),
+        escape_property(file),
         d.pos.line,
         d.pos.col,
         escape_data(&message)
@@ -310,7 +321,7 @@ mod tests {
         let d = Diagnostic::error("futures/a,b.yaml", Pos::new(3, 7), "bad: 50%\nvalue")
             .with_help("fix it");
         assert_eq!(
-            render_github(&d, Path::new("site")),
+            render(&d, Path::new("site"), Format::Github, false),
             "::error file=site/futures/a%2Cb.yaml,line=3,col=7::bad: 50%25%0Avalue — fix it\n"
         );
     }
@@ -322,13 +333,18 @@ mod tests {
         std::fs::write(dir.join("x.yaml"), "title: X\nwithin: nope\n").unwrap();
         let d = Diagnostic::error("x.yaml", Pos::new(2, 9), "unknown future `nope`")
             .with_help("create futures/nope.yaml");
-        let out = render_human(&d, &dir, false);
+        let out = render(&d, &dir, Format::Human, false);
         assert_eq!(
             out,
             format!(
                 "{}/x.yaml:2:9: error: unknown future `nope`\n  |\n2 | within: nope\n  |         ^\n  = help: create futures/nope.yaml\n",
                 dir.display()
             )
+        );
+        // Shown from the site root, the source line is still read from `dir`.
+        let out = render_shown_from(&d, &dir, Path::new("."), Format::Human, false);
+        assert!(
+            out.starts_with("x.yaml:2:9: error: unknown future `nope`\n  |\n2 | within: nope\n")
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -8,26 +8,33 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use forkcast::config;
 use forkcast::diagnostics::{self, Format};
 use forkcast::scaffold::{self, NewKind};
 use forkcast::serve::{Event, ServeError, ServeOptions, Server};
 use forkcast::{BuildOptions, Diagnostic, Error};
 
+const GLOBAL: &str = "Global options";
+
 #[derive(Parser)]
 #[command(
     name = "forkcast",
     version,
-    about = "A static site generator for futures-and-bets knowledge sites"
+    about = "A static site generator for futures-and-bets knowledge sites",
+    after_help = "Every command but init works on the site in the current folder or the nearest\n\
+                  folder above it that holds a site.yaml, as cargo finds a package; --root names\n\
+                  another.\n\n\
+                  Exit status: 0 success, 1 problems in the site's files, 2 usage errors."
 )]
 struct Cli {
-    /// The site's folder (the one with site.yaml).
-    #[arg(long, short = 'r', global = true, default_value = ".")]
-    root: PathBuf,
+    /// The site's folder (default: the nearest folder from here up with a site.yaml).
+    #[arg(long, short = 'r', global = true, value_name = "DIR", help_heading = GLOBAL)]
+    root: Option<PathBuf>,
     /// Print errors only.
-    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    #[arg(long, short, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     quiet: bool,
     /// Print what each step did and how long it took.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     verbose: bool,
     #[command(subcommand)]
     command: Command,
@@ -35,9 +42,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scaffold a new site (config, theme, one post, two futures, one bet).
+    /// Create a site: config, a post, two futures, a bet (the theme is built in).
     Init {
-        /// Where to create it (default: the current folder).
+        /// Where to create it: a folder without a site.yaml (default: --root, or the current folder).
         dir: Option<PathBuf>,
     },
     /// Build the site into public/.
@@ -89,6 +96,7 @@ enum Command {
     },
     /// Create a post, future or bet from a template.
     New {
+        /// What to create.
         #[arg(value_enum)]
         kind: KindArg,
         /// Its title; the file name is made from it.
@@ -98,19 +106,85 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
+    /// For people: each problem with its source line and a hint.
     Human,
+    /// GitHub Actions annotations on the pull request's lines.
     Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum KindArg {
+    /// A post, in content/posts/.
     Post,
+    /// A future, in futures/.
     Future,
+    /// A bet, in bets/.
     Bet,
 }
 
-struct Printer {
+/// The site a command works on.
+struct SiteDir {
+    /// Where its files are read from.
     root: PathBuf,
+    /// What the paths in diagnostics are shown joined to: the root as given
+    /// with `--root`, or `.` (relative to the site root, as cargo does) for
+    /// a site found above the current folder.
+    shown: PathBuf,
+}
+
+impl SiteDir {
+    fn current() -> SiteDir {
+        SiteDir {
+            root: PathBuf::from("."),
+            shown: PathBuf::from("."),
+        }
+    }
+
+    /// `--root`, or else the current folder or the nearest one above it
+    /// with a site.yaml. The error says what was searched and what to do.
+    fn locate(root: Option<PathBuf>) -> Result<SiteDir, String> {
+        match root {
+            Some(root) => SiteDir::given(root),
+            None => SiteDir::found_from_here(),
+        }
+    }
+
+    /// `--root` names the site: it must hold the site.yaml itself.
+    fn given(root: PathBuf) -> Result<SiteDir, String> {
+        if root.join(config::FILE).is_file() {
+            return Ok(SiteDir {
+                shown: root.clone(),
+                root,
+            });
+        }
+        Err(format!(
+            "{} (given with --root)\n  = help: pass `--root` a folder that holds a {}, or create a site there with `forkcast init {}`",
+            Error::NoSite(root.clone()),
+            config::FILE,
+            root.display()
+        ))
+    }
+
+    fn found_from_here() -> Result<SiteDir, String> {
+        let here =
+            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+        match config::find_root(&here) {
+            Some(found) if found == here => Ok(SiteDir::current()),
+            Some(found) => Ok(SiteDir {
+                root: found,
+                shown: PathBuf::from("."),
+            }),
+            None => Err(format!(
+                "no {} in {} or any folder above it\n  = help: run forkcast inside a site, pass `--root DIR`, or create a site with `forkcast init`",
+                config::FILE,
+                here.display()
+            )),
+        }
+    }
+}
+
+struct Printer {
+    site: SiteDir,
     format: Format,
     color: bool,
     quiet: bool,
@@ -121,7 +195,13 @@ impl Printer {
         for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
             eprint!(
                 "{}",
-                diagnostics::render(d, &self.root, self.format, self.color)
+                diagnostics::render_shown_from(
+                    d,
+                    &self.site.root,
+                    &self.site.shown,
+                    self.format,
+                    self.color
+                )
             );
         }
     }
@@ -172,6 +252,13 @@ impl Printer {
     /// Prints a failed run and returns its exit status.
     fn failure(&self, e: &Error, wrote: bool) -> ExitCode {
         let kept = if wrote { "; nothing was written" } else { "" };
+        // Diagnostics of a site found above the current folder show paths
+        // from its root; say which root that is.
+        let place = if self.site.shown == self.site.root {
+            String::new()
+        } else {
+            format!(" in {}", self.site.root.display())
+        };
         match e {
             Error::NoSite(_) => self.error(&format!("{e}\n  = help: run forkcast in a site's folder, pass `--root DIR`, or create a site with `forkcast init`")),
             Error::Content(diags) => {
@@ -179,7 +266,7 @@ impl Printer {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 let warnings = diags.len() - errors;
                 self.error(&format!(
-                    "{errors} error{}{}{kept}",
+                    "{errors} error{}{}{place}{kept}",
                     plural(errors),
                     if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
                 ));
@@ -206,101 +293,34 @@ fn main() -> ExitCode {
         } => Format::Github,
         _ => Format::Human,
     };
-    let p = Printer {
-        root: cli.root.clone(),
+    let mut p = Printer {
+        site: SiteDir::current(),
         format,
         color: color && format == Format::Human,
         quiet: cli.quiet,
     };
     let started = Instant::now();
+    if let Command::Init { dir } = cli.command {
+        // init makes a site rather than looking for one.
+        return init(&p, &dir.or(cli.root).unwrap_or_else(|| PathBuf::from(".")));
+    }
+    match SiteDir::locate(cli.root.clone()) {
+        Ok(site) => p.site = site,
+        Err(message) => {
+            p.error(&message);
+            return ExitCode::from(2);
+        }
+    }
+    let root = p.site.root.clone();
     match cli.command {
-        Command::Init { dir } => {
-            let dir = dir.unwrap_or(cli.root);
-            match scaffold::init(&dir) {
-                Ok(files) => {
-                    p.info(&format!(
-                        "Created a site in {} ({} files). Next: cd there and run `forkcast build`.",
-                        dir.display(),
-                        files.len()
-                    ));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    p.error(&e.to_string());
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::New { kind, name } => {
-            let kind = match kind {
-                KindArg::Post => NewKind::Post,
-                KindArg::Future => NewKind::Future,
-                KindArg::Bet => NewKind::Bet,
-            };
-            match scaffold::new(&cli.root, kind, &name) {
-                Ok(path) => {
-                    p.info(&format!("Created {}", path.display()));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    p.error(&e.to_string());
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Check {
-            online,
-            format: _,
-            drafts,
-        } => {
-            let options = BuildOptions {
-                drafts,
-                ..BuildOptions::default()
-            };
-            match forkcast::check(&cli.root, &options, online) {
-                Ok(warnings) => {
-                    p.diagnostics(&warnings);
-                    p.info(&format!(
-                        "No errors ({} warning{}) in {:.2?}",
-                        warnings.len(),
-                        plural(warnings.len()),
-                        started.elapsed()
-                    ));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => p.failure(&e, false),
-            }
-        }
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::New { kind, name } => new(&p, &root, kind, &name),
+        Command::Check { online, drafts, .. } => check(&p, &root, online, drafts, started),
         Command::Serve { port, open, drafts } => {
-            serve(&p, &cli.root, &ServeOptions { port, drafts }, open, started)
+            serve(&p, &root, &ServeOptions { port, drafts }, open, started)
         }
-        Command::Fetch => {
-            let progress = p.progress();
-            match forkcast::fetch(&cli.root, &BuildOptions::default(), &progress) {
-                Ok((summary, warnings)) => {
-                    p.end_progress();
-                    p.diagnostics(&warnings);
-                    p.info(&format!("{summary} in {:.2?}", started.elapsed()));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    p.end_progress();
-                    p.failure(&e, false)
-                }
-            }
-        }
-        Command::ImportHistory { .. } if !cli.root.join(forkcast::config::FILE).is_file() => {
-            p.failure(&Error::NoSite(cli.root), false)
-        }
-        Command::ImportHistory { file } => {
-            match forkcast::markets::import_history(&cli.root, &file) {
-                Ok(done) => {
-                    p.info(&format!("{done} in {:.2?}", started.elapsed()));
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => p.failure(&Error::Content(diags), false),
-            }
-        }
+        Command::Fetch => fetch(&p, &root, started),
+        Command::ImportHistory { file } => import_history(&p, &root, &file, started),
         Command::Build {
             offline,
             drafts,
@@ -313,32 +333,116 @@ fn main() -> ExitCode {
                 offline,
                 ..BuildOptions::default()
             };
-            let progress = p.progress();
-            let result =
-                forkcast::build_with_progress(&cli.root, output.as_deref(), &options, &progress);
-            p.end_progress();
-            match result {
-                Ok(built) => {
-                    p.diagnostics(&built.warnings);
-                    p.info(&built.markets.to_string());
-                    if cli.verbose {
-                        eprintln!("{}", built.summary);
-                        for (stage, took) in &built.timings {
-                            eprintln!("  {stage}: {took:.2?}");
-                        }
-                    }
-                    p.info(&format!(
-                        "Built {} into {} in {:.2?}",
-                        built.written,
-                        display_path(&built.output),
-                        started.elapsed()
-                    ));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => p.failure(&e, true),
-            }
+            build(&p, &root, output.as_deref(), &options, cli.verbose, started)
         }
     }
+}
+
+fn init(p: &Printer, dir: &Path) -> ExitCode {
+    match scaffold::init(dir) {
+        Ok(made) => {
+            p.info(&made.to_string());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            p.error(&e.to_string());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn new(p: &Printer, root: &Path, kind: KindArg, name: &str) -> ExitCode {
+    let kind = match kind {
+        KindArg::Post => NewKind::Post,
+        KindArg::Future => NewKind::Future,
+        KindArg::Bet => NewKind::Bet,
+    };
+    match scaffold::new(root, kind, name) {
+        Ok(path) => {
+            p.info(&format!("Created {}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            p.error(&e.to_string());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(p: &Printer, root: &Path, online: bool, drafts: bool, started: Instant) -> ExitCode {
+    let options = BuildOptions {
+        drafts,
+        ..BuildOptions::default()
+    };
+    match forkcast::check(root, &options, online) {
+        Ok(warnings) => {
+            p.diagnostics(&warnings);
+            p.info(&format!(
+                "No errors ({} warning{}) in {:.2?}",
+                warnings.len(),
+                plural(warnings.len()),
+                started.elapsed()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => p.failure(&e, false),
+    }
+}
+
+fn fetch(p: &Printer, root: &Path, started: Instant) -> ExitCode {
+    let progress = p.progress();
+    let result = forkcast::fetch(root, &BuildOptions::default(), &progress);
+    p.end_progress();
+    match result {
+        Ok((summary, warnings)) => {
+            p.diagnostics(&warnings);
+            p.info(&format!("{summary} in {:.2?}", started.elapsed()));
+            ExitCode::SUCCESS
+        }
+        Err(e) => p.failure(&e, false),
+    }
+}
+
+fn import_history(p: &Printer, root: &Path, file: &Path, started: Instant) -> ExitCode {
+    match forkcast::markets::import_history(root, file) {
+        Ok(done) => {
+            p.info(&format!("{done} in {:.2?}", started.elapsed()));
+            ExitCode::SUCCESS
+        }
+        Err(diags) => p.failure(&Error::Content(diags), false),
+    }
+}
+
+fn build(
+    p: &Printer,
+    root: &Path,
+    output: Option<&Path>,
+    options: &BuildOptions,
+    verbose: bool,
+    started: Instant,
+) -> ExitCode {
+    let progress = p.progress();
+    let result = forkcast::build_with_progress(root, output, options, &progress);
+    p.end_progress();
+    let built = match result {
+        Ok(built) => built,
+        Err(e) => return p.failure(&e, true),
+    };
+    p.diagnostics(&built.warnings);
+    p.info(&built.markets.to_string());
+    if verbose {
+        eprintln!("{}", built.summary);
+        for (stage, took) in &built.timings {
+            eprintln!("  {stage}: {took:.2?}");
+        }
+    }
+    p.info(&format!(
+        "Built {} into {} in {:.2?}",
+        built.written,
+        display_path(&built.output),
+        started.elapsed()
+    ));
+    ExitCode::SUCCESS
 }
 
 /// Serves the site until Ctrl-C, printing each rebuild and each problem
@@ -379,27 +483,23 @@ fn serve(
         let _ = std::process::Command::new(opener).arg(server.url()).spawn();
     }
     let broken = std::cell::Cell::new(false);
-    let printer = Printer {
-        root: server.root().to_path_buf(),
-        ..*p
-    };
     server.run_until_stopped(|event| match event {
         Event::Rebuilt { what, took } => {
             let fixed = if broken.replace(false) { "fixed; " } else { "" };
-            printer.info(&format!("{fixed}rebuilt {what} in {took:.1?}"));
+            p.info(&format!("{fixed}rebuilt {what} in {took:.1?}"));
         }
         Event::Problem(diags) => {
             broken.set(true);
-            printer.diagnostics(diags);
-            printer.error("the site has errors; the last good build is still served");
+            p.diagnostics(diags);
+            p.error("the site has errors; the last good build is still served");
         }
         Event::Failed(text) => {
             broken.set(true);
-            printer.error(text);
+            p.error(text);
         }
     });
     drop(server);
-    printer.info("Stopped; removed the served folder");
+    p.info("Stopped; removed the served folder");
     ExitCode::SUCCESS
 }
 

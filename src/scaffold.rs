@@ -12,6 +12,10 @@ use crate::futures::kebab;
 pub enum ScaffoldError {
     /// The file is there already; nothing was written.
     Exists(PathBuf),
+    /// `init` found a site.yaml in the folder; nothing was written.
+    SiteExists(PathBuf),
+    /// `new` was given a folder without a site.yaml; nothing was written.
+    NoSite(PathBuf),
     /// The name has no letters or digits to make a file name of.
     BadName(String),
     Io(PathBuf, io::Error),
@@ -23,6 +27,18 @@ impl fmt::Display for ScaffoldError {
             ScaffoldError::Exists(p) => {
                 write!(f, "{} exists already; nothing was written", p.display())
             }
+            ScaffoldError::SiteExists(dir) => write!(
+                f,
+                "{} holds a site already ({}); nothing was written\n  = help: build it with `forkcast build`, or pass `forkcast init` another folder",
+                shown_dir(dir),
+                crate::config::FILE
+            ),
+            ScaffoldError::NoSite(dir) => write!(
+                f,
+                "{} is not a site's folder (it has no {}); nothing was written\n  = help: run `forkcast new` inside a site, pass `--root DIR`, or create a site with `forkcast init`",
+                shown_dir(dir),
+                crate::config::FILE
+            ),
             ScaffoldError::BadName(n) => {
                 write!(f, "`{n}` has no letters or digits to name a file after")
             }
@@ -70,6 +86,9 @@ fn today() -> String {
 /// Creates a post, future or bet named after `name` in the site at `root`.
 /// Returns the path written.
 pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldError> {
+    if !root.join(crate::config::FILE).is_file() {
+        return Err(ScaffoldError::NoSite(root.to_path_buf()));
+    }
     let slug = kebab(name);
     if slug.is_empty() {
         return Err(ScaffoldError::BadName(name.to_string()));
@@ -100,52 +119,131 @@ pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldEr
     Ok(path)
 }
 
-/// Scaffolds a site in `dir`: configuration, the default theme, one post,
-/// two futures and one bet. Refuses to touch a folder that has a site.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
-    let config = dir.join(crate::config::FILE);
-    if config.exists() {
-        return Err(ScaffoldError::Exists(config));
+/// What `init` did; its `Display` is the message `forkcast init` prints.
+#[derive(Debug)]
+pub struct Scaffolded {
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub created: Vec<PathBuf>,
+    /// Files of the scaffold that were there already, left as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Scaffolds a site in `dir`: configuration, a home and an about page, one
+/// post, two futures and one bet. The built-in theme is not copied: the
+/// site uses it until a template of the same name in `templates/`
+/// replaces one. Refuses a folder that holds a site; in any other folder,
+/// files that exist already are kept.
+pub fn init(dir: &Path) -> Result<Scaffolded, ScaffoldError> {
+    if dir.join(crate::config::FILE).exists() {
+        return Err(ScaffoldError::SiteExists(dir.to_path_buf()));
     }
+    let mut done = Scaffolded {
+        dir: dir.to_path_buf(),
+        created: Vec::new(),
+        kept: Vec::new(),
+    };
+    for (path, text) in starter_files(dir) {
+        match write_new(&dir.join(&path), &text) {
+            Ok(()) => done.created.push(path),
+            Err(ScaffoldError::Exists(_)) => done.kept.push(path),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// The files of a new site, by path inside it.
+fn starter_files(dir: &Path) -> Vec<(PathBuf, String)> {
     let name = dir
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "My futures".into());
-    let mut files: Vec<(PathBuf, String)> = vec![
+    [
         (
-            config,
-            format!("title: \"{}\"\nbase_url: https://example.org/\ndescription: Possible futures, and the bets placed on them.\nauthor: \"\"\ntheme: default\nposts_per_page: 10\n# repository: https://github.com/owner/repo\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16\n", name.replace('"', "'")),
+            crate::config::FILE,
+            format!("title: \"{}\"\nbase_url: https://example.org/\ndescription: Possible futures, and the bets placed on them.\nauthor: \"\"\ntheme: default              # built in; a file in templates/ replaces its template of the same name\nposts_per_page: 10\n# repository: https://github.com/owner/repo\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16\n", name.replace('"', "'")),
         ),
-        (dir.join(".gitignore"), "/public/\n".into()),
-        (dir.join("content/_index.md"), "---\ntitle: Home\n---\nWhat this site is about, in a paragraph or two.\n".into()),
-        (dir.join("content/about.md"), "---\ntitle: About\n---\nWho writes this site, and how to contribute a future.\n".into()),
+        (".gitignore", "/public/\n".into()),
+        ("content/_index.md", "---\ntitle: Home\n---\nWhat this site is about, in a paragraph or two.\n".into()),
+        ("content/about.md", "---\ntitle: About\n---\nWho writes this site, and how to contribute a future.\n".into()),
         (
-            dir.join("content/posts/hello.md"),
+            "content/posts/hello.md",
             format!("---\ntitle: Hello, futures\ndate: {}\ntags: [meta]\nfutures: [models-keep-improving]\n---\n\nThe first post. See [the future map](/futures/) and [the bets](/bets/).\n", today()),
         ),
         (
-            dir.join("futures/models-keep-improving.yaml"),
+            "futures/models-keep-improving.yaml",
             "title: Models keep improving\nsummary: |\n  Each year's frontier models do clearly more than the last.\nwhen: 2026..2028\nprobability: 0.7\nleads_to:\n  - future: ai-does-most-office-work\n    probability: 0.5\ntags: [ai]\n".into(),
         ),
         (
-            dir.join("futures/ai-does-most-office-work.yaml"),
+            "futures/ai-does-most-office-work.yaml",
             "title: AI does most office work\nsummary: |\n  Most tasks done at a desk today are done by AI systems.\nwhen: 2028..2032\nprobability: 0.3\ntags: [ai, work]\n".into(),
         ),
         (
-            dir.join("bets/learn-to-work-with-agents.md"),
+            "bets/learn-to-work-with-agents.md",
             "---\ntitle: Learn to work with AI agents\nkind: career\nstatus: placed\ninstruments: [an hour a day]\nwins_if: [ai-does-most-office-work]\nloses_if: []\n---\n\nIf most office work moves to AI, the people who direct it well keep their footing.\n".into(),
         ),
-    ];
-    for (path, text) in crate::theme::DEFAULT {
-        files.push((dir.join("themes/default").join(path), (*text).to_string()));
+    ]
+    .into_iter()
+    .map(|(path, text)| (PathBuf::from(path), text))
+    .collect()
+}
+
+impl fmt::Display for Scaffolded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let paths = |paths: &[PathBuf]| wrapped(paths.iter().map(|p| p.display().to_string()));
+        writeln!(
+            f,
+            "Created a site in {}:\n{}",
+            shown_dir(&self.dir),
+            paths(&self.created)
+        )?;
+        if !self.kept.is_empty() {
+            writeln!(f, "Kept, as they were:\n{}", paths(&self.kept))?;
+        }
+        let templates = crate::theme::DEFAULT
+            .iter()
+            .filter_map(|(path, _)| path.strip_prefix("templates/"))
+            .map(str::to_string);
+        writeln!(
+            f,
+            "\nIt uses the built-in theme. To change a template, put a file of the same name in\ntemplates/ (e.g. templates/post.html): it replaces the built-in one. Start from\nthe one in forkcast's source, themes/default/templates/. The templates:\n{}",
+            wrapped(templates)
+        )?;
+        writeln!(f, "\nNext:")?;
+        if self.dir != Path::new(".") {
+            writeln!(f, "  cd {}", self.dir.display())?;
+        }
+        write!(
+            f,
+            "  forkcast serve                 see it on http://127.0.0.1:1111/, rebuilt as you save\n  forkcast new future \"A title\"  add a future (or a post, a bet)\n  forkcast build                 write the site into public/"
+        )
     }
-    let mut written = Vec::with_capacity(files.len());
-    for (path, text) in files {
-        write_new(&path, &text)?;
-        written.push(path);
+}
+
+/// `items` joined by commas, in lines of at most 80 columns indented by two.
+fn wrapped(items: impl Iterator<Item = String>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for item in items {
+        match lines.last_mut() {
+            Some(line) if line.len() + 2 + item.len() < 80 => {
+                line.push_str(", ");
+                line.push_str(&item);
+            }
+            _ => lines.push(format!("  {item}")),
+        }
     }
-    Ok(written)
+    lines.join(",\n")
+}
+
+/// `the current folder` for `.`, else the path.
+fn shown_dir(dir: &Path) -> String {
+    if dir == Path::new(".") {
+        "the current folder".into()
+    } else {
+        dir.display().to_string()
+    }
 }
 
 #[cfg(test)]
@@ -156,8 +254,13 @@ mod tests {
     fn init_makes_a_site_that_builds_and_new_adds_to_it() {
         let dir = std::env::temp_dir().join(format!("forkcast-init-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        init(&dir).unwrap();
-        assert!(matches!(init(&dir), Err(ScaffoldError::Exists(_))));
+        let made = init(&dir).unwrap();
+        assert!(made.kept.is_empty());
+        assert!(
+            !dir.join("themes").exists(),
+            "the built-in theme is not copied"
+        );
+        assert!(matches!(init(&dir), Err(ScaffoldError::SiteExists(_))));
         let post = new(&dir, NewKind::Post, "Why chips matter").unwrap();
         assert!(post.ends_with("content/posts/why-chips-matter.md"));
         assert!(matches!(
@@ -188,6 +291,30 @@ mod tests {
         assert_eq!(
             errs[0].to_string(),
             "bets/buy-land.md:6:11: unknown future `future-id` in `wins_if`"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn new_needs_a_site_and_init_keeps_what_is_there() {
+        let dir = std::env::temp_dir().join(format!("forkcast-keep-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("content")).unwrap();
+        assert!(matches!(
+            new(&dir, NewKind::Post, "Stray"),
+            Err(ScaffoldError::NoSite(_))
+        ));
+        assert!(!dir.join("content/posts").exists());
+        fs::write(dir.join("content/about.md"), "mine").unwrap();
+        let made = init(&dir).unwrap();
+        assert_eq!(made.kept, [PathBuf::from("content/about.md")]);
+        assert_eq!(
+            fs::read_to_string(dir.join("content/about.md")).unwrap(),
+            "mine"
+        );
+        assert!(
+            made.to_string()
+                .contains("\nKept, as they were:\n  content/about.md\n")
         );
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -1,8 +1,7 @@
 //! Themes: tera templates and static assets. The default theme is compiled
-//! into the binary (so a bare folder of Markdown builds), and is also the
-//! `themes/default/` folder `forkcast init` writes. A site's
-//! `themes/<name>/` replaces theme files one by one, and its own
-//! `templates/` overrides any template of the theme.
+//! into the binary (so a bare folder of Markdown builds, and `forkcast init`
+//! copies no theme). A site's `themes/<name>/` replaces theme files one by
+//! one, and its own `templates/` overrides any template of the theme.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,8 @@
 //! `tests/browser/map.mjs` (playwright-core, no downloaded browser) against
 //! the example site and a generated 5,000-future site, both served on
 //! 127.0.0.1. Needs `/usr/bin/chromium` and `npm ci` in tests/browser
-//! (`.ci/run` does both). Screenshots go to target/browser-artifacts/.
+//! (`.ci/run` does both); skipped without them, except under `.ci/run`.
+//! Screenshots go to target/browser-artifacts/.
 
 mod common;
 
@@ -12,7 +13,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TempDir, serve_static};
+use common::{TempDir, Tool, serve_static};
 use forkcast::BuildOptions;
 
 /// Builds `root` for `http://127.0.0.1:<port>/` and serves it; returns the URL.
@@ -80,6 +81,10 @@ fn generated_site(dir: &Path, n: usize) {
 
 #[test]
 fn the_map_works_in_headless_chromium() {
+    let needs = [Tool::Chromium, Tool::Node, Tool::Npm("playwright-core")];
+    if !common::has_tools("the browser test", &needs) {
+        return;
+    }
     let tmp = TempDir::new("browser");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (url, site) = build_and_serve(root, tmp.path().join("example"));
@@ -123,7 +128,7 @@ fn the_map_works_in_headless_chromium() {
         .arg(config.to_string())
         .current_dir(root.join("tests/browser"))
         .output()
-        .expect("node is needed for the browser test (see .ci/run)");
+        .expect("cannot start node");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -1,5 +1,6 @@
 //! The `forkcast` command as a contributor and CI meet it: exit codes,
-//! located error messages for every invalid fixture site, GitHub annotations.
+//! located error messages for every invalid fixture site, GitHub annotations,
+//! finding the site from a subfolder, `init` and `new`, the help text.
 
 mod common;
 
@@ -140,7 +141,7 @@ fn exit_codes_follow_the_brief() {
     );
     assert_eq!(
         forkcast(&["build"], Path::new("/")).status.code(),
-        Some(1),
+        Some(2),
         "no site.yaml"
     );
     let quiet = forkcast(&["check", "--quiet"], &good);
@@ -153,7 +154,6 @@ fn init_then_new_then_build() {
     let site = dir.path().join("mysite");
     let o = forkcast(&["init", site.to_str().unwrap()], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(site.join("themes/default/templates/base.html").is_file());
     let o = forkcast(&["new", "future", "Robots build robots"], &site);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(site.join("futures/robots-build-robots.yaml").is_file());
@@ -177,4 +177,197 @@ fn init_then_new_then_build() {
         site.join("public/futures/robots-build-robots/index.html")
             .is_file()
     );
+}
+
+/// A copy of the good fixture site with one mistake, `futures/typo.yaml`.
+fn site_with_a_typo() -> TempDir {
+    let site = TempDir::new("typo");
+    common::copy_dir(&fixture("good"), site.path());
+    fs::write(
+        site.path().join("futures/typo.yaml"),
+        "title: Typo\nwithin: era-on\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn commands_find_the_site_from_a_subfolder() {
+    let site = site_with_a_typo();
+    let below = site.path().join("content/posts");
+    let o = forkcast(&["check"], &below);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    // Paths are shown from the site root, and the summary names that root.
+    assert!(
+        err.starts_with("futures/typo.yaml:2:9: error: unknown future `era-on` in `within`\n  |\n2 | within: era-on\n"),
+        "{err}"
+    );
+    let root = site.path().canonicalize().unwrap();
+    assert!(
+        err.ends_with(&format!("error: 1 error in {}\n", root.display())),
+        "{err}"
+    );
+    let o = forkcast(&["check", "--format", "github"], &below);
+    assert!(stderr(&o).starts_with("::error file=futures/typo.yaml,line=2,col=9::"));
+
+    fs::remove_file(site.path().join("futures/typo.yaml")).unwrap();
+    let o = forkcast(&["build", "--offline"], &below);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.path().join("public/index.html").is_file());
+    assert!(!below.join("public").exists());
+    let o = forkcast(&["new", "bet", "From below"], &below);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.path().join("bets/from-below.md").is_file());
+}
+
+#[test]
+fn root_must_hold_a_site_yaml_itself() {
+    let site = TempDir::new("root");
+    common::copy_dir(&fixture("good"), site.path());
+    // --root is not searched upwards: content/ is inside a site, not one.
+    let o = forkcast(&["check", "--root", "content"], site.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: no site.yaml in content (given with --root)\n  = help: pass `--root` a folder that holds a site.yaml, or create a site there with `forkcast init content`\n"
+    );
+    let o = forkcast(&["check", "--root", "."], &site.path().join("futures"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: no site.yaml in the current folder (given with --root)\n")
+    );
+    let o = forkcast(&["build", "--root", "missing"], site.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: the folder missing does not exist (given with --root)\n")
+    );
+    assert!(!site.path().join("missing").exists());
+}
+
+#[test]
+fn outside_a_site_commands_say_where_they_looked() {
+    let dir = TempDir::new("nosite");
+    let here = dir.path().canonicalize().unwrap();
+    assert_eq!(
+        forkcast::config::find_root(&here),
+        None,
+        "a site.yaml above {}",
+        here.display()
+    );
+    for args in [
+        &["check"][..],
+        &["build", "--offline"],
+        &["fetch"],
+        &["serve", "--port", "0"],
+    ] {
+        let o = forkcast(args, &here);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: no site.yaml in {} or any folder above it\n  = help: run forkcast inside a site, pass `--root DIR`, or create a site with `forkcast init`\n",
+                here.display()
+            ),
+            "{args:?}"
+        );
+    }
+    // `new` outside a site leaves nothing behind.
+    let o = forkcast(&["new", "post", "Stray thoughts"], &here);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("forkcast init"));
+    assert_eq!(
+        fs::read_dir(&here).unwrap().count(),
+        0,
+        "no file or folder is made"
+    );
+}
+
+#[test]
+fn init_uses_the_built_in_theme_and_never_clobbers_a_site() {
+    let dir = TempDir::new("init-theme");
+    let site = dir.path().join("mysite");
+    let o = forkcast(&["init", "mysite"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !site.join("themes").exists(),
+        "the built-in theme is not copied"
+    );
+    let told = stderr(&o);
+    for hint in [
+        "Created a site in mysite:",
+        "templates/post.html",
+        "cd mysite",
+        "forkcast serve",
+    ] {
+        assert!(told.contains(hint), "init does not say {hint:?}:\n{told}");
+    }
+
+    // As the message says: a template of the same name in templates/ replaces the built-in one.
+    let page = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    fs::create_dir_all(site.join("templates")).unwrap();
+    let mine = page.replace("</article>", "</article><!-- my page -->");
+    fs::write(site.join("templates/page.html"), mine).unwrap();
+    let o = forkcast(&["build", "--offline"], &site);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let about = fs::read_to_string(site.join("public/about/index.html")).unwrap();
+    assert!(about.contains("<!-- my page -->"));
+
+    fs::write(
+        site.join("site.yaml"),
+        "title: Mine\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    fs::write(site.join("content/about.md"), "---\ntitle: Mine\n---\n").unwrap();
+    let before = common::snapshot(&site);
+    let o = forkcast(&["init"], &site);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: the current folder holds a site already (site.yaml); nothing was written\n  = help: build it with `forkcast build`, or pass `forkcast init` another folder\n"
+    );
+    assert!(
+        common::snapshot(&site) == before,
+        "init changed a file of the site"
+    );
+}
+
+#[test]
+fn help_describes_every_option_and_groups_the_global_ones() {
+    let here = Path::new(".");
+    for command in ["", "init", "build", "check", "serve", "fetch", "new"] {
+        let args: Vec<&str> = [command, "-h"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let o = forkcast(&args, here);
+        assert!(o.status.success());
+        let help = String::from_utf8_lossy(&o.stdout).into_owned();
+        let (local, global) = help.split_once("\nGlobal options:\n").unwrap_or_else(|| {
+            panic!("`forkcast {command} -h` has no global options heading:\n{help}")
+        });
+        for flag in ["--root <DIR>", "--quiet", "--verbose"] {
+            assert!(
+                global.contains(flag) && !local.contains(flag),
+                "{command}: {flag}"
+            );
+        }
+        // Each argument and option line has a description after its name.
+        for line in help.lines().filter(|l| {
+            let l = l.trim_start();
+            l.starts_with('-') || l.starts_with('<') || l.starts_with('[')
+        }) {
+            let described = line
+                .trim()
+                .split_once("  ")
+                .is_some_and(|(_, d)| !d.trim().is_empty());
+            assert!(
+                described,
+                "`forkcast {command} -h`: no description in {line:?}"
+            );
+        }
+    }
 }

@@ -2,29 +2,45 @@
 //! validator for the Actions schema, from tests/browser/node_modules) and do
 //! what CONTRIBUTING.md promises.
 
-use std::path::Path;
+mod common;
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::Tool;
+
+fn workflows_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows")
+}
+
 fn workflow(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(".github/workflows")
-            .join(name),
-    )
-    .unwrap()
+    std::fs::read_to_string(workflows_dir().join(name)).unwrap()
 }
 
 #[test]
 fn workflows_pass_the_actions_schema() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for name in ["check.yml", "nightly.yml"] {
-        let out = Command::new(root.join("tests/browser/node_modules/.bin/action-validator"))
-            .arg(root.join(".github/workflows").join(name))
+    let needs = [Tool::Node, Tool::Npm("@action-validator/cli")];
+    if !common::has_tools("the workflow validator", &needs) {
+        return;
+    }
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/.bin/action-validator");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(workflows_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3, "check, nightly and ci: {names:?}");
+    for path in names {
+        let out = Command::new(&validator)
+            .arg(&path)
             .output()
-            .expect("action-validator (`npm ci` in tests/browser, as .ci/run does)");
+            .expect("cannot start action-validator");
         assert!(
             out.status.success(),
-            "{name}: {}{}",
+            "{}: {}{}",
+            path.display(),
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
@@ -46,4 +62,24 @@ fn the_pull_request_check_annotates_and_the_nightly_job_refreshes() {
     );
     assert!(nightly.contains("git add data/"));
     assert!(nightly.contains("deploy-pages"));
+}
+
+#[test]
+fn the_code_is_linted_and_tested_with_the_browser_on_every_push() {
+    let ci = workflow("ci.yml");
+    assert!(ci.contains("push") && ci.contains("pull_request"));
+    for step in [
+        "cargo fmt --all -- --check",
+        "cargo clippy --all-targets -- -D warnings",
+        "cargo test",
+        "apt-get install",
+        "npm ci",
+    ] {
+        assert!(ci.contains(step), "ci.yml does not run `{step}`");
+    }
+    assert!(
+        ci.contains("FORKCAST_REQUIRE_BROWSER: 1")
+            || ci.contains("FORKCAST_REQUIRE_BROWSER: \"1\""),
+        "the browser tests may not skip in CI"
+    );
 }

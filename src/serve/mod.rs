@@ -437,12 +437,13 @@ fn write_files(out: &Path, files: &[OutputFile]) -> Result<(), String> {
     Ok(())
 }
 
-/// The problems as `check` prints them, for the browser's overlay.
+/// The problems as `check` prints them, for the browser's overlay: paths
+/// from the site's folder, which the server knows as an absolute path.
 fn report(root: &Path, diags: &[Diagnostic]) -> String {
     diags
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| diagnostics::render(d, root, Format::Human, false))
+        .map(|d| diagnostics::render_shown_from(d, root, Path::new("."), Format::Human, false))
         .collect()
 }
 

@@ -6,6 +6,66 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A tool some tests need that `cargo test` does not install.
+#[derive(Clone, Copy)]
+pub enum Tool {
+    /// Debian's Chromium, which tests/browser/map.mjs drives.
+    Chromium,
+    /// Node.js, which runs the scripts and packages of tests/browser/.
+    Node,
+    /// A package that `npm ci` in tests/browser installs.
+    Npm(&'static str),
+}
+
+impl Tool {
+    fn present(self) -> bool {
+        match self {
+            Tool::Chromium => Path::new("/usr/bin/chromium").is_file(),
+            Tool::Node => std::process::Command::new("node")
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            Tool::Npm(package) => Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser/node_modules")
+                .join(package)
+                .exists(),
+        }
+    }
+
+    fn needed(self) -> String {
+        match self {
+            Tool::Chromium => "/usr/bin/chromium".into(),
+            Tool::Node => "node".into(),
+            Tool::Npm(package) => format!("`npm ci` in tests/browser (for {package})"),
+        }
+    }
+}
+
+/// Whether this machine has every one of `tools`, for the test `test`.
+/// Without them the test is to be skipped (it returns early), so that a
+/// plain `cargo test` passes on a machine without a browser; the skip is
+/// printed past the test harness's capture, so it shows. `.ci/run` installs
+/// them and sets FORKCAST_REQUIRE_BROWSER=1, and then a missing tool fails
+/// the test instead: CI never passes by skipping.
+#[track_caller]
+pub fn has_tools(test: &str, tools: &[Tool]) -> bool {
+    let missing: Vec<String> = tools
+        .iter()
+        .filter(|t| !t.present())
+        .map(|t| t.needed())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let needs = format!("{test} needs {}; .ci/run installs them", missing.join(", "));
+    if std::env::var_os("FORKCAST_REQUIRE_BROWSER").is_some_and(|v| v != "0") {
+        panic!("{needs}; FORKCAST_REQUIRE_BROWSER is set, so this is a failure");
+    }
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {needs}");
+    false
+}
+
 /// The folder of a fixture site under tests/sites/.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
