@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::yaml::{self, Spanned, pos_of};
+use crate::yaml::{self, Examples, Spanned, pos_of};
 
 pub const FILE: &str = "site.yaml";
 
@@ -24,7 +24,11 @@ impl BaseUrl {
         let rest = s
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
-            .ok_or("the base URL starts with `https://` (or `http://`), e.g. `https://example.org/manual/`")?;
+            .ok_or_else(|| match s {
+                "" => "write the site's address, e.g. `https://example.org/manual/`".to_string(),
+                s if s.contains("://") => "the base URL starts with `https://` (or `http://`), e.g. `https://example.org/manual/`".to_string(),
+                s => format!("start it with `https://`: `https://{}`", without_scheme(s)),
+            })?;
         let host_len = rest.find('/').unwrap_or(rest.len());
         if host_len == 0 {
             return Err("the base URL needs a host, e.g. `https://example.org/`".into());
@@ -54,6 +58,16 @@ impl BaseUrl {
     pub fn path(&self) -> &str {
         &self.url[self.path_start..]
     }
+}
+
+/// `s` without a misspelt scheme (`https//`, `http:/`) or leading slashes.
+fn without_scheme(s: &str) -> &str {
+    let rest = s
+        .strip_prefix("https")
+        .or_else(|| s.strip_prefix("http"))
+        .filter(|r| r.starts_with([':', '/']))
+        .unwrap_or(s);
+    rest.trim_start_matches([':', '/'])
 }
 
 #[derive(Clone, Debug)]
@@ -98,15 +112,24 @@ struct RawConfig {
     markets: Option<RawMarkets>,
 }
 
-const KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "author",
-    "theme",
-    "posts_per_page",
-    "repository",
-    "markets",
+const EXAMPLES: Examples = &[
+    ("title", "title: AGI Preparedness Manual"),
+    ("base_url", "base_url: https://example.org/manual/"),
+    (
+        "description",
+        "description: Futures of powerful AI, and bets placed on them.",
+    ),
+    ("author", "author: Ada Lovelace"),
+    ("theme", "theme: default"),
+    ("posts_per_page", "posts_per_page: 10"),
+    ("repository", "repository: https://github.com/owner/repo"),
+    (
+        "markets",
+        "markets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16",
+    ),
+    ("refresh_after", "refresh_after: 6h"),
+    ("timeout", "timeout: 10s"),
+    ("concurrency", "concurrency: 16"),
 ];
 
 #[derive(Deserialize)]
@@ -135,7 +158,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let file = Path::new(FILE);
         let raw: RawConfig =
-            yaml::decode(text, file, 1, KEYS).map_err(|d| vec![nested_key_help(d)])?;
+            yaml::decode(text, file, 1, EXAMPLES).map_err(|d| vec![nested_key_help(d)])?;
         let mut errors = Vec::new();
         let base_url = BaseUrl::parse(&raw.base_url.value).unwrap_or_else(|hint| {
             errors.push(
@@ -186,9 +209,15 @@ impl Config {
                         pos_of(r, 1),
                         format!("invalid `repository`: `{}`", r.value),
                     )
-                    .with_help(
-                        "give the repository's https address, e.g. `https://github.com/owner/repo`",
-                    ),
+                    .with_help(if r.value.contains("://") {
+                        "give the repository's https address, e.g. `https://github.com/owner/repo`"
+                            .to_string()
+                    } else {
+                        format!(
+                            "start it with `https://`: `https://{}`",
+                            without_scheme(r.value.trim())
+                        )
+                    }),
                 );
                 None
             }
@@ -247,29 +276,17 @@ impl Config {
     }
 }
 
-/// serde reports unknown keys without their level; the column tells it.
+/// A key of `markets:` written at the top level is unknown there; say
+/// where it belongs rather than that it does not exist.
 fn nested_key_help(mut d: Diagnostic) -> Diagnostic {
-    let Some(key) = d
+    let key = d
         .message
         .strip_prefix("unknown key `")
-        .and_then(|k| k.strip_suffix('`'))
-    else {
-        return d;
-    };
-    if d.pos.col > 1 {
-        d.help = Some(
-            match crate::diagnostics::closest(key, MARKET_KEYS.iter().copied()) {
-                Some(k) => format!(
-                    "did you mean `{k}`? Known keys under `markets:`: {}",
-                    MARKET_KEYS.join(", ")
-                ),
-                None => format!(
-                    "remove it; known keys under `markets:`: {}",
-                    MARKET_KEYS.join(", ")
-                ),
-            },
-        );
-    } else if MARKET_KEYS.contains(&key) {
+        .and_then(|k| k.strip_suffix('`'));
+    if let Some(key) = key
+        && d.pos.col == 1
+        && MARKET_KEYS.contains(&key)
+    {
         d.help = Some(format!(
             "`{key}` belongs under `markets:`; indent it below a `markets:` line"
         ));
@@ -304,7 +321,14 @@ mod tests {
             ("https://example.org/manual/", "/manual/")
         );
         assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().path(), "/");
-        assert!(BaseUrl::parse("example.org").is_err());
+        assert_eq!(
+            BaseUrl::parse("example.org/m/").unwrap_err(),
+            "start it with `https://`: `https://example.org/m/`"
+        );
+        assert_eq!(
+            BaseUrl::parse("https//example.org").unwrap_err(),
+            "start it with `https://`: `https://example.org`"
+        );
         assert!(BaseUrl::parse("https://x.org/\"><script>").is_err());
     }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::futures::{FutureId, Located, kebab, reference_at, tag};
-use crate::yaml::{self, Spanned, pos_of};
+use crate::yaml::{self, Examples, Spanned, pos_of};
 
 /// The YAML between the leading `---` lines of a Markdown file, and the rest.
 pub struct FrontMatter<'a> {
@@ -87,6 +87,81 @@ impl PostDate {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// How to write a date that did not parse, as exactly as its text allows.
+fn date_hint(text: &str) -> String {
+    let text = text.trim();
+    if let Ok(local) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
+        return format!(
+            "a time needs its time zone: write `{}` (`Z` is UTC; or an offset such as `+01:00`)",
+            local.strftime("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
+    let parts: Option<Vec<u32>> = text
+        .split(['/', '.', '-'])
+        .map(|p| p.parse().ok())
+        .collect();
+    match parts.as_deref() {
+        Some(&[y, m, d]) if y > 999 => year_first_hint(y, m, d),
+        Some(&[a, b, y]) if y > 999 => year_last_hint(a, b, y),
+        _ => "write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`".to_string(),
+    }
+}
+
+fn day(y: u32, m: u32, d: u32) -> Option<Date> {
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
+}
+
+fn spoken(d: Date) -> String {
+    format!("{} {}", d.day(), MONTHS[d.month() as usize - 1])
+}
+
+fn year_first_hint(y: u32, m: u32, d: u32) -> String {
+    match (day(y, m, d), day(y, d, m)) {
+        (Some(date), _) => format!("dates are `YYYY-MM-DD`: write `{date}`"),
+        (None, Some(swapped)) => format!(
+            "there is no month {m}; dates are `YYYY-MM-DD`: write `{swapped}` for {}",
+            spoken(swapped)
+        ),
+        _ if (1..=12).contains(&m) => {
+            format!("{} {y} has no day {d}", MONTHS[m as usize - 1])
+        }
+        _ => format!("there is no month {m}; dates are `YYYY-MM-DD`"),
+    }
+}
+
+/// `12/03/2026`: day first or month first, both where either could be.
+fn year_last_hint(a: u32, b: u32, y: u32) -> String {
+    match (day(y, b, a), day(y, a, b)) {
+        (Some(d), Some(m)) if d != m => format!(
+            "dates are `YYYY-MM-DD`: write `{d}` for {} or `{m}` for {}",
+            spoken(d),
+            spoken(m)
+        ),
+        (Some(d), _) | (_, Some(d)) => format!("dates are `YYYY-MM-DD`: write `{d}`"),
+        _ => "dates are `YYYY-MM-DD`, e.g. `2026-11-26`".to_string(),
+    }
+}
+
 /// A post, page or the home introduction, before its Markdown is rendered.
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -119,8 +194,18 @@ struct RawDocument {
     futures: Option<Vec<Spanned<String>>>,
 }
 
-const KEYS: &[&str] = &[
-    "title", "date", "updated", "tags", "summary", "draft", "slug", "futures",
+const EXAMPLES: Examples = &[
+    ("title", "title: My first post"),
+    ("date", "date: 2026-11-26"),
+    ("updated", "updated: 2026-11-27"),
+    ("tags", "tags: [agi, chips]"),
+    (
+        "summary",
+        "summary: What this post argues, in one sentence.",
+    ),
+    ("draft", "draft: true"),
+    ("slug", "slug: my-first-post"),
+    ("futures", "futures: [human-level-ai]"),
 ];
 
 /// Reads every `content/**/*.md`.
@@ -140,7 +225,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         ));
         return None;
     };
-    let raw: RawDocument = match yaml::decode(fm.yaml, file, fm.yaml_line, KEYS) {
+    let raw: RawDocument = match yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES) {
         Ok(raw) => raw,
         Err(d) => {
             diags.push(d);
@@ -154,8 +239,12 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
             let parsed = PostDate::parse(&v.value);
             if parsed.is_none() {
                 diags.push(
-                    Diagnostic::error(file, pos_of(v, line), format!("invalid `{name}`: `{}`", v.value))
-                        .with_help("write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`"),
+                    Diagnostic::error(
+                        file,
+                        pos_of(v, line),
+                        format!("invalid `{name}`: `{}`", v.value),
+                    )
+                    .with_help(date_hint(&v.value)),
                 );
             }
             parsed
@@ -325,6 +414,28 @@ mod tests {
             "---\ntitle: X\ndate: 2026-01-01\ntagz: [a]\n---\n",
         );
         assert_eq!(errs, ["content/posts/x.md:4:1: unknown key `tagz`"]);
+    }
+
+    #[test]
+    fn dates_in_other_orders_are_turned_around() {
+        assert_eq!(
+            date_hint("12/03/2026"),
+            "dates are `YYYY-MM-DD`: write `2026-03-12` for 12 March or `2026-12-03` for 3 December"
+        );
+        assert_eq!(
+            date_hint("25.12.2026"),
+            "dates are `YYYY-MM-DD`: write `2026-12-25`"
+        );
+        assert_eq!(
+            date_hint("2026/3/1"),
+            "dates are `YYYY-MM-DD`: write `2026-03-01`"
+        );
+        assert_eq!(
+            date_hint("2026-13-01"),
+            "there is no month 13; dates are `YYYY-MM-DD`: write `2026-01-13` for 13 January"
+        );
+        assert_eq!(date_hint("2026-02-30"), "February 2026 has no day 30");
+        assert!(date_hint("2026-01-05 10:00").contains("`2026-01-05T10:00:00Z`"));
     }
 
     #[test]
