@@ -24,9 +24,10 @@ pub struct FrontMatter<'a> {
 /// Splits `---\nyaml\n---\nbody`. `None` when the file has no front matter.
 pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let (first, rest) = text.split_once('\n')?;
+    if first.trim_end() != "---" {
+        return None;
+    }
     let mut offset = 0;
     for (n, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
@@ -48,6 +49,10 @@ pub fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnosti
         let last = text.lines().count().max(1) as u32;
         return Diagnostic::error(file, Pos::new(last, 1), "the front matter is not closed")
             .with_help("add a `---` line after the last key, before the text");
+    }
+    if text.trim_start_matches('\u{feff}').starts_with("+++") {
+        return Diagnostic::error(file, Pos::START, "front matter between `+++` lines is TOML; Forkcast reads YAML between `---` lines")
+            .with_help(format!("replace both `+++` lines with `---` and write each key as `key: value`, e.g.\n---\n{example}\n---"));
     }
     Diagnostic::error(file, Pos::START, "missing front matter")
         .with_help(format!("start the file with a `---` line, the YAML keys, and another `---` line, e.g.\n---\n{example}\n---"))
@@ -105,7 +110,12 @@ const MONTHS: [&str; 12] = [
 /// How to write a date that did not parse, as exactly as its text allows.
 fn date_hint(text: &str) -> String {
     let text = text.trim();
-    if let Ok(local) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
+    if let Some(d) = compact_date(text) {
+        return format!("dates are `YYYY-MM-DD`: write `{d}`");
+    }
+    if text.contains(':')
+        && let Ok(local) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>()
+    {
         return format!(
             "a time needs its time zone: write `{}` (`Z` is UTC; or an offset such as `+01:00`)",
             local.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -120,6 +130,12 @@ fn date_hint(text: &str) -> String {
         Some(&[a, b, y]) if y > 999 => year_last_hint(a, b, y),
         _ => "write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`".to_string(),
     }
+}
+
+/// `20260105`.
+fn compact_date(text: &str) -> Option<Date> {
+    let n: u32 = text.parse().ok().filter(|_| text.len() == 8)?;
+    day(n / 10000, n / 100 % 100, n % 100)
 }
 
 fn day(y: u32, m: u32, d: u32) -> Option<Date> {
@@ -373,6 +389,10 @@ mod tests {
             ("title: A\n", "Body\n", 4)
         );
         assert!(split_front_matter("title: A\n").is_none());
+        assert_eq!(
+            split_front_matter("--- \ntitle: A\n---\n").map(|f| f.yaml),
+            Some("title: A\n")
+        );
         assert!(split_front_matter("---\ntitle: A\n").is_none());
     }
 
@@ -436,6 +456,10 @@ mod tests {
         );
         assert_eq!(date_hint("2026-02-30"), "February 2026 has no day 30");
         assert!(date_hint("2026-01-05 10:00").contains("`2026-01-05T10:00:00Z`"));
+        assert_eq!(
+            date_hint("20260105"),
+            "dates are `YYYY-MM-DD`: write `2026-01-05`"
+        );
     }
 
     #[test]

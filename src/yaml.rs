@@ -139,6 +139,9 @@ impl Doc<'_> {
             Error::MultipleDocuments { .. } => self.second_document(at),
             Error::Eof { .. } => self.empty(),
             Error::ExternalMessage { msg, .. } => self.syntax(at, msg),
+            Error::SerdeInvalidType { unexpected, .. } if unexpected.contains("unit") => {
+                self.empty_value(self.value_of(at))
+            }
             Error::SerdeInvalidType { .. } => match want(e) {
                 Some(want) => self.wrong_shape(self.value_of(at), want),
                 None => self.syntax(at, &message_of(e)),
@@ -248,11 +251,17 @@ impl Doc<'_> {
     }
 
     fn unknown_value(&self, at: At, variant: &str, expected: &[&str]) -> Diagnostic {
-        let message = match self.value_key(at) {
-            Some(k) => format!("invalid `{k}`: `{variant}`"),
-            None => format!("unknown value `{variant}`"),
-        };
+        let key = self.value_key(at).unwrap_or("this key");
         let one_of = expected.join(", ");
+        // serde-saphyr names an empty value `~`, which nobody wrote.
+        if variant == "~" {
+            return self.error(
+                at,
+                format!("`{key}` is empty"),
+                format!("write one of: {one_of}"),
+            );
+        }
+        let message = format!("invalid `{key}`: `{variant}`");
         let help = if let Some(v) = expected.iter().find(|v| v.eq_ignore_ascii_case(variant)) {
             format!("write it in lowercase: `{v}`")
         } else if let Some(v) = closest(variant, expected.iter().copied()) {
@@ -292,7 +301,10 @@ impl Doc<'_> {
     }
 
     fn wrong_shape(&self, at: At, want: Want) -> Diagnostic {
-        if let Some(d) = self.dash_without_space(at) {
+        if let Some(d) = self
+            .dash_without_space(at)
+            .or_else(|| self.missing_space(at))
+        {
             return d;
         }
         let Some(key) = self.value_key(at) else {
@@ -344,7 +356,7 @@ impl Doc<'_> {
         }
         Some(self.error(
             at,
-            "a list item needs a space after `-`",
+            format!("{} needs a space after `-`", self.item_of(at)),
             format!("write `- {}`", rest.trim_end()),
         ))
     }
@@ -375,7 +387,10 @@ impl Doc<'_> {
             Some(one) if !one.is_empty() && !one.contains(',') => {
                 format!("write it without brackets: `{key}: {one}`")
             }
-            _ => format!("write one value, {}", self.example_help(key)),
+            _ => match self.example(key).filter(|ex| !ex.contains('\n')) {
+                Some(ex) => format!("write one value, e.g. `{ex}`"),
+                None => format!("write one value: `{key}: …`"),
+            },
         }
     }
 
@@ -416,7 +431,7 @@ impl Doc<'_> {
             ),
             "unclosed quote" => self.error(
                 at,
-                "this quote is never closed",
+                format!("{} opens a quote that is never closed", self.value_of_key(at)),
                 "end the value with the same quote mark, on the same line",
             ),
             "misplaced bracket" => self.error(
@@ -425,14 +440,9 @@ impl Doc<'_> {
                 "remove it, or add the `[` or `{` it should close",
             ),
             m if m.starts_with("invalid trailing content after") => self.after_quote(at),
-            m if m.starts_with("unexpected character") || m.contains("anchor") => self.error(
-                at,
-                "a value cannot start with this character",
-                match self.inline_value(at).zip(self.value_key(at)) {
-                    Some((v, k)) => format!("put the value in quotes: `{k}: {}`", quoted(v)),
-                    None => "put the value in quotes, e.g. `title: \"@home\"`".to_string(),
-                },
-            ),
+            m if m.starts_with("unexpected character") || m.contains("anchor") => {
+                self.reserved_start(at)
+            }
             "block sequence entries are not allowed in this context" => self.inline_dash(at),
             m if m.starts_with("while parsing a flow") => self.missing_comma(at),
             m if m.contains("did not find expected") || m.contains("not allowed") => {
@@ -467,7 +477,26 @@ impl Doc<'_> {
             _ => "put each `- item` on a line of its own below its key, indented by two spaces"
                 .to_string(),
         };
-        self.error(at, "a list item cannot start on its key's line", help)
+        let message = format!("{} cannot start on its key's line", self.item_of(at));
+        self.error(at, message, help)
+    }
+
+    /// `title: *important*`: `*`, `&`, `!`, `@`… mean something to YAML
+    /// at the start of a value.
+    fn reserved_start(&self, at: At) -> Diagnostic {
+        let mark = self
+            .text(at.line)
+            .and_then(|t| t.chars().nth(at.col.saturating_sub(1)))
+            .unwrap_or('*');
+        let help = match self.inline_value(at).zip(self.value_key(at)) {
+            Some((v, k)) => format!("put the value in quotes: `{k}: {}`", quoted(v)),
+            None => "put the value in quotes, e.g. `title: \"@home\"`".to_string(),
+        };
+        let message = format!(
+            "{} starts with `{mark}`, which YAML reserves",
+            self.value_of_key(at)
+        );
+        self.error(at, message, help)
     }
 
     /// `title: 'it's here'`: the value's own quote mark ended it early.
@@ -485,7 +514,7 @@ impl Doc<'_> {
             });
         self.error(
             at,
-            "text follows the closing quote",
+            format!("{} goes on after its closing quote", self.value_of_key(at)),
             fix.unwrap_or_else(|| "put the whole value inside the quotes".to_string()),
         )
     }
@@ -543,9 +572,12 @@ impl Doc<'_> {
             .and_then(|k| self.example(k))
             .filter(|ex| ex.contains(bracket))
             .map_or(String::new(), |ex| format!(", e.g. `{ex}`"));
+        let of = self
+            .key_at(opened)
+            .map_or(String::new(), |k| format!(" of `{k}`"));
         Some(self.error(
             opened,
-            format!("this `{bracket}` is never closed"),
+            format!("the `{bracket}`{of} is never closed"),
             format!("end it with `{close}` on the same line{example}"),
         ))
     }
@@ -682,9 +714,13 @@ impl<'a> Doc<'a> {
     /// to show.
     fn value_of(&self, at: At) -> At {
         match self.outline(at.line) {
-            Some(l) if l.key.is_some() && l.col == at.col && !l.value.is_empty() => At {
+            Some(l) if l.key.is_some() && l.col == at.col => At {
                 line: at.line,
-                col: l.colon + 2,
+                col: if l.value.is_empty() {
+                    l.colon
+                } else {
+                    l.colon + 2
+                },
             },
             _ => at,
         }
@@ -701,6 +737,18 @@ impl<'a> Doc<'a> {
             }) if colon <= at.col => Some(key),
             _ => self.parent(at).map(|p| p.key),
         }
+    }
+
+    /// "the value of `title`", for messages about the value at `at`.
+    fn value_of_key(&self, at: At) -> String {
+        self.value_key(at)
+            .map_or("this value".to_string(), |k| format!("the value of `{k}`"))
+    }
+
+    /// "a `tags` item", for messages about the list item at `at`.
+    fn item_of(&self, at: At) -> String {
+        self.value_key(at)
+            .map_or("a list item".to_string(), |k| format!("a `{k}` item"))
     }
 
     /// The value written on `at`'s line after its key, if any.
@@ -985,7 +1033,7 @@ mod tests {
             ),
             (
                 "title: X\ntags:\n  -agi\n",
-                "f.yaml:3:3: a list item needs a space after `-` | write `- agi`",
+                "f.yaml:3:3: a `tags` item needs a space after `-` | write `- agi`",
             ),
             (
                 "title:\n",
@@ -1006,7 +1054,7 @@ mod tests {
             ),
             (
                 "title: X\ntags: [a, b\nwithin: c\n",
-                "f.yaml:2:7: this `[` is never closed | end it with `]` on the same line, e.g. `tags: [agi, chips]`",
+                "f.yaml:2:7: the `[` of `tags` is never closed | end it with `]` on the same line, e.g. `tags: [agi, chips]`",
             ),
             (
                 "title: X\n  within: c\n",
@@ -1022,7 +1070,7 @@ mod tests {
             ),
             (
                 "title: 'it's'\n",
-                "f.yaml:1:12: text follows the closing quote | the value holds its own `'`; quote it with the other mark: `title: \"it's\"`",
+                "f.yaml:1:12: the value of `title` goes on after its closing quote | the value holds its own `'`; quote it with the other mark: `title: \"it's\"`",
             ),
             (
                 "title: X\n---\n",
