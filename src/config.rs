@@ -156,123 +156,132 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let file = Path::new(FILE);
-        let raw: RawConfig =
-            yaml::decode(text, file, 1, EXAMPLES).map_err(|d| vec![nested_key_help(d)])?;
+        let raw: RawConfig = yaml::decode(text, Path::new(FILE), 1, EXAMPLES)
+            .map_err(|d| vec![nested_key_help(d)])?;
         let mut errors = Vec::new();
-        let base_url = BaseUrl::parse(&raw.base_url.value).unwrap_or_else(|hint| {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    pos_of(&raw.base_url, 1),
-                    format!("invalid `base_url`: `{}`", raw.base_url.value),
-                )
-                .with_help(hint),
-            );
-            BaseUrl::parse("https://example.org/")
-                .unwrap_or_else(|_| unreachable!("a valid literal"))
-        });
-        let posts_per_page = match &raw.posts_per_page {
-            Some(n) if n.value < 1 => {
-                errors.push(
-                    Diagnostic::error(file, pos_of(n, 1), "`posts_per_page` must be at least 1")
-                        .with_help("e.g. `posts_per_page: 10`"),
-                );
-                10
-            }
-            Some(n) => n.value as usize,
-            None => 10,
-        };
-        let theme = raw
-            .theme
-            .as_ref()
-            .map_or("default".to_string(), |t| t.value.clone());
-        if let Some(t) = &raw.theme
-            && (t.value.is_empty() || t.value.contains(['/', '\\']) || t.value.starts_with('.'))
-        {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    pos_of(t, 1),
-                    format!("invalid `theme`: `{}`", t.value),
-                )
-                .with_help("name a folder of themes/, e.g. `theme: default`"),
-            );
-        }
-        let repository = raw.repository.as_ref().and_then(|r| {
-            if r.value.starts_with("https://") {
-                Some(r.value.trim_end_matches('/').to_string())
-            } else {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        pos_of(r, 1),
-                        format!("invalid `repository`: `{}`", r.value),
-                    )
-                    .with_help(if r.value.contains("://") {
-                        "give the repository's https address, e.g. `https://github.com/owner/repo`"
-                            .to_string()
-                    } else {
-                        format!(
-                            "start it with `https://`: `https://{}`",
-                            without_scheme(r.value.trim())
-                        )
-                    }),
-                );
-                None
-            }
-        });
-        let mut markets = MarketsConfig::default();
-        if let Some(m) = &raw.markets {
-            let mut duration = |v: &Option<Spanned<String>>, name: &str, slot: &mut Duration| {
-                if let Some(v) = v {
-                    match parse_duration(&v.value) {
-                        Some(d) => *slot = d,
-                        None => errors.push(
-                            Diagnostic::error(
-                                file,
-                                pos_of(v, 1),
-                                format!("invalid `markets.{name}`: `{}`", v.value),
-                            )
-                            .with_help("write a number and a unit: `30s`, `10m`, `6h` or `1d`"),
-                        ),
-                    }
-                }
-            };
-            duration(
-                &m.refresh_after,
-                "refresh_after",
-                &mut markets.refresh_after,
-            );
-            duration(&m.timeout, "timeout", &mut markets.timeout);
-            if let Some(c) = &m.concurrency {
-                if (1..=256).contains(&c.value) {
-                    markets.concurrency = c.value as usize;
-                } else {
-                    errors.push(
-                        Diagnostic::error(
-                            file,
-                            pos_of(c, 1),
-                            "`markets.concurrency` must be between 1 and 256",
-                        )
-                        .with_help("e.g. `concurrency: 16`"),
-                    );
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Config {
+        let config = Config {
+            base_url: base_url(&raw.base_url, &mut errors),
+            posts_per_page: posts_per_page(raw.posts_per_page.as_ref(), &mut errors),
+            theme: theme(raw.theme.as_ref(), &mut errors),
+            repository: raw
+                .repository
+                .as_ref()
+                .and_then(|r| repository(r, &mut errors)),
+            markets: raw
+                .markets
+                .as_ref()
+                .map_or_else(MarketsConfig::default, |m| markets(m, &mut errors)),
             title: raw.title,
-            base_url,
             description: raw.description.unwrap_or_default(),
             author: raw.author,
-            theme,
-            posts_per_page,
-            repository,
-            markets,
+        };
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn error_at<T>(
+    value: &Spanned<T>,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(FILE, pos_of(value, 1), message).with_help(help)
+}
+
+/// A bad `base_url` is reported; example.org stands in so the other keys
+/// are still checked.
+fn base_url(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> BaseUrl {
+    BaseUrl::parse(&value.value).unwrap_or_else(|hint| {
+        errors.push(error_at(
+            value,
+            format!("invalid `base_url`: `{}`", value.value),
+            hint,
+        ));
+        BaseUrl::parse("https://example.org/").unwrap_or_else(|_| unreachable!("a valid literal"))
+    })
+}
+
+fn posts_per_page(value: Option<&Spanned<i64>>, errors: &mut Vec<Diagnostic>) -> usize {
+    match value {
+        Some(n) if n.value < 1 => {
+            errors.push(error_at(
+                n,
+                "`posts_per_page` must be at least 1",
+                "e.g. `posts_per_page: 10`",
+            ));
+            10
+        }
+        Some(n) => n.value as usize,
+        None => 10,
+    }
+}
+
+fn theme(value: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) -> String {
+    let Some(t) = value else {
+        return "default".to_string();
+    };
+    if t.value.is_empty() || t.value.contains(['/', '\\']) || t.value.starts_with('.') {
+        errors.push(error_at(
+            t,
+            format!("invalid `theme`: `{}`", t.value),
+            "name a folder of themes/, e.g. `theme: default`",
+        ));
+    }
+    t.value.clone()
+}
+
+fn repository(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    let r = value.value.trim();
+    if r.starts_with("https://") {
+        return Some(r.trim_end_matches('/').to_string());
+    }
+    let help = if r.contains("://") {
+        "give the repository's https address, e.g. `https://github.com/owner/repo`".to_string()
+    } else {
+        format!("start it with `https://`: `https://{}`", without_scheme(r))
+    };
+    errors.push(error_at(
+        value,
+        format!("invalid `repository`: `{}`", value.value),
+        help,
+    ));
+    None
+}
+
+fn markets(raw: &RawMarkets, errors: &mut Vec<Diagnostic>) -> MarketsConfig {
+    let defaults = MarketsConfig::default();
+    let mut duration = |v: &Option<Spanned<String>>, name: &str, default: Duration| {
+        let Some(v) = v else { return default };
+        parse_duration(&v.value).unwrap_or_else(|| {
+            errors.push(error_at(
+                v,
+                format!("invalid `markets.{name}`: `{}`", v.value),
+                "write a number and a unit: `30s`, `10m`, `6h` or `1d`",
+            ));
+            default
         })
+    };
+    let refresh_after = duration(&raw.refresh_after, "refresh_after", defaults.refresh_after);
+    let timeout = duration(&raw.timeout, "timeout", defaults.timeout);
+    let concurrency = match &raw.concurrency {
+        Some(c) if (1..=256).contains(&c.value) => c.value as usize,
+        Some(c) => {
+            errors.push(error_at(
+                c,
+                "`markets.concurrency` must be between 1 and 256",
+                "e.g. `concurrency: 16`",
+            ));
+            defaults.concurrency
+        }
+        None => defaults.concurrency,
+    };
+    MarketsConfig {
+        refresh_after,
+        timeout,
+        concurrency,
     }
 }
 

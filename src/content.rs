@@ -241,34 +241,19 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         ));
         return None;
     };
-    let raw: RawDocument = match yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES) {
-        Ok(raw) => raw,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let raw: RawDocument = yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let errors_before = diags.error_count();
     let line = fm.yaml_line;
-    let date_field = |value: &Option<Spanned<String>>, name: &str, diags: &mut Diagnostics| {
-        value.as_ref().and_then(|v| {
-            let parsed = PostDate::parse(&v.value);
-            if parsed.is_none() {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        pos_of(v, line),
-                        format!("invalid `{name}`: `{}`", v.value),
-                    )
-                    .with_help(date_hint(&v.value)),
-                );
-            }
-            parsed
-        })
-    };
-    let date = date_field(&raw.date, "date", diags);
-    let updated = date_field(&raw.updated, "updated", diags);
-
+    let date = raw
+        .date
+        .as_ref()
+        .and_then(|d| read_date(file, d, line, "date", diags));
+    let updated = raw
+        .updated
+        .as_ref()
+        .and_then(|d| read_date(file, d, line, "updated", diags));
     let rel_dir = file
         .strip_prefix("content")
         .unwrap_or(file)
@@ -279,52 +264,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let kind = if stem == "_index" && rel_dir.is_empty() {
-        Kind::Home
-    } else if raw.date.is_some() {
-        Kind::Post
-    } else if rel_dir == "posts" || rel_dir.starts_with("posts/") {
-        diags.push(
-            Diagnostic::error(file, Pos::new(line, 1), "this post has no `date`")
-                .with_help("add `date: YYYY-MM-DD` to the front matter, or move the file out of content/posts/ to make it a page"),
-        );
-        Kind::Post
-    } else {
-        Kind::Page
-    };
+    let kind = kind(file, &stem, &rel_dir, raw.date.is_some(), line, diags);
     let slug = match &raw.slug {
-        Some(s) if kebab(&s.value) != s.value => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    pos_of(s, line),
-                    format!("invalid `slug`: `{}`", s.value),
-                )
-                .with_help(format!(
-                    "a slug is lowercase kebab-case, e.g. `{}`",
-                    kebab(&s.value)
-                )),
-            );
-            String::new()
-        }
-        Some(s) => s.value.clone(),
+        Some(s) => slug(file, s, line, diags),
         None => kebab(&stem),
-    };
-    let path = match kind {
-        Kind::Home => String::new(),
-        Kind::Post => format!("posts/{slug}/"),
-        Kind::Page => {
-            let dir: Vec<String> = rel_dir
-                .split('/')
-                .filter(|p| !p.is_empty())
-                .map(kebab)
-                .collect();
-            let mut path = dir.join("/");
-            if !path.is_empty() {
-                path.push('/');
-            }
-            format!("{path}{slug}/")
-        }
     };
     let title = raw.title.value.trim().to_string();
     if title.is_empty() {
@@ -350,6 +293,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
     }
     Some(Document {
         file: file.to_path_buf(),
+        path: output_path(kind, &rel_dir, &slug),
         kind,
         title,
         date,
@@ -361,11 +305,89 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
             .filter(|s| !s.is_empty()),
         draft: raw.draft.unwrap_or(false),
         slug,
-        path,
         futures,
         body: fm.body.to_string(),
         body_pos: Pos::new(fm.body_line, 1),
     })
+}
+
+fn read_date(
+    file: &Path,
+    value: &Spanned<String>,
+    line: u32,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<PostDate> {
+    let parsed = PostDate::parse(&value.value);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(value, line),
+                format!("invalid `{name}`: `{}`", value.value),
+            )
+            .with_help(date_hint(&value.value)),
+        );
+    }
+    parsed
+}
+
+/// A document's kind follows from its place and its `date`; one in
+/// content/posts/ without a date is an error, not a page.
+fn kind(
+    file: &Path,
+    stem: &str,
+    rel_dir: &str,
+    dated: bool,
+    line: u32,
+    diags: &mut Diagnostics,
+) -> Kind {
+    if stem == "_index" && rel_dir.is_empty() {
+        Kind::Home
+    } else if dated {
+        Kind::Post
+    } else if rel_dir == "posts" || rel_dir.starts_with("posts/") {
+        diags.push(
+            Diagnostic::error(file, Pos::new(line, 1), "this post has no `date`")
+                .with_help("add `date: YYYY-MM-DD` to the front matter, or move the file out of content/posts/ to make it a page"),
+        );
+        Kind::Post
+    } else {
+        Kind::Page
+    }
+}
+
+fn slug(file: &Path, value: &Spanned<String>, line: u32, diags: &mut Diagnostics) -> String {
+    let fixed = kebab(&value.value);
+    if fixed == value.value {
+        return fixed;
+    }
+    diags.push(
+        Diagnostic::error(
+            file,
+            pos_of(value, line),
+            format!("invalid `slug`: `{}`", value.value),
+        )
+        .with_help(format!("a slug is lowercase kebab-case, e.g. `{fixed}`")),
+    );
+    String::new()
+}
+
+/// Where a document is written below the site root, e.g. `posts/why/`.
+fn output_path(kind: Kind, rel_dir: &str, slug: &str) -> String {
+    match kind {
+        Kind::Home => String::new(),
+        Kind::Post => format!("posts/{slug}/"),
+        Kind::Page => {
+            let mut path: String = rel_dir
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(|p| kebab(p) + "/")
+                .collect();
+            path.push_str(slug);
+            path + "/"
+        }
+    }
 }
 
 #[cfg(test)]
