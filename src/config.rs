@@ -152,17 +152,22 @@ impl Config {
                     .with_help("save it as UTF-8 text"),
             ]
         })?;
-        Config::parse(&text)
+        Config::read(&text, Some(root))
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::read(text, None)
+    }
+
+    /// With `root`, the theme named is also looked for in its themes/.
+    fn read(text: &str, root: Option<&Path>) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig = yaml::decode(text, Path::new(FILE), 1, EXAMPLES)
             .map_err(|d| vec![nested_key_help(d)])?;
         let mut errors = Vec::new();
         let config = Config {
             base_url: base_url(&raw.base_url, &mut errors),
             posts_per_page: posts_per_page(raw.posts_per_page.as_ref(), &mut errors),
-            theme: theme(raw.theme.as_ref(), &mut errors),
+            theme: theme(raw.theme.as_ref(), root, &mut errors),
             repository: raw
                 .repository
                 .as_ref()
@@ -219,18 +224,32 @@ fn posts_per_page(value: Option<&Spanned<i64>>, errors: &mut Vec<Diagnostic>) ->
     }
 }
 
-fn theme(value: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) -> String {
+fn theme(
+    value: Option<&Spanned<String>>,
+    root: Option<&Path>,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
     let Some(t) = value else {
         return "default".to_string();
     };
-    if t.value.is_empty() || t.value.contains(['/', '\\']) || t.value.starts_with('.') {
+    let name = t.value.as_str();
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         errors.push(error_at(
             t,
-            format!("invalid `theme`: `{}`", t.value),
+            format!("invalid `theme`: `{name}`"),
             "name a folder of themes/, e.g. `theme: default`",
         ));
+    } else if let Some(root) = root
+        && name != "default"
+        && !root.join("themes").join(name).is_dir()
+    {
+        errors.push(error_at(
+            t,
+            format!("theme `{name}` not found in themes/"),
+            format!("create themes/{name}/templates/, or set `theme: default`"),
+        ));
     }
-    t.value.clone()
+    name.to_string()
 }
 
 fn repository(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
