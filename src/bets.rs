@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::content::{missing_front_matter, split_front_matter};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::futures::{FutureId, Located, reference_at};
-use crate::yaml::{self, Spanned, pos_of};
+use crate::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
@@ -71,13 +71,6 @@ pub struct Bet {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Int(i64),
-    Text(String),
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBet {
     title: Spanned<String>,
@@ -94,14 +87,14 @@ fn idea() -> BetStatus {
     BetStatus::Idea
 }
 
-const KEYS: &[&str] = &[
-    "title",
-    "kind",
-    "status",
-    "instruments",
-    "wins_if",
-    "loses_if",
-    "horizon",
+const EXAMPLES: Examples = &[
+    ("title", "title: Call options on the leading foundry"),
+    ("kind", "kind: financial"),
+    ("status", "status: placed"),
+    ("instruments", "instruments: [TSM]"),
+    ("wins_if", "wins_if: [human-level-ai]"),
+    ("loses_if", "loses_if: [scaling-stalls]"),
+    ("horizon", "horizon: 2027-12"),
 ];
 
 /// Reads every `bets/**/*.md`.
@@ -138,7 +131,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
         ));
         return None;
     };
-    let raw: RawBet = match yaml::decode(fm.yaml, file, fm.yaml_line, KEYS) {
+    let raw: RawBet = match yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES) {
         Ok(raw) => raw,
         Err(d) => {
             diags.push(d);
@@ -183,10 +176,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
         }
     }
     let horizon = raw.horizon.as_ref().and_then(|h| {
-        let text = match &h.value {
-            Scalar::Int(i) => i.to_string(),
-            Scalar::Text(s) => s.trim().to_string(),
-        };
+        let text = h.value.0.trim().to_string();
         if valid_horizon(&text) {
             Some(text)
         } else {
@@ -196,7 +186,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
                     pos_of(h, line),
                     format!("invalid `horizon`: `{text}`"),
                 )
-                .with_help("write a year, a month or a day: `2027`, `2027-12` or `2027-12-31`"),
+                .with_help(horizon_hint(&text)),
             );
             None
         }
@@ -218,6 +208,16 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
         body: fm.body.to_string(),
         body_pos: Pos::new(fm.body_line, 1),
     })
+}
+
+/// How to write a horizon; `2027/12` is turned into `2027-12`.
+fn horizon_hint(text: &str) -> String {
+    let dashed = text.replace(['/', '.'], "-");
+    if dashed != text && valid_horizon(&dashed) {
+        format!("separate its parts with `-`: `{dashed}`")
+    } else {
+        "write a year, a month or a day: `2027`, `2027-12` or `2027-12-31`".to_string()
+    }
 }
 
 fn valid_horizon(s: &str) -> bool {
@@ -268,6 +268,10 @@ mod tests {
                 "bets/tsm-calls.md:6:12: `a` is in both `wins_if` and `loses_if`",
                 "bets/tsm-calls.md:7:10: invalid `horizon`: `next year`",
             ]
+        );
+        assert_eq!(
+            horizon_hint("2027/12"),
+            "separate its parts with `-`: `2027-12`"
         );
         let (_, errs) = parse_one("---\ntitle: X\nkind: stocks\nstatus: idea\nwins_if: [a]\n---\n");
         assert_eq!(errs, ["bets/tsm-calls.md:3:7: invalid `kind`: `stocks`"]);

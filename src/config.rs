@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::yaml::{self, Spanned, pos_of};
+use crate::yaml::{self, Examples, Spanned, pos_of};
 
 pub const FILE: &str = "site.yaml";
 
@@ -36,7 +36,11 @@ impl BaseUrl {
         let rest = s
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
-            .ok_or("the base URL starts with `https://` (or `http://`), e.g. `https://example.org/manual/`")?;
+            .ok_or_else(|| match s {
+                "" => "write the site's address, e.g. `https://example.org/manual/`".to_string(),
+                s if s.contains("://") => "the base URL starts with `https://` (or `http://`), e.g. `https://example.org/manual/`".to_string(),
+                s => format!("start it with `https://`: `https://{}`", without_scheme(s)),
+            })?;
         let host_len = rest.find('/').unwrap_or(rest.len());
         if host_len == 0 {
             return Err("the base URL needs a host, e.g. `https://example.org/`".into());
@@ -66,6 +70,16 @@ impl BaseUrl {
     pub fn path(&self) -> &str {
         &self.url[self.path_start..]
     }
+}
+
+/// `s` without a misspelt scheme (`https//`, `http:/`) or leading slashes.
+fn without_scheme(s: &str) -> &str {
+    let rest = s
+        .strip_prefix("https")
+        .or_else(|| s.strip_prefix("http"))
+        .filter(|r| r.starts_with([':', '/']))
+        .unwrap_or(s);
+    rest.trim_start_matches([':', '/'])
 }
 
 #[derive(Clone, Debug)]
@@ -121,15 +135,28 @@ struct RawConfig {
     markets: Option<RawMarkets>,
 }
 
-const KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "author",
-    "theme",
-    "posts_per_page",
-    "repository",
-    "markets",
+const EXAMPLES: Examples = &[
+    ("title", "title: AGI Preparedness Manual"),
+    ("base_url", "base_url: https://example.org/manual/"),
+    (
+        "description",
+        "description: Futures of powerful AI, and bets placed on them.",
+    ),
+    ("author", "author: Ada Lovelace"),
+    ("theme", "theme: default"),
+    ("posts_per_page", "posts_per_page: 10"),
+    ("repository", "repository: https://github.com/owner/repo"),
+    (
+        "markets",
+        "markets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16",
+    ),
+    ("refresh_after", "refresh_after: 6h"),
+    ("timeout", "timeout: 10s"),
+    ("concurrency", "concurrency: 16"),
+    (
+        "credit",
+        "credit: Market history from [ForecastBench](https://www.forecastbench.org/), CC BY-SA 4.0",
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -153,160 +180,186 @@ impl Config {
                     .with_help("save it as UTF-8 text"),
             ]
         })?;
-        Config::parse(&text)
+        Config::read(&text, Some(root))
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let file = Path::new(FILE);
-        let raw: RawConfig =
-            yaml::decode(text, file, 1, KEYS).map_err(|d| vec![nested_key_help(d)])?;
+        Config::read(text, None)
+    }
+
+    /// With `root`, the theme named is also looked for in its themes/.
+    fn read(text: &str, root: Option<&Path>) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = yaml::decode(text, Path::new(FILE), 1, EXAMPLES)
+            .map_err(|d| vec![nested_key_help(d)])?;
         let mut errors = Vec::new();
-        let base_url = BaseUrl::parse(&raw.base_url.value).unwrap_or_else(|hint| {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    pos_of(&raw.base_url, 1),
-                    format!("invalid `base_url`: `{}`", raw.base_url.value),
-                )
-                .with_help(hint),
-            );
-            BaseUrl::parse("https://example.org/")
-                .unwrap_or_else(|_| unreachable!("a valid literal"))
-        });
-        let posts_per_page = match &raw.posts_per_page {
-            Some(n) if n.value < 1 => {
-                errors.push(
-                    Diagnostic::error(file, pos_of(n, 1), "`posts_per_page` must be at least 1")
-                        .with_help("e.g. `posts_per_page: 10`"),
-                );
-                10
-            }
-            Some(n) => n.value as usize,
-            None => 10,
-        };
-        let theme = raw
-            .theme
-            .as_ref()
-            .map_or("default".to_string(), |t| t.value.clone());
-        if let Some(t) = &raw.theme
-            && (t.value.is_empty() || t.value.contains(['/', '\\']) || t.value.starts_with('.'))
-        {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    pos_of(t, 1),
-                    format!("invalid `theme`: `{}`", t.value),
-                )
-                .with_help("name a folder of themes/, e.g. `theme: default`"),
-            );
-        }
-        let repository = raw.repository.as_ref().and_then(|r| {
-            if r.value.starts_with("https://") {
-                Some(r.value.trim_end_matches('/').to_string())
-            } else {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        pos_of(r, 1),
-                        format!("invalid `repository`: `{}`", r.value),
-                    )
-                    .with_help(
-                        "give the repository's https address, e.g. `https://github.com/owner/repo`",
-                    ),
-                );
-                None
-            }
-        });
-        let mut markets = MarketsConfig::default();
-        if let Some(m) = &raw.markets {
-            let mut duration = |v: &Option<Spanned<String>>, name: &str, slot: &mut Duration| {
-                if let Some(v) = v {
-                    match parse_duration(&v.value) {
-                        Some(d) => *slot = d,
-                        None => errors.push(
-                            Diagnostic::error(
-                                file,
-                                pos_of(v, 1),
-                                format!("invalid `markets.{name}`: `{}`", v.value),
-                            )
-                            .with_help("write a number and a unit: `30s`, `10m`, `6h` or `1d`"),
-                        ),
-                    }
-                }
-            };
-            duration(
-                &m.refresh_after,
-                "refresh_after",
-                &mut markets.refresh_after,
-            );
-            duration(&m.timeout, "timeout", &mut markets.timeout);
-            if let Some(c) = &m.concurrency {
-                if (1..=256).contains(&c.value) {
-                    markets.concurrency = c.value as usize;
-                } else {
-                    errors.push(
-                        Diagnostic::error(
-                            file,
-                            pos_of(c, 1),
-                            "`markets.concurrency` must be between 1 and 256",
-                        )
-                        .with_help("e.g. `concurrency: 16`"),
-                    );
-                }
-            }
-            if let Some(c) = &m.credit {
-                if c.value.trim().is_empty() {
-                    errors.push(
-                        Diagnostic::error(file, pos_of(c, 1), "`markets.credit` is empty")
-                            .with_help("name the data's source and licence, e.g. `credit: Market history from [ForecastBench](https://www.forecastbench.org/), CC BY-SA 4.0`, or remove the key"),
-                    );
-                } else {
-                    markets.credit = Some(Credit {
-                        markdown: c.value.trim().to_string(),
-                        pos: pos_of(c, 1),
-                    });
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Config {
+        let config = Config {
+            base_url: base_url(&raw.base_url, &mut errors),
+            posts_per_page: posts_per_page(raw.posts_per_page.as_ref(), &mut errors),
+            theme: theme(raw.theme.as_ref(), root, &mut errors),
+            repository: raw
+                .repository
+                .as_ref()
+                .and_then(|r| repository(r, &mut errors)),
+            markets: raw
+                .markets
+                .as_ref()
+                .map_or_else(MarketsConfig::default, |m| markets(m, &mut errors)),
             title: raw.title,
-            base_url,
             description: raw.description.unwrap_or_default(),
             author: raw.author,
-            theme,
-            posts_per_page,
-            repository,
-            markets,
-        })
+        };
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
     }
 }
 
-/// serde reports unknown keys without their level; the column tells it.
+fn error_at<T>(
+    value: &Spanned<T>,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(FILE, pos_of(value, 1), message).with_help(help)
+}
+
+/// A bad `base_url` is reported; example.org stands in so the other keys
+/// are still checked.
+fn base_url(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> BaseUrl {
+    BaseUrl::parse(&value.value).unwrap_or_else(|hint| {
+        errors.push(error_at(
+            value,
+            format!("invalid `base_url`: `{}`", value.value),
+            hint,
+        ));
+        BaseUrl::parse("https://example.org/").unwrap_or_else(|_| unreachable!("a valid literal"))
+    })
+}
+
+fn posts_per_page(value: Option<&Spanned<i64>>, errors: &mut Vec<Diagnostic>) -> usize {
+    match value {
+        Some(n) if n.value < 1 => {
+            errors.push(error_at(
+                n,
+                "`posts_per_page` must be at least 1",
+                "e.g. `posts_per_page: 10`",
+            ));
+            10
+        }
+        Some(n) => n.value as usize,
+        None => 10,
+    }
+}
+
+fn theme(
+    value: Option<&Spanned<String>>,
+    root: Option<&Path>,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let Some(t) = value else {
+        return "default".to_string();
+    };
+    let name = t.value.as_str();
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        errors.push(error_at(
+            t,
+            format!("invalid `theme`: `{name}`"),
+            "name a folder of themes/, e.g. `theme: default`",
+        ));
+    } else if let Some(root) = root
+        && name != "default"
+        && !root.join("themes").join(name).is_dir()
+    {
+        errors.push(error_at(
+            t,
+            format!("theme `{name}` not found in themes/"),
+            format!("create themes/{name}/templates/, or set `theme: default`"),
+        ));
+    }
+    name.to_string()
+}
+
+fn repository(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    let r = value.value.trim();
+    if r.starts_with("https://") {
+        return Some(r.trim_end_matches('/').to_string());
+    }
+    let help = if r.contains("://") {
+        "give the repository's https address, e.g. `https://github.com/owner/repo`".to_string()
+    } else {
+        format!("start it with `https://`: `https://{}`", without_scheme(r))
+    };
+    errors.push(error_at(
+        value,
+        format!("invalid `repository`: `{}`", value.value),
+        help,
+    ));
+    None
+}
+
+fn markets(raw: &RawMarkets, errors: &mut Vec<Diagnostic>) -> MarketsConfig {
+    let defaults = MarketsConfig::default();
+    let mut duration = |v: &Option<Spanned<String>>, name: &str, default: Duration| {
+        let Some(v) = v else { return default };
+        parse_duration(&v.value).unwrap_or_else(|| {
+            errors.push(error_at(
+                v,
+                format!("invalid `markets.{name}`: `{}`", v.value),
+                "write a number and a unit: `30s`, `10m`, `6h` or `1d`",
+            ));
+            default
+        })
+    };
+    let refresh_after = duration(&raw.refresh_after, "refresh_after", defaults.refresh_after);
+    let timeout = duration(&raw.timeout, "timeout", defaults.timeout);
+    let concurrency = match &raw.concurrency {
+        Some(c) if (1..=256).contains(&c.value) => c.value as usize,
+        Some(c) => {
+            errors.push(error_at(
+                c,
+                "`markets.concurrency` must be between 1 and 256",
+                "e.g. `concurrency: 16`",
+            ));
+            defaults.concurrency
+        }
+        None => defaults.concurrency,
+    };
+    MarketsConfig {
+        refresh_after,
+        timeout,
+        concurrency,
+        credit: raw.credit.as_ref().and_then(|c| credit(c, errors)),
+    }
+}
+
+fn credit(raw: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Credit> {
+    let markdown = raw.value.trim();
+    if markdown.is_empty() {
+        errors.push(error_at(
+            raw,
+            "`markets.credit` is empty",
+            "name the data's source and licence, e.g. `credit: Market history from [ForecastBench](https://www.forecastbench.org/), CC BY-SA 4.0`, or remove the key",
+        ));
+        return None;
+    }
+    Some(Credit {
+        markdown: markdown.to_string(),
+        pos: pos_of(raw, 1),
+    })
+}
+
+/// A key of `markets:` written at the top level is unknown there; say
+/// where it belongs rather than that it does not exist.
 fn nested_key_help(mut d: Diagnostic) -> Diagnostic {
-    let Some(key) = d
+    let key = d
         .message
         .strip_prefix("unknown key `")
-        .and_then(|k| k.strip_suffix('`'))
-    else {
-        return d;
-    };
-    if d.pos.col > 1 {
-        d.help = Some(
-            match crate::diagnostics::closest(key, MARKET_KEYS.iter().copied()) {
-                Some(k) => format!(
-                    "did you mean `{k}`? Known keys under `markets:`: {}",
-                    MARKET_KEYS.join(", ")
-                ),
-                None => format!(
-                    "remove it; known keys under `markets:`: {}",
-                    MARKET_KEYS.join(", ")
-                ),
-            },
-        );
-    } else if MARKET_KEYS.contains(&key) {
+        .and_then(|k| k.strip_suffix('`'));
+    if let Some(key) = key
+        && d.pos.col == 1
+        && MARKET_KEYS.contains(&key)
+    {
         d.help = Some(format!(
             "`{key}` belongs under `markets:`; indent it below a `markets:` line"
         ));
@@ -359,7 +412,14 @@ mod tests {
             ("https://example.org/manual/", "/manual/")
         );
         assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().path(), "/");
-        assert!(BaseUrl::parse("example.org").is_err());
+        assert_eq!(
+            BaseUrl::parse("example.org/m/").unwrap_err(),
+            "start it with `https://`: `https://example.org/m/`"
+        );
+        assert_eq!(
+            BaseUrl::parse("https//example.org").unwrap_err(),
+            "start it with `https://`: `https://example.org`"
+        );
         assert!(BaseUrl::parse("https://x.org/\"><script>").is_err());
     }
 

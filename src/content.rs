@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::futures::{FutureId, Located, kebab, reference_at, tag};
 use crate::routes;
-use crate::yaml::{self, Spanned, pos_of};
+use crate::yaml::{self, Examples, Spanned, pos_of};
 
 /// The YAML between the leading `---` lines of a Markdown file, and the rest.
 pub struct FrontMatter<'a> {
@@ -25,9 +25,10 @@ pub struct FrontMatter<'a> {
 /// Splits `---\nyaml\n---\nbody`. `None` when the file has no front matter.
 pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let (first, rest) = text.split_once('\n')?;
+    if first.trim_end() != "---" {
+        return None;
+    }
     let mut offset = 0;
     for (n, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
@@ -49,6 +50,10 @@ pub fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnosti
         let last = text.lines().count().max(1) as u32;
         return Diagnostic::error(file, Pos::new(last, 1), "the front matter is not closed")
             .with_help("add a `---` line after the last key, before the text");
+    }
+    if text.trim_start_matches('\u{feff}').starts_with("+++") {
+        return Diagnostic::error(file, Pos::START, "front matter between `+++` lines is TOML; Forkcast reads YAML between `---` lines")
+            .with_help(format!("replace both `+++` lines with `---` and write each key as `key: value`, e.g.\n---\n{example}\n---"));
     }
     Diagnostic::error(file, Pos::START, "missing front matter")
         .with_help(format!("start the file with a `---` line, the YAML keys, and another `---` line, e.g.\n---\n{example}\n---"))
@@ -88,6 +93,92 @@ impl PostDate {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// How to write a date that did not parse, as exactly as its text allows.
+fn date_hint(text: &str) -> String {
+    let text = text.trim();
+    if let Some(d) = compact_date(text) {
+        return format!("dates are `YYYY-MM-DD`: write `{d}`");
+    }
+    if text.contains(':')
+        && let Ok(local) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>()
+    {
+        return format!(
+            "a time needs its time zone: write `{}` (`Z` is UTC; or an offset such as `+01:00`)",
+            local.strftime("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
+    let parts: Option<Vec<u32>> = text
+        .split(['/', '.', '-'])
+        .map(|p| p.parse().ok())
+        .collect();
+    match parts.as_deref() {
+        Some(&[y, m, d]) if y > 999 => year_first_hint(y, m, d),
+        Some(&[a, b, y]) if y > 999 => year_last_hint(a, b, y),
+        _ => "write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`".to_string(),
+    }
+}
+
+/// `20260105`.
+fn compact_date(text: &str) -> Option<Date> {
+    let n: u32 = text.parse().ok().filter(|_| text.len() == 8)?;
+    day(n / 10000, n / 100 % 100, n % 100)
+}
+
+fn day(y: u32, m: u32, d: u32) -> Option<Date> {
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
+}
+
+fn spoken(d: Date) -> String {
+    format!("{} {}", d.day(), MONTHS[d.month() as usize - 1])
+}
+
+fn year_first_hint(y: u32, m: u32, d: u32) -> String {
+    match (day(y, m, d), day(y, d, m)) {
+        (Some(date), _) => format!("dates are `YYYY-MM-DD`: write `{date}`"),
+        (None, Some(swapped)) => format!(
+            "there is no month {m}; dates are `YYYY-MM-DD`: write `{swapped}` for {}",
+            spoken(swapped)
+        ),
+        _ if (1..=12).contains(&m) => {
+            format!("{} {y} has no day {d}", MONTHS[m as usize - 1])
+        }
+        _ => format!("there is no month {m}; dates are `YYYY-MM-DD`"),
+    }
+}
+
+/// `12/03/2026`: day first or month first, both where either could be.
+fn year_last_hint(a: u32, b: u32, y: u32) -> String {
+    match (day(y, b, a), day(y, a, b)) {
+        (Some(d), Some(m)) if d != m => format!(
+            "dates are `YYYY-MM-DD`: write `{d}` for {} or `{m}` for {}",
+            spoken(d),
+            spoken(m)
+        ),
+        (Some(d), _) | (_, Some(d)) => format!("dates are `YYYY-MM-DD`: write `{d}`"),
+        _ => "dates are `YYYY-MM-DD`, e.g. `2026-11-26`".to_string(),
+    }
+}
+
 /// A post, page or the home introduction, before its Markdown is rendered.
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -120,8 +211,18 @@ struct RawDocument {
     futures: Option<Vec<Spanned<String>>>,
 }
 
-const KEYS: &[&str] = &[
-    "title", "date", "updated", "tags", "summary", "draft", "slug", "futures",
+const EXAMPLES: Examples = &[
+    ("title", "title: My first post"),
+    ("date", "date: 2026-11-26"),
+    ("updated", "updated: 2026-11-27"),
+    ("tags", "tags: [agi, chips]"),
+    (
+        "summary",
+        "summary: What this post argues, in one sentence.",
+    ),
+    ("draft", "draft: true"),
+    ("slug", "slug: my-first-post"),
+    ("futures", "futures: [human-level-ai]"),
 ];
 
 /// Reads every `content/**/*.md`.
@@ -141,30 +242,19 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         ));
         return None;
     };
-    let raw: RawDocument = match yaml::decode(fm.yaml, file, fm.yaml_line, KEYS) {
-        Ok(raw) => raw,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let raw: RawDocument = yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let errors_before = diags.error_count();
     let line = fm.yaml_line;
-    let date_field = |value: &Option<Spanned<String>>, name: &str, diags: &mut Diagnostics| {
-        value.as_ref().and_then(|v| {
-            let parsed = PostDate::parse(&v.value);
-            if parsed.is_none() {
-                diags.push(
-                    Diagnostic::error(file, pos_of(v, line), format!("invalid `{name}`: `{}`", v.value))
-                        .with_help("write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`"),
-                );
-            }
-            parsed
-        })
-    };
-    let date = date_field(&raw.date, "date", diags);
-    let updated = date_field(&raw.updated, "updated", diags);
-
+    let date = raw
+        .date
+        .as_ref()
+        .and_then(|d| read_date(file, d, line, "date", diags));
+    let updated = raw
+        .updated
+        .as_ref()
+        .and_then(|d| read_date(file, d, line, "updated", diags));
     let rel_dir = file
         .strip_prefix("content")
         .unwrap_or(file)
@@ -175,48 +265,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let kind = if stem == "_index" && rel_dir.is_empty() {
-        Kind::Home
-    } else if raw.date.is_some() {
-        Kind::Post
-    } else if rel_dir == "posts" || rel_dir.starts_with("posts/") {
-        diags.push(
-            Diagnostic::error(file, Pos::new(line, 1), "this post has no `date`")
-                .with_help("add `date: YYYY-MM-DD` to the front matter, or move the file out of content/posts/ to make it a page"),
-        );
-        Kind::Post
-    } else {
-        Kind::Page
-    };
+    let kind = kind(file, &stem, &rel_dir, raw.date.is_some(), line, diags);
     let slug = match &raw.slug {
-        Some(s) if kebab(&s.value) != s.value => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    pos_of(s, line),
-                    format!("invalid `slug`: `{}`", s.value),
-                )
-                .with_help(format!(
-                    "a slug is lowercase kebab-case, e.g. `{}`",
-                    kebab(&s.value)
-                )),
-            );
-            String::new()
-        }
-        Some(s) => s.value.clone(),
+        Some(s) => slug(file, s, line, diags),
         None => kebab(&stem),
-    };
-    let path = match kind {
-        Kind::Home => String::new(),
-        Kind::Post => routes::post(&slug),
-        Kind::Page => {
-            let dirs: Vec<String> = rel_dir
-                .split('/')
-                .filter(|p| !p.is_empty())
-                .map(kebab)
-                .collect();
-            routes::page(&dirs, &slug)
-        }
     };
     let title = raw.title.value.trim().to_string();
     if title.is_empty() {
@@ -242,6 +294,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
     }
     Some(Document {
         file: file.to_path_buf(),
+        path: output_path(kind, &rel_dir, &slug),
         kind,
         title,
         date,
@@ -253,11 +306,88 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
             .filter(|s| !s.is_empty()),
         draft: raw.draft.unwrap_or(false),
         slug,
-        path,
         futures,
         body: fm.body.to_string(),
         body_pos: Pos::new(fm.body_line, 1),
     })
+}
+
+fn read_date(
+    file: &Path,
+    value: &Spanned<String>,
+    line: u32,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<PostDate> {
+    let parsed = PostDate::parse(&value.value);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(value, line),
+                format!("invalid `{name}`: `{}`", value.value),
+            )
+            .with_help(date_hint(&value.value)),
+        );
+    }
+    parsed
+}
+
+/// A document's kind follows from its place and its `date`; one in
+/// content/posts/ without a date is an error, not a page.
+fn kind(
+    file: &Path,
+    stem: &str,
+    rel_dir: &str,
+    dated: bool,
+    line: u32,
+    diags: &mut Diagnostics,
+) -> Kind {
+    if stem == "_index" && rel_dir.is_empty() {
+        Kind::Home
+    } else if dated {
+        Kind::Post
+    } else if rel_dir == "posts" || rel_dir.starts_with("posts/") {
+        diags.push(
+            Diagnostic::error(file, Pos::new(line, 1), "this post has no `date`")
+                .with_help("add `date: YYYY-MM-DD` to the front matter, or move the file out of content/posts/ to make it a page"),
+        );
+        Kind::Post
+    } else {
+        Kind::Page
+    }
+}
+
+fn slug(file: &Path, value: &Spanned<String>, line: u32, diags: &mut Diagnostics) -> String {
+    let fixed = kebab(&value.value);
+    if fixed == value.value {
+        return fixed;
+    }
+    diags.push(
+        Diagnostic::error(
+            file,
+            pos_of(value, line),
+            format!("invalid `slug`: `{}`", value.value),
+        )
+        .with_help(format!("a slug is lowercase kebab-case, e.g. `{fixed}`")),
+    );
+    String::new()
+}
+
+/// Where a document is written below the site root, e.g. `posts/why/`.
+fn output_path(kind: Kind, rel_dir: &str, slug: &str) -> String {
+    match kind {
+        Kind::Home => String::new(),
+        Kind::Post => routes::post(slug),
+        Kind::Page => {
+            let dirs: Vec<String> = rel_dir
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(kebab)
+                .collect();
+            routes::page(&dirs, slug)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -281,6 +411,10 @@ mod tests {
             ("title: A\n", "Body\n", 4)
         );
         assert!(split_front_matter("title: A\n").is_none());
+        assert_eq!(
+            split_front_matter("--- \ntitle: A\n---\n").map(|f| f.yaml),
+            Some("title: A\n")
+        );
         assert!(split_front_matter("---\ntitle: A\n").is_none());
     }
 
@@ -322,6 +456,32 @@ mod tests {
             "---\ntitle: X\ndate: 2026-01-01\ntagz: [a]\n---\n",
         );
         assert_eq!(errs, ["content/posts/x.md:4:1: unknown key `tagz`"]);
+    }
+
+    #[test]
+    fn dates_in_other_orders_are_turned_around() {
+        assert_eq!(
+            date_hint("12/03/2026"),
+            "dates are `YYYY-MM-DD`: write `2026-03-12` for 12 March or `2026-12-03` for 3 December"
+        );
+        assert_eq!(
+            date_hint("25.12.2026"),
+            "dates are `YYYY-MM-DD`: write `2026-12-25`"
+        );
+        assert_eq!(
+            date_hint("2026/3/1"),
+            "dates are `YYYY-MM-DD`: write `2026-03-01`"
+        );
+        assert_eq!(
+            date_hint("2026-13-01"),
+            "there is no month 13; dates are `YYYY-MM-DD`: write `2026-01-13` for 13 January"
+        );
+        assert_eq!(date_hint("2026-02-30"), "February 2026 has no day 30");
+        assert!(date_hint("2026-01-05 10:00").contains("`2026-01-05T10:00:00Z`"));
+        assert_eq!(
+            date_hint("20260105"),
+            "dates are `YYYY-MM-DD`: write `2026-01-05`"
+        );
     }
 
     #[test]

@@ -281,15 +281,15 @@ fn escape_property(s: &str) -> String {
 }
 
 /// The known name closest to `unknown`, if one is close enough to be a typo.
+/// A name that holds all of `unknown` comes first: `wins` is short for
+/// `wins_if`, not a misspelt `kind`.
 pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let holds = |k: &str| k.contains(unknown) && unknown.len() > 3;
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
-        .filter(|(d, k)| {
-            *d <= (unknown.len().max(k.len()) / 3).max(2)
-                || k.contains(unknown) && unknown.len() > 3
-        })
-        .min_by_key(|(d, _)| *d)
+        .filter(|&(d, k)| d <= (unknown.len().max(k.len()) / 3).max(2) || holds(k))
+        .min_by_key(|&(d, k)| (!holds(k), d))
         .map(|(_, k)| k)
 }
 
@@ -314,6 +314,10 @@ mod tests {
         assert_eq!(closest("agi-2030", known), Some("agi-by-2030"));
         assert_eq!(closest("scaling-stals", known), Some("scaling-stalls"));
         assert_eq!(closest("quantum-winter", known), None);
+        assert_eq!(
+            closest("wins", ["title", "kind", "wins_if"]),
+            Some("wins_if")
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::markets::MarketRef;
-use crate::yaml::{self, Spanned, pos_of};
+use crate::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
 /// The id of a future or a bet: lowercase kebab-case, as used in URLs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -151,59 +151,50 @@ pub struct Future {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Int(i64),
-    Text(String),
-}
-
-impl Scalar {
-    fn text(&self) -> String {
-        match self {
-            Scalar::Int(i) => i.to_string(),
-            Scalar::Text(s) => s.clone(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFuture {
     title: Spanned<String>,
     within: Option<Spanned<String>>,
     summary: Option<Spanned<String>>,
     when: Option<Spanned<Scalar>>,
-    probability: Option<Spanned<f64>>,
+    probability: Option<Spanned<Scalar>>,
     markets: Option<Vec<Spanned<String>>>,
     leads_to: Option<Vec<Spanned<RawEdge>>>,
     sources: Option<Vec<Spanned<String>>>,
     tags: Option<Vec<Spanned<String>>>,
 }
 
-const KEYS: &[&str] = &[
-    "title",
-    "within",
-    "summary",
-    "when",
-    "probability",
-    "markets",
-    "leads_to",
-    "sources",
-    "tags",
+const EXAMPLES: Examples = &[
+    ("title", "title: Human-level AI arrives"),
+    ("within", "within: first-wave"),
+    (
+        "summary",
+        "summary: Models reach human level on most knowledge work.",
+    ),
+    ("when", "when: 2027..2030"),
+    ("probability", "probability: 0.35"),
+    ("markets", "markets: [manifold:will-we-get-agi-before-2030]"),
+    (
+        "leads_to",
+        "leads_to:\n  - future: scaling-stalls\n    probability: 0.3",
+    ),
+    ("future", "future: scaling-stalls"),
+    ("sources", "sources: [https://example.org/report]"),
+    ("tags", "tags: [agi, chips]"),
 ];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEdge {
     future: Spanned<String>,
-    probability: Spanned<f64>,
+    probability: Spanned<Scalar>,
 }
 
-/// Reads every `futures/**/*.yaml` under `root`. Problems go to `diags`;
-/// a future with errors is left out so later stages see only sound ones.
 /// The extensions of future files.
 pub const FUTURE_EXTENSIONS: &[&str] = &["yaml", "yml"];
 
+/// Reads every `futures/**/*.yaml` under `root`. Problems go to `diags`;
+/// a future with errors is left out so later stages see only sound ones.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
     let (futures, found) = crate::files::parse_files(root, "futures", FUTURE_EXTENSIONS, parse);
     diags.extend(found);
@@ -212,33 +203,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
 
 /// Parses one future file; `file` is its path relative to the site root.
 pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future> {
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let id = match FutureId::parse(&stem) {
-        Ok(id) => id,
-        Err(hint) => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    Pos::START,
-                    format!("invalid future id `{stem}` (the file name)"),
-                )
-                .with_help(format!("rename the file; {hint}")),
-            );
-            return None;
-        }
-    };
-    let raw: RawFuture = match yaml::decode(text, file, 1, KEYS) {
-        Ok(raw) => raw,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let id = file_id(file, diags)?;
+    let raw: RawFuture = yaml::decode(text, file, 1, EXAMPLES)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let errors_before = diags.error_count();
-
     let title = raw.title.value.trim().to_string();
     if title.is_empty() {
         diags.push(
@@ -249,116 +218,20 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
     let within = raw
         .within
         .as_ref()
-        .and_then(|w| reference(file, w, "within", diags));
-    let when = raw.when.as_ref().and_then(|w| {
-        let text = w.value.text();
-        let parsed = When::parse(&text);
-        if parsed.is_none() {
-            diags.push(
-                Diagnostic::error(file, pos_of(w, 1), format!("invalid `when`: `{text}`"))
-                    .with_help("write a year (`2028`) or a window of years (`2027..2030`)"),
-            );
-        }
-        parsed
-    });
+        .and_then(|w| within(file, &id, w, diags));
+    let when = raw.when.as_ref().and_then(|w| when(file, w, diags));
     let estimate = raw
         .probability
         .as_ref()
         .and_then(|p| probability(file, p, "probability", diags));
-    let markets = raw
-        .markets
-        .iter()
-        .flatten()
-        .filter_map(|m| match MarketRef::parse(&m.value) {
-            Ok(r) => Some(Located {
-                value: r,
-                pos: pos_of(m, 1),
-            }),
-            Err(hint) => {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        pos_of(m, 1),
-                        format!("invalid market reference `{}`", m.value),
-                    )
-                    .with_help(hint),
-                );
-                None
-            }
-        })
-        .collect();
-    let mut leads_to = Vec::new();
-    let mut total = 0.0;
-    let mut parts = Vec::new();
-    for edge in raw.leads_to.iter().flatten() {
-        let target = reference(file, &edge.value.future, "leads_to.future", diags);
-        let p = probability(file, &edge.value.probability, "leads_to.probability", diags);
-        if let (Some(target), Some(probability)) = (target, p) {
-            if target.value == id {
-                diags.push(
-                    Diagnostic::error(file, target.pos, format!("`{id}` leads to itself"))
-                        .with_help("remove this edge; a future cannot follow from itself"),
-                );
-                continue;
-            }
-            if leads_to
-                .iter()
-                .any(|e: &Edge| e.target.value == target.value)
-            {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        target.pos,
-                        format!("duplicate edge to `{}`", target.value),
-                    )
-                    .with_help("list each target once in `leads_to`"),
-                );
-                continue;
-            }
-            total += probability.get();
-            parts.push(trim_float(probability.get()));
-            leads_to.push(Edge {
-                target,
-                probability,
-            });
-        }
-    }
-    if total > 1.0 + 1e-9 {
-        let first = raw
-            .leads_to
-            .as_ref()
-            .and_then(|v| v.first())
-            .map_or(Pos::START, |e| pos_of(e, 1));
-        diags.push(
-            Diagnostic::error(
-                file,
-                first,
-                format!("edges of `{id}` sum to {} ({})", trim_float(total), parts.join(" + ")),
-            )
-            .with_help("a fork's outgoing probabilities must sum to at most 1; lower some `leads_to` probabilities"),
-        );
-    }
-    let sources = raw
-        .sources
-        .iter()
-        .flatten()
-        .filter_map(|s| {
-            let url = s.value.trim();
-            if url.starts_with("https://") || url.starts_with("http://") {
-                Some(url.to_string())
-            } else {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        pos_of(s, 1),
-                        format!("source `{url}` is not a web address"),
-                    )
-                    .with_help("sources are links starting with `https://` or `http://`"),
-                );
-                None
-            }
-        })
-        .collect();
+    let markets = markets(file, raw.markets.iter().flatten(), diags);
+    let leads_to = edges(
+        file,
+        &id,
+        raw.leads_to.as_deref().unwrap_or_default(),
+        diags,
+    );
+    let sources = sources(file, raw.sources.iter().flatten(), diags);
     let tags = raw
         .tags
         .iter()
@@ -386,6 +259,165 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
         sources,
         tags,
     })
+}
+
+/// The id a future file's name gives it.
+fn file_id(file: &Path, diags: &mut Diagnostics) -> Option<FutureId> {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    FutureId::parse(&stem)
+        .map_err(|hint| {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    Pos::START,
+                    format!("invalid future id `{stem}` (the file name)"),
+                )
+                .with_help(format!("rename the file; {hint}")),
+            );
+        })
+        .ok()
+}
+
+fn within(
+    file: &Path,
+    id: &FutureId,
+    value: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> Option<Located<FutureId>> {
+    let group = reference(file, value, "within", diags)?;
+    if group.value == *id {
+        diags.push(
+            Diagnostic::error(file, group.pos, format!("`{id}` is within itself"))
+                .with_help("name the group this future belongs to, or remove `within`"),
+        );
+        return None;
+    }
+    Some(group)
+}
+
+fn when(file: &Path, value: &Spanned<Scalar>, diags: &mut Diagnostics) -> Option<When> {
+    let text = value.value.0.trim();
+    let parsed = When::parse(text);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(file, pos_of(value, 1), format!("invalid `when`: `{text}`"))
+                .with_help(when_hint(text)),
+        );
+    }
+    parsed
+}
+
+fn markets<'a>(
+    file: &Path,
+    list: impl Iterator<Item = &'a Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> Vec<Located<MarketRef>> {
+    list.filter_map(|m| match market(&m.value) {
+        Ok(r) => Some(Located {
+            value: r,
+            pos: pos_of(m, 1),
+        }),
+        Err(hint) => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    pos_of(m, 1),
+                    format!("invalid market reference `{}`", m.value),
+                )
+                .with_help(hint),
+            );
+            None
+        }
+    })
+    .collect()
+}
+
+/// The `leads_to` edges of future `id`, each checked, and together checked
+/// to be a fork (summing to at most 1).
+fn edges(
+    file: &Path,
+    id: &FutureId,
+    raw: &[Spanned<RawEdge>],
+    diags: &mut Diagnostics,
+) -> Vec<Edge> {
+    let mut leads_to: Vec<Edge> = Vec::new();
+    for edge in raw {
+        let target = reference(file, &edge.value.future, "leads_to.future", diags);
+        let p = probability(file, &edge.value.probability, "leads_to.probability", diags);
+        let (Some(target), Some(probability)) = (target, p) else {
+            continue;
+        };
+        let problem = if target.value == *id {
+            Some((
+                format!("`{id}` leads to itself"),
+                "remove this edge; a future cannot follow from itself",
+            ))
+        } else if leads_to.iter().any(|e| e.target.value == target.value) {
+            Some((
+                format!("duplicate edge to `{}`", target.value),
+                "list each target once in `leads_to`",
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((message, help)) => {
+                diags.push(Diagnostic::error(file, target.pos, message).with_help(help));
+            }
+            None => leads_to.push(Edge {
+                target,
+                probability,
+            }),
+        }
+    }
+    let total: f64 = leads_to.iter().map(|e| e.probability.get()).sum();
+    if total > 1.0 + 1e-9 {
+        let parts: Vec<String> = leads_to
+            .iter()
+            .map(|e| trim_float(e.probability.get()))
+            .collect();
+        let first = raw.first().map_or(Pos::START, |e| pos_of(e, 1));
+        diags.push(
+            Diagnostic::error(
+                file,
+                first,
+                format!("edges of `{id}` sum to {} ({})", trim_float(total), parts.join(" + ")),
+            )
+            .with_help("a fork's outgoing probabilities must sum to at most 1; lower some `leads_to` probabilities"),
+        );
+    }
+    leads_to
+}
+
+fn sources<'a>(
+    file: &Path,
+    list: impl Iterator<Item = &'a Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    list.filter_map(|s| {
+        let url = s.value.trim();
+        if url.starts_with("https://") || url.starts_with("http://") {
+            return Some(url.to_string());
+        }
+        let help = if url.contains("://") || !url.contains('.') {
+            "sources are links starting with `https://` or `http://`".to_string()
+        } else {
+            format!("start it with `https://`: `https://{url}`")
+        };
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(s, 1),
+                format!("source `{url}` is not a web address"),
+            )
+            .with_help(help),
+        );
+        None
+    })
+    .collect()
 }
 
 /// A `|` block scalar's position points at the indicator; its text starts
@@ -443,30 +475,102 @@ pub(crate) fn reference_at(
 
 fn probability(
     file: &Path,
-    value: &Spanned<f64>,
+    value: &Spanned<Scalar>,
     field: &str,
     diags: &mut Diagnostics,
 ) -> Option<Probability> {
-    let p = Probability::new(value.value);
-    if p.is_none() {
-        let hint = if value.value >= 2.0 && value.value < 100.0 {
-            format!(
-                "write a fraction, not a percentage: `{}`",
-                trim_float(value.value / 100.0)
-            )
-        } else {
-            "probabilities are strictly between 0 and 1, e.g. `0.35`; a certain or impossible outcome is not a fork".to_string()
-        };
-        diags.push(
-            Diagnostic::error(
-                file,
-                pos_of(value, 1),
-                format!("`{field}` is {}, outside (0, 1)", value.value),
-            )
-            .with_help(hint),
-        );
+    read_probability(value.value.0.trim(), field)
+        .map_err(|(message, hint)| {
+            diags.push(Diagnostic::error(file, pos_of(value, 1), message).with_help(hint));
+        })
+        .ok()
+}
+
+/// A probability as an author writes it; the error is a message and a
+/// hint. Percentages and decimal commas are understood well enough to
+/// say what to write instead.
+fn read_probability(text: &str, field: &str) -> Result<Probability, (String, String)> {
+    const RULE: &str = "a probability is a number strictly between 0 and 1";
+    let percent = text.strip_suffix('%').map(str::trim_end);
+    let number = percent.unwrap_or(text);
+    if let Some(x) = ratio(number).and_then(Probability::new) {
+        return Err((
+            format!("`{field}` is written as a fraction: `{text}`"),
+            format!("write it as `{}`: {RULE}", trim_float(x.get())),
+        ));
     }
-    p
+    let Ok(x) = number.replace(',', ".").parse::<f64>() else {
+        return Err((
+            format!("`{field}` is `{text}`, not a number"),
+            format!("{RULE}, e.g. `0.35`"),
+        ));
+    };
+    let fraction = if percent.is_some() { x / 100.0 } else { x };
+    let misspelt = percent.is_some() || number.contains(',');
+    if let Some(p) = Probability::new(fraction).filter(|_| !misspelt) {
+        return Ok(p);
+    }
+    let message = if misspelt {
+        format!("`{field}` is written as `{text}`")
+    } else {
+        format!("`{field}` is {text}, outside (0, 1)")
+    };
+    let as_percent = !misspelt && (2.0..100.0).contains(&x);
+    let hint = match Probability::new(if as_percent { x / 100.0 } else { fraction }) {
+        Some(p) => format!("write it as `{}`: {RULE}", trim_float(p.get())),
+        None => format!("{RULE}, e.g. `0.35`; a certain or impossible outcome is not a fork"),
+    };
+    Err((message, hint))
+}
+
+/// `1/3` as a number.
+fn ratio(text: &str) -> Option<f64> {
+    let (a, b) = text.split_once('/')?;
+    let (a, b): (f64, f64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (b != 0.0).then(|| a / b)
+}
+
+/// How to write a `when` that did not parse, using its own years where
+/// it has two.
+fn when_hint(text: &str) -> String {
+    let years: Vec<i32> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| s.len() == 4)
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match years.as_slice() {
+        [a, b] if a > b => format!("the window ends before it starts: write `{b}..{a}`"),
+        [a, b] => format!("write a window of years with two dots: `{a}..{b}`"),
+        _ => "write a year (`2028`) or a window of years (`2027..2030`)".to_string(),
+    }
+}
+
+/// A market reference; the error is a hint. A pasted market address is
+/// turned into the reference it stands for where its form is known.
+fn market(s: &str) -> Result<MarketRef, String> {
+    let s = s.trim();
+    // No reference holds a `/`, so one that does is an address.
+    if !s.contains('/') {
+        return MarketRef::parse(s);
+    }
+    let address = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .unwrap_or(s);
+    let address = address.split(['?', '#']).next().unwrap_or(address);
+    let (host, path) = address.split_once('/').unwrap_or((address, ""));
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let reference = match (host.trim_start_matches("www."), parts.as_slice()) {
+        ("manifold.markets", [_, slug, ..]) => Some(format!("manifold:{slug}")),
+        ("polymarket.com", ["event" | "market", .., slug]) => Some(format!("polymarket:{slug}")),
+        ("metaculus.com", ["questions", id, ..]) => Some(format!("metaculus:{id}")),
+        ("kalshi.com", ["markets", ticker]) => Some(format!("kalshi:{}", ticker.to_uppercase())),
+        _ => None,
+    };
+    Err(match reference {
+        Some(r) => format!("write the platform and the market's id, not its address: `{r}`"),
+        None => "write the platform and the market's id, not its address: `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: manifold, polymarket, metaculus, kalshi".to_string(),
+    })
 }
 
 /// A tag as written, if it yields a usable URL slug.
@@ -554,6 +658,53 @@ mod tests {
     }
 
     #[test]
+    fn misspelt_probabilities_say_what_to_write() {
+        let fix = |text: &str| match read_probability(text, "probability") {
+            Ok(p) => format!("ok {}", p.get()),
+            Err((_, hint)) => hint,
+        };
+        for (text, number) in [
+            ("70%", "0.7"),
+            ("70", "0.7"),
+            ("0,4", "0.4"),
+            ("1/3", "0.3333"),
+        ] {
+            assert_eq!(
+                fix(text),
+                format!(
+                    "write it as `{number}`: a probability is a number strictly between 0 and 1"
+                ),
+                "{text}"
+            );
+        }
+        assert_eq!(fix("0.7"), "ok 0.7");
+        assert!(fix("likely").ends_with("e.g. `0.35`"));
+        assert!(fix("100%").ends_with("is not a fork"));
+    }
+
+    #[test]
+    fn windows_and_market_addresses_are_rewritten() {
+        assert_eq!(
+            when_hint("2030..2027"),
+            "the window ends before it starts: write `2027..2030`"
+        );
+        assert_eq!(
+            when_hint("2027–2030"),
+            "write a window of years with two dots: `2027..2030`"
+        );
+        let hint = |s: &str| market(s).err().unwrap_or_default();
+        assert!(
+            hint("https://manifold.markets/Joe/agi-by-2030?r=x")
+                .ends_with("`manifold:agi-by-2030`")
+        );
+        assert!(hint("www.metaculus.com/questions/5121/agi/").ends_with("`metaculus:5121`"));
+        assert!(
+            hint("https://polymarket.com/event/agi/agi-2030").ends_with("`polymarket:agi-2030`")
+        );
+        assert!(market("kalshi:KXAGI-30").is_ok());
+    }
+
+    #[test]
     fn every_problem_of_a_file_is_reported() {
         let (f, d) = parse_one(
             "title: X\nwithin: First Wave\nprobability: 35\nleads_to:\n  - future: a\n    probability: 0.8\n  - future: b\n    probability: 0.5\nsources: [javascript:alert(1)]\n",
@@ -571,7 +722,7 @@ mod tests {
         );
         assert_eq!(
             d[1].help.as_deref(),
-            Some("write a fraction, not a percentage: `0.35`")
+            Some("write it as `0.35`: a probability is a number strictly between 0 and 1")
         );
     }
 }

@@ -88,10 +88,11 @@ impl Graph {
         }
         for (i, f) in futures.iter().enumerate() {
             if let Some(w) = &f.within {
-                graph.group[i] = graph.resolve(w, &f.file, "within", diags);
+                graph.group[i] = graph.resolve_from(w, &f.file, "within", Some(i), diags);
             }
             for edge in &f.leads_to {
-                if let Some(j) = graph.resolve(&edge.target, &f.file, "leads_to", diags) {
+                let target = graph.resolve_from(&edge.target, &f.file, "leads_to", Some(i), diags);
+                if let Some(j) = target {
                     graph.dag.add_edge(
                         NodeIndex::new(i),
                         NodeIndex::new(j),
@@ -123,6 +124,20 @@ impl Graph {
         field: &str,
         diags: &mut Diagnostics,
     ) -> Option<usize> {
+        self.resolve_from(reference, file, field, None, diags)
+    }
+
+    /// [`Graph::resolve`] for a reference written in the file of future
+    /// `from`, which is never the one suggested: an id that is close to
+    /// the file's own is a typo for a neighbour, not for itself.
+    fn resolve_from(
+        &self,
+        reference: &Located<FutureId>,
+        file: &Path,
+        field: &str,
+        from: Option<usize>,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
         if let Some(&i) = self.index.get(&reference.value) {
             return Some(i);
         }
@@ -130,7 +145,13 @@ impl Graph {
             return None;
         }
         let wanted = reference.value.as_str();
-        let help = match closest(wanted, self.ids.iter().map(FutureId::as_str)) {
+        let others = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| Some(j) != from)
+            .map(|(_, id)| id.as_str());
+        let help = match closest(wanted, others) {
             Some(id) => format!("did you mean `{id}`?"),
             None => format!("create futures/{wanted}.yaml or name an existing future"),
         };
@@ -594,6 +615,38 @@ mod tests {
         assert_eq!(
             errs,
             ["futures/x.yaml:2:9: unknown future `agi-2030` in `within`"]
+        );
+    }
+
+    #[test]
+    fn a_future_is_not_suggested_for_a_reference_in_its_own_file() {
+        let files = [
+            (
+                "human-level-ai",
+                "title: H\nleads_to:\n  - {future: human-level-a, probability: 0.5}\n",
+            ),
+            ("human-level-ai-arrives", "title: A\n"),
+            ("x", "title: X\nwithin: human-level-a\n"),
+        ];
+        let mut diags = Diagnostics::default();
+        let futures: Vec<Future> = files
+            .iter()
+            .filter_map(|(id, yaml)| {
+                parse(Path::new(&format!("futures/{id}.yaml")), yaml, &mut diags)
+            })
+            .collect();
+        Graph::build(&futures, &HashSet::new(), &mut diags);
+        let helps: Vec<String> = diags
+            .into_sorted()
+            .into_iter()
+            .map(|d| format!("{}: {}", d.file.display(), d.help.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "futures/human-level-ai.yaml: did you mean `human-level-ai-arrives`?",
+                "futures/x.yaml: did you mean `human-level-ai`?",
+            ]
         );
     }
 
