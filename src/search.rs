@@ -47,26 +47,56 @@ const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
-/// What a word is, for the index and for `search.js` alike (it reads the
-/// pattern from `meta.json`): a run of letters, combining marks and digits.
-/// Marks matter: without them a Devanagari or Thai word falls apart at its
-/// vowel signs.
-pub const WORD: &str = r"[\p{Alphabetic}\p{M}\p{N}]+";
+/// What a word is made of, for the index and for `search.js` alike (it
+/// reads the pattern from `meta.json`): letters, combining marks and
+/// digits. Marks matter: without them a Devanagari or Thai word falls apart
+/// at its vowel signs.
+const WORD_CLASS: &str = r"[\p{Alphabetic}\p{M}\p{N}]";
 /// Words shorter than this, in characters, are not indexed.
 const MIN_CHARS: usize = 2;
 
-fn word_pattern() -> &'static regex::Regex {
-    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    PATTERN.get_or_init(|| regex::Regex::new(WORD).expect("the word pattern is valid"))
+/// The ranges of [`WORD_CLASS`], read from the pattern itself so the Rust
+/// side cannot drift from what the browser is told.
+fn word_ranges() -> &'static [(char, char)] {
+    static RANGES: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
+    RANGES.get_or_init(|| {
+        use regex_syntax::hir::{Class, HirKind};
+        let hir = regex_syntax::Parser::new().parse(WORD_CLASS);
+        match hir.as_ref().map(|h| h.kind()) {
+            Ok(HirKind::Class(Class::Unicode(class))) => class
+                .ranges()
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+            _ => unreachable!("WORD_CLASS is a valid Unicode class"),
+        }
+    })
+}
+
+/// Whether `c` belongs in a word. ASCII, nearly all of most sites' text,
+/// is decided without the table (its word characters are letters and digits).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    word_ranges()
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Lowercase words of [`MIN_CHARS`] or more characters, stop words left
 /// out, as the client splits a query. Words already in lowercase are
 /// borrowed, not copied: the index splits every page's text.
 pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    word_pattern()
-        .find_iter(text)
-        .map(|m| m.as_str())
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| w.chars().nth(MIN_CHARS - 1).is_some())
         .map(|w| {
             if w.chars().any(char::is_uppercase) {
@@ -85,7 +115,7 @@ struct Meta<'a> {
     /// `[first word, last word]` of each `w-N.json`.
     chunks: Vec<[&'a str; 2]>,
     /// How the client must split a query: the same rule as [`words`].
-    word: &'static str,
+    word: String,
     min_chars: usize,
     stop_words: &'static [&'static str],
 }
@@ -258,7 +288,7 @@ impl Index {
             docs: self.docs.len(),
             docs_per_file: DOCS_PER_FILE,
             chunks,
-            word: WORD,
+            word: format!("{WORD_CLASS}+"),
             min_chars: MIN_CHARS,
             stop_words: STOP_WORDS,
         };
@@ -429,6 +459,21 @@ mod tests {
             kind: "post",
             snippet: String::new(),
             text: Cow::Owned(text.to_string()),
+        }
+    }
+
+    #[test]
+    fn the_word_rule_is_the_pattern_the_browser_gets() {
+        let pattern = regex::Regex::new(&format!("^{WORD_CLASS}$")).unwrap();
+        let sample = (0u32..0x3100).chain(0xA000..0xA100).chain(0x1F300..0x1F400);
+        for c in sample.filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            assert_eq!(
+                is_word_char(c),
+                pattern.is_match(c.encode_utf8(&mut buf)),
+                "{c:?} (U+{:04X})",
+                c as u32
+            );
         }
     }
 
