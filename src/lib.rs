@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod markets;
 pub mod output;
 pub mod pipeline;
+pub mod remote;
 pub mod render;
 pub mod routes;
 pub mod scaffold;

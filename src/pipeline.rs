@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::site::{BuildOptions, Site};
-use crate::{config, markets, output, render};
+use crate::{config, markets, output, remote, render};
 
 /// Why a build or check did not complete.
 #[derive(Debug)]
@@ -83,12 +83,12 @@ fn prepare(
         let endpoints = options
             .endpoints
             .clone()
-            .unwrap_or_else(markets::Endpoints::from_env);
+            .unwrap_or_else(remote::Endpoints::from_env);
         let policy = options
             .policy
             .clone()
-            .unwrap_or_else(|| markets::Policy::new(site.config.markets.timeout));
-        Some(markets::Fetcher::new(endpoints, policy).map_err(|e| {
+            .unwrap_or_else(|| remote::Policy::new(site.config.markets.timeout));
+        Some(remote::Client::new(endpoints, policy).map_err(|e| {
             Error::Content(vec![
                 Diagnostic::error(
                     config::FILE,
@@ -100,9 +100,9 @@ fn prepare(
         })?)
     };
     let mode = match (&fetcher, verify) {
-        (None, _) => markets::Mode::Offline,
-        (Some(f), false) => markets::Mode::Refresh(f),
-        (Some(f), true) => markets::Mode::Verify(f),
+        (None, _) => remote::Mode::Offline,
+        (Some(f), false) => remote::Mode::Refresh(f),
+        (Some(f), true) => remote::Mode::Verify(f),
     };
     let mut diags = diagnostics::Diagnostics::default();
     let (prices, summary) = markets::update(

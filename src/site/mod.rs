@@ -33,11 +33,11 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Fetch no market: use the committed snapshot.
     pub offline: bool,
-    /// Where the market APIs are (default: the real ones, or
-    /// `FORKCAST_<PLATFORM>_URL`).
-    pub endpoints: Option<crate::markets::Endpoints>,
+    /// Where the market and GitHub APIs are (default: the real ones, or
+    /// `FORKCAST_<HOST>_URL`).
+    pub endpoints: Option<crate::remote::Endpoints>,
     /// How hard to try each request (default: from site.yaml's `markets`).
-    pub policy: Option<crate::markets::Policy>,
+    pub policy: Option<crate::remote::Policy>,
 }
 
 /// A post, page or the home introduction with its Markdown rendered.
