@@ -9,6 +9,7 @@
 
 pub mod bets;
 pub mod chart;
+pub mod community;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
