@@ -34,5 +34,7 @@ pub mod theme;
 pub mod yaml;
 
 pub use diagnostics::{Diagnostic, Format};
-pub use pipeline::{Built, Error, Progress, build, build_with_progress, check, fetch, load};
+pub use pipeline::{
+    Built, Error, Fetched, Progress, build, build_with_progress, check, discuss, fetch, load,
+};
 pub use site::{BuildOptions, Site};
