@@ -180,13 +180,15 @@ pub struct Summary {
     pub threads: usize,
     pub stale: usize,
     pub requests: usize,
-    pub as_of: Option<Date>,
+    /// The oldest and newest day of the counts shown.
+    pub as_of: Option<(Date, Date)>,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dated = match self.as_of {
-            Some(d) => format!(" as of {d}"),
+            Some((first, last)) if first == last => format!(" as of {first}"),
+            Some((first, last)) => format!(" as of {first} to {last}"),
             None => String::new(),
         };
         let threads = format!(
@@ -279,7 +281,8 @@ pub fn update(
     };
     summary.threads = community.by_subject.len();
     summary.stale = community.by_subject.values().filter(|v| v.stale).count();
-    summary.as_of = community.by_subject.values().map(|v| v.as_of).min();
+    let days = || community.by_subject.values().map(|v| v.as_of);
+    summary.as_of = days().min().zip(days().max());
     (community, summary)
 }
 
