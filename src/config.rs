@@ -119,7 +119,67 @@ pub struct Config {
     pub theme: String,
     pub posts_per_page: usize,
     pub repository: Option<String>,
+    /// `community: true`: votes and discussion counts from the issues of
+    /// this repository (`repository`, on GitHub).
+    pub community: Option<GitHubRepo>,
     pub markets: MarketsConfig,
+}
+
+/// A repository on GitHub: where `community` reads its threads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GitHubRepo {
+    pub owner: String,
+    pub name: String,
+    /// Where `repository` is written in site.yaml, for what goes wrong
+    /// reading it.
+    pub pos: Pos,
+}
+
+impl GitHubRepo {
+    /// `https://github.com/owner/repo` (a trailing `/` or `.git` allowed);
+    /// the error is a hint on how to write it.
+    pub fn parse(url: &str) -> Result<GitHubRepo, String> {
+        let example = "write it as `https://github.com/owner/repo`";
+        let path = url
+            .trim()
+            .strip_prefix("https://github.com/")
+            .ok_or_else(|| example.to_string())?;
+        let path = path.trim_end_matches('/');
+        let path = path.strip_suffix(".git").unwrap_or(path);
+        let (owner, name) = path
+            .split_once('/')
+            .ok_or_else(|| format!("name the repository too: {example}"))?;
+        // Both become part of API paths: GitHub's own character rules.
+        let owner_ok =
+            !owner.is_empty() && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let name_ok = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !owner_ok || !name_ok {
+            return Err(format!(
+                "the address holds more than an owner and a name: {example}"
+            ));
+        }
+        Ok(GitHubRepo {
+            owner: owner.to_string(),
+            name: name.to_string(),
+            pos: Pos::START,
+        })
+    }
+
+    /// `https://github.com/owner/repo`
+    pub fn url(&self) -> String {
+        format!("https://github.com/{}/{}", self.owner, self.name)
+    }
+}
+
+impl std::fmt::Display for GitHubRepo {
+    /// `owner/repo`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
 }
 
 #[derive(Deserialize)]
@@ -132,6 +192,7 @@ struct RawConfig {
     theme: Option<Spanned<String>>,
     posts_per_page: Option<Spanned<i64>>,
     repository: Option<Spanned<String>>,
+    community: Option<Spanned<bool>>,
     markets: Option<RawMarkets>,
 }
 
@@ -146,6 +207,7 @@ const EXAMPLES: Examples = &[
     ("theme", "theme: default"),
     ("posts_per_page", "posts_per_page: 10"),
     ("repository", "repository: https://github.com/owner/repo"),
+    ("community", "community: true"),
     (
         "markets",
         "markets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16",
@@ -200,6 +262,11 @@ impl Config {
                 .repository
                 .as_ref()
                 .and_then(|r| repository(r, &mut errors)),
+            community: raw
+                .community
+                .as_ref()
+                .filter(|c| c.value)
+                .and_then(|c| community(c, raw.repository.as_ref(), &mut errors)),
             markets: raw
                 .markets
                 .as_ref()
@@ -296,6 +363,48 @@ fn repository(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<S
         help,
     ));
     None
+}
+
+/// The GitHub repository `community: true` reads; reported where it is
+/// missing or not on GitHub (an invalid address is reported by itself).
+fn community(
+    on: &Spanned<bool>,
+    repository: Option<&Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<GitHubRepo> {
+    let Some(r) = repository else {
+        errors.push(error_at(
+            on,
+            "`community: true` needs the site's `repository` on GitHub",
+            "add `repository: https://github.com/owner/repo` (the repository whose issues hold the votes and discussions), or remove `community: true`",
+        ));
+        return None;
+    };
+    let url = r.value.trim();
+    if !url.starts_with("https://") {
+        return None;
+    }
+    if !url.starts_with("https://github.com/") {
+        errors.push(error_at(
+            r,
+            format!("`community` reads GitHub issues, but `repository` is not on GitHub: `{url}`"),
+            "votes and discussions come from a GitHub repository's issues: give its address, e.g. `https://github.com/owner/repo`, or remove `community: true`",
+        ));
+        return None;
+    }
+    GitHubRepo::parse(url)
+        .map(|repo| GitHubRepo {
+            pos: pos_of(r, 1),
+            ..repo
+        })
+        .map_err(|hint| {
+            errors.push(error_at(
+                r,
+                format!("`repository` is not a GitHub repository's address: `{url}`"),
+                hint,
+            ))
+        })
+        .ok()
 }
 
 fn markets(raw: &RawMarkets, errors: &mut Vec<Diagnostic>) -> MarketsConfig {
@@ -436,6 +545,48 @@ mod tests {
         );
         assert_eq!(c.markets.refresh_after, Duration::from_secs(21600));
         assert_eq!(c.theme, "default");
+    }
+
+    #[test]
+    fn community_needs_a_repository_on_github() {
+        let c = Config::parse("title: T\nbase_url: https://e.org/\nrepository: https://github.com/o-1/r.x.git\ncommunity: true\n").unwrap();
+        assert_eq!(
+            c.community.map(|r| (r.to_string(), r.url())),
+            Some(("o-1/r.x".into(), "https://github.com/o-1/r.x".into()))
+        );
+        let off = Config::parse("title: T\nbase_url: https://e.org/\ncommunity: false\n").unwrap();
+        assert!(off.community.is_none());
+        let errs = |yaml: &str| -> Vec<String> {
+            Config::parse(yaml)
+                .unwrap_err()
+                .iter()
+                .map(|d| format!("{d} | {}", d.help.clone().unwrap_or_default()))
+                .collect()
+        };
+        assert_eq!(
+            errs("title: T\nbase_url: https://e.org/\ncommunity: true\n"),
+            [
+                "site.yaml:3:12: `community: true` needs the site's `repository` on GitHub | add `repository: https://github.com/owner/repo` (the repository whose issues hold the votes and discussions), or remove `community: true`"
+            ]
+        );
+        assert_eq!(
+            errs(
+                "title: T\nbase_url: https://e.org/\nrepository: https://gitlab.com/o/r\ncommunity: true\n"
+            ),
+            [
+                "site.yaml:3:13: `community` reads GitHub issues, but `repository` is not on GitHub: `https://gitlab.com/o/r` | votes and discussions come from a GitHub repository's issues: give its address, e.g. `https://github.com/owner/repo`, or remove `community: true`"
+            ]
+        );
+        assert_eq!(
+            errs(
+                "title: T\nbase_url: https://e.org/\nrepository: https://github.com/owner\ncommunity: true\n"
+            ),
+            [
+                "site.yaml:3:13: `repository` is not a GitHub repository's address: `https://github.com/owner` | name the repository too: write it as `https://github.com/owner/repo`"
+            ]
+        );
+        assert!(GitHubRepo::parse("https://github.com/o/r/issues").is_err());
+        assert!(GitHubRepo::parse("https://github.com/o/../r").is_err());
     }
 
     #[test]

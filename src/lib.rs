@@ -9,6 +9,7 @@
 
 pub mod bets;
 pub mod chart;
+pub mod community;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -22,6 +23,7 @@ pub mod markdown;
 pub mod markets;
 pub mod output;
 pub mod pipeline;
+pub mod remote;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
@@ -32,5 +34,7 @@ pub mod theme;
 pub mod yaml;
 
 pub use diagnostics::{Diagnostic, Format};
-pub use pipeline::{Built, Error, Progress, build, build_with_progress, check, fetch, load};
+pub use pipeline::{
+    Built, Error, Fetched, Progress, build, build_with_progress, check, discuss, fetch, load,
+};
 pub use site::{BuildOptions, Site};

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use forkcast::community::discuss::DiscussError;
 use forkcast::config;
 use forkcast::diagnostics::{self, Format};
 use forkcast::scaffold::{self, NewKind};
@@ -86,8 +87,15 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Refresh market values and history only (data/markets.json, data/history/).
+    /// Refresh market values and history, and discussion counts, only (data/).
     Fetch,
+    /// List the futures and bets that have no discussion thread on GitHub yet.
+    Discuss {
+        /// Open one issue for each of them (needs GITHUB_TOKEN); running it
+        /// again opens nothing.
+        #[arg(long)]
+        create: bool,
+    },
     /// Merge recorded history into data/history/ and data/markets.json.
     ImportHistory {
         /// A CSV file with the header `reference,date,value` (optionally
@@ -206,12 +214,12 @@ impl Printer {
         }
     }
 
-    /// A progress line for market fetching: redrawn in place on a
-    /// terminal, a few plain lines otherwise, nothing with --quiet.
-    fn progress(&self) -> impl Fn(usize, usize) + Sync + use<> {
+    /// A progress line for fetching markets or discussions: redrawn in
+    /// place on a terminal, a few plain lines otherwise, nothing with --quiet.
+    fn progress(&self) -> impl Fn(&str, usize, usize) + Sync + use<> {
         let tty = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let quiet = self.quiet;
-        move |done: usize, total: usize| {
+        move |what: &str, done: usize, total: usize| {
             if quiet {
                 return;
             }
@@ -219,12 +227,12 @@ impl Printer {
                 let width = 30;
                 let filled = done * width / total.max(1);
                 eprint!(
-                    "\rfetching markets [{}{}] {done}/{total}",
+                    "\r\x1b[2Kfetching {what} [{}{}] {done}/{total}",
                     "#".repeat(filled),
                     " ".repeat(width - filled)
                 );
             } else if done == total || done.is_multiple_of((total / 4).max(1)) {
-                eprintln!("fetching markets: {done}/{total}");
+                eprintln!("fetching {what}: {done}/{total}");
             }
         }
     }
@@ -273,6 +281,11 @@ impl Printer {
             }
             Error::Render(e) => self.error(&format!("{e}\n  = help: fix the template; the previous output was left as it was")),
             Error::Write(e) => self.error(&format!("{e}\n  = help: the previous output was left as it was")),
+            Error::Discuss(DiscussError::NoToken) => {
+                self.error(&format!("{e}\n  = help: set GITHUB_TOKEN to a token that may open issues in the repository (a fine-grained token with Issues: read and write)"));
+                return ExitCode::from(2);
+            }
+            Error::Discuss(_) => self.error(&format!("{e}\n  = help: check the network and GITHUB_TOKEN, then run it again: it opens only what is missing")),
         }
         ExitCode::from(1)
     }
@@ -320,6 +333,7 @@ fn main() -> ExitCode {
             serve(&p, &root, &ServeOptions { port, drafts }, open, started)
         }
         Command::Fetch => fetch(&p, &root, started),
+        Command::Discuss { create } => discuss(&p, &root, create),
         Command::ImportHistory { file } => import_history(&p, &root, &file, started),
         Command::Build {
             offline,
@@ -403,6 +417,22 @@ fn fetch(p: &Printer, root: &Path, started: Instant) -> ExitCode {
     }
 }
 
+fn discuss(p: &Printer, root: &Path, create: bool) -> ExitCode {
+    match forkcast::discuss(root, &BuildOptions::default(), create) {
+        // What it opened is its output, even with --quiet.
+        Ok(done) if done.stopped.is_some() => {
+            println!("{done}");
+            p.error(done.stopped.as_deref().unwrap_or_default());
+            ExitCode::from(1)
+        }
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => p.failure(&e, false),
+    }
+}
+
 fn import_history(p: &Printer, root: &Path, file: &Path, started: Instant) -> ExitCode {
     match forkcast::markets::import_history(root, file) {
         Ok(done) => {
@@ -430,6 +460,9 @@ fn build(
     };
     p.diagnostics(&built.warnings);
     p.info(&built.markets.to_string());
+    if let Some(community) = &built.community {
+        p.info(&community.to_string());
+    }
     if verbose {
         eprintln!("{}", built.summary);
         for (stage, took) in &built.timings {

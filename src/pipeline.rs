@@ -1,14 +1,15 @@
-//! The pipeline in order — load and validate, fetch markets, compute,
-//! render, write — and the entry points that run it: [`load`], [`check`],
-//! [`fetch`] and [`build`].
+//! The pipeline in order — load and validate, fetch markets and
+//! discussions, compute, render, write — and the entry points that run it:
+//! [`load`], [`check`], [`fetch`], [`build`] and [`discuss`].
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::community::{self, discuss::DiscussError, discuss::Discussed};
 use crate::diagnostics::{self, Diagnostic};
 use crate::site::{BuildOptions, Site};
-use crate::{config, markets, output, render};
+use crate::{config, markets, output, remote, render};
 
 /// Why a build or check did not complete.
 #[derive(Debug)]
@@ -19,6 +20,8 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     Render(render::RenderError),
     Write(output::WriteError),
+    /// `forkcast discuss` could not start.
+    Discuss(DiscussError),
 }
 
 impl fmt::Display for Error {
@@ -41,6 +44,7 @@ impl fmt::Display for Error {
             Error::NoSite(root) => write!(f, "no {} in {}", config::FILE, root.display()),
             Error::Render(e) => e.fmt(f),
             Error::Write(e) => e.fmt(f),
+            Error::Discuss(e) => e.fmt(f),
         }
     }
 }
@@ -59,50 +63,53 @@ pub struct Built {
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
     pub markets: markets::Summary,
+    /// With `community: true`.
+    pub community: Option<community::Summary>,
 }
 
-/// Reports fetch progress: `(done, total)`.
-pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+/// What fetching did: markets, and discussions where the site has them.
+#[derive(Clone, Debug)]
+pub struct Fetched {
+    pub markets: markets::Summary,
+    pub community: Option<community::Summary>,
+}
 
-/// Loads and checks the site at `root`, obtains market prices as `mode`
-/// says, and computes every probability. Writes nothing but the market
-/// snapshot and history.
+impl fmt::Display for Fetched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.markets.fmt(f)?;
+        match &self.community {
+            Some(c) => write!(f, "\n{c}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Reports fetch progress: `(what, done, total)`, what being `markets` or
+/// `discussions`.
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
+
+/// Loads and checks the site at `root`, obtains market prices and
+/// discussion counts as `options` and `verify` say, and computes every
+/// probability. Writes nothing but the snapshots and history.
 fn prepare(
     root: &Path,
     options: &BuildOptions,
     verify: bool,
     progress: Progress<'_>,
-) -> Result<(Site, markets::Summary), Error> {
+) -> Result<(Site, Fetched), Error> {
     if !root.join(config::FILE).is_file() {
         return Err(Error::NoSite(root.to_path_buf()));
     }
     let mut site = Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))?;
-    let fetcher = if options.offline {
+    let client = if options.offline {
         None
     } else {
-        let endpoints = options
-            .endpoints
-            .clone()
-            .unwrap_or_else(markets::Endpoints::from_env);
-        let policy = options
-            .policy
-            .clone()
-            .unwrap_or_else(|| markets::Policy::new(site.config.markets.timeout));
-        Some(markets::Fetcher::new(endpoints, policy).map_err(|e| {
-            Error::Content(vec![
-                Diagnostic::error(
-                    config::FILE,
-                    diagnostics::Pos::START,
-                    format!("cannot start the HTTP client: {e}"),
-                )
-                .with_help("build with `--offline` to use the market snapshot"),
-            ])
-        })?)
+        Some(client(&site, options)?)
     };
-    let mode = match (&fetcher, verify) {
-        (None, _) => markets::Mode::Offline,
-        (Some(f), false) => markets::Mode::Refresh(f),
-        (Some(f), true) => markets::Mode::Verify(f),
+    let mode = match (&client, verify) {
+        (None, _) => remote::Mode::Offline,
+        (Some(c), false) => remote::Mode::Refresh(c),
+        (Some(c), true) => remote::Mode::Verify(c),
     };
     let mut diags = diagnostics::Diagnostics::default();
     let (prices, summary) = markets::update(
@@ -110,9 +117,20 @@ fn prepare(
         &site.market_refs(),
         &site.config.markets,
         mode,
-        progress,
+        &|done, total| progress("markets", done, total),
         &mut diags,
     );
+    let discussions = site.config.community.as_ref().map(|repo| {
+        community::update(
+            root,
+            repo,
+            &site.known_ids(),
+            &site.config.markets,
+            mode,
+            &|done, total| progress("discussions", done, total),
+            &mut diags,
+        )
+    });
     if diags.has_errors() {
         diags.extend(site.warnings.drain(..));
         return Err(Error::Content(diags.into_sorted()));
@@ -121,10 +139,38 @@ fn prepare(
     site.compute(&prices);
     site.warnings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
-    Ok((site, summary))
+    let (community, community_summary) = discussions.unzip();
+    site.community = community;
+    let fetched = Fetched {
+        markets: summary,
+        community: community_summary,
+    };
+    Ok((site, fetched))
 }
 
-fn no_progress(_: usize, _: usize) {}
+/// The HTTP client every fetch of a run shares.
+fn client(site: &Site, options: &BuildOptions) -> Result<remote::Client, Error> {
+    let endpoints = options
+        .endpoints
+        .clone()
+        .unwrap_or_else(remote::Endpoints::from_env);
+    let policy = options
+        .policy
+        .clone()
+        .unwrap_or_else(|| remote::Policy::new(site.config.markets.timeout));
+    remote::Client::new(endpoints, policy).map_err(|e| {
+        Error::Content(vec![
+            Diagnostic::error(
+                config::FILE,
+                diagnostics::Pos::START,
+                format!("cannot start the HTTP client: {e}"),
+            )
+            .with_help("build with `--offline` to use the snapshots"),
+        ])
+    })
+}
+
+fn no_progress(_: &str, _: usize, _: usize) {}
 
 /// Renders `site` (from `root`) into `output`, each file written as soon as
 /// it is rendered; if anything fails, `output` is left as it was. Returns
@@ -160,12 +206,12 @@ pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Di
     Ok(site.warnings)
 }
 
-/// Refreshes market values and history only.
+/// Refreshes market values and history, and discussion counts, only.
 pub fn fetch(
     root: &Path,
     options: &BuildOptions,
     progress: Progress<'_>,
-) -> Result<(markets::Summary, Vec<Diagnostic>), Error> {
+) -> Result<(Fetched, Vec<Diagnostic>), Error> {
     let options = BuildOptions {
         offline: false,
         ..options.clone()
@@ -188,7 +234,7 @@ pub fn build_with_progress(
 ) -> Result<Built, Error> {
     let started = Instant::now();
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    let (site, markets) = prepare(root, options, false, progress)?;
+    let (site, fetched) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
     let (written, _, _) = write_site(&site, root, &output)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
@@ -208,6 +254,27 @@ pub fn build_with_progress(
             ("render and write", loaded.elapsed()),
         ],
         warnings: site.warnings,
-        markets,
+        markets: fetched.markets,
+        community: fetched.community,
     })
+}
+
+/// `forkcast discuss`: which futures and bets have no discussion thread,
+/// and with `create` one new issue for each (see [`community::discuss`]).
+/// Markets are not fetched.
+pub fn discuss(root: &Path, options: &BuildOptions, create: bool) -> Result<Discussed, Error> {
+    let offline = BuildOptions {
+        offline: true,
+        ..options.clone()
+    };
+    let (site, _) = prepare(root, &offline, false, &no_progress)?;
+    let Some(repo) = &site.config.community else {
+        return Err(Error::Content(vec![
+            Diagnostic::error(config::FILE, diagnostics::Pos::START, "`forkcast discuss` needs `community: true`")
+                .with_help("add `community: true` and `repository: https://github.com/owner/repo` to site.yaml"),
+        ]));
+    };
+    let client = client(&site, options)?;
+    community::discuss::discuss(root, repo, &site.wanted_threads(), &client, create)
+        .map_err(Error::Discuss)
 }

@@ -20,6 +20,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/macros.html",
     "templates/post_item.html",
     "templates/toc.html",
+    "templates/community.html",
     "templates/index.html",
     "templates/posts.html",
     "templates/post.html",

@@ -60,6 +60,16 @@ fn the_pull_request_check_annotates_and_the_nightly_job_refreshes() {
         nightly.contains("${{ secrets.FORKCAST_METACULUS_TOKEN }}"),
         "the token comes from a secret"
     );
+    assert!(
+        nightly.contains("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}")
+            && nightly.contains("issues: read")
+            && !nightly.contains("issues: write"),
+        "discussion counts are read with the workflow's token, which may not open issues"
+    );
+    assert!(
+        !nightly.contains("discuss --create"),
+        "threads are opened by hand only"
+    );
     assert!(nightly.contains("git add data/"));
     assert!(nightly.contains("deploy-pages"));
 }

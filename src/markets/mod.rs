@@ -11,7 +11,6 @@ pub mod snapshot;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -19,7 +18,9 @@ use rayon::prelude::*;
 
 use crate::config::MarketsConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-pub use fetch::{Endpoints, Fault, Fetcher, Policy};
+use crate::remote::{self, Failure};
+pub use crate::remote::{Endpoints, Mode, Policy};
+pub use fetch::Fault;
 pub use import::{Imported, import_history};
 pub use platforms::Status;
 use snapshot::{Entry, Snapshot};
@@ -159,17 +160,6 @@ impl Prices {
     }
 }
 
-/// How a run obtains prices.
-pub enum Mode<'a> {
-    /// From the snapshot only.
-    Offline,
-    /// Fetch what is older than `refresh_after`.
-    Refresh(&'a Fetcher),
-    /// Fetch everything, and report markets that do not exist as errors
-    /// (`check --online`).
-    Verify(&'a Fetcher),
-}
-
 /// What a refresh did, for the one-line summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -272,12 +262,8 @@ pub fn update(
             .entry(r.clone())
             .or_insert_with(|| (file.clone(), *pos));
     }
-    let fresh = |e: &Entry| is_fresh(e, now, config.refresh_after);
-    let (fetcher, verify) = match mode {
-        Mode::Offline => (None, false),
-        Mode::Refresh(f) => (Some(f), false),
-        Mode::Verify(f) => (Some(f), true),
-    };
+    let fresh = |e: &Entry| remote::is_fresh(e.fetched_at, now, config.refresh_after);
+    let (fetcher, verify) = (mode.client(), mode.verify());
     let mut summary = Summary {
         offline: fetcher.is_none(),
         ..Summary::default()
@@ -318,7 +304,7 @@ pub fn update(
             let run = || {
                 due.par_iter()
                     .map(|r| {
-                        let result = f.fetch(r, now);
+                        let result = fetch::fetch(f, r, now);
                         progress(
                             done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                             total,
@@ -334,7 +320,7 @@ pub fn update(
         }
     };
 
-    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    let today = remote::day(now);
     let mut fetched_now: BTreeSet<&MarketRef> = BTreeSet::new();
     for (r, result) in results {
         let (file, pos) = places.get(r).cloned().unwrap_or_default();
@@ -376,19 +362,21 @@ pub fn update(
             }
             Err(fault) => {
                 let earlier = snapshot.get(r).and_then(|e| e.value.map(|_| e.fetched_at));
-                let fallback = match earlier {
-                    Some(t) => format!(
-                        "using its value of {}",
-                        jiff::tz::TimeZone::UTC.to_datetime(t).date()
-                    ),
-                    None => "no earlier value: shown as unavailable".to_string(),
-                };
-                let d = if verify && fault == Fault::NotFound {
+                let fallback = remote::fallback(
+                    "its value",
+                    earlier,
+                    "no earlier value: shown as unavailable",
+                );
+                let d = if verify && fault == Failure::Get(remote::Fault::NotFound) {
                     Diagnostic::error(&file, pos, format!("market `{r}` does not exist"))
                         .with_help("check the id against the market's address on the platform, or remove the reference")
                 } else {
-                    Diagnostic::warning(&file, pos, format!("market `{r}`: {fault}; {fallback}"))
-                        .with_help(hint(&fault))
+                    Diagnostic::warning(
+                        &file,
+                        pos,
+                        format!("market `{r}`: {}; {fallback}", describe(&fault)),
+                    )
+                    .with_help(hint(&fault))
                 };
                 diags.push(d);
             }
@@ -416,7 +404,7 @@ pub fn update(
                 status: Some(e.status.clone()),
                 title: Some(e.title.clone()),
                 url: Some(e.url.clone()),
-                as_of: Some(jiff::tz::TimeZone::UTC.to_datetime(e.fetched_at).date()),
+                as_of: Some(remote::day(e.fetched_at)),
                 stale: e.value.is_some() && !fresh(e),
                 history: snapshot::read_history(&snapshot::history_path(root, r)),
             },
@@ -425,29 +413,30 @@ pub fn update(
         summary.count(&obs, fetched_now.contains(r));
         prices.by_ref.insert(r.clone(), obs);
     }
-    summary.requests = fetcher.map_or(0, Fetcher::requests);
+    summary.requests = fetcher.map_or(0, remote::Client::requests);
     (prices, summary)
 }
 
-/// Young enough not to fetch again. A reading dated in the future (a
-/// clock set wrong, a hand-edited snapshot) is not trusted to be fresh.
-fn is_fresh(e: &Entry, now: Timestamp, refresh_after: Duration) -> bool {
-    let secs = now.as_second() - e.fetched_at.as_second();
-    secs >= 0 && (secs as u64) < refresh_after.as_secs()
+/// A fault in a market's words: a 404 means the market does not exist.
+fn describe(fault: &Fault) -> String {
+    match fault {
+        Failure::Get(remote::Fault::NotFound) => "no such market (HTTP 404)".to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn hint(fault: &Fault) -> &'static str {
     match fault {
-        Fault::NotFound => {
+        Failure::Get(remote::Fault::NotFound) => {
             "check the id against the market's address on the platform; `forkcast check --online` reports every missing market"
         }
-        Fault::Read(platforms::ReadError::NoSuchOutcome { .. }) => {
+        Failure::Read(platforms::ReadError::NoSuchOutcome { .. }) => {
             "add `#Outcome` with one of the outcomes listed, e.g. `polymarket:slug#Yes`"
         }
-        Fault::Read(platforms::ReadError::Unsupported(_)) => {
+        Failure::Read(platforms::ReadError::Unsupported(_)) => {
             "reference a yes/no market, or one outcome of a multiple-choice market"
         }
-        Fault::Network(_) => {
+        Failure::Get(remote::Fault::Network(_)) => {
             "the platform could not be reached: check the network, or build with `--offline` to use the snapshot without trying"
         }
         _ => "the platform may be down or rate-limiting; the next build tries again",

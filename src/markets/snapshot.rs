@@ -1,7 +1,6 @@
 //! The committed market data: `data/markets.json` (the last good value of
-//! every market) and `data/history/<platform>/<id>.csv` (one row a day).
-//! Both are written atomically (temporary file, then rename) and in a
-//! stable order, so a nightly commit shows only what changed.
+//! every market) and `data/history/<platform>/<id>.csv` (one row a day),
+//! kept through [`crate::remote::store`]: atomic writes, stable order.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::MarketRef;
 use super::platforms::Status;
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::Diagnostic;
+use crate::remote::store;
+pub use crate::remote::store::write_atomic;
 
 pub const SNAPSHOT: &str = "data/markets.json";
 pub const HISTORY: &str = "data/history";
@@ -59,21 +60,12 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads the snapshot; a site without one has an empty snapshot.
     pub fn load(root: &Path) -> Result<Snapshot, Diagnostic> {
-        let path = root.join(SNAPSHOT);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Snapshot::default()),
-            Err(e) => {
-                return Err(
-                    Diagnostic::error(SNAPSHOT, Pos::START, format!("cannot read: {e}"))
-                        .with_help("check the file's permissions"),
-                );
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| {
-            Diagnostic::error(SNAPSHOT, Pos::new(e.line() as u32, e.column() as u32), format!("invalid market snapshot: {e}"))
-                .with_help("restore it from version control (`git checkout data/markets.json`) or delete it to fetch every market again")
-        })
+        store::load(
+            root,
+            SNAPSHOT,
+            "market snapshot",
+            "fetch every market again",
+        )
     }
 
     pub fn get(&self, r: &MarketRef) -> Option<&Entry> {
@@ -86,27 +78,8 @@ impl Snapshot {
 
     /// Writes `data/markets.json` atomically.
     pub fn save(&self, root: &Path) -> io::Result<()> {
-        let mut text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
-        text.push('\n');
-        write_atomic(&root.join(SNAPSHOT), text.as_bytes())
+        store::save(root, SNAPSHOT, self)
     }
-}
-
-/// Writes through a temporary file in the same folder and a rename, so a
-/// reader (or a crash) sees the old file or the new one, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
 }
 
 /// `data/history/<platform>/<id>.csv`; an outcome becomes part of the name.

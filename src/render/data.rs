@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
+use super::community::{self, CommunityView};
 use super::{Renderer, views};
+use crate::community::Kind;
 use crate::format;
 use crate::layout::Layout;
 use crate::routes::{Route, Shape};
@@ -88,6 +90,8 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         stale: Option<String>,
         /// Its rectangle on the map: x, y, width, height.
         rect: [f64; 4],
+        /// Votes and comments of its thread, with `community: true`.
+        community: Option<CommunityView>,
     }
     #[derive(Serialize)]
     struct Edge<'a> {
@@ -111,6 +115,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         loses_if: Vec<&'a str>,
         payoff: views::PayoffView,
         essential_fork: Option<&'a str>,
+        community: Option<CommunityView>,
     }
     #[derive(Serialize)]
     struct GraphDoc<'a> {
@@ -122,6 +127,13 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         bets: Vec<BetNode<'a>>,
         map: MapInfo<'a>,
         rules: Rules,
+        /// Where threads live and the day of the last listing.
+        community: Option<Discussions>,
+    }
+    #[derive(Serialize)]
+    struct Discussions {
+        repository: String,
+        as_of: Option<String>,
     }
     #[derive(Serialize)]
     struct MapInfo<'a> {
@@ -174,6 +186,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                     let r = layout.rects[i];
                     [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0)
                 },
+                community: community::view(site, shape, Kind::Future, i),
             })
             .collect(),
         edges: (0..site.futures.len())
@@ -210,6 +223,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                 loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
                 payoff: views::payoff_view(b.payoff),
                 essential_fork: b.fork.map(id),
+                community: community::view(site, shape, Kind::Bet, k),
             })
             .collect(),
         map: MapInfo {
@@ -224,6 +238,10 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
             disagreement: crate::graph::DISAGREEMENT,
             display: format::DISPLAY,
         },
+        community: site.community.as_ref().map(|c| Discussions {
+            repository: c.repository.url(),
+            as_of: community::as_of(site),
+        }),
     };
     script_safe(&serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into()))
 }

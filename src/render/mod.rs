@@ -5,8 +5,10 @@
 //! a sink as soon as it is done.
 //!
 //! [`views`] holds what templates see of posts, futures and bets, [`pages`]
-//! one function per kind of page, [`data`] the machine-readable files.
+//! one function per kind of page, [`data`] the machine-readable files,
+//! [`community`] what pages show of discussion threads.
 
+mod community;
 mod data;
 mod pages;
 mod views;

@@ -4,9 +4,11 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::community::{self, CommunityView};
 use super::views::{FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
 use crate::chart;
+use crate::community::Kind;
 use crate::format::percent;
 use crate::output::OutputFile;
 use crate::routes::{FUTURES_TABLE_PAGE, Route};
@@ -171,6 +173,7 @@ impl Renderer<'_> {
             future: FutureCard,
             group: Option<&'r str>,
             bets: usize,
+            community: Option<CommunityView>,
         }
         let s = self.site;
         let title = match n {
@@ -188,8 +191,11 @@ impl Renderer<'_> {
                 future: self.future_card(i, None),
                 group: s.graph.group(i).map(|g| s.futures[g].future.title.as_str()),
                 bets: s.futures[i].bets_win.len() + s.futures[i].bets_lose.len(),
+                community: community::view(s, &self.shape, Kind::Future, i),
             })
             .collect();
+        ctx.insert("has_votes", &s.community.is_some());
+        ctx.insert("votes_as_of", &community::as_of(s));
         if n == 1 {
             ctx.insert("map", &self.map);
         }
@@ -228,6 +234,7 @@ impl Renderer<'_> {
         ctx.insert("chart", &self.history_chart(i));
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
+        self.insert_community(&mut ctx, Kind::Future, i);
         ctx
     }
 
@@ -301,6 +308,7 @@ impl Renderer<'_> {
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));
         ctx.insert("edit_url", &self.edit_url(&b.bet.file));
         ctx.insert("discuss_url", &self.discuss_url(&b.bet.title));
+        self.insert_community(&mut ctx, Kind::Bet, i);
         ctx
     }
 

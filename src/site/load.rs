@@ -96,6 +96,7 @@ impl Site {
             graph,
             bets,
             tags,
+            community: None,
             warnings: diags.into_sorted(),
             routes,
             prices: Prices::default(),

@@ -33,11 +33,11 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Fetch no market: use the committed snapshot.
     pub offline: bool,
-    /// Where the market APIs are (default: the real ones, or
-    /// `FORKCAST_<PLATFORM>_URL`).
-    pub endpoints: Option<crate::markets::Endpoints>,
+    /// Where the market and GitHub APIs are (default: the real ones, or
+    /// `FORKCAST_<HOST>_URL`).
+    pub endpoints: Option<crate::remote::Endpoints>,
     /// How hard to try each request (default: from site.yaml's `markets`).
-    pub policy: Option<crate::markets::Policy>,
+    pub policy: Option<crate::remote::Policy>,
 }
 
 /// A post, page or the home introduction with its Markdown rendered.
@@ -128,6 +128,8 @@ pub struct Site {
     pub bets: Vec<BetEntry>,
     /// Sorted by slug.
     pub tags: Vec<TagEntry>,
+    /// Votes and discussion threads, with `community: true`.
+    pub community: Option<crate::community::Community>,
     pub warnings: Vec<Diagnostic>,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
@@ -148,6 +150,32 @@ impl Site {
                     .map(|m| (m.value.clone(), e.future.file.clone(), m.pos))
             })
             .collect()
+    }
+
+    /// Every future and bet id, to tell which discussion threads name one.
+    pub fn known_ids(&self) -> crate::community::Known<'_> {
+        crate::community::Known {
+            futures: self.futures.iter().map(|e| e.future.id.as_str()).collect(),
+            bets: self.bets.iter().map(|b| b.bet.id.as_str()).collect(),
+        }
+    }
+
+    /// Every future, then every bet, as a discussion thread about it
+    /// would be opened.
+    pub fn wanted_threads(&self) -> Vec<crate::community::Wanted> {
+        use crate::community::{Kind, Subject, Wanted};
+        let base = self.config.base_url.as_str();
+        let futures = self.futures.iter().map(|e| Wanted {
+            subject: Subject::new(Kind::Future, e.future.id.as_str()),
+            title: e.future.title.clone(),
+            permalink: format!("{base}{}", crate::routes::future(e.future.id.as_str())),
+        });
+        let bets = self.bets.iter().map(|b| Wanted {
+            subject: Subject::new(Kind::Bet, b.bet.id.as_str()),
+            title: b.bet.title.clone(),
+            permalink: format!("{base}{}", crate::routes::bet(b.bet.id.as_str())),
+        });
+        futures.chain(bets).collect()
     }
 
     /// The names its routes are made of.

@@ -1,0 +1,103 @@
+//! What pages and `graph.json` show of a future's or bet's discussion
+//! thread: "▲ up ▼ down · N comments" as of the snapshot's day with links
+//! to vote and discuss, or a link that opens the thread, prefilled.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::Renderer;
+use crate::community::{Kind, Subject, Wanted};
+use crate::routes::{Route, Shape};
+use crate::site::Site;
+
+#[derive(Clone, Serialize)]
+pub(super) struct CommunityView {
+    pub(super) up: u64,
+    pub(super) down: u64,
+    pub(super) comments: u64,
+    /// `3 comments`, `1 comment`.
+    pub(super) comments_label: String,
+    /// Up minus down: what the futures table sorts by.
+    pub(super) score: i64,
+    /// The thread, where readers vote and discuss; `None`: none yet.
+    pub(super) url: Option<String>,
+    /// GitHub's new-issue form, prefilled, where there is no thread.
+    pub(super) new_url: Option<String>,
+    /// The day the counts were read.
+    pub(super) as_of: Option<String>,
+    pub(super) stale: bool,
+}
+
+/// The view of `kind` number `i` of `site`, with `community: true`.
+pub(super) fn view(site: &Site, shape: &Shape, kind: Kind, i: usize) -> Option<CommunityView> {
+    let community = site.community.as_ref()?;
+    let (id, title, route) = match kind {
+        Kind::Future => {
+            let f = &site.futures[i].future;
+            (f.id.as_str(), f.title.as_str(), Route::Future(i))
+        }
+        Kind::Bet => {
+            let b = &site.bets[i].bet;
+            (b.id.as_str(), b.title.as_str(), Route::Bet(i))
+        }
+    };
+    let subject = Subject::new(kind, id);
+    Some(match community.votes(&subject) {
+        Some(v) => CommunityView {
+            up: v.up,
+            down: v.down,
+            comments: v.comments,
+            comments_label: format!(
+                "{} comment{}",
+                v.comments,
+                if v.comments == 1 { "" } else { "s" }
+            ),
+            score: v.up as i64 - v.down as i64,
+            url: Some(v.url.clone()),
+            new_url: None,
+            as_of: Some(v.as_of.to_string()),
+            stale: v.stale,
+        },
+        None => {
+            let wanted = Wanted {
+                subject,
+                title: title.to_string(),
+                permalink: format!("{}{}", site.config.base_url.as_str(), shape.path(route)),
+            };
+            CommunityView {
+                up: 0,
+                down: 0,
+                comments: 0,
+                comments_label: "0 comments".into(),
+                score: 0,
+                url: None,
+                new_url: Some(wanted.new_issue_url(&community.repository)),
+                as_of: None,
+                stale: false,
+            }
+        }
+    })
+}
+
+/// Where a future's or bet's "Discuss" link goes: its thread, or the
+/// prefilled form that opens it.
+pub(super) fn discuss_url(view: &CommunityView) -> Option<String> {
+    view.url.clone().or_else(|| view.new_url.clone())
+}
+
+/// The day of the last complete listing, for the futures table's note.
+pub(super) fn as_of(site: &Site) -> Option<String> {
+    site.community.as_ref()?.as_of.map(|d| d.to_string())
+}
+
+impl Renderer<'_> {
+    /// Puts `community` (the view of `kind` number `i`) in a page's context,
+    /// and points its "Discuss" link at the thread.
+    pub(super) fn insert_community(&self, ctx: &mut Context, kind: Kind, i: usize) {
+        let view = view(self.site, &self.shape, kind, i);
+        if let Some(v) = &view {
+            ctx.insert("discuss_url", &discuss_url(v));
+        }
+        ctx.insert("community", &view);
+    }
+}
