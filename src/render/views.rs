@@ -415,16 +415,7 @@ impl Renderer<'_> {
 
     /// A new issue in the repository, titled after the page, to discuss it.
     pub(super) fn discuss_url(&self, title: &str) -> Option<String> {
-        let encode = |t: &str| -> String {
-            t.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect()
-        };
+        use crate::community::encode;
         self.site.config.repository.as_ref().map(|r| {
             format!(
                 "{r}/issues/new?title={}",
