@@ -209,7 +209,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                 wins_if: b.wins_if.iter().map(|&f| id(f)).collect(),
                 loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
                 payoff: views::payoff_view(b.payoff),
-                essential_fork: b.fork.map(id),
+                essential_fork: b.fork.ok().map(id),
             })
             .collect(),
         map: MapInfo {

@@ -295,7 +295,10 @@ impl Renderer<'_> {
         ctx.insert("og_type", "article");
         ctx.insert("bet", &self.bet_card(i));
         ctx.insert("fragment", &crate::map::bet_fragment(s, i));
-        ctx.insert("essential_fork", &b.fork.map(|f| self.future_card(f, None)));
+        ctx.insert(
+            "essential_fork",
+            &b.fork.ok().map(|f| self.future_card(f, None)),
+        );
         ctx.insert("content", &b.argument.html);
         ctx.insert("wins_if", &self.future_cards(&b.wins_if));
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));

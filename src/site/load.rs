@@ -14,7 +14,7 @@ use crate::content::{self, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::files::files_with_extension;
 use crate::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
-use crate::graph::{Computed, Graph, Payoff};
+use crate::graph::{Computed, Graph, NoFork, Payoff};
 use crate::markdown::{self, Links};
 use crate::markets::Prices;
 use crate::routes::{self, Shape};
@@ -269,7 +269,9 @@ impl Checker<'_> {
             loses_if: self.resolve(&bet.loses_if, &bet.file, "loses_if", d),
             bet,
             payoff: Payoff::Unknown,
-            fork: None,
+            swings: Vec::new(),
+            // Until `find_forks` looks.
+            fork: Err(NoFork::NoLosses),
         })
     }
 }
