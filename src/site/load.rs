@@ -182,6 +182,23 @@ fn check_names(src: &Sources, diags: &mut Diagnostics) {
         "rename one of the two files or give one a different `slug`",
         diags,
     );
+    for bet in src
+        .bets
+        .iter()
+        .filter(|b| routes::is_reserved_bet(b.id.as_str()))
+    {
+        diags.push(
+            Diagnostic::error(
+                &bet.file,
+                Pos::START,
+                format!(
+                    "the bet's address `/{}` is taken by the bets matrix",
+                    routes::bet(bet.id.as_str())
+                ),
+            )
+            .with_help("rename the file: the id is the file's name"),
+        );
+    }
     for doc in src.documents.iter().filter(|d| d.kind == Kind::Page) {
         if routes::is_reserved(&doc.path) {
             diags.push(

@@ -109,6 +109,17 @@ pub struct BetEntry {
     pub fork: Result<usize, NoFork>,
 }
 
+impl BetEntry {
+    /// What listings and search show of it: its `summary`, else the
+    /// argument's first paragraph.
+    pub fn summary(&self) -> &str {
+        self.bet
+            .summary
+            .as_deref()
+            .unwrap_or(&self.argument.summary)
+    }
+}
+
 /// A tag and what carries it.
 pub struct TagEntry {
     pub name: String,
