@@ -299,7 +299,10 @@ fn every_bet_page_draws_its_fork_or_says_why_there_is_none() {
             .first()
             .map(|p| text(Document::parse(p).unwrap().root_element()))
             .unwrap_or_default();
-        assert!(drawn == why.is_empty(), "{bet}: a drawing or a sentence, not both");
+        assert!(
+            drawn == why.is_empty(),
+            "{bet}: a drawing or a sentence, not both"
+        );
         (drawn, why)
     };
     // Winning in fleets and losing in treaty: agi-arrives's branches part them.
