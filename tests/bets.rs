@@ -13,7 +13,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{TempDir, fixture};
+use common::{TempDir, fixture, serve_static};
 use forkcast::BuildOptions;
 use roxmltree::{Document, Node};
 
@@ -422,4 +422,33 @@ fn a_bets_summary_is_its_description_and_search_excerpt() {
         }
     }
     assert_eq!(snippets, ["Chips are the narrowest point, whoever wins."]);
+}
+
+/// Needs `/usr/bin/chromium` and `npm ci` in tests/browser, as
+/// tests/browser.rs does.
+#[test]
+fn the_matrix_sorts_within_kinds_and_keeps_names_pinned_in_chromium() {
+    let out = TempDir::new("bets-browser");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let options = BuildOptions {
+        offline: true,
+        base_url: Some(url.clone()),
+        ..Default::default()
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    forkcast::build(root, Some(out.path()), &options).unwrap();
+    serve_static(listener, out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg("matrix.mjs")
+        .arg(format!("{url}bets/matrix/"))
+        .current_dir(root.join("tests/browser"))
+        .output()
+        .expect("node is needed for the browser test (see .ci/run)");
+    assert!(
+        output.status.success(),
+        "browser test failed:\n{}{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
