@@ -720,4 +720,39 @@ mod tests {
         }];
         assert!(history("t", &one, None).is_none());
     }
+
+    #[test]
+    fn bar_labels_wrap_in_two_lines_at_most_and_are_escaped() {
+        assert_eq!(
+            wrap("Human-level AI arrives", 44, 2),
+            ["Human-level AI arrives"]
+        );
+        assert_eq!(
+            wrap(
+                "Leading-edge fabrication stays concentrated in one foundry",
+                24,
+                2
+            ),
+            ["Leading-edge fabrication", "stays concentrated in…"]
+        );
+        let bars = [Bar {
+            label: "<b>Fab & co</b>".into(),
+            url: "/futures/fab/".into(),
+            value: 0.62,
+            display: "62 points".into(),
+        }];
+        let svg = super::bars("What moves “x”", &bars).unwrap();
+        assert_eq!(svg.matches("<svg ").count(), 2, "wide and narrow");
+        assert!(
+            svg.contains(">&lt;b&gt;Fab &amp; co&lt;/b&gt;</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains("<a href=\"/futures/fab/\">"));
+        // 0.62 of the wide drawing's 608-pixel track.
+        assert!(
+            svg.contains("class=\"bar\" x=\"0\" y=\"26\" width=\"377.0\""),
+            "{svg}"
+        );
+        assert!(super::bars("t", &[]).is_none());
+    }
 }

@@ -559,11 +559,11 @@ impl Influence {
         let mut sub = Influence {
             own: order.iter().map(|&f| own[f]).collect(),
             wins: wins.iter().map(|w| at[w]).collect(),
-            base: vec![None; order.len()],
+            base: Vec::new(),
             order,
             parents,
         };
-        let mut base = std::mem::take(&mut sub.base);
+        let mut base = vec![None; sub.order.len()];
         sub.recompute(0, &mut base);
         sub.base = base;
         sub
