@@ -65,6 +65,8 @@ pub struct Bet {
     pub loses_if: Vec<Located<FutureId>>,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub horizon: Option<String>,
+    /// One or two plain sentences for listings and search, as posts have.
+    pub summary: Option<String>,
     /// The argument, in Markdown.
     pub body: String,
     pub body_pos: Pos,
@@ -81,6 +83,7 @@ struct RawBet {
     wins_if: Option<Vec<Spanned<String>>>,
     loses_if: Option<Vec<Spanned<String>>>,
     horizon: Option<Spanned<Scalar>>,
+    summary: Option<String>,
 }
 
 fn idea() -> BetStatus {
@@ -95,6 +98,10 @@ const EXAMPLES: Examples = &[
     ("wins_if", "wins_if: [human-level-ai]"),
     ("loses_if", "loses_if: [scaling-stalls]"),
     ("horizon", "horizon: 2027-12"),
+    (
+        "summary",
+        "summary: A small position on the one foundry that makes nearly every leading AI chip",
+    ),
 ];
 
 /// Reads every `bets/**/*.md`.
@@ -205,6 +212,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
         wins_if,
         loses_if,
         horizon,
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
         body: fm.body.to_string(),
         body_pos: Pos::new(fm.body_line, 1),
     })
@@ -255,6 +266,21 @@ mod tests {
         let bet = bet.unwrap();
         assert_eq!(bet.wins_if[1].pos, Pos::new(6, 16));
         assert_eq!(bet.horizon.as_deref(), Some("2027-12"));
+        assert_eq!(bet.summary, None);
+    }
+
+    #[test]
+    fn a_bet_may_have_a_summary_and_a_misspelt_key_is_suggested() {
+        let (bet, errs) = parse_one(
+            "---\ntitle: X\nkind: career\nwins_if: [a]\nsummary: \"  Skills compound.  \"\n---\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(bet.unwrap().summary.as_deref(), Some("Skills compound."));
+        let mut d = Diagnostics::default();
+        let text = "---\ntitle: X\nkind: career\nwins_if: [a]\nsumary: S\n---\n";
+        parse(Path::new("bets/x.md"), text, &mut d);
+        let help: Vec<String> = d.into_sorted().into_iter().filter_map(|e| e.help).collect();
+        assert!(help.len() == 1 && help[0].contains("`summary`"), "{help:?}");
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! Probability-history charts, drawn at build time as inline SVG with
-//! plotters. Axes and text use `currentColor`, so a chart follows the page
-//! into dark mode; series colours are mid-tones readable on both.
+//! Charts drawn at build time as inline SVG: probability histories with
+//! plotters, whose axes and text use `currentColor`, so a chart follows the
+//! page into dark mode (series colours are mid-tones readable on both); and
+//! small horizontal bar charts of what moves a bet ([`bars`]), drawn by hand
+//! because each bar is a link, coloured by the stylesheet's classes.
 //!
 //! Each chart is drawn twice, for a wide column and for a phone, and the
 //! stylesheet shows one: an SVG scales its text with its width, so a single
 //! drawing is either tiny on a phone or huge on a desktop.
 
+use std::fmt::Write as _;
 use std::sync::Once;
 
 use jiff::civil::Date;
@@ -448,6 +451,115 @@ fn accessible(
     )
 }
 
+/// One bar of a bar chart: a link, labelled, with a value from 0 to 1.
+pub struct Bar {
+    pub label: String,
+    pub url: String,
+    pub value: f64,
+    /// The value in words, printed after the bar.
+    pub display: String,
+}
+
+/// One drawing of a bar chart: its width in CSS pixels, text size, class.
+struct BarLayout {
+    width: f64,
+    font: f64,
+    class: &'static str,
+}
+
+const BARS_WIDE: BarLayout = BarLayout {
+    width: 704.0,
+    font: 15.0,
+    class: "chart chart-wide bars",
+};
+const BARS_NARROW: BarLayout = BarLayout {
+    width: 400.0,
+    font: 16.0,
+    class: "chart chart-narrow bars",
+};
+/// Room after the longest bar for its printed value.
+const VALUE_ROOM: f64 = 96.0;
+const BAR_H: f64 = 12.0;
+
+/// A horizontal bar chart of `bars` on a scale from 0 to 1 (so charts of
+/// different bets compare), each bar and its label one link, drawn twice
+/// like [`history`]. `None` when there is no bar.
+pub fn bars(title: &str, bars: &[Bar]) -> Option<String> {
+    if bars.is_empty() {
+        return None;
+    }
+    let desc: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.display))
+        .collect();
+    let mut out = String::new();
+    for layout in [&BARS_WIDE, &BARS_NARROW] {
+        out.push_str(&draw_bars(layout, title, &desc.join("; "), bars));
+    }
+    Some(out)
+}
+
+fn draw_bars(layout: &BarLayout, title: &str, desc: &str, bars: &[Bar]) -> String {
+    let line = (layout.font * 1.3).round();
+    // A rough width of a character of the page's sans-serif at this size.
+    let per_line = (layout.width / (layout.font * 0.56)) as usize;
+    let track = layout.width - VALUE_ROOM;
+    let mut body = String::new();
+    let mut y = 0.0;
+    for b in bars {
+        let _ = write!(body, "<a href=\"{}\">", escape_html(&b.url));
+        for text in wrap(&b.label, per_line, 2) {
+            y += line;
+            let _ = write!(
+                body,
+                "<text class=\"label\" x=\"0\" y=\"{y:.0}\">{}</text>",
+                escape_html(&text)
+            );
+        }
+        let top = y + 6.0;
+        let _ = write!(
+            body,
+            "<rect class=\"track\" x=\"0\" y=\"{top:.0}\" width=\"{track:.0}\" height=\"{BAR_H}\" rx=\"3\"/><rect class=\"bar\" x=\"0\" y=\"{top:.0}\" width=\"{:.1}\" height=\"{BAR_H}\" rx=\"3\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.0}\">{}</text></a>",
+            (b.value.clamp(0.0, 1.0) * track).max(2.0),
+            track + 8.0,
+            top + BAR_H - 1.0,
+            escape_html(&b.display)
+        );
+        y = top + BAR_H + 10.0;
+    }
+    format!(
+        "<svg class=\"{class}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-size=\"{font}\" role=\"group\" aria-label=\"{t}\"><title>{t}</title><desc>{d}</desc>{body}</svg>",
+        class = layout.class,
+        w = layout.width,
+        h = y,
+        font = layout.font,
+        t = escape_html(title),
+        d = escape_html(desc),
+    )
+}
+
+/// `text` in lines of at most `width` characters, broken between words,
+/// at most `lines` of them (the last cut with `…` if the text is longer).
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    if out.len() > lines {
+        out.truncate(lines);
+        let last = &mut out[lines - 1];
+        let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+        *last = format!("{}…", keep.trim_end());
+    }
+    out.into_iter().map(|l| shorten(&l, width)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,5 +719,40 @@ mod tests {
             points: vec![(d("2026-01-01"), 0.3)],
         }];
         assert!(history("t", &one, None).is_none());
+    }
+
+    #[test]
+    fn bar_labels_wrap_in_two_lines_at_most_and_are_escaped() {
+        assert_eq!(
+            wrap("Human-level AI arrives", 44, 2),
+            ["Human-level AI arrives"]
+        );
+        assert_eq!(
+            wrap(
+                "Leading-edge fabrication stays concentrated in one foundry",
+                24,
+                2
+            ),
+            ["Leading-edge fabrication", "stays concentrated in…"]
+        );
+        let bars = [Bar {
+            label: "<b>Fab & co</b>".into(),
+            url: "/futures/fab/".into(),
+            value: 0.62,
+            display: "62 points".into(),
+        }];
+        let svg = super::bars("What moves “x”", &bars).unwrap();
+        assert_eq!(svg.matches("<svg ").count(), 2, "wide and narrow");
+        assert!(
+            svg.contains(">&lt;b&gt;Fab &amp; co&lt;/b&gt;</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains("<a href=\"/futures/fab/\">"));
+        // 0.62 of the wide drawing's 608-pixel track.
+        assert!(
+            svg.contains("class=\"bar\" x=\"0\" y=\"26\" width=\"377.0\""),
+            "{svg}"
+        );
+        assert!(super::bars("t", &[]).is_none());
     }
 }

@@ -173,7 +173,7 @@ fn count_inside(site: &Site, g: usize) -> usize {
 /// branches, and the futures the bet wins (green) and loses (red) in.
 pub fn bet_fragment(site: &Site, bet: usize) -> Option<String> {
     let b = &site.bets[bet];
-    let fork = b.fork?;
+    let fork = b.fork.ok()?;
     let base = site.config.base_url.path();
     let branches: Vec<usize> = site
         .graph

@@ -23,6 +23,8 @@ pub enum Route {
     Futures(usize),
     Future(usize),
     Bets,
+    /// Every bet against every future some bet wins or loses in.
+    BetsMatrix,
     Bet(usize),
     Search,
     NotFound,
@@ -74,6 +76,14 @@ pub fn future(id: &str) -> String {
 
 pub fn bet(id: &str) -> String {
     format!("bets/{id}/")
+}
+
+/// The name below `bets/` the matrix takes, so no bet may.
+const MATRIX: &str = "matrix";
+
+/// Whether a bet with this id would take the address of a generated page.
+pub fn is_reserved_bet(id: &str) -> bool {
+    id == MATRIX
 }
 
 /// The map's address showing where bet `id` wins and loses.
@@ -137,6 +147,7 @@ impl Shape<'_> {
             Route::Futures(n) => format!("futures/table/{n}/"),
             Route::Future(i) => future(self.futures[i]),
             Route::Bets => "bets/".into(),
+            Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
             Route::Search => "search/".into(),
             Route::NotFound => "404.html".into(),
@@ -171,6 +182,7 @@ impl Shape<'_> {
             Route::Home,
             Route::Tags,
             Route::Bets,
+            Route::BetsMatrix,
             Route::Search,
             Route::NotFound,
             Route::Atom,
@@ -241,6 +253,7 @@ mod tests {
             "futures/index.html",
             "futures/agi/index.html",
             "bets/tsm/index.html",
+            "bets/matrix/index.html",
             "search/index.html",
             "404.html",
             "graph.json",
@@ -257,5 +270,7 @@ mod tests {
         assert!(!is_reserved("guides/futures/"));
         assert_eq!(page(&["guides".into()], "setup"), "guides/setup/");
         assert_eq!(page(&[], "about"), "about/");
+        assert!(is_reserved_bet("matrix"));
+        assert!(!is_reserved_bet("matrix-hedge"));
     }
 }

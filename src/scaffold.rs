@@ -111,7 +111,7 @@ pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldEr
         NewKind::Bet => (
             root.join("bets").join(format!("{slug}.md")),
             format!(
-                "---\ntitle: \"{title}\"\nkind: personal             # financial | career | personal\nstatus: idea               # idea | planned | placed | closed\ninstruments: []\nwins_if: [future-id]       # pays off if any of these happens\nloses_if: []\n# horizon: \"2027-12\"\n---\n\nThe argument, in plain words.\n"
+                "---\ntitle: \"{title}\"\nkind: personal             # financial | career | personal\nstatus: idea               # idea | planned | placed | closed\ninstruments: []\nwins_if: [future-id]       # pays off if any of these happens\nloses_if: []\n# horizon: \"2027-12\"\n# summary: \"One sentence for listings and search.\"\n---\n\nThe argument, in plain words.\n"
             ),
         ),
     };

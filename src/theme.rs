@@ -30,6 +30,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/futures.html",
     "templates/future.html",
     "templates/bets.html",
+    "templates/bets_matrix.html",
     "templates/bet.html",
     "templates/404.html",
     "templates/search.html",

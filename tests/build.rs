@@ -522,7 +522,12 @@ fn the_search_index_answers_known_queries() {
         })
         .collect();
     let q = |text: &str| forkcast::search::query(&files, text);
-    assert_eq!(q("treaty"), ["/manual/futures/treaty/"]);
+    assert_eq!(
+        q("treaty"),
+        ["/manual/futures/treaty/", "/manual/bets/treaty-hedge/"],
+        "a bet is found by the words of its summary"
+    );
+    assert_eq!(q("narrowest"), ["/manual/bets/foundry-calls/"]);
     assert_eq!(
         q("post")[..3],
         [

@@ -579,6 +579,7 @@ fn discuss_create_opens_one_thread_for_each_and_then_nothing() {
         "future/fleets",
         "future/treaty",
         "bet/learn-agents",
+        "bet/treaty-hedge",
     ] {
         assert!(
             out.contains(&format!("no thread yet: {missing}\n")),
@@ -586,7 +587,7 @@ fn discuss_create_opens_one_thread_for_each_and_then_nothing() {
         );
     }
     assert!(
-        out.contains("5 without a thread; 3 already had a thread"),
+        out.contains("6 without a thread; 3 already had a thread"),
         "{out}"
     );
     assert!(gh.paths("POST").is_empty() && !site.path().join("data/community.json").exists());
@@ -606,7 +607,7 @@ fn discuss_create_opens_one_thread_for_each_and_then_nothing() {
         "{}",
         String::from_utf8_lossy(&created.stderr)
     );
-    assert_eq!(gh.paths("POST").len(), 5);
+    assert_eq!(gh.paths("POST").len(), 6);
     assert!(
         out.contains(
             "opened #12 for future/era-one: https://github.com/example/fixture/issues/12\n"
@@ -614,7 +615,7 @@ fn discuss_create_opens_one_thread_for_each_and_then_nothing() {
         "{out}"
     );
     assert!(
-        out.ends_with("opened 5 threads; 3 already had a thread\n"),
+        out.ends_with("opened 6 threads; 3 already had a thread\n"),
         "{out}"
     );
     assert!(
@@ -637,16 +638,16 @@ fn discuss_create_opens_one_thread_for_each_and_then_nothing() {
     assert_eq!(fleets["labels"][0]["name"], "forkcast");
     assert_eq!(
         snapshot(site.path())["threads"].as_array().unwrap().len(),
-        10,
+        11,
         "what was read and opened"
     );
 
     // Idempotent: a second run opens nothing.
     let again = discuss(site.path(), &gh, Some("write-token"), true);
     assert!(again.status.success());
-    assert_eq!(gh.paths("POST").len(), 5);
+    assert_eq!(gh.paths("POST").len(), 6);
     assert!(String::from_utf8_lossy(&again.stdout).starts_with(
-        "nothing to open: every future and bet has a thread (8 already had a thread)"
+        "nothing to open: every future and bet has a thread (9 already had a thread)"
     ));
 
     // And the site now shows a thread for each.

@@ -60,6 +60,32 @@ fn the_example_site_builds_without_warnings() {
             .join("public/futures/human-level-ai/index.html")
             .is_file()
     );
+    let mut summaries = std::collections::HashSet::new();
+    for b in &site.bets {
+        let page = std::fs::read_to_string(
+            out.path()
+                .join(format!("public/bets/{}/index.html", b.bet.id)),
+        )
+        .unwrap();
+        let drawn = page.contains("<svg class=\"map fragment\"");
+        let said = page.contains("<p class=\"no-fork\">None: ");
+        assert!(
+            drawn != said,
+            "{}: its fork drawn, or why not said",
+            b.bet.id
+        );
+        assert!(b.bet.summary.is_some(), "{} has a summary", b.bet.id);
+        summaries.insert(b.summary().to_string());
+    }
+    assert_eq!(
+        summaries.len(),
+        site.bets.len(),
+        "no two bets read alike in search"
+    );
+    assert!(
+        site.bets.iter().any(|b| b.fork.is_ok()),
+        "some bet's fork is drawn"
+    );
 }
 
 /// The example site's market data is real: every linked market has a value

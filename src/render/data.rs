@@ -47,8 +47,14 @@ impl Renderer<'_> {
                     title: b.bet.title.clone(),
                     url,
                     kind: "bet",
-                    snippet: b.argument.summary.clone(),
-                    text: format!("{} {}", b.argument.text, b.bet.instruments.join(" ")).into(),
+                    snippet: b.summary().to_string(),
+                    text: format!(
+                        "{} {} {}",
+                        b.bet.summary.as_deref().unwrap_or(""),
+                        b.argument.text,
+                        b.bet.instruments.join(" ")
+                    )
+                    .into(),
                 }
             }
             _ => return None,
@@ -116,6 +122,13 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         payoff: views::PayoffView,
         essential_fork: Option<&'a str>,
         community: Option<CommunityView>,
+        /// The futures that move its payoff most, largest first.
+        swings: Vec<SwingNode<'a>>,
+    }
+    #[derive(Serialize)]
+    struct SwingNode<'a> {
+        future: &'a str,
+        swing: f64,
     }
     #[derive(Serialize)]
     struct GraphDoc<'a> {
@@ -222,8 +235,16 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                 wins_if: b.wins_if.iter().map(|&f| id(f)).collect(),
                 loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
                 payoff: views::payoff_view(b.payoff),
-                essential_fork: b.fork.map(id),
+                essential_fork: b.fork.ok().map(id),
                 community: community::view(site, shape, Kind::Bet, k),
+                swings: b
+                    .swings
+                    .iter()
+                    .map(|w| SwingNode {
+                        future: id(w.future),
+                        swing: w.swing,
+                    })
+                    .collect(),
             })
             .collect(),
         map: MapInfo {

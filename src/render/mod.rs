@@ -5,11 +5,13 @@
 //! a sink as soon as it is done.
 //!
 //! [`views`] holds what templates see of posts, futures and bets, [`pages`]
-//! one function per kind of page, [`data`] the machine-readable files,
-//! [`community`] what pages show of discussion threads.
+//! one function per kind of page, [`matrix`] the bets matrix's rows and
+//! columns, [`data`] the machine-readable files, [`community`] what pages
+//! show of discussion threads.
 
 mod community;
 mod data;
+mod matrix;
 mod pages;
 mod views;
 

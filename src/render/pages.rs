@@ -9,9 +9,9 @@ use super::views::{FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
 use crate::chart;
 use crate::community::Kind;
-use crate::format::percent;
+use crate::format::{self, percent};
 use crate::output::OutputFile;
-use crate::routes::{FUTURES_TABLE_PAGE, Route};
+use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
 
 /// How many posts the home page shows, and bets of each kind.
 const LATEST: usize = 5;
@@ -32,6 +32,7 @@ impl Renderer<'_> {
             Route::Futures(n) => ("futures.html", self.futures(n)),
             Route::Future(i) => ("future.html", self.future(i)),
             Route::Bets => ("bets.html", self.bets()),
+            Route::BetsMatrix => ("bets_matrix.html", self.bets_matrix()),
             Route::Bet(i) => ("bet.html", self.bet(i)),
             Route::Search => ("search.html", self.search()),
             Route::NotFound => ("404.html", self.not_found()),
@@ -161,6 +162,11 @@ impl Renderer<'_> {
             _ => Vec::new(),
         };
         ctx.insert("futures", &futures);
+        let bets = match n {
+            1 => self.bet_cards(&self.bets_on(&tag.futures)),
+            _ => Vec::new(),
+        };
+        ctx.insert("bets", &bets);
         let total = self.shape.tag_pages(t);
         ctx.insert("paginator", &self.paginator(n, total, |k| Route::Tag(t, k)));
         ctx
@@ -288,6 +294,26 @@ impl Renderer<'_> {
         )
     }
 
+    /// The bar chart of what moves bet `i`, if anything does.
+    fn swing_chart(&self, i: usize) -> Option<String> {
+        let s = self.site;
+        let b = &s.bets[i];
+        let bars: Vec<chart::Bar> = b
+            .swings
+            .iter()
+            .map(|w| {
+                let e = &s.futures[w.future];
+                chart::Bar {
+                    label: e.future.title.clone(),
+                    url: self.url(&routes::future(e.future.id.as_str())),
+                    value: w.swing,
+                    display: format::swing(w.swing),
+                }
+            })
+            .collect();
+        chart::bars(&format!("What moves “{}”", b.bet.title), &bars)
+    }
+
     fn bets(&self) -> Context {
         let description = "Bets placed on the futures, with their chance of paying off.";
         let mut ctx = self.context(Route::Bets, "Bets", description, "bets");
@@ -295,14 +321,31 @@ impl Renderer<'_> {
         ctx
     }
 
+    fn bets_matrix(&self) -> Context {
+        let description = "Every bet against every future it wins or loses in.";
+        let mut ctx = self.context(
+            Route::BetsMatrix,
+            "Bets across futures",
+            description,
+            "bets",
+        );
+        ctx.insert("matrix", &self.matrix());
+        ctx
+    }
+
     fn bet(&self, i: usize) -> Context {
         let s = self.site;
         let b = &s.bets[i];
-        let mut ctx = self.context(Route::Bet(i), &b.bet.title, &b.argument.summary, "bets");
+        let mut ctx = self.context(Route::Bet(i), &b.bet.title, b.summary(), "bets");
         ctx.insert("og_type", "article");
         ctx.insert("bet", &self.bet_card(i));
+        ctx.insert("swings", &self.swing_chart(i));
         ctx.insert("fragment", &crate::map::bet_fragment(s, i));
-        ctx.insert("essential_fork", &b.fork.map(|f| self.future_card(f, None)));
+        ctx.insert(
+            "essential_fork",
+            &b.fork.ok().map(|f| self.future_card(f, None)),
+        );
+        ctx.insert("no_fork", &b.fork.err().map(|why| self.no_fork(i, why)));
         ctx.insert("content", &b.argument.html);
         ctx.insert("wins_if", &self.future_cards(&b.wins_if));
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));

@@ -8,7 +8,7 @@ use tera::Context;
 use super::Renderer;
 use crate::bets::BetKind;
 use crate::format::{self, percent};
-use crate::graph::Payoff;
+use crate::graph::{NoFork, Payoff};
 use crate::markdown::Heading;
 use crate::routes::{self, Route};
 use crate::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
@@ -106,7 +106,21 @@ pub(super) struct BetCard {
     pub(super) status: &'static str,
     pub(super) instruments: Vec<String>,
     pub(super) horizon: Option<String>,
+    /// Its `summary`, else its argument's first paragraph.
+    pub(super) summary: String,
     pub(super) payoff: PayoffView,
+}
+
+/// Why a bet has no essential fork, for its page to say in a sentence.
+#[derive(Serialize)]
+pub(super) struct NoForkView {
+    /// `no-losses`, `follows`, `no-common-ancestor` or `entangled`.
+    pub(super) reason: &'static str,
+    /// For `follows`: a future the bet wins or loses in that leads to one
+    /// it does the opposite in, and whether the first is a win.
+    pub(super) from: Option<FutureCard>,
+    pub(super) to: Option<FutureCard>,
+    pub(super) from_wins: bool,
 }
 
 #[derive(Serialize)]
@@ -295,8 +309,49 @@ impl Renderer<'_> {
             status: b.bet.status.name(),
             instruments: b.bet.instruments.clone(),
             horizon: b.bet.horizon.clone(),
+            summary: b.summary().to_string(),
             payoff: payoff_view(b.payoff),
         }
+    }
+
+    /// Why bet `i` has no essential fork, as its page says it.
+    pub(super) fn no_fork(&self, i: usize, why: NoFork) -> NoForkView {
+        let (reason, link) = match why {
+            NoFork::NoLosses => ("no-losses", None),
+            NoFork::Follows { from, to } => ("follows", Some((from, to))),
+            NoFork::NoCommonAncestor => ("no-common-ancestor", None),
+            NoFork::Entangled => ("entangled", None),
+        };
+        NoForkView {
+            reason,
+            from: link.map(|(f, _)| self.future_card(f, None)),
+            to: link.map(|(_, t)| self.future_card(t, None)),
+            from_wins: link.is_some_and(|(f, _)| self.site.bets[i].wins_if.contains(&f)),
+        }
+    }
+
+    /// Bets by kind, then status, then title: the order of every list.
+    pub(super) fn in_bet_order(&self, mut bets: Vec<usize>) -> Vec<usize> {
+        let key = |b: usize| {
+            let bet = &self.site.bets[b].bet;
+            (bet.kind, bet.status, &bet.title)
+        };
+        bets.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        bets
+    }
+
+    /// The bets that win or lose in any of `futures`, in list order.
+    pub(super) fn bets_on(&self, futures: &[usize]) -> Vec<usize> {
+        let mut bets: Vec<usize> = futures
+            .iter()
+            .flat_map(|&f| {
+                let e = &self.site.futures[f];
+                e.bets_win.iter().chain(&e.bets_lose).copied()
+            })
+            .collect();
+        bets.sort_unstable();
+        bets.dedup();
+        self.in_bet_order(bets)
     }
 
     /// Bets grouped by kind, by status then title, at most `limit` a kind.
@@ -305,13 +360,11 @@ impl Renderer<'_> {
         BetKind::ALL
             .iter()
             .map(|k| {
-                let mut idx: Vec<usize> = (0..s.bets.len())
-                    .filter(|&b| s.bets[b].bet.kind == *k)
-                    .collect();
-                idx.sort_by(|&a, &b| {
-                    (s.bets[a].bet.status, &s.bets[a].bet.title)
-                        .cmp(&(s.bets[b].bet.status, &s.bets[b].bet.title))
-                });
+                let idx = self.in_bet_order(
+                    (0..s.bets.len())
+                        .filter(|&b| s.bets[b].bet.kind == *k)
+                        .collect(),
+                );
                 KindView {
                     name: k.name(),
                     count: idx.len(),

@@ -1,7 +1,7 @@
 //! Computing a loaded site's numbers: each future's own probability (its
 //! markets' aggregate, else its author's estimate), then what the graph's
 //! rules give from it — implied probabilities, disagreement flags, bets'
-//! chances of paying off and essential forks.
+//! chances of paying off, what moves them and essential forks.
 
 use rayon::prelude::*;
 
@@ -12,6 +12,9 @@ use crate::markets::Prices;
 /// The start of the warning about overlapping parents, so a recompute can
 /// replace the previous one.
 const OVERLAP: &str = "the parents of";
+
+/// How many of the futures that move a bet most are kept (and shown).
+pub const WHAT_MOVES: usize = 5;
 
 /// The geometric mean of the odds of `values`, the forecasting community's
 /// usual way to pool several markets. Values at 0 or 1 (resolved markets)
@@ -39,7 +42,8 @@ pub fn aggregate(values: &[f64]) -> Option<f64> {
 impl Site {
     /// Sets each future's own probability (its markets' aggregate, else its
     /// author's estimate) and computes what follows from it: implied
-    /// probabilities, disagreement flags, bets' chances of paying off.
+    /// probabilities, disagreement flags, bets' chances of paying off and
+    /// the futures that move them most.
     pub fn compute(&mut self, prices: &Prices) {
         self.prices = prices.clone();
         for e in &mut self.futures {
@@ -84,9 +88,12 @@ impl Site {
             }
         }
         let effective: Vec<Option<f64>> = self.futures.iter().map(FutureEntry::effective).collect();
-        for b in &mut self.bets {
-            b.payoff = self.graph.payoff(&b.wins_if, &effective);
-        }
+        let graph = &self.graph;
+        self.bets.par_iter_mut().for_each(|b| {
+            b.payoff = graph.payoff(&b.wins_if, &effective);
+            b.swings = graph.swings(&b.wins_if, &own);
+            b.swings.truncate(WHAT_MOVES);
+        });
     }
 
     /// Finds each bet's essential fork; it depends on the graph's edges only.

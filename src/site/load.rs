@@ -14,7 +14,7 @@ use crate::content::{self, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::files::files_with_extension;
 use crate::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
-use crate::graph::{Computed, Graph, Payoff};
+use crate::graph::{Computed, Graph, NoFork, Payoff};
 use crate::markdown::{self, Links};
 use crate::markets::Prices;
 use crate::routes::{self, Shape};
@@ -183,6 +183,23 @@ fn check_names(src: &Sources, diags: &mut Diagnostics) {
         "rename one of the two files or give one a different `slug`",
         diags,
     );
+    for bet in src
+        .bets
+        .iter()
+        .filter(|b| routes::is_reserved_bet(b.id.as_str()))
+    {
+        diags.push(
+            Diagnostic::error(
+                &bet.file,
+                Pos::START,
+                format!(
+                    "the bet's address `/{}` is taken by the bets matrix",
+                    routes::bet(bet.id.as_str())
+                ),
+            )
+            .with_help("rename the file: the id is the file's name"),
+        );
+    }
     for doc in src.documents.iter().filter(|d| d.kind == Kind::Page) {
         if routes::is_reserved(&doc.path) {
             diags.push(
@@ -270,7 +287,9 @@ impl Checker<'_> {
             loses_if: self.resolve(&bet.loses_if, &bet.file, "loses_if", d),
             bet,
             payoff: Payoff::Unknown,
-            fork: None,
+            swings: Vec::new(),
+            // Until `find_forks` looks.
+            fork: Err(NoFork::NoLosses),
         })
     }
 }

@@ -8,7 +8,7 @@ mod compute;
 mod load;
 mod refresh;
 
-pub use compute::aggregate;
+pub use compute::{WHAT_MOVES, aggregate};
 pub use refresh::{Refresh, Touched};
 
 use std::collections::HashSet;
@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::content::Document;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::futures::Future;
-use crate::graph::{Computed, Graph, Payoff};
+use crate::graph::{Computed, Graph, NoFork, Payoff, Swing};
 use crate::markdown::Rendered;
 use crate::markets::{MarketRef, Observation, Prices};
 use crate::routes::Shape;
@@ -101,8 +101,23 @@ pub struct BetEntry {
     pub wins_if: Vec<usize>,
     pub loses_if: Vec<usize>,
     pub payoff: Payoff,
-    /// The fork its wins and losses part at (see [`Graph::essential_fork`]).
-    pub fork: Option<usize>,
+    /// The futures that move its payoff most, largest first (at most
+    /// [`WHAT_MOVES`]; see [`Graph::swings`]).
+    pub swings: Vec<Swing>,
+    /// The fork its wins and losses part at, or why there is none (see
+    /// [`Graph::essential_fork`]).
+    pub fork: Result<usize, NoFork>,
+}
+
+impl BetEntry {
+    /// What listings and search show of it: its `summary`, else the
+    /// argument's first paragraph.
+    pub fn summary(&self) -> &str {
+        self.bet
+            .summary
+            .as_deref()
+            .unwrap_or(&self.argument.summary)
+    }
 }
 
 /// A tag and what carries it.

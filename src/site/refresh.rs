@@ -9,7 +9,7 @@ use super::{FutureEntry, Page, Site};
 use crate::content::{self, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::futures::{self, Future, kebab};
-use crate::graph::{Graph, Payoff};
+use crate::graph::{Graph, Payoff, Swing};
 use crate::markdown::{self, Links};
 use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
 
@@ -219,7 +219,11 @@ impl Site {
             return Err(Refresh::Invalid(diags.into_sorted()));
         }
         let before: Vec<Card> = self.futures.iter().map(card).collect();
-        let payoffs_before: Vec<Payoff> = self.bets.iter().map(|b| b.payoff).collect();
+        let bets_before: Vec<(Payoff, Vec<Swing>)> = self
+            .bets
+            .iter()
+            .map(|b| (b.payoff, b.swings.clone()))
+            .collect();
         let mut touched: HashSet<usize> = neighbours(&self.graph, i).into_iter().collect();
         self.graph = graph;
         for (e, f) in self.futures.iter_mut().zip(all) {
@@ -239,11 +243,16 @@ impl Site {
             touched.extend(neighbours(&self.graph, f));
         }
         let mut t = Touched::default();
-        t.routes
-            .extend([Route::Home, Route::Bets, Route::GraphJson, Route::Summaries]);
+        t.routes.extend([
+            Route::Home,
+            Route::Bets,
+            Route::BetsMatrix,
+            Route::GraphJson,
+            Route::Summaries,
+        ]);
         t.routes.extend(touched.into_iter().map(Route::Future));
         t.searchable.push(Route::Future(i));
-        self.touch_dependents(&changed, &payoffs_before, &mut t);
+        self.touch_dependents(&changed, &bets_before, &mut t);
         Ok(t)
     }
 
@@ -283,16 +292,23 @@ impl Site {
     }
 
     /// The bets, posts, tag pages and table pages that show one of the
-    /// `changed` futures, or whose payoff moved.
-    fn touch_dependents(&self, changed: &[usize], payoffs_before: &[Payoff], t: &mut Touched) {
+    /// `changed` futures, or whose payoff or swings moved.
+    fn touch_dependents(
+        &self,
+        changed: &[usize],
+        bets_before: &[(Payoff, Vec<Swing>)],
+        t: &mut Touched,
+    ) {
         let shows_changed = |fs: &[usize]| fs.iter().any(|f| changed.contains(f));
         t.routes.extend(
             (0..self.bets.len())
                 .filter(|&b| {
                     let bet = &self.bets[b];
-                    payoffs_before[b] != bet.payoff
+                    let swung: Vec<usize> = bet.swings.iter().map(|w| w.future).collect();
+                    bets_before[b] != (bet.payoff, bet.swings.clone())
                         || shows_changed(&bet.wins_if)
                         || shows_changed(&bet.loses_if)
+                        || shows_changed(&swung)
                 })
                 .map(Route::Bet),
         );

@@ -1,29 +1,39 @@
-// Sortable tables: a click on a column heading sorts the rows by it.
+// Sortable tables: a click on a column heading sorts the rows by it, within
+// each group of rows (each <tbody>; a row headed by a rowgroup heading stays
+// first). Cells with nothing in them sort last either way.
 // Progressive enhancement only; every page reads fine without it.
 (function () {
   "use strict";
   function key(cell) {
     var v = cell.getAttribute("data-sort");
     if (v !== null && v !== "" && !isNaN(Number(v))) return Number(v);
-    return cell.textContent.trim().toLowerCase();
+    var text = cell.textContent.trim().toLowerCase();
+    return text === "" ? null : text;
   }
   function sortBy(table, th, col) {
     var asc = th.getAttribute("aria-sort") !== "ascending";
     table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (a, b) {
-      var x = key(a.cells[col]), y = key(b.cells[col]);
-      var c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-      return asc ? c : -c;
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      var rows = Array.prototype.filter.call(body.rows, function (r) {
+        return !r.querySelector('th[scope="rowgroup"]');
+      });
+      rows.sort(function (a, b) {
+        var x = key(a.cells[col]), y = key(b.cells[col]);
+        if (x === null || y === null) return (x === null) - (y === null);
+        var c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        return asc ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
     });
-    rows.forEach(function (r) { body.appendChild(r); });
   }
+  // The last header row has one heading per column (rows above it may
+  // group columns), so a heading's place in it is its column's.
   document.querySelectorAll("table.sortable").forEach(function (table) {
-    table.querySelectorAll("thead th").forEach(function (th, col) {
+    var head = table.tHead.rows[table.tHead.rows.length - 1];
+    Array.prototype.forEach.call(head.cells, function (th) {
       var button = th.querySelector("button");
-      if (button) button.addEventListener("click", function () { sortBy(table, th, col); });
+      if (button) button.addEventListener("click", function () { sortBy(table, th, th.cellIndex); });
     });
   });
 })();

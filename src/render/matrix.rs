@@ -1,0 +1,188 @@
+//! What `/bets/matrix/` shows: every bet (rows, by kind) against every
+//! future some bet wins or loses in (columns, by group), each cell saying
+//! whether the bet wins, loses or neither there.
+
+use serde::Serialize;
+
+use super::Renderer;
+use super::views::{BetCard, FutureCard};
+use crate::bets::BetKind;
+
+#[derive(Serialize)]
+pub(super) struct Matrix {
+    /// The header row above the futures: their groups, in column order.
+    groups: Vec<ColumnGroup>,
+    columns: Vec<Column>,
+    kinds: Vec<KindRows>,
+    /// Cells in a full-width row: the bet, every future, the payoff.
+    width: usize,
+}
+
+/// A run of adjacent columns whose futures share a group.
+#[derive(Serialize)]
+struct ColumnGroup {
+    /// `None` for the futures in no group.
+    group: Option<FutureCard>,
+    span: usize,
+}
+
+#[derive(Serialize)]
+struct Column {
+    future: FutureCard,
+    /// How many bets win and lose if it happens.
+    wins: usize,
+    loses: usize,
+}
+
+#[derive(Serialize)]
+struct KindRows {
+    name: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    bet: BetCard,
+    /// Its cells, column by column, as runs.
+    cells: Vec<Run>,
+    /// The payoff as one number to sort by (midpoint of bounds; −1 unknown).
+    sort: f64,
+}
+
+/// Cells of a row: some in which the bet neither wins nor loses, then one it
+/// wins or loses in (none at the row's end). The empty cells come as
+/// markup: a template loop over every cell took seconds on a site with 500
+/// bets and a thousand futures, and an empty cell has nothing to theme.
+#[derive(Serialize)]
+struct Run {
+    empty: String,
+    cell: Option<Cell>,
+}
+
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Cell {
+    Win,
+    Lose,
+}
+
+const EMPTY_CELL: &str = "<td></td>";
+
+impl Renderer<'_> {
+    /// The matrix of every bet against the futures bets win or lose in.
+    pub(super) fn matrix(&self) -> Matrix {
+        let columns = self.matrix_columns();
+        let mut column = vec![None; self.site.futures.len()];
+        for (c, &f) in columns.iter().enumerate() {
+            column[f] = Some(c);
+        }
+        let kinds = BetKind::ALL
+            .iter()
+            .map(|&k| KindRows {
+                name: k.name(),
+                rows: self
+                    .in_bet_order(
+                        (0..self.site.bets.len())
+                            .filter(|&b| self.site.bets[b].bet.kind == k)
+                            .collect(),
+                    )
+                    .into_iter()
+                    .map(|b| self.matrix_row(b, &column, columns.len()))
+                    .collect(),
+            })
+            .filter(|k| !k.rows.is_empty())
+            .collect();
+        Matrix {
+            groups: self.column_groups(&columns),
+            width: columns.len() + 2,
+            columns: columns
+                .iter()
+                .map(|&f| Column {
+                    future: self.future_card(f, None),
+                    wins: self.site.futures[f].bets_win.len(),
+                    loses: self.site.futures[f].bets_lose.len(),
+                })
+                .collect(),
+            kinds,
+        }
+    }
+
+    /// The futures some bet wins or loses in, group by group (groups in
+    /// time order, the futures in no group last), in time order within each.
+    fn matrix_columns(&self) -> Vec<usize> {
+        let s = self.site;
+        let named: Vec<usize> = (0..s.futures.len())
+            .filter(|&f| !s.futures[f].bets_win.is_empty() || !s.futures[f].bets_lose.is_empty())
+            .collect();
+        let mut groups: Vec<usize> = named.iter().filter_map(|&f| s.graph.group(f)).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let in_group = |g: Option<usize>| -> Vec<usize> {
+            let members = named
+                .iter()
+                .copied()
+                .filter(|&f| s.graph.group(f) == g)
+                .collect();
+            self.in_time_order(members)
+        };
+        self.in_time_order(groups)
+            .into_iter()
+            .map(Some)
+            .chain([None])
+            .flat_map(in_group)
+            .collect()
+    }
+
+    /// The runs of `columns` that share a group.
+    fn column_groups(&self, columns: &[usize]) -> Vec<ColumnGroup> {
+        let g = &self.site.graph;
+        let mut runs: Vec<(Option<usize>, usize)> = Vec::new();
+        for &f in columns {
+            match runs.last_mut() {
+                Some((group, span)) if *group == g.group(f) => *span += 1,
+                _ => runs.push((g.group(f), 1)),
+            }
+        }
+        runs.into_iter()
+            .map(|(group, span)| ColumnGroup {
+                group: group.map(|x| self.future_card(x, None)),
+                span,
+            })
+            .collect()
+    }
+
+    /// Bet `b`'s row; `column` gives each future's column, if it has one.
+    fn matrix_row(&self, b: usize, column: &[Option<usize>], width: usize) -> Row {
+        let entry = &self.site.bets[b];
+        let mut marks: Vec<(usize, Cell)> = entry
+            .wins_if
+            .iter()
+            .map(|&f| (f, Cell::Win))
+            .chain(entry.loses_if.iter().map(|&f| (f, Cell::Lose)))
+            .filter_map(|(f, cell)| Some((column[f]?, cell)))
+            .collect();
+        marks.sort_unstable_by_key(|&(c, _)| c);
+        marks.dedup_by_key(|&mut (c, _)| c);
+        let mut next = 0;
+        let mut cells: Vec<Run> = marks
+            .into_iter()
+            .map(|(c, cell)| {
+                let run = Run {
+                    empty: EMPTY_CELL.repeat(c - next),
+                    cell: Some(cell),
+                };
+                next = c + 1;
+                run
+            })
+            .collect();
+        cells.push(Run {
+            empty: EMPTY_CELL.repeat(width - next),
+            cell: None,
+        });
+        Row {
+            bet: self.bet_card(b),
+            cells,
+            sort: entry.payoff.midpoint().unwrap_or(-1.0),
+        }
+    }
+}

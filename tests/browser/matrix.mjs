@@ -1,0 +1,69 @@
+// Drives Debian's Chromium through /bets/matrix/: sorting by a column keeps
+// each kind's rows together under their heading, cells without a mark sort
+// last, and on a phone the bets' names stay in view when the table scrolls.
+// Usage: node matrix.mjs URL   (written by tests/bets.rs); exits 1 on failure.
+import { chromium } from "playwright-core";
+
+const url = process.argv[2];
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+try {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url, { waitUntil: "networkidle" });
+  // Each tbody: its heading's text, then each row's bet id and sort keys.
+  const groups = () => page.$$eval("table.matrix tbody", (bodies) => bodies.map((b) => ({
+    heading: b.rows[0].textContent.trim(),
+    rows: Array.from(b.rows).slice(1).map((r) => ({
+      bet: r.dataset.bet,
+      payoff: Number(r.querySelector(".bet-payoff").dataset.sort),
+      cells: Array.from(r.cells).map((c) => c.textContent.trim()),
+    })),
+  })));
+  const before = await groups();
+  check(before.length >= 2, "bets grouped by kind");
+  const sorted = (xs, by) => xs.every((x, i) => i === 0 || by(xs[i - 1]) <= by(x));
+
+  await page.click("table.matrix thead tr:last-child th:last-child button");
+  let after = await groups();
+  check(after.map((g) => g.heading).join() === before.map((g) => g.heading).join(), "kind headings stay first, in order");
+  for (const g of after) {
+    check(sorted(g.rows, (r) => r.payoff), `${g.heading}: by payoff, ascending`);
+    const was = before.find((b) => b.heading === g.heading);
+    check(g.rows.map((r) => r.bet).sort().join() === was.rows.map((r) => r.bet).sort().join(), `${g.heading}: the same bets`);
+  }
+  await page.click("table.matrix thead tr:last-child th:last-child button");
+  after = await groups();
+  for (const g of after) check(sorted(g.rows, (r) => -r.payoff), `${g.heading}: by payoff, descending`);
+
+  // A future's column: the bets that win there, then those that lose, then the rest.
+  const column = await page.$$eval("table.matrix thead tr:last-child th", (ths) =>
+    ths.findIndex((th) => th.dataset.future === "ai-investment-bust"));
+  check(column > 0, "a column for ai-investment-bust");
+  await page.click(`table.matrix thead tr:last-child th:nth-child(${column + 1}) button`);
+  after = await groups();
+  const rank = (r) => ({ "✓ wins": 0, "✗ loses": 1 })[r.cells[column]] ?? 2;
+  let marked = 0;
+  for (const g of after) {
+    check(sorted(g.rows, rank), `${g.heading}: wins, then losses, then nothing`);
+    marked += g.rows.filter((r) => rank(r) < 2).length;
+  }
+  check(marked >= 3, `only ${marked} bets win or lose in ai-investment-bust`);
+
+  // On a phone the table scrolls inside itself and the bets' names stay put.
+  const wrap = page.locator(".matrix-wrap");
+  const name = page.locator("table.matrix tbody tr[data-bet] th").first();
+  const x0 = (await name.boundingBox()).x;
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), "the page itself does not scroll sideways");
+  await wrap.evaluate((w) => { w.scrollLeft = 600; });
+  check(await wrap.evaluate((w) => w.scrollLeft) > 0, "the table scrolls");
+  check(Math.abs((await name.boundingBox()).x - x0) < 1, "the bet's name stays pinned");
+  check(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await context.close();
+} finally {
+  await browser.close();
+}
