@@ -15,14 +15,14 @@ use crate::text::{self, Lines};
 pub const NODE_W: f64 = 168.0;
 const WIDEN: f64 = 24.0;
 const MAX_NODE_W: f64 = 264.0;
-/// Titles and numbers are drawn this size; P(edge) labels a little smaller.
+/// Titles, numbers and P(edge) labels are drawn this size.
 pub const TITLE_PX: f64 = 13.0;
-pub const EDGE_PX: f64 = 12.0;
-pub const LINE_H: f64 = 16.0;
+pub const EDGE_PX: f64 = 13.0;
+pub const LINE_H: f64 = 15.0;
 pub const TEXT_X: f64 = 8.0;
 /// From a box's top to its first line's baseline.
-pub const BASELINE: f64 = 18.0;
-const PAD_Y: f64 = 6.0;
+pub const BASELINE: f64 = 17.0;
+const PAD_Y: f64 = 5.0;
 pub const MAX_LINES: usize = 3;
 /// A group's title: its font, and at most this many lines in its header.
 pub const GROUP_PX: f64 = 14.0;
@@ -31,15 +31,20 @@ pub const GROUP_X: f64 = 12.0;
 /// From a group's top to its title's first baseline.
 pub const GROUP_BASELINE: f64 = 20.0;
 const COL_GAP: f64 = 40.0;
-const ROW_GAP: f64 = 10.0;
+const ROW_GAP: f64 = 8.0;
 const PAD: f64 = 12.0;
 const SWEEPS: usize = 4;
 /// Columns a tile may have before it wraps into another band.
 const MAX_LAYERS: usize = 10;
-const BAND_GAP: f64 = 40.0;
-/// The room for the map inside its frame on a 1440×900 desktop, in pixels:
-/// the top level's bands are chosen to fill it best.
-pub const FIT_FRAME: (f64, f64) = (1376.0, 700.0);
+const BAND_GAP: f64 = 36.0;
+/// The map's frame on a 1440×900 desktop (the page's width, the screen
+/// below the page's header), and the room kept around the map inside it
+/// (the time axis above, the legend below), in pixels.
+pub const DESKTOP_FRAME: (f64, f64) = (1400.0, 754.0);
+pub const MARGIN: (f64, f64) = (40.0, 64.0);
+/// The room for the map in a desktop's frame: the top level's bands are
+/// chosen to fill it best.
+pub const FIT_FRAME: (f64, f64) = (DESKTOP_FRAME.0 - MARGIN.0, DESKTOP_FRAME.1 - MARGIN.1);
 /// The shape (width / height) the whole map aims for, a wide screen's:
 /// columns of unrelated futures taller than such a map are split.
 const ASPECT: f64 = 1.9;

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::layout::{
-    BASELINE, GROUP_BASELINE, GROUP_PX, GROUP_X, LINE_H, Layout, NODE_W, Rect, TEXT_X, TITLE_PX,
-    header_height,
+    BASELINE, EDGE_PX, GROUP_BASELINE, GROUP_PX, GROUP_X, LINE_H, Layout, MARGIN, NODE_W, Rect,
+    TEXT_X, TITLE_PX, header_height,
 };
 use crate::site::Site;
 
@@ -98,9 +98,6 @@ fn edge(out: &mut String, from: Rect, to: Rect, label: Option<String>, class: &s
 /// The smallest text drawn on the map, in CSS pixels on screen: smaller
 /// text is hidden, never shrunk.
 pub const MIN_TEXT_PX: f64 = 11.0;
-/// The room kept around the map inside its frame (tools and the time axis
-/// above it), in pixels.
-pub const MARGIN: (f64, f64) = (40.0, 100.0);
 /// A closed group's marks: one square per future it holds.
 pub const MARK: f64 = 10.0;
 pub const MARK_GAP: f64 = 4.0;
@@ -185,6 +182,17 @@ fn edges(out: &mut String, site: &Site, layout: &Layout, open: bool) {
             }
         }
     }
+    // What a label must not hide under: the boxes that are drawn filled.
+    let boxes: Vec<Rect> = (0..g.len())
+        .filter(|&i| {
+            if open {
+                g.members(i).is_empty()
+            } else {
+                g.group(i).is_none()
+            }
+        })
+        .map(|i| layout.rects[i])
+        .collect();
     for ((a, b), (n, p)) in between {
         let grouped = !g.members(a).is_empty() || !g.members(b).is_empty();
         let label = if grouped || n > 1 {
@@ -192,8 +200,30 @@ fn edges(out: &mut String, site: &Site, layout: &Layout, open: bool) {
         } else {
             crate::format::percent(Some(p))
         };
-        edge(out, layout.rects[a], layout.rects[b], Some(label), "edge");
+        let (from, to) = (layout.rects[a], layout.rects[b]);
+        // An edge into an earlier band runs back across the map: drawn faint.
+        let class = if to.x < from.x + from.w {
+            "edge back"
+        } else {
+            "edge"
+        };
+        let room = label_room(from, to, &label, &boxes);
+        edge(out, from, to, room.then_some(label), class);
     }
+}
+
+/// Whether an edge's label fits between its ends without a box over it.
+fn label_room(from: Rect, to: Rect, label: &str, boxes: &[Rect]) -> bool {
+    let (x1, y1) = (from.x + from.w, from.y + from.h / 2.0);
+    let (x2, y2) = (to.x, to.y + to.h / 2.0);
+    let w = crate::text::width(label, EDGE_PX) + 6.0;
+    let b = Rect {
+        x: (x1 + x2 - w) / 2.0,
+        y: (y1 + y2) / 2.0 - EDGE_PX,
+        w,
+        h: EDGE_PX,
+    };
+    w <= x2 - x1 && !boxes.iter().any(|o| o.overlaps(&b))
 }
 
 /// Attributes of a future's link: its page, its id (so `/futures/#id`

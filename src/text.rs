@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use ab_glyph::{Font, FontRef, ScaleFont};
+use ab_glyph::{Font, FontRef};
 
 pub const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
@@ -24,10 +24,13 @@ pub fn width(text: &str, px: f64) -> f64 {
         // Unreachable with the embedded font; a generous guess otherwise.
         return text.chars().count() as f64 * px * 0.62;
     };
-    let scaled = face.as_scaled(px as f32);
+    // Advances in font units per em; CSS sizes fonts by the em.
+    let em = f64::from(face.units_per_em().unwrap_or(2048.0));
     text.chars()
-        .map(|c| f64::from(scaled.h_advance(face.glyph_id(c))))
-        .sum()
+        .map(|c| f64::from(face.h_advance_unscaled(face.glyph_id(c))))
+        .sum::<f64>()
+        * px
+        / em
 }
 
 fn char_width(c: char, px: f64) -> f64 {

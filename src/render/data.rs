@@ -249,7 +249,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
             group_line: layout::header_height(1) - layout::header_height(0),
             header_pad: layout::header_height(0),
             min_text_px: map::MIN_TEXT_PX,
-            margin: map::MARGIN,
+            margin: layout::MARGIN,
             mark: map::MARK,
             mark_gap: map::MARK_GAP,
         },

@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const [url, w, h, expr] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const c = await b.newContext({ viewport: { width: +w, height: +h } });
+const p = await c.newPage();
+p.on("console", (m) => console.log("console:", m.type(), m.text()));
+p.on("pageerror", (e) => console.log("pageerror:", String(e)));
+await p.goto(url, { waitUntil: "networkidle" });
+await p.waitForTimeout(300);
+console.log(await p.evaluate(expr));
+await b.close();
