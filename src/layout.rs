@@ -36,7 +36,7 @@ const PAD: f64 = 12.0;
 const SWEEPS: usize = 4;
 /// Columns a tile may have before it wraps into another band.
 const MAX_LAYERS: usize = 10;
-const BAND_GAP: f64 = 36.0;
+pub const BAND_GAP: f64 = 36.0;
 /// The map's frame on a 1440×900 desktop (the page's width, the screen
 /// below the page's header), and the room kept around the map inside it
 /// (the time axis above, the legend below), in pixels.
@@ -364,13 +364,19 @@ impl<'g> Tiler<'g> {
                     + ROW_GAP * c.len().saturating_sub(1) as f64
             })
             .collect();
-        let bands = if top {
-            (1..=cols.len().max(1))
+        let best = |most: usize, frame: (f64, f64)| {
+            (1..=most.max(1))
                 .map(|per| Bands::new(&col_w, &col_h, per))
-                .max_by(|a, b| a.fit().total_cmp(&b.fit()))
+                .max_by(|a, b| a.fit(frame).total_cmp(&b.fit(frame)))
                 .unwrap_or_else(|| Bands::new(&col_w, &col_h, 1))
+        };
+        let bands = if top {
+            best(cols.len(), FIT_FRAME)
+        } else if cols.len() > MAX_LAYERS {
+            // A long chain wraps into a group about as tall as it is wide.
+            best(MAX_LAYERS, (1.0, 1.0))
         } else {
-            Bands::new(&col_w, &col_h, cols.len().clamp(1, MAX_LAYERS))
+            Bands::new(&col_w, &col_h, cols.len().max(1))
         };
         let mut placed = Vec::with_capacity(items.len());
         let mut columns: Vec<Column> = Vec::new();
@@ -453,10 +459,10 @@ impl Bands {
         (w.max(0.0), h)
     }
 
-    /// The scale at which the whole fits a desktop's frame.
-    fn fit(&self) -> f64 {
+    /// The scale at which the whole fits `frame`.
+    fn fit(&self, frame: (f64, f64)) -> f64 {
         let (w, h) = self.size();
-        (FIT_FRAME.0 / w).min(FIT_FRAME.1 / h)
+        (frame.0 / w).min(frame.1 / h)
     }
 
     /// Column `l`'s left, its band's top, its width and its band's height.
@@ -752,36 +758,58 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_long_chain_wraps_into_bands() {
-        let files: Vec<(String, String)> = (0..25)
+    /// A chain of 25 futures, in a group `chain` when `grouped`.
+    fn chain(grouped: bool) -> (Vec<Future>, Graph) {
+        let within = if grouped { "within: chain\n" } else { "" };
+        let mut files: Vec<(String, String)> = (0..25)
             .map(|i| {
                 let next = if i < 24 {
                     format!("leads_to:\n  - {{future: c{}, probability: 0.5}}\n", i + 1)
                 } else {
                     String::new()
                 };
-                (format!("c{i}"), format!("title: C{i}\n{next}"))
+                (format!("c{i}"), format!("title: C{i}\n{within}{next}"))
             })
             .collect();
+        files.push(("chain".into(), "title: The chain\n".into()));
         let refs: Vec<(&str, &str)> = files
             .iter()
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
-        let (fs, g) = futures(&refs);
+        futures(&refs)
+    }
+
+    /// Where the chain wraps: the first future placed left of the one before.
+    fn wraps_at(l: &Layout) -> usize {
+        (1..25)
+            .find(|&i| l.rects[i].x < l.rects[i - 1].x)
+            .expect("the chain wraps")
+    }
+
+    #[test]
+    fn a_long_chain_wraps_into_bands() {
+        // At the top level, into the bands that best fit a desktop's frame.
+        let (fs, g) = chain(false);
         let l = layout(&g, &items(&fs));
+        let at = wraps_at(&l);
         assert!(
-            l.width < 11.0 * (NODE_W + COL_GAP),
-            "at most {MAX_LAYERS} columns wide: {}",
-            l.width
+            l.rects[at].y > l.rects[at - 1].y,
+            "the next band starts below"
         );
         assert!(
-            l.height >= 3.0 * node_height(1),
-            "three bands: {}",
+            l.width / l.height < 2.0 * FIT_FRAME.0 / FIT_FRAME.1,
+            "{} × {}",
+            l.width,
             l.height
         );
-        // Within a band the chain goes right; the next band starts below.
-        assert!(l.rects[1].x > l.rects[0].x && l.rects[10].y > l.rects[9].y);
+        check_invariants(&fs, &g, &l);
+        // In a group, past ten columns, into a box about as tall as wide.
+        let (fs, g) = chain(true);
+        let l = layout(&g, &items(&fs));
+        let at = wraps_at(&l);
+        assert!(at <= MAX_LAYERS && l.rects[at].y > l.rects[at - 1].y);
+        let r = l.rects[25];
+        assert!((0.5..2.0).contains(&(r.w / r.h)), "{} × {}", r.w, r.h);
         check_invariants(&fs, &g, &l);
     }
 

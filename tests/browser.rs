@@ -112,6 +112,11 @@ fn the_map_works_in_headless_chromium() {
         "deepLinkTitle": title("foundry-stays-concentrated"),
         "bet": bet.bet.id.as_str(),
         "futures": site.futures.len(),
+        "titles": site
+            .futures
+            .iter()
+            .map(|f| (f.future.id.to_string(), f.future.title.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>(),
         "searchQuery": "invest",
         "searchHit": "Why the foundry bet",
         "otherScriptQuery": "बुद्धि",

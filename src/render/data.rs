@@ -152,6 +152,8 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         margin: (f64, f64),
         mark: f64,
         mark_gap: f64,
+        /// The gap between bands, where a lower band's axis goes.
+        band_gap: f64,
     }
     /// The rules the browser shows numbers with, as the pages do.
     #[derive(Serialize)]
@@ -252,6 +254,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
             margin: layout::MARGIN,
             mark: map::MARK,
             mark_gap: map::MARK_GAP,
+            band_gap: layout::BAND_GAP,
         },
         rules: Rules {
             disagreement: crate::graph::DISAGREEMENT,

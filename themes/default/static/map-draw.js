@@ -86,10 +86,12 @@ function wrap(s, str, px, bold, room, max) {
   if (line) lines.push(line);
   return lines;
 }
+// The last line ends with "…", after a whole word where one fits.
 function cut(s, lines, px, bold, room) {
   let last = lines[lines.length - 1];
-  while (last && measure(s, last + "…", px, bold) > room) last = last.slice(0, -1).trimEnd();
-  lines[lines.length - 1] = last + "…";
+  while (last.indexOf(" ") > 0 && measure(s, last + "…", px, bold) > room) last = last.slice(0, last.lastIndexOf(" "));
+  while (last && measure(s, last + "…", px, bold) > room) last = last.slice(0, -1);
+  lines[lines.length - 1] = last.trimEnd() + "…";
   return lines;
 }
 
@@ -182,7 +184,7 @@ function drawOpenGroup(s, f, parent, lit) {
 // probability, each only where the box has room for it.
 function drawClosedGroup(s, f, parent, lit) {
   const a = link(s, f, parent, "group closed", lit), k = s.view.k, mp = s.map;
-  const w = f.box.w * k, h = f.box.h * k, pad = Math.min(mp.group_x, w / 10);
+  const w = f.box.w * k, h = f.box.h * k, pad = Math.min(mp.group_x, w / 10, h / 6);
   let y = pad;
   const line = (cls, px, str, bold) => {
     if (y + px * 1.3 > h - pad || measure(s, str, px, bold) > w - 2 * pad) return false;
@@ -190,15 +192,33 @@ function drawClosedGroup(s, f, parent, lit) {
     text(a, cls, f.box.x + pad / k, f.box.y + y / k, px / k, str);
     return true;
   };
-  wrap(s, f.title, mp.group_px, true, w - 2 * pad, 2).forEach((l) => line("group-title", mp.group_px, l, true));
+  // Leave room for the count and a row of marks: they say what it holds.
+  const rest = LABEL_PX * 1.25 + mp.mark + mp.mark_gap + pad;
+  const titleLines = Math.max(1, Math.min(3, Math.floor((h - 2 * pad - rest) / (LABEL_PX * 1.25))));
   const n = size(s.m, f.id), when = f.when ? " · " + windowText(f.when) : "";
-  line("group-count", LABEL_PX, n + " futures" + when) || line("group-count", LABEL_PX, n + " futures") || line("group-count", LABEL_PX, String(n));
-  drawMarks(s, f, a, pad, y + pad / 2, w - 2 * pad, h - y - 1.5 * pad);
+  // A flat box says it all on one line.
+  let marks = true;
+  if (!line("group-title", LABEL_PX, f.title + " · " + n + when, true)) {
+    let lines = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines);
+    // A whole title rather than marks, where one more line would finish it.
+    const more = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines + 1);
+    const cutShort = (ls) => /…$/.test(ls[ls.length - 1] || "");
+    if (cutShort(lines) && !cutShort(more) && more.length > lines.length && (more.length + 1) * LABEL_PX * 1.25 <= h - 2 * pad) {
+      lines = more;
+      marks = false;
+    }
+    lines.forEach((l) => line("group-title", LABEL_PX, l, true));
+    line("group-count", LABEL_PX, n + " futures" + when) || line("group-count", LABEL_PX, n + " futures") || line("group-count", LABEL_PX, String(n));
+  }
+  if (marks) drawMarks(s, f, a, pad, y + pad / 2, w - 2 * pad, h - y - 1.5 * pad);
 }
 
+// Marks at the build's size, smaller (never under SMALL_MARK px) where a
+// row would not fit otherwise.
+const SMALL_MARK = 6;
 function drawMarks(s, f, parent, left, top, w, h) {
-  const k = s.view.k, step = s.map.mark + s.map.mark_gap;
-  const perRow = Math.floor((w + s.map.mark_gap) / step), rows = Math.floor((h + s.map.mark_gap) / step);
+  const k = s.view.k, mark = h >= s.map.mark ? s.map.mark : SMALL_MARK, step = mark + s.map.mark_gap * mark / s.map.mark;
+  const perRow = Math.floor((w + step - mark) / step), rows = Math.floor((h + step - mark) / step);
   if (perRow < 1 || rows < 1) return;
   const ids = leaves(s.m, f.id).sort((a, b) => start(s, a) - start(s, b)).slice(0, perRow * rows);
   const g = el("g", { "class": "marks" }, parent);
@@ -206,7 +226,7 @@ function drawMarks(s, f, parent, left, top, w, h) {
     el("rect", {
       "class": "mark " + colour(s, id),
       x: f.box.x + (left + (i % perRow) * step) / k, y: f.box.y + (top + Math.floor(i / perRow) * step) / k,
-      width: s.map.mark / k, height: s.map.mark / k, rx: 2 / k,
+      width: mark / k, height: mark / k, rx: 2 / k,
     }, g);
   });
 }
@@ -215,11 +235,12 @@ function start(s, id) {
   return w ? w.start : Infinity;
 }
 
+// Each column's window above it; a lower band's only where the gap above it has room.
 function drawAxis(s, parent) {
   const k = s.view.k, g = el("g", { "class": "axis" }, parent);
   s.map.columns.forEach((c) => {
     const label = windowText(c.when);
-    if (!label || measure(s, label, SMALL_PX) > c.w * k) return;
+    if (!label || measure(s, label, SMALL_PX) > c.w * k || (c.y > 0 && s.map.band_gap * k < SMALL_PX * 1.6)) return;
     text(g, "", c.x + c.w / 2, c.y - 10 / k, SMALL_PX / k, label);
   });
 }

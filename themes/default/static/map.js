@@ -143,6 +143,12 @@ function controller(s) {
       const n = s.layer.querySelector('a[data-id="' + CSS.escape(id) + '"]');
       if (n) n.focus();
     },
+    // A deep link: a phone shows the future on the map itself, full screen.
+    reveal(id) {
+      if (phone.matches && !s.section.classList.contains("fullscreen")) c.fullscreen(true);
+      window.scrollTo(0, 0);
+      c.select(id, false);
+    },
     hover(id) { s.hovered = id; restyle(s); },
     escape() {
       if (!s.panel.hidden) c.hidePanel();
@@ -153,7 +159,8 @@ function controller(s) {
       const wasFitted = s.fitted, mid = [(w() / 2 - s.view.x) / s.view.k, (h() / 2 - s.view.y) / s.view.k];
       s.section.classList.toggle("fullscreen", on);
       document.documentElement.classList.toggle("map-fullscreen", on);
-      s.toggle.textContent = on ? "Close full screen" : phone.matches ? "Open the map full screen" : "Full screen";
+      s.toggle.textContent = phone.matches ? (on ? "Close the map" : "Open the map full screen") : on ? "Close full screen" : "Full screen";
+      if (on) hint(s, c);
       s.toggle.setAttribute("aria-pressed", String(on));
       c.size();
       if (wasFitted) c.fitAll();
@@ -164,10 +171,13 @@ function controller(s) {
     interactive(e) {
       return !(e.pointerType === "touch" && phone.matches && !s.section.classList.contains("fullscreen"));
     },
-    // The frame fills the screen below its top on a desktop; CSS sizes it otherwise.
+    // The frame fills the screen below its top on a desktop; a phone's
+    // preview is as tall as the whole map needs at its width. Full screen, CSS sizes it.
     size() {
-      const full = s.section.classList.contains("fullscreen");
-      frame.style.height = full || phone.matches ? "" : Math.max(360, Math.round(innerHeight - frame.getBoundingClientRect().top - window.scrollY - 12)) + "px";
+      const mp = s.map, top = frame.getBoundingClientRect().top + window.scrollY;
+      let height = Math.max(360, Math.round(innerHeight - top - 12));
+      if (phone.matches) height = Math.max(240, Math.round((w() - mp.margin[0]) * mp.height / mp.width + mp.margin[1]));
+      frame.style.height = s.section.classList.contains("fullscreen") ? "" : height + "px";
     },
     used() {
       if (!s.hint) return;
@@ -249,8 +259,10 @@ function filters(s, bar) {
   [lo, hi, sel].forEach((e) => e.addEventListener("change", refilter));
 }
 
-// A first-time hint on how to move around, gone once the map is used.
+// A first-time hint on how to move around, gone once the map is used;
+// not over a phone's preview, which only opens the map.
 function hint(s, c) {
+  if (s.hint || (phone.matches && !s.section.classList.contains("fullscreen"))) return;
   try { if (localStorage.getItem(HINT_KEY)) return; } catch (_) { /* no storage: show it */ }
   s.hint = html("div", { "class": "map-hint", role: "note" }, null, frame);
   html("span", {}, coarse.matches ? "Pinch to zoom, drag to move, tap a group to open it or a future for its details." : "Scroll or + / − to zoom, drag to move, click a group to open it or a future for its details.", s.hint);
@@ -271,14 +283,13 @@ function start(data) {
   c.size();
   c.fitAll();
   const hash = decodeURIComponent(location.hash.slice(1)), bet = new URLSearchParams(location.search).get("bet");
-  if (s.m.byId[hash]) {
-    // A phone shows a deep-linked future on the map itself, full screen.
-    if (phone.matches) c.fullscreen(true);
-    window.scrollTo(0, 0);
-    c.select(hash, false);
-  } else render(s);
+  if (s.m.byId[hash]) c.reveal(hash);
+  else render(s);
   if (bet) c.showBet(bet);
-  addEventListener("hashchange", () => { const id = decodeURIComponent(location.hash.slice(1)); if (s.m.byId[id] && id !== s.selected) c.select(id, false); });
+  addEventListener("hashchange", () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    if (s.m.byId[id] && id !== s.selected) c.reveal(id);
+  });
   addEventListener("resize", () => { c.size(); if (s.fitted) c.fitAll(); c.settle(); });
   document.documentElement.setAttribute("data-map-ready", String(Math.round(performance.now())));
 }
