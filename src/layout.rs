@@ -745,7 +745,7 @@ mod tests {
     #[test]
     #[ignore = "benchmark: run by hand"]
     fn layout_benchmark() {
-        for n in [1000, 5000] {
+        for n in [1000, 5000, 20000] {
             let (fs, g) = generated(n);
             let started = std::time::Instant::now();
             let l = layout(&g, &items(&fs));

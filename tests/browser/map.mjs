@@ -261,6 +261,22 @@ try {
     await open_.tap();
     const full = await page.locator("#futures_map").boundingBox();
     check(full.width >= 370 && full.height >= 844 * 0.6, "the map does not open full screen on a phone: " + JSON.stringify(full));
+    // Real touches (through the DevTools protocol): one finger pans, two pinch.
+    const cdp = await context.newCDPSession(page);
+    const view = () => page.getAttribute("#futures_map svg > g", "transform");
+    const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+    const [cx, cy] = [full.x + full.width / 2, full.y + full.height / 2];
+    let before = await view();
+    await touch("touchStart", [[cx, cy]]);
+    for (let i = 1; i <= 5; i++) await touch("touchMove", [[cx - 12 * i, cy + 8 * i]]);
+    await touch("touchEnd", []);
+    check((await view()) !== before, "a finger does not pan the map");
+    before = await view();
+    await touch("touchStart", [[cx - 30, cy], [cx + 30, cy]]);
+    for (let i = 1; i <= 5; i++) await touch("touchMove", [[cx - 30 - 15 * i, cy], [cx + 30 + 15 * i, cy]]);
+    await touch("touchEnd", []);
+    const scale = (t) => Number(/scale\(([\d.]+)\)/.exec(t)[1]);
+    check(scale(await view()) > scale(before) * 1.5, "two fingers do not zoom the map: " + before + " → " + (await view()));
     await context.close();
   }
   {

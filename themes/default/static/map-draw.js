@@ -29,12 +29,12 @@ export function legibleScale(map) {
 }
 
 /** A group is open when its futures' titles are legible, or opened by hand. */
-export function isOpen(s, id) {
+function isOpen(s, id) {
   return s.m.byId[id].members.length > 0 && (s.forced[id] || s.view.k >= legibleScale(s.map) - 1e-9);
 }
 
 /** What stands for a future at the current zoom: itself, or its outermost closed group. */
-export function shownAs(s, id) {
+function shownAs(s, id) {
   const a = ancestors(s.m, id);
   for (let i = a.length - 1; i >= 0; i--) if (!isOpen(s, a[i])) return a[i];
   return id;
@@ -117,13 +117,13 @@ function titleLines(f) {
   return out;
 }
 /** Its accessible name and tooltip: the full title and what it holds or its numbers. */
-export function describe(s, f) {
+function describe(s, f) {
   if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
   const n = s.nums[f.id];
   return f.title + ": " + percent(s.m.rules, n.effective) + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
 }
 
-export function passes(s, f) {
+function passes(s, f) {
   if (f.members.length) return true;
   const p = s.nums[f.id].effective;
   if (s.filter.tag && f.tags.indexOf(s.filter.tag) < 0) return false;
@@ -196,9 +196,10 @@ function drawClosedGroup(s, f, parent, lit) {
   const rest = LABEL_PX * 1.25 + mp.mark + mp.mark_gap + pad;
   const titleLines = Math.max(1, Math.min(3, Math.floor((h - 2 * pad - rest) / (LABEL_PX * 1.25))));
   const n = size(s.m, f.id), when = f.when ? " · " + windowText(f.when) : "";
-  // A flat box says it all on one line.
+  // A box too flat for two lines and marks says it all on one line.
+  const flat = h - 2 * pad < 2 * LABEL_PX * 1.3 + mp.mark;
   let marks = true;
-  if (!line("group-title", LABEL_PX, f.title + " · " + n + when, true)) {
+  if (!(flat && (line("group-title", LABEL_PX, f.title + " · " + n + " futures" + when, true) || line("group-title", LABEL_PX, f.title + " · " + n, true)))) {
     let lines = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines);
     // A whole title rather than marks, where one more line would finish it.
     const more = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines + 1);
@@ -213,26 +214,39 @@ function drawClosedGroup(s, f, parent, lit) {
   if (marks) drawMarks(s, f, a, pad, y + pad / 2, w - 2 * pad, h - y - 1.5 * pad);
 }
 
-// Marks at the build's size, smaller (never under SMALL_MARK px) where a
-// row would not fit otherwise.
+// Marks as large as the box lets all of them be (from the build's size up
+// to thrice it), smaller (never under SMALL_MARK px) where a row would not
+// fit otherwise; as many as fit.
 const SMALL_MARK = 6;
 function drawMarks(s, f, parent, left, top, w, h) {
-  const k = s.view.k, mark = h >= s.map.mark ? s.map.mark : SMALL_MARK, step = mark + s.map.mark_gap * mark / s.map.mark;
-  const perRow = Math.floor((w + step - mark) / step), rows = Math.floor((h + step - mark) / step);
-  if (perRow < 1 || rows < 1) return;
-  const ids = leaves(s.m, f.id).sort((a, b) => start(s, a) - start(s, b)).slice(0, perRow * rows);
-  const g = el("g", { "class": "marks" }, parent);
-  ids.forEach((id, i) => {
+  const ids = marked(s, f.id), k = s.view.k;
+  const grid = (m) => {
+    const step = m + Math.min(s.map.mark_gap, m * s.map.mark_gap / s.map.mark);
+    return { m, step, perRow: Math.floor((w + step - m) / step), rows: Math.floor((h + step - m) / step) };
+  };
+  let g = grid(h >= s.map.mark ? s.map.mark : SMALL_MARK);
+  for (let m = 3 * s.map.mark; m > g.m; m--) {
+    const bigger = grid(m);
+    if (bigger.perRow * bigger.rows >= ids.length) { g = bigger; break; }
+  }
+  if (g.perRow < 1 || g.rows < 1) return;
+  const marks = el("g", { "class": "marks" }, parent);
+  ids.slice(0, g.perRow * g.rows).forEach((id, i) => {
     el("rect", {
       "class": "mark " + colour(s, id),
-      x: f.box.x + (left + (i % perRow) * step) / k, y: f.box.y + (top + Math.floor(i / perRow) * step) / k,
-      width: mark / k, height: mark / k, rx: 2 / k,
-    }, g);
+      x: f.box.x + (left + (i % g.perRow) * g.step) / k, y: f.box.y + (top + Math.floor(i / g.perRow) * g.step) / k,
+      width: g.m / k, height: g.m / k, rx: Math.min(4, g.m / 4) / k,
+    }, marks);
   });
 }
-function start(s, id) {
-  const w = s.m.byId[id].when;
-  return w ? w.start : Infinity;
+// A group's futures in time order, found once.
+const markedCache = new Map();
+function marked(s, id) {
+  if (!markedCache.has(id)) {
+    const start = (f) => (s.m.byId[f].when ? s.m.byId[f].when.start : Infinity);
+    markedCache.set(id, leaves(s.m, id).sort((a, b) => start(a) - start(b)));
+  }
+  return markedCache.get(id);
 }
 
 // Each column's window above it; a lower band's only where the gap above it has room.
@@ -247,14 +261,26 @@ function drawAxis(s, parent) {
 
 // Edges between what is drawn: a future's edges where both ends show, else
 // between the closed groups that stand for them, with how many they carry.
-function drawEdges(s, parent, vp, lit) {
+// The edges between what stands for their ends, counted; the same until
+// another group opens or closes.
+let edgesFor = null, edgesCache = null;
+function shownEdges(s) {
+  const key = (s.view.k >= legibleScale(s.map) - 1e-9) + "|" + Object.keys(s.forced).sort().join(",");
+  if (key === edgesFor) return edgesCache;
   const agg = new Map();
   s.m.data.edges.forEach((e) => {
     const a = shownAs(s, e.from), b = shownAs(s, e.to);
     if (a === b) return;
-    const key = a + ">" + b, got = agg.get(key);
-    if (got) got.n++; else agg.set(key, { a, b, n: 1, p: e.probability });
+    const id = a + ">" + b, got = agg.get(id);
+    if (got) got.n++; else agg.set(id, { a, b, n: 1, p: e.probability });
   });
+  edgesFor = key;
+  edgesCache = agg;
+  return agg;
+}
+
+function drawEdges(s, parent, vp, lit) {
+  const agg = shownEdges(s);
   const k = s.view.k, mp = s.map, boxes = grid(s);
   agg.forEach(({ a, b, n, p }) => {
     const A = s.m.byId[a], B = s.m.byId[b];
@@ -317,7 +343,7 @@ export function render(s) {
     drawOpenGroup(s, f, nodes, lit);
     f.members.forEach((id) => draw(s.m.byId[id]));
   };
-  s.m.futures.forEach((f) => { if (!f.within) draw(f); });
+  s.roots.forEach(draw);
   drawEdges(s, edges, vp, lit);
   applyView(s);
   // For tests and benchmarks: how many renders, and how long the last took.

@@ -4,7 +4,7 @@
 // map-draw.js what is drawn at each zoom, map-input.js the gestures and
 // keys, map-panel.js the details panel. No framework, no build step;
 // nothing runs while nothing moves.
-import { model, compute, ancestors } from "./model.js";
+import { model, compute, ancestors, payoff, payoffText } from "./model.js";
 import { el, render, restyle, applyView, legibleScale } from "./map-draw.js";
 import { showPanel } from "./map-panel.js";
 import { listen } from "./map-input.js";
@@ -27,6 +27,7 @@ function state(data) {
   m.futures.forEach((f) => { f.box = { x: f.rect[0], y: f.rect[1], w: f.rect[2], h: f.rect[3] }; });
   return {
     m, nums: compute(m), map: data.map, frame, section: frame.closest(".map-section"),
+    roots: m.futures.filter((f) => !f.within),
     view: { x: 0, y: 0, k: 1 }, forced: {}, selected: null, hovered: null, bet: null,
     filter: { lo: 0, hi: 100, tag: "" }, drawn: [], fitted: false,
     fontFamily: getComputedStyle(frame).fontFamily,
@@ -111,12 +112,15 @@ function controller(s) {
       c.fitTo(ids);
       s.section.classList.add("showing-bet");
       render(s);
-      c.say("Bet: " + b.title + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
+      const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, s.nums));
+      c.say("Bet: " + b.title + ", pays off " + pays + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
     },
     // A closed group opens (zoomed in until its futures read); a future is selected.
     activate(id) {
       const f = s.m.byId[id];
       c.used();
+      // A tap on a phone's preview opens the map first.
+      if (phone.matches && !s.section.classList.contains("fullscreen")) c.fullscreen(true);
       if (!f.members.length) return c.select(id, true);
       if (s.view.k >= legibleScale(s.map) || s.forced[id]) return;
       const fit = Math.min((w() - 40) / f.box.w, (h() - s.map.margin[1]) / f.box.h);

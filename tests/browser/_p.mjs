@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const [url, out, scheme] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const c = await b.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: scheme || "light" });
+const p = await c.newPage();
+p.on("pageerror", (e) => console.log("pageerror:", String(e)));
+await p.goto(url, { waitUntil: "networkidle" });
+await p.getByRole("button", { name: "Open the map full screen" }).tap();
+await p.waitForTimeout(300);
+await p.screenshot({ path: out });
+await b.close();
