@@ -227,6 +227,9 @@ try {
     check((await page.locator("#futures_map .win").count()) > 0, "no winning future marked");
     check((await page.locator("#futures_map .lose").count()) > 0, "no losing future marked");
     check((await page.locator("#futures_map .fork").count()) === 1, "the essential fork is not marked");
+    // Its groups are opened by hand, at whatever zoom shows all of it: titles too small there are hidden.
+    const small = (await drawnText(page)).filter((t) => t.px < MIN_PX - 0.01);
+    check(small.length === 0, "the bet's view draws text under 11 px: " + JSON.stringify(small.slice(0, 3)));
     for (const words of ["wins if it happens", "loses if it happens", "the fork it rides on"]) {
       check(await page.locator(".map-legend li", { hasText: words }).isVisible(), "the legend does not explain: " + words);
     }
@@ -313,6 +316,9 @@ try {
     results.big_load_wall_ms = Date.now() - started;
     await page.screenshot({ path: `${shots}/map-5000.png` });
     check((await page.locator("#futures_map .group.closed .mark").count()) > 0, "the large site's closed groups show no marks");
+    const small = (await drawnText(page)).filter((t) => t.px < MIN_PX - 0.01);
+    check(small.length === 0, "the large site's first view draws text under 11 px: " + JSON.stringify(small.slice(0, 3)));
+    check((await page.locator('#futures_map a[data-id="loose-0"]').count()) === 1, "a future in no era is not drawn");
     const t0 = Date.now();
     await zoom(page, "Zoom in");
     results.big_zoom_step_ms = Date.now() - t0;
