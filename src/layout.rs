@@ -62,7 +62,7 @@ pub fn header_height(lines: usize) -> f64 {
 }
 
 /// A future's title lines in its box, or a group's in its header.
-pub fn title_lines(title: &str, group: bool, width: f64) -> Lines {
+fn title_lines(title: &str, group: bool, width: f64) -> Lines {
     if group {
         let room = width - 2.0 * GROUP_X;
         text::wrap(title, GROUP_PX * text::BOLD, room, GROUP_LINES)
@@ -74,7 +74,7 @@ pub fn title_lines(title: &str, group: bool, width: f64) -> Lines {
 /// A future's box is as wide as its title needs to fit in [`MAX_LINES`]
 /// lines, from [`NODE_W`] in steps of [`WIDEN`] up to [`MAX_NODE_W`] (past
 /// that the title is cut); its title's lines in it.
-pub fn node_box(title: &str) -> (f64, Lines) {
+fn node_box(title: &str) -> (f64, Lines) {
     let mut w = NODE_W;
     loop {
         let lines = title_lines(title, false, w);

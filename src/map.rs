@@ -281,7 +281,7 @@ fn future_node(out: &mut String, site: &Site, layout: &Layout, i: usize) {
 }
 
 /// A future's number line: probability, ⚠ disputed, ↺ stale, its window.
-pub fn numbers(site: &Site, i: usize) -> String {
+fn numbers(site: &Site, i: usize) -> String {
     let e = &site.futures[i];
     let mut s = crate::format::percent(e.effective());
     if e.computed.disagreement {
@@ -346,7 +346,8 @@ fn group_box(out: &mut String, site: &Site, layout: &Layout, i: usize, open: boo
 }
 
 /// One small square per future `g` holds (at any depth, in time order),
-/// coloured by its probability, as many as fit in `area`.
+/// coloured by its probability, as many as fit in `area`. The squares of
+/// one colour are one path: a large map's page stays small.
 fn marks(out: &mut String, site: &Site, g: usize, area: Rect) {
     let step = MARK + MARK_GAP;
     let per_row = ((area.w + MARK_GAP) / step).floor().max(0.0) as usize;
@@ -354,17 +355,21 @@ fn marks(out: &mut String, site: &Site, g: usize, area: Rect) {
     let mut leaves = Vec::new();
     leaves_of(site, g, &mut leaves);
     leaves.sort_by_key(|&i| site.futures[i].future.when.map_or(i32::MAX, |w| w.start));
-    out.push_str("<g class=\"marks\">");
+    let mut paths: BTreeMap<String, String> = BTreeMap::new();
     for (k, &i) in leaves.iter().take(per_row * rows).enumerate() {
         let class = site.futures[i]
             .effective()
             .map_or("unknown".to_string(), |p| format!("p{}", bucket(p)));
         let _ = write!(
-            out,
-            "<rect class=\"mark {class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{MARK}\" height=\"{MARK}\" rx=\"2\"/>",
+            paths.entry(class).or_default(),
+            "M{:.1},{:.1}h{MARK}v{MARK}h-{MARK}z",
             area.x + (k % per_row) as f64 * step,
             area.y + (k / per_row) as f64 * step,
         );
+    }
+    out.push_str("<g class=\"marks\">");
+    for (class, d) in paths {
+        let _ = write!(out, "<path class=\"mark {class}\" d=\"{d}\"/>");
     }
     out.push_str("</g>");
 }
