@@ -189,7 +189,7 @@ function controller(s) {
       s.hint = null;
       try { localStorage.setItem(HINT_KEY, "seen"); } catch (_) { /* private mode: the hint shows again next time */ }
     },
-    say(t) { s.status.textContent = t; },
+    say(t) { s.status.textContent = t; s.status.title = t; },
   };
   return c;
 }
