@@ -86,10 +86,17 @@ function wrap(s, str, px, bold, room, max) {
   if (line) lines.push(line);
   return lines;
 }
-// The last line ends with "…", after a whole word where one fits.
+// The last line ends with "…", after a whole word where that still fills
+// half the line (else inside a word: "Era 12: Th…" tells siblings apart,
+// "Era…" does not).
 function cut(s, lines, px, bold, room) {
   let last = lines[lines.length - 1];
-  while (last.indexOf(" ") > 0 && measure(s, last + "…", px, bold) > room) last = last.slice(0, last.lastIndexOf(" "));
+  const fits = (t) => measure(s, t + "…", px, bold) <= room;
+  while (last.indexOf(" ") > 0 && !fits(last)) {
+    const shorter = last.slice(0, last.lastIndexOf(" "));
+    if (measure(s, shorter, px, bold) < room / 2) break;
+    last = shorter;
+  }
   while (last && measure(s, last + "…", px, bold) > room) last = last.slice(0, -1);
   lines[lines.length - 1] = last.trimEnd() + "…";
   return lines;
