@@ -22,7 +22,7 @@ use crate::markdown::escape_html;
 use crate::markets::MarketRef;
 use plotters::style::FontStyle;
 
-const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+use crate::text::FONT;
 /// Series colours (Okabe–Ito, safe for colour-blind readers).
 const PALETTE: [RGBColor; 5] = [
     RGBColor(0, 114, 178),

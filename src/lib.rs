@@ -30,6 +30,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod text;
 pub mod theme;
 pub mod yaml;
 

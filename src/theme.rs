@@ -39,6 +39,10 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "static/style.css",
     "static/forkcast.js",
     "static/map.js",
+    "static/model.js",
+    "static/map-draw.js",
+    "static/map-input.js",
+    "static/map-panel.js",
     "static/favicon.svg",
     "static/search.js",
 );

@@ -31,7 +31,8 @@ fn build_and_serve(root: &Path, out: PathBuf) -> (String, forkcast::Site) {
     (url, site)
 }
 
-/// A site of `n` futures in eras of 50, each leading to a few later ones.
+/// A site of `n` futures in eras of 50, each leading to a few later ones,
+/// and three futures in no era.
 fn generated_site(dir: &Path, n: usize) {
     fs::create_dir_all(dir.join("futures")).unwrap();
     fs::write(
@@ -55,6 +56,15 @@ fn generated_site(dir: &Path, n: usize) {
                 2026 + e / 10,
                 2028 + e / 10
             ),
+        )
+        .unwrap();
+    }
+    // A few futures in no era: drawn as boxes at every zoom, so their titles
+    // must hide when the whole map is in view.
+    for k in 0..3 {
+        fs::write(
+            dir.join(format!("futures/loose-{k}.yaml")),
+            format!("title: A future outside every era, number {k}\nwhen: 2027..2028\nprobability: 0.5\n"),
         )
         .unwrap();
     }
@@ -117,6 +127,11 @@ fn the_map_works_in_headless_chromium() {
         "deepLinkTitle": title("foundry-stays-concentrated"),
         "bet": bet.bet.id.as_str(),
         "futures": site.futures.len(),
+        "titles": site
+            .futures
+            .iter()
+            .map(|f| (f.future.id.to_string(), f.future.title.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>(),
         "searchQuery": "invest",
         "searchHit": "Why the foundry bet",
         "otherScriptQuery": "बुद्धि",

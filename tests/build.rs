@@ -117,7 +117,7 @@ fn every_link_resolves_inside_the_output() {
             };
             if let Some(id) = fragment.filter(|f| !f.is_empty() && file.ends_with(".html")) {
                 let target_html = String::from_utf8_lossy(bytes);
-                // Deep links into the futures map are resolved by the table's row ids.
+                // Deep links into the futures map land on the map's boxes, which carry the futures' ids.
                 assert!(
                     target_html.contains(&format!("id=\"{id}\"")),
                     "{path}: `{link}` names a missing anchor"
@@ -270,6 +270,78 @@ fn pages_show_the_graphs_numbers() {
     assert!(stalls.contains("Lose here") && stalls.contains("Call options on the foundry"));
     let era = read(out.path(), "futures/era-one/index.html");
     assert!(era.contains("In this group") && era.contains("AGI arrives"));
+}
+
+/// The text of the `<text>` elements directly in the map's link to `id`.
+fn map_texts(html: &str, id: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("id=\"{id}\" class="))
+        .unwrap_or_else(|| panic!("no box for {id} on the map"));
+    let link = &html[start..start + html[start..].find("</a>").unwrap()];
+    link.split("<text")
+        .skip(1)
+        .map(|t| unescape(&t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]))
+        .collect()
+}
+
+#[test]
+fn the_static_map_opens_every_group_when_it_all_fits() {
+    let out = build_good(&offline());
+    let html = read(out.path(), "futures/index.html");
+    let json: serde_json::Value = serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
+    for f in json["futures"].as_array().unwrap() {
+        let (id, title) = (f["id"].as_str().unwrap(), f["title"].as_str().unwrap());
+        // One element carries the future's id: its box on the map, not a table row.
+        assert_eq!(html.matches(&format!(" id=\"{id}\"")).count(), 1, "{id}");
+        let texts = map_texts(&html, id);
+        let lines = if f["within"].is_null()
+            && json["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["id"] == id)
+        {
+            texts
+        } else {
+            texts[..texts.len() - 1].to_vec() // the last line holds the numbers
+        };
+        assert_eq!(lines.join(" "), title, "{id}'s title, whole in its lines");
+    }
+    assert!(!html.contains("group closed"), "every group open");
+}
+
+#[test]
+fn a_map_too_large_to_read_whole_shows_closed_groups_with_marks() {
+    let site = TempDir::new("large-map");
+    copy_dir(&fixture("good"), site.path());
+    for e in 0..12 {
+        let mut era = format!("title: Era {e}\nwhen: {}..{}\n", 2030 + e, 2031 + e);
+        fs::write(site.path().join(format!("futures/big-{e}.yaml")), &era).unwrap();
+        for i in 0..20 {
+            era = format!(
+                "title: Future {i} of era {e}\nwithin: big-{e}\nprobability: 0.{}\n",
+                1 + i % 9
+            );
+            fs::write(site.path().join(format!("futures/big-{e}-{i}.yaml")), &era).unwrap();
+        }
+    }
+    let out = TempDir::new("large-map-out");
+    forkcast::build(site.path(), Some(&out.path().join("public")), &offline()).unwrap();
+    let html = read(out.path(), "futures/index.html");
+    let texts = map_texts(&html, "big-3");
+    assert_eq!(texts, ["Era 3", "20 futures · 2033–2034"]);
+    // A mark per future in a group (the fixture's own four too), squares
+    // of one colour in one path.
+    let marks: usize = html
+        .split("class=\"mark p")
+        .skip(1)
+        .map(|m| m[..m.find("/>").unwrap()].matches('M').count())
+        .sum();
+    assert_eq!(marks, 12 * 20 + 4);
+    assert!(
+        !html.contains("id=\"big-3-0\""),
+        "a closed group's futures are not drawn"
+    );
 }
 
 #[test]

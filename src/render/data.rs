@@ -7,7 +7,8 @@ use super::community::{self, CommunityView};
 use super::{Renderer, views};
 use crate::community::Kind;
 use crate::format;
-use crate::layout::Layout;
+use crate::layout::{self, Layout};
+use crate::map;
 use crate::routes::{Route, Shape};
 use crate::search::SearchDoc;
 use crate::site::{Page, Site, Source};
@@ -98,6 +99,9 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         rect: [f64; 4],
         /// Votes and comments of its thread, with `community: true`.
         community: Option<CommunityView>,
+        /// Where each line of its title ends (UTF-16 units); short of the
+        /// title's length when it is cut.
+        lines: &'a [usize],
     }
     #[derive(Serialize)]
     struct Edge<'a> {
@@ -153,10 +157,28 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         width: f64,
         height: f64,
         columns: &'a [crate::layout::Column],
-        /// A future's box on the map, and a group's header height.
+        /// A future's box on the map, its text's size, line height,
+        /// inset and first baseline; a group's title the same.
         node_width: f64,
-        node_height: f64,
-        header: f64,
+        text_px: f64,
+        edge_px: f64,
+        line_height: f64,
+        text_x: f64,
+        baseline: f64,
+        group_px: f64,
+        group_x: f64,
+        group_baseline: f64,
+        /// A group's header is `header_pad` + its lines × `group_line` high.
+        group_line: f64,
+        header_pad: f64,
+        /// Text smaller than this on screen is hidden.
+        min_text_px: f64,
+        /// The room kept around the map in its frame.
+        margin: (f64, f64),
+        mark: f64,
+        mark_gap: f64,
+        /// The gap between bands, where a lower band's axis goes.
+        band_gap: f64,
     }
     /// The rules the browser shows numbers with, as the pages do.
     #[derive(Serialize)]
@@ -200,6 +222,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                     [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0)
                 },
                 community: community::view(site, shape, Kind::Future, i),
+                lines: &layout.lines[i].ends,
             })
             .collect(),
         edges: (0..site.futures.len())
@@ -251,9 +274,22 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
             width: layout.width,
             height: layout.height,
             columns: &layout.columns,
-            node_width: crate::layout::NODE_W,
-            node_height: crate::layout::NODE_H,
-            header: crate::layout::HEADER,
+            node_width: layout::NODE_W,
+            text_px: layout::TITLE_PX,
+            edge_px: layout::EDGE_PX,
+            line_height: layout::LINE_H,
+            text_x: layout::TEXT_X,
+            baseline: layout::BASELINE,
+            group_px: layout::GROUP_PX,
+            group_x: layout::GROUP_X,
+            group_baseline: layout::GROUP_BASELINE,
+            group_line: layout::header_height(1) - layout::header_height(0),
+            header_pad: layout::header_height(0),
+            min_text_px: map::MIN_TEXT_PX,
+            margin: layout::MARGIN,
+            mark: map::MARK,
+            mark_gap: map::MARK_GAP,
+            band_gap: layout::BAND_GAP,
         },
         rules: Rules {
             disagreement: crate::graph::DISAGREEMENT,

@@ -104,12 +104,15 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
-        let starts: Vec<Option<i32>> = site
+        let items: Vec<crate::layout::Item> = site
             .futures
             .iter()
-            .map(|e| e.future.when.map(|w| w.start))
+            .map(|e| crate::layout::Item {
+                title: &e.future.title,
+                when: e.future.when,
+            })
             .collect();
-        let layout = crate::layout::layout(&site.graph, &starts);
+        let layout = crate::layout::layout(&site.graph, &items);
         Renderer {
             site,
             tera,

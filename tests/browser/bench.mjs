@@ -12,7 +12,7 @@ const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ready = [], zoom = [], render = [];
 let weight = 0;
 for (let i = 0; i < Number(runs); i++) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(url + "futures/");
   await page.waitForSelector("html[data-map-ready]");

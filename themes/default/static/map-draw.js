@@ -1,0 +1,368 @@
+// What the map shows at the current zoom, and drawing it: which groups are
+// open, each future's box with its title lines, closed groups with their
+// marks, edges with P(edge) where there is room, the time axis. Text is
+// never drawn smaller than the build's `min_text_px` on screen: it is
+// hidden instead. Only what is in view is drawn.
+import { ancestors, bucket, percent, reach, size, leaves } from "./model.js";
+
+const NS = "http://www.w3.org/2000/svg";
+// Text kept at one size on screen (closed groups, the axis, edge counts), in CSS px.
+const LABEL_PX = 13, SMALL_PX = 12;
+
+export function el(name, attrs, parent) {
+  const e = document.createElementNS(NS, name);
+  for (const a in attrs) e.setAttribute(a, attrs[a]);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function text(parent, cls, x, y, px, content) {
+  const t = el("text", { x, y, "font-size": px }, parent);
+  if (cls) t.setAttribute("class", cls);
+  t.textContent = content;
+  return t;
+}
+
+/** The zoom at which a future's title is drawn at the smallest legible size. */
+export function legibleScale(map) {
+  return map.min_text_px / map.text_px;
+}
+
+/** A group is open when its futures' titles are legible, or opened by hand. */
+function isOpen(s, id) {
+  return s.m.byId[id].members.length > 0 && (s.forced[id] || s.view.k >= legibleScale(s.map) - 1e-9);
+}
+
+/** What stands for a future at the current zoom: itself, or its outermost closed group. */
+function shownAs(s, id) {
+  const a = ancestors(s.m, id);
+  for (let i = a.length - 1; i >= 0; i--) if (!isOpen(s, a[i])) return a[i];
+  return id;
+}
+
+export function applyView(s) {
+  s.layer.setAttribute("transform", `translate(${s.view.x},${s.view.y}) scale(${s.view.k})`);
+}
+
+function meets(a, b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/** The part of the map in the frame (and a margin around it), in map units. */
+function visible(s) {
+  const k = s.view.k, m = 200 / k;
+  return { x: -s.view.x / k - m, y: -s.view.y / k - m, w: s.frame.clientWidth / k + 2 * m, h: s.frame.clientHeight / k + 2 * m };
+}
+
+// ---- text measure and wrapping, for labels sized on screen ----
+let ctx = null;
+const widths = new Map();
+function measure(s, str, px, bold) {
+  const key = (bold ? "b" : "") + px + "|" + str;
+  let w = widths.get(key);
+  if (w == null) {
+    ctx = ctx || document.createElement("canvas").getContext("2d");
+    ctx.font = (bold ? "bold " : "") + px + "px " + s.fontFamily;
+    w = ctx.measureText(str).width;
+    widths.set(key, w);
+  }
+  return w;
+}
+
+/** `str` in at most `max` lines of `room` px, the last cut with "…"; [] when
+ * not even its first word fits. */
+function wrap(s, str, px, bold, room, max) {
+  const words = str.split(/\s+/), lines = [];
+  let line = "";
+  for (let i = 0; i < words.length; i++) {
+    const next = line ? line + " " + words[i] : words[i];
+    if (measure(s, next, px, bold) <= room) { line = next; continue; }
+    if (!line) return lines.length ? cut(s, lines, px, bold, room) : [];
+    lines.push(line);
+    line = words[i];
+    if (lines.length === max) return cut(s, lines, px, bold, room);
+    if (measure(s, line, px, bold) > room) return cut(s, lines, px, bold, room);
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+// The last line ends with "…", after a whole word where that still fills
+// half the line (else inside a word: "Era 12: Th…" tells siblings apart,
+// "Era…" does not).
+function cut(s, lines, px, bold, room) {
+  let last = lines[lines.length - 1];
+  const fits = (t) => measure(s, t + "…", px, bold) <= room;
+  while (last.indexOf(" ") > 0 && !fits(last)) {
+    const shorter = last.slice(0, last.lastIndexOf(" "));
+    if (measure(s, shorter, px, bold) < room / 2) break;
+    last = shorter;
+  }
+  while (last && measure(s, last + "…", px, bold) > room) last = last.slice(0, -1);
+  lines[lines.length - 1] = last.trimEnd() + "…";
+  return lines;
+}
+
+// ---- what a future says ----
+/** A window as the pages print it: `2027–2029`, or `2026`. */
+export function windowText(w) {
+  return w ? (w.start === w.end ? String(w.start) : w.start + "–" + w.end) : "";
+}
+function numberLine(s, f) {
+  const n = s.nums[f.id];
+  return percent(s.m.rules, n.effective) + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
+}
+/** A future's title lines as the build broke them (`lines`: each line's end). */
+function titleLines(f) {
+  const out = [];
+  let start = 0;
+  f.lines.forEach((end, i) => {
+    let line = f.title.slice(start, end).trim();
+    if (i === f.lines.length - 1 && end < f.title.length) line += "…";
+    out.push(line);
+    start = end;
+  });
+  return out;
+}
+/** Its accessible name and tooltip: the full title and what it holds or its numbers. */
+function describe(s, f) {
+  if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
+  const n = s.nums[f.id];
+  return f.title + ": " + percent(s.m.rules, n.effective) + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
+}
+
+function passes(s, f) {
+  if (f.members.length) return true;
+  const p = s.nums[f.id].effective;
+  if (s.filter.tag && f.tags.indexOf(s.filter.tag) < 0) return false;
+  return p == null || (p * 100 >= s.filter.lo && p * 100 <= s.filter.hi);
+}
+
+function highlightSet(s) {
+  const id = s.hovered || s.selected;
+  if (!id) return null;
+  const set = reach(s.m, id, "children"), up = reach(s.m, id, "parents");
+  for (const k in up) set[k] = true;
+  set[id] = true;
+  // Groups holding a lit future stay lit.
+  Object.keys(set).forEach((k) => ancestors(s.m, k).forEach((g) => { set[g] = true; }));
+  return set;
+}
+
+function link(s, f, parent, cls, lit) {
+  if (lit && !lit[f.id]) cls += " dim";
+  if (!passes(s, f)) cls += " dim";
+  if (s.bet) {
+    if (s.bet.wins_if.indexOf(f.id) >= 0) cls += " win";
+    if (s.bet.loses_if.indexOf(f.id) >= 0) cls += " lose";
+    if (s.bet.essential_fork === f.id) cls += " fork";
+  }
+  if (s.selected === f.id) cls += " selected";
+  const name = describe(s, f);
+  const a = el("a", { href: f.url, "class": cls, "data-id": f.id, tabindex: "0", "aria-label": name }, parent);
+  el("title", {}, a).textContent = name;
+  el("rect", { x: f.box.x, y: f.box.y, width: f.box.w, height: f.box.h, rx: f.members.length ? 10 : 6 }, a);
+  s.drawn.push(f.id);
+  return a;
+}
+
+function colour(s, id) {
+  const p = s.nums[id].effective;
+  return p == null ? "unknown" : "p" + bucket(p);
+}
+
+function drawFuture(s, f, parent, lit) {
+  const a = link(s, f, parent, "node " + colour(s, f.id), lit);
+  const mp = s.map;
+  if (mp.text_px * s.view.k < mp.min_text_px - 1e-9) return;
+  const x = f.box.x + mp.text_x, lines = titleLines(f);
+  lines.forEach((line, i) => text(a, "", x, f.box.y + mp.baseline + i * mp.line_height, mp.text_px, line));
+  text(a, "node-num", x, f.box.y + mp.baseline + lines.length * mp.line_height, mp.text_px, numberLine(s, f));
+}
+
+function drawOpenGroup(s, f, parent, lit) {
+  const a = link(s, f, parent, "group open", lit), mp = s.map;
+  if (mp.group_px * s.view.k < mp.min_text_px - 1e-9) return;
+  // The build wrapped the header's title to the box.
+  titleLines(f).forEach((line, i) => text(a, "group-title", f.box.x + mp.group_x, f.box.y + mp.group_baseline + i * mp.group_line, mp.group_px, line));
+}
+
+// A closed group says what it holds, in text of one size on screen: its
+// title, how many futures and when, and a mark per future coloured by its
+// probability, each only where the box has room for it.
+function drawClosedGroup(s, f, parent, lit) {
+  const a = link(s, f, parent, "group closed", lit), k = s.view.k, mp = s.map;
+  const w = f.box.w * k, h = f.box.h * k, pad = Math.min(mp.group_x, w / 10, h / 6);
+  let y = pad;
+  const line = (cls, px, str, bold) => {
+    if (y + px * 1.3 > h - pad || measure(s, str, px, bold) > w - 2 * pad) return false;
+    y += px * 1.25;
+    text(a, cls, f.box.x + pad / k, f.box.y + y / k, px / k, str);
+    return true;
+  };
+  // Leave room for the count and a row of marks: they say what it holds.
+  const rest = LABEL_PX * 1.25 + mp.mark + mp.mark_gap + pad;
+  const titleLines = Math.max(1, Math.min(3, Math.floor((h - 2 * pad - rest) / (LABEL_PX * 1.25))));
+  const n = size(s.m, f.id), when = f.when ? " · " + windowText(f.when) : "";
+  // A box too flat for two lines and marks says it all on one line.
+  const flat = h - 2 * pad < 2 * LABEL_PX * 1.3 + mp.mark;
+  let marks = true;
+  if (!(flat && (line("group-title", LABEL_PX, f.title + " · " + n + " futures" + when, true) || line("group-title", LABEL_PX, f.title + " · " + n, true)))) {
+    let lines = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines);
+    // A whole title rather than marks, where one more line would finish it.
+    const more = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines + 1);
+    const cutShort = (ls) => /…$/.test(ls[ls.length - 1] || "");
+    if (cutShort(lines) && !cutShort(more) && more.length > lines.length && (more.length + 1) * LABEL_PX * 1.25 <= h - 2 * pad) {
+      lines = more;
+      marks = false;
+    }
+    lines.forEach((l) => line("group-title", LABEL_PX, l, true));
+    line("group-count", LABEL_PX, n + " futures" + when) || line("group-count", LABEL_PX, n + " futures") || line("group-count", LABEL_PX, String(n));
+  }
+  if (marks) drawMarks(s, f, a, pad, y + pad / 2, w - 2 * pad, h - y - 1.5 * pad);
+}
+
+// Marks as large as the box lets all of them be (from the build's size up
+// to thrice it), smaller (never under SMALL_MARK px) where a row would not
+// fit otherwise; as many as fit.
+const SMALL_MARK = 6;
+function drawMarks(s, f, parent, left, top, w, h) {
+  const ids = marked(s, f.id), k = s.view.k;
+  const grid = (m) => {
+    const step = m + Math.min(s.map.mark_gap, m * s.map.mark_gap / s.map.mark);
+    return { m, step, perRow: Math.floor((w + step - m) / step), rows: Math.floor((h + step - m) / step) };
+  };
+  let g = grid(h >= s.map.mark ? s.map.mark : SMALL_MARK);
+  for (let m = 3 * s.map.mark; m > g.m; m--) {
+    const bigger = grid(m);
+    if (bigger.perRow * bigger.rows >= ids.length) { g = bigger; break; }
+  }
+  if (g.perRow < 1 || g.rows < 1) return;
+  const marks = el("g", { "class": "marks" }, parent);
+  ids.slice(0, g.perRow * g.rows).forEach((id, i) => {
+    el("rect", {
+      "class": "mark " + colour(s, id),
+      x: f.box.x + (left + (i % g.perRow) * g.step) / k, y: f.box.y + (top + Math.floor(i / g.perRow) * g.step) / k,
+      width: g.m / k, height: g.m / k, rx: Math.min(4, g.m / 4) / k,
+    }, marks);
+  });
+}
+// A group's futures in time order, found once.
+const markedCache = new Map();
+function marked(s, id) {
+  if (!markedCache.has(id)) {
+    const start = (f) => (s.m.byId[f].when ? s.m.byId[f].when.start : Infinity);
+    markedCache.set(id, leaves(s.m, id).sort((a, b) => start(a) - start(b)));
+  }
+  return markedCache.get(id);
+}
+
+// Each column's window above it; a lower band's only where the gap above it has room.
+function drawAxis(s, parent) {
+  const k = s.view.k, g = el("g", { "class": "axis" }, parent);
+  s.map.columns.forEach((c) => {
+    const label = windowText(c.when);
+    if (!label || measure(s, label, SMALL_PX) > c.w * k || (c.y > 0 && s.map.band_gap * k < SMALL_PX * 1.6)) return;
+    text(g, "", c.x + c.w / 2, c.y - 10 / k, SMALL_PX / k, label);
+  });
+}
+
+// Edges between what is drawn: a future's edges where both ends show, else
+// between the closed groups that stand for them, with how many they carry.
+// The edges between what stands for their ends, counted; the same until
+// another group opens or closes.
+let edgesFor = null, edgesCache = null;
+function shownEdges(s) {
+  const key = (s.view.k >= legibleScale(s.map) - 1e-9) + "|" + Object.keys(s.forced).sort().join(",");
+  if (key === edgesFor) return edgesCache;
+  const agg = new Map();
+  s.m.data.edges.forEach((e) => {
+    const a = shownAs(s, e.from), b = shownAs(s, e.to);
+    if (a === b) return;
+    const id = a + ">" + b, got = agg.get(id);
+    if (got) got.n++; else agg.set(id, { a, b, n: 1, p: e.probability });
+  });
+  edgesFor = key;
+  edgesCache = agg;
+  return agg;
+}
+
+function drawEdges(s, parent, vp, lit) {
+  const agg = shownEdges(s);
+  const k = s.view.k, mp = s.map, boxes = grid(s);
+  agg.forEach(({ a, b, n, p }) => {
+    const A = s.m.byId[a], B = s.m.byId[b];
+    if (!meets(A.box, vp) && !meets(B.box, vp)) return;
+    const x1 = A.box.x + A.box.w, y1 = A.box.y + A.box.h / 2, x2 = B.box.x, y2 = B.box.y + B.box.h / 2;
+    const dx = Math.max(24, (x2 - x1) / 2);
+    const dim = lit && !(lit[a] && lit[b]) ? " dim" : "";
+    el("path", { "class": "edge" + dim + (x2 < x1 ? " back" : ""), d: `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}` }, parent);
+    const grouped = A.members.length || B.members.length;
+    // P(edge) between two futures, in the map's units; a count between groups, on screen.
+    const label = grouped || n > 1 ? String(n) : percent(s.m.rules, p);
+    const px = grouped || n > 1 ? SMALL_PX : mp.edge_px * k;
+    if (px < mp.min_text_px - 1e-9) return;
+    const lw = (measure(s, label, px) + 6) / k, lh = px / k;
+    const box = { x: (x1 + x2 - lw) / 2, y: (y1 + y2 - lh) / 2, w: lw, h: lh };
+    if (lw > x2 - x1 || covered(boxes, box)) return;
+    text(parent, "edge-label" + dim, (x1 + x2) / 2, (y1 + y2) / 2 + lh / 3, lh, label);
+  });
+}
+
+// The drawn futures' boxes in a grid of cells, to find a label a box would hide.
+const CELL = 256;
+function grid(s) {
+  const cells = new Map();
+  s.drawn.forEach((id) => {
+    const f = s.m.byId[id];
+    if (f.members.length && isOpen(s, id)) return;
+    for (let cx = Math.floor(f.box.x / CELL); cx <= Math.floor((f.box.x + f.box.w) / CELL); cx++) {
+      for (let cy = Math.floor(f.box.y / CELL); cy <= Math.floor((f.box.y + f.box.h) / CELL); cy++) {
+        const key = cx + "," + cy;
+        if (!cells.has(key)) cells.set(key, []);
+        cells.get(key).push(f.box);
+      }
+    }
+  });
+  return cells;
+}
+function covered(cells, b) {
+  for (let cx = Math.floor(b.x / CELL); cx <= Math.floor((b.x + b.w) / CELL); cx++) {
+    for (let cy = Math.floor(b.y / CELL); cy <= Math.floor((b.y + b.h) / CELL); cy++) {
+      if ((cells.get(cx + "," + cy) || []).some((o) => meets(o, b))) return true;
+    }
+  }
+  return false;
+}
+
+let renders = 0;
+/** Draws what is in view at the current zoom. */
+export function render(s) {
+  const t0 = performance.now();
+  s.layer.textContent = "";
+  s.drawn = [];
+  const vp = visible(s), lit = highlightSet(s);
+  drawAxis(s, s.layer);
+  const edges = el("g", { "class": "edges" }, s.layer), nodes = el("g", { "class": "nodes" }, s.layer);
+  const draw = (f) => {
+    if (!meets(f.box, vp)) return;
+    if (!f.members.length) return drawFuture(s, f, nodes, lit);
+    if (!isOpen(s, f.id)) return drawClosedGroup(s, f, nodes, lit);
+    drawOpenGroup(s, f, nodes, lit);
+    f.members.forEach((id) => draw(s.m.byId[id]));
+  };
+  s.roots.forEach(draw);
+  drawEdges(s, edges, vp, lit);
+  applyView(s);
+  // For tests and benchmarks: how many renders, and how long the last took.
+  document.documentElement.setAttribute("data-map-rendered", String(++renders));
+  document.documentElement.setAttribute("data-map-render-ms", (performance.now() - t0).toFixed(1));
+}
+
+/** Highlighting without redrawing: only classes change. */
+export function restyle(s) {
+  const lit = highlightSet(s);
+  s.layer.querySelectorAll("a[data-id]").forEach((a) => {
+    const f = s.m.byId[a.getAttribute("data-id")];
+    a.classList.toggle("dim", (!!lit && !lit[f.id]) || !passes(s, f));
+  });
+}

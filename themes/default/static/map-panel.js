@@ -1,0 +1,52 @@
+// The map's side panel (a bottom sheet on a phone): a future's summary,
+// probability and where it comes from, implied probability, disagreement,
+// and the bets that win or lose there. Content goes in as text nodes only.
+import { percent, size } from "./model.js";
+import { windowText } from "./map-draw.js";
+
+function html(tag, attrs, content, parent) {
+  const e = document.createElement(tag);
+  for (const a in attrs) e.setAttribute(a, attrs[a]);
+  if (content != null) e.textContent = content;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+// Summaries are needed only once a panel opens: fetched then, once.
+let summaries = null, loading = null;
+function loadSummaries(url) {
+  loading = loading || fetch(url).then((r) => r.json()).then((j) => { summaries = j; });
+  return loading;
+}
+
+/** Fills `panel` with future `f`; `actions.close` and `actions.showBet(id)` are its buttons. */
+export function showPanel(s, panel, f, actions) {
+  panel.textContent = "";
+  const close = html("button", { type: "button", "class": "close", "aria-label": "Close the details" }, "×", panel);
+  close.addEventListener("click", actions.close);
+  const h = html("h3", {}, null, panel);
+  html("a", { href: f.url }, f.title, h);
+  const summary = html("p", {}, summaries ? summaries[f.id] || "" : "…", panel);
+  if (!summaries) loadSummaries(s.frame.getAttribute("data-summaries")).then(() => { summary.textContent = summaries[f.id] || ""; });
+  const dl = html("dl", {}, null, panel), rules = s.m.rules, n = s.nums[f.id];
+  const row = (dt, dd) => { html("dt", {}, dt, dl); html("dd", {}, dd, dl); };
+  if (f.members.length) row("Group of", size(s.m, f.id) + " futures");
+  if (f.when) row("Expected", windowText(f.when));
+  row("Probability", f.probability != null ? percent(rules, f.probability) + " (" + (f.source === "markets" ? "markets" : "author's estimate") + ")" + (f.stale ? ", stale as of " + f.stale : "") : "none given");
+  row("Implied by the graph", percent(rules, n.implied));
+  if (n.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
+  const bets = s.m.data.bets;
+  [["Bets that win here", bets.filter((b) => b.wins_if.indexOf(f.id) >= 0)],
+   ["Bets that lose here", bets.filter((b) => b.loses_if.indexOf(f.id) >= 0)]].forEach(([title, list]) => {
+    if (!list.length) return;
+    html("h4", {}, title, panel);
+    const ul = html("ul", {}, null, panel);
+    list.forEach((b) => {
+      const li = html("li", {}, null, ul);
+      html("a", { href: b.url }, b.title, li);
+      li.appendChild(document.createTextNode(" "));
+      html("button", { type: "button" }, "show on the map", li).addEventListener("click", () => actions.showBet(b.id));
+    });
+  });
+  panel.hidden = false;
+}

@@ -1,0 +1,146 @@
+// The future graph in the browser, and its probability rules: the same
+// rules as the build's (src/graph.rs), so with nothing overridden every
+// number is the build's own. The map draws from it; a reader's what-if
+// view recomputes through `compute` with values of their own.
+
+/** The graph of `graph.json`: futures by id, edges both ways, groups. */
+export function model(data) {
+  const byId = Object.create(null);
+  data.futures.forEach((f, index) => {
+    byId[f.id] = { ...f, index, members: [], parents: [], children: [] };
+  });
+  const futures = data.futures.map((f) => byId[f.id]);
+  futures.forEach((f) => { if (f.within) byId[f.within].members.push(f.id); });
+  data.edges.forEach((e) => {
+    byId[e.from].children.push({ id: e.to, p: e.probability });
+    byId[e.to].parents.push({ id: e.from, p: e.probability });
+  });
+  // The build sums over parents in the order of its futures: the same
+  // order here gives the same floating-point sums.
+  futures.forEach((f) => f.parents.sort((a, b) => byId[a.id].index - byId[b.id].index));
+  const bets = Object.create(null);
+  data.bets.forEach((b) => { bets[b.id] = b; });
+  return { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId) };
+}
+
+// Parents before children (Kahn's algorithm; the build checked there is no cycle).
+function topological(futures, byId) {
+  const waiting = Object.create(null), order = [];
+  const ready = futures.filter((f) => !f.parents.length);
+  futures.forEach((f) => { waiting[f.id] = f.parents.length; });
+  while (ready.length) {
+    const f = ready.shift();
+    order.push(f);
+    f.children.forEach((c) => { if (--waiting[c.id] === 0) ready.push(byId[c.id]); });
+  }
+  return order;
+}
+
+/** Own and implied further apart than the rules' threshold; as in the build,
+ * a difference within 1e-9 of it counts as equal (sums carry rounding). */
+export function disagrees(rules, own, implied) {
+  return Math.abs(own - implied) > rules.disagreement + 1e-9;
+}
+
+/**
+ * Every future's numbers: `own` (its probability, or `overrides[id]` where
+ * given), `implied` (Σ P(parent) × P(edge), P(parent) being the parent's own
+ * else its implied probability, capped at 1; a root's own), `incoming` (the
+ * sum before capping), `effective` (own else implied) and `disagreement`.
+ * A value is null where it cannot be known.
+ */
+export function compute(m, overrides = {}) {
+  const out = Object.create(null);
+  m.order.forEach((f) => {
+    const own = f.id in overrides ? overrides[f.id] : f.probability;
+    const n = { own, implied: null, incoming: null, effective: null, disagreement: false };
+    if (!f.parents.length) {
+      n.implied = own;
+    } else {
+      let sum = 0;
+      for (const p of f.parents) {
+        const pp = out[p.id].own != null ? out[p.id].own : out[p.id].implied;
+        if (pp == null) { sum = null; break; }
+        sum += pp * p.p;
+      }
+      n.incoming = sum;
+      n.implied = sum == null ? null : Math.min(sum, 1);
+      n.disagreement = own != null && n.implied != null && disagrees(m.rules, own, n.implied);
+    }
+    n.effective = own != null ? own : n.implied;
+    out[f.id] = n;
+  });
+  return out;
+}
+
+/**
+ * The chance a bet that wins in any of `winsIf` pays off, from `numbers`
+ * (compute's result): exact where its winning futures are branches of one
+ * fork (their sum) or one future, otherwise the bounds [max pᵢ, min(1, Σ pᵢ)].
+ */
+export function payoff(m, winsIf, numbers) {
+  const wins = [...new Set(winsIf)].sort((a, b) => m.byId[a].index - m.byId[b].index);
+  const values = wins.map((id) => numbers[id].effective);
+  if (!values.length || values.some((v) => v == null)) return { kind: "unknown", low: null, high: null };
+  const sum = Math.min(1, values.reduce((a, b) => a + b, 0));
+  if (values.length === 1) return { kind: "exact", low: values[0], high: values[0] };
+  if (alternativesOfOneFork(m, wins)) return { kind: "exact", low: sum, high: sum };
+  return { kind: "range", low: Math.max(...values), high: sum };
+}
+
+// Every future of `ids` has exactly one parent, the same for all.
+function alternativesOfOneFork(m, ids) {
+  const fork = m.byId[ids[0]].parents.length === 1 ? m.byId[ids[0]].parents[0].id : null;
+  return fork != null && ids.every((id) => {
+    const ps = m.byId[id].parents;
+    return ps.length === 1 && ps[0].id === fork;
+  });
+}
+
+/** A probability as the pages print it: `35%`, `<1%`, `>99%`, `—`. */
+export function percent(rules, p) {
+  if (p == null) return "—";
+  if (p < rules.display.low) return "<" + Math.round(rules.display.low * 100) + "%";
+  if (p > rules.display.high) return ">" + Math.round(rules.display.high * 100) + "%";
+  return Math.round(p * 100) + "%";
+}
+
+/** A payoff as the pages print it: `35%` or `20–45%`. */
+export function payoffText(rules, p) {
+  if (p.kind === "unknown") return "unknown";
+  if (p.kind === "exact") return percent(rules, p.low);
+  return percent(rules, p.low).replace(/%$/, "") + "–" + percent(rules, p.high);
+}
+
+/** The colour bucket (0–9) of a probability, as the static map's. */
+export function bucket(p) {
+  return Math.min(9, Math.floor(p * 10));
+}
+
+/** The groups `id` is within, innermost first. */
+export function ancestors(m, id) {
+  const out = [];
+  for (let f = m.byId[id]; f && f.within; f = m.byId[f.within]) out.push(f.within);
+  return out;
+}
+
+/** How many futures group `id` holds, at any depth. */
+export function size(m, id) {
+  return m.byId[id].members.reduce((n, c) => n + 1 + size(m, c), 0);
+}
+
+/** The futures (not groups) inside `id`, at any depth. */
+export function leaves(m, id) {
+  return m.byId[id].members.flatMap((c) => (m.byId[c].members.length ? leaves(m, c) : [c]));
+}
+
+/** Every future reached from `id` along `dir` ("children" or "parents"). */
+export function reach(m, id, dir) {
+  const seen = Object.create(null), stack = [id];
+  while (stack.length) {
+    m.byId[stack.pop()][dir].forEach((e) => {
+      if (!seen[e.id]) { seen[e.id] = true; stack.push(e.id); }
+    });
+  }
+  return seen;
+}
