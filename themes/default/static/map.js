@@ -63,6 +63,7 @@ function controller(s) {
     },
     // Shows all of `ids` at once, as close as they fit.
     fitTo(ids) {
+      if (!ids.length) return;
       const boxes = ids.map((id) => s.m.byId[id].box);
       const x0 = Math.min(...boxes.map((b) => b.x)), y0 = Math.min(...boxes.map((b) => b.y));
       const x1 = Math.max(...boxes.map((b) => b.x + b.w)), y1 = Math.max(...boxes.map((b) => b.y + b.h));
