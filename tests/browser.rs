@@ -133,6 +133,7 @@ fn the_map_works_in_headless_chromium() {
             .map(|f| (f.future.id.to_string(), f.future.title.clone()))
             .collect::<std::collections::BTreeMap<_, _>>(),
         "searchQuery": "invest",
+        "repository": site.config.repository,
         "searchHit": "Why the foundry bet",
         "otherScriptQuery": "बुद्धि",
         "otherScriptHit": "भविष्य की कृत्रिम बुद्धि",

@@ -214,6 +214,10 @@ try {
     check(await page.locator(`#futures_map a[data-id="${config.deepLink}"].selected`).isVisible(), "deep-linked future not drawn");
     check((await page.evaluate(() => scrollY)) === 0, "the page scrolled away from the map");
     check((await page.locator("#futures_map a.dim").count()) > 0, "the rest is not dimmed around the selection");
+    // The example's snapshot of discussions is empty: the panel invites the first one.
+    const invite = page.locator(".map-panel dd.community a");
+    check((await page.textContent(".map-panel dd.community")).startsWith("no votes yet · start the discussion"), "the panel shows no discussion line");
+    check((await invite.getAttribute("href")).startsWith(config.repository + "/issues/new?"), "the discussion link does not open a new issue");
     await page.screenshot({ path: `${shots}/map-deep-link.png` });
     check(errors.length === 0, "console errors: " + errors.join(" | "));
     await context.close();

@@ -19,6 +19,20 @@ function loadSummaries(url) {
   return loading;
 }
 
+// The votes and comments on the future's discussion thread as the build
+// read them (graph.json), or a link that starts one.
+function discussion(c, dl) {
+  html("dt", {}, "Discussion", dl);
+  const dd = html("dd", { "class": "community" }, null, dl);
+  if (!c.url) {
+    dd.appendChild(document.createTextNode("no votes yet · "));
+    html("a", { href: c.new_url, rel: "nofollow noopener" }, "start the discussion", dd);
+    return;
+  }
+  dd.appendChild(document.createTextNode("▲ " + c.up + " ▼ " + c.down + " · " + c.comments_label + (c.stale ? ", stale" : "") + " as of " + c.as_of + " · "));
+  html("a", { href: c.url, rel: "nofollow noopener" }, "Vote or discuss", dd);
+}
+
 /** Fills `panel` with future `f`; `actions.close` and `actions.showBet(id)` are its buttons. */
 export function showPanel(s, panel, f, actions) {
   panel.textContent = "";
@@ -35,6 +49,7 @@ export function showPanel(s, panel, f, actions) {
   row("Probability", f.probability != null ? percent(rules, f.probability) + " (" + (f.source === "markets" ? "markets" : "author's estimate") + ")" + (f.stale ? ", stale as of " + f.stale : "") : "none given");
   row("Implied by the graph", percent(rules, n.implied));
   if (n.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
+  if (f.community) discussion(f.community, dl);
   const bets = s.m.data.bets;
   [["Bets that win here", bets.filter((b) => b.wins_if.indexOf(f.id) >= 0)],
    ["Bets that lose here", bets.filter((b) => b.loses_if.indexOf(f.id) >= 0)]].forEach(([title, list]) => {
