@@ -201,6 +201,12 @@ fn futures_posts_added_and_removed_are_rebuilt() {
         Duration::from_secs(1),
     );
     wait_for(&server, "/tags/agi/", "Brand new", Duration::from_secs(1));
+    wait_for(
+        &server,
+        "/sitemap.xml",
+        "/posts/brand-new/",
+        Duration::from_secs(1),
+    );
     fs::remove_file(dir.path().join("content/posts/brand-new.md")).unwrap();
     let started = Instant::now();
     while get(&server, "/posts/brand-new/").0 != 404 {

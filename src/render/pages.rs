@@ -16,6 +16,8 @@ use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
 /// How many posts the home page shows, and bets of each kind.
 const LATEST: usize = 5;
 const HOME_BETS_PER_KIND: usize = 3;
+/// How many members of each top-level group the home page names.
+const HOME_MEMBERS_PER_GROUP: usize = 6;
 /// How many posts the feed carries.
 const FEED_ENTRIES: usize = 20;
 
@@ -60,7 +62,7 @@ impl Renderer<'_> {
             .map(|i| self.post(i))
             .collect();
         ctx.insert("posts", &latest);
-        ctx.insert("groups", &self.top_level(1));
+        ctx.insert("groups", &self.top_level(HOME_MEMBERS_PER_GROUP));
         ctx.insert("kinds", &self.bets_by_kind(HOME_BETS_PER_KIND));
         ctx.insert("future_count", &s.futures.len());
         ctx

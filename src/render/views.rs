@@ -133,7 +133,10 @@ pub(super) struct KindView {
 #[derive(Serialize)]
 pub(super) struct GroupNode {
     pub(super) future: FutureCard,
+    /// Its first members in time order, each without members of its own.
     pub(super) members: Vec<GroupNode>,
+    /// How many more members it has than are listed.
+    pub(super) more: usize,
     /// How many futures it holds, at any depth.
     pub(super) size: usize,
 }
@@ -379,18 +382,19 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// Future `i` with its members down to `depth` levels (0: none).
-    pub(super) fn group_tree(&self, i: usize, depth: usize) -> GroupNode {
-        let members = if depth == 0 {
-            Vec::new()
-        } else {
-            self.in_time_order(self.site.graph.members(i).to_vec())
-                .into_iter()
-                .map(|m| self.group_tree(m, depth - 1))
-                .collect()
-        };
+    /// Future `i` with its first `shown` members in time order. Only those
+    /// become cards: a group of thousands costs no more than one of six.
+    pub(super) fn group_preview(&self, i: usize, shown: usize) -> GroupNode {
+        let all = self.site.graph.members(i);
+        let members = self
+            .in_time_order(all.to_vec())
+            .into_iter()
+            .take(shown)
+            .map(|m| self.group_preview(m, 0))
+            .collect::<Vec<_>>();
         GroupNode {
             future: self.future_card(i, None),
+            more: all.len() - members.len(),
             members,
             size: self.size(i),
         }
@@ -406,14 +410,14 @@ impl Renderer<'_> {
             .sum()
     }
 
-    /// The futures in no group, with their members down to `depth` levels.
-    pub(super) fn top_level(&self, depth: usize) -> Vec<GroupNode> {
+    /// The futures in no group, each with its first `shown` members.
+    pub(super) fn top_level(&self, shown: usize) -> Vec<GroupNode> {
         let top = (0..self.site.futures.len())
             .filter(|&i| self.site.graph.group(i).is_none())
             .collect();
         self.in_time_order(top)
             .into_iter()
-            .map(|i| self.group_tree(i, depth))
+            .map(|i| self.group_preview(i, shown))
             .collect()
     }
 

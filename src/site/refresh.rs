@@ -53,8 +53,19 @@ impl Site {
             return Ok(Touched::default());
         }
         let mut t = Touched::default();
-        t.routes.extend([Route::Home, Route::Atom, Route::Sitemap]);
+        t.routes.extend([Route::Home, Route::Atom]);
         let old_page = old.map(|i| self.posts.remove(i));
+        // The sitemap lists a post's address and date only: most edits leave
+        // it as it was, and at 10,000 posts it is the costliest page to redo.
+        let in_sitemap = |p: &Page| {
+            (
+                p.doc.path.clone(),
+                p.doc.updated.or(p.doc.date).map(|d| d.day),
+            )
+        };
+        if old_page.as_ref().map(in_sitemap) != new_page.as_ref().map(in_sitemap) {
+            t.routes.insert(Route::Sitemap);
+        }
         if let Some(o) = &old_page
             && new_page.as_ref().is_none_or(|n| n.doc.path != o.doc.path)
         {
