@@ -136,7 +136,7 @@ fn prepare(
         return Err(Error::Content(diags.into_sorted()));
     }
     site.warnings.extend(diags);
-    site.compute(&prices);
+    site.compute(prices);
     site.warnings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
     let (community, community_summary) = discussions.unzip();

@@ -44,8 +44,9 @@ impl Site {
     /// author's estimate) and computes what follows from it: implied
     /// probabilities, disagreement flags, bets' chances of paying off and
     /// the futures that move them most.
-    pub fn compute(&mut self, prices: &Prices) {
-        self.prices = prices.clone();
+    pub fn compute(&mut self, prices: Prices) {
+        self.prices = prices;
+        let prices = &self.prices;
         for e in &mut self.futures {
             e.markets = e
                 .future

@@ -102,7 +102,7 @@ impl Site {
             prices: Prices::default(),
             options: options.clone(),
         };
-        site.compute(&Prices::default());
+        site.compute(Prices::default());
         site.find_forks();
         Ok(site)
     }

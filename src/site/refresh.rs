@@ -241,7 +241,8 @@ impl Site {
             e.future = f;
         }
         self.futures[i].summary = summary;
-        self.compute(&self.prices.clone());
+        let prices = std::mem::take(&mut self.prices);
+        self.compute(prices);
         if edges_changed {
             self.find_forks();
         }

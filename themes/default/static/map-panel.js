@@ -4,7 +4,8 @@
 import { percent, size } from "./model.js";
 import { windowText } from "./map-draw.js";
 
-function html(tag, attrs, content, parent) {
+/** An HTML element with `attrs` and text `content` (never markup), appended to `parent`. */
+export function html(tag, attrs, content, parent) {
   const e = document.createElement(tag);
   for (const a in attrs) e.setAttribute(a, attrs[a]);
   if (content != null) e.textContent = content;

@@ -6,21 +6,13 @@
 // nothing runs while nothing moves.
 import { model, compute, ancestors, payoff, payoffText } from "./model.js";
 import { el, render, restyle, applyView, legibleScale } from "./map-draw.js";
-import { showPanel } from "./map-panel.js";
+import { html, showPanel } from "./map-panel.js";
 import { listen } from "./map-input.js";
 
 const frame = document.getElementById("futures_map");
 const SETTLE_MS = 120, MAX_K = 4, STEP = 1.4, HINT_KEY = "forkcast.map.hint";
 // Phones get a preview in the page and the map itself full screen.
 const phone = matchMedia("(max-width: 40rem)"), coarse = matchMedia("(pointer: coarse)");
-
-function html(tag, attrs, content, parent) {
-  const e = document.createElement(tag);
-  for (const a in attrs) e.setAttribute(a, attrs[a]);
-  if (content != null) e.textContent = content;
-  if (parent) parent.appendChild(e);
-  return e;
-}
 
 function state(data) {
   const m = model(data);
