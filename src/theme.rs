@@ -45,6 +45,10 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "static/map-panel.js",
     "static/favicon.svg",
     "static/search.js",
+    "static/dom.js",
+    "static/view.js",
+    "static/view-ui.js",
+    "static/view-page.js",
 );
 
 /// Where a file of the theme comes from.

@@ -139,8 +139,64 @@ fn the_map_works_in_headless_chromium() {
         "otherScriptHit": "भविष्य की कृत्रिम बुद्धि",
         "artifacts": artifacts,
     });
+    let metrics = node_script(root, "map.mjs", &config);
+    // Reported, not asserted as timings: see the benchmark section of the README.
+    println!("browser metrics: {metrics}");
+    assert!(
+        metrics["big_drawn_nodes"].as_u64().unwrap() < 2000,
+        "only what is visible is drawn"
+    );
+
+    let view = node_script(root, "view.mjs", &readers_view_config(&site, &config));
+    println!("reader's view metrics: {view}");
+}
+
+/// What tests/browser/view.mjs checks on the example site, computed by hand
+/// from its futures' estimates and edges (no market value enters these):
+/// assuming human-level AI arrives makes its child "Fleets of AIs build
+/// better AI" implied at 1 × 0.6 = 60%, and its fork sibling "Scaling
+/// stalls" 0%; the foundry staying concentrated set to 30% makes "Equipment
+/// makers, whichever foundry wins" (it or the foundry diversifying, 0.24:
+/// one fork) pay off 0.30 + 0.24 = 54%, and the TSM calls (it, or
+/// human-level AI now certain) pay off [max(0.3, 1), min(1, 1.3)] = 100%.
+fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_json::Value {
+    let future = |id: &str| {
+        site.futures
+            .iter()
+            .find(|f| f.future.id.as_str() == id)
+            .unwrap_or_else(|| panic!("the example site has no future {id}"))
+    };
+    let estimate = |id: &str| future(id).own.map(|o| o.value);
+    assert_eq!(estimate("foundry-stays-concentrated"), Some(0.45), "the hand-computed values below assume this estimate");
+    assert_eq!(estimate("foundry-diversifies"), Some(0.24), "the hand-computed values below assume this estimate");
+    let percent = |p| forkcast::format::percent(p);
+    serde_json::json!({
+        "url": map["url"],
+        "bigUrl": map["bigUrl"],
+        "bigFuture": "future-00100",
+        "titles": map["titles"],
+        "hand": {
+            "assume": "human-level-ai",
+            "child": "ai-fleets-build-better-ai",
+            "childImplied": "60%",
+            "childImpliedSite": percent(future("ai-fleets-build-better-ai").computed.implied),
+            "sibling": "scaling-stalls",
+            "slider": "foundry-stays-concentrated",
+            "sliderFrom": 45,
+            "sliderTo": 30,
+            "exactBet": "chip-equipment",
+            "exactBetYours": "54%",
+            "exactBetSite": "69%",
+            "rangeBet": "tsm-calls",
+            "rangeBetYours": "100%",
+        },
+    })
+}
+
+/// Runs `node SCRIPT CONFIG` in tests/browser and returns the JSON line it printed.
+fn node_script(root: &Path, script: &str, config: &serde_json::Value) -> serde_json::Value {
     let output = Command::new("node")
-        .arg("map.mjs")
+        .arg(script)
         .arg(config.to_string())
         .current_dir(root.join("tests/browser"))
         .output()
@@ -148,14 +204,27 @@ fn the_map_works_in_headless_chromium() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "browser test failed:\n{}{stdout}",
+        "{script} failed:\n{}{stdout}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let metrics: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
-    // Reported, not asserted as timings: see the benchmark section of the README.
-    println!("browser metrics: {metrics}");
+    serde_json::from_str(stdout.trim()).unwrap()
+}
+
+#[test]
+fn the_readers_view_rules_hold_on_graphs_computed_by_hand() {
+    if !common::has_tools("the view rules' test", &[Tool::Node]) {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new("node")
+        .args(["--test", "model.test.mjs"])
+        .current_dir(root.join("tests/browser"))
+        .output()
+        .expect("cannot start node");
     assert!(
-        metrics["big_drawn_nodes"].as_u64().unwrap() < 2000,
-        "only what is visible is drawn"
+        output.status.success(),
+        "model.test.mjs failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -28,12 +28,13 @@
     });
   }
   // The last header row has one heading per column (rows above it may
-  // group columns), so a heading's place in it is its column's.
+  // group columns), so a heading's place in it is its column's. Listening
+  // on the head sorts by columns added later (the reader's view) too.
   document.querySelectorAll("table.sortable").forEach(function (table) {
-    var head = table.tHead.rows[table.tHead.rows.length - 1];
-    Array.prototype.forEach.call(head.cells, function (th) {
-      var button = th.querySelector("button");
-      if (button) button.addEventListener("click", function () { sortBy(table, th, th.cellIndex); });
+    table.tHead.addEventListener("click", function (e) {
+      var button = e.target.closest("button"), th = button && button.closest("th");
+      var head = table.tHead.rows[table.tHead.rows.length - 1];
+      if (th && th.parentNode === head) sortBy(table, th, th.cellIndex);
     });
   });
 })();

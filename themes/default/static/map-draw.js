@@ -107,9 +107,10 @@ function cut(s, lines, px, bold, room) {
 export function windowText(w) {
   return w ? (w.start === w.end ? String(w.start) : w.start + "–" + w.end) : "";
 }
+// The site's number, then the reader's where their view changes it: `35% → 60%`.
 function numberLine(s, f) {
-  const n = s.nums[f.id];
-  return percent(s.m.rules, n.effective) + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
+  const n = s.nums[f.id], t = s.reader.texts(f.id);
+  return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
 }
 /** A future's title lines as the build broke them (`lines`: each line's end). */
 function titleLines(f) {
@@ -126,8 +127,8 @@ function titleLines(f) {
 /** Its accessible name and tooltip: the full title and what it holds or its numbers. */
 function describe(s, f) {
   if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
-  const n = s.nums[f.id];
-  return f.title + ": " + percent(s.m.rules, n.effective) + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
+  const n = s.nums[f.id], t = s.reader.texts(f.id);
+  return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
 }
 
 function passes(s, f) {
@@ -157,6 +158,7 @@ function link(s, f, parent, cls, lit) {
     if (s.bet.essential_fork === f.id) cls += " fork";
   }
   if (s.selected === f.id) cls += " selected";
+  if (s.reader.values[f.id] != null) cls += " in-view";
   const name = describe(s, f);
   const a = el("a", { href: f.url, "class": cls, "data-id": f.id, tabindex: "0", "aria-label": name }, parent);
   el("title", {}, a).textContent = name;

@@ -3,15 +3,8 @@
 // and the bets that win or lose there. Content goes in as text nodes only.
 import { percent, size } from "./model.js";
 import { windowText } from "./map-draw.js";
-
-/** An HTML element with `attrs` and text `content` (never markup), appended to `parent`. */
-export function html(tag, attrs, content, parent) {
-  const e = document.createElement(tag);
-  for (const a in attrs) e.setAttribute(a, attrs[a]);
-  if (content != null) e.textContent = content;
-  if (parent) parent.appendChild(e);
-  return e;
-}
+import { html } from "./dom.js";
+import { controls } from "./view-ui.js";
 
 // Summaries are needed only once a panel opens: fetched then, once.
 let summaries = null, loading = null;
@@ -43,7 +36,8 @@ export function showPanel(s, panel, f, actions) {
   html("a", { href: f.url }, f.title, h);
   const summary = html("p", {}, summaries ? summaries[f.id] || "" : "…", panel);
   if (!summaries) loadSummaries(s.frame.getAttribute("data-summaries")).then(() => { summary.textContent = summaries[f.id] || ""; });
-  const dl = html("dl", {}, null, panel), rules = s.m.rules, n = s.nums[f.id];
+  // The site's numbers; the reader's own are in the controls below.
+  const dl = html("dl", {}, null, panel), rules = s.m.rules, n = s.reader.site[f.id];
   const row = (dt, dd) => { html("dt", {}, dt, dl); html("dd", {}, dd, dl); };
   if (f.members.length) row("Group of", size(s.m, f.id) + " futures");
   if (f.when) row("Expected", windowText(f.when));
@@ -51,6 +45,7 @@ export function showPanel(s, panel, f, actions) {
   row("Implied by the graph", percent(rules, n.implied));
   if (n.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
   if (f.community) discussion(f.community, dl);
+  controls(s.reader, f.id, panel);
   const bets = s.m.data.bets;
   [["Bets that win here", bets.filter((b) => b.wins_if.indexOf(f.id) >= 0)],
    ["Bets that lose here", bets.filter((b) => b.loses_if.indexOf(f.id) >= 0)]].forEach(([title, list]) => {

@@ -4,9 +4,11 @@
 // map-draw.js what is drawn at each zoom, map-input.js the gestures and
 // keys, map-panel.js the details panel. No framework, no build step;
 // nothing runs while nothing moves.
-import { model, compute, ancestors, payoff, payoffText } from "./model.js";
+import { ancestors, payoff, payoffText } from "./model.js";
+import { load } from "./view.js";
 import { el, render, restyle, applyView, legibleScale } from "./map-draw.js";
-import { html, showPanel } from "./map-panel.js";
+import { showPanel } from "./map-panel.js";
+import { html } from "./dom.js";
 import { listen } from "./map-input.js";
 
 const frame = document.getElementById("futures_map");
@@ -14,11 +16,11 @@ const SETTLE_MS = 120, MAX_K = 4, STEP = 1.4, HINT_KEY = "forkcast.map.hint";
 // Phones get a preview in the page and the map itself full screen.
 const phone = matchMedia("(max-width: 40rem)"), coarse = matchMedia("(pointer: coarse)");
 
-function state(data) {
-  const m = model(data);
+// `reader` is the reader's own view (view.js): the map draws its numbers.
+function state(m, reader) {
   m.futures.forEach((f) => { f.box = { x: f.rect[0], y: f.rect[1], w: f.rect[2], h: f.rect[3] }; });
   return {
-    m, nums: compute(m), map: data.map, frame, section: frame.closest(".map-section"),
+    m, reader, nums: reader.nums, map: m.data.map, frame, section: frame.closest(".map-section"),
     roots: m.futures.filter((f) => !f.within),
     view: { x: 0, y: 0, k: 1 }, forced: {}, selected: null, hovered: null, bet: null,
     filter: { lo: 0, hi: 100, tag: "" }, drawn: [], fitted: false,
@@ -266,8 +268,8 @@ function hint(s, c) {
   html("button", { type: "button", "aria-label": "Dismiss the hint" }, "×", s.hint).addEventListener("click", c.used);
 }
 
-function start(data) {
-  const s = state(data), c = controller(s);
+function start(m, reader) {
+  const s = state(m, reader), c = controller(s);
   const old = frame.querySelector("svg");
   s.svg = el("svg", { "class": "map", role: "group", "aria-label": "The map of futures: drag to pan, wheel or +/− to zoom, Tab and arrow keys to move, Enter to open" });
   s.layer = el("g", {}, s.svg);
@@ -277,6 +279,18 @@ function start(data) {
   tools(s, c);
   hint(s, c);
   listen(s, c);
+  const followView = () => {
+    s.nums = reader.nums;
+    s.section.classList.toggle("with-view", reader.active);
+    render(s);
+  };
+  reader.subscribe(followView);
+  // The reader's view is listed above the frame: as it grows or shrinks, the frame still ends on the first screen.
+  const listing = s.section.querySelector(".your-view");
+  if (listing && window.ResizeObserver) {
+    new ResizeObserver(() => { c.size(); if (s.fitted) c.fitAll(); c.settle(); }).observe(listing);
+  }
+  s.section.classList.toggle("with-view", reader.active);
   c.size();
   c.fitAll();
   const hash = decodeURIComponent(location.hash.slice(1)), bet = new URLSearchParams(location.search).get("bet");
@@ -292,6 +306,6 @@ function start(data) {
 }
 
 if (frame && window.fetch) {
-  fetch(frame.getAttribute("data-graph")).then((r) => r.json()).then(start)
+  load(frame.getAttribute("data-graph")).then(({ m, view }) => start(m, view))
     .catch((err) => console.error("forkcast map:", err));
 }

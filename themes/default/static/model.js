@@ -1,7 +1,8 @@
 // The future graph in the browser, and its probability rules: the same
 // rules as the build's (src/graph.rs), so with nothing overridden every
-// number is the build's own. The map draws from it; a reader's what-if
-// view recomputes through `compute` with values of their own.
+// number is the build's own. The map, the reader's own view and the bets
+// pages all compute through it: a reader's view is `compute` with the
+// values `assumed` makes of their entries.
 
 /** The graph of `graph.json`: futures by id, edges both ways, groups. */
 export function model(data) {
@@ -97,19 +98,57 @@ function alternativesOfOneFork(m, ids) {
   });
 }
 
+/**
+ * The own probabilities a reader's view gives, by future id, from its
+ * entries (`{ id, value }`, value a number in [0, 1], "yes" or "no"). An
+ * entry's own value always counts. *Yes* also assumes what it takes: where
+ * the future has exactly one parent, that parent's other children get 0 and
+ * the parent is assumed in the same way, up to a future with no parent or
+ * several. Where two assumptions contradict each other, "happens" wins, so
+ * the order of the entries never matters.
+ */
+export function assumed(m, entries) {
+  const out = Object.create(null);
+  entries.forEach((e) => {
+    if (e.value !== "yes") return;
+    for (let f = m.byId[e.id]; f.parents.length === 1; ) {
+      const parent = m.byId[f.parents[0].id];
+      parent.children.forEach((c) => { if (c.id !== f.id && out[c.id] !== 1) out[c.id] = 0; });
+      out[parent.id] = 1;
+      f = parent;
+    }
+  });
+  entries.forEach((e) => { out[e.id] = e.value === "yes" ? 1 : e.value === "no" ? 0 : e.value; });
+  return out;
+}
+
 /** A probability as the pages print it: `35%`, `<1%`, `>99%`, `—`. */
 export function percent(rules, p) {
   if (p == null) return "—";
   if (p < rules.display.low) return "<" + Math.round(rules.display.low * 100) + "%";
   if (p > rules.display.high) return ">" + Math.round(rules.display.high * 100) + "%";
-  return Math.round(p * 100) + "%";
+  // The build rounds a half to even (Rust's formatting): 12.5 reads 12%.
+  const x = p * 100;
+  let r = Math.round(x);
+  if (r - x === 0.5 && r % 2) r -= 1;
+  return r + "%";
 }
 
-/** A payoff as the pages print it: `35%` or `20–45%`. */
-export function payoffText(rules, p) {
+/** A number of a reader's view: as `percent`, except that what they assumed
+ * certain reads `0%` or `100%` (the site's own numbers never are). */
+export function viewPercent(rules, p) {
+  return p === 0 ? "0%" : p === 1 ? "100%" : percent(rules, p);
+}
+
+/** A payoff as the pages print it (src/format.rs): `35%`, `20–45%`, or
+ * written out where an end keeps its sign, `80% to >99%`; `format` prints
+ * each end (`viewPercent` for a reader's view). */
+export function payoffText(rules, p, format = percent) {
   if (p.kind === "unknown") return "unknown";
-  if (p.kind === "exact") return percent(rules, p.low);
-  return percent(rules, p.low).replace(/%$/, "") + "–" + percent(rules, p.high);
+  const lo = format(rules, p.low), hi = format(rules, p.high);
+  if (p.kind === "exact" || lo === hi) return lo;
+  if (lo[0] === "<" || hi[0] === ">") return lo + " to " + hi;
+  return lo.replace(/%$/, "") + "–" + hi;
 }
 
 /** The colour bucket (0–9) of a probability, as the static map's. */

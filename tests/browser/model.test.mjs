@@ -1,0 +1,135 @@
+// The reader's view rules of themes/default/static/model.js and view.js,
+// on small graphs computed by hand. Run by tests/browser.rs with Node's
+// test runner (`node --test model.test.mjs`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { model, compute, assumed, payoff, payoffText, percent, viewPercent } from "../../themes/default/static/model.js";
+import { parseView, viewText } from "../../themes/default/static/view.js";
+
+const RULES = { disagreement: 0.15, display: { low: 0.01, high: 0.99 } };
+
+// A graph in graph.json's form: futures [id, own probability], edges [from, to, P(edge)], bets [id, wins_if].
+function graph(futures, edges, bets = []) {
+  return model({
+    futures: futures.map(([id, probability]) => ({ id, title: id, probability, within: null })),
+    edges: edges.map(([from, to, probability]) => ({ from, to, probability })),
+    bets: bets.map(([id, wins_if]) => ({ id, wins_if, loses_if: [] })),
+    rules: RULES,
+  });
+}
+
+const close = (actual, expected, what) => assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual}, not ${expected}`);
+
+// root ─0.6→ a ─0.5→ c         root ─0.4→ b
+//             └─0.3→ d
+const tree = () => graph(
+  [["root", 0.5], ["a", null], ["b", null], ["c", null], ["d", null]],
+  [["root", "a", 0.6], ["root", "b", 0.4], ["a", "c", 0.5], ["a", "d", 0.3]],
+  [["on-c", ["c"]], ["on-c-or-d", ["c", "d"]], ["on-b-or-c", ["b", "c"]]],
+);
+
+test("assuming a future happens sets its fork siblings to 0 and its single-parent ancestors to 1", () => {
+  const m = tree(), values = assumed(m, [{ id: "c", value: "yes" }]);
+  assert.deepEqual({ ...values }, { c: 1, d: 0, a: 1, b: 0, root: 1 });
+  const n = compute(m, values);
+  close(n.c.effective, 1, "c");
+  close(n.d.effective, 0, "d");
+  // b was 0.5 × 0.4 = 0.2; with root certain and b assumed not to happen, 0.
+  close(n.b.effective, 0, "b");
+  close(payoff(m, ["c", "d"], n).low, 1, "a bet on c or d");
+});
+
+test("a reader's value for a future with no probability of its own carries forward", () => {
+  const m = tree(), site = compute(m);
+  close(site.a.effective, 0.3, "a by the site: 0.5 × 0.6");
+  close(site.c.effective, 0.15, "c by the site: 0.3 × 0.5");
+  const n = compute(m, assumed(m, [{ id: "a", value: 0.8 }]));
+  close(n.a.own, 0.8, "a's own value is the reader's");
+  close(n.c.implied, 0.4, "c: 0.8 × 0.5");
+  close(n.d.effective, 0.24, "d: 0.8 × 0.3");
+  close(n.b.effective, 0.2, "b is not downstream of a");
+  // c and d are branches of one fork: exact, 0.4 + 0.24.
+  const p = payoff(m, ["c", "d"], n);
+  assert.equal(p.kind, "exact");
+  close(p.low, 0.64, "pays off if c or d");
+  // b and c have different parents: bounds [max, sum].
+  const r = payoff(m, ["b", "c"], n);
+  assert.equal(r.kind, "range");
+  close(r.low, 0.4, "low end");
+  close(r.high, 0.6000000000000001, "high end");
+});
+
+test("assuming a future does not happen sets it to 0 and nothing else", () => {
+  const m = tree(), values = assumed(m, [{ id: "a", value: "no" }]);
+  assert.deepEqual({ ...values }, { a: 0 });
+  const n = compute(m, values);
+  close(n.c.effective, 0, "c follows only a");
+  close(n.root.effective, 0.5, "root keeps its own");
+});
+
+// A diamond: top ─0.5→ left ─0.6→ bottom, top ─0.5→ right ─0.2→ bottom.
+const diamond = () => graph(
+  [["top", 0.4], ["left", null], ["right", null], ["bottom", null]],
+  [["top", "left", 0.5], ["top", "right", 0.5], ["left", "bottom", 0.6], ["right", "bottom", 0.2]],
+);
+
+test("in a diamond, assuming the future with two parents assumes nothing above it", () => {
+  const m = diamond(), values = assumed(m, [{ id: "bottom", value: "yes" }]);
+  assert.deepEqual({ ...values }, { bottom: 1 });
+  const n = compute(m, values);
+  close(n.left.effective, 0.2, "left keeps 0.4 × 0.5");
+  close(n.bottom.implied, 0.16, "the graph still implies 0.2 × 0.6 + 0.2 × 0.2");
+  assert.equal(n.bottom.disagreement, true, "1 against 0.16 is disputed");
+});
+
+test("in a diamond, assuming one side takes the other side out of the sum below", () => {
+  const m = diamond(), values = assumed(m, [{ id: "left", value: "yes" }]);
+  assert.deepEqual({ ...values }, { left: 1, right: 0, top: 1 });
+  close(compute(m, values).bottom.effective, 0.6, "bottom: 1 × 0.6 + 0 × 0.2");
+});
+
+test("an entry's own value counts over what another assumption implies, and 'happens' wins a contradiction", () => {
+  const m = tree();
+  // c happening implies d is 0; the reader says 0.1 for d.
+  const values = assumed(m, [{ id: "d", value: 0.1 }, { id: "c", value: "yes" }]);
+  assert.equal(values.d, 0.1);
+  // c and b both assumed: c's chain says b = 0, b's own entry says 1; root 1 either way.
+  const both = assumed(m, [{ id: "c", value: "yes" }, { id: "b", value: "yes" }]);
+  assert.equal(both.b, 1);
+  assert.equal(both.a, 1, "b's chain would set a to 0: happens wins");
+  assert.deepEqual({ ...assumed(m, [{ id: "b", value: "yes" }, { id: "c", value: "yes" }]) }, { ...both }, "the order of entries does not matter");
+});
+
+test("with nothing overridden, the reader's numbers are the site's", () => {
+  const m = tree();
+  assert.deepEqual(compute(m, assumed(m, [])), compute(m));
+});
+
+test("the address's view is parsed strictly, with a note for each entry left out", () => {
+  const m = tree();
+  const { entries, notes } = parseView(m, "a:0.7,c:yes,b:no,zz:0.5,d:1.5,d:70%,<img src=x>,root:.25,a:0.2, ,b:1");
+  assert.deepEqual(entries, [{ id: "c", value: "yes" }, { id: "root", value: 0.25 }, { id: "a", value: 0.2 }, { id: "b", value: 1 }]);
+  assert.equal(notes.length, 6, notes.join("\n"));
+  assert.match(notes[0], /no future “zz”/);
+  assert.match(notes[1], /d:1\.5.*a number from 0 to 1/);
+  assert.match(notes[2], /d:70%/);
+  assert.match(notes[3], /<img src=x>.*not ID:VALUE/);
+  assert.match(notes[4], /a is given again later/);
+  assert.equal(viewText(entries), "c:yes,root:0.25,a:0.2,b:1");
+  assert.deepEqual(parseView(m, "").entries, []);
+});
+
+test("numbers read as the build prints them", () => {
+  // Rust rounds a half to even: 12.5 → 12%, 13.5 → 14%.
+  assert.equal(percent(RULES, 0.125), "12%");
+  assert.equal(percent(RULES, 0.135), "14%");
+  assert.equal(percent(RULES, 0.004), "<1%");
+  assert.equal(percent(RULES, 0.996), ">99%");
+  assert.equal(payoffText(RULES, { kind: "range", low: 0.8, high: 1 }), "80% to >99%");
+  assert.equal(payoffText(RULES, { kind: "range", low: 0.2, high: 0.45 }), "20–45%");
+  assert.equal(payoffText(RULES, { kind: "range", low: 0.451, high: 0.449 }), "45%");
+  // A reader's assumption is certain, and says so.
+  assert.equal(viewPercent(RULES, 1), "100%");
+  assert.equal(viewPercent(RULES, 0), "0%");
+  assert.equal(payoffText(RULES, { kind: "range", low: 1, high: 1 }, viewPercent), "100%");
+});

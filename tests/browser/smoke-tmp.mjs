@@ -1,0 +1,14 @@
+import { chromium } from "playwright-core";
+const [base, path, out, w, h, dark, act] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const ctx = await browser.newContext({ viewport: { width: +w || 1440, height: +h || 900 }, colorScheme: dark === "dark" ? "dark" : "light", ...(+w < 500 ? { isMobile: true, hasTouch: true } : {}) });
+const page = await ctx.newPage();
+page.on("console", (m) => console.log("console", m.type(), m.text()));
+page.on("pageerror", (e) => console.log("pageerror", String(e)));
+await page.goto(base + path);
+await page.waitForTimeout(1200);
+if (act) await eval("(async () => {" + act + "})()");
+await page.waitForTimeout(300);
+console.log(await page.evaluate(() => location.href));
+await page.screenshot({ path: out, fullPage: false });
+await browser.close();

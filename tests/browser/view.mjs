@@ -1,0 +1,157 @@
+// The reader's own view in Debian's Chromium: a shared address opens the
+// view, a slider changes it, the bets page follows, reset clears it; the
+// address is data, never markup; and one change at 5,000 futures is timed.
+// Usage: node view.mjs CONFIG_JSON   (written by tests/browser.rs)
+// Prints one JSON line of measurements; exits 1 with a message on failure.
+import { chromium } from "playwright-core";
+
+const config = JSON.parse(process.argv[2]);
+const results = {};
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+});
+
+async function context(options = {}) {
+  const ctx = await browser.newContext({ viewport: DESKTOP, ...options });
+  const errors = [];
+  ctx.on("page", (p) => {
+    p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    p.on("pageerror", (e) => errors.push(String(e)));
+    p.on("dialog", (d) => { errors.push("a dialog opened: " + d.message()); d.dismiss(); });
+  });
+  return { ctx, errors };
+}
+
+// The text of the element `selector` once it holds `want`.
+async function waitText(page, selector, want, message) {
+  try {
+    await page.waitForFunction(([s, w]) => [...document.querySelectorAll(s)].some((e) => e.textContent.includes(w)), [selector, want], { timeout: 5000 });
+  } catch (_) {
+    const got = await page.evaluate((s) => [...document.querySelectorAll(s)].map((e) => e.textContent.trim()).join(" | "), selector);
+    throw new Error(`${message}: wanted “${want}” in ${selector}, found “${got}”`);
+  }
+}
+
+const betOdds = (page, id) => page.evaluate((b) => document.querySelector(`.bet-list [data-bet="${b}"] .view-payoff`)?.textContent || null, id);
+
+try {
+  const { url, bigUrl, hand } = config;
+
+  // 1. A shared address opens the view; what it holds that is not a view is left out with a note.
+  const { ctx, errors } = await context();
+  const page = await ctx.newPage();
+  await page.goto(url + "futures/?view=" + hand.assume + ":yes,no-such-future:0.5#" + hand.child);
+  await page.waitForSelector("html[data-map-ready]");
+  await page.waitForSelector(".map-panel:not([hidden]) .view-controls");
+  await waitText(page, "#your_view", "1 change", "the view bar does not count the one valid entry");
+  await waitText(page, "#your_view .view-notes", "no-such-future", "no note on the unknown future");
+  check(new URL(page.url()).search === "?view=" + hand.assume + ":yes", "the address keeps only the valid entry: " + page.url());
+  // The child's implied probability: the assumed parent is certain, so it is P(edge).
+  await waitText(page, ".map-panel .view-result", "Implied by the graph: " + hand.childImplied + " · the site: " + hand.childImpliedSite, "the child's implied probability in the panel");
+  await waitText(page, `#futures_map a[data-id="${hand.assume}"] .node-num`, "→ 100%", "the map does not show the assumed future's new number");
+  check(await page.locator(`#futures_map a[data-id="${hand.assume}"].in-view`).count() === 1, "the assumed future is not marked on the map");
+  // Its fork sibling is assumed not to happen: the table's "your view" column says 0%.
+  await waitText(page, `.futures-table tr[data-future="${hand.sibling}"] td.view-col`, "0%", "the table's your-view column");
+  check(await page.locator(".futures-table th.view-col").count() === 1, "no “your view” column in the table");
+
+  // 2. The slider, by keyboard: from the site's value down to the hand's value.
+  await page.goto(url + "futures/#" + hand.slider);
+  await page.waitForSelector(".map-panel:not([hidden]) .view-controls input[type=range]");
+  const slider = page.locator(".map-panel .view-controls input[type=range]");
+  await slider.focus();
+  check(Number(await slider.inputValue()) === hand.sliderFrom, "the slider does not start at the site's value: " + await slider.inputValue());
+  for (let i = 0; i < hand.sliderFrom - hand.sliderTo; i++) await page.keyboard.press("ArrowLeft");
+  await waitText(page, "#your_view", "2 changes", "the slider's change is not in the view");
+  check(new URL(page.url()).searchParams.get("view") === hand.assume + ":yes," + hand.slider + ":" + hand.sliderTo / 100, "the address does not carry the view: " + page.url());
+  check(errors.length === 0, "errors on the map page: " + errors.join("; "));
+
+  // 3. The bets page, reached by a link without the view in its address, follows it.
+  await page.click('.site-header a[href$="/bets/"]');
+  await page.waitForSelector("#your_view:not([hidden])");
+  await waitText(page, "#your_view", "2 changes", "the view did not follow to /bets/");
+  check((await betOdds(page, hand.exactBet)) === "your view: pays off " + hand.exactBetYours, `${hand.exactBet} pays off ${await betOdds(page, hand.exactBet)} in the view, not ${hand.exactBetYours}`);
+  check((await betOdds(page, hand.rangeBet)) === "your view: pays off " + hand.rangeBetYours, `${hand.rangeBet} pays off ${await betOdds(page, hand.rangeBet)} in the view, not ${hand.rangeBetYours}`);
+  check((await page.textContent(`.bet-list [data-bet="${hand.exactBet}"] .payoff`)).includes(hand.exactBetSite), "the site's own payoff is hidden");
+  check(new URL(page.url()).searchParams.get("view") !== null, "/bets/ does not show the view in its address, so it cannot be shared");
+  // An entry is removed from the list; then the reset clears everything.
+  await page.getByRole("button", { name: "Remove “" + config.titles[hand.slider] + "” from your view" }).click();
+  await waitText(page, "#your_view", "1 change", "removing an entry");
+  check((await betOdds(page, hand.exactBet)) === "your view: pays off " + hand.exactBetSite, "removing the entry did not bring the bet back to the site's number");
+  await page.getByRole("button", { name: "Reset your view" }).click();
+  await page.waitForFunction(() => !document.querySelector(".view-payoff"));
+  check(!new URL(page.url()).searchParams.has("view"), "reset left the view in the address");
+  check(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("forkcast.view")).length) === 0, "reset left the view in storage");
+  await page.reload();
+  await page.waitForSelector("#your_view:not([hidden])");
+  check(await page.locator(".view-payoff, .view-num").count() === 0, "the view came back after a reset");
+  check(errors.length === 0, "errors on the bets page: " + errors.join("; "));
+  await ctx.close();
+
+  // 4. The address is data: markup in it never reaches the page as markup.
+  {
+    const { ctx, errors } = await context();
+    const page = await ctx.newPage();
+    await page.goto(url + "bets/?view=" + encodeURIComponent('<img src=x onerror=alert(1)>:0.5,"><script>alert(2)</script>:yes'));
+    await page.waitForSelector("#your_view .view-notes:not([hidden])");
+    check(await page.locator("#your_view img, #your_view script").count() === 0, "markup from the address became elements");
+    await waitText(page, "#your_view .view-notes", "<img src=x onerror=alert(1)>", "the note does not quote the entry as text");
+    check(errors.length === 0, "errors: " + errors.join("; "));
+    await ctx.close();
+  }
+
+  // 5. Without JavaScript nothing changes: no view, no controls, the site's numbers.
+  {
+    const { ctx } = await context({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(url + "bets/?view=" + hand.assume + ":yes");
+    check(!(await page.locator("#your_view").isVisible()), "the view's place shows without JavaScript");
+    check(await page.locator(".view-payoff").count() === 0, "a reader's number without JavaScript");
+    await ctx.close();
+  }
+
+  // 6. A phone: the bets page with a view fits the screen.
+  {
+    const { ctx, errors } = await context(PHONE);
+    const page = await ctx.newPage();
+    await page.goto(url + "bets/?view=" + hand.assume + ":yes," + hand.slider + ":0.3");
+    await page.waitForSelector(".view-payoff");
+    check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "the bets page with a view is wider than a phone");
+    check(errors.length === 0, "errors on a phone: " + errors.join("; "));
+    await ctx.close();
+  }
+
+  // 7. One change at 5,000 futures: recomputed and redrawn (map, panel, table), timed by the page.
+  {
+    const { ctx, errors } = await context();
+    const page = await ctx.newPage();
+    await page.goto(bigUrl + "futures/#" + config.bigFuture);
+    await page.waitForSelector(".map-panel:not([hidden]) .view-controls input[type=range]");
+    const times = [];
+    for (let i = 0; i < 15; i++) {
+      const before = await page.getAttribute("html", "data-map-rendered");
+      await page.locator(".map-panel .view-controls input[type=range]").fill(String(20 + 4 * i));
+      await page.waitForFunction((b) => document.documentElement.getAttribute("data-map-rendered") !== b, before);
+      times.push(Number(await page.getAttribute("html", "data-view-ms")));
+    }
+    times.sort((a, b) => a - b);
+    results.big_view_change_ms_median = times[Math.floor(times.length / 2)];
+    results.big_view_change_ms_max = times[times.length - 1];
+    check(await page.locator(".futures-table td.view-col.changed").count() > 0, "no row of the big table changed with the view");
+    check(errors.length === 0, "errors on the big map: " + errors.join("; "));
+    await ctx.close();
+  }
+  console.log(JSON.stringify(results));
+} catch (err) {
+  console.error(err.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

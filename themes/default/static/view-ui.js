@@ -1,0 +1,228 @@
+// What shows the reader's own view on a page: the controls that set a
+// future's value (a slider with a number field, assume it happens / does
+// not), the one place that lists the view with a reset, and the reader's
+// numbers beside the site's wherever the page shows a future's probability
+// or a bet's chance of paying off. The site's numbers are never replaced.
+import { payoff, payoffText, viewPercent } from "./model.js";
+import { html } from "./dom.js";
+
+/** An entry's value in words: `70%`, `happens`, `does not happen`. */
+export function valueText(rules, value) {
+  if (value === "yes") return "happens";
+  if (value === "no") return "does not happen";
+  return viewPercent(rules, value);
+}
+
+function plural(n, one, many) {
+  return n + " " + (n === 1 ? one : many);
+}
+
+// ---- the controls for one future -------------------------------------------
+
+/**
+ * Controls that set `id`'s value in `view`, with the reader's numbers
+ * against the site's; they follow every change of the view while on the page.
+ */
+export function controls(view, id, parent) {
+  const f = view.m.byId[id], rules = view.m.rules;
+  const box = html("div", { "class": "view-controls", role: "group", "aria-label": "Your view of “" + f.title + "”" }, null, parent);
+  html("p", { "class": "view-controls-title" }, "Your view: what if?", box);
+  const row = html("div", { "class": "view-row" }, null, box);
+  const slider = html("input", { type: "range", min: "0", max: "100", step: "1", "aria-label": "Your probability for “" + f.title + "”, in percent" }, null, row);
+  const number = html("input", { type: "number", min: "0", max: "100", step: "any", inputmode: "decimal", "aria-label": "Your probability for “" + f.title + "”, in percent" }, null, row);
+  html("span", { "aria-hidden": "true" }, "%", row);
+  const assume = html("div", { "class": "view-row" }, null, box);
+  const yes = html("button", { type: "button", "aria-pressed": "false" }, "Assume it happens", assume);
+  const no = html("button", { type: "button", "aria-pressed": "false" }, "Assume it does not", assume);
+  const clear = html("button", { type: "button", "class": "view-clear" }, "Clear", assume);
+  const result = html("p", { "class": "view-result", "aria-live": "polite" }, null, box);
+
+  slider.addEventListener("input", () => view.set(id, Number(slider.value) / 100));
+  number.addEventListener("input", () => {
+    const v = Number(number.value);
+    if (number.value !== "" && v >= 0 && v <= 100) view.set(id, v / 100);
+  });
+  yes.addEventListener("click", () => (view.entry(id) && view.entry(id).value === "yes" ? view.remove(id) : view.set(id, "yes")));
+  no.addEventListener("click", () => (view.entry(id) && view.entry(id).value === "no" ? view.remove(id) : view.set(id, "no")));
+  clear.addEventListener("click", () => view.remove(id));
+
+  const update = () => {
+    const e = view.entry(id), site = view.site[id], p = view.texts(id), implied = view.texts(id, "implied");
+    const shown = e ? (e.value === "yes" ? 1 : e.value === "no" ? 0 : e.value) : site.effective;
+    const pct = shown == null ? 50 : Math.round(shown * 1000) / 10;
+    slider.value = String(Math.round(pct));
+    if (document.activeElement !== number) number.value = shown == null ? "" : String(pct);
+    yes.setAttribute("aria-pressed", String(!!e && e.value === "yes"));
+    no.setAttribute("aria-pressed", String(!!e && e.value === "no"));
+    clear.hidden = !e;
+    result.textContent = "";
+    const line = (label, a, b) => html("span", { "class": "view-line" }, label + ": " + a + (b != null ? " · the site: " + b : ""), result);
+    if (e) line("Yours", valueText(rules, e.value), p.site);
+    else if (p.changed) line("With your view", p.yours, p.site);
+    else line("The site", p.site, null);
+    if (f.parents.length) line("Implied by the graph", implied.yours, implied.changed ? implied.site : null);
+    if (view.nums[id].disagreement && view.active) html("span", { "class": "view-line flag" }, "⚠ in your view, its probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points", result);
+  };
+  update();
+  view.subscribe(update, box);
+  return box;
+}
+
+// ---- the one place that lists the view ------------------------------------
+
+/**
+ * Fills `mount` with the reader's view: what they changed, each removable,
+ * a reset, and (with `pick`) a way to change any future. Where the page
+ * has its own way in (the map's panel), `quiet` hides it while the view is empty.
+ */
+export function bar(view, mount, { pick = true, quiet = false } = {}) {
+  mount.textContent = "";
+  const head = html("div", { "class": "view-head" }, null, mount);
+  const list = html("ul", { "class": "view-entries", "aria-label": "Your changes" }, null, mount);
+  const notes = html("div", { "class": "view-notes", role: "status" }, null, mount);
+  if (pick) picker(view, mount);
+  const update = () => {
+    mount.hidden = quiet && !view.active && !view.notes.length;
+    head.textContent = "";
+    html("strong", {}, view.active ? "Your view: " + plural(view.entries.length, "change", "changes") : "Your view", head);
+    html("span", {}, view.active ? "Your numbers show beside the site's." : "Set your own probability for a future, or assume it happens, and see what follows.", head);
+    if (view.active) html("button", { type: "button", "class": "view-reset" }, "Reset your view", head).addEventListener("click", () => view.reset());
+    list.textContent = "";
+    list.hidden = !view.active;
+    view.entries.forEach((e) => {
+      const f = view.m.byId[e.id], li = html("li", {}, null, list);
+      html("a", { href: f.url }, f.title, li);
+      li.appendChild(document.createTextNode(" "));
+      html("strong", {}, valueText(view.m.rules, e.value), li);
+      html("button", { type: "button", "class": "view-remove", "aria-label": "Remove “" + f.title + "” from your view", title: "Remove" }, "×", li)
+        .addEventListener("click", () => view.remove(e.id));
+    });
+    notes.textContent = "";
+    notes.hidden = !view.notes.length;
+    if (view.notes.length) {
+      html("p", {}, "Left out of the address's view, which holds something this page cannot read:", notes);
+      const ul = html("ul", {}, null, notes);
+      view.notes.forEach((n) => html("li", {}, n, ul));
+    }
+  };
+  update();
+  view.subscribe(update, mount);
+}
+
+// Any future's controls, picked from a list grouped as on the map; the list
+// is made when first opened (thousands of futures cost nothing until then).
+function picker(view, mount) {
+  const details = html("details", { "class": "view-pick" }, null, mount);
+  html("summary", {}, "Change a future…", details);
+  let slot = null;
+  details.addEventListener("toggle", () => {
+    if (!details.open || details.querySelector("select")) return;
+    const label = html("label", {}, "Future ", details);
+    const select = html("select", {}, null, label);
+    html("option", { value: "" }, "— pick one —", select);
+    const groups = new Map();
+    view.m.futures.forEach((f) => {
+      let top = f;
+      while (top.within) top = view.m.byId[top.within];
+      const key = top === f && !f.members.length ? "" : top.title;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(f);
+    });
+    groups.forEach((fs, title) => {
+      const og = html("optgroup", { label: title || "In no group" }, null, select);
+      fs.forEach((f) => html("option", { value: f.id }, f.title, og));
+    });
+    select.addEventListener("change", () => {
+      if (slot) slot.remove();
+      slot = select.value ? controls(view, select.value, details) : null;
+    });
+  });
+}
+
+// ---- the reader's numbers beside the site's --------------------------------
+
+/** Puts the reader's numbers beside the site's everywhere under `root`; takes them away when the view is empty. */
+export function decorate(view, root) {
+  futureNumbers(view, root);
+  betNumbers(view, root);
+  futuresTable(view, root);
+}
+
+// `text` in the element of class `cls` right after `anchor`, made or removed as needed.
+function beside(anchor, cls, text, title) {
+  let next = anchor.nextElementSibling;
+  if (!next || !next.classList.contains(cls)) next = null;
+  if (text == null) { if (next) next.remove(); return; }
+  if (!next) {
+    next = html("span", { "class": cls }, null);
+    anchor.after(next);
+  }
+  next.textContent = text;
+  if (title) next.title = title;
+}
+
+function futureNumbers(view, root) {
+  root.querySelectorAll(".prob[data-future]").forEach((span) => {
+    const id = span.getAttribute("data-future");
+    if (!view.m.byId[id]) return;
+    // A matrix column is narrow: its arrow alone says "yours" (with the title).
+    const t = view.texts(id), short = span.closest(".matrix");
+    beside(span, "view-num", t.changed ? (short ? "→ " : "→ yours ") + t.yours : null, "In your view");
+  });
+}
+
+function betNumbers(view, root) {
+  const m = view.m, rules = m.rules;
+  root.querySelectorAll("[data-bet]").forEach((node) => {
+    const b = m.bets[node.getAttribute("data-bet")];
+    if (!b) return;
+    const text = view.active ? payoffText(rules, payoff(m, b.wins_if, view.nums), viewPercent) : null;
+    const changed = text != null && text !== payoffText(rules, payoff(m, b.wins_if, view.site));
+    const anchor = node.querySelector(".bet-odds, .bet-payoff, .payoff-value");
+    if (!anchor) return;
+    if (anchor.classList.contains("bet-payoff")) {
+      // A matrix row's last cell: the reader's chance below the site's.
+      let span = anchor.querySelector(".view-payoff");
+      if (!text) { if (span) span.remove(); return; }
+      if (!span) span = html("span", { "class": "view-payoff" }, null, anchor);
+      span.textContent = "yours " + text;
+      span.classList.toggle("changed", changed);
+      return;
+    }
+    beside(anchor, "view-payoff", text && "your view: pays off " + text, "The chance it pays off in your view");
+    if (anchor.nextElementSibling && text) anchor.nextElementSibling.classList.toggle("changed", changed);
+  });
+}
+
+// The futures table's "Your view" column, after "Implied", while a view is active.
+function futuresTable(view, root) {
+  root.querySelectorAll("table.futures-table").forEach((table) => {
+    const head = table.tHead.rows[table.tHead.rows.length - 1];
+    const implied = head.querySelector("th.implied-col");
+    let th = head.querySelector("th.view-col");
+    if (!view.active) {
+      if (th) th.remove();
+      table.querySelectorAll("td.view-col").forEach((td) => td.remove());
+      return;
+    }
+    if (!th) {
+      th = html("th", { scope: "col", "class": "num view-col" }, null);
+      html("button", { type: "button" }, "Your view", th);
+      implied.after(th);
+    }
+    table.querySelectorAll("tbody tr[data-future]").forEach((tr) => {
+      const id = tr.getAttribute("data-future"), n = view.nums[id];
+      if (!n) return;
+      let td = tr.querySelector("td.view-col");
+      if (!td) {
+        td = html("td", { "class": "num view-col" }, null);
+        tr.cells[implied.cellIndex].after(td);
+      }
+      const t = view.texts(id);
+      td.textContent = t.yours;
+      td.setAttribute("data-sort", n.effective == null ? "-1" : String(n.effective));
+      td.classList.toggle("changed", t.changed);
+      if (view.values[id] != null) html("span", { "class": "badge" }, view.entry(id) ? "yours" : "assumed", td);
+    });
+  });
+}

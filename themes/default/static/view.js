@@ -1,0 +1,146 @@
+// The reader's own view: which futures they gave their own value, kept in
+// the address (`?view=ID:V,ID:V`, V a number from 0 to 1, `yes` or `no`)
+// so it can be shared, and in the browser's storage so it follows them
+// from page to page. The view is data, parsed strictly: an entry that is
+// not `ID:V` for a future of this site is left out, with a note saying why.
+// Its numbers come from model.js; what shows them is view-ui.js.
+import { model, compute, assumed, percent, viewPercent } from "./model.js";
+
+const STORAGE = "forkcast.view:";
+const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+// A value keeps four decimals: what the address says is what is computed.
+const DECIMALS = 4;
+
+/** `text` (the address's form) as entries, and a note for each entry left out. */
+export function parseView(m, text) {
+  const given = new Map(), notes = [];
+  text.split(",").forEach((raw) => {
+    const item = raw.trim();
+    if (!item) return;
+    const colon = item.lastIndexOf(":");
+    const id = colon > 0 ? item.slice(0, colon) : "", v = colon > 0 ? item.slice(colon + 1) : "";
+    let value = null;
+    if (v === "yes" || v === "no") value = v;
+    else if (NUMBER.test(v) && Number(v) <= 1) value = round(Number(v));
+    if (!id) return notes.push(`“${item}” is not ID:VALUE`);
+    if (!m.byId[id]) return notes.push(`“${item}”: this site has no future “${id}”`);
+    if (value == null) return notes.push(`“${item}”: a value is a number from 0 to 1, or yes or no`);
+    if (given.has(id)) notes.push(`“${id}:${given.get(id)}”: ${id} is given again later, and the later value counts`);
+    given.delete(id);
+    given.set(id, value);
+  });
+  return { entries: [...given].map(([id, value]) => ({ id, value })), notes };
+}
+
+/** Entries in the address's form. */
+export function viewText(entries) {
+  return entries.map((e) => e.id + ":" + e.value).join(",");
+}
+
+function round(v) {
+  return Number(v.toFixed(DECIMALS));
+}
+
+/**
+ * The reader's view of graph `m`: `entries`, the `site` numbers and the
+ * reader's `nums` (compute's results), notes on what the address held
+ * that was left out. `set`, `remove` and `reset` change it; every change
+ * recomputes, is written to the address and storage, and is told to the
+ * functions given to `subscribe`.
+ */
+export class View {
+  constructor(m, storageKey) {
+    this.m = m;
+    this.key = storageKey;
+    this.site = compute(m);
+    this.listeners = [];
+    const asked = new URLSearchParams(location.search).get("view");
+    const parsed = parseView(m, asked != null ? asked : stored(storageKey));
+    this.notes = asked != null ? parsed.notes : [];
+    this.apply(parsed.entries);
+  }
+
+  get active() { return this.entries.length > 0; }
+
+  /** The entry of future `id`, if the reader gave it a value. */
+  entry(id) { return this.entries.find((e) => e.id === id) || null; }
+
+  /**
+   * Future `id`'s probability (own, else implied; or `which` of compute's
+   * numbers) as the site prints it and as the reader's view does, and
+   * whether the view changes what a reader sees.
+   */
+  texts(id, which = "effective") {
+    const site = this.site[id][which], yours = this.nums[id][which];
+    const t = { site: percent(this.m.rules, site), yours: viewPercent(this.m.rules, yours) };
+    t.changed = site !== yours && t.site !== t.yours;
+    return t;
+  }
+
+  /** The reader's own value for `id`: a number in [0, 1], "yes" or "no". */
+  set(id, value) {
+    if (!this.m.byId[id]) return;
+    const v = typeof value === "number" ? round(Math.min(1, Math.max(0, value))) : value;
+    const rest = this.entries.filter((e) => e.id !== id);
+    const at = this.entries.findIndex((e) => e.id === id);
+    rest.splice(at < 0 ? rest.length : at, 0, { id, value: v });
+    this.change(rest);
+  }
+
+  remove(id) { this.change(this.entries.filter((e) => e.id !== id)); }
+
+  reset() { this.change([]); }
+
+  /** `fn(view)` after every change; dropped once `owner` (an element) leaves the page. */
+  subscribe(fn, owner) { this.listeners.push({ fn, owner }); }
+
+  change(entries) {
+    const t0 = performance.now();
+    this.notes = [];
+    this.apply(entries);
+    save(this.key, entries);
+    this.listeners = this.listeners.filter((l) => !l.owner || l.owner.isConnected);
+    this.listeners.forEach((l) => l.fn(this));
+    // For tests and benchmarks: how long the last change took, recomputed and redrawn.
+    document.documentElement.setAttribute("data-view-ms", (performance.now() - t0).toFixed(2));
+  }
+
+  apply(entries) {
+    this.entries = entries;
+    this.values = assumed(this.m, entries);
+    this.nums = entries.length ? compute(this.m, this.values) : this.site;
+  }
+}
+
+function stored(key) {
+  try { return localStorage.getItem(key) || ""; } catch (_) { return ""; }
+}
+
+// The address carries the view (other parameters and the fragment kept),
+// and so does storage; an empty view leaves both clean.
+function save(key, entries) {
+  const text = viewText(entries);
+  try {
+    if (text) localStorage.setItem(key, text); else localStorage.removeItem(key);
+  } catch (_) { /* private mode: the view stays in the address only */ }
+  const params = new URLSearchParams(location.search);
+  params.delete("view");
+  // ids and values are URL-safe: written as they are, the address stays readable.
+  const rest = params.toString(), query = [rest, text ? "view=" + text : ""].filter(Boolean).join("&");
+  history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+}
+
+const loaded = new Map();
+/** The graph of `url` (graph.json) and the reader's view of it, loaded once per page. */
+export function load(url) {
+  if (!loaded.has(url)) {
+    loaded.set(url, fetch(url).then((r) => r.json()).then((data) => {
+      const m = model(data);
+      const view = new View(m, STORAGE + new URL(data.base_url).pathname);
+      // What storage brought, or the valid part of the address, is written back.
+      if (view.active || new URLSearchParams(location.search).has("view")) save(view.key, view.entries);
+      return { m, view };
+    }));
+  }
+  return loaded.get(url);
+}
