@@ -87,6 +87,24 @@ fn generated_site(dir: &Path, n: usize) {
         }
         fs::write(dir.join(format!("futures/future-{i:05}.yaml")), y).unwrap();
     }
+    // Bets on one future (an exact payoff), on several (bounds), and on
+    // futures whose probabilities sum past 1.
+    fs::create_dir_all(dir.join("bets")).unwrap();
+    let last = n - eras - 1;
+    for k in 0..60 {
+        let wins: Vec<String> = (0..=k % 4)
+            .map(|j| format!("future-{:05}", (k * 83 + j * 7) % last))
+            .collect();
+        fs::write(
+            dir.join(format!("bets/bet-{k:02}.md")),
+            format!(
+                "---\ntitle: Bet number {k}\nkind: financial\nstatus: idea\nwins_if: [{}]\nloses_if: [future-{:05}]\n---\nA generated bet.\n",
+                wins.join(", "),
+                (k * 83 + 3) % last
+            ),
+        )
+        .unwrap();
+    }
 }
 
 #[test]
@@ -145,6 +163,10 @@ fn the_map_works_in_headless_chromium() {
     assert!(
         metrics["big_drawn_nodes"].as_u64().unwrap() < 2000,
         "only what is visible is drawn"
+    );
+    assert_eq!(
+        metrics["model_checked_big_bets"], 60,
+        "model.js was checked against every bet of the big site"
     );
 
     let view = node_script(root, "view.mjs", &readers_view_config(&site, &config));

@@ -1,7 +1,9 @@
 // The map's numbers for the README and closing notes: time to interactive,
-// one zoom step, and the bytes of the first view. Not a test.
+// one zoom step, the bytes of the first view, and one change of the
+// reader's view with a future's panel open. Not a test.
 // Usage: node bench.mjs URL [RUNS]
 import { chromium } from "playwright-core";
+import { timeViewChanges } from "./view-timing.mjs";
 
 const [url, runs = "5"] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -9,7 +11,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
 });
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ready = [], zoom = [], render = [];
+const ready = [], zoom = [], render = [], view = [];
 let weight = 0;
 for (let i = 0; i < Number(runs); i++) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -27,6 +29,15 @@ for (let i = 0; i < Number(runs); i++) {
   await page.waitForFunction((b) => document.documentElement.getAttribute("data-map-rendered") !== b, before);
   zoom.push(Date.now() - t0);
   render.push(Number(await page.getAttribute("html", "data-map-render-ms")));
+  // The future leading to the most others: a change to it moves the most numbers.
+  const busiest = await page.evaluate(async () => {
+    const data = await (await fetch(document.getElementById("futures_map").getAttribute("data-graph"))).json();
+    const out = {};
+    data.edges.forEach((e) => { out[e.from] = (out[e.from] || 0) + 1; });
+    return Object.keys(out).sort((a, b) => out[b] - out[a])[0] || data.futures[0].id;
+  });
+  await page.goto(url + "futures/#" + busiest);
+  view.push(median(await timeViewChanges(page, 15)));
   await context.close();
 }
 await browser.close();
@@ -37,4 +48,5 @@ console.log(JSON.stringify({
   zoom_step_ms: median(zoom),
   zoom_render_ms: median(render),
   first_view_bytes: weight,
+  view_change_ms: median(view),
 }));

@@ -187,9 +187,10 @@ try {
     const { page, context } = await open(site + "futures/");
     await ready(page);
     const wrong = await page.evaluate(async () => {
-      const { model, compute, payoff } = await import(document.querySelector("script[type=module]").src.replace(/map\.js$/, "model.js"));
+      const { model, compute, assumed, payoff, payoffText } = await import(document.querySelector("script[type=module]").src.replace(/map\.js$/, "model.js"));
       const data = await (await fetch(document.getElementById("futures_map").getAttribute("data-graph"))).json();
-      const m = model(data), nums = compute(m), out = [];
+      // An empty reader's view goes through the same path as one with values.
+      const m = model(data), nums = compute(m, assumed(m, [])), out = [];
       data.futures.forEach((f) => {
         const n = nums[f.id];
         if (n.implied !== f.implied || n.disagreement !== f.disagreement) out.push([f.id, n.implied, f.implied, n.disagreement, f.disagreement]);
@@ -197,11 +198,14 @@ try {
       data.bets.forEach((b) => {
         const p = payoff(m, b.wins_if, nums);
         if (p.kind !== b.payoff.kind || p.low !== b.payoff.low || p.high !== b.payoff.high) out.push([b.id, p, b.payoff]);
+        if (payoffText(m.rules, p) !== b.payoff.display) out.push([b.id, payoffText(m.rules, p), b.payoff.display]);
       });
-      return { out, futures: data.futures.length };
+      return { out, futures: data.futures.length, bets: data.bets.length };
     });
     check(wrong.out.length === 0, `model.js disagrees with the build on ${site}: ` + JSON.stringify(wrong.out.slice(0, 5)));
-    results[site === config.url ? "model_checked_example" : "model_checked_big"] = wrong.futures;
+    const name = site === config.url ? "model_checked_example" : "model_checked_big";
+    results[name] = wrong.futures;
+    results[name + "_bets"] = wrong.bets;
     await context.close();
   }
 

@@ -51,7 +51,7 @@ function meets(a, b) {
 /** The part of the map in the frame (and a margin around it), in map units. */
 function visible(s) {
   const k = s.view.k, m = 200 / k;
-  return { x: -s.view.x / k - m, y: -s.view.y / k - m, w: s.frame.clientWidth / k + 2 * m, h: s.frame.clientHeight / k + 2 * m };
+  return { x: -s.view.x / k - m, y: -s.view.y / k - m, w: s.frameSize.w / k + 2 * m, h: s.frameSize.h / k + 2 * m };
 }
 
 // ---- text measure and wrapping, for labels sized on screen ----
@@ -138,9 +138,19 @@ function passes(s, f) {
   return p == null || (p * 100 >= s.filter.lo && p * 100 <= s.filter.hi);
 }
 
+// Lit: a future, what leads to it and what it leads to. The same for the
+// same future, so a redraw with it still selected (the reader's view
+// changing) does not walk the graph again.
+let litFor = null, litCache = null;
 function highlightSet(s) {
   const id = s.hovered || s.selected;
   if (!id) return null;
+  if (id === litFor) return litCache;
+  litFor = id;
+  litCache = lit(s, id);
+  return litCache;
+}
+function lit(s, id) {
   const set = reach(s.m, id, "children"), up = reach(s.m, id, "parents");
   for (const k in up) set[k] = true;
   set[id] = true;
@@ -149,7 +159,9 @@ function highlightSet(s) {
   return set;
 }
 
-function link(s, f, parent, cls, lit) {
+// A drawn future's classes: what it is, its colour, and how it stands.
+function classes(s, f, lit) {
+  let cls = !f.members.length ? "node " + colour(s, f.id) : isOpen(s, f.id) ? "group open" : "group closed";
   if (lit && !lit[f.id]) cls += " dim";
   if (!passes(s, f)) cls += " dim";
   if (s.bet) {
@@ -159,7 +171,11 @@ function link(s, f, parent, cls, lit) {
   }
   if (s.selected === f.id) cls += " selected";
   if (s.reader.values[f.id] != null) cls += " in-view";
-  const name = describe(s, f);
+  return cls;
+}
+
+function link(s, f, parent, lit) {
+  const cls = classes(s, f, lit), name = describe(s, f);
   const a = el("a", { href: f.url, "class": cls, "data-id": f.id, tabindex: "0", "aria-label": name }, parent);
   el("title", {}, a).textContent = name;
   el("rect", { x: f.box.x, y: f.box.y, width: f.box.w, height: f.box.h, rx: f.members.length ? 10 : 6 }, a);
@@ -173,7 +189,7 @@ function colour(s, id) {
 }
 
 function drawFuture(s, f, parent, lit) {
-  const a = link(s, f, parent, "node " + colour(s, f.id), lit);
+  const a = link(s, f, parent, lit);
   const mp = s.map;
   if (mp.text_px * s.view.k < mp.min_text_px - 1e-9) return;
   const x = f.box.x + mp.text_x, lines = titleLines(f);
@@ -182,7 +198,7 @@ function drawFuture(s, f, parent, lit) {
 }
 
 function drawOpenGroup(s, f, parent, lit) {
-  const a = link(s, f, parent, "group open", lit), mp = s.map;
+  const a = link(s, f, parent, lit), mp = s.map;
   if (mp.group_px * s.view.k < mp.min_text_px - 1e-9) return;
   // The build wrapped the header's title to the box.
   titleLines(f).forEach((line, i) => text(a, "group-title", f.box.x + mp.group_x, f.box.y + mp.group_baseline + i * mp.group_line, mp.group_px, line));
@@ -192,7 +208,7 @@ function drawOpenGroup(s, f, parent, lit) {
 // title, how many futures and when, and a mark per future coloured by its
 // probability, each only where the box has room for it.
 function drawClosedGroup(s, f, parent, lit) {
-  const a = link(s, f, parent, "group closed", lit), k = s.view.k, mp = s.map;
+  const a = link(s, f, parent, lit), k = s.view.k, mp = s.map;
   const w = f.box.w * k, h = f.box.h * k, pad = Math.min(mp.group_x, w / 10, h / 6);
   let y = pad;
   const line = (cls, px, str, bold) => {
@@ -242,7 +258,7 @@ function drawMarks(s, f, parent, left, top, w, h) {
   const marks = el("g", { "class": "marks" }, parent);
   ids.slice(0, g.perRow * g.rows).forEach((id, i) => {
     el("rect", {
-      "class": "mark " + colour(s, id),
+      "class": "mark " + colour(s, id), "data-id": id,
       x: f.box.x + (left + (i % g.perRow) * g.step) / k, y: f.box.y + (top + Math.floor(i / g.perRow) * g.step) / k,
       width: g.m / k, height: g.m / k, rx: Math.min(4, g.m / 4) / k,
     }, marks);
@@ -367,4 +383,20 @@ export function restyle(s) {
     const f = s.m.byId[a.getAttribute("data-id")];
     a.classList.toggle("dim", (!!lit && !lit[f.id]) || !passes(s, f));
   });
+}
+
+/** The reader's view changed: the colours, numbers and names of what is
+ * drawn follow, without drawing it again (a slider moves it many times a second). */
+export function renumber(s) {
+  const lit = highlightSet(s);
+  const set = (e, attr, v) => { if (e.getAttribute(attr) !== v) e.setAttribute(attr, v); };
+  s.layer.querySelectorAll("a[data-id]").forEach((a) => {
+    const f = s.m.byId[a.getAttribute("data-id")], name = describe(s, f);
+    set(a, "class", classes(s, f, lit));
+    set(a, "aria-label", name);
+    if (a.firstChild.textContent !== name) a.firstChild.textContent = name;
+    const num = a.querySelector(".node-num"), line = num && numberLine(s, f);
+    if (num && num.textContent !== line) num.textContent = line;
+  });
+  s.layer.querySelectorAll(".mark").forEach((r) => set(r, "class", "mark " + colour(s, r.getAttribute("data-id"))));
 }

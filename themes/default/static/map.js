@@ -6,7 +6,7 @@
 // nothing runs while nothing moves.
 import { ancestors, payoff, payoffText } from "./model.js";
 import { load } from "./view.js";
-import { el, render, restyle, applyView, legibleScale } from "./map-draw.js";
+import { el, render, renumber, restyle, applyView, legibleScale } from "./map-draw.js";
 import { showPanel } from "./map-panel.js";
 import { html } from "./dom.js";
 import { listen } from "./map-input.js";
@@ -177,6 +177,8 @@ function controller(s) {
       let height = Math.max(360, Math.round(innerHeight - top - 12));
       if (phone.matches) height = Math.max(240, Math.round((w() - mp.margin[0]) * mp.height / mp.width + mp.margin[1]));
       frame.style.height = s.section.classList.contains("fullscreen") ? "" : height + "px";
+      // Drawing reads the frame's size from here: reading it from the page would lay the page out on every redraw.
+      s.frameSize = { w: w(), h: h() };
     },
     used() {
       if (!s.hint) return;
@@ -282,7 +284,7 @@ function start(m, reader) {
   const followView = () => {
     s.nums = reader.nums;
     s.section.classList.toggle("with-view", reader.active);
-    render(s);
+    renumber(s);
   };
   reader.subscribe(followView);
   // The reader's view is listed above the frame: as it grows or shrinks, the frame still ends on the first screen.

@@ -14,11 +14,11 @@ export function model(data) {
   futures.forEach((f) => { if (f.within) byId[f.within].members.push(f.id); });
   data.edges.forEach((e) => {
     byId[e.from].children.push({ id: e.to, p: e.probability });
-    byId[e.to].parents.push({ id: e.from, p: e.probability });
+    byId[e.to].parents.push({ id: e.from, p: e.probability, index: byId[e.from].index });
   });
   // The build sums over parents in the order of its futures: the same
   // order here gives the same floating-point sums.
-  futures.forEach((f) => f.parents.sort((a, b) => byId[a.id].index - byId[b.id].index));
+  futures.forEach((f) => f.parents.sort((a, b) => a.index - b.index));
   const bets = Object.create(null);
   data.bets.forEach((b) => { bets[b.id] = b; });
   return { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId) };
@@ -51,7 +51,8 @@ export function disagrees(rules, own, implied) {
  * A value is null where it cannot be known.
  */
 export function compute(m, overrides = {}) {
-  const out = Object.create(null);
+  // By index while summing (a slider recomputes thousands of futures per move), by id for callers.
+  const out = Object.create(null), at = new Array(m.futures.length);
   m.order.forEach((f) => {
     const own = f.id in overrides ? overrides[f.id] : f.probability;
     const n = { own, implied: null, incoming: null, effective: null, disagreement: false };
@@ -60,7 +61,7 @@ export function compute(m, overrides = {}) {
     } else {
       let sum = 0;
       for (const p of f.parents) {
-        const pp = out[p.id].own != null ? out[p.id].own : out[p.id].implied;
+        const pp = at[p.index].effective;
         if (pp == null) { sum = null; break; }
         sum += pp * p.p;
       }
@@ -69,7 +70,7 @@ export function compute(m, overrides = {}) {
       n.disagreement = own != null && n.implied != null && disagrees(m.rules, own, n.implied);
     }
     n.effective = own != null ? own : n.implied;
-    out[f.id] = n;
+    out[f.id] = at[f.index] = n;
   });
   return out;
 }

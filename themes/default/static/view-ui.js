@@ -145,7 +145,31 @@ function picker(view, mount) {
 export function decorate(view, root) {
   futureNumbers(view, root);
   betNumbers(view, root);
-  futuresTable(view, root);
+  root.querySelectorAll("table.futures-table").forEach((table) => whenInSight(table, () => futuresTable(view, table)));
+}
+
+// A table out of sight is brought up to date once changes pause, or the
+// moment it comes into sight: laying out hundreds of rows again is most of
+// what a change costs, and a slider makes many a second.
+const PAUSE_MS = 200;
+const sight = new WeakMap();
+function whenInSight(node, update) {
+  let t = sight.get(node);
+  if (!t) {
+    t = { visible: true, timer: 0, update };
+    sight.set(node, t);
+    if (window.IntersectionObserver) {
+      new IntersectionObserver((seen) => {
+        t.visible = seen[seen.length - 1].isIntersecting;
+        if (t.visible && t.timer) { clearTimeout(t.timer); t.timer = 0; t.update(); }
+      }).observe(node);
+    }
+  }
+  t.update = update;
+  clearTimeout(t.timer);
+  t.timer = 0;
+  if (t.visible) update();
+  else t.timer = setTimeout(() => { t.timer = 0; update(); }, PAUSE_MS);
 }
 
 // `text` in the element of class `cls` right after `anchor`, made or removed as needed.
@@ -195,34 +219,36 @@ function betNumbers(view, root) {
 }
 
 // The futures table's "Your view" column, after "Implied", while a view is active.
-function futuresTable(view, root) {
-  root.querySelectorAll("table.futures-table").forEach((table) => {
-    const head = table.tHead.rows[table.tHead.rows.length - 1];
-    const implied = head.querySelector("th.implied-col");
-    let th = head.querySelector("th.view-col");
-    if (!view.active) {
-      if (th) th.remove();
-      table.querySelectorAll("td.view-col").forEach((td) => td.remove());
-      return;
+function futuresTable(view, table) {
+  const head = table.tHead.rows[table.tHead.rows.length - 1];
+  const implied = head.querySelector("th.implied-col");
+  let th = head.querySelector("th.view-col");
+  if (!view.active) {
+    if (th) th.remove();
+    table.querySelectorAll("td.view-col").forEach((td) => td.remove());
+    return;
+  }
+  if (!th) {
+    th = html("th", { scope: "col", "class": "num view-col" }, null);
+    html("button", { type: "button" }, "Your view", th);
+    implied.after(th);
+  }
+  table.querySelectorAll("tbody tr[data-future]").forEach((tr) => {
+    const id = tr.getAttribute("data-future"), n = view.nums[id];
+    if (!n) return;
+    let td = tr.querySelector("td.view-col");
+    if (!td) {
+      td = html("td", { "class": "num view-col" }, null);
+      tr.cells[implied.cellIndex].after(td);
     }
-    if (!th) {
-      th = html("th", { scope: "col", "class": "num view-col" }, null);
-      html("button", { type: "button" }, "Your view", th);
-      implied.after(th);
-    }
-    table.querySelectorAll("tbody tr[data-future]").forEach((tr) => {
-      const id = tr.getAttribute("data-future"), n = view.nums[id];
-      if (!n) return;
-      let td = tr.querySelector("td.view-col");
-      if (!td) {
-        td = html("td", { "class": "num view-col" }, null);
-        tr.cells[implied.cellIndex].after(td);
-      }
-      const t = view.texts(id);
-      td.textContent = t.yours;
-      td.setAttribute("data-sort", n.effective == null ? "-1" : String(n.effective));
-      td.classList.toggle("changed", t.changed);
-      if (view.values[id] != null) html("span", { "class": "badge" }, view.entry(id) ? "yours" : "assumed", td);
-    });
+    // Only cells whose reading changes are touched.
+    const t = view.texts(id), badge = view.values[id] == null ? "" : view.entry(id) ? "yours" : "assumed";
+    const reading = n.effective + "|" + badge + "|" + t.changed;
+    if (td.dataset.reading === reading) return;
+    td.dataset.reading = reading;
+    td.textContent = t.yours;
+    td.setAttribute("data-sort", n.effective == null ? "-1" : String(n.effective));
+    td.classList.toggle("changed", t.changed);
+    if (badge) html("span", { "class": "badge" }, badge, td);
   });
 }

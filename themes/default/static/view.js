@@ -116,13 +116,22 @@ function stored(key) {
   try { return localStorage.getItem(key) || ""; } catch (_) { return ""; }
 }
 
-// The address carries the view (other parameters and the fragment kept),
-// and so does storage; an empty view leaves both clean.
+// Storage carries the view at once (a link followed right after a change
+// finds it), and so does the address once a slider stops moving: each
+// rewrite of the address costs milliseconds. An empty view leaves both clean.
+const ADDRESS_MS = 150;
+let addressTimer = 0;
 function save(key, entries) {
   const text = viewText(entries);
   try {
     if (text) localStorage.setItem(key, text); else localStorage.removeItem(key);
   } catch (_) { /* private mode: the view stays in the address only */ }
+  clearTimeout(addressTimer);
+  addressTimer = setTimeout(() => writeAddress(text), ADDRESS_MS);
+}
+
+// The address with the view (other parameters and the fragment kept).
+function writeAddress(text) {
   const params = new URLSearchParams(location.search);
   params.delete("view");
   // ids and values are URL-safe: written as they are, the address stays readable.
