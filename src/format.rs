@@ -76,6 +76,8 @@ mod tests {
     fn percentages_never_claim_certainty() {
         assert_eq!(percent(Some(0.004)), "<1%");
         assert_eq!(percent(Some(0.35)), "35%");
+        // A half rounds to even, as model.js's percent() must too.
+        assert_eq!(percent(Some(0.125)), "12%");
         assert_eq!(percent(Some(0.996)), ">99%");
         assert_eq!(percent(None), "—");
         assert_eq!(payoff(Payoff::Range(0.2, 0.45)), "20–45%");

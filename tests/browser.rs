@@ -189,8 +189,16 @@ fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_
             .unwrap_or_else(|| panic!("the example site has no future {id}"))
     };
     let estimate = |id: &str| future(id).own.map(|o| o.value);
-    assert_eq!(estimate("foundry-stays-concentrated"), Some(0.45), "the hand-computed values below assume this estimate");
-    assert_eq!(estimate("foundry-diversifies"), Some(0.24), "the hand-computed values below assume this estimate");
+    assert_eq!(
+        estimate("foundry-stays-concentrated"),
+        Some(0.45),
+        "the hand-computed values below assume this estimate"
+    );
+    assert_eq!(
+        estimate("foundry-diversifies"),
+        Some(0.24),
+        "the hand-computed values below assume this estimate"
+    );
     let percent = |p| forkcast::format::percent(p);
     serde_json::json!({
         "url": map["url"],

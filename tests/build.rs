@@ -256,7 +256,10 @@ fn pages_show_the_graphs_numbers() {
     assert!(treaty.contains("Scaling stalls"));
     // The foundry bet wins in fleets (0.5) or treaty (0.27), not one fork: bounds.
     let bet = read(out.path(), "bets/foundry-calls/index.html");
-    assert!(bet.contains("<strong>50–77%</strong>"), "{bet}");
+    assert!(
+        bet.contains("<strong class=\"payoff-value\">50–77%</strong>"),
+        "{bet}"
+    );
     let agi = read(out.path(), "futures/agi-arrives/index.html");
     assert!(
         agi.contains("Learn to direct agents"),
@@ -485,7 +488,10 @@ fn hostile_content_never_reaches_a_page_as_markup() {
                     .filter(|(n, _)| n == "src")
                     .map(|(_, v)| v.as_str());
                 assert!(
-                    matches!(src, Some("/forkcast.js" | "/map.js" | "/search.js")),
+                    matches!(
+                        src,
+                        Some("/forkcast.js" | "/map.js" | "/search.js" | "/view-page.js")
+                    ),
                     "{path}: a script that is not the theme's: {src:?}"
                 );
             }

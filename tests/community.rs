@@ -196,7 +196,7 @@ fn votes_and_comments_are_read_from_every_page_and_shown() {
     // Rows carry no ids (those are the map's); a row is found by its link.
     let row = |id: &str| {
         let link = table.find(&format!("futures/{id}/\">")).unwrap();
-        let at = table[..link].rfind("<tr>").unwrap();
+        let at = table[..link].rfind("<tr data-future=").unwrap();
         table[at..at + table[at..].find("</tr>").unwrap()].to_string()
     };
     assert!(

@@ -8,10 +8,14 @@ import { bar, controls, decorate } from "./view-ui.js";
 const mount = document.getElementById("your_view");
 if (mount && window.fetch && document.querySelector("[data-future], [data-bet]")) {
   load(mount.getAttribute("data-graph")).then(({ view }) => {
-    // On the map, its panel sets values: the list shows only while there is a view.
-    const onMap = !!mount.closest(".map-section");
-    bar(view, mount, { pick: !onMap, quiet: onMap });
+    // The map's panel and a future page's own controls set values, and
+    // elsewhere (posts, the home page) futures are not the subject: there
+    // the list shows only while there is a view. The bets pages and the
+    // futures table invite the reader to start one.
+    const onMap = !!mount.closest(".map-section"), cls = document.body.classList;
     const future = document.querySelector("article.future[data-future]");
+    const invite = !onMap && !future && (cls.contains("section-futures") || cls.contains("section-bets"));
+    bar(view, mount, { pick: !onMap, quiet: !invite });
     if (future) {
       const slot = future.querySelector(".view-slot");
       slot.hidden = false;
