@@ -95,14 +95,11 @@ export class View {
   subscribe(fn, owner) { this.listeners.push({ fn, owner }); }
 
   change(entries) {
-    const t0 = performance.now();
     this.notes = [];
     this.apply(entries);
     save(this.key, entries);
     this.listeners = this.listeners.filter((l) => !l.owner || l.owner.isConnected);
     this.listeners.forEach((l) => l.fn(this));
-    // For tests and benchmarks: how long the last change took, recomputed and redrawn.
-    document.documentElement.setAttribute("data-view-ms", (performance.now() - t0).toFixed(2));
   }
 
   apply(entries) {
