@@ -81,6 +81,17 @@ try {
   for (let i = 0; i < hand.sliderFrom - hand.sliderTo; i++) await page.keyboard.press("ArrowLeft");
   await waitText(page, "#your_view", "2 changes", "the slider's change is not in the view");
   await address(page, hand.assume + ":yes," + hand.slider + ":" + hand.sliderTo / 100, "the address does not carry the slider's value");
+  // The panel's bets follow the view too.
+  await waitText(page, `.map-panel [data-bet="${hand.exactBet}"] .view-payoff`, "your view: pays off " + hand.exactBetYours, "the panel's bet does not show the view's payoff");
+  // Another tab of the site follows the change.
+  const other = await ctx.newPage();
+  await other.goto(url + "bets/");
+  await waitText(other, "#your_view", "2 changes", "a second tab did not open with the view");
+  await page.locator(".map-panel .view-controls").getByRole("button", { name: "Clear" }).click();
+  await waitText(other, "#your_view", "1 change", "a second tab did not follow a change");
+  await page.locator(".map-panel .view-controls input[type=number]").fill(String(hand.sliderTo));
+  await waitText(other, "#your_view", "2 changes", "a second tab did not follow the value typed");
+  await other.close();
   check(errors.length === 0, "errors on the map page: " + errors.join("; "));
 
   // 3. The bets page, reached by a link without the view in its address, follows it.

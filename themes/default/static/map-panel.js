@@ -4,7 +4,7 @@
 import { percent, size } from "./model.js";
 import { windowText } from "./map-draw.js";
 import { html } from "./dom.js";
-import { controls } from "./view-ui.js";
+import { controls, decorate } from "./view-ui.js";
 
 // Summaries are needed only once a panel opens: fetched then, once.
 let summaries = null, loading = null;
@@ -53,11 +53,15 @@ export function showPanel(s, panel, f, actions) {
     html("h4", {}, title, panel);
     const ul = html("ul", {}, null, panel);
     list.forEach((b) => {
-      const li = html("li", {}, null, ul);
+      const li = html("li", { "data-bet": b.id }, null, ul);
       html("a", { href: b.url }, b.title, li);
+      li.appendChild(document.createTextNode(" "));
+      html("span", { "class": "payoff-value muted" }, "pays off " + b.payoff.display, li);
       li.appendChild(document.createTextNode(" "));
       html("button", { type: "button" }, "show on the map", li).addEventListener("click", () => actions.showBet(b.id));
     });
   });
+  // The reader's numbers for its bets, as everywhere else on the page.
+  decorate(s.reader, panel);
   panel.hidden = false;
 }

@@ -145,6 +145,10 @@ export function load(url) {
       const view = new View(m, STORAGE + new URL(data.base_url).pathname);
       // What storage brought, or the valid part of the address, is written back.
       if (view.active || new URLSearchParams(location.search).has("view")) save(view.key, view.entries);
+      // A change in another tab of the same site shows here too.
+      addEventListener("storage", (e) => {
+        if (e.key === view.key && e.newValue !== viewText(view.entries)) view.change(parseView(m, e.newValue || "").entries);
+      });
       return { m, view };
     }));
   }
