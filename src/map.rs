@@ -149,11 +149,13 @@ fn axis(out: &mut String, layout: &Layout) {
     out.push_str("<g class=\"axis\">");
     for c in &layout.columns {
         if let Some(when) = c.when {
-            let _ = write!(
+            text(
                 out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{TITLE_PX}\">{when}</text>",
+                "",
                 c.x + c.w / 2.0,
-                c.y - 14.0
+                c.y - 14.0,
+                TITLE_PX,
+                &when.to_string(),
             );
         }
     }
@@ -257,26 +259,42 @@ fn future_node(out: &mut String, site: &Site, layout: &Layout, i: usize) {
         &format!("{}: {number}", e.future.title),
     );
     let r = layout.rects[i];
-    let _ = write!(
-        out,
-        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\"/>",
-        r.x, r.y, r.w, r.h
-    );
+    rect(out, r, 6.0);
     let lines = crate::text::lines_of(&e.future.title, &layout.lines[i]);
     let x = r.x + TEXT_X;
     for (k, line) in lines.iter().enumerate() {
-        let y = r.y + BASELINE + k as f64 * LINE_H;
-        let _ = write!(
+        text(
             out,
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{TITLE_PX}\">{}</text>",
-            esc(line)
+            "",
+            x,
+            r.y + BASELINE + k as f64 * LINE_H,
+            TITLE_PX,
+            line,
         );
     }
     let y = r.y + BASELINE + lines.len() as f64 * LINE_H;
+    text(out, "node-num", x, y, TITLE_PX, &number);
+    out.push_str("</a>");
+}
+
+fn rect(out: &mut String, r: Rect, rx: f64) {
     let _ = write!(
         out,
-        "<text class=\"node-num\" x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{TITLE_PX}\">{}</text></a>",
-        esc(&number)
+        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"{rx}\"/>",
+        r.x, r.y, r.w, r.h
+    );
+}
+
+/// One line of text at `px`, escaped, with `class` where one is given.
+fn text(out: &mut String, class: &str, x: f64, y: f64, px: f64, content: &str) {
+    out.push_str("<text");
+    if !class.is_empty() {
+        let _ = write!(out, " class=\"{class}\"");
+    }
+    let _ = write!(
+        out,
+        " x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{px}\">{}</text>",
+        esc(content)
     );
 }
 
@@ -311,28 +329,29 @@ fn group_box(out: &mut String, site: &Site, layout: &Layout, i: usize, open: boo
         &format!("{}: {count} futures{when}", f.title),
     );
     let r = layout.rects[i];
-    let _ = write!(
-        out,
-        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/>",
-        r.x, r.y, r.w, r.h
-    );
+    rect(out, r, 10.0);
     let lines = crate::text::lines_of(&f.title, &layout.lines[i]);
     let x = r.x + GROUP_X;
     let step = GROUP_PX + 4.0;
     for (k, line) in lines.iter().enumerate() {
-        let y = r.y + GROUP_BASELINE + k as f64 * step;
-        let _ = write!(
+        text(
             out,
-            "<text class=\"group-title\" x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{GROUP_PX}\">{}</text>",
-            esc(line)
+            "group-title",
+            x,
+            r.y + GROUP_BASELINE + k as f64 * step,
+            GROUP_PX,
+            line,
         );
     }
     if !open {
         let y = r.y + header_height(lines.len()) + TITLE_PX;
-        let _ = write!(
+        text(
             out,
-            "<text class=\"group-count\" x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{TITLE_PX}\">{count} futures{}</text>",
-            esc(&when)
+            "group-count",
+            x,
+            y,
+            TITLE_PX,
+            &format!("{count} futures{when}"),
         );
         let area = Rect {
             x,

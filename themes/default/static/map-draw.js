@@ -109,7 +109,7 @@ export function windowText(w) {
 }
 // The site's number, then the reader's where their view changes it: `35% → 60%`.
 function numberLine(s, f) {
-  const n = s.nums[f.id], t = s.reader.texts(f.id);
+  const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
   return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
 }
 /** A future's title lines as the build broke them (`lines`: each line's end). */
@@ -127,13 +127,13 @@ function titleLines(f) {
 /** Its accessible name and tooltip: the full title and what it holds or its numbers. */
 function describe(s, f) {
   if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
-  const n = s.nums[f.id], t = s.reader.texts(f.id);
+  const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
   return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
 }
 
 function passes(s, f) {
   if (f.members.length) return true;
-  const p = s.nums[f.id].effective;
+  const p = s.reader.nums[f.id].effective;
   if (s.filter.tag && f.tags.indexOf(s.filter.tag) < 0) return false;
   return p == null || (p * 100 >= s.filter.lo && p * 100 <= s.filter.hi);
 }
@@ -184,7 +184,7 @@ function link(s, f, parent, lit) {
 }
 
 function colour(s, id) {
-  const p = s.nums[id].effective;
+  const p = s.reader.nums[id].effective;
   return p == null ? "unknown" : "p" + bucket(p);
 }
 

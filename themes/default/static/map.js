@@ -20,7 +20,7 @@ const phone = matchMedia("(max-width: 40rem)"), coarse = matchMedia("(pointer: c
 function state(m, reader) {
   m.futures.forEach((f) => { f.box = { x: f.rect[0], y: f.rect[1], w: f.rect[2], h: f.rect[3] }; });
   return {
-    m, reader, nums: reader.nums, map: m.data.map, frame, section: frame.closest(".map-section"),
+    m, reader, map: m.data.map, frame, section: frame.closest(".map-section"),
     roots: m.futures.filter((f) => !f.within),
     view: { x: 0, y: 0, k: 1 }, forced: {}, selected: null, hovered: null, bet: null,
     filter: { lo: 0, hi: 100, tag: "" }, drawn: [], fitted: false,
@@ -107,7 +107,7 @@ function controller(s) {
       c.fitTo(ids);
       s.section.classList.add("showing-bet");
       render(s);
-      const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, s.nums));
+      const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, s.reader.nums));
       c.say("Bet: " + b.title + ", pays off " + pays + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
     },
     // A closed group opens (zoomed in until its futures read); a future is selected.
@@ -281,18 +281,14 @@ function start(m, reader) {
   tools(s, c);
   hint(s, c);
   listen(s, c);
-  const followView = () => {
-    s.nums = reader.nums;
-    s.section.classList.toggle("with-view", reader.active);
-    renumber(s);
-  };
-  reader.subscribe(followView);
+  const withView = () => s.section.classList.toggle("with-view", reader.active);
+  reader.subscribe(() => { withView(); renumber(s); });
   // The reader's view is listed above the frame: as it grows or shrinks, the frame still ends on the first screen.
   const listing = s.section.querySelector(".your-view");
   if (listing && window.ResizeObserver) {
     new ResizeObserver(() => { c.size(); if (s.fitted) c.fitAll(); c.settle(); }).observe(listing);
   }
-  s.section.classList.toggle("with-view", reader.active);
+  withView();
   c.size();
   c.fitAll();
   const hash = decodeURIComponent(location.hash.slice(1)), bet = new URLSearchParams(location.search).get("bet");

@@ -7,7 +7,7 @@ import { payoff, payoffText, viewPercent } from "./model.js";
 import { html } from "./dom.js";
 
 /** An entry's value in words: `70%`, `happens`, `does not happen`. */
-export function valueText(rules, value) {
+function valueText(rules, value) {
   if (value === "yes") return "happens";
   if (value === "no") return "does not happen";
   return viewPercent(rules, value);
@@ -120,16 +120,17 @@ function picker(view, mount) {
     const label = html("label", {}, "Future ", details);
     const select = html("select", {}, null, label);
     html("option", { value: "" }, "— pick one —", select);
+    // By outermost group; a future in none, and no group itself, goes under "In no group".
     const groups = new Map();
     view.m.futures.forEach((f) => {
       let top = f;
       while (top.within) top = view.m.byId[top.within];
-      const key = top === f && !f.members.length ? "" : top.title;
+      const key = top === f && !f.members.length ? null : top;
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(f);
     });
-    groups.forEach((fs, title) => {
-      const og = html("optgroup", { label: title || "In no group" }, null, select);
+    groups.forEach((fs, top) => {
+      const og = html("optgroup", { label: top ? top.title : "In no group" }, null, select);
       fs.forEach((f) => html("option", { value: f.id }, f.title, og));
     });
     select.addEventListener("change", () => {
@@ -172,17 +173,18 @@ function whenInSight(node, update) {
   else t.timer = setTimeout(() => { t.timer = 0; update(); }, PAUSE_MS);
 }
 
-// `text` in the element of class `cls` right after `anchor`, made or removed as needed.
-function beside(anchor, cls, text, title) {
-  let next = anchor.nextElementSibling;
-  if (!next || !next.classList.contains(cls)) next = null;
-  if (text == null) { if (next) next.remove(); return; }
-  if (!next) {
-    next = html("span", { "class": cls }, null);
-    anchor.after(next);
+// `text` in the span of class `cls` right after `anchor` (or, `inside`, at
+// the end of it), made or removed as needed; returns the span, if any.
+function beside(anchor, cls, text, title, inside = false) {
+  let span = inside ? anchor.lastElementChild : anchor.nextElementSibling;
+  if (span && !span.classList.contains(cls)) span = null;
+  if (text == null) { if (span) span.remove(); return null; }
+  if (!span) {
+    span = html("span", { "class": cls, title }, null);
+    if (inside) anchor.appendChild(span); else anchor.after(span);
   }
-  next.textContent = text;
-  if (title) next.title = title;
+  span.textContent = text;
+  return span;
 }
 
 function futureNumbers(view, root) {
@@ -200,21 +202,13 @@ function betNumbers(view, root) {
   root.querySelectorAll("[data-bet]").forEach((node) => {
     const b = m.bets[node.getAttribute("data-bet")];
     if (!b) return;
-    const text = view.active ? payoffText(rules, payoff(m, b.wins_if, view.nums), viewPercent) : null;
-    const changed = text != null && text !== payoffText(rules, payoff(m, b.wins_if, view.site));
     const anchor = node.querySelector(".bet-odds, .bet-payoff, .payoff-value");
     if (!anchor) return;
-    if (anchor.classList.contains("bet-payoff")) {
-      // A matrix row's last cell: the reader's chance below the site's.
-      let span = anchor.querySelector(".view-payoff");
-      if (!text) { if (span) span.remove(); return; }
-      if (!span) span = html("span", { "class": "view-payoff" }, null, anchor);
-      span.textContent = "yours " + text;
-      span.classList.toggle("changed", changed);
-      return;
-    }
-    beside(anchor, "view-payoff", text && "your view: pays off " + text, "The chance it pays off in your view");
-    if (anchor.nextElementSibling && text) anchor.nextElementSibling.classList.toggle("changed", changed);
+    const text = view.active ? payoffText(rules, payoff(m, b.wins_if, view.nums), viewPercent) : null;
+    // A matrix row's last cell has the reader's chance inside it, below the site's.
+    const cell = anchor.classList.contains("bet-payoff");
+    const span = beside(anchor, "view-payoff", text && (cell ? "yours " : "your view: pays off ") + text, "The chance it pays off in your view", cell);
+    if (span) span.classList.toggle("changed", text !== b.payoff.display);
   });
 }
 
