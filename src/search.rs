@@ -124,18 +124,26 @@ struct Meta<'a> {
 type Row = [String; 4];
 
 /// The index of a whole site, kept by `serve` so an edit updates only the
-/// files it changes.
+/// files it changes. Its files are a function of the documents and their
+/// order alone, so an updated index writes what a new one would.
 pub struct Index {
-    /// By document number; `None` once a document is gone.
-    docs: Vec<Option<Row>>,
+    /// By document number: the order the site lists its documents in.
+    docs: Vec<Row>,
     by_url: HashMap<String, u32>,
     /// Every word's postings, in no order: [`MAX_POSTINGS`] applies when
     /// a chunk is written, so an edit can still raise a document into them.
     postings: BTreeMap<Box<str>, Vec<Posting>>,
     /// The first word of each chunk: chunk `c` holds the words from
-    /// `starts[c]` up to `starts[c + 1]`. Kept while serving, so an edit
-    /// rewrites only the chunks whose words it changed.
+    /// `starts[c]` up to `starts[c + 1]`.
     starts: Vec<Box<str>>,
+}
+
+/// What an update changed in the index's files.
+pub struct Updated {
+    /// Files to write.
+    pub files: Vec<OutputFile>,
+    /// Files of the index that no longer exist (it has fewer chunks).
+    pub removed: Vec<String>,
 }
 
 impl Index {
@@ -151,7 +159,7 @@ impl Index {
             .enumerate()
             .map(|(i, d)| (d.url.clone(), i as u32))
             .collect();
-        let docs = docs.into_iter().map(|d| Some(row(d))).collect();
+        let docs = docs.into_iter().map(row).collect();
         Index {
             docs,
             by_url,
@@ -172,50 +180,124 @@ impl Index {
     }
 
     /// Replaces the documents with the URLs of `changed` (adding those that
-    /// are new) and drops those at `removed`; returns the files that changed.
-    pub fn update(&mut self, changed: Vec<SearchDoc>, removed: &[String]) -> Vec<OutputFile> {
+    /// are new), keeps only the documents `order` lists (every document's
+    /// URL, in the site's order), numbers them in that order, and says
+    /// which files changed.
+    pub fn update(&mut self, changed: Vec<SearchDoc>, order: &[String]) -> Updated {
+        let (old_chunks, old_doc_files) = (self.chunk_count(), self.doc_file_count());
         let mut words: BTreeSet<Box<str>> = BTreeSet::new();
-        let mut doc_files: BTreeSet<usize> = BTreeSet::new();
-        for url in removed {
-            if let Some(d) = self.by_url.remove(url) {
-                self.docs[d as usize] = None;
-                words.extend(self.unpost(d).into_iter().map(|(w, _)| w));
-                doc_files.insert(d as usize / DOCS_PER_FILE);
-            }
-        }
+        let mut rows: BTreeSet<usize> = BTreeSet::new();
         for doc in changed {
-            let d = match self.by_url.get(&doc.url) {
-                Some(&d) => d,
-                None => {
-                    self.docs.push(None);
-                    let d = self.docs.len() as u32 - 1;
-                    self.by_url.insert(doc.url.clone(), d);
-                    d
-                }
-            };
-            let before: FxHashMap<Box<str>, u32> = self.unpost(d).into_iter().collect();
-            for (word, weight) in weights(&doc) {
-                let word: Box<str> = Box::from(word.as_ref());
-                // Only words whose weight changed change a chunk's bytes.
-                if before.get(&word) != Some(&weight) {
-                    words.insert(word.clone());
-                }
-                self.postings.entry(word).or_default().push((d, weight));
-            }
-            let now = &self.postings;
-            words.extend(
-                before
-                    .into_keys()
-                    .filter(|w| !now.get(w).is_some_and(|l| l.iter().any(|p| p.0 == d))),
-            );
-            self.docs[d as usize] = Some(row(doc));
-            doc_files.insert(d as usize / DOCS_PER_FILE);
+            let d = self.number(&doc.url);
+            words.extend(self.repost(d, &doc));
+            self.docs[d as usize] = row(doc);
+            rows.insert(d as usize);
         }
-        let chunks: BTreeSet<usize> = words.iter().map(|w| self.chunk_of(w)).collect();
+        let renumbered = self.renumber(order, &mut words);
+        let starts = chunk_starts(&self.postings);
+        // A chunk whose first or next word moved holds other words now.
+        let mut chunks: BTreeSet<usize> = (0..starts.len().max(1))
+            .filter(|&c| {
+                renumbered
+                    || self.starts.get(c) != starts.get(c)
+                    || self.starts.get(c + 1) != starts.get(c + 1)
+            })
+            .collect();
+        self.starts = starts;
+        chunks.extend(words.iter().map(|w| self.chunk_of(w)));
+        let doc_files: BTreeSet<usize> = if renumbered {
+            (0..self.doc_file_count()).collect()
+        } else {
+            rows.iter().map(|d| d / DOCS_PER_FILE).collect()
+        };
         let mut files: Vec<OutputFile> = chunks.into_iter().map(|c| self.chunk_file(c)).collect();
         files.extend(doc_files.into_iter().map(|k| self.docs_file(k)));
         files.push(self.meta_file());
-        files
+        let removed = (self.chunk_count()..old_chunks)
+            .map(|c| format!("search/w-{c}.json"))
+            .chain((self.doc_file_count()..old_doc_files).map(|k| format!("search/d-{k}.json")))
+            .collect();
+        Updated { files, removed }
+    }
+
+    fn chunk_count(&self) -> usize {
+        self.starts.len().max(1)
+    }
+
+    fn doc_file_count(&self) -> usize {
+        self.docs.len().div_ceil(DOCS_PER_FILE)
+    }
+
+    /// The number of the document at `url`, a new one at the end if it
+    /// has none yet.
+    fn number(&mut self, url: &str) -> u32 {
+        if let Some(&d) = self.by_url.get(url) {
+            return d;
+        }
+        let d = self.docs.len() as u32;
+        self.docs.push(Row::default());
+        self.by_url.insert(url.to_string(), d);
+        d
+    }
+
+    /// Posts `doc`'s words as document `d`'s instead of what it had;
+    /// returns the words whose postings changed.
+    fn repost(&mut self, d: u32, doc: &SearchDoc) -> Vec<Box<str>> {
+        let before: FxHashMap<Box<str>, u32> = self.unpost(d).into_iter().collect();
+        let mut changed = Vec::new();
+        for (word, weight) in weights(doc) {
+            let word: Box<str> = Box::from(word.as_ref());
+            // Only words whose weight changed change a chunk's bytes.
+            if before.get(&word) != Some(&weight) {
+                changed.push(word.clone());
+            }
+            self.postings.entry(word).or_default().push((d, weight));
+        }
+        let now = &self.postings;
+        changed.extend(
+            before
+                .into_keys()
+                .filter(|w| !now.get(w).is_some_and(|l| l.iter().any(|p| p.0 == d))),
+        );
+        changed
+    }
+
+    /// Numbers the documents as `order` lists their URLs and drops the
+    /// others (adding their words to `words`); returns whether any
+    /// document's number changed.
+    fn renumber(&mut self, order: &[String], words: &mut BTreeSet<Box<str>>) -> bool {
+        let mut map: Vec<Option<u32>> = vec![None; self.docs.len()];
+        for (new, url) in order.iter().enumerate() {
+            if let Some(&old) = self.by_url.get(url) {
+                map[old as usize] = Some(new as u32);
+            }
+        }
+        let same = order.len() == self.docs.len()
+            && map.iter().enumerate().all(|(i, m)| *m == Some(i as u32));
+        if same {
+            return false;
+        }
+        for (old, _) in map.iter().enumerate().filter(|(_, m)| m.is_none()) {
+            words.extend(self.unpost(old as u32).into_iter().map(|(w, _)| w));
+        }
+        for list in self.postings.values_mut() {
+            for p in list.iter_mut() {
+                p.0 = map[p.0 as usize].unwrap_or(p.0);
+            }
+        }
+        let mut docs = vec![Row::default(); order.len()];
+        for (old, row) in std::mem::take(&mut self.docs).into_iter().enumerate() {
+            if let Some(new) = map[old] {
+                docs[new as usize] = row;
+            }
+        }
+        self.docs = docs;
+        self.by_url = order
+            .iter()
+            .enumerate()
+            .map(|(i, url)| (url.clone(), i as u32))
+            .collect();
+        true
     }
 
     /// Takes document `d` out of every posting list; returns the words it
@@ -262,13 +344,11 @@ impl Index {
     }
 
     fn docs_file(&self, k: usize) -> OutputFile {
-        let empty = Row::default();
         let rows: Vec<&Row> = self
             .docs
             .iter()
             .skip(k * DOCS_PER_FILE)
             .take(DOCS_PER_FILE)
-            .map(|r| r.as_ref().unwrap_or(&empty))
             .collect();
         OutputFile {
             path: format!("search/d-{k}.json"),
@@ -504,21 +584,36 @@ mod tests {
         docs[5] = doc("Post 5", "/p5/", "zebra quartz alpha5");
         let new = doc("New post", "/new/", "zebra brand new");
         docs.push(new.clone());
-        let changed = index.update(vec![docs[5].clone(), new], &["/p9/".to_string()]);
+        let urls = |docs: &[SearchDoc]| docs.iter().map(|d| d.url.clone()).collect::<Vec<_>>();
+        let changed = index.update(vec![docs[5].clone(), new], &urls(&docs)).files;
         // Three document files, the chunks of the words that changed, the list of chunks.
         assert!(
             changed.len() <= 8,
             "{} of {total} files rewritten",
             changed.len()
         );
-        for f in changed {
-            match files.iter_mut().find(|g| g.path == f.path) {
-                Some(g) => *g = f,
-                None => files.push(f),
+        let apply = |files: &mut Vec<OutputFile>, changed: Vec<OutputFile>| {
+            for f in changed {
+                match files.iter_mut().find(|g| g.path == f.path) {
+                    Some(g) => *g = f,
+                    None => files.push(f),
+                }
             }
-        }
+        };
+        apply(&mut files, changed);
+        // A removal renumbers the documents after it, as a new index would.
         docs.remove(9);
+        let updated = index.update(Vec::new(), &urls(&docs));
+        apply(&mut files, updated.files);
+        files.retain(|f| !updated.removed.contains(&f.path));
         let fresh = Index::build(docs).files();
+        let bytes = |files: &[OutputFile]| {
+            let mut v: Vec<(String, Vec<u8>)> =
+                files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+            v.sort();
+            v
+        };
+        assert!(bytes(&files) == bytes(&fresh), "the files a new index has");
         for q in [
             "zebra",
             "quartz",

@@ -16,13 +16,23 @@ use crate::site::{Page, Site, Source};
 impl Renderer<'_> {
     /// The documents of the search index: posts, pages, futures and bets.
     pub fn search_docs(&self) -> Vec<SearchDoc<'_>> {
+        self.search_routes()
+            .filter_map(|r| self.search_doc(r))
+            .collect()
+    }
+
+    /// The URL of each document of the search index, in its order.
+    pub fn search_urls(&self) -> Vec<String> {
+        self.search_routes().map(|r| self.route_url(r)).collect()
+    }
+
+    fn search_routes(&self) -> impl Iterator<Item = Route> + use<> {
         let s = self.site;
-        let routes = (0..s.posts.len())
+        (0..s.posts.len())
             .map(Route::Post)
             .chain((0..s.pages.len()).map(Route::Page))
             .chain((0..s.futures.len()).map(Route::Future))
-            .chain((0..s.bets.len()).map(Route::Bet));
-        routes.filter_map(|r| self.search_doc(r)).collect()
+            .chain((0..s.bets.len()).map(Route::Bet))
     }
 
     /// The search document of `route`, if it is a searchable page.

@@ -15,7 +15,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use notify::Watcher;
@@ -99,7 +99,9 @@ pub struct Server {
     root: PathBuf,
     shared: Arc<Shared>,
     events: Mutex<mpsc::Receiver<Event>>,
-    _watcher: notify::RecommendedWatcher,
+    /// Shared with the thread that applies edits, which watches a source
+    /// folder created while serving; it stops once this is dropped.
+    _watcher: Arc<Mutex<notify::RecommendedWatcher>>,
 }
 
 /// The prefix of serve folders in the temporary directory; the process id
@@ -172,6 +174,11 @@ impl Server {
         &self.root
     }
 
+    /// The private folder the site is written to and served from.
+    pub fn output(&self) -> &Path {
+        &self.shared.out
+    }
+
     /// What the last rebuild did, e.g. "6 pages", and how long it took.
     pub fn last_rebuild(&self) -> Option<(String, Duration)> {
         self.shared.last.lock().map(|l| l.clone()).unwrap_or(None)
@@ -200,25 +207,30 @@ impl Drop for Server {
     }
 }
 
+/// The folders of a site that `serve` watches, besides site.yaml.
+const WATCHED: &[&str] = &[
+    "content",
+    "futures",
+    "bets",
+    "themes",
+    "static",
+    "templates",
+    "data",
+];
+
+type SharedWatcher = Arc<Mutex<notify::RecommendedWatcher>>;
+
 /// Watches the site's sources and applies each burst of edits.
 fn watch(
     root: &Path,
     build: &BuildOptions,
     shared: &Arc<Shared>,
-) -> Result<notify::RecommendedWatcher, ServeError> {
+) -> Result<SharedWatcher, ServeError> {
     let error =
         |path: &Path, e: notify::Error| ServeError::Watch(path.to_path_buf(), e.to_string());
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| error(root, e))?;
-    for dir in [
-        "content",
-        "futures",
-        "bets",
-        "themes",
-        "static",
-        "templates",
-        "data",
-    ] {
+    for dir in WATCHED {
         let d = root.join(dir);
         if d.is_dir() {
             watcher
@@ -226,12 +238,35 @@ fn watch(
                 .map_err(|e| error(&d, e))?;
         }
     }
+    // Non-recursive, so a folder made later (a first `static/`) is seen
+    // being created, and an output folder inside the site is not watched.
     watcher
         .watch(root, notify::RecursiveMode::NonRecursive)
         .map_err(|e| error(root, e))?;
+    let watcher = Arc::new(Mutex::new(watcher));
+    let weak = Arc::downgrade(&watcher);
     let (s, r, b) = (shared.clone(), root.to_path_buf(), build.clone());
-    std::thread::spawn(move || watch_loop(&r, &b, &s, &rx));
+    std::thread::spawn(move || watch_loop(&r, &b, &s, &rx, &weak));
     Ok(watcher)
+}
+
+/// Starts watching the folders among `paths` that were just created: a
+/// folder made while serving holds sources as much as one that was there.
+fn watch_new_folders(root: &Path, paths: &[PathBuf], watcher: &Weak<Mutex<notify::RecommendedWatcher>>) {
+    let Some(watcher) = watcher.upgrade() else {
+        return;
+    };
+    let Ok(mut watcher) = watcher.lock() else {
+        return;
+    };
+    for p in paths.iter().filter(|p| p.components().count() == 1) {
+        let dir = root.join(p);
+        if dir.is_dir() {
+            // Re-watching a folder that was removed and made again is fine;
+            // one that cannot be watched shows as a missed edit, no worse.
+            let _ = watcher.watch(&dir, notify::RecursiveMode::Recursive);
+        }
+    }
 }
 
 /// Loads, computes (from the market snapshot) and writes the whole site.
@@ -251,12 +286,14 @@ fn watch_loop(
     options: &BuildOptions,
     shared: &Shared,
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    watcher: &Weak<Mutex<notify::RecommendedWatcher>>,
 ) {
     while let Ok(first) = rx.recv() {
         let paths = gather(root, first, rx);
         if paths.is_empty() {
             continue;
         }
+        watch_new_folders(root, &paths, watcher);
         let started = Instant::now();
         let event = match rebuild(root, options, shared, &paths) {
             Ok(what) => {
@@ -322,7 +359,10 @@ fn gather(
 fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
     let rel = path.strip_prefix(root).ok()?;
     let name = rel.file_name()?.to_string_lossy();
-    let source = rel.components().count() > 1 || name == crate::config::FILE;
+    let source = match rel.components().count() {
+        1 => name == crate::config::FILE || WATCHED.contains(&name.as_ref()),
+        _ => WATCHED.iter().any(|d| rel.starts_with(d)),
+    };
     (source && !name.starts_with('.') && !name.ends_with('~')).then(|| rel.to_path_buf())
 }
 
@@ -344,7 +384,14 @@ fn rebuild(
         .session
         .lock()
         .map_err(|_| Failure::Other("the server's state is broken; restart it".into()))?;
-    let result = match refresh(&mut session.site, changed) {
+    // While a problem is shown, the site in memory is not the sources' (the
+    // broken file is left out): only a full build says whether they are
+    // all fine again.
+    let refreshed = match session.problem {
+        Some(_) => Err(Refresh::Rebuild),
+        None => refresh(&mut session.site, changed),
+    };
+    let result = match refreshed {
         Ok(touched) => write_touched(&mut session, &shared.out, &touched),
         Err(Refresh::Invalid(diags)) => Err(Failure::Problem(diags)),
         Err(Refresh::Rebuild) => match full_build(root, options, &shared.out) {
@@ -404,22 +451,17 @@ fn write_touched(
     let mut files = renderer
         .render_routes(&routes)
         .map_err(|e| Failure::Other(e.to_string()))?;
-    let base = site.config.base_url.path();
-    let removed: Vec<String> = touched
-        .iter()
-        .flat_map(|t| t.removed.iter().cloned())
-        .collect();
-    let removed_urls: Vec<String> = removed.iter().map(|p| format!("{base}{p}")).collect();
     let docs = touched
         .iter()
         .flat_map(|t| t.searchable.iter())
         .filter_map(|&r| renderer.search_doc(r))
         .collect();
-    let index_files = search.update(docs, &removed_urls);
+    let order = renderer.search_urls();
+    let index = search.update(docs, &order);
     let pages = files.len();
-    files.extend(index_files);
-    for path in removed {
-        let _ = std::fs::remove_dir_all(out.join(&path));
+    files.extend(index.files);
+    for path in index.removed {
+        let _ = std::fs::remove_file(out.join(path));
     }
     write_files(out, &files).map_err(Failure::Other)?;
     Ok(format!("{pages} pages"))

@@ -5,23 +5,21 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::load::collect_tags;
-use super::{FutureEntry, Page, Site};
+use super::{BetEntry, FutureEntry, Page, Site};
 use crate::content::{self, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::futures::{self, Future, kebab};
-use crate::graph::{Graph, Payoff, Swing};
+use crate::graph::{Graph, NoFork, Payoff, Swing};
 use crate::markdown::{self, Links};
 use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
 
 /// What an edit changed, so a server can re-render only that.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Touched {
-    /// Routes (with indexes after the edit) whose files changed.
+    /// Routes (with indexes after the edit) whose files changed or are new.
     pub routes: BTreeSet<Route>,
     /// Routes whose searchable text changed.
     pub searchable: Vec<Route>,
-    /// Output paths that no longer exist (a deleted post, a renamed slug).
-    pub removed: Vec<String>,
 }
 
 /// Why an edit cannot be applied incrementally.
@@ -29,7 +27,7 @@ pub enum Refresh {
     /// The files have errors; the site is unchanged.
     Invalid(Vec<Diagnostic>),
     /// The edit reaches too far (a new, renamed or deleted future, a page
-    /// that became a post…): rebuild everything.
+    /// that became a post, an address that goes away…): rebuild everything.
     Rebuild,
 }
 
@@ -41,45 +39,44 @@ struct PostLinks {
 }
 
 impl Site {
-    /// Re-reads the post at `rel` (relative to the root) after an edit or
-    /// a deletion, and says which routes changed.
+    /// Re-reads the post at `rel` (relative to the root) after an edit,
+    /// and says which routes changed. A post that is deleted, drafted,
+    /// moved to another address or loses a tag takes an address away that
+    /// another page may link to: only a full build checks those links.
     pub fn refresh_post(&mut self, rel: &Path) -> Result<Touched, Refresh> {
         let new_page = match self.read_post(rel)? {
             Some(doc) => Some(self.render_post(doc)?),
             None => None,
         };
         let old = self.posts.iter().position(|p| p.doc.file == rel);
-        if old.is_none() && new_page.is_none() {
-            return Ok(Touched::default());
+        let Some(new_page) = new_page else {
+            return match old {
+                Some(_) => Err(Refresh::Rebuild),
+                None => Ok(Touched::default()),
+            };
+        };
+        if let Some(o) = old.map(|i| &self.posts[i])
+            && (o.doc.path != new_page.doc.path || !tags_kept(&o.doc.tags, &new_page.doc.tags))
+        {
+            return Err(Refresh::Rebuild);
         }
         let mut t = Touched::default();
         t.routes.extend([Route::Home, Route::Atom]);
         let old_page = old.map(|i| self.posts.remove(i));
         // The sitemap lists a post's address and date only: most edits leave
         // it as it was, and at 10,000 posts it is the costliest page to redo.
-        let in_sitemap = |p: &Page| {
-            (
-                p.doc.path.clone(),
-                p.doc.updated.or(p.doc.date).map(|d| d.day),
-            )
-        };
-        if old_page.as_ref().map(in_sitemap) != new_page.as_ref().map(in_sitemap) {
-            t.routes.insert(Route::Sitemap);
-        }
-        if let Some(o) = &old_page
-            && new_page.as_ref().is_none_or(|n| n.doc.path != o.doc.path)
-        {
-            t.removed.push(o.doc.path.clone());
-        }
+        let day = |p: &Page| p.doc.updated.or(p.doc.date).map(|d| d.day);
+        let day_before = old_page.as_ref().map(day);
+        let day_changed = day_before != Some(day(&new_page));
         let links = PostLinks {
             tag_slugs: old_page
                 .iter()
-                .chain(&new_page)
+                .chain([&new_page])
                 .flat_map(|p| p.doc.tags.iter().map(|t| kebab(t)))
                 .collect(),
             futures: old_page
                 .iter()
-                .chain(&new_page)
+                .chain([&new_page])
                 .flat_map(|p| p.futures.clone())
                 .collect(),
             tags_before: self
@@ -88,14 +85,39 @@ impl Site {
                 .map(|t| (t.slug.clone(), t.posts.clone()))
                 .collect(),
         };
-        let new = new_page.map(|page| self.insert_post(page));
+        let pages_before = self.shape().post_pages();
+        let new = self.insert_post(new_page);
+        // The sitemap lists posts in order, with their dates.
+        if day_changed || old != Some(new) {
+            t.routes.insert(Route::Sitemap);
+        }
         self.relink();
-        t.searchable.extend(new.map(Route::Post));
-        self.touch_posts_around(old, new, &mut t);
-        self.touch_tag_pages(&links, &mut t);
+        t.searchable.push(Route::Post(new));
+        self.touch_posts_around(old, new, pages_before, &mut t);
+        self.touch_tag_pages(&links, old, new, &mut t);
         t.routes
             .extend(links.futures.iter().map(|&f| Route::Future(f)));
+        self.add_new_routes(&mut t);
         Ok(t)
+    }
+
+    /// Renders the routes an edit added (a new post, list or tag page) and
+    /// lets later edits link to them.
+    fn add_new_routes(&mut self, t: &mut Touched) {
+        let shape = self.shape();
+        let new: Vec<(Route, String)> = shape
+            .all()
+            .into_iter()
+            .map(|r| (r, shape.path(r)))
+            .filter(|(_, path)| !self.routes.contains(path))
+            .collect();
+        for (route, path) in new {
+            if route.in_sitemap() {
+                t.routes.insert(Route::Sitemap);
+            }
+            t.routes.insert(route);
+            self.routes.insert(path);
+        }
     }
 
     /// The post at `rel` as it is now: `None` if it was deleted or is a
@@ -142,32 +164,40 @@ impl Site {
         })
     }
 
-    /// Puts `page` in its place among the posts (newest first); returns it.
+    /// Puts `page` in its place among the posts (newest first, as a full
+    /// load orders them: by date, then title, then file); returns it.
     fn insert_post(&mut self, page: Page) -> usize {
-        let key = |p: &Page| (std::cmp::Reverse(p.doc.date), p.doc.title.clone());
+        let key = |p: &Page| {
+            (
+                std::cmp::Reverse(p.doc.date),
+                p.doc.title.clone(),
+                p.doc.file.clone(),
+            )
+        };
         let at = self.posts.partition_point(|p| key(p) < key(&page));
         self.posts.insert(at, page);
         at
     }
 
     /// Post pages around a post's old and new places (their newer/older
-    /// links), and the list pages from the first place that moved to the last.
-    fn touch_posts_around(&self, old: Option<usize>, new: Option<usize>, t: &mut Touched) {
+    /// links), and the list pages from the first place that moved to the
+    /// last (every one when their number changed: each links the last).
+    fn touch_posts_around(&self, old: Option<usize>, new: usize, pages_before: usize, t: &mut Touched) {
         let per = self.config.posts_per_page;
         let len = self.posts.len();
         t.routes.extend(
             old.iter()
-                .chain(&new)
+                .chain([&new])
                 .flat_map(|&x| [x.wrapping_sub(1), x, x + 1])
                 .filter(|&x| x < len)
                 .map(Route::Post),
         );
-        let (lo, hi) = match (old, new) {
-            (Some(a), Some(b)) => (a.min(b), a.max(b)),
-            (Some(a), None) | (None, Some(a)) => (a, len.max(a + 1) - 1),
-            (None, None) => return,
-        };
         let last = self.shape().post_pages();
+        let (lo, hi) = match old {
+            _ if last != pages_before => (0, len.max(1) - 1),
+            Some(a) => (a.min(new), a.max(new)),
+            None => (new, len.max(new + 1) - 1),
+        };
         t.routes.extend(
             (lo / per + 1..=hi / per + 1)
                 .filter(|&n| n <= last)
@@ -176,8 +206,10 @@ impl Site {
     }
 
     /// The tag pages a post's edit changed: every one when the set of tags
-    /// changed, else the pages of its tags from the first post that moved.
-    fn touch_tag_pages(&self, links: &PostLinks, t: &mut Touched) {
+    /// changed; else, for each tag of the post (before or after) and each
+    /// whose posts moved, its pages from the first that shows the post or
+    /// a post that moved (every page when their number changed).
+    fn touch_tag_pages(&self, links: &PostLinks, old: Option<usize>, new: usize, t: &mut Touched) {
         let per = self.config.posts_per_page;
         let before = &links.tags_before;
         let renamed = before.len() != self.tags.len()
@@ -195,18 +227,31 @@ impl Site {
         }
         for (k, tag) in self.tags.iter().enumerate() {
             let was = &before[k].1;
-            if !links.tag_slugs.contains(&tag.slug) && was.len() == tag.posts.len() {
+            if !links.tag_slugs.contains(&tag.slug) && *was == tag.posts {
                 continue;
             }
             if was.len() != tag.posts.len() {
                 t.routes.insert(Route::Tags);
             }
-            let first = was
+            let last = routes::pages(tag.posts.len(), per);
+            let moved = was
                 .iter()
                 .zip(&tag.posts)
                 .position(|(a, b)| a != b)
                 .unwrap_or(was.len().min(tag.posts.len()));
-            let last = routes::pages(tag.posts.len().max(was.len()), per);
+            let first = [
+                moved,
+                old.and_then(|o| was.iter().position(|&p| p == o))
+                    .unwrap_or(usize::MAX),
+                tag.posts
+                    .iter()
+                    .position(|&p| p == new)
+                    .unwrap_or(usize::MAX),
+            ]
+            .into_iter()
+            .min()
+            .unwrap_or(0);
+            let first = if last == routes::pages(was.len(), per) { first } else { 0 };
             t.routes
                 .extend((first / per + 1..=last).map(|n| Route::Tag(k, n)));
         }
@@ -230,11 +275,7 @@ impl Site {
             return Err(Refresh::Invalid(diags.into_sorted()));
         }
         let before: Vec<Card> = self.futures.iter().map(card).collect();
-        let bets_before: Vec<(Payoff, Vec<Swing>)> = self
-            .bets
-            .iter()
-            .map(|b| (b.payoff, b.swings.clone()))
-            .collect();
+        let bets_before: Vec<BetNumbers> = self.bets.iter().map(bet_numbers).collect();
         let mut touched: HashSet<usize> = neighbours(&self.graph, i).into_iter().collect();
         self.graph = graph;
         for (e, f) in self.futures.iter_mut().zip(all) {
@@ -308,22 +349,14 @@ impl Site {
     fn touch_dependents(
         &self,
         changed: &[usize],
-        bets_before: &[(Payoff, Vec<Swing>)],
+        bets_before: &[BetNumbers],
         t: &mut Touched,
     ) {
         let shows_changed = |fs: &[usize]| fs.iter().any(|f| changed.contains(f));
-        t.routes.extend(
-            (0..self.bets.len())
-                .filter(|&b| {
-                    let bet = &self.bets[b];
-                    let swung: Vec<usize> = bet.swings.iter().map(|w| w.future).collect();
-                    bets_before[b] != (bet.payoff, bet.swings.clone())
-                        || shows_changed(&bet.wins_if)
-                        || shows_changed(&bet.loses_if)
-                        || shows_changed(&swung)
-                })
-                .map(Route::Bet),
-        );
+        // Futures and tag pages list the bets that win or lose there, with
+        // their payoffs.
+        let listed = self.touch_bets(changed, bets_before, t);
+        t.routes.extend(listed.iter().map(|&f| Route::Future(f)));
         t.routes.extend(
             (0..self.posts.len())
                 .filter(|&p| shows_changed(&self.posts[p].futures))
@@ -333,7 +366,7 @@ impl Site {
             self.tags
                 .iter()
                 .enumerate()
-                .filter(|(_, tag)| shows_changed(&tag.futures))
+                .filter(|(_, tag)| shows_changed(&tag.futures) || tag.futures.iter().any(|f| listed.contains(f)))
                 .map(|(k, _)| Route::Tag(k, 1)),
         );
         t.routes.insert(Route::Futures(1));
@@ -344,6 +377,30 @@ impl Site {
                 .filter(|(_, f)| changed.contains(f))
                 .map(|(row, _)| Route::Futures(row / FUTURES_TABLE_PAGE + 1)),
         );
+    }
+
+    /// The pages of bets that show a `changed` future or whose numbers
+    /// moved; returns the futures where a bet whose numbers moved wins or
+    /// loses.
+    fn touch_bets(&self, changed: &[usize], bets_before: &[BetNumbers], t: &mut Touched) -> HashSet<usize> {
+        let shows_changed = |fs: &[usize]| fs.iter().any(|f| changed.contains(f));
+        let mut listed = HashSet::new();
+        for (b, bet) in self.bets.iter().enumerate() {
+            let moved = bets_before[b] != bet_numbers(bet);
+            if moved {
+                listed.extend(bet.wins_if.iter().chain(&bet.loses_if).copied());
+            }
+            let swung: Vec<usize> = bet.swings.iter().map(|w| w.future).collect();
+            if moved
+                || shows_changed(&bet.wins_if)
+                || shows_changed(&bet.loses_if)
+                || shows_changed(&swung)
+                || bet.fork.is_ok_and(|f| changed.contains(&f))
+            {
+                t.routes.insert(Route::Bet(b));
+            }
+        }
+        listed
     }
 
     /// Rebuilds the links between posts and the futures they discuss, and
@@ -362,6 +419,21 @@ impl Site {
             self.futures.iter().map(|e| e.future.tags.as_slice()),
         );
     }
+}
+
+/// Whether every tag of `old` is among `new`'s (by slug): a tag that goes
+/// may take its pages away.
+fn tags_kept(old: &[String], new: &[String]) -> bool {
+    let new: HashSet<String> = new.iter().map(|t| kebab(t)).collect();
+    old.iter().all(|t| new.contains(&kebab(t)))
+}
+
+/// What a bet's page shows that the graph decides: its payoff, what moves
+/// it and its essential fork.
+type BetNumbers = (Payoff, Vec<Swing>, Result<usize, NoFork>);
+
+fn bet_numbers(b: &BetEntry) -> BetNumbers {
+    (b.payoff, b.swings.clone(), b.fork)
 }
 
 /// What a future's card shows of it: when it changes, every page showing
