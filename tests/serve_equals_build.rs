@@ -729,7 +729,7 @@ impl Walk {
     fn compare(&mut self, what: &str) -> bool {
         self.history.push(format!("{}: {what}", self.step));
         let started = Instant::now();
-        let verdict = match (self.step, self.changed, self.serve_ok) {
+        let mut verdict = match (self.step, self.changed, self.serve_ok) {
             (0, _, _) | (_, false, true) => Verdict::Accepted,
             (_, false, false) => Verdict::Rejected("(unchanged)".into()),
             _ => self.settle(Duration::from_secs(5)),
@@ -739,19 +739,14 @@ impl Walk {
         let built = forkcast::build(self.root(), Some(self.built.path()), &options(&self.server));
         self.builds += started.elapsed();
         let build_ok = built.is_ok();
-        let mut problem = match (&verdict, &built) {
-            (Verdict::Accepted, Err(e)) => Some(format!("serve accepted what build rejects: {e}")),
-            (Verdict::Rejected(d), Ok(_)) => Some(format!("serve rejected what build accepts: {d}")),
-            (Verdict::Silent, _) => Some("serve did not react within 5 s".into()),
-            _ => None,
-        };
-        if problem.is_none() {
-            problem = self.differences();
-            if problem.is_some() {
-                // A late burst of the same edit: give serve a moment more.
-                self.settle(Duration::from_secs(1));
-                problem = self.differences();
+        let mut problem = self.judge(&verdict, &built);
+        if problem.is_some() {
+            // A late burst of the same edit (the file was read half
+            // written, say): give serve a moment more.
+            if let v @ (Verdict::Accepted | Verdict::Rejected(_)) = self.settle(Duration::from_secs(1)) {
+                verdict = v;
             }
+            problem = self.judge(&verdict, &built);
         }
         if let Some(p) = problem {
             self.mismatches.push(format!(
@@ -770,6 +765,17 @@ impl Walk {
             return true;
         }
         build_ok
+    }
+
+    /// Whether serve and the build agree on the sources, and then on
+    /// every file.
+    fn judge(&self, verdict: &Verdict, built: &Result<forkcast::Built, forkcast::Error>) -> Option<String> {
+        match (verdict, built) {
+            (Verdict::Accepted, Err(e)) => Some(format!("serve accepted what build rejects: {e}")),
+            (Verdict::Rejected(d), Ok(_)) => Some(format!("serve rejected what build accepts: {d}")),
+            (Verdict::Silent, _) => Some("serve did not react within 5 s".into()),
+            _ => self.differences(),
+        }
     }
 
     /// What differs between the served folder and the built one.
