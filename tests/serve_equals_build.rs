@@ -885,5 +885,5 @@ fn random_edits_on_the_example_site_serve_what_a_build_makes() {
         copy_dir(&repo.join(part), &site.path().join(part));
     }
     fs::copy(repo.join("site.yaml"), site.path().join("site.yaml")).unwrap();
-    run("example", site.path(), 40);
+    run("example", site.path(), 80);
 }

@@ -234,26 +234,30 @@ impl Site {
                 t.routes.insert(Route::Tags);
             }
             let last = routes::pages(tag.posts.len(), per);
-            let moved = was
-                .iter()
-                .zip(&tag.posts)
-                .position(|(a, b)| a != b)
-                .unwrap_or(was.len().min(tag.posts.len()));
-            let first = [
-                moved,
-                old.and_then(|o| was.iter().position(|&p| p == o))
-                    .unwrap_or(usize::MAX),
-                tag.posts
-                    .iter()
-                    .position(|&p| p == new)
-                    .unwrap_or(usize::MAX),
-            ]
-            .into_iter()
-            .min()
-            .unwrap_or(0);
-            let first = if last == routes::pages(was.len(), per) { first } else { 0 };
-            t.routes
-                .extend((first / per + 1..=last).map(|n| Route::Tag(k, n)));
+            // The pages that show the post, before and after.
+            let shown = old
+                .and_then(|o| was.iter().position(|&p| p == o))
+                .into_iter()
+                .chain(tag.posts.iter().position(|&p| p == new));
+            t.routes.extend(
+                shown
+                    .map(|i| i / per + 1)
+                    .filter(|&n| n <= last)
+                    .map(|n| Route::Tag(k, n)),
+            );
+            // And every page from the first post that moved.
+            let moved = if last == routes::pages(was.len(), per) {
+                was.iter()
+                    .zip(&tag.posts)
+                    .position(|(a, b)| a != b)
+                    .or((was.len() != tag.posts.len()).then(|| was.len().min(tag.posts.len())))
+            } else {
+                Some(0)
+            };
+            if let Some(first) = moved {
+                t.routes
+                    .extend((first / per + 1..=last).map(|n| Route::Tag(k, n)));
+            }
         }
     }
 
@@ -390,17 +394,23 @@ impl Site {
             if moved {
                 listed.extend(bet.wins_if.iter().chain(&bet.loses_if).copied());
             }
-            let swung: Vec<usize> = bet.swings.iter().map(|w| w.future).collect();
-            if moved
-                || shows_changed(&bet.wins_if)
-                || shows_changed(&bet.loses_if)
-                || shows_changed(&swung)
-                || bet.fork.is_ok_and(|f| changed.contains(&f))
-            {
+            if moved || shows_changed(&self.shown_on_bet(bet)) {
                 t.routes.insert(Route::Bet(b));
             }
         }
         listed
+    }
+
+    /// The futures a bet's page shows: where it wins and loses, what moves
+    /// it, and its essential fork with the fork's branches.
+    fn shown_on_bet(&self, bet: &BetEntry) -> Vec<usize> {
+        let mut shown: Vec<usize> = bet.wins_if.iter().chain(&bet.loses_if).copied().collect();
+        shown.extend(bet.swings.iter().map(|w| w.future));
+        if let Ok(fork) = bet.fork {
+            shown.push(fork);
+            shown.extend(self.graph.children(fork).into_iter().map(|(c, _)| c));
+        }
+        shown
     }
 
     /// Rebuilds the links between posts and the futures they discuss, and
