@@ -415,7 +415,9 @@ fn write_touched(
         .flat_map(|t| t.searchable.iter())
         .filter_map(|&r| renderer.search_doc(r))
         .collect();
-    let index_files = search.update(docs, &removed_urls);
+    let index_files = search
+        .update(docs, &removed_urls)
+        .map_err(|e| Failure::Other(e.to_string()))?;
     let pages = files.len();
     files.extend(index_files);
     for path in removed {
