@@ -302,3 +302,21 @@ pub fn encode<T: Serialize + ?Sized>(file: &str, value: &T) -> Result<String, En
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_json_cannot_hold_is_an_error_naming_its_file() {
+        // JSON keys are strings: a map keyed by pairs cannot be written.
+        let map: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let e = encode("graph.json", &map).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("cannot encode `graph.json` as JSON (key must be a string)"),
+            "{e}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+    }
+}
