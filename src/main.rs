@@ -286,6 +286,7 @@ impl Printer {
                 return ExitCode::from(2);
             }
             Error::Discuss(_) => self.error(&format!("{e}\n  = help: check the network and GITHUB_TOKEN, then run it again: it opens only what is missing")),
+            Error::Client(_) => self.error(&format!("{e}\n  = help: build with `--offline` to use the committed snapshots")),
         }
         ExitCode::from(1)
     }

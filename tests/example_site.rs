@@ -19,7 +19,7 @@ fn the_example_site_builds_without_warnings() {
         },
     )
     .unwrap();
-    assert!(site.warnings.is_empty(), "{:?}", site.warnings);
+    assert!(site.warnings().is_empty(), "{:?}", site.warnings());
     let groups = (0..site.futures.len())
         .filter(|&i| !site.graph.members(i).is_empty())
         .count();

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{self, Diagnostic};
 use crate::fetch::community::{self, discuss::DiscussError, discuss::Discussed};
 use crate::fetch::{markets, remote};
-use crate::model::site::{BuildOptions, Site};
-use crate::source::config;
+use crate::model::site::{BuildOptions, Loaded, Observed, Site};
+use crate::source::config::{self, Config};
 use crate::{output, render};
 
 /// Why a build or check did not complete.
@@ -24,6 +24,8 @@ pub enum Error {
     Write(output::WriteError),
     /// `forkcast discuss` could not start.
     Discuss(DiscussError),
+    /// The HTTP client for markets and discussions could not start.
+    Client(remote::ClientError),
 }
 
 impl fmt::Display for Error {
@@ -47,11 +49,22 @@ impl fmt::Display for Error {
             Error::Render(e) => e.fmt(f),
             Error::Write(e) => e.fmt(f),
             Error::Discuss(e) => e.fmt(f),
+            Error::Client(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::NoSite(_) | Error::Content(_) => None,
+            Error::Render(e) => Some(e),
+            Error::Write(e) => Some(e),
+            Error::Discuss(e) => Some(e),
+            Error::Client(e) => Some(e),
+        }
+    }
+}
 
 /// What a successful build made.
 #[derive(Debug)]
@@ -99,59 +112,76 @@ fn prepare(
     verify: bool,
     progress: Progress<'_>,
 ) -> Result<(Site, Fetched), Error> {
-    if !root.join(config::FILE).is_file() {
-        return Err(Error::NoSite(root.to_path_buf()));
-    }
-    let mut site = Site::load(root, options).map_err(|d| Error::Content(d.into_sorted()))?;
+    let loaded = load_sources(root, options)?;
     let client = if options.offline {
         None
     } else {
-        Some(client(&site, options)?)
+        Some(client(&loaded.config, options)?)
     };
     let mode = match (&client, verify) {
         (None, _) => remote::Mode::Offline,
         (Some(c), false) => remote::Mode::Refresh(c),
         (Some(c), true) => remote::Mode::Verify(c),
     };
+    let (observed, fetched) = observe(&loaded, mode, progress)?;
+    Ok((loaded.compute(observed), fetched))
+}
+
+/// The site's files, read and checked.
+fn load_sources(root: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
+    if !root.join(config::FILE).is_file() {
+        return Err(Error::NoSite(root.to_path_buf()));
+    }
+    Loaded::load(root, options).map_err(|d| Error::Content(d.into_sorted()))
+}
+
+/// Market prices and discussions for `loaded`, from the snapshots and, as
+/// `mode` says, from their hosts. A market's fault is a warning; a
+/// reference that does not exist (when verifying) an error.
+fn observe(
+    loaded: &Loaded,
+    mode: remote::Mode<'_>,
+    progress: Progress<'_>,
+) -> Result<(Observed, Fetched), Error> {
     let mut diags = diagnostics::Diagnostics::default();
     let (prices, summary) = markets::update(
-        root,
-        &site.market_refs(),
-        &site.config.markets,
+        &loaded.root,
+        &loaded.market_refs(),
+        &loaded.config.markets,
         mode,
         &|done, total| progress("markets", done, total),
         &mut diags,
     );
-    let discussions = site.config.community.as_ref().map(|repo| {
+    let discussions = loaded.config.community.as_ref().map(|repo| {
         community::update(
-            root,
+            &loaded.root,
             repo,
-            &site.known_ids(),
-            &site.config.markets,
+            &loaded.known_ids(),
+            &loaded.config.markets,
             mode,
             &|done, total| progress("discussions", done, total),
             &mut diags,
         )
     });
     if diags.has_errors() {
-        diags.extend(site.warnings.drain(..));
+        diags.extend(loaded.warnings.iter().cloned());
         return Err(Error::Content(diags.into_sorted()));
     }
-    site.warnings.extend(diags);
-    site.compute(prices);
-    site.warnings
-        .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
     let (community, community_summary) = discussions.unzip();
-    site.community = community;
+    let observed = Observed {
+        prices,
+        community,
+        warnings: diags.into_iter().collect(),
+    };
     let fetched = Fetched {
         markets: summary,
         community: community_summary,
     };
-    Ok((site, fetched))
+    Ok((observed, fetched))
 }
 
 /// The HTTP client every fetch of a run shares.
-fn client(site: &Site, options: &BuildOptions) -> Result<remote::Client, Error> {
+fn client(config: &Config, options: &BuildOptions) -> Result<remote::Client, Error> {
     let endpoints = options
         .endpoints
         .clone()
@@ -159,17 +189,8 @@ fn client(site: &Site, options: &BuildOptions) -> Result<remote::Client, Error> 
     let policy = options
         .policy
         .clone()
-        .unwrap_or_else(|| remote::Policy::new(site.config.markets.timeout));
-    remote::Client::new(endpoints, policy).map_err(|e| {
-        Error::Content(vec![
-            Diagnostic::error(
-                config::FILE,
-                diagnostics::Pos::START,
-                format!("cannot start the HTTP client: {e}"),
-            )
-            .with_help("build with `--offline` to use the snapshots"),
-        ])
-    })
+        .unwrap_or_else(|| remote::Policy::new(config.markets.timeout));
+    remote::Client::new(endpoints, policy).map_err(Error::Client)
 }
 
 fn no_progress(_: &str, _: usize, _: usize) {}
@@ -205,7 +226,7 @@ pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Di
     };
     let (site, _) = prepare(root, &options, online, &no_progress)?;
     render::render(&site, &drop).map_err(Error::Render)?;
-    Ok(site.warnings)
+    Ok(site.warnings())
 }
 
 /// Refreshes market values and history, and discussion counts, only.
@@ -219,7 +240,7 @@ pub fn fetch(
         ..options.clone()
     };
     let (site, summary) = prepare(root, &options, false, progress)?;
-    Ok((summary, site.warnings))
+    Ok((summary, site.warnings()))
 }
 
 /// Builds the site at `root` into `output` (default `root/public`).
@@ -255,7 +276,7 @@ pub fn build_with_progress(
             ("load, fetch, check and compute", loaded - started),
             ("render and write", loaded.elapsed()),
         ],
-        warnings: site.warnings,
+        warnings: site.warnings(),
         markets: fetched.markets,
         community: fetched.community,
     })
@@ -265,18 +286,14 @@ pub fn build_with_progress(
 /// and with `create` one new issue for each (see [`community::discuss`]).
 /// Markets are not fetched.
 pub fn discuss(root: &Path, options: &BuildOptions, create: bool) -> Result<Discussed, Error> {
-    let offline = BuildOptions {
-        offline: true,
-        ..options.clone()
-    };
-    let (site, _) = prepare(root, &offline, false, &no_progress)?;
+    let site = load_sources(root, options)?;
     let Some(repo) = &site.config.community else {
         return Err(Error::Content(vec![
             Diagnostic::error(config::FILE, diagnostics::Pos::START, "`forkcast discuss` needs `community: true`")
                 .with_help("add `community: true` and `repository: https://github.com/owner/repo` to site.yaml"),
         ]));
     };
-    let client = client(&site, options)?;
+    let client = client(&site.config, options)?;
     community::discuss::discuss(root, repo, &site.wanted_threads(), &client, create)
         .map_err(Error::Discuss)
 }

@@ -77,6 +77,8 @@ impl fmt::Display for DiscussError {
     }
 }
 
+impl std::error::Error for DiscussError {}
+
 /// Lists the threads of `repo`, and with `create` opens one issue for each
 /// of `wanted` that has none, in order, then writes the snapshot with what
 /// was read and opened (without `create` it writes nothing).

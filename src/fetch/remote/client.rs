@@ -124,8 +124,24 @@ enum Method<'b> {
     PostJson(&'b [u8]),
 }
 
+/// The HTTP client could not start (its TLS setup failed, say).
+#[derive(Debug)]
+pub struct ClientError(reqwest::Error);
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot start the HTTP client: {}", root_cause(&self.0))
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 impl Client {
-    pub fn new(endpoints: Endpoints, policy: Policy) -> Result<Client, String> {
+    pub fn new(endpoints: Endpoints, policy: Policy) -> Result<Client, ClientError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::blocking::Client::builder()
             .user_agent(concat!(
@@ -136,7 +152,7 @@ impl Client {
             .timeout(policy.timeout)
             .connect_timeout(policy.timeout)
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(ClientError)?;
         Ok(Client {
             http,
             endpoints,

@@ -16,7 +16,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-pub use client::{Client, Fault, Lane, Policy, Response};
+pub use client::{Client, ClientError, Fault, Lane, Policy, Response};
 
 /// Where each API lives. `FORKCAST_<HOST>_URL` overrides a base URL, which
 /// is how tests point forkcast at a local server; tokens come from the

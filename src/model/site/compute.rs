@@ -1,17 +1,15 @@
-//! Computing a loaded site's numbers: each future's own probability (its
-//! markets' aggregate, else its author's estimate), then what the graph's
-//! rules give from it — implied probabilities, disagreement flags, bets'
-//! chances of paying off, what moves them and essential forks.
+//! Computing a loaded site's numbers, once per build: each future's own
+//! probability (its markets' aggregate, else its author's estimate), then
+//! what the graph's rules give from it — implied probabilities,
+//! disagreement flags, bets' chances of paying off and what moves them.
 
 use rayon::prelude::*;
 
-use super::{FutureEntry, Own, Site, Source};
+use super::{BetEntry, FutureEntry, Loaded, Observed, Own, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::fetch::markets::Prices;
-
-/// The start of the warning about overlapping parents, so a recompute can
-/// replace the previous one.
-const OVERLAP: &str = "the parents of";
+use crate::fetch::markets::{MarketRef, Observation, Prices};
+use crate::model::graph::{Computed, Graph, Payoff, Swing};
+use crate::source::futures::Future;
 
 /// How many of the futures that move a bet most are kept (and shown).
 pub const WHAT_MOVES: usize = 5;
@@ -39,17 +37,29 @@ pub fn aggregate(values: &[f64]) -> Option<f64> {
     Some(odds / (1.0 + odds))
 }
 
-impl Site {
-    /// Sets each future's own probability (its markets' aggregate, else its
-    /// author's estimate) and computes what follows from it: implied
-    /// probabilities, disagreement flags, bets' chances of paying off and
-    /// the futures that move them most.
-    pub fn compute(&mut self, prices: Prices) {
-        self.prices = prices;
-        let prices = &self.prices;
-        for e in &mut self.futures {
-            e.markets = e
-                .future
+/// A future's numbers.
+struct FutureNumbers {
+    own: Option<Own>,
+    markets: Vec<(MarketRef, Observation)>,
+    computed: Computed,
+}
+
+/// Everything computed from the futures, their markets and the graph.
+struct Numbers {
+    futures: Vec<FutureNumbers>,
+    /// Each bet's payoff and what moves it, in the bets' order.
+    bets: Vec<(Payoff, Vec<Swing>)>,
+    /// Futures whose parents overlap.
+    warnings: Vec<Diagnostic>,
+}
+
+/// The one computation of a site's numbers, from the futures (in order),
+/// the futures each bet wins in, and the market observations.
+fn numbers(graph: &Graph, futures_in: &[&Future], wins: &[&[usize]], prices: &Prices) -> Numbers {
+    let futures: Vec<FutureNumbers> = futures_in
+        .iter()
+        .map(|f| {
+            let markets: Vec<(MarketRef, Observation)> = f
                 .markets
                 .iter()
                 .map(|m| {
@@ -59,45 +69,155 @@ impl Site {
                     )
                 })
                 .collect();
-            let values: Vec<f64> = e.markets.iter().filter_map(|(_, o)| o.value).collect();
-            e.own = match (aggregate(&values), e.future.estimate) {
-                (Some(p), _) => Some(Own {
-                    value: p,
-                    source: Source::Markets(values.len()),
-                }),
-                (None, Some(p)) => Some(Own {
-                    value: p.get(),
-                    source: Source::Estimate,
-                }),
-                (None, None) => None,
-            };
-        }
-        let own: Vec<Option<f64>> = self
-            .futures
-            .iter()
-            .map(|e| e.own.map(|o| o.value))
-            .collect();
-        let computed = self.graph.compute(&own);
-        self.warnings.retain(|w| !w.message.starts_with(OVERLAP));
-        for (e, c) in self.futures.iter_mut().zip(computed) {
-            e.computed = c;
-            if let Some(sum) = c.incoming.filter(|s| *s > 1.0 + 1e-9) {
-                self.warnings.push(
-                    Diagnostic::warning(&e.future.file, Pos::START, format!("{OVERLAP} `{}` overlap: Σ P(parent) × P(edge) = {sum:.2}", e.future.id))
-                        .with_help("parents are treated as alternatives that cannot both happen; lower the edge probabilities into this future or its parents' probabilities"),
-                );
+            FutureNumbers {
+                own: own(f, &markets),
+                markets,
+                computed: Computed::default(),
             }
+        })
+        .collect();
+    let own: Vec<Option<f64>> = futures.iter().map(|n| n.own.map(|o| o.value)).collect();
+    let computed = graph.compute(&own);
+    let futures: Vec<FutureNumbers> = futures
+        .into_iter()
+        .zip(computed)
+        .map(|(n, computed)| FutureNumbers { computed, ..n })
+        .collect();
+    let effective: Vec<Option<f64>> = own
+        .iter()
+        .zip(&futures)
+        .map(|(o, n)| o.or(n.computed.implied))
+        .collect();
+    let bets = wins
+        .par_iter()
+        .map(|w| {
+            let mut swings = graph.swings(w, &own);
+            swings.truncate(WHAT_MOVES);
+            (graph.payoff(w, &effective), swings)
+        })
+        .collect();
+    let warnings = futures_in
+        .iter()
+        .zip(&futures)
+        .filter_map(|(f, n)| overlap(f, &n.computed))
+        .collect();
+    Numbers {
+        futures,
+        bets,
+        warnings,
+    }
+}
+
+/// A future's own probability: its markets' aggregate, else its author's
+/// estimate.
+fn own(future: &Future, markets: &[(MarketRef, Observation)]) -> Option<Own> {
+    let values: Vec<f64> = markets.iter().filter_map(|(_, o)| o.value).collect();
+    match (aggregate(&values), future.estimate) {
+        (Some(p), _) => Some(Own {
+            value: p,
+            source: Source::Markets(values.len()),
+        }),
+        (None, Some(p)) => Some(Own {
+            value: p.get(),
+            source: Source::Estimate,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// The warning for a future whose parents' chances of leading to it add
+/// up to more than 1.
+fn overlap(future: &Future, computed: &Computed) -> Option<Diagnostic> {
+    let sum = computed.incoming.filter(|s| *s > 1.0 + 1e-9)?;
+    Some(
+        Diagnostic::warning(&future.file, Pos::START, format!("the parents of `{}` overlap: Σ P(parent) × P(edge) = {sum:.2}", future.id))
+            .with_help("parents are treated as alternatives that cannot both happen; lower the edge probabilities into this future or its parents' probabilities"),
+    )
+}
+
+impl Loaded {
+    /// The site with every number computed from `observed`.
+    pub fn compute(self, observed: Observed) -> Site {
+        let n = {
+            let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
+            let wins: Vec<&[usize]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            numbers(&self.graph, &futures, &wins, &observed.prices)
+        };
+        let futures = self
+            .futures
+            .into_iter()
+            .zip(n.futures)
+            .map(|(e, n)| FutureEntry {
+                future: e.future,
+                summary: e.summary,
+                own: n.own,
+                markets: n.markets,
+                computed: n.computed,
+                bets_win: e.bets_win,
+                bets_lose: e.bets_lose,
+                posts: e.posts,
+            })
+            .collect();
+        let bets = self
+            .bets
+            .into_iter()
+            .zip(n.bets)
+            .map(|(b, (payoff, swings))| BetEntry {
+                bet: b.bet,
+                argument: b.argument,
+                wins_if: b.wins_if,
+                loses_if: b.loses_if,
+                payoff,
+                swings,
+                fork: b.fork,
+            })
+            .collect();
+        let mut found = self.warnings;
+        found.extend(observed.warnings);
+        Site {
+            root: self.root,
+            config: self.config,
+            theme: self.theme,
+            home: self.home,
+            market_credit: self.market_credit,
+            posts: self.posts,
+            pages: self.pages,
+            futures,
+            graph: self.graph,
+            bets,
+            tags: self.tags,
+            community: observed.community,
+            found,
+            computed: n.warnings,
+            routes: self.routes,
+            prices: observed.prices,
+            options: self.options,
         }
-        let effective: Vec<Option<f64>> = self.futures.iter().map(FutureEntry::effective).collect();
-        let graph = &self.graph;
-        self.bets.par_iter_mut().for_each(|b| {
-            b.payoff = graph.payoff(&b.wins_if, &effective);
-            b.swings = graph.swings(&b.wins_if, &own);
-            b.swings.truncate(WHAT_MOVES);
-        });
+    }
+}
+
+impl Site {
+    /// Computes the numbers again after an edit of the futures or bets,
+    /// with the same observations.
+    pub(super) fn recompute(&mut self) {
+        let n = {
+            let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
+            let wins: Vec<&[usize]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            numbers(&self.graph, &futures, &wins, &self.prices)
+        };
+        for (e, n) in self.futures.iter_mut().zip(n.futures) {
+            e.own = n.own;
+            e.markets = n.markets;
+            e.computed = n.computed;
+        }
+        for (b, (payoff, swings)) in self.bets.iter_mut().zip(n.bets) {
+            b.payoff = payoff;
+            b.swings = swings;
+        }
+        self.computed = n.warnings;
     }
 
-    /// Finds each bet's essential fork; it depends on the graph's edges only.
+    /// Finds each bet's essential fork again after the edges changed.
     pub(super) fn find_forks(&mut self) {
         let graph = &self.graph;
         self.bets

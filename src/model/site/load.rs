@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{BetEntry, BuildOptions, FutureEntry, Page, Site, TagEntry};
+use super::{BuildOptions, Loaded, LoadedBet, LoadedFuture, Page, TagEntry};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::fetch::markets::Prices;
-use crate::model::graph::{Computed, Graph, NoFork, Payoff};
+use crate::model::graph::Graph;
 use crate::routes::{self, Shape};
 use crate::source::bets::{self, Bet};
 use crate::source::config::Config;
@@ -38,10 +37,10 @@ struct Checker<'a> {
     links: Links<'a>,
 }
 
-impl Site {
+impl Loaded {
     /// Loads and checks everything under `root`. On error, every problem
     /// found is returned (warnings included).
-    pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
+    pub fn load(root: &Path, options: &BuildOptions) -> Result<Loaded, Diagnostics> {
         let mut diags = Diagnostics::default();
         let src = read_sources(root, options, &mut diags)?;
         check_names(&src, &mut diags);
@@ -84,7 +83,7 @@ impl Site {
         if diags.has_errors() {
             return Err(diags);
         }
-        let mut site = Site {
+        Ok(Loaded {
             root: root.to_path_buf(),
             config: src.config,
             theme: src.theme,
@@ -96,15 +95,10 @@ impl Site {
             graph,
             bets,
             tags,
-            community: None,
             warnings: diags.into_sorted(),
             routes,
-            prices: Prices::default(),
             options: options.clone(),
-        };
-        site.compute(Prices::default());
-        site.find_forks();
-        Ok(site)
+        })
     }
 }
 
@@ -261,8 +255,8 @@ impl Checker<'_> {
         in_parallel(docs, diags, |doc, d| self.page(doc, d))
     }
 
-    fn futures(&self, futures: Vec<Future>, diags: &mut Diagnostics) -> Vec<FutureEntry> {
-        in_parallel(futures, diags, |future, d| FutureEntry {
+    fn futures(&self, futures: Vec<Future>, diags: &mut Diagnostics) -> Vec<LoadedFuture> {
+        in_parallel(futures, diags, |future, d| LoadedFuture {
             summary: markdown::render(
                 &future.summary,
                 &future.file,
@@ -271,25 +265,23 @@ impl Checker<'_> {
                 d,
             ),
             future,
-            own: None,
-            markets: Vec::new(),
-            computed: Computed::default(),
             bets_win: Vec::new(),
             bets_lose: Vec::new(),
             posts: Vec::new(),
         })
     }
 
-    fn bets(&self, bets: Vec<Bet>, diags: &mut Diagnostics) -> Vec<BetEntry> {
-        in_parallel(bets, diags, |bet, d| BetEntry {
-            argument: markdown::render(&bet.body, &bet.file, bet.body_pos, &self.links, d),
-            wins_if: self.resolve(&bet.wins_if, &bet.file, "wins_if", d),
-            loses_if: self.resolve(&bet.loses_if, &bet.file, "loses_if", d),
-            bet,
-            payoff: Payoff::Unknown,
-            swings: Vec::new(),
-            // Until `find_forks` looks.
-            fork: Err(NoFork::NoLosses),
+    fn bets(&self, bets: Vec<Bet>, diags: &mut Diagnostics) -> Vec<LoadedBet> {
+        in_parallel(bets, diags, |bet, d| {
+            let wins_if = self.resolve(&bet.wins_if, &bet.file, "wins_if", d);
+            let loses_if = self.resolve(&bet.loses_if, &bet.file, "loses_if", d);
+            LoadedBet {
+                argument: markdown::render(&bet.body, &bet.file, bet.body_pos, &self.links, d),
+                fork: self.graph.essential_fork(&wins_if, &loses_if),
+                wins_if,
+                loses_if,
+                bet,
+            }
         })
     }
 }
@@ -318,7 +310,7 @@ fn in_parallel<T: Send, U: Send>(
 
 /// Tells each future the bets that win or lose in it and the posts that
 /// discuss it.
-fn link_futures(futures: &mut [FutureEntry], bets: &[BetEntry], posts: &[Page]) {
+fn link_futures(futures: &mut [LoadedFuture], bets: &[LoadedBet], posts: &[Page]) {
     for (b, entry) in bets.iter().enumerate() {
         for &f in &entry.wins_if {
             futures[f].bets_win.push(b);

@@ -1,8 +1,10 @@
-//! A whole site, loaded, validated and computed: the pipeline's first half.
-//! [`load`] reads and checks every file, [`compute`] turns market
-//! observations and estimates into every probability, and [`refresh`]
-//! applies one edit for `serve`. Everything here is ready to render;
-//! nothing here knows about templates or output files.
+//! A whole site in two stages, each its own type: a [`Loaded`] site (every
+//! file read, checked across files, Markdown rendered, the graph and each
+//! bet's essential fork known) and a computed [`Site`] (with the fetched
+//! observations: every probability, payoff and swing). [`load`] makes the
+//! first, [`compute`] the second, once per build; [`refresh`] applies one
+//! edit to a computed site for `serve`. Nothing here knows about templates
+//! or output files.
 
 mod compute;
 mod load;
@@ -15,6 +17,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::fetch::community::{Community, Kind, Known, Subject, Wanted};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
 use crate::model::graph::{Computed, Graph, NoFork, Payoff, Swing};
 use crate::routes::Shape;
@@ -64,6 +67,18 @@ pub struct Own {
     pub source: Source,
 }
 
+/// A future as loaded: its file and what links to it, before any number.
+pub struct LoadedFuture {
+    pub future: Future,
+    pub summary: Rendered,
+    /// Bets (indexes into [`Site::bets`]) that win or lose here.
+    pub bets_win: Vec<usize>,
+    pub bets_lose: Vec<usize>,
+    /// Posts (indexes into [`Site::posts`]) that discuss it.
+    pub posts: Vec<usize>,
+}
+
+/// A future with its numbers.
 pub struct FutureEntry {
     pub future: Future,
     pub summary: Rendered,
@@ -95,6 +110,18 @@ impl FutureEntry {
     }
 }
 
+/// A bet as loaded: the futures it names and where they part.
+pub struct LoadedBet {
+    pub bet: Bet,
+    pub argument: Rendered,
+    pub wins_if: Vec<usize>,
+    pub loses_if: Vec<usize>,
+    /// The fork its wins and losses part at, or why there is none (see
+    /// [`Graph::essential_fork`]): it depends on the graph's edges only.
+    pub fork: Result<usize, NoFork>,
+}
+
+/// A bet with its chance of paying off.
 pub struct BetEntry {
     pub bet: Bet,
     pub argument: Rendered,
@@ -128,6 +155,41 @@ pub struct TagEntry {
     pub futures: Vec<usize>,
 }
 
+/// A site whose files are read and checked, before anything is fetched or
+/// computed.
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub home: Option<Page>,
+    pub market_credit: Option<Rendered>,
+    /// Newest first.
+    pub posts: Vec<Page>,
+    pub pages: Vec<Page>,
+    pub futures: Vec<LoadedFuture>,
+    pub graph: Graph,
+    pub bets: Vec<LoadedBet>,
+    /// Sorted by slug.
+    pub tags: Vec<TagEntry>,
+    /// The problems loading found that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
+    /// Every output path, for checking links when a file changes.
+    routes: HashSet<String>,
+    options: BuildOptions,
+}
+
+/// What fetching found for a loaded site.
+#[derive(Default)]
+pub struct Observed {
+    /// Every market's value and history (from the snapshot at least).
+    pub prices: Prices,
+    /// Votes and discussion threads, with `community: true`.
+    pub community: Option<Community>,
+    /// Faults that did not stop the build (a market that did not answer…).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A computed site: everything a page shows.
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
@@ -144,8 +206,11 @@ pub struct Site {
     /// Sorted by slug.
     pub tags: Vec<TagEntry>,
     /// Votes and discussion threads, with `community: true`.
-    pub community: Option<crate::fetch::community::Community>,
-    pub warnings: Vec<Diagnostic>,
+    pub community: Option<Community>,
+    /// Warnings of loading and fetching.
+    found: Vec<Diagnostic>,
+    /// Warnings about the numbers, made anew whenever they are computed.
+    computed: Vec<Diagnostic>,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
     /// The market observations the probabilities were computed with.
@@ -153,7 +218,7 @@ pub struct Site {
     options: BuildOptions,
 }
 
-impl Site {
+impl Loaded {
     /// Every market reference of every future, with where it is written.
     pub fn market_refs(&self) -> Vec<(MarketRef, PathBuf, Pos)> {
         self.futures
@@ -168,8 +233,8 @@ impl Site {
     }
 
     /// Every future and bet id, to tell which discussion threads name one.
-    pub fn known_ids(&self) -> crate::fetch::community::Known<'_> {
-        crate::fetch::community::Known {
+    pub fn known_ids(&self) -> Known<'_> {
+        Known {
             futures: self.futures.iter().map(|e| e.future.id.as_str()).collect(),
             bets: self.bets.iter().map(|b| b.bet.id.as_str()).collect(),
         }
@@ -177,8 +242,7 @@ impl Site {
 
     /// Every future, then every bet, as a discussion thread about it
     /// would be opened.
-    pub fn wanted_threads(&self) -> Vec<crate::fetch::community::Wanted> {
-        use crate::fetch::community::{Kind, Subject, Wanted};
+    pub fn wanted_threads(&self) -> Vec<Wanted> {
         let base = self.config.base_url.as_str();
         let futures = self.futures.iter().map(|e| Wanted {
             subject: Subject::new(Kind::Future, e.future.id.as_str()),
@@ -191,6 +255,15 @@ impl Site {
             permalink: format!("{base}{}", crate::routes::bet(b.bet.id.as_str())),
         });
         futures.chain(bets).collect()
+    }
+}
+
+impl Site {
+    /// Every warning of the build, in file order.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.found.iter().chain(&self.computed).cloned().collect();
+        all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+        all
     }
 
     /// The names its routes are made of.

@@ -241,8 +241,7 @@ impl Site {
             e.future = f;
         }
         self.futures[i].summary = summary;
-        let prices = std::mem::take(&mut self.prices);
-        self.compute(prices);
+        self.recompute();
         if edges_changed {
             self.find_forks();
         }
