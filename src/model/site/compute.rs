@@ -9,6 +9,7 @@ use super::{BetEntry, FutureEntry, Loaded, Observed, Own, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
 use crate::model::graph::{Computed, Graph, Payoff, Swing};
+use crate::routes::FutureIx;
 use crate::source::futures::Future;
 
 /// How many of the futures that move a bet most are kept (and shown).
@@ -55,7 +56,12 @@ struct Numbers {
 
 /// The one computation of a site's numbers, from the futures (in order),
 /// the futures each bet wins in, and the market observations.
-fn numbers(graph: &Graph, futures_in: &[&Future], wins: &[&[usize]], prices: &Prices) -> Numbers {
+fn numbers(
+    graph: &Graph,
+    futures_in: &[&Future],
+    wins: &[&[FutureIx]],
+    prices: &Prices,
+) -> Numbers {
     let futures: Vec<FutureNumbers> = futures_in
         .iter()
         .map(|f| {
@@ -140,7 +146,7 @@ impl Loaded {
     pub fn compute(self, observed: Observed) -> Site {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
-            let wins: Vec<&[usize]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
             numbers(&self.graph, &futures, &wins, &observed.prices)
         };
         let futures = self
@@ -202,7 +208,7 @@ impl Site {
     pub(super) fn recompute(&mut self) {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
-            let wins: Vec<&[usize]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
             numbers(&self.graph, &futures, &wins, &self.prices)
         };
         for (e, n) in self.futures.iter_mut().zip(n.futures) {
