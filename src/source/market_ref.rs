@@ -110,3 +110,28 @@ impl fmt::Display for MarketRef {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_per_platform() {
+        let r = MarketRef::parse("polymarket:some-market#Yes").unwrap();
+        assert_eq!(
+            (r.platform, r.id.as_str(), r.outcome.as_deref()),
+            (Platform::Polymarket, "some-market", Some("Yes"))
+        );
+        assert_eq!(
+            MarketRef::parse("metaculus:5121").unwrap().to_string(),
+            "metaculus:5121"
+        );
+        assert!(MarketRef::parse("manifold:").is_err());
+        assert!(
+            MarketRef::parse("maniflod:x")
+                .unwrap_err()
+                .starts_with("did you mean `manifold`?")
+        );
+        assert!(MarketRef::parse("kalshi:KX\"><script>").is_err());
+    }
+}
