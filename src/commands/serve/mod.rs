@@ -45,7 +45,7 @@ pub enum ServeError {
     /// The port is taken or not ours to use.
     Port(u16, io::Error),
     /// The sources cannot be watched.
-    Watch(PathBuf, String),
+    Watch(PathBuf, notify::Error),
     /// The first build failed.
     Build(pipeline::Error),
 }
@@ -63,7 +63,15 @@ impl fmt::Display for ServeError {
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Port(_, e) => Some(e),
+            ServeError::Watch(_, e) => Some(e),
+            ServeError::Build(e) => Some(e),
+        }
+    }
+}
 
 /// What happened after an edit, for the terminal.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,7 +122,7 @@ impl Server {
         // match them, and every edit would rebuild everything.
         let root = root
             .canonicalize()
-            .map_err(|e| ServeError::Watch(root.to_path_buf(), e.to_string()))?;
+            .map_err(|e| ServeError::Watch(root.to_path_buf(), notify::Error::io(e)))?;
         let listener = TcpListener::bind(("127.0.0.1", options.port))
             .map_err(|e| ServeError::Port(options.port, e))?;
         let addr = listener
@@ -206,8 +214,7 @@ fn watch(
     build: &BuildOptions,
     shared: &Arc<Shared>,
 ) -> Result<notify::RecommendedWatcher, ServeError> {
-    let error =
-        |path: &Path, e: notify::Error| ServeError::Watch(path.to_path_buf(), e.to_string());
+    let error = |path: &Path, e: notify::Error| ServeError::Watch(path.to_path_buf(), e);
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| error(root, e))?;
     for dir in [
