@@ -8,24 +8,23 @@ use super::browser_data::{
 };
 use super::community;
 use super::{Renderer, views};
-use crate::community::Kind;
-use crate::format;
-use crate::futures::When;
-use crate::layout::{self, Layout};
-use crate::map;
-use crate::routes::{Route, Shape};
-use crate::search::SearchDoc;
-use crate::site::{Page, Site, Source};
+use crate::model::site::{Page, Site, Source};
+use crate::render::format;
+use crate::render::layout::{self, Layout};
+use crate::render::map;
+use crate::render::search::SearchDoc;
+use crate::routes::{BetIx, FutureIx, PageIx, PostIx, Route, Shape};
+use crate::source::futures::When;
 
 impl Renderer<'_> {
     /// The documents of the search index: posts, pages, futures and bets.
     pub fn search_docs(&self) -> Vec<SearchDoc<'_>> {
         let s = self.site;
-        let routes = (0..s.posts.len())
+        let routes = PostIx::all(s.posts.len())
             .map(Route::Post)
-            .chain((0..s.pages.len()).map(Route::Page))
-            .chain((0..s.futures.len()).map(Route::Future))
-            .chain((0..s.bets.len()).map(Route::Bet));
+            .chain(PageIx::all(s.pages.len()).map(Route::Page))
+            .chain(FutureIx::all(s.futures.len()).map(Route::Future))
+            .chain(BetIx::all(s.bets.len()).map(Route::Bet));
         routes.filter_map(|r| self.search_doc(r)).collect()
     }
 
@@ -93,15 +92,17 @@ pub(super) fn graph_json(
     let graph = Graph {
         title: &site.config.title,
         base_url: site.config.base_url.as_str(),
-        futures: (0..site.futures.len())
+        futures: FutureIx::all(site.futures.len())
             .map(|i| future(site, shape, layout, i))
             .collect(),
         edges: edges(site),
         groups: groups(site),
-        bets: (0..site.bets.len()).map(|k| bet(site, shape, k)).collect(),
+        bets: BetIx::all(site.bets.len())
+            .map(|k| bet(site, shape, k))
+            .collect(),
         map: map_info(layout),
         rules: Rules {
-            disagreement: crate::graph::DISAGREEMENT,
+            disagreement: crate::model::graph::DISAGREEMENT,
             display: Display {
                 low: format::LOW,
                 high: format::HIGH,
@@ -115,11 +116,11 @@ pub(super) fn graph_json(
     encode(file, &graph).map(script_safe)
 }
 
-fn id(site: &Site, i: usize) -> &str {
+fn id(site: &Site, i: FutureIx) -> &str {
     site.futures[i].future.id.as_str()
 }
 
-fn future<'a>(site: &'a Site, shape: &Shape, layout: &'a Layout, i: usize) -> Future<'a> {
+fn future<'a>(site: &'a Site, shape: &Shape, layout: &'a Layout, i: FutureIx) -> Future<'a> {
     let e = &site.futures[i];
     let r = layout.rects[i];
     Future {
@@ -148,7 +149,7 @@ fn future<'a>(site: &'a Site, shape: &Shape, layout: &'a Layout, i: usize) -> Fu
             .collect(),
         stale: e.stale_since().map(|d| d.to_string()),
         rect: [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0),
-        community: community::view(site, shape, Kind::Future, i),
+        community: community::view(site, shape, Route::Future(i)),
         lines: &layout.lines[i].ends,
     }
 }
@@ -162,7 +163,7 @@ fn years(w: When) -> Years {
 
 /// Every edge, by its source's order and then the graph's.
 fn edges(site: &Site) -> Vec<Edge<'_>> {
-    (0..site.futures.len())
+    FutureIx::all(site.futures.len())
         .flat_map(|i| {
             site.graph.children(i).into_iter().map(move |(c, p)| Edge {
                 from: id(site, i),
@@ -174,7 +175,7 @@ fn edges(site: &Site) -> Vec<Edge<'_>> {
 }
 
 fn groups(site: &Site) -> Vec<Group<'_>> {
-    (0..site.futures.len())
+    FutureIx::all(site.futures.len())
         .filter(|&i| !site.graph.members(i).is_empty())
         .map(|i| Group {
             id: id(site, i),
@@ -183,9 +184,9 @@ fn groups(site: &Site) -> Vec<Group<'_>> {
         .collect()
 }
 
-fn bet<'a>(site: &'a Site, shape: &Shape, k: usize) -> Bet<'a> {
+fn bet<'a>(site: &'a Site, shape: &Shape, k: BetIx) -> Bet<'a> {
     let b = &site.bets[k];
-    let ids = |list: &[usize]| list.iter().map(|&f| id(site, f)).collect();
+    let ids = |list: &[FutureIx]| list.iter().map(|&f| id(site, f)).collect();
     Bet {
         id: b.bet.id.as_str(),
         title: &b.bet.title,
@@ -200,7 +201,7 @@ fn bet<'a>(site: &'a Site, shape: &Shape, k: usize) -> Bet<'a> {
         loses_if: ids(&b.loses_if),
         payoff: views::payoff_view(b.payoff),
         essential_fork: b.fork.ok().map(|f| id(site, f)),
-        community: community::view(site, shape, Kind::Bet, k),
+        community: community::view(site, shape, Route::Bet(k)),
         swings: b
             .swings
             .iter()

@@ -10,10 +10,16 @@
 //! shapes, [`community`] what pages show of discussion threads.
 
 pub(crate) mod browser_data;
+pub mod chart;
 mod community;
 mod data;
+pub mod format;
+pub mod layout;
+pub mod map;
 mod matrix;
 mod pages;
+pub mod search;
+pub mod text;
 mod views;
 
 use std::fmt;
@@ -22,11 +28,11 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::layout::Layout;
-use crate::markdown;
+use crate::model::site::Site;
 use crate::output::OutputFile;
-use crate::routes::{Route, Shape};
-use crate::site::Site;
+use crate::render::layout::Layout;
+use crate::routes::{FutureIx, Route, Shape};
+use crate::source::markdown;
 
 /// Why a file could not be rendered.
 #[derive(Debug)]
@@ -86,7 +92,7 @@ impl RenderError {
 pub fn render(
     site: &Site,
     emit: &(dyn Fn(OutputFile) + Sync),
-) -> Result<(Tera, crate::search::Index), RenderError> {
+) -> Result<(Tera, crate::render::search::Index), RenderError> {
     let tera = templates(site)?;
     let index = Renderer::new(site, &tera).render_all(emit)?;
     Ok((tera, index))
@@ -117,7 +123,7 @@ pub struct Renderer<'a> {
     /// The top level of the future map, as static SVG.
     map: String,
     /// Futures by title, for the table.
-    by_title: Vec<usize>,
+    by_title: Vec<FutureIx>,
     /// Each post's card, made once: a post shows on its own page, its
     /// neighbours', a list page, its tag pages and the feed.
     post_cards: Vec<OnceLock<views::PostCard>>,
@@ -125,21 +131,21 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
-        let items: Vec<crate::layout::Item> = site
+        let items: Vec<crate::render::layout::Item> = site
             .futures
             .iter()
-            .map(|e| crate::layout::Item {
+            .map(|e| crate::render::layout::Item {
                 title: &e.future.title,
                 when: e.future.when,
             })
             .collect();
-        let layout = crate::layout::layout(&site.graph, &items);
+        let layout = crate::render::layout::layout(&site.graph, &items);
         Renderer {
             site,
             tera,
             shape: site.shape(),
             common: views::SiteView::of(site),
-            map: crate::map::top_level(site, &layout),
+            map: crate::render::map::top_level(site, &layout),
             post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: site.futures_by_title(),
             layout,
@@ -150,7 +156,7 @@ impl<'a> Renderer<'a> {
     fn render_all(
         &self,
         emit: &(dyn Fn(OutputFile) + Sync),
-    ) -> Result<crate::search::Index, RenderError> {
+    ) -> Result<crate::render::search::Index, RenderError> {
         // The search index is the one large step that is not a page; building
         // it beside the pages keeps both cores busy through its merge.
         let (pages, index) = rayon::join(
@@ -161,7 +167,7 @@ impl<'a> Renderer<'a> {
                     .try_for_each(|&route| self.file(route).map(emit))
             },
             || {
-                let index = crate::search::Index::build(self.search_docs());
+                let index = crate::render::search::Index::build(self.search_docs());
                 index
                     .files()
                     .map(|files| files.into_iter().for_each(emit))?;
