@@ -86,7 +86,7 @@ struct Session {
 
 struct Shared {
     out: PathBuf,
-    clients: Mutex<Vec<std::net::TcpStream>>,
+    clients: http::Streams,
     session: Mutex<Session>,
     events: Mutex<mpsc::Sender<Event>>,
     /// The last rebuild: what it did and how long it took.
@@ -137,19 +137,14 @@ impl Server {
         let (tx, events) = mpsc::channel();
         let shared = Arc::new(Shared {
             out,
-            clients: Mutex::new(Vec::new()),
+            clients: http::Streams::default(),
             session: Mutex::new(session),
             events: Mutex::new(tx),
             last: Mutex::new(None),
         });
         let watcher = watch(&root, &build, &shared)?;
         let s = shared.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || http::handle(stream, &s));
-            }
-        });
+        std::thread::spawn(move || http::accept(&listener, &s));
         Ok(Server {
             addr,
             root,
