@@ -168,7 +168,9 @@ impl Server {
     }
 
     /// What the last rebuild did, e.g. "6 pages", and how long it took.
+    /// A rebuild under way is waited for: its pages may already be served.
     pub fn last_rebuild(&self) -> Option<(String, Duration)> {
+        let _rebuilding = self.shared.session.lock();
         self.shared.last.lock().map(|l| l.clone()).unwrap_or(None)
     }
 
@@ -253,12 +255,8 @@ fn watch_loop(
             continue;
         }
         let started = Instant::now();
-        let event = match rebuild(root, options, shared, &paths) {
-            Ok(what) => {
-                let took = started.elapsed();
-                if let Ok(mut l) = shared.last.lock() {
-                    *l = Some((what.clone(), took));
-                }
+        let event = match rebuild(root, options, shared, &paths, started) {
+            Ok((what, took)) => {
                 http::broadcast(shared, "reload", "\"ok\"");
                 Event::Rebuilt { what, took }
             }
@@ -328,13 +326,15 @@ enum Failure {
     Other(String),
 }
 
-/// Applies an edit; returns what was rebuilt.
+/// Applies an edit; returns what was rebuilt and how long it took since
+/// `started`, also kept as the last rebuild before the session is let go.
 fn rebuild(
     root: &Path,
     options: &BuildOptions,
     shared: &Shared,
     changed: &[PathBuf],
-) -> Result<String, Failure> {
+    started: Instant,
+) -> Result<(String, Duration), Failure> {
     let mut session = shared
         .session
         .lock()
@@ -356,7 +356,12 @@ fn rebuild(
         Err(Failure::Problem(diags)) => Some(report(root, diags)),
         Err(Failure::Other(text)) => Some(text.clone()),
     };
-    result
+    let what = result?;
+    let took = started.elapsed();
+    if let Ok(mut last) = shared.last.lock() {
+        *last = Some((what.clone(), took));
+    }
+    Ok((what, took))
 }
 
 /// Applies edits of posts and futures to `site`; anything else needs a
