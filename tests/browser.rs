@@ -199,7 +199,7 @@ fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_
         Some(0.24),
         "the hand-computed values below assume this estimate"
     );
-    let percent = |p| forkcast::format::percent(p);
+    let percent = |p| forkcast::render::format::percent(p);
     serde_json::json!({
         "url": map["url"],
         "bigUrl": map["bigUrl"],

@@ -11,9 +11,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture};
+use forkcast::commands::serve::{ServeOptions, Server};
 use forkcast::output::OutputFile;
-use forkcast::search::query;
-use forkcast::serve::{ServeOptions, Server};
+use forkcast::render::search::query;
 
 /// `(status, body)` of a raw GET.
 fn get(server: &Server, path: &str) -> (u16, String) {

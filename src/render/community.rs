@@ -6,9 +6,9 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use crate::community::{Kind, Subject, Wanted};
+use crate::fetch::community::{Kind, Subject, Wanted};
+use crate::model::site::Site;
 use crate::routes::{Route, Shape};
-use crate::site::Site;
 
 #[derive(Clone, Serialize)]
 pub(super) struct CommunityView {

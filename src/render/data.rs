@@ -5,13 +5,13 @@ use serde::Serialize;
 
 use super::community::{self, CommunityView};
 use super::{Renderer, views};
-use crate::community::Kind;
-use crate::format;
-use crate::layout::{self, Layout};
-use crate::map;
+use crate::fetch::community::Kind;
+use crate::model::site::{Page, Site, Source};
+use crate::render::format;
+use crate::render::layout::{self, Layout};
+use crate::render::map;
+use crate::render::search::SearchDoc;
 use crate::routes::{Route, Shape};
-use crate::search::SearchDoc;
-use crate::site::{Page, Site, Source};
 
 impl Renderer<'_> {
     /// The documents of the search index: posts, pages, futures and bets.
@@ -86,7 +86,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         title: &'a str,
         url: String,
         within: Option<&'a str>,
-        when: Option<crate::futures::When>,
+        when: Option<crate::source::futures::When>,
         probability: Option<f64>,
         source: Option<&'static str>,
         implied: Option<f64>,
@@ -156,7 +156,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
     struct MapInfo<'a> {
         width: f64,
         height: f64,
-        columns: &'a [crate::layout::Column],
+        columns: &'a [crate::render::layout::Column],
         /// A future's box on the map, its text's size, line height,
         /// inset and first baseline; a group's title the same.
         node_width: f64,
@@ -292,7 +292,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
             band_gap: layout::BAND_GAP,
         },
         rules: Rules {
-            disagreement: crate::graph::DISAGREEMENT,
+            disagreement: crate::model::graph::DISAGREEMENT,
             display: format::DISPLAY,
         },
         community: site.community.as_ref().map(|c| Discussions {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::views::{BetCard, FutureCard};
-use crate::bets::BetKind;
+use crate::source::bets::BetKind;
 
 #[derive(Serialize)]
 pub(super) struct Matrix {

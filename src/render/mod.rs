@@ -9,10 +9,16 @@
 //! columns, [`data`] the machine-readable files, [`community`] what pages
 //! show of discussion threads.
 
+pub mod chart;
 mod community;
 mod data;
+pub mod format;
+pub mod layout;
+pub mod map;
 mod matrix;
 mod pages;
+pub mod search;
+pub mod text;
 mod views;
 
 use std::fmt;
@@ -21,11 +27,11 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::layout::Layout;
-use crate::markdown;
+use crate::model::site::Site;
 use crate::output::OutputFile;
+use crate::render::layout::Layout;
 use crate::routes::{Route, Shape};
-use crate::site::Site;
+use crate::source::markdown;
 
 /// A template that would not parse or render.
 #[derive(Debug)]
@@ -65,7 +71,7 @@ impl RenderError {
 pub fn render(
     site: &Site,
     emit: &(dyn Fn(OutputFile) + Sync),
-) -> Result<(Tera, crate::search::Index), RenderError> {
+) -> Result<(Tera, crate::render::search::Index), RenderError> {
     let tera = templates(site)?;
     let index = Renderer::new(site, &tera).render_all(emit)?;
     Ok((tera, index))
@@ -104,21 +110,21 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
-        let items: Vec<crate::layout::Item> = site
+        let items: Vec<crate::render::layout::Item> = site
             .futures
             .iter()
-            .map(|e| crate::layout::Item {
+            .map(|e| crate::render::layout::Item {
                 title: &e.future.title,
                 when: e.future.when,
             })
             .collect();
-        let layout = crate::layout::layout(&site.graph, &items);
+        let layout = crate::render::layout::layout(&site.graph, &items);
         Renderer {
             site,
             tera,
             shape: site.shape(),
             common: views::SiteView::of(site),
-            map: crate::map::top_level(site, &layout),
+            map: crate::render::map::top_level(site, &layout),
             post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: site.futures_by_title(),
             layout,
@@ -129,7 +135,7 @@ impl<'a> Renderer<'a> {
     fn render_all(
         &self,
         emit: &(dyn Fn(OutputFile) + Sync),
-    ) -> Result<crate::search::Index, RenderError> {
+    ) -> Result<crate::render::search::Index, RenderError> {
         // The search index is the one large step that is not a page; building
         // it beside the pages keeps both cores busy through its merge.
         let (pages, index) = rayon::join(
@@ -140,7 +146,7 @@ impl<'a> Renderer<'a> {
                     .try_for_each(|&route| self.file(route).map(emit))
             },
             || {
-                let index = crate::search::Index::build(self.search_docs());
+                let index = crate::render::search::Index::build(self.search_docs());
                 index.files().into_iter().for_each(emit);
                 index
             },

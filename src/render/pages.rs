@@ -7,10 +7,10 @@ use tera::Context;
 use super::community::{self, CommunityView};
 use super::views::{FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
-use crate::chart;
-use crate::community::Kind;
-use crate::format::{self, percent};
+use crate::fetch::community::Kind;
 use crate::output::OutputFile;
+use crate::render::chart;
+use crate::render::format::{self, percent};
 use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
 
 /// How many posts the home page shows, and bets of each kind.
@@ -342,7 +342,7 @@ impl Renderer<'_> {
         ctx.insert("og_type", "article");
         ctx.insert("bet", &self.bet_card(i));
         ctx.insert("swings", &self.swing_chart(i));
-        ctx.insert("fragment", &crate::map::bet_fragment(s, i));
+        ctx.insert("fragment", &crate::render::map::bet_fragment(s, i));
         ctx.insert(
             "essential_fork",
             &b.fork.ok().map(|f| self.future_card(f, None)),
@@ -382,7 +382,8 @@ impl Renderer<'_> {
             .enumerate()
             .take(FEED_ENTRIES)
             .map(|(i, p)| {
-                let stamp = |d: Option<crate::content::PostDate>| d.map(|d| d.instant.to_string());
+                let stamp =
+                    |d: Option<crate::source::content::PostDate>| d.map(|d| d.instant.to_string());
                 let published = stamp(p.doc.date).unwrap_or_default();
                 Entry {
                     post: self.post(i),

@@ -1,17 +1,17 @@
 //! What templates see: cards of posts, futures and bets, pagers, the
 //! context every page shares. Numbers are formatted here, through
-//! [`crate::format`], so templates need no filters.
+//! [`crate::render::format`], so templates need no filters.
 
 use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use crate::bets::BetKind;
-use crate::format::{self, percent};
-use crate::graph::{NoFork, Payoff};
-use crate::markdown::Heading;
+use crate::model::graph::{NoFork, Payoff};
+use crate::model::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
+use crate::render::format::{self, percent};
 use crate::routes::{self, Route};
-use crate::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
+use crate::source::bets::BetKind;
+use crate::source::markdown::Heading;
 
 #[derive(Serialize)]
 pub(super) struct SiteView {
@@ -39,7 +39,7 @@ impl SiteView {
             base_path: c.base_url.path().to_string(),
             repository: c.repository.clone(),
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
-            disagreement_points: (crate::graph::DISAGREEMENT * 100.0).round() as u32,
+            disagreement_points: (crate::model::graph::DISAGREEMENT * 100.0).round() as u32,
             market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
         }
     }
@@ -236,7 +236,7 @@ impl Renderer<'_> {
         tags.iter()
             .map(|t| TagLink {
                 name: t.clone(),
-                url: self.url(&routes::tag(&crate::futures::kebab(t))),
+                url: self.url(&routes::tag(&crate::source::futures::kebab(t))),
             })
             .collect()
     }
@@ -472,7 +472,7 @@ impl Renderer<'_> {
 
     /// A new issue in the repository, titled after the page, to discuss it.
     pub(super) fn discuss_url(&self, title: &str) -> Option<String> {
-        use crate::community::encode;
+        use crate::fetch::community::encode;
         self.site.config.repository.as_ref().map(|r| {
             format!(
                 "{r}/issues/new?title={}",
