@@ -20,7 +20,7 @@ fn the_example_site_builds_without_warnings() {
     )
     .unwrap();
     assert!(site.warnings().is_empty(), "{:?}", site.warnings());
-    let groups = (0..site.futures.len())
+    let groups = forkcast::routes::FutureIx::all(site.futures.len())
         .filter(|&i| !site.graph.members(i).is_empty())
         .count();
     assert!(site.futures.len() >= 20, "{} futures", site.futures.len());

@@ -144,21 +144,24 @@ fn observe(
     progress: Progress<'_>,
 ) -> Result<(Observed, Fetched), Error> {
     let mut diags = diagnostics::Diagnostics::default();
-    let (prices, summary) = markets::update(
-        &loaded.root,
-        &loaded.market_refs(),
-        &loaded.config.markets,
+    let run = remote::Run {
+        root: &loaded.root,
         mode,
+        refresh_after: loaded.config.markets.refresh_after,
+        concurrency: loaded.config.markets.concurrency,
+        now: jiff::Timestamp::now(),
+    };
+    let (prices, summary) = markets::update(
+        &run,
+        &loaded.market_refs(),
         &|done, total| progress("markets", done, total),
         &mut diags,
     );
     let discussions = loaded.config.community.as_ref().map(|repo| {
         community::update(
-            &loaded.root,
+            &run,
             repo,
             &loaded.known_ids(),
-            &loaded.config.markets,
-            mode,
             &|done, total| progress("discussions", done, total),
             &mut diags,
         )

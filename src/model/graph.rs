@@ -11,6 +11,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
+use crate::routes::FutureIx;
 use crate::source::futures::{Future, FutureId, Located};
 
 /// Own and implied probability must differ by more than this to be flagged.
@@ -29,12 +30,12 @@ pub struct Graph {
     /// Ids of future files that had errors of their own: they exist, so a
     /// reference to one is not another error.
     broken: HashSet<String>,
-    index: HashMap<FutureId, usize>,
+    index: HashMap<FutureId, FutureIx>,
     dag: DiGraph<(), f64, u32>,
-    group: Vec<Option<usize>>,
-    members: Vec<Vec<usize>>,
+    group: Vec<Option<FutureIx>>,
+    members: Vec<Vec<FutureIx>>,
     /// Futures in an order where parents come before children.
-    topo: Vec<usize>,
+    topo: Vec<FutureIx>,
     /// Each future's position in `topo`, kept because every bet's swings
     /// and essential fork sort by it.
     rank: Vec<usize>,
@@ -79,7 +80,7 @@ impl Payoff {
 /// the same with it set to 0, every other future as it is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Swing {
-    pub future: usize,
+    pub future: FutureIx,
     pub swing: f64,
 }
 
@@ -90,7 +91,7 @@ pub enum NoFork {
     NoLosses,
     /// A future it loses in can follow one it wins in, or the other way
     /// round (`from` leads to `to`): no fork can put them on two branches.
-    Follows { from: usize, to: usize },
+    Follows { from: FutureIx, to: FutureIx },
     /// No future leads to all of its winning and losing futures.
     NoCommonAncestor,
     /// Every future that leads to all of them has a branch that leads to
@@ -103,11 +104,10 @@ impl Graph {
     /// cycles. `futures` must have unique ids.
     pub fn build(futures: &[Future], files: &HashSet<String>, diags: &mut Diagnostics) -> Graph {
         let ids: Vec<FutureId> = futures.iter().map(|f| f.id.clone()).collect();
-        let index: HashMap<FutureId, usize> = ids
+        let index: HashMap<FutureId, FutureIx> = ids
             .iter()
             .cloned()
-            .enumerate()
-            .map(|(i, id)| (id, i))
+            .zip(FutureIx::all(futures.len()))
             .collect();
         let mut graph = Graph {
             dag: DiGraph::with_capacity(futures.len(), futures.len() * 2),
@@ -126,7 +126,7 @@ impl Graph {
         for _ in futures {
             graph.dag.add_node(());
         }
-        for (i, f) in futures.iter().enumerate() {
+        for (i, f) in FutureIx::all(futures.len()).zip(futures) {
             if let Some(w) = &f.within {
                 graph.group[i] = graph.resolve_from(w, &f.file, "within", Some(i), diags);
             }
@@ -134,8 +134,8 @@ impl Graph {
                 let target = graph.resolve_from(&edge.target, &f.file, "leads_to", Some(i), diags);
                 if let Some(j) = target {
                     graph.dag.add_edge(
-                        NodeIndex::new(i),
-                        NodeIndex::new(j),
+                        NodeIndex::new(i.get()),
+                        NodeIndex::new(j.get()),
                         edge.probability.get(),
                     );
                 }
@@ -145,15 +145,15 @@ impl Graph {
         graph.report_edge_cycles(futures, diags);
         if !diags.has_errors() {
             graph.topo = petgraph::algo::toposort(&graph.dag, None)
-                .map(|order| order.into_iter().map(NodeIndex::index).collect())
+                .map(|order| order.into_iter().map(|n| FutureIx(n.index())).collect())
                 .unwrap_or_default();
             for (r, &i) in graph.topo.iter().enumerate() {
                 graph.rank[i] = r;
             }
         }
-        for (i, g) in graph.group.iter().enumerate() {
-            if let Some(g) = g {
-                graph.members[*g].push(i);
+        for i in FutureIx::all(graph.len()) {
+            if let Some(g) = graph.group[i] {
+                graph.members[g].push(i);
             }
         }
         graph
@@ -166,7 +166,7 @@ impl Graph {
         file: &Path,
         field: &str,
         diags: &mut Diagnostics,
-    ) -> Option<usize> {
+    ) -> Option<FutureIx> {
         self.resolve_from(reference, file, field, None, diags)
     }
 
@@ -178,9 +178,9 @@ impl Graph {
         reference: &Located<FutureId>,
         file: &Path,
         field: &str,
-        from: Option<usize>,
+        from: Option<FutureIx>,
         diags: &mut Diagnostics,
-    ) -> Option<usize> {
+    ) -> Option<FutureIx> {
         if let Some(&i) = self.index.get(&reference.value) {
             return Some(i);
         }
@@ -191,8 +191,9 @@ impl Graph {
         let others = self
             .ids
             .iter()
-            .enumerate()
-            .filter(|&(j, _)| Some(j) != from)
+            .zip(FutureIx::all(self.len()))
+            .filter(|&(_, j)| Some(j) != from)
+            .map(|(id, j)| (j, id))
             .map(|(_, id)| id.as_str());
         let help = match closest(wanted, others) {
             Some(id) => format!("did you mean `{id}`?"),
@@ -218,22 +219,22 @@ impl Graph {
     }
 
     /// `(parent, P(edge))` for each `leads_to` edge into `i`.
-    pub fn parents(&self, i: usize) -> Vec<(usize, f64)> {
+    pub fn parents(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
         let mut v: Vec<_> = self
             .dag
-            .edges_directed(NodeIndex::new(i), petgraph::Direction::Incoming)
-            .map(|e| (e.source().index(), *e.weight()))
+            .edges_directed(NodeIndex::new(i.get()), petgraph::Direction::Incoming)
+            .map(|e| (FutureIx(e.source().index()), *e.weight()))
             .collect();
         v.sort_by_key(|(p, _)| *p);
         v
     }
 
     /// `(child, P(edge))` for each `leads_to` edge out of `i`.
-    pub fn children(&self, i: usize) -> Vec<(usize, f64)> {
+    pub fn children(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
         let mut v: Vec<_> = self
             .dag
-            .edges(NodeIndex::new(i))
-            .map(|e| (e.target().index(), *e.weight()))
+            .edges(NodeIndex::new(i.get()))
+            .map(|e| (FutureIx(e.target().index()), *e.weight()))
             .collect();
         v.sort_by_key(|(c, _)| *c);
         v
@@ -245,12 +246,12 @@ impl Graph {
     }
 
     /// The group `i` is directly within.
-    pub fn group(&self, i: usize) -> Option<usize> {
+    pub fn group(&self, i: FutureIx) -> Option<FutureIx> {
         self.group[i]
     }
 
     /// The futures directly within `i`.
-    pub fn members(&self, i: usize) -> &[usize] {
+    pub fn members(&self, i: FutureIx) -> &[FutureIx] {
         &self.members[i]
     }
 
@@ -275,7 +276,7 @@ impl Graph {
 
     /// The probability of paying off for a bet that wins in any of `wins`,
     /// given each future's effective probability.
-    pub fn payoff(&self, wins: &[usize], p: &[Option<f64>]) -> Payoff {
+    pub fn payoff(&self, wins: &[FutureIx], p: &[Option<f64>]) -> Payoff {
         let wins = distinct(wins);
         combine(
             wins.iter().map(|&w| p[w]),
@@ -294,7 +295,7 @@ impl Graph {
     /// probability stops what comes from above), so only those are tried,
     /// each by recomputing, with [`Graph::compute`]'s rule, just the
     /// futures between it and the wins.
-    pub fn swings(&self, wins: &[usize], own: &[Option<f64>]) -> Vec<Swing> {
+    pub fn swings(&self, wins: &[FutureIx], own: &[Option<f64>]) -> Vec<Swing> {
         let wins = distinct(wins);
         let one_fork = self.alternatives_of_one_fork(&wins);
         let sub = Influence::of(self, &wins, own);
@@ -317,11 +318,11 @@ impl Graph {
     }
 
     /// Whether a path of `leads_to` edges goes from `from` to `to`.
-    pub fn leads_eventually(&self, from: usize, to: usize) -> bool {
+    pub fn leads_eventually(&self, from: FutureIx, to: FutureIx) -> bool {
         petgraph::algo::has_path_connecting(
             &self.dag,
-            NodeIndex::new(from),
-            NodeIndex::new(to),
+            NodeIndex::new(from.get()),
+            NodeIndex::new(to.get()),
             None,
         )
     }
@@ -330,13 +331,17 @@ impl Graph {
     /// its winning and losing futures whose outgoing branches separate them
     /// (no branch leads to both a win and a loss; some lead to each), or
     /// why there is none.
-    pub fn essential_fork(&self, wins: &[usize], loses: &[usize]) -> Result<usize, NoFork> {
+    pub fn essential_fork(
+        &self,
+        wins: &[FutureIx],
+        loses: &[FutureIx],
+    ) -> Result<FutureIx, NoFork> {
         if wins.is_empty() || loses.is_empty() {
             return Err(NoFork::NoLosses);
         }
         let rank = &self.rank;
-        let involved: Vec<usize> = wins.iter().chain(loses).copied().collect();
-        let ancestors = |f: usize| -> HashSet<usize> {
+        let involved: Vec<FutureIx> = wins.iter().chain(loses).copied().collect();
+        let ancestors = |f: FutureIx| -> HashSet<FutureIx> {
             let mut seen = HashSet::from([f]);
             let mut stack = vec![f];
             while let Some(x) = stack.pop() {
@@ -349,11 +354,11 @@ impl Graph {
             seen
         };
         // Each involved future's ancestors (itself included), computed once.
-        let of_wins: Vec<HashSet<usize>> = wins.iter().map(|&f| ancestors(f)).collect();
-        let of_loses: Vec<HashSet<usize>> = loses.iter().map(|&f| ancestors(f)).collect();
+        let of_wins: Vec<HashSet<FutureIx>> = wins.iter().map(|&f| ancestors(f)).collect();
+        let of_loses: Vec<HashSet<FutureIx>> = loses.iter().map(|&f| ancestors(f)).collect();
         // A win that leads to a loss (or a loss to a win) puts both on the
         // branch of every fork above them.
-        let follows = |from: &[usize], to: &[usize], of_to: &[HashSet<usize>]| {
+        let follows = |from: &[FutureIx], to: &[FutureIx], of_to: &[HashSet<FutureIx>]| {
             to.iter().zip(of_to).find_map(|(&t, a)| {
                 from.iter()
                     .find(|&&f| f != t && a.contains(&f))
@@ -369,8 +374,9 @@ impl Graph {
         for a in of_wins.iter().chain(&of_loses) {
             common.retain(|x| a.contains(x));
         }
-        let reaches = |from: usize, sets: &[HashSet<usize>]| sets.iter().any(|a| a.contains(&from));
-        let mut candidates: Vec<usize> = common
+        let reaches =
+            |from: FutureIx, sets: &[HashSet<FutureIx>]| sets.iter().any(|a| a.contains(&from));
+        let mut candidates: Vec<FutureIx> = common
             .into_iter()
             .filter(|c| !involved.contains(c))
             .collect();
@@ -393,7 +399,7 @@ impl Graph {
 
     /// True when every future in `set` has exactly one parent, the same for
     /// all: then they are branches of that fork and cannot both happen.
-    fn alternatives_of_one_fork(&self, set: &[usize]) -> bool {
+    fn alternatives_of_one_fork(&self, set: &[FutureIx]) -> bool {
         let mut fork = None;
         set.iter().all(|&f| match self.parents(f).as_slice() {
             [(parent, _)] => *fork.get_or_insert(*parent) == *parent,
@@ -403,7 +409,7 @@ impl Graph {
 
     fn report_within_cycles(&self, futures: &[Future], diags: &mut Diagnostics) {
         let mut state = vec![0u8; self.len()]; // 0 new, 1 on the current chain, 2 done
-        for start in 0..self.len() {
+        for start in FutureIx::all(self.len()) {
             let mut chain = Vec::new();
             let mut at = Some(start);
             while let Some(i) = at {
@@ -447,7 +453,7 @@ impl Graph {
             if scc.len() < 2 {
                 continue;
             }
-            let start = scc.iter().map(|n| n.index()).min().unwrap_or(0);
+            let start = FutureIx(scc.iter().map(|n| n.index()).min().unwrap_or(0));
             let cycle = self.cycle_through(start, &scc);
             let names: Vec<&str> = cycle
                 .iter()
@@ -472,8 +478,8 @@ impl Graph {
     }
 
     /// A path from `start` back to it inside one strongly connected part.
-    fn cycle_through(&self, start: usize, scc: &[NodeIndex]) -> Vec<usize> {
-        let inside = |n: usize| scc.iter().any(|s| s.index() == n);
+    fn cycle_through(&self, start: FutureIx, scc: &[NodeIndex]) -> Vec<FutureIx> {
+        let inside = |n: FutureIx| scc.iter().any(|s| s.index() == n.get());
         let mut path = vec![start];
         let mut seen = vec![false; self.len()];
         seen[start] = true;
@@ -499,7 +505,7 @@ impl Graph {
 /// Σ P(parent) × P(edge) over `parents`, given each parent's effective
 /// probability `p`; unknown when some parent's is. The one rule of implied
 /// probability, used by [`Graph::compute`] and [`Graph::swings`].
-fn incoming(parents: &[(usize, f64)], p: impl Fn(usize) -> Option<f64>) -> Option<f64> {
+fn incoming<I: Copy>(parents: &[(I, f64)], p: impl Fn(I) -> Option<f64>) -> Option<f64> {
     parents
         .iter()
         .map(|&(q, edge)| p(q).map(|pq| pq * edge))
@@ -521,7 +527,7 @@ fn combine(values: impl Iterator<Item = Option<f64>>, one_fork: bool) -> Payoff 
     }
 }
 
-fn distinct(futures: &[usize]) -> Vec<usize> {
+fn distinct(futures: &[FutureIx]) -> Vec<FutureIx> {
     let mut v = futures.to_vec();
     v.sort_unstable();
     v.dedup();
@@ -533,8 +539,8 @@ fn distinct(futures: &[usize]) -> Vec<usize> {
 /// the graph a swing is computed on, so a swing costs the size of that part
 /// rather than of the whole graph.
 struct Influence {
-    /// Futures (graph indexes), parents first.
-    order: Vec<usize>,
+    /// Futures, parents first.
+    order: Vec<FutureIx>,
     /// Each one's own probability.
     own: Vec<Option<f64>>,
     /// Each one's parents as positions in `order` with P(edge); only for
@@ -550,8 +556,8 @@ impl Influence {
     /// The winning futures, and the parents of every one of these futures
     /// that has no own probability (its effective probability is implied,
     /// so its parents move it), and so on up.
-    fn of(graph: &Graph, wins: &[usize], own: &[Option<f64>]) -> Influence {
-        let mut found: HashSet<usize> = wins.iter().copied().collect();
+    fn of(graph: &Graph, wins: &[FutureIx], own: &[Option<f64>]) -> Influence {
+        let mut found: HashSet<FutureIx> = wins.iter().copied().collect();
         let mut stack = wins.to_vec();
         while let Some(x) = stack.pop() {
             if own[x].is_none() {
@@ -563,9 +569,9 @@ impl Influence {
             }
         }
         let rank = &graph.rank;
-        let mut order: Vec<usize> = found.into_iter().collect();
+        let mut order: Vec<FutureIx> = found.into_iter().collect();
         order.sort_unstable_by_key(|&f| rank[f]);
-        let at: HashMap<usize, usize> = order.iter().enumerate().map(|(k, &f)| (f, k)).collect();
+        let at: HashMap<FutureIx, usize> = order.iter().enumerate().map(|(k, &f)| (f, k)).collect();
         let parents = order
             .iter()
             .map(|&f| match own[f] {
@@ -616,6 +622,10 @@ impl Influence {
 mod tests {
     use super::*;
     use crate::source::futures::parse;
+
+    fn ix<const N: usize>(futures: [usize; N]) -> [FutureIx; N] {
+        futures.map(FutureIx)
+    }
 
     /// Builds a graph from `(id, yaml)` pairs.
     fn graph(files: &[(&str, &str)]) -> (Vec<Future>, Graph, Vec<String>) {
@@ -746,16 +756,19 @@ mod tests {
             .zip(&c)
             .map(|(o, c)| o.or(c.implied))
             .collect();
-        match g.payoff(&[1, 2], &p) {
+        match g.payoff(&ix([1, 2]), &p) {
             Payoff::Exact(x) => assert!((x - 0.45).abs() < 1e-9, "{x}"), // 0.3 + 0.15
             other => panic!("{other:?}"),
         }
-        match g.payoff(&[1, 3], &p) {
+        match g.payoff(&ix([1, 3]), &p) {
             Payoff::Range(lo, hi) => assert!((lo - 0.4).abs() < 1e-9 && (hi - 0.7).abs() < 1e-9),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(g.payoff(&[3], &p), Payoff::Exact(x) if (x - 0.4).abs() < 1e-9));
-        assert_eq!(g.payoff(&[0], &[None, None, None, None]), Payoff::Unknown);
+        assert!(matches!(g.payoff(&ix([3]), &p), Payoff::Exact(x) if (x - 0.4).abs() < 1e-9));
+        assert_eq!(
+            g.payoff(&ix([0]), &[None, None, None, None]),
+            Payoff::Unknown
+        );
     }
 
     #[test]
@@ -774,7 +787,7 @@ mod tests {
         ]);
         let c = g.compute(&own(&f));
         let p: Vec<Option<f64>> = c.iter().map(|c| c.implied).collect();
-        assert!(matches!(g.payoff(&[2, 3], &p), Payoff::Range(..)));
+        assert!(matches!(g.payoff(&ix([2, 3]), &p), Payoff::Range(..)));
     }
 
     #[test]
@@ -794,12 +807,12 @@ mod tests {
             ("fleets", "title: F\n"),
             ("throttle", "title: T\n"),
         ]);
-        assert_eq!(g.essential_fork(&[3], &[4]), Ok(1));
+        assert_eq!(g.essential_fork(&ix([3]), &ix([4])), Ok(FutureIx(1)));
         // Winning in fleets and losing in stall: only the root separates them.
-        assert_eq!(g.essential_fork(&[3], &[2]), Ok(0));
+        assert_eq!(g.essential_fork(&ix([3]), &ix([2])), Ok(FutureIx(0)));
         // Winning in both branches of `ai` and losing in stall.
-        assert_eq!(g.essential_fork(&[3, 4], &[2]), Ok(0));
-        assert_eq!(g.essential_fork(&[3], &[]), Err(NoFork::NoLosses));
+        assert_eq!(g.essential_fork(&ix([3, 4]), &ix([2])), Ok(FutureIx(0)));
+        assert_eq!(g.essential_fork(&ix([3]), &[]), Err(NoFork::NoLosses));
     }
 
     #[test]
@@ -827,20 +840,32 @@ mod tests {
         assert!(errs.is_empty(), "{errs:?}");
         // Losing in boom, which follows fleets, a win: both sit on one branch.
         assert_eq!(
-            g.essential_fork(&[3], &[5]),
-            Err(NoFork::Follows { from: 3, to: 5 })
+            g.essential_fork(&ix([3]), &ix([5])),
+            Err(NoFork::Follows {
+                from: FutureIx(3),
+                to: FutureIx(5)
+            })
         );
         // And the other way round: the win follows the loss.
         assert_eq!(
-            g.essential_fork(&[5], &[3]),
-            Err(NoFork::Follows { from: 3, to: 5 })
+            g.essential_fork(&ix([5]), &ix([3])),
+            Err(NoFork::Follows {
+                from: FutureIx(3),
+                to: FutureIx(5)
+            })
         );
         // Nothing leads to both lone and stall.
-        assert_eq!(g.essential_fork(&[6], &[2]), Err(NoFork::NoCommonAncestor));
+        assert_eq!(
+            g.essential_fork(&ix([6]), &ix([2])),
+            Err(NoFork::NoCommonAncestor)
+        );
         // Winning in fleets and stall, losing in throttle: ai separates
         // fleets from throttle but not stall; root's branch `ai` leads to a
         // win and the loss.
-        assert_eq!(g.essential_fork(&[3, 2], &[4]), Err(NoFork::Entangled));
+        assert_eq!(
+            g.essential_fork(&ix([3, 2]), &ix([4])),
+            Err(NoFork::Entangled)
+        );
     }
 
     /// Own probabilities by id, `None` for the rest.
@@ -862,7 +887,8 @@ mod tests {
         wins: &[usize],
         own: &[Option<f64>],
     ) -> Vec<(String, f64)> {
-        g.swings(wins, own)
+        let wins: Vec<FutureIx> = wins.iter().copied().map(FutureIx).collect();
+        g.swings(&wins, own)
             .into_iter()
             .map(|s| (f[s.future].id.to_string(), (s.swing * 1e9).round() / 1e9))
             .collect()
@@ -992,7 +1018,7 @@ mod tests {
         let (f, g, errs) = graph(&refs);
         assert!(errs.is_empty(), "{errs:?}");
         let own = own(&f);
-        let payoff_with = |wins: &[usize], own: &[Option<f64>]| {
+        let payoff_with = |wins: &[FutureIx], own: &[Option<f64>]| {
             let c = g.compute(own);
             let p: Vec<Option<f64>> = own.iter().zip(&c).map(|(o, c)| o.or(c.implied)).collect();
             g.payoff(wins, &p).midpoint()
@@ -1005,6 +1031,7 @@ mod tests {
             vec![21, 22],
         ]);
         for wins in sets {
+            let wins: Vec<FutureIx> = wins.into_iter().map(FutureIx).collect();
             let fast = g.swings(&wins, &own);
             for x in 0..f.len() {
                 let set = |v: f64| {
@@ -1016,7 +1043,10 @@ mod tests {
                     (Some(hi), Some(lo)) => hi - lo,
                     _ => 0.0,
                 };
-                let found = fast.iter().find(|s| s.future == x).map_or(0.0, |s| s.swing);
+                let found = fast
+                    .iter()
+                    .find(|s| s.future == FutureIx(x))
+                    .map_or(0.0, |s| s.swing);
                 assert!(
                     (found - slow).abs() < 1e-9,
                     "wins {wins:?}, future f{x}: {found} ≠ {slow}"

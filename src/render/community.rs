@@ -28,18 +28,20 @@ pub(super) struct CommunityView {
     pub(super) stale: bool,
 }
 
-/// The view of `kind` number `i` of `site`, with `community: true`.
-pub(super) fn view(site: &Site, shape: &Shape, kind: Kind, i: usize) -> Option<CommunityView> {
+/// The view of the discussion of the future or bet whose page is `route`,
+/// with `community: true`.
+pub(super) fn view(site: &Site, shape: &Shape, route: Route) -> Option<CommunityView> {
     let community = site.community.as_ref()?;
-    let (id, title, route) = match kind {
-        Kind::Future => {
+    let (kind, id, title) = match route {
+        Route::Future(i) => {
             let f = &site.futures[i].future;
-            (f.id.as_str(), f.title.as_str(), Route::Future(i))
+            (Kind::Future, f.id.as_str(), f.title.as_str())
         }
-        Kind::Bet => {
+        Route::Bet(i) => {
             let b = &site.bets[i].bet;
-            (b.id.as_str(), b.title.as_str(), Route::Bet(i))
+            (Kind::Bet, b.id.as_str(), b.title.as_str())
         }
+        _ => return None,
     };
     let subject = Subject::new(kind, id);
     Some(match community.votes(&subject) {
@@ -91,10 +93,11 @@ pub(super) fn as_of(site: &Site) -> Option<String> {
 }
 
 impl Renderer<'_> {
-    /// Puts `community` (the view of `kind` number `i`) in a page's context,
-    /// and points its "Discuss" link at the thread.
-    pub(super) fn insert_community(&self, ctx: &mut Context, kind: Kind, i: usize) {
-        let view = view(self.site, &self.shape, kind, i);
+    /// Puts `community` (the discussion of the future or bet whose page is
+    /// `route`) in a page's context, and points its "Discuss" link at the
+    /// thread.
+    pub(super) fn insert_community(&self, ctx: &mut Context, route: Route) {
+        let view = view(self.site, &self.shape, route);
         if let Some(v) = &view {
             ctx.insert("discuss_url", &discuss_url(v));
         }

@@ -5,23 +5,22 @@ use serde::Serialize;
 
 use super::community::{self, CommunityView};
 use super::{Renderer, views};
-use crate::fetch::community::Kind;
 use crate::model::site::{Page, Site, Source};
 use crate::render::format;
 use crate::render::layout::{self, Layout};
 use crate::render::map;
 use crate::render::search::SearchDoc;
-use crate::routes::{Route, Shape};
+use crate::routes::{BetIx, FutureIx, PageIx, PostIx, Route, Shape};
 
 impl Renderer<'_> {
     /// The documents of the search index: posts, pages, futures and bets.
     pub fn search_docs(&self) -> Vec<SearchDoc<'_>> {
         let s = self.site;
-        let routes = (0..s.posts.len())
+        let routes = PostIx::all(s.posts.len())
             .map(Route::Post)
-            .chain((0..s.pages.len()).map(Route::Page))
-            .chain((0..s.futures.len()).map(Route::Future))
-            .chain((0..s.bets.len()).map(Route::Bet));
+            .chain(PageIx::all(s.pages.len()).map(Route::Page))
+            .chain(FutureIx::all(s.futures.len()).map(Route::Future))
+            .chain(BetIx::all(s.bets.len()).map(Route::Bet));
         routes.filter_map(|r| self.search_doc(r)).collect()
     }
 
@@ -188,14 +187,12 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
         display: format::Display,
     }
     let base = site.config.base_url.path();
-    let id = |i: usize| site.futures[i].future.id.as_str();
+    let id = |i: FutureIx| site.futures[i].future.id.as_str();
     let doc = GraphDoc {
         title: &site.config.title,
         base_url: site.config.base_url.as_str(),
-        futures: site
-            .futures
-            .iter()
-            .enumerate()
+        futures: FutureIx::all(site.futures.len())
+            .zip(&site.futures)
             .map(|(i, e)| Node {
                 id: e.future.id.as_str(),
                 title: &e.future.title,
@@ -221,11 +218,11 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                     let r = layout.rects[i];
                     [r.x, r.y, r.w, r.h].map(|v| (v * 10.0).round() / 10.0)
                 },
-                community: community::view(site, shape, Kind::Future, i),
+                community: community::view(site, shape, Route::Future(i)),
                 lines: &layout.lines[i].ends,
             })
             .collect(),
-        edges: (0..site.futures.len())
+        edges: FutureIx::all(site.futures.len())
             .flat_map(|i| {
                 site.graph
                     .children(i)
@@ -238,17 +235,15 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                 probability: p,
             })
             .collect(),
-        groups: (0..site.futures.len())
+        groups: FutureIx::all(site.futures.len())
             .filter(|&i| !site.graph.members(i).is_empty())
             .map(|i| Group {
                 id: id(i),
                 members: site.graph.members(i).iter().map(|&m| id(m)).collect(),
             })
             .collect(),
-        bets: site
-            .bets
-            .iter()
-            .enumerate()
+        bets: BetIx::all(site.bets.len())
+            .zip(&site.bets)
             .map(|(k, b)| BetNode {
                 id: b.bet.id.as_str(),
                 title: &b.bet.title,
@@ -259,7 +254,7 @@ pub(super) fn graph_json(site: &Site, shape: &Shape, layout: &Layout) -> String 
                 loses_if: b.loses_if.iter().map(|&f| id(f)).collect(),
                 payoff: views::payoff_view(b.payoff),
                 essential_fork: b.fork.ok().map(id),
-                community: community::view(site, shape, Kind::Bet, k),
+                community: community::view(site, shape, Route::Bet(k)),
                 swings: b
                     .swings
                     .iter()

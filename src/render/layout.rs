@@ -8,6 +8,7 @@
 
 use crate::model::graph::Graph;
 use crate::render::text::{self, Lines};
+use crate::routes::FutureIx;
 use crate::source::futures::When;
 
 /// A future's box: its width, and the font, line height and inset of the
@@ -142,7 +143,7 @@ pub struct Layout {
 /// One tile's items placed relative to the tile.
 struct Tile {
     /// (item, relative rect)
-    placed: Vec<(usize, Rect)>,
+    placed: Vec<(FutureIx, Rect)>,
     w: f64,
     h: f64,
     columns: Vec<Column>,
@@ -165,7 +166,7 @@ struct Tiler<'g> {
     graph: &'g Graph,
     /// (start year, topological rank, index): a group sorts by its own
     /// window where it has one, else by the earliest of what it holds.
-    key: Vec<(i32, usize, usize)>,
+    key: Vec<(i32, usize, FutureIx)>,
     window: Vec<Option<When>>,
     size: Vec<(f64, f64)>,
     /// How tall a column may grow before it splits.
@@ -175,10 +176,10 @@ struct Tiler<'g> {
 /// Lays out the whole graph.
 pub fn layout(graph: &Graph, items: &[Item]) -> Layout {
     let n = graph.len();
-    let depth: Vec<usize> = (0..n)
+    let depth: Vec<usize> = FutureIx::all(n)
         .map(|i| std::iter::successors(graph.group(i), |&g| graph.group(g)).count())
         .collect();
-    let mut by_depth: Vec<usize> = (0..n).collect();
+    let mut by_depth: Vec<FutureIx> = FutureIx::all(n).collect();
     by_depth.sort_by_key(|&i| std::cmp::Reverse(depth[i]));
     let boxes: Vec<(f64, Lines)> = items.iter().map(|it| node_box(it.title)).collect();
     let widths: Vec<f64> = boxes.iter().map(|b| b.0).collect();
@@ -195,7 +196,9 @@ pub fn layout(graph: &Graph, items: &[Item]) -> Layout {
         tiler.size[g] = (w, tile.h + header_height(lines[g].ends.len()) + PAD);
         tiles[g] = Some(tile);
     }
-    let roots: Vec<usize> = (0..n).filter(|&i| graph.group(i).is_none()).collect();
+    let roots: Vec<FutureIx> = FutureIx::all(n)
+        .filter(|&i| graph.group(i).is_none())
+        .collect();
     let top = tiler.tile(None, &roots);
     let rects = compose(&top, &tiles, &lines, n);
     Layout {
@@ -232,7 +235,7 @@ impl<'g> Tiler<'g> {
     fn new(
         graph: &'g Graph,
         items: &[Item],
-        by_depth: &[usize],
+        by_depth: &[FutureIx],
         lines: &[Lines],
         widths: &[f64],
     ) -> Tiler<'g> {
@@ -261,7 +264,7 @@ impl<'g> Tiler<'g> {
             cap: column_cap(graph, &size),
             size,
             graph,
-            key: (0..items.len())
+            key: FutureIx::all(items.len())
                 .map(|i| (first_year[i].unwrap_or(i32::MAX), first_rank[i], i))
                 .collect(),
             window,
@@ -270,7 +273,7 @@ impl<'g> Tiler<'g> {
 
     /// The item of tile `tile` that future `f` belongs to: its ancestor
     /// directly in the tile.
-    fn item_in(&self, mut f: usize, tile: Option<usize>) -> Option<usize> {
+    fn item_in(&self, mut f: FutureIx, tile: Option<FutureIx>) -> Option<FutureIx> {
         loop {
             let parent = self.graph.group(f);
             if parent == tile {
@@ -281,7 +284,7 @@ impl<'g> Tiler<'g> {
     }
 
     /// Lays out `members` of `tile` (None: the top level).
-    fn tile(&self, tile: Option<usize>, members: &[usize]) -> Tile {
+    fn tile(&self, tile: Option<FutureIx>, members: &[FutureIx]) -> Tile {
         let mut items = members.to_vec();
         items.sort_by_key(|&i| self.key[i]);
         let (preds, succs) = self.edges(tile, &items);
@@ -293,12 +296,16 @@ impl<'g> Tiler<'g> {
 
     /// Edges between items, aggregated from their members' edges; only
     /// those that go forward in time order, so layering never loops.
-    fn edges(&self, tile: Option<usize>, items: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-        let pos: std::collections::HashMap<usize, usize> =
+    fn edges(
+        &self,
+        tile: Option<FutureIx>,
+        items: &[FutureIx],
+    ) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let pos: std::collections::HashMap<FutureIx, usize> =
             items.iter().enumerate().map(|(k, &i)| (i, k)).collect();
         let mut preds: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
         let mut succs: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-        for f in 0..self.graph.len() {
+        for f in FutureIx::all(self.graph.len()) {
             let Some(a) = self.item_in(f, tile) else {
                 continue;
             };
@@ -320,7 +327,12 @@ impl<'g> Tiler<'g> {
     /// start opens a later column: every item starts at or right of all
     /// items of earlier years. Inside a group edges alone order the columns,
     /// or similar windows would spread it thin.
-    fn layers(&self, tile: Option<usize>, items: &[usize], preds: &[Vec<usize>]) -> Vec<usize> {
+    fn layers(
+        &self,
+        tile: Option<FutureIx>,
+        items: &[FutureIx],
+        preds: &[Vec<usize>],
+    ) -> Vec<usize> {
         let mut layer = vec![0usize; items.len()];
         let (mut floor, mut deepest, mut year) = (0, 0, None);
         for k in 0..items.len() {
@@ -351,7 +363,13 @@ impl<'g> Tiler<'g> {
     /// group wraps into bands stacked top to bottom, read like lines, so a
     /// long chain does not make a thin ribbon; the top level takes the
     /// number of bands that best fits a desktop's frame.
-    fn place(&self, items: &[usize], cols: &[Vec<usize>], of_layer: &[usize], top: bool) -> Tile {
+    fn place(
+        &self,
+        items: &[FutureIx],
+        cols: &[Vec<usize>],
+        of_layer: &[usize],
+        top: bool,
+    ) -> Tile {
         let size = |k: usize| self.size[items[k]];
         let col_w: Vec<f64> = cols
             .iter()
@@ -506,7 +524,7 @@ fn spread_free(layer: &mut [usize], preds: &[Vec<usize>], height: impl Fn(usize)
 /// The height of a map of [`ASPECT`] holding every future's box: taller
 /// columns split (never below the tallest box).
 fn column_cap(graph: &Graph, size: &[(f64, f64)]) -> f64 {
-    let leaves = (0..graph.len()).filter(|&i| graph.members(i).is_empty());
+    let leaves = FutureIx::all(graph.len()).filter(|&i| graph.members(i).is_empty());
     let area: f64 = leaves
         .map(|i| (size[i].0 + COL_GAP) * (size[i].1 + ROW_GAP))
         .sum();
@@ -670,8 +688,9 @@ mod tests {
 
     fn check_invariants(fs: &[Future], g: &Graph, l: &Layout) {
         // Siblings never overlap; groups contain their members.
-        let mut siblings: std::collections::HashMap<Option<usize>, Vec<usize>> = Default::default();
-        for (i, f) in fs.iter().enumerate() {
+        let mut siblings: std::collections::HashMap<Option<FutureIx>, Vec<FutureIx>> =
+            Default::default();
+        for (i, f) in FutureIx::all(fs.len()).zip(fs) {
             siblings.entry(g.group(i)).or_default().push(i);
             if let Some(p) = g.group(i) {
                 assert!(
@@ -716,7 +735,7 @@ mod tests {
             ("x", "title: X\nwithin: later\n"),
         ]);
         let l = layout(&g, &items(&fs));
-        for i in 0..fs.len() {
+        for i in FutureIx::all(fs.len()) {
             for (c, _) in g.children(i) {
                 assert!(
                     l.rects[c].x > l.rects[i].x + l.rects[i].w - 1e-6,

@@ -12,6 +12,7 @@ use crate::render::layout::{
     BASELINE, EDGE_PX, GROUP_BASELINE, GROUP_PX, GROUP_X, LINE_H, Layout, MARGIN, NODE_W, Rect,
     TEXT_X, TITLE_PX, header_height,
 };
+use crate::routes::{BetIx, FutureIx};
 
 use crate::source::markdown::escape_html as esc;
 
@@ -34,7 +35,7 @@ pub fn bucket(p: f64) -> usize {
     ((p * 10.0).floor() as usize).min(9)
 }
 
-fn node(out: &mut String, site: &Site, i: usize, r: Rect, base: &str, extra_class: &str) {
+fn node(out: &mut String, site: &Site, i: FutureIx, r: Rect, base: &str, extra_class: &str) {
     let e = &site.futures[i];
     let f = &e.future;
     let p = e.effective();
@@ -127,7 +128,7 @@ pub fn top_level(site: &Site, layout: &Layout) -> String {
         h + MARGIN.1,
     );
     axis(&mut out, layout);
-    let shown: Vec<usize> = (0..site.graph.len())
+    let shown: Vec<FutureIx> = FutureIx::all(site.graph.len())
         .filter(|&i| open || site.graph.group(i).is_none())
         .collect();
     out.push_str("<g class=\"edges\">");
@@ -166,7 +167,7 @@ fn axis(out: &mut String, layout: &Layout) {
 /// P(edge); else between top-level items, counted.
 fn edges(out: &mut String, site: &Site, layout: &Layout, open: bool) {
     let g = &site.graph;
-    let top = |mut f: usize| {
+    let top = |mut f: FutureIx| {
         if !open {
             while let Some(p) = g.group(f) {
                 f = p;
@@ -174,8 +175,8 @@ fn edges(out: &mut String, site: &Site, layout: &Layout, open: bool) {
         }
         f
     };
-    let mut between: BTreeMap<(usize, usize), (usize, f64)> = BTreeMap::new();
-    for f in 0..g.len() {
+    let mut between: BTreeMap<(FutureIx, FutureIx), (usize, f64)> = BTreeMap::new();
+    for f in FutureIx::all(g.len()) {
         for (c, p) in g.children(f) {
             let (a, b) = (top(f), top(c));
             if a != b {
@@ -185,7 +186,7 @@ fn edges(out: &mut String, site: &Site, layout: &Layout, open: bool) {
         }
     }
     // What a label must not hide under: the boxes that are drawn filled.
-    let boxes: Vec<Rect> = (0..g.len())
+    let boxes: Vec<Rect> = FutureIx::all(g.len())
         .filter(|&i| {
             if open {
                 g.members(i).is_empty()
@@ -230,7 +231,7 @@ fn label_room(from: Rect, to: Rect, label: &str, boxes: &[Rect]) -> bool {
 
 /// Attributes of a future's link: its page, its id (so `/futures/#id`
 /// lands on the map), its full title and number as a tooltip.
-fn link_open(out: &mut String, site: &Site, i: usize, class: &str, tip: &str) {
+fn link_open(out: &mut String, site: &Site, i: FutureIx, class: &str, tip: &str) {
     let f = &site.futures[i].future;
     let _ = write!(
         out,
@@ -244,7 +245,7 @@ fn link_open(out: &mut String, site: &Site, i: usize, class: &str, tip: &str) {
 
 /// A future's box: its title in up to three lines, then its probability,
 /// marks and window.
-fn future_node(out: &mut String, site: &Site, layout: &Layout, i: usize) {
+fn future_node(out: &mut String, site: &Site, layout: &Layout, i: FutureIx) {
     let e = &site.futures[i];
     let p = e.effective();
     let class = p.map_or("node unknown".to_string(), |p| {
@@ -299,7 +300,7 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, px: f64, content: &str) {
 }
 
 /// A future's number line: probability, ⚠ disputed, ↺ stale, its window.
-fn numbers(site: &Site, i: usize) -> String {
+fn numbers(site: &Site, i: FutureIx) -> String {
     let e = &site.futures[i];
     let mut s = crate::render::format::percent(e.effective());
     if e.computed.disagreement {
@@ -316,7 +317,7 @@ fn numbers(site: &Site, i: usize) -> String {
 
 /// A group's box: open, its title in the header; closed, its title, how
 /// many futures it holds and when, and a mark for each.
-fn group_box(out: &mut String, site: &Site, layout: &Layout, i: usize, open: bool) {
+fn group_box(out: &mut String, site: &Site, layout: &Layout, i: FutureIx, open: bool) {
     let f = &site.futures[i].future;
     let count = count_inside(site, i);
     let when = f.when.map(|w| format!(" · {w}")).unwrap_or_default();
@@ -367,7 +368,7 @@ fn group_box(out: &mut String, site: &Site, layout: &Layout, i: usize, open: boo
 /// One small square per future `g` holds (at any depth, in time order),
 /// coloured by its probability, as many as fit in `area`. The squares of
 /// one colour are one path: a large map's page stays small.
-fn marks(out: &mut String, site: &Site, g: usize, area: Rect) {
+fn marks(out: &mut String, site: &Site, g: FutureIx, area: Rect) {
     let step = MARK + MARK_GAP;
     let per_row = ((area.w + MARK_GAP) / step).floor().max(0.0) as usize;
     let rows = ((area.h + MARK_GAP) / step).floor().max(0.0) as usize;
@@ -394,7 +395,7 @@ fn marks(out: &mut String, site: &Site, g: usize, area: Rect) {
 }
 
 /// The futures (not groups) inside `g`, at any depth.
-fn leaves_of(site: &Site, g: usize, out: &mut Vec<usize>) {
+fn leaves_of(site: &Site, g: FutureIx, out: &mut Vec<FutureIx>) {
     for &m in site.graph.members(g) {
         if site.graph.members(m).is_empty() {
             out.push(m);
@@ -404,7 +405,7 @@ fn leaves_of(site: &Site, g: usize, out: &mut Vec<usize>) {
     }
 }
 
-fn count_inside(site: &Site, g: usize) -> usize {
+fn count_inside(site: &Site, g: FutureIx) -> usize {
     site.graph
         .members(g)
         .iter()
@@ -414,17 +415,17 @@ fn count_inside(site: &Site, g: usize) -> usize {
 
 /// The part of the graph a bet rides on: its essential fork, the fork's
 /// branches, and the futures the bet wins (green) and loses (red) in.
-pub fn bet_fragment(site: &Site, bet: usize) -> Option<String> {
+pub fn bet_fragment(site: &Site, bet: BetIx) -> Option<String> {
     let b = &site.bets[bet];
     let fork = b.fork.ok()?;
     let base = site.config.base_url.path();
-    let branches: Vec<usize> = site
+    let branches: Vec<FutureIx> = site
         .graph
         .children(fork)
         .into_iter()
         .map(|(c, _)| c)
         .collect();
-    let outcomes: Vec<usize> = b
+    let outcomes: Vec<FutureIx> = b
         .wins_if
         .iter()
         .chain(&b.loses_if)
@@ -449,7 +450,7 @@ pub fn bet_fragment(site: &Site, bet: usize) -> Option<String> {
             h: NODE_H,
         }
     };
-    let class_of = |f: usize| {
+    let class_of = |f: FutureIx| {
         if b.wins_if.contains(&f) {
             " win"
         } else if b.loses_if.contains(&f) {

@@ -30,7 +30,7 @@ use tera::Tera;
 use crate::model::site::Site;
 use crate::output::OutputFile;
 use crate::render::layout::Layout;
-use crate::routes::{Route, Shape};
+use crate::routes::{FutureIx, Route, Shape};
 use crate::source::markdown;
 
 /// A template that would not parse or render.
@@ -102,7 +102,7 @@ pub struct Renderer<'a> {
     /// The top level of the future map, as static SVG.
     map: String,
     /// Futures by title, for the table.
-    by_title: Vec<usize>,
+    by_title: Vec<FutureIx>,
     /// Each post's card, made once: a post shows on its own page, its
     /// neighbours', a list page, its tag pages and the feed.
     post_cards: Vec<OnceLock<views::PostCard>>,

@@ -9,7 +9,7 @@ use super::Renderer;
 use crate::model::graph::{NoFork, Payoff};
 use crate::model::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
 use crate::render::format::{self, percent};
-use crate::routes::{self, Route};
+use crate::routes::{self, BetIx, FutureIx, PageNo, PostIx, Route};
 use crate::source::bets::BetKind;
 use crate::source::markdown::Heading;
 
@@ -242,7 +242,7 @@ impl Renderer<'_> {
     }
 
     /// The card of post `i` (in `site.posts` order).
-    pub(super) fn post(&self, i: usize) -> &PostCard {
+    pub(super) fn post(&self, i: PostIx) -> &PostCard {
         self.post_cards[i].get_or_init(|| self.post_card(&self.site.posts[i]))
     }
 
@@ -264,7 +264,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn future_card(&self, i: usize, edge: Option<f64>) -> FutureCard {
+    pub(super) fn future_card(&self, i: FutureIx, edge: Option<f64>) -> FutureCard {
         let e: &FutureEntry = &self.site.futures[i];
         let f = &e.future;
         FutureCard {
@@ -293,15 +293,15 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn future_cards(&self, ids: &[usize]) -> Vec<FutureCard> {
+    pub(super) fn future_cards(&self, ids: &[FutureIx]) -> Vec<FutureCard> {
         ids.iter().map(|&f| self.future_card(f, None)).collect()
     }
 
-    pub(super) fn bet_cards(&self, ids: &[usize]) -> Vec<BetCard> {
+    pub(super) fn bet_cards(&self, ids: &[BetIx]) -> Vec<BetCard> {
         ids.iter().map(|&b| self.bet_card(b)).collect()
     }
 
-    pub(super) fn bet_card(&self, i: usize) -> BetCard {
+    pub(super) fn bet_card(&self, i: BetIx) -> BetCard {
         let b: &BetEntry = &self.site.bets[i];
         BetCard {
             id: b.bet.id.to_string(),
@@ -318,7 +318,7 @@ impl Renderer<'_> {
     }
 
     /// Why bet `i` has no essential fork, as its page says it.
-    pub(super) fn no_fork(&self, i: usize, why: NoFork) -> NoForkView {
+    pub(super) fn no_fork(&self, i: BetIx, why: NoFork) -> NoForkView {
         let (reason, link) = match why {
             NoFork::NoLosses => ("no-losses", None),
             NoFork::Follows { from, to } => ("follows", Some((from, to))),
@@ -334,8 +334,8 @@ impl Renderer<'_> {
     }
 
     /// Bets by kind, then status, then title: the order of every list.
-    pub(super) fn in_bet_order(&self, mut bets: Vec<usize>) -> Vec<usize> {
-        let key = |b: usize| {
+    pub(super) fn in_bet_order(&self, mut bets: Vec<BetIx>) -> Vec<BetIx> {
+        let key = |b: BetIx| {
             let bet = &self.site.bets[b].bet;
             (bet.kind, bet.status, &bet.title)
         };
@@ -344,8 +344,8 @@ impl Renderer<'_> {
     }
 
     /// The bets that win or lose in any of `futures`, in list order.
-    pub(super) fn bets_on(&self, futures: &[usize]) -> Vec<usize> {
-        let mut bets: Vec<usize> = futures
+    pub(super) fn bets_on(&self, futures: &[FutureIx]) -> Vec<BetIx> {
+        let mut bets: Vec<BetIx> = futures
             .iter()
             .flat_map(|&f| {
                 let e = &self.site.futures[f];
@@ -364,7 +364,7 @@ impl Renderer<'_> {
             .iter()
             .map(|k| {
                 let idx = self.in_bet_order(
-                    (0..s.bets.len())
+                    BetIx::all(s.bets.len())
                         .filter(|&b| s.bets[b].bet.kind == *k)
                         .collect(),
                 );
@@ -384,7 +384,7 @@ impl Renderer<'_> {
 
     /// Future `i` with its first `shown` members in time order. Only those
     /// become cards: a group of thousands costs no more than one of six.
-    pub(super) fn group_preview(&self, i: usize, shown: usize) -> GroupNode {
+    pub(super) fn group_preview(&self, i: FutureIx, shown: usize) -> GroupNode {
         let all = self.site.graph.members(i);
         let members = self
             .in_time_order(all.to_vec())
@@ -401,7 +401,7 @@ impl Renderer<'_> {
     }
 
     /// How many futures `i` holds, at any depth.
-    pub(super) fn size(&self, i: usize) -> usize {
+    pub(super) fn size(&self, i: FutureIx) -> usize {
         self.site
             .graph
             .members(i)
@@ -412,7 +412,7 @@ impl Renderer<'_> {
 
     /// The futures in no group, each with its first `shown` members.
     pub(super) fn top_level(&self, shown: usize) -> Vec<GroupNode> {
-        let top = (0..self.site.futures.len())
+        let top = FutureIx::all(self.site.futures.len())
             .filter(|&i| self.site.graph.group(i).is_none())
             .collect();
         self.in_time_order(top)
@@ -422,8 +422,8 @@ impl Renderer<'_> {
     }
 
     /// Futures by the start of their window (undated last), then by title.
-    pub(super) fn in_time_order(&self, mut futures: Vec<usize>) -> Vec<usize> {
-        let key = |i: usize| {
+    pub(super) fn in_time_order(&self, mut futures: Vec<FutureIx>) -> Vec<FutureIx> {
+        let key = |i: FutureIx| {
             let f = &self.site.futures[i].future;
             (f.when.map_or(i32::MAX, |w| w.start), f.title.to_lowercase())
         };
@@ -434,11 +434,13 @@ impl Renderer<'_> {
     /// The pager of page `current` of `total`, each page's route from `route`.
     pub(super) fn paginator(
         &self,
-        current: usize,
+        current: PageNo,
         total: usize,
-        route: impl Fn(usize) -> Route,
+        route: impl Fn(PageNo) -> Route,
     ) -> Paginator {
-        Paginator::new(current, total, |n| self.route_url(route(n)))
+        Paginator::new(current.get(), total, |n| {
+            self.route_url(route(PageNo::new(n).unwrap_or(PageNo::FIRST)))
+        })
     }
 
     /// The context every page gets: the site, and this page's address.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, Fix, Pos};
 use crate::source::yaml::{self, Examples, Spanned, pos_of};
 
 pub const FILE: &str = "site.yaml";
@@ -31,25 +31,29 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    pub fn parse(s: &str) -> Result<BaseUrl, String> {
+    pub fn parse(s: &str) -> Result<BaseUrl, Fix> {
         let s = s.trim();
         let rest = s
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
-            .ok_or_else(|| match s {
+            .ok_or_else(|| Fix::new(match s {
                 "" => "write the site's address, e.g. `https://example.org/manual/`".to_string(),
                 s if s.contains("://") => "the base URL starts with `https://` (or `http://`), e.g. `https://example.org/manual/`".to_string(),
                 s => format!("start it with `https://`: `https://{}`", without_scheme(s)),
-            })?;
+            }))?;
         let host_len = rest.find('/').unwrap_or(rest.len());
         if host_len == 0 {
-            return Err("the base URL needs a host, e.g. `https://example.org/`".into());
+            return Err(Fix::new(
+                "the base URL needs a host, e.g. `https://example.org/`",
+            ));
         }
         let bad = |c: char| {
             c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`' | '?' | '#')
         };
         if s.contains(bad) {
-            return Err("the base URL may not hold spaces, quotes, `<`, `>`, `?` or `#`".into());
+            return Err(Fix::new(
+                "the base URL may not hold spaces, quotes, `<`, `>`, `?` or `#`",
+            ));
         }
         let mut url = s.to_string();
         if !url.ends_with('/') {
@@ -138,17 +142,17 @@ pub struct GitHubRepo {
 impl GitHubRepo {
     /// `https://github.com/owner/repo` (a trailing `/` or `.git` allowed);
     /// the error is a hint on how to write it.
-    pub fn parse(url: &str) -> Result<GitHubRepo, String> {
+    pub fn parse(url: &str) -> Result<GitHubRepo, Fix> {
         let example = "write it as `https://github.com/owner/repo`";
         let path = url
             .trim()
             .strip_prefix("https://github.com/")
-            .ok_or_else(|| example.to_string())?;
+            .ok_or_else(|| Fix::new(example))?;
         let path = path.trim_end_matches('/');
         let path = path.strip_suffix(".git").unwrap_or(path);
         let (owner, name) = path
             .split_once('/')
-            .ok_or_else(|| format!("name the repository too: {example}"))?;
+            .ok_or_else(|| Fix::new(format!("name the repository too: {example}")))?;
         // Both become part of API paths: GitHub's own character rules.
         let owner_ok =
             !owner.is_empty() && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -158,9 +162,9 @@ impl GitHubRepo {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !owner_ok || !name_ok {
-            return Err(format!(
+            return Err(Fix::new(format!(
                 "the address holds more than an owner and a name: {example}"
-            ));
+            )));
         }
         Ok(GitHubRepo {
             owner: owner.to_string(),
@@ -522,11 +526,11 @@ mod tests {
         );
         assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().path(), "/");
         assert_eq!(
-            BaseUrl::parse("example.org/m/").unwrap_err(),
+            BaseUrl::parse("example.org/m/").unwrap_err().as_str(),
             "start it with `https://`: `https://example.org/m/`"
         );
         assert_eq!(
-            BaseUrl::parse("https//example.org").unwrap_err(),
+            BaseUrl::parse("https//example.org").unwrap_err().as_str(),
             "start it with `https://`: `https://example.org`"
         );
         assert!(BaseUrl::parse("https://x.org/\"><script>").is_err());

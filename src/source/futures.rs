@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos};
 use crate::source::market_ref::MarketRef;
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
@@ -18,7 +18,7 @@ pub struct FutureId(String);
 
 impl FutureId {
     /// Accepts `agi-by-2030`; refuses `AGI_2030`, `-a`, `a--b` and empty ids.
-    pub fn parse(s: &str) -> Result<FutureId, String> {
+    pub fn parse(s: &str) -> Result<FutureId, Fix> {
         let ok = !s.is_empty()
             && s.split('-').all(|part| {
                 !part.is_empty()
@@ -29,10 +29,10 @@ impl FutureId {
         if ok {
             Ok(FutureId(s.to_string()))
         } else {
-            Err(format!(
+            Err(Fix::new(format!(
                 "ids are lowercase kebab-case (letters, digits and single hyphens), e.g. `{}`",
                 kebab(s)
-            ))
+            )))
         }
     }
 
@@ -548,7 +548,7 @@ fn when_hint(text: &str) -> String {
 
 /// A market reference; the error is a hint. A pasted market address is
 /// turned into the reference it stands for where its form is known.
-fn market(s: &str) -> Result<MarketRef, String> {
+fn market(s: &str) -> Result<MarketRef, Fix> {
     let s = s.trim();
     // No reference holds a `/`, so one that does is an address.
     if !s.contains('/') {
@@ -568,10 +568,10 @@ fn market(s: &str) -> Result<MarketRef, String> {
         ("kalshi.com", ["markets", ticker]) => Some(format!("kalshi:{}", ticker.to_uppercase())),
         _ => None,
     };
-    Err(match reference {
+    Err(Fix::new(match reference {
         Some(r) => format!("write the platform and the market's id, not its address: `{r}`"),
         None => "write the platform and the market's id, not its address: `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: manifold, polymarket, metaculus, kalshi".to_string(),
-    })
+    }))
 }
 
 /// A tag as written, if it yields a usable URL slug.
@@ -693,7 +693,7 @@ mod tests {
             when_hint("2027–2030"),
             "write a window of years with two dots: `2027..2030`"
         );
-        let hint = |s: &str| market(s).err().unwrap_or_default();
+        let hint = |s: &str| market(s).err().map(String::from).unwrap_or_default();
         assert!(
             hint("https://manifold.markets/Joe/agi-by-2030?r=x")
                 .ends_with("`manifold:agi-by-2030`")

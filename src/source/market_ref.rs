@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::diagnostics::Fix;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
@@ -62,18 +64,18 @@ pub struct MarketRef {
 
 impl MarketRef {
     /// Parses a reference; the error is a hint on how to write one.
-    pub fn parse(s: &str) -> Result<MarketRef, String> {
+    pub fn parse(s: &str) -> Result<MarketRef, Fix> {
         let known = Platform::ALL.map(Platform::name).join(", ");
         let Some((platform, rest)) = s.trim().split_once(':') else {
-            return Err(format!(
+            return Err(Fix::new(format!(
                 "write `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: {known}"
-            ));
+            )));
         };
         let Some(platform) = Platform::ALL.into_iter().find(|p| p.name() == platform) else {
             let hint = crate::diagnostics::closest(platform, Platform::ALL.map(Platform::name))
                 .map(|p| format!("did you mean `{p}`? "))
                 .unwrap_or_default();
-            return Err(format!("{hint}platforms: {known}"));
+            return Err(Fix::new(format!("{hint}platforms: {known}")));
         };
         let (id, outcome) = match rest.split_once('#') {
             Some((id, outcome)) => (id, Some(outcome.to_string())),
@@ -84,10 +86,12 @@ impl MarketRef {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !id_ok {
-            return Err("a market id holds letters, digits, `-`, `_` and `.` only: the slug, number or ticker from the market's URL".into());
+            return Err(Fix::new(
+                "a market id holds letters, digits, `-`, `_` and `.` only: the slug, number or ticker from the market's URL",
+            ));
         }
         if outcome.as_deref() == Some("") {
-            return Err("after `#`, name the outcome, e.g. `#Yes`".into());
+            return Err(Fix::new("after `#`, name the outcome, e.g. `#Yes`"));
         }
         Ok(MarketRef {
             platform,
@@ -108,5 +112,31 @@ impl fmt::Display for MarketRef {
             write!(f, "#{o}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_per_platform() {
+        let r = MarketRef::parse("polymarket:some-market#Yes").unwrap();
+        assert_eq!(
+            (r.platform, r.id.as_str(), r.outcome.as_deref()),
+            (Platform::Polymarket, "some-market", Some("Yes"))
+        );
+        assert_eq!(
+            MarketRef::parse("metaculus:5121").unwrap().to_string(),
+            "metaculus:5121"
+        );
+        assert!(MarketRef::parse("manifold:").is_err());
+        assert!(
+            MarketRef::parse("maniflod:x")
+                .unwrap_err()
+                .as_str()
+                .starts_with("did you mean `manifold`?")
+        );
+        assert!(MarketRef::parse("kalshi:KX\"><script>").is_err());
     }
 }

@@ -13,14 +13,12 @@ pub mod snapshot;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::Path;
 
-use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::fetch::remote::{self, Failure, Mode};
-use crate::source::config::{self, GitHubRepo, MarketsConfig};
+use crate::fetch::remote::{self, Failure, Run};
+use crate::source::config::{self, GitHubRepo};
 use github::ReadError;
 use snapshot::{Snapshot, Thread};
 
@@ -238,15 +236,13 @@ impl Known<'_> {
 /// warnings; only an unreadable snapshot or, verifying, a repository that
 /// does not exist is an error.
 pub fn update(
-    root: &Path,
+    run: &Run<'_>,
     repo: &GitHubRepo,
     known: &Known<'_>,
-    config: &MarketsConfig,
-    mode: Mode<'_>,
     progress: &(dyn Fn(usize, usize) + Sync),
     diags: &mut Diagnostics,
 ) -> (Community, Summary) {
-    let now = Timestamp::now();
+    let (root, mode) = (run.root, run.mode);
     let mut summary = Summary {
         offline: mode.client().is_none(),
         ..Summary::default()
@@ -263,21 +259,19 @@ pub fn update(
             return (empty, summary);
         }
     };
-    let listed_fresh = snap
-        .listed_at
-        .is_some_and(|t| remote::is_fresh(t, now, config.refresh_after));
+    let listed_fresh = snap.listed_at.is_some_and(|t| run.is_fresh(t));
     if let Some(client) = mode.client().filter(|_| mode.verify() || !listed_fresh) {
         let before = client.requests();
         let listing = github::list(client, repo, progress);
         summary.requests = client.requests() - before;
         summary.fetched = true;
         summary.failed = listing.fault.is_some();
-        refresh(root, repo, &mut snap, listing, now, mode.verify(), diags);
+        refresh(run, repo, &mut snap, listing, diags);
     }
     let community = Community {
         repository: repo.clone(),
         as_of: snap.listed_at.map(remote::day),
-        by_subject: resolve(&snap, known, now, config, diags),
+        by_subject: resolve(run, &snap, known, diags),
     };
     summary.threads = community.by_subject.len();
     summary.stale = community.by_subject.values().filter(|v| v.stale).count();
@@ -288,16 +282,15 @@ pub fn update(
 
 /// Applies a listing to the snapshot and writes it (unless verifying).
 fn refresh(
-    root: &Path,
+    run: &Run<'_>,
     repo: &GitHubRepo,
     snap: &mut Snapshot,
     listing: github::Listing,
-    now: Timestamp,
-    verify: bool,
     diags: &mut Diagnostics,
 ) {
+    let verify = run.mode.verify();
     match listing.fault {
-        None => snap.replace(listing.threads, now),
+        None => snap.replace(listing.threads, run.now),
         Some((page, fault)) => {
             let read = listing.threads.len();
             diags.push(fault_diagnostic(repo, snap, page, read, &fault, verify));
@@ -308,7 +301,7 @@ fn refresh(
         }
     }
     // `check --online` verifies but writes nothing.
-    if !verify && let Err(e) = snap.save(root) {
+    if !verify && let Err(e) = snap.save(run.root) {
         diags.push(
             Diagnostic::warning(
                 snapshot::SNAPSHOT,
@@ -375,10 +368,9 @@ fn fault_hint(fault: &github::Fault) -> &'static str {
 /// Each known subject's thread: the oldest where several claim it (with a
 /// warning naming them), none for a thread naming an unknown id (warned).
 fn resolve(
+    run: &Run<'_>,
     snap: &Snapshot,
     known: &Known<'_>,
-    now: Timestamp,
-    config: &MarketsConfig,
     diags: &mut Diagnostics,
 ) -> HashMap<Subject, Votes> {
     let mut claims: BTreeMap<Subject, Vec<&Thread>> = BTreeMap::new();
@@ -405,7 +397,7 @@ fn resolve(
                 number: t.number,
                 url: t.url.clone(),
                 as_of: remote::day(t.fetched_at),
-                stale: !remote::is_fresh(t.fetched_at, now, config.refresh_after),
+                stale: !run.is_fresh(t.fetched_at),
             };
             (subject, votes)
         })

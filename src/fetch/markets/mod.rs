@@ -12,14 +12,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
 use jiff::civil::Date;
-use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::fetch::remote::{self, Failure};
+use crate::fetch::remote::{self, Failure, Run};
 pub use crate::fetch::remote::{Endpoints, Mode, Policy};
-use crate::source::config::MarketsConfig;
 pub use crate::source::market_ref::{MarketRef, Platform};
 pub use fetch::Fault;
 pub use import::{Imported, import_history};
@@ -130,20 +127,17 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Reads the snapshot, refreshes what `mode` asks for, writes the snapshot
-/// and history back, and returns every market's observation. Faults become
-/// warnings (one per market) in `diags`; only an unreadable snapshot or, in
-/// `Verify` mode, a market that does not exist is an error.
+/// Reads the snapshot, refreshes what `run.mode` asks for, writes the
+/// snapshot and history back, and returns every market's observation.
+/// Faults become warnings (one per market) in `diags`; only an unreadable
+/// snapshot or, in `Verify` mode, a market that does not exist is an error.
 pub fn update(
-    root: &Path,
+    run: &Run<'_>,
     refs: &[(MarketRef, PathBuf, Pos)],
-    config: &MarketsConfig,
-    mode: Mode<'_>,
     progress: &(dyn Fn(usize, usize) + Sync),
     diags: &mut Diagnostics,
 ) -> (Prices, Summary) {
-    let now = Timestamp::now();
-    let mut snapshot = match Snapshot::load(root) {
+    let snapshot = match Snapshot::load(run.root) {
         Ok(s) => s,
         Err(d) => {
             diags.push(d);
@@ -156,159 +150,199 @@ pub fn update(
             .entry(r.clone())
             .or_insert_with(|| (file.clone(), *pos));
     }
-    let fresh = |e: &Entry| remote::is_fresh(e.fetched_at, now, config.refresh_after);
-    let (fetcher, verify) = (mode.client(), mode.verify());
-    let mut summary = Summary {
-        offline: fetcher.is_none(),
-        ..Summary::default()
+    let mut update = Update {
+        run,
+        summary: Summary {
+            offline: run.mode.client().is_none(),
+            ..Summary::default()
+        },
+        places,
+        snapshot,
+        fetched_now: BTreeSet::new(),
     };
-    let mut due: Vec<&MarketRef> = match fetcher {
-        None => Vec::new(),
-        Some(_) => places
-            .keys()
-            .filter(|r| verify || !snapshot.get(r).is_some_and(fresh))
-            .collect(),
-    };
-    summary.fresh = places.len() - due.len();
-    if let Some(f) = fetcher
-        && f.endpoints().metaculus_token.is_none()
-        && due.iter().any(|r| r.platform == Platform::Metaculus)
-    {
-        let (file, pos) = due
-            .iter()
-            .find(|r| r.platform == Platform::Metaculus)
-            .and_then(|r| places.get(*r))
-            .cloned()
-            .unwrap_or_default();
-        diags.push(
-            Diagnostic::warning(file, pos, "Metaculus markets were not fetched: FORKCAST_METACULUS_TOKEN is not set")
-                .with_help("Metaculus's API needs a token since 2026; set FORKCAST_METACULUS_TOKEN (your API token from metaculus.com) to refresh them; their snapshot values are used meanwhile"),
-        );
-        due.retain(|r| r.platform != Platform::Metaculus);
+    let due = update.due(diags);
+    for (r, result) in update.fetch(&due, progress) {
+        update.record(&r, result, diags);
+    }
+    update.save(diags);
+    update.observations()
+}
+
+/// One run of [`update`]: the snapshot as it is being refreshed.
+struct Update<'r, 'c> {
+    run: &'r Run<'c>,
+    /// Each referenced market and where it is first written.
+    places: BTreeMap<MarketRef, (PathBuf, Pos)>,
+    snapshot: Snapshot,
+    summary: Summary,
+    fetched_now: BTreeSet<MarketRef>,
+}
+
+impl Update<'_, '_> {
+    fn place(&self, r: &MarketRef) -> (PathBuf, Pos) {
+        self.places.get(r).cloned().unwrap_or_default()
     }
 
-    let results: Vec<(&MarketRef, Result<fetch::Fetched, Fault>)> = match fetcher {
-        None => Vec::new(),
-        Some(f) => {
-            let done = std::sync::atomic::AtomicUsize::new(0);
-            let total = due.len();
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(config.concurrency)
-                .build();
-            let run = || {
-                due.par_iter()
-                    .map(|r| {
-                        let result = fetch::fetch(f, r, now);
-                        progress(
-                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                            total,
-                        );
-                        (*r, result)
-                    })
-                    .collect()
-            };
-            match pool {
-                Ok(pool) => pool.install(run),
-                Err(_) => run(),
-            }
-        }
-    };
-
-    let today = remote::day(now);
-    let mut fetched_now: BTreeSet<&MarketRef> = BTreeSet::new();
-    for (r, result) in results {
-        let (file, pos) = places.get(r).cloned().unwrap_or_default();
-        match result {
-            Ok(fetched) => {
-                summary.fetched += 1;
-                fetched_now.insert(r);
-                let reading = fetched.reading;
-                let mut history = fetched.history;
-                if let Some(v) = reading.value {
-                    history.retain(|(d, _)| *d != today);
-                    history.push((today, v));
-                }
-                // `check --online` verifies but writes nothing.
-                if !verify
-                    && !history.is_empty()
-                    && let Err(e) =
-                        snapshot::merge_history(&snapshot::history_path(root, r), &history)
-                {
-                    diags.push(
-                        Diagnostic::warning(
-                            &file,
-                            pos,
-                            format!("{r}: cannot write its history: {e}"),
-                        )
-                        .with_help("check that data/history/ is writable"),
-                    );
-                }
-                snapshot.put(
-                    r,
-                    Entry {
-                        value: reading.value,
-                        status: reading.status,
-                        fetched_at: now,
-                        url: reading.url,
-                        title: reading.title,
-                    },
-                );
-            }
-            Err(fault) => {
-                let earlier = snapshot.get(r).and_then(|e| e.value.map(|_| e.fetched_at));
-                let fallback = remote::fallback(
-                    "its value",
-                    earlier,
-                    "no earlier value: shown as unavailable",
-                );
-                let d = if verify && fault == Failure::Get(remote::Fault::NotFound) {
-                    Diagnostic::error(&file, pos, format!("market `{r}` does not exist"))
-                        .with_help("check the id against the market's address on the platform, or remove the reference")
-                } else {
-                    Diagnostic::warning(
-                        &file,
-                        pos,
-                        format!("market `{r}`: {}; {fallback}", describe(&fault)),
-                    )
-                    .with_help(hint(&fault))
-                };
-                diags.push(d);
-            }
-        }
-    }
-    if summary.fetched > 0
-        && !verify
-        && let Err(e) = snapshot.save(root)
-    {
-        diags.push(
-            Diagnostic::warning(
-                snapshot::SNAPSHOT,
-                Pos::START,
-                format!("cannot write the market snapshot: {e}"),
-            )
-            .with_help("check that data/ is writable; the site was built with the values read"),
-        );
-    }
-
-    let mut prices = Prices::default();
-    for r in places.keys() {
-        let obs = match snapshot.get(r) {
-            Some(e) => Observation {
-                value: e.value,
-                status: Some(e.status.clone()),
-                title: Some(e.title.clone()),
-                url: Some(e.url.clone()),
-                as_of: Some(remote::day(e.fetched_at)),
-                stale: e.value.is_some() && !fresh(e),
-                history: snapshot::read_history(&snapshot::history_path(root, r)),
-            },
-            None => Observation::default(),
+    /// The markets to fetch: none offline; all when verifying; else those
+    /// whose snapshot value is not fresh. Metaculus's need a token.
+    fn due(&mut self, diags: &mut Diagnostics) -> Vec<MarketRef> {
+        let Some(client) = self.run.mode.client() else {
+            return Vec::new();
         };
-        summary.count(&obs, fetched_now.contains(r));
-        prices.by_ref.insert(r.clone(), obs);
+        let verify = self.run.mode.verify();
+        let mut due: Vec<MarketRef> = self
+            .places
+            .keys()
+            .filter(|r| {
+                verify
+                    || !self
+                        .snapshot
+                        .get(r)
+                        .is_some_and(|e| self.run.is_fresh(e.fetched_at))
+            })
+            .cloned()
+            .collect();
+        self.summary.fresh = self.places.len() - due.len();
+        if client.endpoints().metaculus_token.is_none()
+            && let Some(first) = due.iter().find(|r| r.platform == Platform::Metaculus)
+        {
+            let (file, pos) = self.place(first);
+            diags.push(
+                Diagnostic::warning(file, pos, "Metaculus markets were not fetched: FORKCAST_METACULUS_TOKEN is not set")
+                    .with_help("Metaculus's API needs a token since 2026; set FORKCAST_METACULUS_TOKEN (your API token from metaculus.com) to refresh them; their snapshot values are used meanwhile"),
+            );
+            due.retain(|r| r.platform != Platform::Metaculus);
+        }
+        due
     }
-    summary.requests = fetcher.map_or(0, remote::Client::requests);
-    (prices, summary)
+
+    /// Fetches `due` on the run's pool.
+    fn fetch(
+        &self,
+        due: &[MarketRef],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Vec<(MarketRef, Result<fetch::Fetched, Fault>)> {
+        let Some(client) = self.run.mode.client() else {
+            return Vec::new();
+        };
+        let now = self.run.now;
+        self.run
+            .in_parallel(due, progress, |r| (r.clone(), fetch::fetch(client, r, now)))
+    }
+
+    /// Puts what fetching `r` gave into the snapshot and its history, or
+    /// warns of its fault.
+    fn record(
+        &mut self,
+        r: &MarketRef,
+        result: Result<fetch::Fetched, Fault>,
+        diags: &mut Diagnostics,
+    ) {
+        let (file, pos) = self.place(r);
+        let verify = self.run.mode.verify();
+        let fetched = match result {
+            Ok(fetched) => fetched,
+            Err(fault) => {
+                diags.push(self.fault(r, &fault, &file, pos));
+                return;
+            }
+        };
+        self.summary.fetched += 1;
+        self.fetched_now.insert(r.clone());
+        let now = self.run.now;
+        let today = remote::day(now);
+        let reading = fetched.reading;
+        let mut history = fetched.history;
+        if let Some(v) = reading.value {
+            history.retain(|(d, _)| *d != today);
+            history.push((today, v));
+        }
+        // `check --online` verifies but writes nothing.
+        if !verify
+            && !history.is_empty()
+            && let Err(e) =
+                snapshot::merge_history(&snapshot::history_path(self.run.root, r), &history)
+        {
+            diags.push(
+                Diagnostic::warning(&file, pos, format!("{r}: cannot write its history: {e}"))
+                    .with_help("check that data/history/ is writable"),
+            );
+        }
+        self.snapshot.put(
+            r,
+            Entry {
+                value: reading.value,
+                status: reading.status,
+                fetched_at: now,
+                url: reading.url,
+                title: reading.title,
+            },
+        );
+    }
+
+    /// The problem a market's fault is: a warning naming what is shown
+    /// instead, or (verifying) an error for a market that does not exist.
+    fn fault(&self, r: &MarketRef, fault: &Fault, file: &Path, pos: Pos) -> Diagnostic {
+        if self.run.mode.verify() && *fault == Failure::Get(remote::Fault::NotFound) {
+            return Diagnostic::error(file, pos, format!("market `{r}` does not exist"))
+                .with_help("check the id against the market's address on the platform, or remove the reference");
+        }
+        let earlier = self
+            .snapshot
+            .get(r)
+            .and_then(|e| e.value.map(|_| e.fetched_at));
+        let fallback = remote::fallback(
+            "its value",
+            earlier,
+            "no earlier value: shown as unavailable",
+        );
+        Diagnostic::warning(
+            file,
+            pos,
+            format!("market `{r}`: {}; {fallback}", describe(fault)),
+        )
+        .with_help(hint(fault))
+    }
+
+    /// Writes the snapshot if anything was fetched (not when verifying).
+    fn save(&self, diags: &mut Diagnostics) {
+        if self.summary.fetched == 0 || self.run.mode.verify() {
+            return;
+        }
+        if let Err(e) = self.snapshot.save(self.run.root) {
+            diags.push(
+                Diagnostic::warning(
+                    snapshot::SNAPSHOT,
+                    Pos::START,
+                    format!("cannot write the market snapshot: {e}"),
+                )
+                .with_help("check that data/ is writable; the site was built with the values read"),
+            );
+        }
+    }
+
+    /// Every referenced market's observation, and the run's summary.
+    fn observations(mut self) -> (Prices, Summary) {
+        let mut prices = Prices::default();
+        for r in self.places.keys() {
+            let obs = match self.snapshot.get(r) {
+                Some(e) => Observation {
+                    value: e.value,
+                    status: Some(e.status.clone()),
+                    title: Some(e.title.clone()),
+                    url: Some(e.url.clone()),
+                    as_of: Some(remote::day(e.fetched_at)),
+                    stale: e.value.is_some() && !self.run.is_fresh(e.fetched_at),
+                    history: snapshot::read_history(&snapshot::history_path(self.run.root, r)),
+                },
+                None => Observation::default(),
+            };
+            self.summary.count(&obs, self.fetched_now.contains(r));
+            prices.by_ref.insert(r.clone(), obs);
+        }
+        self.summary.requests = self.run.mode.client().map_or(0, remote::Client::requests);
+        (prices, self.summary)
+    }
 }
 
 /// A fault in a market's words: a 404 means the market does not exist.
@@ -334,30 +368,5 @@ fn hint(fault: &Fault) -> &'static str {
             "the platform could not be reached: check the network, or build with `--offline` to use the snapshot without trying"
         }
         _ => "the platform may be down or rate-limiting; the next build tries again",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn references_parse_per_platform() {
-        let r = MarketRef::parse("polymarket:some-market#Yes").unwrap();
-        assert_eq!(
-            (r.platform, r.id.as_str(), r.outcome.as_deref()),
-            (Platform::Polymarket, "some-market", Some("Yes"))
-        );
-        assert_eq!(
-            MarketRef::parse("metaculus:5121").unwrap().to_string(),
-            "metaculus:5121"
-        );
-        assert!(MarketRef::parse("manifold:").is_err());
-        assert!(
-            MarketRef::parse("maniflod:x")
-                .unwrap_err()
-                .starts_with("did you mean `manifold`?")
-        );
-        assert!(MarketRef::parse("kalshi:KX\"><script>").is_err());
     }
 }

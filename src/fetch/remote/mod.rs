@@ -11,10 +11,13 @@ pub mod client;
 pub mod store;
 
 use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 pub use client::{Client, ClientError, Fault, Lane, Policy, Response};
 
@@ -119,6 +122,52 @@ impl<'a> Mode<'a> {
 
     pub fn verify(self) -> bool {
         matches!(self, Mode::Verify(_))
+    }
+}
+
+/// What one run of fetching shares: the site's folder (for snapshots), how
+/// to fetch, how young a snapshot value must be to be kept, how many
+/// requests may be in flight, and the instant the run counts as now.
+pub struct Run<'a> {
+    pub root: &'a Path,
+    pub mode: Mode<'a>,
+    pub refresh_after: Duration,
+    pub concurrency: usize,
+    pub now: Timestamp,
+}
+
+impl Run<'_> {
+    /// Whether a value read at `fetched_at` is young enough to keep.
+    pub fn is_fresh(&self, fetched_at: Timestamp) -> bool {
+        is_fresh(fetched_at, self.now, self.refresh_after)
+    }
+
+    /// `f` of each of `items` on a pool of `concurrency` threads, in order,
+    /// telling `progress` (done, total) after each.
+    pub fn in_parallel<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        progress: &(dyn Fn(usize, usize) + Sync),
+        f: impl Fn(&T) -> R + Sync,
+    ) -> Vec<R> {
+        let done = AtomicUsize::new(0);
+        let run = || {
+            items
+                .par_iter()
+                .map(|item| {
+                    let r = f(item);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, items.len());
+                    r
+                })
+                .collect()
+        };
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(self.concurrency)
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        }
     }
 }
 

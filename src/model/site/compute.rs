@@ -9,6 +9,7 @@ use super::{BetEntry, FutureEntry, Loaded, Observed, Own, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
 use crate::model::graph::{Computed, Graph, Payoff, Swing};
+use crate::routes::FutureIx;
 use crate::source::futures::Future;
 
 /// How many of the futures that move a bet most are kept (and shown).
@@ -55,33 +56,39 @@ struct Numbers {
 
 /// The one computation of a site's numbers, from the futures (in order),
 /// the futures each bet wins in, and the market observations.
-fn numbers(graph: &Graph, futures_in: &[&Future], wins: &[&[usize]], prices: &Prices) -> Numbers {
-    let futures: Vec<FutureNumbers> = futures_in
+fn numbers(
+    graph: &Graph,
+    futures_in: &[&Future],
+    wins: &[&[FutureIx]],
+    prices: &Prices,
+) -> Numbers {
+    let markets: Vec<Vec<(MarketRef, Observation)>> = futures_in
         .iter()
         .map(|f| {
-            let markets: Vec<(MarketRef, Observation)> = f
-                .markets
+            f.markets
                 .iter()
                 .map(|m| {
-                    (
-                        m.value.clone(),
-                        prices.get(&m.value).cloned().unwrap_or_default(),
-                    )
+                    let seen = prices.get(&m.value).cloned().unwrap_or_default();
+                    (m.value.clone(), seen)
                 })
-                .collect();
-            FutureNumbers {
-                own: own(f, &markets),
-                markets,
-                computed: Computed::default(),
-            }
+                .collect()
         })
         .collect();
-    let own: Vec<Option<f64>> = futures.iter().map(|n| n.own.map(|o| o.value)).collect();
-    let computed = graph.compute(&own);
-    let futures: Vec<FutureNumbers> = futures
+    let owns: Vec<Option<Own>> = futures_in
+        .iter()
+        .zip(&markets)
+        .map(|(f, m)| own(f, m))
+        .collect();
+    let own: Vec<Option<f64>> = owns.iter().map(|o| o.map(|o| o.value)).collect();
+    let futures: Vec<FutureNumbers> = owns
         .into_iter()
-        .zip(computed)
-        .map(|(n, computed)| FutureNumbers { computed, ..n })
+        .zip(markets)
+        .zip(graph.compute(&own))
+        .map(|((own, markets), computed)| FutureNumbers {
+            own,
+            markets,
+            computed,
+        })
         .collect();
     let effective: Vec<Option<f64>> = own
         .iter()
@@ -140,7 +147,7 @@ impl Loaded {
     pub fn compute(self, observed: Observed) -> Site {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
-            let wins: Vec<&[usize]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
             numbers(&self.graph, &futures, &wins, &observed.prices)
         };
         let futures = self
@@ -202,7 +209,7 @@ impl Site {
     pub(super) fn recompute(&mut self) {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
-            let wins: Vec<&[usize]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
             numbers(&self.graph, &futures, &wins, &self.prices)
         };
         for (e, n) in self.futures.iter_mut().zip(n.futures) {

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::{BuildOptions, Loaded, LoadedBet, LoadedFuture, Page, TagEntry};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::graph::Graph;
-use crate::routes::{self, Shape};
+use crate::routes::{self, BetIx, FutureIx, PostIx, Shape};
 use crate::source::bets::{self, Bet};
 use crate::source::config::Config;
 use crate::source::content::{self, Document, Kind};
@@ -234,7 +234,7 @@ impl Checker<'_> {
         file: &Path,
         field: &str,
         diags: &mut Diagnostics,
-    ) -> Vec<usize> {
+    ) -> Vec<FutureIx> {
         refs.iter()
             .filter_map(|r| self.graph.resolve(r, file, field, diags))
             .collect()
@@ -311,7 +311,7 @@ fn in_parallel<T: Send, U: Send>(
 /// Tells each future the bets that win or lose in it and the posts that
 /// discuss it.
 fn link_futures(futures: &mut [LoadedFuture], bets: &[LoadedBet], posts: &[Page]) {
-    for (b, entry) in bets.iter().enumerate() {
+    for (b, entry) in BetIx::all(bets.len()).zip(bets) {
         for &f in &entry.wins_if {
             futures[f].bets_win.push(b);
         }
@@ -319,7 +319,7 @@ fn link_futures(futures: &mut [LoadedFuture], bets: &[LoadedBet], posts: &[Page]
             futures[f].bets_lose.push(b);
         }
     }
-    for (p, post) in posts.iter().enumerate() {
+    for (p, post) in PostIx::all(posts.len()).zip(posts) {
         for &f in &post.futures {
             futures[f].posts.push(p);
         }
@@ -366,7 +366,7 @@ pub(super) fn collect_tags<'a>(
             futures: Vec::new(),
         })
     }
-    for (i, p) in posts.enumerate() {
+    for (i, p) in (0..).map(PostIx).zip(posts) {
         for t in p {
             let e = entry(&mut tags, t);
             if e.posts.last() != Some(&i) {
@@ -374,7 +374,7 @@ pub(super) fn collect_tags<'a>(
             }
         }
     }
-    for (i, f) in futures.enumerate() {
+    for (i, f) in (0..).map(FutureIx).zip(futures) {
         for t in f {
             let e = entry(&mut tags, t);
             if e.futures.last() != Some(&i) {

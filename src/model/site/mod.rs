@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::community::{Community, Kind, Known, Subject, Wanted};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
 use crate::model::graph::{Computed, Graph, NoFork, Payoff, Swing};
-use crate::routes::Shape;
+use crate::routes::{BetIx, FutureIx, PostIx, Shape};
 use crate::source::bets::Bet;
 use crate::source::config::Config;
 use crate::source::content::Document;
@@ -47,8 +47,8 @@ pub struct BuildOptions {
 pub struct Page {
     pub doc: Document,
     pub rendered: Rendered,
-    /// Indexes into [`Site::futures`] of the futures it discusses.
-    pub futures: Vec<usize>,
+    /// The futures it discusses.
+    pub futures: Vec<FutureIx>,
 }
 
 /// Where a future's own probability comes from.
@@ -72,10 +72,10 @@ pub struct LoadedFuture {
     pub future: Future,
     pub summary: Rendered,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
-    pub bets_win: Vec<usize>,
-    pub bets_lose: Vec<usize>,
+    pub bets_win: Vec<BetIx>,
+    pub bets_lose: Vec<BetIx>,
     /// Posts (indexes into [`Site::posts`]) that discuss it.
-    pub posts: Vec<usize>,
+    pub posts: Vec<PostIx>,
 }
 
 /// A future with its numbers.
@@ -88,10 +88,10 @@ pub struct FutureEntry {
     pub markets: Vec<(MarketRef, Observation)>,
     pub computed: Computed,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
-    pub bets_win: Vec<usize>,
-    pub bets_lose: Vec<usize>,
+    pub bets_win: Vec<BetIx>,
+    pub bets_lose: Vec<BetIx>,
     /// Posts (indexes into [`Site::posts`]) that discuss it.
-    pub posts: Vec<usize>,
+    pub posts: Vec<PostIx>,
 }
 
 impl FutureEntry {
@@ -114,26 +114,26 @@ impl FutureEntry {
 pub struct LoadedBet {
     pub bet: Bet,
     pub argument: Rendered,
-    pub wins_if: Vec<usize>,
-    pub loses_if: Vec<usize>,
+    pub wins_if: Vec<FutureIx>,
+    pub loses_if: Vec<FutureIx>,
     /// The fork its wins and losses part at, or why there is none (see
     /// [`Graph::essential_fork`]): it depends on the graph's edges only.
-    pub fork: Result<usize, NoFork>,
+    pub fork: Result<FutureIx, NoFork>,
 }
 
 /// A bet with its chance of paying off.
 pub struct BetEntry {
     pub bet: Bet,
     pub argument: Rendered,
-    pub wins_if: Vec<usize>,
-    pub loses_if: Vec<usize>,
+    pub wins_if: Vec<FutureIx>,
+    pub loses_if: Vec<FutureIx>,
     pub payoff: Payoff,
     /// The futures that move its payoff most, largest first (at most
     /// [`WHAT_MOVES`]; see [`Graph::swings`]).
     pub swings: Vec<Swing>,
     /// The fork its wins and losses part at, or why there is none (see
     /// [`Graph::essential_fork`]).
-    pub fork: Result<usize, NoFork>,
+    pub fork: Result<FutureIx, NoFork>,
 }
 
 impl BetEntry {
@@ -151,8 +151,8 @@ impl BetEntry {
 pub struct TagEntry {
     pub name: String,
     pub slug: String,
-    pub posts: Vec<usize>,
-    pub futures: Vec<usize>,
+    pub posts: Vec<PostIx>,
+    pub futures: Vec<FutureIx>,
 }
 
 /// A site whose files are read and checked, before anything is fetched or
@@ -283,8 +283,8 @@ impl Site {
     }
 
     /// Futures in the order of the futures table: by title.
-    pub fn futures_by_title(&self) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..self.futures.len()).collect();
+    pub fn futures_by_title(&self) -> Vec<FutureIx> {
+        let mut v: Vec<FutureIx> = FutureIx::all(self.futures.len()).collect();
         v.sort_by_cached_key(|&i| self.futures[i].future.title.to_lowercase());
         v
     }

@@ -8,7 +8,7 @@ use super::load::collect_tags;
 use super::{FutureEntry, Page, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::graph::{Graph, Payoff, Swing};
-use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
+use crate::routes::{self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageNo, PostIx, Route, TagIx};
 use crate::source::content::{self, Document, Kind};
 use crate::source::futures::{self, Future, kebab};
 use crate::source::markdown::{self, Links};
@@ -36,8 +36,8 @@ pub enum Refresh {
 /// A post's tags and linked futures, before and after an edit.
 struct PostLinks {
     tag_slugs: HashSet<String>,
-    futures: Vec<usize>,
-    tags_before: Vec<(String, Vec<usize>)>,
+    futures: Vec<FutureIx>,
+    tags_before: Vec<(String, Vec<PostIx>)>,
 }
 
 impl Site {
@@ -48,13 +48,17 @@ impl Site {
             Some(doc) => Some(self.render_post(doc)?),
             None => None,
         };
-        let old = self.posts.iter().position(|p| p.doc.file == rel);
+        let old = self
+            .posts
+            .iter()
+            .position(|p| p.doc.file == rel)
+            .map(PostIx);
         if old.is_none() && new_page.is_none() {
             return Ok(Touched::default());
         }
         let mut t = Touched::default();
         t.routes.extend([Route::Home, Route::Atom]);
-        let old_page = old.map(|i| self.posts.remove(i));
+        let old_page = old.map(|i| self.posts.remove(i.get()));
         // The sitemap lists a post's address and date only: most edits leave
         // it as it was, and at 10,000 posts it is the costliest page to redo.
         let in_sitemap = |p: &Page| {
@@ -127,7 +131,7 @@ impl Site {
             routes: &self.routes,
         };
         let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut diags);
-        let futures: Vec<usize> = doc
+        let futures: Vec<FutureIx> = doc
             .futures
             .iter()
             .filter_map(|r| self.graph.resolve(r, &doc.file, "futures", &mut diags))
@@ -143,34 +147,38 @@ impl Site {
     }
 
     /// Puts `page` in its place among the posts (newest first); returns it.
-    fn insert_post(&mut self, page: Page) -> usize {
+    fn insert_post(&mut self, page: Page) -> PostIx {
         let key = |p: &Page| (std::cmp::Reverse(p.doc.date), p.doc.title.clone());
         let at = self.posts.partition_point(|p| key(p) < key(&page));
         self.posts.insert(at, page);
-        at
+        PostIx(at)
     }
 
     /// Post pages around a post's old and new places (their newer/older
     /// links), and the list pages from the first place that moved to the last.
-    fn touch_posts_around(&self, old: Option<usize>, new: Option<usize>, t: &mut Touched) {
+    fn touch_posts_around(&self, old: Option<PostIx>, new: Option<PostIx>, t: &mut Touched) {
         let per = self.config.posts_per_page;
         let len = self.posts.len();
         t.routes.extend(
             old.iter()
                 .chain(&new)
-                .flat_map(|&x| [x.wrapping_sub(1), x, x + 1])
+                .flat_map(|&x| [x.get().wrapping_sub(1), x.get(), x.get() + 1])
                 .filter(|&x| x < len)
-                .map(Route::Post),
+                .map(|x| Route::Post(PostIx(x))),
         );
-        let (lo, hi) = match (old, new) {
+        let (lo, hi) = match (old.map(PostIx::get), new.map(PostIx::get)) {
             (Some(a), Some(b)) => (a.min(b), a.max(b)),
             (Some(a), None) | (None, Some(a)) => (a, len.max(a + 1) - 1),
             (None, None) => return,
         };
         let last = self.shape().post_pages();
+        let (first, upto) = (
+            PageNo::holding(lo, per),
+            PageNo::holding(hi, per).get().min(last),
+        );
         t.routes.extend(
-            (lo / per + 1..=hi / per + 1)
-                .filter(|&n| n <= last)
+            PageNo::up_to(upto)
+                .filter(|&n| n >= first)
                 .map(Route::PostList),
         );
     }
@@ -187,13 +195,13 @@ impl Site {
                 .any(|((s, _), t)| *s != t.slug);
         if renamed {
             t.routes.insert(Route::Tags);
-            for (k, tag) in self.tags.iter().enumerate() {
+            for (k, tag) in TagIx::all(self.tags.len()).zip(&self.tags) {
                 let n = routes::pages(tag.posts.len(), per);
-                t.routes.extend((1..=n).map(|n| Route::Tag(k, n)));
+                t.routes.extend(PageNo::up_to(n).map(|n| Route::Tag(k, n)));
             }
             return;
         }
-        for (k, tag) in self.tags.iter().enumerate() {
+        for (k, tag) in TagIx::all(self.tags.len()).zip(&self.tags) {
             let was = &before[k].1;
             if !links.tag_slugs.contains(&tag.slug) && was.len() == tag.posts.len() {
                 continue;
@@ -207,8 +215,12 @@ impl Site {
                 .position(|(a, b)| a != b)
                 .unwrap_or(was.len().min(tag.posts.len()));
             let last = routes::pages(tag.posts.len().max(was.len()), per);
-            t.routes
-                .extend((first / per + 1..=last).map(|n| Route::Tag(k, n)));
+            let first = PageNo::holding(first, per);
+            t.routes.extend(
+                PageNo::up_to(last)
+                    .filter(|&n| n >= first)
+                    .map(|n| Route::Tag(k, n)),
+            );
         }
     }
 
@@ -216,7 +228,12 @@ impl Site {
     /// numbers, and says which routes changed. New, renamed and deleted
     /// futures, and edits of a future's tags or markets, need a full rebuild.
     pub fn refresh_future(&mut self, rel: &Path) -> Result<Touched, Refresh> {
-        let Some(i) = self.futures.iter().position(|e| e.future.file == rel) else {
+        let Some(i) = self
+            .futures
+            .iter()
+            .position(|e| e.future.file == rel)
+            .map(FutureIx)
+        else {
             return Err(Refresh::Rebuild);
         };
         let (future, summary) = self.read_future(i, rel)?;
@@ -235,7 +252,7 @@ impl Site {
             .iter()
             .map(|b| (b.payoff, b.swings.clone()))
             .collect();
-        let mut touched: HashSet<usize> = neighbours(&self.graph, i).into_iter().collect();
+        let mut touched: HashSet<FutureIx> = neighbours(&self.graph, i).into_iter().collect();
         self.graph = graph;
         for (e, f) in self.futures.iter_mut().zip(all) {
             e.future = f;
@@ -245,7 +262,7 @@ impl Site {
         if edges_changed {
             self.find_forks();
         }
-        let changed: Vec<usize> = (0..self.futures.len())
+        let changed: Vec<FutureIx> = FutureIx::all(self.futures.len())
             .filter(|&f| f == i || card(&self.futures[f]) != before[f])
             .collect();
         touched.extend(neighbours(&self.graph, i));
@@ -269,7 +286,11 @@ impl Site {
 
     /// The future `i` as its file at `rel` now says, with its summary
     /// rendered, if the edit can be applied without a full rebuild.
-    fn read_future(&self, i: usize, rel: &Path) -> Result<(Future, markdown::Rendered), Refresh> {
+    fn read_future(
+        &self,
+        i: FutureIx,
+        rel: &Path,
+    ) -> Result<(Future, markdown::Rendered), Refresh> {
         let text = std::fs::read_to_string(self.root.join(rel)).map_err(|_| Refresh::Rebuild)?;
         let mut diags = Diagnostics::default();
         let Some(future) = futures::parse(rel, &text, &mut diags) else {
@@ -306,16 +327,16 @@ impl Site {
     /// `changed` futures, or whose payoff or swings moved.
     fn touch_dependents(
         &self,
-        changed: &[usize],
+        changed: &[FutureIx],
         bets_before: &[(Payoff, Vec<Swing>)],
         t: &mut Touched,
     ) {
-        let shows_changed = |fs: &[usize]| fs.iter().any(|f| changed.contains(f));
+        let shows_changed = |fs: &[FutureIx]| fs.iter().any(|f| changed.contains(f));
         t.routes.extend(
-            (0..self.bets.len())
+            BetIx::all(self.bets.len())
                 .filter(|&b| {
                     let bet = &self.bets[b];
-                    let swung: Vec<usize> = bet.swings.iter().map(|w| w.future).collect();
+                    let swung: Vec<FutureIx> = bet.swings.iter().map(|w| w.future).collect();
                     bets_before[b] != (bet.payoff, bet.swings.clone())
                         || shows_changed(&bet.wins_if)
                         || shows_changed(&bet.loses_if)
@@ -324,24 +345,22 @@ impl Site {
                 .map(Route::Bet),
         );
         t.routes.extend(
-            (0..self.posts.len())
+            PostIx::all(self.posts.len())
                 .filter(|&p| shows_changed(&self.posts[p].futures))
                 .map(Route::Post),
         );
         t.routes.extend(
-            self.tags
-                .iter()
-                .enumerate()
-                .filter(|(_, tag)| shows_changed(&tag.futures))
-                .map(|(k, _)| Route::Tag(k, 1)),
+            TagIx::all(self.tags.len())
+                .filter(|&k| shows_changed(&self.tags[k].futures))
+                .map(|k| Route::Tag(k, PageNo::FIRST)),
         );
-        t.routes.insert(Route::Futures(1));
+        t.routes.insert(Route::Futures(PageNo::FIRST));
         t.routes.extend(
             self.futures_by_title()
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| changed.contains(f))
-                .map(|(row, _)| Route::Futures(row / FUTURES_TABLE_PAGE + 1)),
+                .map(|(row, _)| Route::Futures(PageNo::holding(row, FUTURES_TABLE_PAGE))),
         );
     }
 
@@ -351,7 +370,7 @@ impl Site {
         for e in &mut self.futures {
             e.posts.clear();
         }
-        for (p, post) in self.posts.iter().enumerate() {
+        for (p, post) in PostIx::all(self.posts.len()).zip(&self.posts) {
             for &f in &post.futures {
                 self.futures[f].posts.push(p);
             }
@@ -376,8 +395,8 @@ fn targets(f: &Future) -> Vec<futures::FutureId> {
 }
 
 /// The futures whose pages show future `f`: parents, children, group, members.
-fn neighbours(g: &Graph, f: usize) -> Vec<usize> {
-    let mut v: Vec<usize> = g
+fn neighbours(g: &Graph, f: FutureIx) -> Vec<FutureIx> {
+    let mut v: Vec<FutureIx> = g
         .parents(f)
         .into_iter()
         .chain(g.children(f))
