@@ -94,7 +94,7 @@ struct Session {
 
 struct Shared {
     out: PathBuf,
-    clients: Mutex<Vec<std::net::TcpStream>>,
+    clients: http::Streams,
     session: Mutex<Session>,
     events: Mutex<mpsc::Sender<Event>>,
     /// The last rebuild: what it did and how long it took.
@@ -145,19 +145,14 @@ impl Server {
         let (tx, events) = mpsc::channel();
         let shared = Arc::new(Shared {
             out,
-            clients: Mutex::new(Vec::new()),
+            clients: http::Streams::default(),
             session: Mutex::new(session),
             events: Mutex::new(tx),
             last: Mutex::new(None),
         });
         let watcher = watch(&root, &build, &shared)?;
         let s = shared.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || http::handle(stream, &s));
-            }
-        });
+        std::thread::spawn(move || http::accept(&listener, &s));
         Ok(Server {
             addr,
             root,
@@ -181,7 +176,9 @@ impl Server {
     }
 
     /// What the last rebuild did, e.g. "6 pages", and how long it took.
+    /// A rebuild under way is waited for: its pages may already be served.
     pub fn last_rebuild(&self) -> Option<(String, Duration)> {
+        let _rebuilding = self.shared.session.lock();
         self.shared.last.lock().map(|l| l.clone()).unwrap_or(None)
     }
 
@@ -265,12 +262,8 @@ fn watch_loop(
             continue;
         }
         let started = Instant::now();
-        let event = match rebuild(root, options, shared, &paths) {
-            Ok(what) => {
-                let took = started.elapsed();
-                if let Ok(mut l) = shared.last.lock() {
-                    *l = Some((what.clone(), took));
-                }
+        let event = match rebuild(root, options, shared, &paths, started) {
+            Ok((what, took)) => {
                 http::broadcast(shared, "reload", "\"ok\"");
                 Event::Rebuilt { what, took }
             }
@@ -340,13 +333,15 @@ enum Failure {
     Other(String),
 }
 
-/// Applies an edit; returns what was rebuilt.
+/// Applies an edit; returns what was rebuilt and how long it took since
+/// `started`, also kept as the last rebuild before the session is let go.
 fn rebuild(
     root: &Path,
     options: &BuildOptions,
     shared: &Shared,
     changed: &[PathBuf],
-) -> Result<String, Failure> {
+    started: Instant,
+) -> Result<(String, Duration), Failure> {
     let mut session = shared
         .session
         .lock()
@@ -368,7 +363,12 @@ fn rebuild(
         Err(Failure::Problem(diags)) => Some(report(root, diags)),
         Err(Failure::Other(text)) => Some(text.clone()),
     };
-    result
+    let what = result?;
+    let took = started.elapsed();
+    if let Ok(mut last) = shared.last.lock() {
+        *last = Some((what.clone(), took));
+    }
+    Ok((what, took))
 }
 
 /// Applies edits of posts and futures to `site`; anything else needs a
