@@ -19,7 +19,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::theme::{Origin, Theme};
+use crate::source::theme::{Origin, Theme};
 
 /// An output file: its path below the output folder and its bytes.
 pub struct OutputFile {
@@ -40,7 +40,11 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-impl std::error::Error for WriteError {}
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError {
@@ -227,7 +231,7 @@ impl Publisher {
             };
             self.put_source(PathBuf::from(&f.name), &source);
         }
-        for src in crate::files::files_with_extension(site_static, &[]) {
+        for src in crate::source::files::files_with_extension(site_static, &[]) {
             if let Ok(rel) = src.strip_prefix(site_static) {
                 self.put_source(rel.to_path_buf(), &Source::Copy(&src));
             }

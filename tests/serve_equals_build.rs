@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture, snapshot};
 use forkcast::BuildOptions;
-use forkcast::serve::{Event, ServeOptions, Server};
+use forkcast::commands::serve::{Event, ServeOptions, Server};
 
 /// splitmix64: small, seedable, and the same everywhere.
 struct Rng(u64);
@@ -265,7 +265,8 @@ impl Walk {
         let files = self.files(rel, &["css", "svg", "html", "xml", "txt", "js"]);
         for f in files {
             self.changed = true;
-            self.undo.push((f.clone(), fs::read(self.root().join(&f)).ok()));
+            self.undo
+                .push((f.clone(), fs::read(self.root().join(&f)).ok()));
         }
         let _ = fs::remove_dir_all(self.root().join(rel));
     }
@@ -344,7 +345,12 @@ impl Walk {
                 format!("title of {shown}: {t}")
             }
             2 => {
-                let tags: Vec<String> = self.rng.some(TAGS, 3).iter().map(|t| t.to_string()).collect();
+                let tags: Vec<String> = self
+                    .rng
+                    .some(TAGS, 3)
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect();
                 let v = (!tags.is_empty()).then(|| Self::list(&tags));
                 self.edit_front(&post, |f, _| set_key(f, "tags", v.as_deref()));
                 format!("tags of {shown}: {v:?}")
@@ -391,7 +397,12 @@ impl Walk {
 
     fn add_post(&mut self) -> String {
         let rel = PathBuf::from(format!("content/posts/{}.md", self.name("")));
-        let tags: Vec<String> = self.rng.some(TAGS, 2).iter().map(|t| t.to_string()).collect();
+        let tags: Vec<String> = self
+            .rng
+            .some(TAGS, 2)
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
         let text = format!(
             "---\ntitle: {}\ndate: 2026-0{}-1{}\ntags: {}\n---\n{}{}\n",
             self.title(),
@@ -422,7 +433,8 @@ impl Walk {
                 format!("probability of {shown}: {p:?}")
             }
             2 | 3 => {
-                let others: Vec<String> = self.future_ids().into_iter().filter(|x| *x != id).collect();
+                let others: Vec<String> =
+                    self.future_ids().into_iter().filter(|x| *x != id).collect();
                 let targets = self.rng.some(&others, 2);
                 let edges: String = targets
                     .iter()
@@ -517,13 +529,19 @@ impl Walk {
         let rel = PathBuf::from(format!("templates/{name}"));
         match self.rng.below(4) {
             0 | 1 => {
-                let builtin = forkcast::theme::DEFAULT
-                    .iter()
-                    .find(|(p, _)| *p == format!("templates/{name}"))
-                    .map(|(_, t)| *t)
-                    .unwrap();
+                // The built-in theme's own template, as a site starts one.
+                let builtin = fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("themes/default/templates")
+                        .join(name),
+                )
+                .unwrap();
                 let marker = format!("<!-- {} -->", self.words(2));
-                let text = builtin.replacen("{% block main %}", &format!("{{% block main %}}{marker}"), 1);
+                let text = builtin.replacen(
+                    "{% block main %}",
+                    &format!("{{% block main %}}{marker}"),
+                    1,
+                );
                 self.write(&rel, Some(text));
                 format!("override {}", rel.display())
             }
@@ -539,7 +557,12 @@ impl Walk {
     }
 
     fn edit_static(&mut self) -> String {
-        let names = ["static/extra.css", "static/img/new.svg", "static/style.css", "static/notes.txt"];
+        let names = [
+            "static/extra.css",
+            "static/img/new.svg",
+            "static/style.css",
+            "static/notes.txt",
+        ];
         let rel = PathBuf::from(self.rng.pick(&names).unwrap());
         match self.rng.below(4) {
             0 | 1 => {
@@ -595,7 +618,10 @@ impl Walk {
             if text.is_empty() {
                 text = "date,probability\n".into();
             }
-            text.push_str(&format!("2026-08-{:02},{value:.4}\n", 1 + self.rng.below(19)));
+            text.push_str(&format!(
+                "2026-08-{:02},{value:.4}\n",
+                1 + self.rng.below(19)
+            ));
             self.write(&rel, Some(text));
             format!("history row in {}", rel.display())
         }
@@ -687,7 +713,10 @@ impl Walk {
             } else if broken || self.pending >= 3 || self.rng.chance(0.7) {
                 self.undo_all();
                 let valid = self.compare(&format!("undo, after {what}"));
-                assert!(valid || !self.mismatches.is_empty(), "the undone site builds");
+                assert!(
+                    valid || !self.mismatches.is_empty(),
+                    "the undone site builds"
+                );
             }
         }
     }
@@ -743,7 +772,9 @@ impl Walk {
         if problem.is_some() {
             // A late burst of the same edit (the file was read half
             // written, say): give serve a moment more.
-            if let v @ (Verdict::Accepted | Verdict::Rejected(_)) = self.settle(Duration::from_secs(1)) {
+            if let v @ (Verdict::Accepted | Verdict::Rejected(_)) =
+                self.settle(Duration::from_secs(1))
+            {
                 verdict = v;
             }
             problem = self.judge(&verdict, &built);
@@ -769,10 +800,16 @@ impl Walk {
 
     /// Whether serve and the build agree on the sources, and then on
     /// every file.
-    fn judge(&self, verdict: &Verdict, built: &Result<forkcast::Built, forkcast::Error>) -> Option<String> {
+    fn judge(
+        &self,
+        verdict: &Verdict,
+        built: &Result<forkcast::Built, forkcast::Error>,
+    ) -> Option<String> {
         match (verdict, built) {
             (Verdict::Accepted, Err(e)) => Some(format!("serve accepted what build rejects: {e}")),
-            (Verdict::Rejected(d), Ok(_)) => Some(format!("serve rejected what build accepts: {d}")),
+            (Verdict::Rejected(d), Ok(_)) => {
+                Some(format!("serve rejected what build accepts: {d}"))
+            }
             (Verdict::Silent, _) => Some("serve did not react within 5 s".into()),
             _ => self.differences(),
         }
@@ -810,20 +847,34 @@ impl Walk {
         let mut response = String::new();
         s.read_to_string(&mut response).unwrap();
         let body = response.split_once("\r\n\r\n").unwrap().1;
-        assert_eq!(body.replacen(tag, "", 1), page, "only the reload script is added");
+        assert_eq!(
+            body.replacen(tag, "", 1),
+            page,
+            "only the reload script is added"
+        );
     }
 }
 
 /// One differing file: missing on a side, or its first differing line.
-fn describe(k: &str, served: &BTreeMap<String, Vec<u8>>, built: &BTreeMap<String, Vec<u8>>) -> String {
+fn describe(
+    k: &str,
+    served: &BTreeMap<String, Vec<u8>>,
+    built: &BTreeMap<String, Vec<u8>>,
+) -> String {
     match (served.get(k), built.get(k)) {
         (None, _) => format!("{k}: missing from serve's folder"),
         (_, None) => format!("{k}: only in serve's folder"),
         (Some(a), Some(b)) => {
             let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
-            let at = a.bytes().zip(b.bytes()).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+            let at = a
+                .bytes()
+                .zip(b.bytes())
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
             let around = |s: &str| {
-                let from = (0..=at.saturating_sub(60)).rev().find(|&i| s.is_char_boundary(i));
+                let from = (0..=at.saturating_sub(60))
+                    .rev()
+                    .find(|&i| s.is_char_boundary(i));
                 let to = ((at + 60).min(s.len())..=s.len()).find(|&i| s.is_char_boundary(i));
                 s[from.unwrap_or(0)..to.unwrap_or(s.len())].replace('\n', "⏎")
             };
