@@ -721,6 +721,23 @@ impl Walk {
         }
     }
 
+    /// Makes one chosen edit and compares; returns whether the sources
+    /// build. With `keep`, an invalid edit is left for the next one.
+    fn edit(&mut self, what: &str, keep: bool, f: impl FnOnce(&mut Walk)) -> bool {
+        self.step += 1;
+        self.drain();
+        self.changed = false;
+        f(self);
+        let valid = self.compare(what);
+        if valid {
+            self.undo.clear();
+        } else if !keep {
+            self.undo_all();
+            self.compare(&format!("undo, after {what}"));
+        }
+        valid
+    }
+
     /// Events left over from an earlier edit.
     fn drain(&mut self) {
         while let Some(e) = self.server.next_event(Duration::ZERO) {
@@ -937,4 +954,76 @@ fn random_edits_on_the_example_site_serve_what_a_build_makes() {
     }
     fs::copy(repo.join("site.yaml"), site.path().join("site.yaml")).unwrap();
     run("example", site.path(), 80);
+}
+
+/// One edit of each kind that once made serve differ from a build, in an
+/// order that shows each: the random walks find these and more, but not
+/// every run finds each.
+#[test]
+fn edits_that_once_differed_serve_what_a_build_makes() {
+    let mut walk = Walk::start("scripted", &fixture("good"), 0);
+    let market = r#"{"markets": {"manifold:will-ai-fleets-happen": {"value": 0.7, "status": "open",
+        "fetched_at": "2026-08-20T00:00:00Z", "url": "https://example.org/m", "title": "A market"}}}"#;
+    let first = Path::new("content/posts/first-post.md");
+    let w = &mut walk;
+    assert!(w.edit("a data/ folder made while serving", false, |w| {
+        w.write(Path::new("data/markets.json"), Some(market.into()))
+    }));
+    assert!(w.edit("templates/ removed", false, |w| w.remove_dir("templates")));
+    assert!(
+        w.edit("a templates/ folder made while serving", false, |w| {
+            w.write(
+                Path::new("templates/page.html"),
+                Some("{% extends \"base.html\" %}".into()),
+            )
+        })
+    );
+    assert!(w.edit("a tagged post's title", false, |w| {
+        w.edit_front(first, |f, _| set_key(f, "title", Some("Renamed first")))
+    }));
+    assert!(w.edit("a new newest post", false, |w| {
+        let text = "---\ntitle: Newest\ndate: 2026-06-01\ntags: [energy]\n---\nNew words.\n";
+        w.write(Path::new("content/posts/newest.md"), Some(text.into()))
+    }));
+    assert!(w.edit("a post renamed", false, |w| {
+        w.rename(
+            Path::new("content/posts/third-post.md"),
+            Path::new("content/posts/moved.md"),
+        )
+    }));
+    for (what, key, value) in [
+        ("a linked post's slug", "slug", "elsewhere"),
+        ("a linked post drafted", "draft", "true"),
+    ] {
+        assert!(!w.edit(what, false, |w| {
+            w.edit_front(first, |f, _| set_key(f, key, Some(value)))
+        }));
+    }
+    assert!(!w.edit("a linked post deleted", false, |w| w.write(first, None)));
+    assert!(w.edit("a probability that moves bets", false, |w| {
+        w.edit_yaml(
+            Path::new("futures/scaling-stalls.yaml"),
+            "probability",
+            Some("0.08"),
+        )
+    }));
+    assert!(w.edit("the title of a bet's fork", false, |w| {
+        w.edit_yaml(
+            Path::new("futures/agi-arrives.yaml"),
+            "title",
+            Some("Renamed AGI"),
+        )
+    }));
+    assert!(!w.edit("a broken future", true, |w| {
+        w.write(
+            Path::new("futures/treaty.yaml"),
+            Some("title: [unclosed\n".into()),
+        )
+    }));
+    assert!(!w.edit("another post, the future still broken", true, |w| {
+        w.edit_front(first, |_, body| body.push_str("More.\n"))
+    }));
+    w.undo_all();
+    assert!(w.compare("everything fixed"));
+    assert!(walk.mismatches.is_empty(), "{}", walk.mismatches.join("\n"));
 }
