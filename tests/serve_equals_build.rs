@@ -721,21 +721,25 @@ impl Walk {
         }
     }
 
-    /// Makes one chosen edit and compares; returns whether the sources
-    /// build. With `keep`, an invalid edit is left for the next one.
-    fn edit(&mut self, what: &str, keep: bool, f: impl FnOnce(&mut Walk)) -> bool {
+    /// Makes one chosen edit and compares, noting a mismatch when the
+    /// sources build and `valid` says otherwise. An invalid edit is undone
+    /// unless `keep` (the next edit then comes on top of it).
+    fn expect(&mut self, (valid, keep): (bool, bool), what: &str, f: impl FnOnce(&mut Walk)) {
         self.step += 1;
         self.drain();
         self.changed = false;
         f(self);
-        let valid = self.compare(what);
-        if valid {
+        let builds = self.compare(what);
+        if builds != valid {
+            let says = if builds { "builds" } else { "does not build" };
+            self.mismatches.push(format!("{what}: the site {says}"));
+        }
+        if builds {
             self.undo.clear();
         } else if !keep {
             self.undo_all();
             self.compare(&format!("undo, after {what}"));
         }
-        valid
     }
 
     /// Events left over from an earlier edit.
@@ -956,6 +960,9 @@ fn random_edits_on_the_example_site_serve_what_a_build_makes() {
     run("example", site.path(), 80);
 }
 
+const VALID: (bool, bool) = (true, false);
+const INVALID: (bool, bool) = (false, false);
+
 /// One edit of each kind that once made serve differ from a build, in an
 /// order that shows each: the random walks find these and more, but not
 /// every run finds each.
@@ -966,64 +973,50 @@ fn edits_that_once_differed_serve_what_a_build_makes() {
         "fetched_at": "2026-08-20T00:00:00Z", "url": "https://example.org/m", "title": "A market"}}}"#;
     let first = Path::new("content/posts/first-post.md");
     let w = &mut walk;
-    assert!(w.edit("a data/ folder made while serving", false, |w| {
+    w.expect(VALID, "a data/ folder made while serving", |w| {
         w.write(Path::new("data/markets.json"), Some(market.into()))
-    }));
-    assert!(w.edit("templates/ removed", false, |w| w.remove_dir("templates")));
-    assert!(
-        w.edit("a templates/ folder made while serving", false, |w| {
-            w.write(
-                Path::new("templates/page.html"),
-                Some("{% extends \"base.html\" %}".into()),
-            )
-        })
-    );
-    assert!(w.edit("a tagged post's title", false, |w| {
+    });
+    w.expect(VALID, "templates/ removed", |w| w.remove_dir("templates"));
+    w.expect(VALID, "a templates/ folder made while serving", |w| {
+        let text = "{% extends \"base.html\" %}";
+        w.write(Path::new("templates/page.html"), Some(text.into()))
+    });
+    w.expect(VALID, "a tagged post's title", |w| {
         w.edit_front(first, |f, _| set_key(f, "title", Some("Renamed first")))
-    }));
-    assert!(w.edit("a new newest post", false, |w| {
+    });
+    w.expect(VALID, "a new newest post", |w| {
         let text = "---\ntitle: Newest\ndate: 2026-06-01\ntags: [energy]\n---\nNew words.\n";
         w.write(Path::new("content/posts/newest.md"), Some(text.into()))
-    }));
-    assert!(w.edit("a post renamed", false, |w| {
-        w.rename(
-            Path::new("content/posts/third-post.md"),
-            Path::new("content/posts/moved.md"),
-        )
-    }));
-    for (what, key, value) in [
-        ("a linked post's slug", "slug", "elsewhere"),
-        ("a linked post drafted", "draft", "true"),
-    ] {
-        assert!(!w.edit(what, false, |w| {
+    });
+    w.expect(VALID, "a post renamed", |w| {
+        let (from, to) = ("content/posts/third-post.md", "content/posts/moved.md");
+        w.rename(Path::new(from), Path::new(to))
+    });
+    for (key, value) in [("slug", "elsewhere"), ("draft", "true")] {
+        w.expect(INVALID, &format!("a linked post's {key}"), |w| {
             w.edit_front(first, |f, _| set_key(f, key, Some(value)))
-        }));
+        });
     }
-    assert!(!w.edit("a linked post deleted", false, |w| w.write(first, None)));
-    assert!(w.edit("a probability that moves bets", false, |w| {
-        w.edit_yaml(
-            Path::new("futures/scaling-stalls.yaml"),
-            "probability",
-            Some("0.08"),
-        )
-    }));
-    assert!(w.edit("the title of a bet's fork", false, |w| {
-        w.edit_yaml(
-            Path::new("futures/agi-arrives.yaml"),
-            "title",
-            Some("Renamed AGI"),
-        )
-    }));
-    assert!(!w.edit("a broken future", true, |w| {
+    w.expect(INVALID, "a linked post deleted", |w| w.write(first, None));
+    w.expect(VALID, "a probability that moves bets", |w| {
+        let stalls = Path::new("futures/scaling-stalls.yaml");
+        w.edit_yaml(stalls, "probability", Some("0.08"))
+    });
+    w.expect(VALID, "the title of a bet's fork", |w| {
+        let agi = Path::new("futures/agi-arrives.yaml");
+        w.edit_yaml(agi, "title", Some("Renamed AGI"))
+    });
+    w.expect((false, true), "a broken future", |w| {
         w.write(
             Path::new("futures/treaty.yaml"),
             Some("title: [unclosed\n".into()),
         )
-    }));
-    assert!(!w.edit("another post, the future still broken", true, |w| {
-        w.edit_front(first, |_, body| body.push_str("More.\n"))
-    }));
-    w.undo_all();
-    assert!(w.compare("everything fixed"));
+    });
+    w.expect(
+        (false, true),
+        "another post, the future still broken",
+        |w| w.edit_front(first, |_, body| body.push_str("More.\n")),
+    );
+    w.expect(VALID, "everything fixed", Walk::undo_all);
     assert!(walk.mismatches.is_empty(), "{}", walk.mismatches.join("\n"));
 }
