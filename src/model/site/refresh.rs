@@ -71,25 +71,8 @@ impl Site {
         // leave it as it was, and at 10,000 posts it is the costliest page
         // to redo.
         let day = |p: &Page| p.doc.updated.or(p.doc.date).map(|d| d.day);
-        let day_before = old_page.as_ref().map(day);
-        let day_changed = day_before != Some(day(&new_page));
-        let links = PostLinks {
-            tag_slugs: old_page
-                .iter()
-                .chain([&new_page])
-                .flat_map(|p| p.doc.tags.iter().map(|t| kebab(t)))
-                .collect(),
-            futures: old_page
-                .iter()
-                .chain([&new_page])
-                .flat_map(|p| p.futures.clone())
-                .collect(),
-            tags_before: self
-                .tags
-                .iter()
-                .map(|t| (t.slug.clone(), t.posts.clone()))
-                .collect(),
-        };
+        let day_changed = old_page.as_ref().map(day) != Some(day(&new_page));
+        let links = self.post_links(old_page.iter().chain([&new_page]));
         let pages_before = self.shape().post_pages();
         let new = self.insert_post(new_page);
         if day_changed || old != Some(new) {
@@ -103,6 +86,23 @@ impl Site {
             .extend(links.futures.iter().map(|&f| Route::Future(f)));
         self.add_new_routes(&mut t);
         Ok(t)
+    }
+
+    /// The tags and futures of a post's old and new versions, and every
+    /// tag's posts before the edit.
+    fn post_links<'p>(&self, versions: impl Iterator<Item = &'p Page> + Clone) -> PostLinks {
+        PostLinks {
+            tag_slugs: versions
+                .clone()
+                .flat_map(|p| p.doc.tags.iter().map(|t| kebab(t)))
+                .collect(),
+            futures: versions.flat_map(|p| p.futures.clone()).collect(),
+            tags_before: self
+                .tags
+                .iter()
+                .map(|t| (t.slug.clone(), t.posts.clone()))
+                .collect(),
+        }
     }
 
     /// Renders the routes an edit added (a new post, list or tag page) and
@@ -220,9 +220,7 @@ impl Site {
     }
 
     /// The tag pages a post's edit changed: every one when the set of tags
-    /// changed; else, for each tag of the post (before or after) and each
-    /// whose posts moved, its pages from the first that shows the post or
-    /// a post that moved (every page when their number changed).
+    /// changed, else those of the post's tags (before or after).
     fn touch_tag_pages(
         &self,
         links: &PostLinks,
@@ -246,42 +244,56 @@ impl Site {
             return;
         }
         for (k, tag) in TagIx::all(self.tags.len()).zip(&self.tags) {
+            // Another tag lists the same posts in the same order, though
+            // their indexes may have moved.
             let was = &before[k.get()].1;
-            if !links.tag_slugs.contains(&tag.slug) && *was == tag.posts {
-                continue;
+            if links.tag_slugs.contains(&tag.slug) || was.len() != tag.posts.len() {
+                self.touch_tag(k, was, (old, new), t);
             }
-            if was.len() != tag.posts.len() {
-                t.routes.insert(Route::Tags);
-            }
-            let last = routes::pages(tag.posts.len(), per);
-            // The pages that show the post, before and after.
-            let shown = old
-                .and_then(|o| was.iter().position(|&p| p == o))
-                .into_iter()
-                .chain(tag.posts.iter().position(|&p| p == new));
+        }
+    }
+
+    /// The pages of tag `k` (whose posts were `was`) that show the edited
+    /// post, at its `places` before and after, or a post that moved (every
+    /// page when their number changed: each links the last).
+    fn touch_tag(
+        &self,
+        k: TagIx,
+        was: &[PostIx],
+        places: (Option<PostIx>, PostIx),
+        t: &mut Touched,
+    ) {
+        let per = self.config.posts_per_page;
+        let now = &self.tags[k].posts;
+        if was.len() != now.len() {
+            t.routes.insert(Route::Tags);
+        }
+        let last = routes::pages(now.len(), per);
+        let shown = places
+            .0
+            .and_then(|o| was.iter().position(|&p| p == o))
+            .into_iter()
+            .chain(now.iter().position(|&p| p == places.1));
+        t.routes.extend(
+            shown
+                .map(|i| PageNo::holding(i, per))
+                .filter(|n| n.get() <= last)
+                .map(|n| Route::Tag(k, n)),
+        );
+        let moved = if last == routes::pages(was.len(), per) {
+            was.iter()
+                .zip(now)
+                .position(|(a, b)| a != b)
+                .or((was.len() != now.len()).then(|| was.len().min(now.len())))
+        } else {
+            Some(0)
+        };
+        if let Some(first) = moved.map(|m| PageNo::holding(m, per)) {
             t.routes.extend(
-                shown
-                    .map(|i| PageNo::holding(i, per))
-                    .filter(|n| n.get() <= last)
+                PageNo::up_to(last)
+                    .filter(|&n| n >= first)
                     .map(|n| Route::Tag(k, n)),
             );
-            // And every page from the first post that moved.
-            let moved = if last == routes::pages(was.len(), per) {
-                was.iter()
-                    .zip(&tag.posts)
-                    .position(|(a, b)| a != b)
-                    .or((was.len() != tag.posts.len()).then(|| was.len().min(tag.posts.len())))
-            } else {
-                Some(0)
-            };
-            if let Some(first) = moved {
-                let first = PageNo::holding(first, per);
-                t.routes.extend(
-                    PageNo::up_to(last)
-                        .filter(|&n| n >= first)
-                        .map(|n| Route::Tag(k, n)),
-                );
-            }
         }
     }
 
