@@ -109,7 +109,7 @@ pub struct Server {
     events: Mutex<mpsc::Receiver<Event>>,
     /// Shared with the thread that applies edits, which watches a source
     /// folder created while serving; it stops once this is dropped.
-    _watcher: Arc<Mutex<notify::RecommendedWatcher>>,
+    _watcher: SharedWatcher,
 }
 
 /// The prefix of serve folders in the temporary directory; the process id
@@ -224,6 +224,8 @@ const WATCHED: &[&str] = &[
 ];
 
 type SharedWatcher = Arc<Mutex<notify::RecommendedWatcher>>;
+/// What the thread that applies edits holds of the watcher.
+type WatcherRef = Weak<Mutex<notify::RecommendedWatcher>>;
 
 /// Watches the site's sources and applies each burst of edits.
 fn watch(
@@ -256,11 +258,7 @@ fn watch(
 
 /// Starts watching the folders among `paths` that were just created: a
 /// folder made while serving holds sources as much as one that was there.
-fn watch_new_folders(
-    root: &Path,
-    paths: &[PathBuf],
-    watcher: &Weak<Mutex<notify::RecommendedWatcher>>,
-) {
+fn watch_new_folders(root: &Path, paths: &[PathBuf], watcher: &WatcherRef) {
     let Some(watcher) = watcher.upgrade() else {
         return;
     };
@@ -294,7 +292,7 @@ fn watch_loop(
     options: &BuildOptions,
     shared: &Shared,
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
-    watcher: &Weak<Mutex<notify::RecommendedWatcher>>,
+    watcher: &WatcherRef,
 ) {
     while let Ok(first) = rx.recv() {
         let paths = gather(root, first, rx);
