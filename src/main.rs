@@ -281,6 +281,10 @@ impl Printer {
             }
             Error::Render(e) => self.error(&format!("{e}\n  = help: fix the template; the previous output was left as it was")),
             Error::Write(e) => self.error(&format!("{e}\n  = help: the previous output was left as it was")),
+            Error::Output(e) => {
+                self.error(&format!("{e}; nothing was written\n  = help: {}", e.help));
+                return ExitCode::from(2);
+            }
             Error::Discuss(DiscussError::NoToken) => {
                 self.error(&format!("{e}\n  = help: set GITHUB_TOKEN to a token that may open issues in the repository (a fine-grained token with Issues: read and write)"));
                 return ExitCode::from(2);

@@ -425,14 +425,23 @@ fn write_touched(
     Ok(format!("{pages} pages"))
 }
 
+/// Writes each file to a hidden name beside it and renames it over the
+/// old one, so a request served meanwhile gets the old file or the new one,
+/// never half of one (the HTTP side serves no hidden names).
 fn write_files(out: &Path, files: &[OutputFile]) -> Result<(), String> {
     for f in files {
         let dest = out.join(&f.path);
+        let name = dest.file_name().unwrap_or_default().to_string_lossy();
+        let temp = dest.with_file_name(format!(".{name}.forkcast-{}", std::process::id()));
         if let Some(dir) = dest.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        std::fs::write(&dest, &f.bytes)
-            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        std::fs::write(&temp, &f.bytes)
+            .and_then(|()| std::fs::rename(&temp, &dest))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&temp);
+                format!("cannot write {}: {e}", dest.display())
+            })?;
     }
     Ok(())
 }
