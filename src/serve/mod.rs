@@ -425,10 +425,13 @@ fn write_touched(
     Ok(format!("{pages} pages"))
 }
 
-/// Writes each file to a hidden name beside it and renames it over the
-/// old one, so a request served meanwhile gets the old file or the new one,
-/// never half of one (the HTTP side serves no hidden names).
+/// Writes each file to a hidden name beside it, then renames them all over
+/// the old ones: a request served meanwhile gets the old file or the new
+/// one, never half of one (the HTTP side serves no hidden names), and an
+/// edit's pages appear together.
 fn write_files(out: &Path, files: &[OutputFile]) -> Result<(), String> {
+    let mut written = Vec::with_capacity(files.len());
+    let mut failure = None;
     for f in files {
         let dest = out.join(&f.path);
         let name = dest.file_name().unwrap_or_default().to_string_lossy();
@@ -436,14 +439,24 @@ fn write_files(out: &Path, files: &[OutputFile]) -> Result<(), String> {
         if let Some(dir) = dest.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        std::fs::write(&temp, &f.bytes)
-            .and_then(|()| std::fs::rename(&temp, &dest))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&temp);
-                format!("cannot write {}: {e}", dest.display())
-            })?;
+        match std::fs::write(&temp, &f.bytes) {
+            Ok(()) => written.push((temp, dest)),
+            Err(e) => {
+                failure = Some(format!("cannot write {}: {e}", dest.display()));
+                break;
+            }
+        }
     }
-    Ok(())
+    for (temp, dest) in written {
+        if failure.is_none() {
+            match std::fs::rename(&temp, &dest) {
+                Ok(()) => continue,
+                Err(e) => failure = Some(format!("cannot write {}: {e}", dest.display())),
+            }
+        }
+        let _ = std::fs::remove_file(&temp);
+    }
+    failure.map_or(Ok(()), Err)
 }
 
 /// The problems as `check` prints them, for the browser's overlay: paths
