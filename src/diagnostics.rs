@@ -55,6 +55,34 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// How to write a value right, from a parser that knows the value but not
+/// where it was written: its caller makes it the help of a [`Diagnostic`]
+/// located at the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix(String);
+
+impl Fix {
+    pub fn new(how: impl Into<String>) -> Fix {
+        Fix(how.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Fix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Fix> for String {
+    fn from(fix: Fix) -> String {
+        fix.0
+    }
+}
+
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

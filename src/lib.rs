@@ -1,41 +1,25 @@
-//! Forkcast turns a folder of Markdown posts, YAML futures and Markdown bets
-//! into a static site. The pipeline runs one way:
+//! Forkcast turns a folder of Markdown posts, YAML futures and Markdown
+//! bets into a static site. Data flows one way, one folder per stage:
 //!
-//! load ([`config`], [`content`], [`futures`], [`bets`], [`site`]) →
-//! fetch ([`markets`]) → compute ([`graph`], [`site`]) → render
-//! ([`render`], [`markdown`], [`map`], [`chart`], [`search`]) → write
-//! ([`output`]). [`pipeline`] runs it; [`build`] and [`check`] are the
-//! entry points the command line uses.
+//! [`source`] (read and validate every file) → [`fetch`] (market prices and
+//! discussions, through the committed snapshots) → [`model`] (the graph,
+//! its probability rules, the computed site) → [`render`] (pages, data
+//! files, charts, the map, search) → [`output`] (written atomically).
+//! [`routes`] names every output file; [`diagnostics`] is how every stage
+//! reports a problem; [`commands`] runs the stages for `build`, `check`,
+//! `fetch`, `discuss`, `serve`, `init` and `new`.
 
-pub mod bets;
-pub mod chart;
-pub mod community;
-pub mod config;
-pub mod content;
+pub mod commands;
 pub mod diagnostics;
-pub mod files;
-pub mod format;
-pub mod futures;
-pub mod graph;
-pub mod layout;
-pub mod map;
-pub mod markdown;
-pub mod markets;
+pub mod fetch;
+pub mod model;
 pub mod output;
-pub mod pipeline;
-pub mod remote;
 pub mod render;
 pub mod routes;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod site;
-pub mod text;
-pub mod theme;
-pub mod yaml;
+pub mod source;
 
-pub use diagnostics::{Diagnostic, Format};
-pub use pipeline::{
+pub use commands::pipeline::{
     Built, Error, Fetched, Progress, build, build_with_progress, check, discuss, fetch, load,
 };
-pub use site::{BuildOptions, Site};
+pub use diagnostics::{Diagnostic, Format};
+pub use model::site::{BuildOptions, Site};

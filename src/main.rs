@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use forkcast::community::discuss::DiscussError;
-use forkcast::config;
+use forkcast::commands::scaffold::{self, NewKind};
+use forkcast::commands::serve::{Event, ServeError, ServeOptions, Server};
 use forkcast::diagnostics::{self, Format};
-use forkcast::scaffold::{self, NewKind};
-use forkcast::serve::{Event, ServeError, ServeOptions, Server};
+use forkcast::fetch::community::discuss::DiscussError;
+use forkcast::source::config;
 use forkcast::{BuildOptions, Diagnostic, Error};
 
 const GLOBAL: &str = "Global options";
@@ -290,6 +290,7 @@ impl Printer {
                 return ExitCode::from(2);
             }
             Error::Discuss(_) => self.error(&format!("{e}\n  = help: check the network and GITHUB_TOKEN, then run it again: it opens only what is missing")),
+            Error::Client(_) => self.error(&format!("{e}\n  = help: build with `--offline` to use the committed snapshots")),
         }
         ExitCode::from(1)
     }
@@ -438,7 +439,7 @@ fn discuss(p: &Printer, root: &Path, create: bool) -> ExitCode {
 }
 
 fn import_history(p: &Printer, root: &Path, file: &Path, started: Instant) -> ExitCode {
-    match forkcast::markets::import_history(root, file) {
+    match forkcast::fetch::markets::import_history(root, file) {
         Ok(done) => {
             p.info(&format!("{done} in {:.2?}", started.elapsed()));
             ExitCode::SUCCESS

@@ -8,8 +8,9 @@
 //! How a build replaces it ([`Publisher`]): one build at a time (a lock
 //! beside the output), each writing a complete new output as a staging
 //! folder beside the old one — files whose bytes did not change are hard
-//! links to the old ones, so they keep their inode and mtime and a rebuild
-//! costs reads, not writes — and swapping the two folders in one rename.
+//! links to the old ones, so they keep their inode and mtime — and swapping
+//! the two folders in one rename. A rebuild that changes nothing makes no
+//! staging folder at all: it costs reads, not writes.
 //! Whenever a build stops, killed or failed, the output is either the old
 //! one or the new one, byte for byte; what a killed build left beside it is
 //! removed by the next one.
@@ -22,7 +23,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::theme::{Origin, Theme};
+use crate::source::theme::{Origin, Theme};
 
 /// The file every output holds: it marks the folder as a Forkcast output
 /// and lists the files the build wrote, one path a line.
@@ -61,7 +62,11 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-impl std::error::Error for WriteError {}
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError {
@@ -396,6 +401,22 @@ struct Old {
 }
 
 impl Old {
+    /// The old files this build did not put: those a build wrote, to
+    /// remove (the marker aside), and the others, to keep.
+    fn gone(&self, put: &HashMap<PathBuf, bool>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let (removed, kept): (Vec<PathBuf>, Vec<PathBuf>) = self
+            .paths
+            .iter()
+            .filter(|(rel, kind)| **kind == Kind::File && !put.contains_key(*rel))
+            .map(|(rel, _)| rel.clone())
+            .partition(|rel| self.wrote(rel));
+        let removed = removed
+            .into_iter()
+            .filter(|rel| rel.as_path() != Path::new(MARKER))
+            .collect();
+        (removed, kept)
+    }
+
     /// Whether a build wrote `rel`: listed in the marker, the marker itself,
     /// or a hidden file an older Forkcast left while writing beside a page.
     fn wrote(&self, rel: &Path) -> bool {
@@ -484,7 +505,7 @@ impl Publisher {
             };
             self.put_source(PathBuf::from(&f.name), &source);
         }
-        for src in crate::files::files_with_extension(site_static, &[]) {
+        for src in crate::source::files::files_with_extension(site_static, &[]) {
             if let Ok(rel) = src.strip_prefix(site_static) {
                 self.put_source(rel.to_path_buf(), &Source::Copy(&src));
             }
@@ -509,8 +530,8 @@ impl Publisher {
             if state.failure.is_some() {
                 return;
             }
-            if state.put.contains_key(&rel) {
-                // Later wins: the earlier file goes (it may be a link).
+            if state.put.get(&rel) == Some(&true) {
+                // Later wins: the earlier file goes.
                 let _ = fs::remove_file(&staged);
             }
         }
@@ -520,12 +541,13 @@ impl Publisher {
             .as_ref()
             .is_some_and(|o| o.paths.get(&rel) == Some(&Kind::File))
             && source.same_as(&old);
-        let written = make_parent(&staged).and_then(|()| {
-            if unchanged && fs::hard_link(&old, &staged).is_ok() {
-                return Ok(());
-            }
-            source.write_to(&staged)
-        });
+        // Unchanged files are linked in only if the output changes at all
+        // (see `finish`).
+        let written = if unchanged {
+            Ok(())
+        } else {
+            make_parent(&staged).and_then(|()| source.write_to(&staged))
+        };
         let mut state = self.state();
         match written {
             Ok(()) => {
@@ -540,67 +562,71 @@ impl Publisher {
     /// Makes what was put the output, or leaves the output untouched and
     /// says which file could not be written.
     pub fn finish(self) -> Result<Written, WriteError> {
-        let mut state = self.state();
-        if let Some(e) = state.failure.take() {
-            return Err(e);
-        }
-        let changed = state.put.values().filter(|c| **c).count();
-        let mut written = Written {
-            changed,
-            unchanged: state.put.len() - changed,
-            ..Written::default()
+        let put = {
+            let mut state = self.state();
+            if let Some(e) = state.failure.take() {
+                return Err(e);
+            }
+            std::mem::take(&mut state.put)
         };
-        if let Some(old) = &self.old {
-            written.removed = self.carry_over(old, &state.put)?;
+        let changed = put.values().filter(|c| **c).count();
+        let (removed, kept) = self
+            .old
+            .as_ref()
+            .map_or_else(Default::default, |o| o.gone(&put));
+        let written = Written {
+            changed,
+            unchanged: put.len() - changed,
+            removed: removed.len(),
+        };
+        let marker = marker_text(&put);
+        let same_marker = fs::read(self.out.join(MARKER)).is_ok_and(|m| m == marker.as_bytes());
+        if self.old.is_some() && changed == 0 && removed.is_empty() && same_marker {
+            // The output already is what this build made: a rebuild of an
+            // unchanged site makes no folder and writes no file.
+            return Ok(written);
         }
-        self.write_marker(&state.put)?;
-        drop(state);
+        put.par_iter()
+            .filter(|(_, changed)| !**changed)
+            .try_for_each(|(rel, _)| {
+                let from = self.out.join(rel);
+                link_or_copy(&from, &self.staging.join(rel)).map_err(at(&from))
+            })?;
+        for rel in &kept {
+            let from = self.out.join(rel);
+            link_or_copy(&from, &self.staging.join(rel)).map_err(|e| {
+                at(&from)(io::Error::other(format!(
+                    "Forkcast did not write this file and will not remove it, but the site now needs its place ({e}); move it out of the output"
+                )))
+            })?;
+        }
+        let path = self.staging.join(MARKER);
+        fs::write(&path, marker).map_err(at(&self.out.join(MARKER)))?;
         swap(&self.staging, &self.out)?;
         Ok(written)
     }
+}
 
-    /// Links the files of the old output that Forkcast did not write (a
-    /// `CNAME` someone added) into the new one. Returns how many of the old
-    /// output's files are gone.
-    fn carry_over(&self, old: &Old, put: &HashMap<PathBuf, bool>) -> Result<usize, WriteError> {
-        let gone: Vec<&PathBuf> = old
-            .paths
-            .iter()
-            .filter(|(rel, kind)| **kind == Kind::File && !put.contains_key(*rel))
-            .map(|(rel, _)| rel)
-            .collect();
-        let (removed, kept): (Vec<&PathBuf>, Vec<&PathBuf>) =
-            gone.into_iter().partition(|rel| old.wrote(rel));
-        for rel in &kept {
-            let (from, to) = (self.out.join(rel), self.staging.join(rel));
-            make_parent(&to)
-                .and_then(|()| fs::hard_link(&from, &to).or_else(|_| fs::copy(&from, &to).map(|_| ())))
-                .map_err(|e| {
-                    at(&from)(io::Error::other(format!(
-                        "Forkcast did not write this file and will not remove it, but the site now needs its place ({e}); move it out of the output"
-                    )))
-                })?;
-        }
-        Ok(removed
-            .iter()
-            .filter(|r| r.as_path() != Path::new(MARKER))
-            .count())
+/// The marker's text: its header and every path put, sorted.
+fn marker_text(put: &HashMap<PathBuf, bool>) -> String {
+    let mut paths: Vec<String> = put
+        .keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    paths.sort();
+    let mut text = String::from(MARKER_HEADER);
+    for p in paths {
+        text.push_str(&p);
+        text.push('\n');
     }
+    text
+}
 
-    fn write_marker(&self, put: &HashMap<PathBuf, bool>) -> Result<(), WriteError> {
-        let mut paths: Vec<String> = put
-            .keys()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        paths.sort();
-        let mut text = String::from(MARKER_HEADER);
-        for p in paths {
-            text.push_str(&p);
-            text.push('\n');
-        }
-        let path = self.staging.join(MARKER);
-        fs::write(&path, text).map_err(at(&self.out.join(MARKER)))
-    }
+/// A new name for the file at `from`: a hard link where the file system
+/// allows one, else a copy.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    make_parent(to)?;
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
 }
 
 impl Drop for Publisher {

@@ -3,29 +3,133 @@
 //! the sitemap, link checking, `graph.json`, serve's incremental rebuilds
 //! and the check for pages taking a generated section's name all read it
 //! here, so a route is added in one place.
+//!
+//! It also holds the index types every stage names entries by — a future,
+//! post, page, bet or tag is its place in the site's list of them, and the
+//! type says which list — and [`PageNo`], the one way list pages count
+//! (from 1).
+
+use std::num::NonZeroUsize;
+use std::ops::{Index, IndexMut};
+
+/// An index type into one list of the site, usable as an index into any
+/// `Vec` or slice of that list.
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub usize);
+
+        impl $name {
+            /// Every index of a list of `len` entries, in order.
+            pub fn all(len: usize) -> impl DoubleEndedIterator<Item = $name> + Clone {
+                (0..len).map($name)
+            }
+
+            pub fn get(self) -> usize {
+                self.0
+            }
+        }
+
+        impl<T> Index<$name> for [T] {
+            type Output = T;
+            fn index(&self, i: $name) -> &T {
+                &self[i.0]
+            }
+        }
+
+        impl<T> IndexMut<$name> for [T] {
+            fn index_mut(&mut self, i: $name) -> &mut T {
+                &mut self[i.0]
+            }
+        }
+
+        impl<T> Index<$name> for Vec<T> {
+            type Output = T;
+            fn index(&self, i: $name) -> &T {
+                &self[i.0]
+            }
+        }
+
+        impl<T> IndexMut<$name> for Vec<T> {
+            fn index_mut(&mut self, i: $name) -> &mut T {
+                &mut self[i.0]
+            }
+        }
+    };
+}
+
+index_type!(
+    /// A future: its place among the site's futures, and the graph's node.
+    FutureIx
+);
+index_type!(
+    /// A post: its place among the posts, newest first.
+    PostIx
+);
+index_type!(
+    /// A page (a document without a date).
+    PageIx
+);
+index_type!(
+    /// A bet.
+    BetIx
+);
+index_type!(
+    /// A tag: its place among the tags, sorted by slug.
+    TagIx
+);
+
+/// A page of a paginated list (posts, a tag's posts, the futures table),
+/// counted from 1 as its address does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageNo(NonZeroUsize);
+
+impl PageNo {
+    pub const FIRST: PageNo = PageNo(NonZeroUsize::MIN);
+
+    /// Page `n`, if `n` is at least 1.
+    pub fn new(n: usize) -> Option<PageNo> {
+        NonZeroUsize::new(n).map(PageNo)
+    }
+
+    pub fn get(self) -> usize {
+        self.0.get()
+    }
+
+    /// Pages 1 to `last`.
+    pub fn up_to(last: usize) -> impl Iterator<Item = PageNo> {
+        (1..=last).filter_map(PageNo::new)
+    }
+
+    /// The page that shows the list's entry at (0-based) `position`.
+    pub fn holding(position: usize, per_page: usize) -> PageNo {
+        PageNo(NonZeroUsize::MIN.saturating_add(position / per_page.max(1)))
+    }
+}
 
 /// Rows of the futures table per page: beyond this, `/futures/` links to
 /// `/futures/table/N/`, so the map's page stays small at thousands of futures.
 pub const FUTURES_TABLE_PAGE: usize = 500;
 
-/// One file of the site. Indexes are into the lists of a [`Shape`]; list
-/// pages count from 1.
+/// One file of the site. Indexes are into the lists of a [`Shape`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Route {
     Home,
-    PostList(usize),
-    Post(usize),
-    Page(usize),
+    PostList(PageNo),
+    Post(PostIx),
+    Page(PageIx),
     Tags,
-    /// Page N of tag `t`.
-    Tag(usize, usize),
-    /// The map and page N of the table of futures.
-    Futures(usize),
-    Future(usize),
+    /// A page of a tag's list.
+    Tag(TagIx, PageNo),
+    /// The map and a page of the table of futures.
+    Futures(PageNo),
+    Future(FutureIx),
     Bets,
     /// Every bet against every future some bet wins or loses in.
     BetsMatrix,
-    Bet(usize),
+    Bet(BetIx),
     Search,
     NotFound,
     Atom,
@@ -92,11 +196,11 @@ pub fn bet_on_map(id: &str) -> String {
 }
 
 /// Page `n` of the list at `base` (`base`, then `base` + `page/N/`).
-fn list_page(base: &str, n: usize) -> String {
-    if n <= 1 {
+fn list_page(base: &str, n: PageNo) -> String {
+    if n == PageNo::FIRST {
         base.to_string()
     } else {
-        format!("{base}page/{n}/")
+        format!("{base}page/{}/", n.get())
     }
 }
 
@@ -143,8 +247,8 @@ impl Shape<'_> {
             Route::Page(i) => self.pages[i].to_string(),
             Route::Tags => "tags/".into(),
             Route::Tag(t, n) => list_page(&tag(self.tags[t].0), n),
-            Route::Futures(n) if n <= 1 => "futures/".into(),
-            Route::Futures(n) => format!("futures/table/{n}/"),
+            Route::Futures(n) if n == PageNo::FIRST => "futures/".into(),
+            Route::Futures(n) => format!("futures/table/{}/", n.get()),
             Route::Future(i) => future(self.futures[i]),
             Route::Bets => "bets/".into(),
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
@@ -168,7 +272,7 @@ impl Shape<'_> {
         pages(self.posts.len(), self.posts_per_page)
     }
 
-    pub fn tag_pages(&self, t: usize) -> usize {
+    pub fn tag_pages(&self, t: TagIx) -> usize {
         pages(self.tags[t].1, self.posts_per_page)
     }
 
@@ -191,14 +295,14 @@ impl Shape<'_> {
             Route::Summaries,
             Route::SyntaxCss,
         ];
-        all.extend((1..=self.post_pages()).map(Route::PostList));
-        all.extend((1..=self.future_pages()).map(Route::Futures));
-        all.extend((0..self.posts.len()).map(Route::Post));
-        all.extend((0..self.pages.len()).map(Route::Page));
-        all.extend((0..self.futures.len()).map(Route::Future));
-        all.extend((0..self.bets.len()).map(Route::Bet));
-        for t in 0..self.tags.len() {
-            all.extend((1..=self.tag_pages(t)).map(|n| Route::Tag(t, n)));
+        all.extend(PageNo::up_to(self.post_pages()).map(Route::PostList));
+        all.extend(PageNo::up_to(self.future_pages()).map(Route::Futures));
+        all.extend(PostIx::all(self.posts.len()).map(Route::Post));
+        all.extend(PageIx::all(self.pages.len()).map(Route::Page));
+        all.extend(FutureIx::all(self.futures.len()).map(Route::Future));
+        all.extend(BetIx::all(self.bets.len()).map(Route::Bet));
+        for t in TagIx::all(self.tags.len()) {
+            all.extend(PageNo::up_to(self.tag_pages(t)).map(|n| Route::Tag(t, n)));
         }
         all
     }
@@ -208,16 +312,16 @@ impl Route {
     /// Whether the sitemap lists it: pages people land on, not data files,
     /// the feed or the not-found page.
     pub fn in_sitemap(self) -> bool {
-        !matches!(
-            self,
+        match self {
             Route::NotFound
-                | Route::Atom
-                | Route::Sitemap
-                | Route::GraphJson
-                | Route::Summaries
-                | Route::SyntaxCss
-                | Route::Tag(_, 2..)
-        )
+            | Route::Atom
+            | Route::Sitemap
+            | Route::GraphJson
+            | Route::Summaries
+            | Route::SyntaxCss => false,
+            Route::Tag(_, n) => n == PageNo::FIRST,
+            _ => true,
+        }
     }
 }
 

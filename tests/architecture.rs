@@ -34,18 +34,26 @@ fn used_by(module: &str, text: &str, modules: &BTreeSet<String>) -> BTreeSet<Str
                     None => vec![rest],
                 };
                 for name in names {
-                    let name: String = name
+                    let path: String = name
                         .trim()
                         .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
                         .collect();
-                    let full = if base.is_empty() {
-                        name
-                    } else {
-                        format!("{base}::{name}")
-                    };
-                    // `crate::x::y` is module `x` unless `x::y` is one itself.
-                    if modules.contains(&full)
+                    // `crate::x::y::Z` is module `x::y` if that is one, else `x`.
+                    let mut full = String::from(base);
+                    let mut found = None;
+                    for segment in path.split("::").filter(|s| !s.is_empty()) {
+                        if !full.is_empty() {
+                            full.push_str("::");
+                        }
+                        full.push_str(segment);
+                        if modules.contains(&full) {
+                            found = Some(full.clone());
+                        } else {
+                            break;
+                        }
+                    }
+                    if let Some(full) = found
                         && full != module
                         && !module.starts_with(&format!("{full}::"))
                     {
@@ -109,7 +117,9 @@ fn no_module_imports_one_that_imports_it_back() {
         graph.keys()
     );
     assert!(
-        graph["render"].contains("routes") && graph["site::refresh"].contains("site::load"),
+        graph["render"].contains("routes")
+            && graph["model::site::refresh"].contains("model::site::load")
+            && graph["render::map"].contains("render::layout"),
         "imports are found: {graph:?}"
     );
     let cycles: Vec<String> = graph
@@ -136,4 +146,78 @@ fn the_cycle_finder_finds_a_cycle() {
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
     );
     assert_eq!(cycle_through("d", &graph), None);
+}
+
+/// The stage a module belongs to: its top-level module.
+fn stage(module: &str) -> &str {
+    module.split("::").next().unwrap_or(module)
+}
+
+#[test]
+fn stages_import_one_way_and_there_are_few_of_them() {
+    let graph = graph();
+    let mut stages: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, uses) in &graph {
+        let entry = stages.entry(stage(module).to_string()).or_default();
+        entry.extend(
+            uses.iter()
+                .map(|u| stage(u).to_string())
+                .filter(|u| u != stage(module)),
+        );
+    }
+    assert!(
+        stages.len() <= 8,
+        "at most 8 top-level modules: {:?}",
+        stages.keys()
+    );
+    assert!(
+        stages["render"].contains("model") && stages["model"].contains("source"),
+        "stage imports are found: {stages:?}"
+    );
+    // The order ARCHITECTURE.md draws: each stage uses only those before it.
+    let order = [
+        "diagnostics",
+        "routes",
+        "source",
+        "fetch",
+        "output",
+        "model",
+        "render",
+        "commands",
+    ];
+    let named: BTreeSet<&str> = stages.keys().map(String::as_str).collect();
+    assert_eq!(
+        named,
+        order.into_iter().collect(),
+        "the stages are the ones ARCHITECTURE.md names"
+    );
+    for (at, stage) in order.iter().enumerate() {
+        let later: Vec<&String> = stages[*stage]
+            .iter()
+            .filter(|used| order.iter().position(|o| o == used) > Some(at))
+            .collect();
+        assert!(
+            later.is_empty(),
+            "`{stage}` imports {later:?}, which come after it in the pipeline"
+        );
+    }
+}
+
+#[test]
+fn every_folder_says_what_it_owns() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "rs") {
+            let text = fs::read_to_string(path).unwrap();
+            assert!(
+                text.starts_with("//!"),
+                "{} starts with a `//!` comment saying what it owns",
+                path.display()
+            );
+        }
+    }
 }

@@ -599,7 +599,7 @@ fn the_search_index_answers_known_queries() {
             }
         })
         .collect();
-    let q = |text: &str| forkcast::search::query(&files, text);
+    let q = |text: &str| forkcast::render::search::query(&files, text);
     assert_eq!(
         q("treaty"),
         ["/manual/futures/treaty/", "/manual/bets/treaty-hedge/"],

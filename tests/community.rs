@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture};
 use forkcast::BuildOptions;
-use forkcast::remote::{Endpoints, Policy};
+use forkcast::fetch::remote::{Endpoints, Policy};
 use github::{Fault, MockGitHub};
 use serde_json::Value;
 

@@ -19,8 +19,8 @@ fn the_example_site_builds_without_warnings() {
         },
     )
     .unwrap();
-    assert!(site.warnings.is_empty(), "{:?}", site.warnings);
-    let groups = (0..site.futures.len())
+    assert!(site.warnings().is_empty(), "{:?}", site.warnings());
+    let groups = forkcast::routes::FutureIx::all(site.futures.len())
         .filter(|&i| !site.graph.members(i).is_empty())
         .count();
     assert!(site.futures.len() >= 20, "{} futures", site.futures.len());
@@ -35,12 +35,12 @@ fn the_example_site_builds_without_warnings() {
     assert!(
         site.bets
             .iter()
-            .any(|b| matches!(b.payoff, forkcast::graph::Payoff::Exact(_)))
+            .any(|b| matches!(b.payoff, forkcast::model::graph::Payoff::Exact(_)))
     );
     assert!(
         site.bets
             .iter()
-            .any(|b| matches!(b.payoff, forkcast::graph::Payoff::Range(..)))
+            .any(|b| matches!(b.payoff, forkcast::model::graph::Payoff::Range(..)))
     );
     let kinds: std::collections::HashSet<_> = site.bets.iter().map(|b| b.bet.kind).collect();
     assert_eq!(kinds.len(), 3, "financial, career and personal bets");

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture};
-use forkcast::markets::platforms::{self, ReadError, Status};
-use forkcast::markets::{Endpoints, MarketRef, Policy};
+use forkcast::fetch::markets::platforms::{self, ReadError, Status};
+use forkcast::fetch::markets::{Endpoints, MarketRef, Policy};
 use forkcast::{BuildOptions, Error};
 use mock::MockMarkets;
 
@@ -619,10 +619,10 @@ fn no_network_is_a_warning_not_a_failure() {
 
 // ---- forkcast import-history ------------------------------------------------
 
-fn import(site: &Path, csv: &str) -> Result<forkcast::markets::Imported, Vec<String>> {
+fn import(site: &Path, csv: &str) -> Result<forkcast::fetch::markets::Imported, Vec<String>> {
     let file = site.join("history.csv");
     fs::write(&file, csv).unwrap();
-    forkcast::markets::import_history(site, &file).map_err(|ds| {
+    forkcast::fetch::markets::import_history(site, &file).map_err(|ds| {
         ds.iter()
             .map(|d| format!("{d} | {}", d.help.clone().unwrap_or_default()))
             .collect()

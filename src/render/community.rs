@@ -2,44 +2,28 @@
 //! thread: "▲ up ▼ down · N comments" as of the snapshot's day with links
 //! to vote and discuss, or a link that opens the thread, prefilled.
 
-use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use crate::community::{Kind, Subject, Wanted};
+pub(super) use super::browser_data::Community as CommunityView;
+use crate::fetch::community::{Kind, Subject, Wanted};
+use crate::model::site::Site;
 use crate::routes::{Route, Shape};
-use crate::site::Site;
 
-#[derive(Clone, Serialize)]
-pub(super) struct CommunityView {
-    pub(super) up: u64,
-    pub(super) down: u64,
-    pub(super) comments: u64,
-    /// `3 comments`, `1 comment`.
-    pub(super) comments_label: String,
-    /// Up minus down: what the futures table sorts by.
-    pub(super) score: i64,
-    /// The thread, where readers vote and discuss; `None`: none yet.
-    pub(super) url: Option<String>,
-    /// GitHub's new-issue form, prefilled, where there is no thread.
-    pub(super) new_url: Option<String>,
-    /// The day the counts were read.
-    pub(super) as_of: Option<String>,
-    pub(super) stale: bool,
-}
-
-/// The view of `kind` number `i` of `site`, with `community: true`.
-pub(super) fn view(site: &Site, shape: &Shape, kind: Kind, i: usize) -> Option<CommunityView> {
+/// The view of the discussion of the future or bet whose page is `route`,
+/// with `community: true`.
+pub(super) fn view(site: &Site, shape: &Shape, route: Route) -> Option<CommunityView> {
     let community = site.community.as_ref()?;
-    let (id, title, route) = match kind {
-        Kind::Future => {
+    let (kind, id, title) = match route {
+        Route::Future(i) => {
             let f = &site.futures[i].future;
-            (f.id.as_str(), f.title.as_str(), Route::Future(i))
+            (Kind::Future, f.id.as_str(), f.title.as_str())
         }
-        Kind::Bet => {
+        Route::Bet(i) => {
             let b = &site.bets[i].bet;
-            (b.id.as_str(), b.title.as_str(), Route::Bet(i))
+            (Kind::Bet, b.id.as_str(), b.title.as_str())
         }
+        _ => return None,
     };
     let subject = Subject::new(kind, id);
     Some(match community.votes(&subject) {
@@ -91,10 +75,11 @@ pub(super) fn as_of(site: &Site) -> Option<String> {
 }
 
 impl Renderer<'_> {
-    /// Puts `community` (the view of `kind` number `i`) in a page's context,
-    /// and points its "Discuss" link at the thread.
-    pub(super) fn insert_community(&self, ctx: &mut Context, kind: Kind, i: usize) {
-        let view = view(self.site, &self.shape, kind, i);
+    /// Puts `community` (the discussion of the future or bet whose page is
+    /// `route`) in a page's context, and points its "Discuss" link at the
+    /// thread.
+    pub(super) fn insert_community(&self, ctx: &mut Context, route: Route) {
+        let view = view(self.site, &self.shape, route);
         if let Some(v) = &view {
             ctx.insert("discuss_url", &discuss_url(v));
         }

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::views::{BetCard, FutureCard};
-use crate::bets::BetKind;
+use crate::routes::{BetIx, FutureIx};
+use crate::source::bets::BetKind;
 
 #[derive(Serialize)]
 pub(super) struct Matrix {
@@ -82,7 +83,7 @@ impl Renderer<'_> {
                 name: k.name(),
                 rows: self
                     .in_bet_order(
-                        (0..self.site.bets.len())
+                        BetIx::all(self.site.bets.len())
                             .filter(|&b| self.site.bets[b].bet.kind == k)
                             .collect(),
                     )
@@ -109,15 +110,15 @@ impl Renderer<'_> {
 
     /// The futures some bet wins or loses in, group by group (groups in
     /// time order, the futures in no group last), in time order within each.
-    fn matrix_columns(&self) -> Vec<usize> {
+    fn matrix_columns(&self) -> Vec<FutureIx> {
         let s = self.site;
-        let named: Vec<usize> = (0..s.futures.len())
+        let named: Vec<FutureIx> = FutureIx::all(s.futures.len())
             .filter(|&f| !s.futures[f].bets_win.is_empty() || !s.futures[f].bets_lose.is_empty())
             .collect();
-        let mut groups: Vec<usize> = named.iter().filter_map(|&f| s.graph.group(f)).collect();
+        let mut groups: Vec<FutureIx> = named.iter().filter_map(|&f| s.graph.group(f)).collect();
         groups.sort_unstable();
         groups.dedup();
-        let in_group = |g: Option<usize>| -> Vec<usize> {
+        let in_group = |g: Option<FutureIx>| -> Vec<FutureIx> {
             let members = named
                 .iter()
                 .copied()
@@ -134,9 +135,9 @@ impl Renderer<'_> {
     }
 
     /// The runs of `columns` that share a group.
-    fn column_groups(&self, columns: &[usize]) -> Vec<ColumnGroup> {
+    fn column_groups(&self, columns: &[FutureIx]) -> Vec<ColumnGroup> {
         let g = &self.site.graph;
-        let mut runs: Vec<(Option<usize>, usize)> = Vec::new();
+        let mut runs: Vec<(Option<FutureIx>, usize)> = Vec::new();
         for &f in columns {
             match runs.last_mut() {
                 Some((group, span)) if *group == g.group(f) => *span += 1,
@@ -152,7 +153,7 @@ impl Renderer<'_> {
     }
 
     /// Bet `b`'s row; `column` gives each future's column, if it has one.
-    fn matrix_row(&self, b: usize, column: &[Option<usize>], width: usize) -> Row {
+    fn matrix_row(&self, b: BetIx, column: &[Option<usize>], width: usize) -> Row {
         let entry = &self.site.bets[b];
         let mut marks: Vec<(usize, Cell)> = entry
             .wins_if

@@ -6,13 +6,20 @@
 //!
 //! [`views`] holds what templates see of posts, futures and bets, [`pages`]
 //! one function per kind of page, [`matrix`] the bets matrix's rows and
-//! columns, [`data`] the machine-readable files, [`community`] what pages
-//! show of discussion threads.
+//! columns, [`data`] the machine-readable files and [`browser_data`] their
+//! shapes, [`community`] what pages show of discussion threads.
 
+pub(crate) mod browser_data;
+pub mod chart;
 mod community;
 mod data;
+pub mod format;
+pub mod layout;
+pub mod map;
 mod matrix;
 mod pages;
+pub mod search;
+pub mod text;
 mod views;
 
 use std::fmt;
@@ -21,26 +28,46 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::layout::Layout;
-use crate::markdown;
+use crate::model::site::Site;
 use crate::output::OutputFile;
-use crate::routes::{Route, Shape};
-use crate::site::Site;
+use crate::render::layout::Layout;
+use crate::routes::{FutureIx, Route, Shape};
+use crate::source::markdown;
 
-/// A template that would not parse or render.
+/// Why a file could not be rendered.
 #[derive(Debug)]
-pub struct RenderError {
-    pub template: String,
-    pub message: String,
+pub enum RenderError {
+    /// A template that would not parse or render.
+    Template { template: String, message: String },
+    /// A data file for the browser that could not be encoded.
+    Encode(browser_data::EncodeError),
 }
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "template `{}`: {}", self.template, self.message)
+        match self {
+            RenderError::Template { template, message } => {
+                write!(f, "template `{template}`: {message}")
+            }
+            RenderError::Encode(e) => e.fmt(f),
+        }
     }
 }
 
-impl std::error::Error for RenderError {}
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RenderError::Template { .. } => None,
+            RenderError::Encode(e) => Some(e),
+        }
+    }
+}
+
+impl From<browser_data::EncodeError> for RenderError {
+    fn from(e: browser_data::EncodeError) -> RenderError {
+        RenderError::Encode(e)
+    }
+}
 
 impl RenderError {
     fn from_tera(template: &str, e: &tera::Error) -> RenderError {
@@ -51,7 +78,7 @@ impl RenderError {
             message.push_str(&s.to_string());
             source = s.source();
         }
-        RenderError {
+        RenderError::Template {
             template: template.to_string(),
             message,
         }
@@ -65,7 +92,7 @@ impl RenderError {
 pub fn render(
     site: &Site,
     emit: &(dyn Fn(OutputFile) + Sync),
-) -> Result<(Tera, crate::search::Index), RenderError> {
+) -> Result<(Tera, crate::render::search::Index), RenderError> {
     let tera = templates(site)?;
     let index = Renderer::new(site, &tera).render_all(emit)?;
     Ok((tera, index))
@@ -96,7 +123,7 @@ pub struct Renderer<'a> {
     /// The top level of the future map, as static SVG.
     map: String,
     /// Futures by title, for the table.
-    by_title: Vec<usize>,
+    by_title: Vec<FutureIx>,
     /// Each post's card, made once: a post shows on its own page, its
     /// neighbours', a list page, its tag pages and the feed.
     post_cards: Vec<OnceLock<views::PostCard>>,
@@ -104,21 +131,21 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
-        let items: Vec<crate::layout::Item> = site
+        let items: Vec<crate::render::layout::Item> = site
             .futures
             .iter()
-            .map(|e| crate::layout::Item {
+            .map(|e| crate::render::layout::Item {
                 title: &e.future.title,
                 when: e.future.when,
             })
             .collect();
-        let layout = crate::layout::layout(&site.graph, &items);
+        let layout = crate::render::layout::layout(&site.graph, &items);
         Renderer {
             site,
             tera,
             shape: site.shape(),
             common: views::SiteView::of(site),
-            map: crate::map::top_level(site, &layout),
+            map: crate::render::map::top_level(site, &layout),
             post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: site.futures_by_title(),
             layout,
@@ -129,7 +156,7 @@ impl<'a> Renderer<'a> {
     fn render_all(
         &self,
         emit: &(dyn Fn(OutputFile) + Sync),
-    ) -> Result<crate::search::Index, RenderError> {
+    ) -> Result<crate::render::search::Index, RenderError> {
         // The search index is the one large step that is not a page; building
         // it beside the pages keeps both cores busy through its merge.
         let (pages, index) = rayon::join(
@@ -140,13 +167,15 @@ impl<'a> Renderer<'a> {
                     .try_for_each(|&route| self.file(route).map(emit))
             },
             || {
-                let index = crate::search::Index::build(self.search_docs());
-                index.files().into_iter().for_each(emit);
+                let index = crate::render::search::Index::build(self.search_docs());
                 index
+                    .files()
+                    .map(|files| files.into_iter().for_each(emit))?;
+                Ok::<_, RenderError>(index)
             },
         );
         pages?;
-        Ok(index)
+        index
     }
 
     /// Renders `routes` in parallel.
@@ -156,16 +185,14 @@ impl<'a> Renderer<'a> {
 
     /// The file of `route`.
     pub fn file(&self, route: Route) -> Result<OutputFile, RenderError> {
+        let path = self.shape.file(route);
         let bytes = match route {
-            Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout),
-            Route::Summaries => data::summaries_json(self.site),
-            Route::SyntaxCss => markdown::highlight_css(),
+            Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,
+            Route::Summaries => data::summaries_json(self.site, &path)?,
+            Route::SyntaxCss => markdown::highlight_css().into_bytes(),
             page => return self.page(page),
         };
-        Ok(OutputFile {
-            path: self.shape.file(route),
-            bytes: bytes.into_bytes(),
-        })
+        Ok(OutputFile { path, bytes })
     }
 
     /// `path` below the base URL, as a link.

@@ -7,11 +7,12 @@ use tera::Context;
 use super::community::{self, CommunityView};
 use super::views::{FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
-use crate::chart;
-use crate::community::Kind;
-use crate::format::{self, percent};
 use crate::output::OutputFile;
-use crate::routes::{self, FUTURES_TABLE_PAGE, Route};
+use crate::render::chart;
+use crate::render::format::{self, percent};
+use crate::routes::{
+    self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageIx, PageNo, PostIx, Route, TagIx,
+};
 
 /// How many posts the home page shows, and bets of each kind.
 const LATEST: usize = 5;
@@ -58,7 +59,7 @@ impl Renderer<'_> {
         let s = self.site;
         let mut ctx = self.context(Route::Home, &s.config.title, "", "home");
         ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.as_str()));
-        let latest: Vec<&PostCard> = (0..s.posts.len().min(LATEST))
+        let latest: Vec<&PostCard> = PostIx::all(s.posts.len().min(LATEST))
             .map(|i| self.post(i))
             .collect();
         ctx.insert("posts", &latest);
@@ -68,16 +69,16 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn post_list(&self, n: usize) -> Context {
+    fn post_list(&self, n: PageNo) -> Context {
         let s = self.site;
         let per = s.config.posts_per_page;
-        let title = match n {
+        let title = match n.get() {
             1 => "Posts".to_string(),
             n => format!("Posts — page {n}"),
         };
         let mut ctx = self.context(Route::PostList(n), &title, "", "posts");
-        let cards: Vec<&PostCard> = (0..s.posts.len())
-            .skip((n - 1) * per)
+        let cards: Vec<&PostCard> = PostIx::all(s.posts.len())
+            .skip((n.get() - 1) * per)
             .take(per)
             .map(|i| self.post(i))
             .collect();
@@ -87,7 +88,7 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn post_page(&self, i: usize) -> Context {
+    fn post_page(&self, i: PostIx) -> Context {
         let s = self.site;
         let p = &s.posts[i];
         let card = self.post(i);
@@ -97,14 +98,16 @@ impl Renderer<'_> {
         ctx.insert("content", &p.rendered.html);
         ctx.insert("toc", &toc(&p.rendered.toc));
         ctx.insert("futures", &self.future_cards(&p.futures));
-        ctx.insert("newer", &i.checked_sub(1).map(|j| self.post(j)));
-        ctx.insert("older", &(i + 1 < s.posts.len()).then(|| self.post(i + 1)));
+        let newer = i.get().checked_sub(1).map(PostIx);
+        let older = Some(PostIx(i.get() + 1)).filter(|o| o.get() < s.posts.len());
+        ctx.insert("newer", &newer.map(|j| self.post(j)));
+        ctx.insert("older", &older.map(|j| self.post(j)));
         ctx.insert("edit_url", &self.edit_url(&p.doc.file));
         ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
         ctx
     }
 
-    fn page_page(&self, i: usize) -> Context {
+    fn page_page(&self, i: PageIx) -> Context {
         let p = &self.site.pages[i];
         let summary = p.doc.summary.as_deref().unwrap_or(&p.rendered.summary);
         let mut ctx = self.context(Route::Page(i), &p.doc.title, summary, "page");
@@ -125,14 +128,11 @@ impl Renderer<'_> {
             futures: usize,
         }
         let mut ctx = self.context(Route::Tags, "Tags", "", "tags");
-        let tags: Vec<TagView> = self
-            .site
-            .tags
-            .iter()
-            .enumerate()
+        let tags: Vec<TagView> = TagIx::all(self.site.tags.len())
+            .zip(&self.site.tags)
             .map(|(t, tag)| TagView {
                 name: &tag.name,
-                url: self.route_url(Route::Tag(t, 1)),
+                url: self.route_url(Route::Tag(t, PageNo::FIRST)),
                 posts: tag.posts.len(),
                 futures: tag.futures.len(),
             })
@@ -141,32 +141,33 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn tag(&self, t: usize, n: usize) -> Context {
+    fn tag(&self, t: TagIx, n: PageNo) -> Context {
         let tag = &self.site.tags[t];
         let per = self.site.config.posts_per_page;
         let title = format!("Tagged “{}”", tag.name);
         let mut ctx = self.context(Route::Tag(t, n), &title, "", "tags");
         let link = TagLink {
             name: tag.name.clone(),
-            url: self.route_url(Route::Tag(t, 1)),
+            url: self.route_url(Route::Tag(t, PageNo::FIRST)),
         };
         ctx.insert("tag", &link);
         let cards: Vec<&PostCard> = tag
             .posts
             .iter()
-            .skip((n - 1) * per)
+            .skip((n.get() - 1) * per)
             .take(per)
             .map(|&p| self.post(p))
             .collect();
         ctx.insert("posts", &cards);
-        let futures: Vec<FutureCard> = match n {
-            1 => self.future_cards(&tag.futures),
-            _ => Vec::new(),
+        let first = n == PageNo::FIRST;
+        let futures: Vec<FutureCard> = match first {
+            true => self.future_cards(&tag.futures),
+            false => Vec::new(),
         };
         ctx.insert("futures", &futures);
-        let bets = match n {
-            1 => self.bet_cards(&self.bets_on(&tag.futures)),
-            _ => Vec::new(),
+        let bets = match first {
+            true => self.bet_cards(&self.bets_on(&tag.futures)),
+            false => Vec::new(),
         };
         ctx.insert("bets", &bets);
         let total = self.shape.tag_pages(t);
@@ -175,7 +176,7 @@ impl Renderer<'_> {
     }
 
     /// The map, and page `n` of the table of futures.
-    fn futures(&self, n: usize) -> Context {
+    fn futures(&self, n: PageNo) -> Context {
         #[derive(Serialize)]
         struct Row<'r> {
             future: FutureCard,
@@ -184,7 +185,7 @@ impl Renderer<'_> {
             community: Option<CommunityView>,
         }
         let s = self.site;
-        let title = match n {
+        let title = match n.get() {
             1 => "Futures".to_string(),
             n => format!("Futures — table, page {n}"),
         };
@@ -193,18 +194,18 @@ impl Renderer<'_> {
         let rows: Vec<Row> = self
             .by_title
             .iter()
-            .skip((n - 1) * FUTURES_TABLE_PAGE)
+            .skip((n.get() - 1) * FUTURES_TABLE_PAGE)
             .take(FUTURES_TABLE_PAGE)
             .map(|&i| Row {
                 future: self.future_card(i, None),
                 group: s.graph.group(i).map(|g| s.futures[g].future.title.as_str()),
                 bets: s.futures[i].bets_win.len() + s.futures[i].bets_lose.len(),
-                community: community::view(s, &self.shape, Kind::Future, i),
+                community: community::view(s, &self.shape, Route::Future(i)),
             })
             .collect();
         ctx.insert("has_votes", &s.community.is_some());
         ctx.insert("votes_as_of", &community::as_of(s));
-        if n == 1 {
+        if n == PageNo::FIRST {
             ctx.insert("map", &self.map);
         }
         ctx.insert("rows", &rows);
@@ -213,7 +214,7 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn future(&self, i: usize) -> Context {
+    fn future(&self, i: FutureIx) -> Context {
         let s = self.site;
         let e = &s.futures[i];
         let f = &e.future;
@@ -225,7 +226,7 @@ impl Renderer<'_> {
             &s.graph.group(i).map(|g| self.future_card(g, None)),
         );
         ctx.insert("members", &self.future_cards(s.graph.members(i)));
-        let with_edges = |list: Vec<(usize, f64)>| -> Vec<FutureCard> {
+        let with_edges = |list: Vec<(FutureIx, f64)>| -> Vec<FutureCard> {
             list.into_iter()
                 .map(|(x, w)| self.future_card(x, Some(w)))
                 .collect()
@@ -242,12 +243,12 @@ impl Renderer<'_> {
         ctx.insert("chart", &self.history_chart(i));
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
-        self.insert_community(&mut ctx, Kind::Future, i);
+        self.insert_community(&mut ctx, Route::Future(i));
         ctx
     }
 
     /// Future `i`'s markets as its page lists them.
-    fn market_views(&self, i: usize) -> Vec<impl Serialize + '_> {
+    fn market_views(&self, i: FutureIx) -> Vec<impl Serialize + '_> {
         #[derive(Serialize)]
         struct MarketView<'m> {
             reference: String,
@@ -278,7 +279,7 @@ impl Renderer<'_> {
     }
 
     /// The history chart of future `i`'s markets and estimate, if any.
-    fn history_chart(&self, i: usize) -> Option<String> {
+    fn history_chart(&self, i: FutureIx) -> Option<String> {
         let e = &self.site.futures[i];
         let series: Vec<chart::Series> = e
             .markets
@@ -297,7 +298,7 @@ impl Renderer<'_> {
     }
 
     /// The bar chart of what moves bet `i`, if anything does.
-    fn swing_chart(&self, i: usize) -> Option<String> {
+    fn swing_chart(&self, i: BetIx) -> Option<String> {
         let s = self.site;
         let b = &s.bets[i];
         let bars: Vec<chart::Bar> = b
@@ -335,14 +336,14 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn bet(&self, i: usize) -> Context {
+    fn bet(&self, i: BetIx) -> Context {
         let s = self.site;
         let b = &s.bets[i];
         let mut ctx = self.context(Route::Bet(i), &b.bet.title, b.summary(), "bets");
         ctx.insert("og_type", "article");
         ctx.insert("bet", &self.bet_card(i));
         ctx.insert("swings", &self.swing_chart(i));
-        ctx.insert("fragment", &crate::map::bet_fragment(s, i));
+        ctx.insert("fragment", &crate::render::map::bet_fragment(s, i));
         ctx.insert(
             "essential_fork",
             &b.fork.ok().map(|f| self.future_card(f, None)),
@@ -353,7 +354,7 @@ impl Renderer<'_> {
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));
         ctx.insert("edit_url", &self.edit_url(&b.bet.file));
         ctx.insert("discuss_url", &self.discuss_url(&b.bet.title));
-        self.insert_community(&mut ctx, Kind::Bet, i);
+        self.insert_community(&mut ctx, Route::Bet(i));
         ctx
     }
 
@@ -379,10 +380,11 @@ impl Renderer<'_> {
         let entries: Vec<Entry> = s
             .posts
             .iter()
-            .enumerate()
+            .zip(PostIx::all(self.site.posts.len()))
             .take(FEED_ENTRIES)
-            .map(|(i, p)| {
-                let stamp = |d: Option<crate::content::PostDate>| d.map(|d| d.instant.to_string());
+            .map(|(p, i)| {
+                let stamp =
+                    |d: Option<crate::source::content::PostDate>| d.map(|d| d.instant.to_string());
                 let published = stamp(p.doc.date).unwrap_or_default();
                 Entry {
                     post: self.post(i),

@@ -1,17 +1,18 @@
 //! What templates see: cards of posts, futures and bets, pagers, the
 //! context every page shares. Numbers are formatted here, through
-//! [`crate::format`], so templates need no filters.
+//! [`crate::render::format`], so templates need no filters.
 
 use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use crate::bets::BetKind;
-use crate::format::{self, percent};
-use crate::graph::{NoFork, Payoff};
-use crate::markdown::Heading;
-use crate::routes::{self, Route};
-use crate::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
+use super::browser_data::Payoff as PayoffView;
+use crate::model::graph::{NoFork, Payoff};
+use crate::model::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
+use crate::render::format::{self, percent};
+use crate::routes::{self, BetIx, FutureIx, PageNo, PostIx, Route};
+use crate::source::bets::BetKind;
+use crate::source::markdown::Heading;
 
 #[derive(Serialize)]
 pub(super) struct SiteView {
@@ -39,7 +40,7 @@ impl SiteView {
             base_path: c.base_url.path().to_string(),
             repository: c.repository.clone(),
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
-            disagreement_points: (crate::graph::DISAGREEMENT * 100.0).round() as u32,
+            disagreement_points: (crate::model::graph::DISAGREEMENT * 100.0).round() as u32,
             market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
         }
     }
@@ -85,14 +86,6 @@ pub(super) struct FutureCard {
     pub(super) tags: Vec<String>,
     /// P(edge) when listed as a parent or child.
     pub(super) edge: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct PayoffView {
-    pub(super) kind: &'static str,
-    pub(super) low: Option<f64>,
-    pub(super) high: Option<f64>,
-    pub(super) display: String,
 }
 
 #[derive(Serialize)]
@@ -236,13 +229,13 @@ impl Renderer<'_> {
         tags.iter()
             .map(|t| TagLink {
                 name: t.clone(),
-                url: self.url(&routes::tag(&crate::futures::kebab(t))),
+                url: self.url(&routes::tag(&crate::source::futures::kebab(t))),
             })
             .collect()
     }
 
     /// The card of post `i` (in `site.posts` order).
-    pub(super) fn post(&self, i: usize) -> &PostCard {
+    pub(super) fn post(&self, i: PostIx) -> &PostCard {
         self.post_cards[i].get_or_init(|| self.post_card(&self.site.posts[i]))
     }
 
@@ -264,7 +257,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn future_card(&self, i: usize, edge: Option<f64>) -> FutureCard {
+    pub(super) fn future_card(&self, i: FutureIx, edge: Option<f64>) -> FutureCard {
         let e: &FutureEntry = &self.site.futures[i];
         let f = &e.future;
         FutureCard {
@@ -293,15 +286,15 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn future_cards(&self, ids: &[usize]) -> Vec<FutureCard> {
+    pub(super) fn future_cards(&self, ids: &[FutureIx]) -> Vec<FutureCard> {
         ids.iter().map(|&f| self.future_card(f, None)).collect()
     }
 
-    pub(super) fn bet_cards(&self, ids: &[usize]) -> Vec<BetCard> {
+    pub(super) fn bet_cards(&self, ids: &[BetIx]) -> Vec<BetCard> {
         ids.iter().map(|&b| self.bet_card(b)).collect()
     }
 
-    pub(super) fn bet_card(&self, i: usize) -> BetCard {
+    pub(super) fn bet_card(&self, i: BetIx) -> BetCard {
         let b: &BetEntry = &self.site.bets[i];
         BetCard {
             id: b.bet.id.to_string(),
@@ -318,7 +311,7 @@ impl Renderer<'_> {
     }
 
     /// Why bet `i` has no essential fork, as its page says it.
-    pub(super) fn no_fork(&self, i: usize, why: NoFork) -> NoForkView {
+    pub(super) fn no_fork(&self, i: BetIx, why: NoFork) -> NoForkView {
         let (reason, link) = match why {
             NoFork::NoLosses => ("no-losses", None),
             NoFork::Follows { from, to } => ("follows", Some((from, to))),
@@ -334,8 +327,8 @@ impl Renderer<'_> {
     }
 
     /// Bets by kind, then status, then title: the order of every list.
-    pub(super) fn in_bet_order(&self, mut bets: Vec<usize>) -> Vec<usize> {
-        let key = |b: usize| {
+    pub(super) fn in_bet_order(&self, mut bets: Vec<BetIx>) -> Vec<BetIx> {
+        let key = |b: BetIx| {
             let bet = &self.site.bets[b].bet;
             (bet.kind, bet.status, &bet.title)
         };
@@ -344,8 +337,8 @@ impl Renderer<'_> {
     }
 
     /// The bets that win or lose in any of `futures`, in list order.
-    pub(super) fn bets_on(&self, futures: &[usize]) -> Vec<usize> {
-        let mut bets: Vec<usize> = futures
+    pub(super) fn bets_on(&self, futures: &[FutureIx]) -> Vec<BetIx> {
+        let mut bets: Vec<BetIx> = futures
             .iter()
             .flat_map(|&f| {
                 let e = &self.site.futures[f];
@@ -364,7 +357,7 @@ impl Renderer<'_> {
             .iter()
             .map(|k| {
                 let idx = self.in_bet_order(
-                    (0..s.bets.len())
+                    BetIx::all(s.bets.len())
                         .filter(|&b| s.bets[b].bet.kind == *k)
                         .collect(),
                 );
@@ -384,7 +377,7 @@ impl Renderer<'_> {
 
     /// Future `i` with its first `shown` members in time order. Only those
     /// become cards: a group of thousands costs no more than one of six.
-    pub(super) fn group_preview(&self, i: usize, shown: usize) -> GroupNode {
+    pub(super) fn group_preview(&self, i: FutureIx, shown: usize) -> GroupNode {
         let all = self.site.graph.members(i);
         let members = self
             .in_time_order(all.to_vec())
@@ -401,7 +394,7 @@ impl Renderer<'_> {
     }
 
     /// How many futures `i` holds, at any depth.
-    pub(super) fn size(&self, i: usize) -> usize {
+    pub(super) fn size(&self, i: FutureIx) -> usize {
         self.site
             .graph
             .members(i)
@@ -412,7 +405,7 @@ impl Renderer<'_> {
 
     /// The futures in no group, each with its first `shown` members.
     pub(super) fn top_level(&self, shown: usize) -> Vec<GroupNode> {
-        let top = (0..self.site.futures.len())
+        let top = FutureIx::all(self.site.futures.len())
             .filter(|&i| self.site.graph.group(i).is_none())
             .collect();
         self.in_time_order(top)
@@ -422,8 +415,8 @@ impl Renderer<'_> {
     }
 
     /// Futures by the start of their window (undated last), then by title.
-    pub(super) fn in_time_order(&self, mut futures: Vec<usize>) -> Vec<usize> {
-        let key = |i: usize| {
+    pub(super) fn in_time_order(&self, mut futures: Vec<FutureIx>) -> Vec<FutureIx> {
+        let key = |i: FutureIx| {
             let f = &self.site.futures[i].future;
             (f.when.map_or(i32::MAX, |w| w.start), f.title.to_lowercase())
         };
@@ -434,11 +427,13 @@ impl Renderer<'_> {
     /// The pager of page `current` of `total`, each page's route from `route`.
     pub(super) fn paginator(
         &self,
-        current: usize,
+        current: PageNo,
         total: usize,
-        route: impl Fn(usize) -> Route,
+        route: impl Fn(PageNo) -> Route,
     ) -> Paginator {
-        Paginator::new(current, total, |n| self.route_url(route(n)))
+        Paginator::new(current.get(), total, |n| {
+            self.route_url(route(PageNo::new(n).unwrap_or(PageNo::FIRST)))
+        })
     }
 
     /// The context every page gets: the site, and this page's address.
@@ -472,7 +467,7 @@ impl Renderer<'_> {
 
     /// A new issue in the repository, titled after the page, to discuss it.
     pub(super) fn discuss_url(&self, title: &str) -> Option<String> {
-        use crate::community::encode;
+        use crate::fetch::community::encode;
         self.site.config.repository.as_ref().map(|r| {
             format!(
                 "{r}/issues/new?title={}",

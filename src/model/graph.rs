@@ -1,0 +1,1136 @@
+//! The future graph: `leads_to` edges between futures (a DAG, checked with
+//! petgraph) and the `within` tree of groups. It resolves references, finds
+//! cycles, and computes implied probabilities, disagreement flags, the
+//! probability that a bet pays off, what moves it, and its essential fork.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
+use crate::routes::FutureIx;
+use crate::source::futures::{Future, FutureId, Located};
+
+/// Own and implied probability must differ by more than this to be flagged.
+pub const DISAGREEMENT: f64 = 0.15;
+
+/// Whether `own` and `implied` differ by more than [`DISAGREEMENT`]. Sums
+/// of products carry rounding error (0.5 − 0.7 × 0.5 is a hair above 0.15),
+/// so a difference within 1e-9 of the threshold counts as equal to it.
+pub fn disagrees(own: f64, implied: f64) -> bool {
+    (own - implied).abs() > DISAGREEMENT + 1e-9
+}
+
+/// Node `i` of the graph is future `i` of the slice it was built from.
+pub struct Graph {
+    ids: Vec<FutureId>,
+    /// Ids of future files that had errors of their own: they exist, so a
+    /// reference to one is not another error.
+    broken: HashSet<String>,
+    index: HashMap<FutureId, FutureIx>,
+    dag: DiGraph<(), f64, u32>,
+    group: Vec<Option<FutureIx>>,
+    members: Vec<Vec<FutureIx>>,
+    /// Futures in an order where parents come before children.
+    topo: Vec<FutureIx>,
+    /// Each future's position in `topo`, kept because every bet's swings
+    /// and essential fork sort by it.
+    rank: Vec<usize>,
+}
+
+/// What the graph says about one future's probability.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Computed {
+    /// Σ P(parent) × P(edge), capped at 1; a root's own probability.
+    pub implied: Option<f64>,
+    /// The same sum before capping, to warn about overlapping parents.
+    pub incoming: Option<f64>,
+    /// Own and implied differ by more than [`DISAGREEMENT`].
+    pub disagreement: bool,
+}
+
+/// The probability that a bet pays off.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Payoff {
+    /// Its winning futures are alternatives of one fork: their sum.
+    Exact(f64),
+    /// Otherwise the bounds [max pᵢ, min(1, Σ pᵢ)].
+    Range(f64, f64),
+    /// Some winning future has no probability at all.
+    Unknown,
+}
+
+impl Payoff {
+    /// One number for it: the probability where exact, the middle of the
+    /// bounds otherwise, so a swing compares like with like.
+    pub fn midpoint(self) -> Option<f64> {
+        match self {
+            Payoff::Exact(x) => Some(x),
+            Payoff::Range(lo, hi) => Some((lo + hi) / 2.0),
+            Payoff::Unknown => None,
+        }
+    }
+}
+
+/// How much one future moves a bet: the bet's chance of paying off (the
+/// midpoint, for bounds) with that future's own probability set to 1, minus
+/// the same with it set to 0, every other future as it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Swing {
+    pub future: FutureIx,
+    pub swing: f64,
+}
+
+/// Why no single fork separates a bet's wins from its losses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoFork {
+    /// It names no future it loses in.
+    NoLosses,
+    /// A future it loses in can follow one it wins in, or the other way
+    /// round (`from` leads to `to`): no fork can put them on two branches.
+    Follows { from: FutureIx, to: FutureIx },
+    /// No future leads to all of its winning and losing futures.
+    NoCommonAncestor,
+    /// Every future that leads to all of them has a branch that leads to
+    /// both a win and a loss.
+    Entangled,
+}
+
+impl Graph {
+    /// Resolves `within` and `leads_to` and reports unknown futures and
+    /// cycles. `futures` must have unique ids.
+    pub fn build(futures: &[Future], files: &HashSet<String>, diags: &mut Diagnostics) -> Graph {
+        let ids: Vec<FutureId> = futures.iter().map(|f| f.id.clone()).collect();
+        let index: HashMap<FutureId, FutureIx> = ids
+            .iter()
+            .cloned()
+            .zip(FutureIx::all(futures.len()))
+            .collect();
+        let mut graph = Graph {
+            dag: DiGraph::with_capacity(futures.len(), futures.len() * 2),
+            group: vec![None; futures.len()],
+            members: vec![Vec::new(); futures.len()],
+            topo: Vec::new(),
+            rank: (0..futures.len()).collect(),
+            broken: files
+                .iter()
+                .filter(|f| !index.contains_key(f.as_str()))
+                .cloned()
+                .collect(),
+            ids,
+            index,
+        };
+        for _ in futures {
+            graph.dag.add_node(());
+        }
+        for (i, f) in FutureIx::all(futures.len()).zip(futures) {
+            if let Some(w) = &f.within {
+                graph.group[i] = graph.resolve_from(w, &f.file, "within", Some(i), diags);
+            }
+            for edge in &f.leads_to {
+                let target = graph.resolve_from(&edge.target, &f.file, "leads_to", Some(i), diags);
+                if let Some(j) = target {
+                    graph.dag.add_edge(
+                        NodeIndex::new(i.get()),
+                        NodeIndex::new(j.get()),
+                        edge.probability.get(),
+                    );
+                }
+            }
+        }
+        graph.report_within_cycles(futures, diags);
+        graph.report_edge_cycles(futures, diags);
+        if !diags.has_errors() {
+            graph.topo = petgraph::algo::toposort(&graph.dag, None)
+                .map(|order| order.into_iter().map(|n| FutureIx(n.index())).collect())
+                .unwrap_or_default();
+            for (r, &i) in graph.topo.iter().enumerate() {
+                graph.rank[i] = r;
+            }
+        }
+        for i in FutureIx::all(graph.len()) {
+            if let Some(g) = graph.group[i] {
+                graph.members[g].push(i);
+            }
+        }
+        graph
+    }
+
+    /// The index of a referenced future, or an error with the closest id.
+    pub fn resolve(
+        &self,
+        reference: &Located<FutureId>,
+        file: &Path,
+        field: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<FutureIx> {
+        self.resolve_from(reference, file, field, None, diags)
+    }
+
+    /// [`Graph::resolve`] for a reference written in the file of future
+    /// `from`, which is never the one suggested: an id that is close to
+    /// the file's own is a typo for a neighbour, not for itself.
+    fn resolve_from(
+        &self,
+        reference: &Located<FutureId>,
+        file: &Path,
+        field: &str,
+        from: Option<FutureIx>,
+        diags: &mut Diagnostics,
+    ) -> Option<FutureIx> {
+        if let Some(&i) = self.index.get(&reference.value) {
+            return Some(i);
+        }
+        if self.broken.contains(reference.value.as_str()) {
+            return None;
+        }
+        let wanted = reference.value.as_str();
+        let others = self
+            .ids
+            .iter()
+            .zip(FutureIx::all(self.len()))
+            .filter(|&(_, j)| Some(j) != from)
+            .map(|(id, j)| (j, id))
+            .map(|(_, id)| id.as_str());
+        let help = match closest(wanted, others) {
+            Some(id) => format!("did you mean `{id}`?"),
+            None => format!("create futures/{wanted}.yaml or name an existing future"),
+        };
+        diags.push(
+            Diagnostic::error(
+                file,
+                reference.pos,
+                format!("unknown future `{wanted}` in `{field}`"),
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// `(parent, P(edge))` for each `leads_to` edge into `i`.
+    pub fn parents(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
+        let mut v: Vec<_> = self
+            .dag
+            .edges_directed(NodeIndex::new(i.get()), petgraph::Direction::Incoming)
+            .map(|e| (FutureIx(e.source().index()), *e.weight()))
+            .collect();
+        v.sort_by_key(|(p, _)| *p);
+        v
+    }
+
+    /// `(child, P(edge))` for each `leads_to` edge out of `i`.
+    pub fn children(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
+        let mut v: Vec<_> = self
+            .dag
+            .edges(NodeIndex::new(i.get()))
+            .map(|e| (FutureIx(e.target().index()), *e.weight()))
+            .collect();
+        v.sort_by_key(|(c, _)| *c);
+        v
+    }
+
+    /// Each future's position in an order where parents come first.
+    pub fn topological_rank(&self) -> Vec<usize> {
+        self.rank.clone()
+    }
+
+    /// The group `i` is directly within.
+    pub fn group(&self, i: FutureIx) -> Option<FutureIx> {
+        self.group[i]
+    }
+
+    /// The futures directly within `i`.
+    pub fn members(&self, i: FutureIx) -> &[FutureIx] {
+        &self.members[i]
+    }
+
+    /// Implied probabilities and disagreement flags, given each future's own
+    /// probability (its market value or its author's estimate).
+    pub fn compute(&self, own: &[Option<f64>]) -> Vec<Computed> {
+        let mut out = vec![Computed::default(); self.len()];
+        for &i in &self.topo {
+            let parents = self.parents(i);
+            if parents.is_empty() {
+                out[i].implied = own[i];
+                continue;
+            }
+            let incoming = incoming(&parents, |p| own[p].or(out[p].implied));
+            out[i].incoming = incoming;
+            out[i].implied = incoming.map(|s| s.min(1.0));
+            out[i].disagreement = matches!((own[i], out[i].implied),
+                (Some(o), Some(m)) if disagrees(o, m));
+        }
+        out
+    }
+
+    /// The probability of paying off for a bet that wins in any of `wins`,
+    /// given each future's effective probability.
+    pub fn payoff(&self, wins: &[FutureIx], p: &[Option<f64>]) -> Payoff {
+        let wins = distinct(wins);
+        combine(
+            wins.iter().map(|&w| p[w]),
+            self.alternatives_of_one_fork(&wins),
+        )
+    }
+
+    /// What moves a bet that wins in `wins`, given each future's own
+    /// probability: the [`Swing`] of every future that can change its chance
+    /// of paying off, largest first, those that change it by (nearly)
+    /// nothing left out. Every rule adds, or takes the larger of, terms that
+    /// grow with each probability, so a swing is never negative.
+    ///
+    /// Only a winning future, or an ancestor whose effect reaches one
+    /// through futures without an own probability, can move it (an own
+    /// probability stops what comes from above), so only those are tried,
+    /// each by recomputing, with [`Graph::compute`]'s rule, just the
+    /// futures between it and the wins.
+    pub fn swings(&self, wins: &[FutureIx], own: &[Option<f64>]) -> Vec<Swing> {
+        let wins = distinct(wins);
+        let one_fork = self.alternatives_of_one_fork(&wins);
+        let sub = Influence::of(self, &wins, own);
+        let mut scratch = sub.base.clone();
+        let mut payoff_with = |k: usize, value: f64| {
+            sub.propagate(k, value, &mut scratch);
+            combine(sub.wins.iter().map(|&w| scratch[w]), one_fork).midpoint()
+        };
+        let mut swings: Vec<Swing> = (0..sub.order.len())
+            .filter_map(|k| {
+                let swing = payoff_with(k, 1.0)? - payoff_with(k, 0.0)?;
+                (swing > 1e-9).then_some(Swing {
+                    future: sub.order[k],
+                    swing,
+                })
+            })
+            .collect();
+        swings.sort_by(|a, b| b.swing.total_cmp(&a.swing).then(a.future.cmp(&b.future)));
+        swings
+    }
+
+    /// Whether a path of `leads_to` edges goes from `from` to `to`.
+    pub fn leads_eventually(&self, from: FutureIx, to: FutureIx) -> bool {
+        petgraph::algo::has_path_connecting(
+            &self.dag,
+            NodeIndex::new(from.get()),
+            NodeIndex::new(to.get()),
+            None,
+        )
+    }
+
+    /// The question a bet really rides on: the nearest common ancestor of
+    /// its winning and losing futures whose outgoing branches separate them
+    /// (no branch leads to both a win and a loss; some lead to each), or
+    /// why there is none.
+    pub fn essential_fork(
+        &self,
+        wins: &[FutureIx],
+        loses: &[FutureIx],
+    ) -> Result<FutureIx, NoFork> {
+        if wins.is_empty() || loses.is_empty() {
+            return Err(NoFork::NoLosses);
+        }
+        let rank = &self.rank;
+        let involved: Vec<FutureIx> = wins.iter().chain(loses).copied().collect();
+        let ancestors = |f: FutureIx| -> HashSet<FutureIx> {
+            let mut seen = HashSet::from([f]);
+            let mut stack = vec![f];
+            while let Some(x) = stack.pop() {
+                for (p, _) in self.parents(x) {
+                    if seen.insert(p) {
+                        stack.push(p);
+                    }
+                }
+            }
+            seen
+        };
+        // Each involved future's ancestors (itself included), computed once.
+        let of_wins: Vec<HashSet<FutureIx>> = wins.iter().map(|&f| ancestors(f)).collect();
+        let of_loses: Vec<HashSet<FutureIx>> = loses.iter().map(|&f| ancestors(f)).collect();
+        // A win that leads to a loss (or a loss to a win) puts both on the
+        // branch of every fork above them.
+        let follows = |from: &[FutureIx], to: &[FutureIx], of_to: &[HashSet<FutureIx>]| {
+            to.iter().zip(of_to).find_map(|(&t, a)| {
+                from.iter()
+                    .find(|&&f| f != t && a.contains(&f))
+                    .map(|&f| NoFork::Follows { from: f, to: t })
+            })
+        };
+        if let Some(why) =
+            follows(wins, loses, &of_loses).or_else(|| follows(loses, wins, &of_wins))
+        {
+            return Err(why);
+        }
+        let mut common = of_wins[0].clone();
+        for a in of_wins.iter().chain(&of_loses) {
+            common.retain(|x| a.contains(x));
+        }
+        let reaches =
+            |from: FutureIx, sets: &[HashSet<FutureIx>]| sets.iter().any(|a| a.contains(&from));
+        let mut candidates: Vec<FutureIx> = common
+            .into_iter()
+            .filter(|c| !involved.contains(c))
+            .collect();
+        if candidates.is_empty() {
+            return Err(NoFork::NoCommonAncestor);
+        }
+        candidates.sort_by_key(|&c| std::cmp::Reverse(rank[c]));
+        let found = candidates.into_iter().find(|&c| {
+            let branches: Vec<(bool, bool)> = self
+                .children(c)
+                .into_iter()
+                .map(|(b, _)| (reaches(b, &of_wins), reaches(b, &of_loses)))
+                .collect();
+            branches.iter().all(|&(w, l)| !(w && l))
+                && branches.iter().any(|&(w, _)| w)
+                && branches.iter().any(|&(_, l)| l)
+        });
+        found.ok_or(NoFork::Entangled)
+    }
+
+    /// True when every future in `set` has exactly one parent, the same for
+    /// all: then they are branches of that fork and cannot both happen.
+    fn alternatives_of_one_fork(&self, set: &[FutureIx]) -> bool {
+        let mut fork = None;
+        set.iter().all(|&f| match self.parents(f).as_slice() {
+            [(parent, _)] => *fork.get_or_insert(*parent) == *parent,
+            _ => false,
+        })
+    }
+
+    fn report_within_cycles(&self, futures: &[Future], diags: &mut Diagnostics) {
+        let mut state = vec![0u8; self.len()]; // 0 new, 1 on the current chain, 2 done
+        for start in FutureIx::all(self.len()) {
+            let mut chain = Vec::new();
+            let mut at = Some(start);
+            while let Some(i) = at {
+                match state[i] {
+                    2 => break,
+                    1 => {
+                        let from = chain.iter().position(|&c| c == i).unwrap_or(0);
+                        let cycle = &chain[from..];
+                        let names: Vec<&str> = cycle
+                            .iter()
+                            .chain([&i])
+                            .map(|&c| self.ids[c].as_str())
+                            .collect();
+                        let first = cycle.iter().copied().min().unwrap_or(i);
+                        let pos = futures[first].within.as_ref().map_or(Pos::START, |w| w.pos);
+                        diags.push(
+                            Diagnostic::error(
+                                &futures[first].file,
+                                pos,
+                                format!("cycle in `within`: {}", names.join(" → ")),
+                            )
+                            .with_help("a group cannot be inside itself; remove `within` from one of these futures"),
+                        );
+                        break;
+                    }
+                    _ => {
+                        state[i] = 1;
+                        chain.push(i);
+                        at = self.group[i];
+                    }
+                }
+            }
+            for c in chain {
+                state[c] = 2;
+            }
+        }
+    }
+
+    fn report_edge_cycles(&self, futures: &[Future], diags: &mut Diagnostics) {
+        for scc in tarjan_scc(&self.dag) {
+            if scc.len() < 2 {
+                continue;
+            }
+            let start = FutureIx(scc.iter().map(|n| n.index()).min().unwrap_or(0));
+            let cycle = self.cycle_through(start, &scc);
+            let names: Vec<&str> = cycle
+                .iter()
+                .chain([&start])
+                .map(|&c| self.ids[c].as_str())
+                .collect();
+            let next = cycle.get(1).copied().unwrap_or(start);
+            let pos = futures[start]
+                .leads_to
+                .iter()
+                .find(|e| e.target.value == self.ids[next])
+                .map_or(Pos::START, |e| e.target.pos);
+            diags.push(
+                Diagnostic::error(
+                    &futures[start].file,
+                    pos,
+                    format!("cycle in `leads_to`: {}", names.join(" → ")),
+                )
+                .with_help("time flows one way: remove one of these edges"),
+            );
+        }
+    }
+
+    /// A path from `start` back to it inside one strongly connected part.
+    fn cycle_through(&self, start: FutureIx, scc: &[NodeIndex]) -> Vec<FutureIx> {
+        let inside = |n: FutureIx| scc.iter().any(|s| s.index() == n.get());
+        let mut path = vec![start];
+        let mut seen = vec![false; self.len()];
+        seen[start] = true;
+        while let Some(&at) = path.last() {
+            let children = self.children(at);
+            if children.iter().any(|&(c, _)| c == start) && path.len() > 1 {
+                return path;
+            }
+            match children.iter().find(|&&(c, _)| inside(c) && !seen[c]) {
+                Some(&(c, _)) => {
+                    seen[c] = true;
+                    path.push(c);
+                }
+                None => {
+                    path.pop();
+                }
+            }
+        }
+        vec![start]
+    }
+}
+
+/// Σ P(parent) × P(edge) over `parents`, given each parent's effective
+/// probability `p`; unknown when some parent's is. The one rule of implied
+/// probability, used by [`Graph::compute`] and [`Graph::swings`].
+fn incoming<I: Copy>(parents: &[(I, f64)], p: impl Fn(I) -> Option<f64>) -> Option<f64> {
+    parents
+        .iter()
+        .map(|&(q, edge)| p(q).map(|pq| pq * edge))
+        .sum()
+}
+
+/// A bet's chance of paying off from its winning futures' probabilities
+/// (`one_fork`: they are alternatives of one fork).
+fn combine(values: impl Iterator<Item = Option<f64>>, one_fork: bool) -> Payoff {
+    let Some(values) = values.collect::<Option<Vec<f64>>>() else {
+        return Payoff::Unknown;
+    };
+    let sum: f64 = values.iter().sum();
+    match values.as_slice() {
+        [] => Payoff::Unknown,
+        [only] => Payoff::Exact(*only),
+        _ if one_fork => Payoff::Exact(sum.min(1.0)),
+        _ => Payoff::Range(values.iter().copied().fold(0.0, f64::max), sum.min(1.0)),
+    }
+}
+
+fn distinct(futures: &[FutureIx]) -> Vec<FutureIx> {
+    let mut v = futures.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The futures that can move a bet's payoff, in an order where parents come
+/// first, with what [`Graph::compute`] needs to recompute them: the part of
+/// the graph a swing is computed on, so a swing costs the size of that part
+/// rather than of the whole graph.
+struct Influence {
+    /// Futures, parents first.
+    order: Vec<FutureIx>,
+    /// Each one's own probability.
+    own: Vec<Option<f64>>,
+    /// Each one's parents as positions in `order` with P(edge); only for
+    /// futures without an own probability, whose parents are all here.
+    parents: Vec<Vec<(usize, f64)>>,
+    /// Positions of the bet's winning futures.
+    wins: Vec<usize>,
+    /// Each one's effective probability at the site's values.
+    base: Vec<Option<f64>>,
+}
+
+impl Influence {
+    /// The winning futures, and the parents of every one of these futures
+    /// that has no own probability (its effective probability is implied,
+    /// so its parents move it), and so on up.
+    fn of(graph: &Graph, wins: &[FutureIx], own: &[Option<f64>]) -> Influence {
+        let mut found: HashSet<FutureIx> = wins.iter().copied().collect();
+        let mut stack = wins.to_vec();
+        while let Some(x) = stack.pop() {
+            if own[x].is_none() {
+                for (p, _) in graph.parents(x) {
+                    if found.insert(p) {
+                        stack.push(p);
+                    }
+                }
+            }
+        }
+        let rank = &graph.rank;
+        let mut order: Vec<FutureIx> = found.into_iter().collect();
+        order.sort_unstable_by_key(|&f| rank[f]);
+        let at: HashMap<FutureIx, usize> = order.iter().enumerate().map(|(k, &f)| (f, k)).collect();
+        let parents = order
+            .iter()
+            .map(|&f| match own[f] {
+                Some(_) => Vec::new(),
+                None => graph
+                    .parents(f)
+                    .into_iter()
+                    .map(|(p, e)| (at[&p], e))
+                    .collect(),
+            })
+            .collect();
+        let mut sub = Influence {
+            own: order.iter().map(|&f| own[f]).collect(),
+            wins: wins.iter().map(|w| at[w]).collect(),
+            base: Vec::new(),
+            order,
+            parents,
+        };
+        let mut base = vec![None; sub.order.len()];
+        sub.recompute(0, &mut base);
+        sub.base = base;
+        sub
+    }
+
+    /// Sets `p` to the effective probabilities with the future at position
+    /// `k` given the own probability `value`: only those after `k` can change.
+    fn propagate(&self, k: usize, value: f64, p: &mut [Option<f64>]) {
+        p.copy_from_slice(&self.base);
+        p[k] = Some(value);
+        self.recompute(k + 1, p);
+    }
+
+    /// Recomputes the effective probability of every future from position
+    /// `from` on: its own where it has one, else the implied one (a root's
+    /// implied probability is its own, so without one it has none).
+    fn recompute(&self, from: usize, p: &mut [Option<f64>]) {
+        for j in from..self.order.len() {
+            p[j] = match (self.own[j], self.parents[j].as_slice()) {
+                (Some(o), _) => Some(o),
+                (None, []) => None,
+                (None, parents) => incoming(parents, |q| p[q]).map(|s| s.min(1.0)),
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::futures::parse;
+
+    fn ix<const N: usize>(futures: [usize; N]) -> [FutureIx; N] {
+        futures.map(FutureIx)
+    }
+
+    /// Builds a graph from `(id, yaml)` pairs.
+    fn graph(files: &[(&str, &str)]) -> (Vec<Future>, Graph, Vec<String>) {
+        let mut diags = Diagnostics::default();
+        let futures: Vec<Future> = files
+            .iter()
+            .map(|(id, yaml)| {
+                parse(Path::new(&format!("futures/{id}.yaml")), yaml, &mut diags)
+                    .unwrap_or_else(|| panic!("{id}: {diags:?}"))
+            })
+            .collect();
+        let g = Graph::build(&futures, &HashSet::new(), &mut diags);
+        let errs = diags
+            .into_sorted()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        (futures, g, errs)
+    }
+
+    fn own(futures: &[Future]) -> Vec<Option<f64>> {
+        futures
+            .iter()
+            .map(|f| f.estimate.map(|p| p.get()))
+            .collect()
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn implied_probability_follows_chains_and_diamonds() {
+        // root (0.8) → a 0.5, b 0.3; a → d 0.4; b → d 0.5 (a diamond);
+        // d has no estimate, e has one that disagrees.
+        let (f, g, errs) = graph(&[
+            (
+                "root",
+                "title: R\nprobability: 0.8\nleads_to:\n  - {future: a, probability: 0.5}\n  - {future: b, probability: 0.3}\n",
+            ),
+            (
+                "a",
+                "title: A\nleads_to:\n  - {future: d, probability: 0.4}\n",
+            ),
+            (
+                "b",
+                "title: B\nprobability: 0.2\nleads_to:\n  - {future: d, probability: 0.5}\n",
+            ),
+            (
+                "d",
+                "title: D\nleads_to:\n  - {future: e, probability: 0.9}\n",
+            ),
+            ("e", "title: E\nprobability: 0.5\n"),
+        ]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = g.compute(&own(&f));
+        assert!(close(c[0].implied, 0.8)); // a root's implied is its own
+        assert!(close(c[1].implied, 0.4)); // 0.8 × 0.5
+        assert!(close(c[2].implied, 0.24)); // 0.8 × 0.3
+        // a has no estimate, so its implied 0.4 counts; b's own 0.2 counts:
+        assert!(close(c[3].implied, 0.4 * 0.4 + 0.2 * 0.5)); // 0.26
+        assert!(close(c[4].implied, 0.26 * 0.9)); // 0.234
+        assert!(c[4].disagreement); // |0.5 − 0.234| > 0.15
+        assert!(!c[2].disagreement); // |0.2 − 0.24| ≤ 0.15
+    }
+
+    #[test]
+    fn a_difference_of_exactly_fifteen_points_is_not_a_disagreement() {
+        let (f, g, errs) = graph(&[
+            (
+                "r",
+                "title: R\nprobability: 0.5\nleads_to:\n  - {future: c, probability: 0.7}\n",
+            ),
+            ("c", "title: C\nprobability: 0.5\n"),
+        ]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = g.compute(&own(&f));
+        // 0.5 × 0.7 is 0.35, and 0.5 − 0.35 is a hair above 0.15 in floating point.
+        assert!((0.5f64 - 0.5 * 0.7).abs() > DISAGREEMENT);
+        assert!(!c[1].disagreement);
+        assert!(disagrees(0.5, 0.349));
+    }
+
+    #[test]
+    fn overlapping_parents_are_capped_but_reported() {
+        let (f, g, _) = graph(&[
+            (
+                "p",
+                "title: P\nprobability: 0.9\nleads_to:\n  - {future: x, probability: 0.9}\n",
+            ),
+            (
+                "q",
+                "title: Q\nprobability: 0.8\nleads_to:\n  - {future: x, probability: 0.9}\n",
+            ),
+            ("x", "title: X\n"),
+        ]);
+        let c = g.compute(&own(&f));
+        assert!(close(c[2].incoming, 0.81 + 0.72));
+        assert!(close(c[2].implied, 1.0));
+    }
+
+    #[test]
+    fn unknown_root_probability_leaves_descendants_unknown() {
+        let (f, g, _) = graph(&[
+            (
+                "p",
+                "title: P\nleads_to:\n  - {future: x, probability: 0.5}\n",
+            ),
+            ("x", "title: X\n"),
+        ]);
+        assert_eq!(g.compute(&own(&f))[1].implied, None);
+    }
+
+    #[test]
+    fn bets_on_one_fork_are_exact_others_are_bounds() {
+        let (f, g, _) = graph(&[
+            (
+                "fork",
+                "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
+            ),
+            ("a", "title: A\n"),
+            ("b", "title: B\n"),
+            ("c", "title: C\nprobability: 0.4\n"),
+        ]);
+        let c = g.compute(&own(&f));
+        let p: Vec<Option<f64>> = own(&f)
+            .iter()
+            .zip(&c)
+            .map(|(o, c)| o.or(c.implied))
+            .collect();
+        match g.payoff(&ix([1, 2]), &p) {
+            Payoff::Exact(x) => assert!((x - 0.45).abs() < 1e-9, "{x}"), // 0.3 + 0.15
+            other => panic!("{other:?}"),
+        }
+        match g.payoff(&ix([1, 3]), &p) {
+            Payoff::Range(lo, hi) => assert!((lo - 0.4).abs() < 1e-9 && (hi - 0.7).abs() < 1e-9),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(g.payoff(&ix([3]), &p), Payoff::Exact(x) if (x - 0.4).abs() < 1e-9));
+        assert_eq!(
+            g.payoff(&ix([0]), &[None, None, None, None]),
+            Payoff::Unknown
+        );
+    }
+
+    #[test]
+    fn children_of_one_fork_with_another_parent_are_not_alternatives() {
+        let (f, g, _) = graph(&[
+            (
+                "fork",
+                "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
+            ),
+            (
+                "other",
+                "title: O\nprobability: 0.5\nleads_to:\n  - {future: b, probability: 0.5}\n",
+            ),
+            ("a", "title: A\n"),
+            ("b", "title: B\n"),
+        ]);
+        let c = g.compute(&own(&f));
+        let p: Vec<Option<f64>> = c.iter().map(|c| c.implied).collect();
+        assert!(matches!(g.payoff(&ix([2, 3]), &p), Payoff::Range(..)));
+    }
+
+    #[test]
+    fn the_essential_fork_separates_wins_from_losses() {
+        // root → {ai, stall}; ai → {fleets, throttle}; a bet wins in fleets
+        // and loses in throttle: the fork is `ai`, not `root`.
+        let (_, g, _) = graph(&[
+            (
+                "root",
+                "title: R\nleads_to:\n  - {future: ai, probability: 0.5}\n  - {future: stall, probability: 0.5}\n",
+            ),
+            (
+                "ai",
+                "title: A\nleads_to:\n  - {future: fleets, probability: 0.5}\n  - {future: throttle, probability: 0.5}\n",
+            ),
+            ("stall", "title: S\n"),
+            ("fleets", "title: F\n"),
+            ("throttle", "title: T\n"),
+        ]);
+        assert_eq!(g.essential_fork(&ix([3]), &ix([4])), Ok(FutureIx(1)));
+        // Winning in fleets and losing in stall: only the root separates them.
+        assert_eq!(g.essential_fork(&ix([3]), &ix([2])), Ok(FutureIx(0)));
+        // Winning in both branches of `ai` and losing in stall.
+        assert_eq!(g.essential_fork(&ix([3, 4]), &ix([2])), Ok(FutureIx(0)));
+        assert_eq!(g.essential_fork(&ix([3]), &[]), Err(NoFork::NoLosses));
+    }
+
+    #[test]
+    fn without_an_essential_fork_the_reason_is_named() {
+        // root → {ai, stall}; ai → {fleets, throttle}; fleets → boom;
+        // lone has no parent and no child.
+        let (_, g, errs) = graph(&[
+            (
+                "root",
+                "title: R\nleads_to:\n  - {future: ai, probability: 0.5}\n  - {future: stall, probability: 0.5}\n",
+            ),
+            (
+                "ai",
+                "title: A\nleads_to:\n  - {future: fleets, probability: 0.5}\n  - {future: throttle, probability: 0.5}\n",
+            ),
+            ("stall", "title: S\n"),
+            (
+                "fleets",
+                "title: F\nleads_to:\n  - {future: boom, probability: 0.5}\n",
+            ),
+            ("throttle", "title: T\n"),
+            ("boom", "title: B\n"),
+            ("lone", "title: L\n"),
+        ]);
+        assert!(errs.is_empty(), "{errs:?}");
+        // Losing in boom, which follows fleets, a win: both sit on one branch.
+        assert_eq!(
+            g.essential_fork(&ix([3]), &ix([5])),
+            Err(NoFork::Follows {
+                from: FutureIx(3),
+                to: FutureIx(5)
+            })
+        );
+        // And the other way round: the win follows the loss.
+        assert_eq!(
+            g.essential_fork(&ix([5]), &ix([3])),
+            Err(NoFork::Follows {
+                from: FutureIx(3),
+                to: FutureIx(5)
+            })
+        );
+        // Nothing leads to both lone and stall.
+        assert_eq!(
+            g.essential_fork(&ix([6]), &ix([2])),
+            Err(NoFork::NoCommonAncestor)
+        );
+        // Winning in fleets and stall, losing in throttle: ai separates
+        // fleets from throttle but not stall; root's branch `ai` leads to a
+        // win and the loss.
+        assert_eq!(
+            g.essential_fork(&ix([3, 2]), &ix([4])),
+            Err(NoFork::Entangled)
+        );
+    }
+
+    /// Own probabilities by id, `None` for the rest.
+    fn own_of(f: &[Future], values: &[(&str, f64)]) -> Vec<Option<f64>> {
+        f.iter()
+            .map(|x| {
+                values
+                    .iter()
+                    .find(|(id, _)| *id == x.id.as_str())
+                    .map(|&(_, v)| v)
+            })
+            .collect()
+    }
+
+    /// `(id, swing)` pairs, rounded to 1e-9 so hand-computed numbers compare.
+    fn swings_of(
+        g: &Graph,
+        f: &[Future],
+        wins: &[usize],
+        own: &[Option<f64>],
+    ) -> Vec<(String, f64)> {
+        let wins: Vec<FutureIx> = wins.iter().copied().map(FutureIx).collect();
+        g.swings(&wins, own)
+            .into_iter()
+            .map(|s| (f[s.future].id.to_string(), (s.swing * 1e9).round() / 1e9))
+            .collect()
+    }
+
+    #[test]
+    fn a_swing_comes_through_ancestors_without_an_own_probability() {
+        // r (0.5) → a 0.6 → w 0.5; blocked (0.3) → w 0.2; far (0.9) → blocked 0.5.
+        // A bet that wins in w: p(w) = 0.5 × 0.6 × 0.5 + 0.3 × 0.2 = 0.21.
+        let (f, g, errs) = graph(&[
+            (
+                "r",
+                "title: R\nleads_to:\n  - {future: a, probability: 0.6}\n",
+            ),
+            (
+                "a",
+                "title: A\nleads_to:\n  - {future: w, probability: 0.5}\n",
+            ),
+            (
+                "far",
+                "title: F\nleads_to:\n  - {future: blocked, probability: 0.5}\n",
+            ),
+            (
+                "blocked",
+                "title: B\nleads_to:\n  - {future: w, probability: 0.2}\n",
+            ),
+            ("w", "title: W\n"),
+        ]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let own = own_of(&f, &[("r", 0.5), ("far", 0.9), ("blocked", 0.3)]);
+        assert_eq!(
+            swings_of(&g, &f, &[4], &own),
+            [
+                // w itself: 1 − 0.
+                ("w".into(), 1.0),
+                // a at 1: 0.5 + 0.06; at 0: 0.06.
+                ("a".into(), 0.5),
+                // r at 1: 0.6 × 0.5 + 0.06 = 0.36; at 0: 0.06.
+                ("r".into(), 0.3),
+                // blocked at 1: 0.15 + 0.2; at 0: 0.15.
+                ("blocked".into(), 0.2),
+            ],
+            "far reaches w only through blocked, whose own probability stops it"
+        );
+    }
+
+    #[test]
+    fn a_swing_on_one_fork_moves_the_exact_sum() {
+        // fork (0.5) → a 0.6, b 0.3; a bet wins in a or b: 0.3 + 0.15 = 0.45.
+        let (f, g, _) = graph(&[
+            (
+                "fork",
+                "title: F\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
+            ),
+            ("a", "title: A\n"),
+            ("b", "title: B\n"),
+        ]);
+        let own = own_of(&f, &[("fork", 0.5)]);
+        assert_eq!(
+            swings_of(&g, &f, &[1, 2], &own),
+            [
+                // fork at 1: 0.6 + 0.3; at 0: 0.
+                ("fork".into(), 0.9),
+                // a at 1: min(1, 1 + 0.15); at 0: 0.15.
+                ("a".into(), 0.85),
+                // b at 1: min(1, 0.3 + 1); at 0: 0.3.
+                ("b".into(), 0.7),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_swing_of_bounds_moves_their_midpoint() {
+        // x (0.4) and y (0.2) are roots: bounds [0.4, 0.6], midpoint 0.5.
+        let (f, g, _) = graph(&[
+            ("x", "title: X\n"),
+            ("y", "title: Y\n"),
+            ("z", "title: Z\n"),
+        ]);
+        let own = own_of(&f, &[("x", 0.4), ("y", 0.2), ("z", 0.7)]);
+        assert_eq!(
+            swings_of(&g, &f, &[0, 1], &own),
+            [
+                // x at 1: [1, 1]; at 0: [0.2, 0.2].
+                ("x".into(), 0.8),
+                // y at 1: [1, 1]; at 0: [0.4, 0.4].
+                ("y".into(), 0.6),
+            ],
+            "z is not a winning future and leads to none"
+        );
+        assert_eq!(Payoff::Range(0.4, 0.6).midpoint(), Some(0.5));
+        assert_eq!(Payoff::Unknown.midpoint(), None);
+    }
+
+    #[test]
+    fn swings_agree_with_recomputing_the_whole_graph() {
+        // A layered graph with diamonds, overlapping parents (capped sums),
+        // futures with and without own probabilities, a root without one.
+        let mut files = Vec::new();
+        for i in 0..24usize {
+            let mut yaml = format!("title: F{i}\n");
+            if i % 3 == 2 || i == 0 {
+                yaml.push_str(&format!(
+                    "probability: {}\n",
+                    0.5 + (i * 37 % 45) as f64 / 100.0
+                ));
+            }
+            let targets: Vec<usize> = [i + 1, i + 2, i + 5]
+                .into_iter()
+                .filter(|&t| t < 24 && (i + t) % 4 != 0)
+                .collect();
+            if !targets.is_empty() {
+                yaml.push_str("leads_to:\n");
+                for t in &targets {
+                    yaml.push_str(&format!(
+                        "  - {{future: f{t}, probability: {}}}\n",
+                        0.9 / targets.len() as f64
+                    ));
+                }
+            }
+            files.push((format!("f{i}"), yaml));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (f, g, errs) = graph(&refs);
+        assert!(errs.is_empty(), "{errs:?}");
+        let own = own(&f);
+        let payoff_with = |wins: &[FutureIx], own: &[Option<f64>]| {
+            let c = g.compute(own);
+            let p: Vec<Option<f64>> = own.iter().zip(&c).map(|(o, c)| o.or(c.implied)).collect();
+            g.payoff(wins, &p).midpoint()
+        };
+        let mut compared = 0;
+        let sets = (0..f.len()).map(|w| vec![w]).chain([
+            vec![13, 20],
+            vec![7, 8],
+            vec![22, 19, 4],
+            vec![21, 22],
+        ]);
+        for wins in sets {
+            let wins: Vec<FutureIx> = wins.into_iter().map(FutureIx).collect();
+            let fast = g.swings(&wins, &own);
+            for x in 0..f.len() {
+                let set = |v: f64| {
+                    let mut o = own.clone();
+                    o[x] = Some(v);
+                    payoff_with(&wins, &o)
+                };
+                let slow = match (set(1.0), set(0.0)) {
+                    (Some(hi), Some(lo)) => hi - lo,
+                    _ => 0.0,
+                };
+                let found = fast
+                    .iter()
+                    .find(|s| s.future == FutureIx(x))
+                    .map_or(0.0, |s| s.swing);
+                assert!(
+                    (found - slow).abs() < 1e-9,
+                    "wins {wins:?}, future f{x}: {found} ≠ {slow}"
+                );
+                compared += usize::from(slow.abs() > 1e-9);
+            }
+        }
+        assert!(compared > 100, "only {compared} non-zero swings compared");
+        assert!(
+            g.compute(&own)
+                .iter()
+                .any(|c| c.incoming.is_some_and(|s| s > 1.0)),
+            "some sum is capped"
+        );
+    }
+
+    #[test]
+    fn unknown_references_suggest_a_fix() {
+        let (_, _, errs) = graph(&[
+            ("agi-by-2030", "title: A\n"),
+            ("x", "title: X\nwithin: agi-2030\n"),
+        ]);
+        assert_eq!(
+            errs,
+            ["futures/x.yaml:2:9: unknown future `agi-2030` in `within`"]
+        );
+    }
+
+    #[test]
+    fn a_future_is_not_suggested_for_a_reference_in_its_own_file() {
+        let files = [
+            (
+                "human-level-ai",
+                "title: H\nleads_to:\n  - {future: human-level-a, probability: 0.5}\n",
+            ),
+            ("human-level-ai-arrives", "title: A\n"),
+            ("x", "title: X\nwithin: human-level-a\n"),
+        ];
+        let mut diags = Diagnostics::default();
+        let futures: Vec<Future> = files
+            .iter()
+            .filter_map(|(id, yaml)| {
+                parse(Path::new(&format!("futures/{id}.yaml")), yaml, &mut diags)
+            })
+            .collect();
+        Graph::build(&futures, &HashSet::new(), &mut diags);
+        let helps: Vec<String> = diags
+            .into_sorted()
+            .into_iter()
+            .map(|d| format!("{}: {}", d.file.display(), d.help.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "futures/human-level-ai.yaml: did you mean `human-level-ai-arrives`?",
+                "futures/x.yaml: did you mean `human-level-ai`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn cycles_are_named() {
+        let (_, _, errs) = graph(&[
+            (
+                "a",
+                "title: A\nleads_to:\n  - {future: b, probability: 0.5}\n",
+            ),
+            (
+                "b",
+                "title: B\nleads_to:\n  - {future: c, probability: 0.5}\n",
+            ),
+            (
+                "c",
+                "title: C\nleads_to:\n  - {future: a, probability: 0.5}\n",
+            ),
+            ("g", "title: G\nwithin: h\n"),
+            ("h", "title: H\nwithin: g\n"),
+        ]);
+        assert_eq!(
+            errs,
+            [
+                "futures/a.yaml:3:14: cycle in `leads_to`: a → b → c → a",
+                "futures/g.yaml:2:9: cycle in `within`: g → h → g",
+            ]
+        );
+    }
+}

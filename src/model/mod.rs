@@ -1,0 +1,7 @@
+//! The model and its rules: the future graph and every probability rule
+//! ([`graph`]), and the [`site`] — its sources checked across files, then
+//! computed with the fetched observations into what every page shows.
+//! `serve`'s incremental edits are applied here too ([`site`]'s refresh).
+
+pub mod graph;
+pub mod site;

@@ -1,0 +1,249 @@
+//! Computing a loaded site's numbers, once per build: each future's own
+//! probability (its markets' aggregate, else its author's estimate), then
+//! what the graph's rules give from it — implied probabilities,
+//! disagreement flags, bets' chances of paying off and what moves them.
+
+use rayon::prelude::*;
+
+use super::{BetEntry, FutureEntry, Loaded, Observed, Own, Site, Source};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::fetch::markets::{MarketRef, Observation, Prices};
+use crate::model::graph::{Computed, Graph, Payoff, Swing};
+use crate::routes::FutureIx;
+use crate::source::futures::Future;
+
+/// How many of the futures that move a bet most are kept (and shown).
+pub const WHAT_MOVES: usize = 5;
+
+/// The geometric mean of the odds of `values`, the forecasting community's
+/// usual way to pool several markets. Values at 0 or 1 (resolved markets)
+/// are held just inside so one of them does not swamp the rest. One market
+/// is its own value, exactly (the round trip through odds would print
+/// 0.24 as 0.23999999999999996).
+pub fn aggregate(values: &[f64]) -> Option<f64> {
+    match values {
+        [] => return None,
+        [one] => return Some(*one),
+        _ => {}
+    }
+    let mean_log_odds = values
+        .iter()
+        .map(|p| {
+            let p = p.clamp(0.001, 0.999);
+            (p / (1.0 - p)).ln()
+        })
+        .sum::<f64>()
+        / values.len() as f64;
+    let odds = mean_log_odds.exp();
+    Some(odds / (1.0 + odds))
+}
+
+/// A future's numbers.
+struct FutureNumbers {
+    own: Option<Own>,
+    markets: Vec<(MarketRef, Observation)>,
+    computed: Computed,
+}
+
+/// Everything computed from the futures, their markets and the graph.
+struct Numbers {
+    futures: Vec<FutureNumbers>,
+    /// Each bet's payoff and what moves it, in the bets' order.
+    bets: Vec<(Payoff, Vec<Swing>)>,
+    /// Futures whose parents overlap.
+    warnings: Vec<Diagnostic>,
+}
+
+/// The one computation of a site's numbers, from the futures (in order),
+/// the futures each bet wins in, and the market observations.
+fn numbers(
+    graph: &Graph,
+    futures_in: &[&Future],
+    wins: &[&[FutureIx]],
+    prices: &Prices,
+) -> Numbers {
+    let markets: Vec<Vec<(MarketRef, Observation)>> = futures_in
+        .iter()
+        .map(|f| {
+            f.markets
+                .iter()
+                .map(|m| {
+                    let seen = prices.get(&m.value).cloned().unwrap_or_default();
+                    (m.value.clone(), seen)
+                })
+                .collect()
+        })
+        .collect();
+    let owns: Vec<Option<Own>> = futures_in
+        .iter()
+        .zip(&markets)
+        .map(|(f, m)| own(f, m))
+        .collect();
+    let own: Vec<Option<f64>> = owns.iter().map(|o| o.map(|o| o.value)).collect();
+    let futures: Vec<FutureNumbers> = owns
+        .into_iter()
+        .zip(markets)
+        .zip(graph.compute(&own))
+        .map(|((own, markets), computed)| FutureNumbers {
+            own,
+            markets,
+            computed,
+        })
+        .collect();
+    let effective: Vec<Option<f64>> = own
+        .iter()
+        .zip(&futures)
+        .map(|(o, n)| o.or(n.computed.implied))
+        .collect();
+    let bets = wins
+        .par_iter()
+        .map(|w| {
+            let mut swings = graph.swings(w, &own);
+            swings.truncate(WHAT_MOVES);
+            (graph.payoff(w, &effective), swings)
+        })
+        .collect();
+    let warnings = futures_in
+        .iter()
+        .zip(&futures)
+        .filter_map(|(f, n)| overlap(f, &n.computed))
+        .collect();
+    Numbers {
+        futures,
+        bets,
+        warnings,
+    }
+}
+
+/// A future's own probability: its markets' aggregate, else its author's
+/// estimate.
+fn own(future: &Future, markets: &[(MarketRef, Observation)]) -> Option<Own> {
+    let values: Vec<f64> = markets.iter().filter_map(|(_, o)| o.value).collect();
+    match (aggregate(&values), future.estimate) {
+        (Some(p), _) => Some(Own {
+            value: p,
+            source: Source::Markets(values.len()),
+        }),
+        (None, Some(p)) => Some(Own {
+            value: p.get(),
+            source: Source::Estimate,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// The warning for a future whose parents' chances of leading to it add
+/// up to more than 1.
+fn overlap(future: &Future, computed: &Computed) -> Option<Diagnostic> {
+    let sum = computed.incoming.filter(|s| *s > 1.0 + 1e-9)?;
+    Some(
+        Diagnostic::warning(&future.file, Pos::START, format!("the parents of `{}` overlap: Σ P(parent) × P(edge) = {sum:.2}", future.id))
+            .with_help("parents are treated as alternatives that cannot both happen; lower the edge probabilities into this future or its parents' probabilities"),
+    )
+}
+
+impl Loaded {
+    /// The site with every number computed from `observed`.
+    pub fn compute(self, observed: Observed) -> Site {
+        let n = {
+            let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
+            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            numbers(&self.graph, &futures, &wins, &observed.prices)
+        };
+        let futures = self
+            .futures
+            .into_iter()
+            .zip(n.futures)
+            .map(|(e, n)| FutureEntry {
+                future: e.future,
+                summary: e.summary,
+                own: n.own,
+                markets: n.markets,
+                computed: n.computed,
+                bets_win: e.bets_win,
+                bets_lose: e.bets_lose,
+                posts: e.posts,
+            })
+            .collect();
+        let bets = self
+            .bets
+            .into_iter()
+            .zip(n.bets)
+            .map(|(b, (payoff, swings))| BetEntry {
+                bet: b.bet,
+                argument: b.argument,
+                wins_if: b.wins_if,
+                loses_if: b.loses_if,
+                payoff,
+                swings,
+                fork: b.fork,
+            })
+            .collect();
+        let mut found = self.warnings;
+        found.extend(observed.warnings);
+        Site {
+            root: self.root,
+            config: self.config,
+            theme: self.theme,
+            home: self.home,
+            market_credit: self.market_credit,
+            posts: self.posts,
+            pages: self.pages,
+            futures,
+            graph: self.graph,
+            bets,
+            tags: self.tags,
+            community: observed.community,
+            found,
+            computed: n.warnings,
+            routes: self.routes,
+            prices: observed.prices,
+            options: self.options,
+        }
+    }
+}
+
+impl Site {
+    /// Computes the numbers again after an edit of the futures or bets,
+    /// with the same observations.
+    pub(super) fn recompute(&mut self) {
+        let n = {
+            let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
+            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
+            numbers(&self.graph, &futures, &wins, &self.prices)
+        };
+        for (e, n) in self.futures.iter_mut().zip(n.futures) {
+            e.own = n.own;
+            e.markets = n.markets;
+            e.computed = n.computed;
+        }
+        for (b, (payoff, swings)) in self.bets.iter_mut().zip(n.bets) {
+            b.payoff = payoff;
+            b.swings = swings;
+        }
+        self.computed = n.warnings;
+    }
+
+    /// Finds each bet's essential fork again after the edges changed.
+    pub(super) fn find_forks(&mut self) {
+        let graph = &self.graph;
+        self.bets
+            .par_iter_mut()
+            .for_each(|b| b.fork = graph.essential_fork(&b.wins_if, &b.loses_if));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aggregate;
+
+    #[test]
+    fn one_market_is_its_value_and_several_pool_their_odds() {
+        assert_eq!(aggregate(&[]), None);
+        assert_eq!(aggregate(&[0.24]), Some(0.24));
+        // Odds 1/4 and 4 have a geometric mean of 1: even.
+        assert!((aggregate(&[0.2, 0.8]).unwrap() - 0.5).abs() < 1e-12);
+        // A resolved market is held inside (0, 1) so it does not swamp the other.
+        assert!(aggregate(&[1.0, 0.5]).unwrap() < 0.97);
+    }
+}

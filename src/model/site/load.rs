@@ -1,0 +1,400 @@
+//! Loading a site: every file read and parsed in parallel, the rules that
+//! span files checked (duplicate ids, references, reserved addresses,
+//! internal links), Markdown rendered. All problems of a run are collected.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{BuildOptions, Loaded, LoadedBet, LoadedFuture, Page, TagEntry};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::model::graph::Graph;
+use crate::routes::{self, BetIx, FutureIx, PostIx, Shape};
+use crate::source::bets::{self, Bet};
+use crate::source::config::Config;
+use crate::source::content::{self, Document, Kind};
+use crate::source::files::files_with_extension;
+use crate::source::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
+use crate::source::markdown::{self, Links};
+use crate::source::theme::Theme;
+
+/// Every file of a site, read and parsed, before the rules across files.
+struct Sources {
+    config: Config,
+    theme: Theme,
+    documents: Vec<Document>,
+    futures: Vec<Future>,
+    bets: Vec<Bet>,
+    /// Ids of every future file, including those with errors of their own:
+    /// they exist, so references to them are not reported again as unknown.
+    future_files: HashSet<String>,
+}
+
+/// What the Markdown renderer and reference resolution need to check links.
+struct Checker<'a> {
+    graph: &'a Graph,
+    links: Links<'a>,
+}
+
+impl Loaded {
+    /// Loads and checks everything under `root`. On error, every problem
+    /// found is returned (warnings included).
+    pub fn load(root: &Path, options: &BuildOptions) -> Result<Loaded, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let src = read_sources(root, options, &mut diags)?;
+        check_names(&src, &mut diags);
+        let graph = Graph::build(&src.futures, &src.future_files, &mut diags);
+        let (home, posts, pages) = by_kind(src.documents);
+        let tags = collect_tags(
+            posts.iter().map(|d| d.tags.as_slice()),
+            src.futures.iter().map(|f| f.tags.as_slice()),
+        );
+        let shape = Shape {
+            posts: posts.iter().map(|d| d.path.as_str()).collect(),
+            pages: pages.iter().map(|d| d.path.as_str()).collect(),
+            futures: src.futures.iter().map(|f| f.id.as_str()).collect(),
+            bets: src.bets.iter().map(|b| b.id.as_str()).collect(),
+            tags: tags
+                .iter()
+                .map(|t| (t.slug.as_str(), t.posts.len()))
+                .collect(),
+            posts_per_page: src.config.posts_per_page,
+        };
+        let mut routes = link_targets(root, &src.theme, &shape);
+        routes.extend(src.future_files.iter().map(|id| routes::future(id)));
+        let check = Checker {
+            graph: &graph,
+            links: Links {
+                base_path: src.config.base_url.path(),
+                routes: &routes,
+            },
+        };
+        let home = home.map(|d| check.page(d, &mut diags));
+        let market_credit = src.config.markets.credit.as_ref().map(|c| {
+            let file = Path::new(crate::source::config::FILE);
+            markdown::render(&c.markdown, file, c.pos, &check.links, &mut diags)
+        });
+        let posts = check.pages(posts, &mut diags);
+        let pages = check.pages(pages, &mut diags);
+        let mut futures = check.futures(src.futures, &mut diags);
+        let bets = check.bets(src.bets, &mut diags);
+        link_futures(&mut futures, &bets, &posts);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Loaded {
+            root: root.to_path_buf(),
+            config: src.config,
+            theme: src.theme,
+            home,
+            market_credit,
+            posts,
+            pages,
+            futures,
+            graph,
+            bets,
+            tags,
+            warnings: diags.into_sorted(),
+            routes,
+            options: options.clone(),
+        })
+    }
+}
+
+/// Reads site.yaml, the theme and every content, future and bet file (in
+/// parallel). Without a usable site.yaml or theme nothing else is read.
+fn read_sources(
+    root: &Path,
+    options: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Result<Sources, Diagnostics> {
+    let mut config = Config::load(root).map_err(Diagnostics::from_iter)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = crate::source::config::BaseUrl::parse(url).map_err(|hint| {
+            Diagnostics::from_iter([Diagnostic::error(
+                "--base-url",
+                Pos::START,
+                format!("invalid base URL `{url}`"),
+            )
+            .with_help(hint)])
+        })?;
+    }
+    let theme = Theme::load(root, &config.theme).map_err(|d| Diagnostics::from_iter([d]))?;
+    let (mut d1, mut d2, mut d3) = Default::default();
+    let (mut documents, (futures, bets)) = rayon::join(
+        || content::load(root, &mut d1),
+        || {
+            rayon::join(
+                || futures::load(root, &mut d2),
+                || bets::load(root, &mut d3),
+            )
+        },
+    );
+    diags.extend(d1.into_iter().chain(d2).chain(d3));
+    if !options.drafts {
+        documents.retain(|d| !d.draft);
+    }
+    let future_files = files_with_extension(&root.join("futures"), FUTURE_EXTENSIONS)
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    Ok(Sources {
+        config,
+        theme,
+        documents,
+        futures,
+        bets,
+        future_files,
+    })
+}
+
+/// Ids and addresses must be unique, and pages may not take a generated
+/// section's address.
+fn check_names(src: &Sources, diags: &mut Diagnostics) {
+    let rename = "rename one of the two files: the id is the file's name";
+    report_duplicates(
+        &src.futures,
+        |f| f.id.to_string(),
+        |f| &f.file,
+        "future id",
+        rename,
+        diags,
+    );
+    report_duplicates(
+        &src.bets,
+        |b| b.id.to_string(),
+        |b| &b.file,
+        "bet id",
+        rename,
+        diags,
+    );
+    report_duplicates(
+        &src.documents,
+        |d| d.path.clone(),
+        |d| &d.file,
+        "page address",
+        "rename one of the two files or give one a different `slug`",
+        diags,
+    );
+    for bet in src
+        .bets
+        .iter()
+        .filter(|b| routes::is_reserved_bet(b.id.as_str()))
+    {
+        diags.push(
+            Diagnostic::error(
+                &bet.file,
+                Pos::START,
+                format!(
+                    "the bet's address `/{}` is taken by the bets matrix",
+                    routes::bet(bet.id.as_str())
+                ),
+            )
+            .with_help("rename the file: the id is the file's name"),
+        );
+    }
+    for doc in src.documents.iter().filter(|d| d.kind == Kind::Page) {
+        if routes::is_reserved(&doc.path) {
+            diags.push(
+                Diagnostic::error(
+                    &doc.file,
+                    Pos::START,
+                    format!(
+                        "the page's address `/{}` is taken by a generated section",
+                        doc.path
+                    ),
+                )
+                .with_help("rename the file or set a different `slug`"),
+            );
+        }
+    }
+}
+
+/// The home introduction, the posts (newest first) and the pages.
+fn by_kind(documents: Vec<Document>) -> (Option<Document>, Vec<Document>, Vec<Document>) {
+    let mut home = None;
+    let mut posts = Vec::new();
+    let mut pages = Vec::new();
+    for doc in documents {
+        match doc.kind {
+            Kind::Home => home = Some(doc),
+            Kind::Post => posts.push(doc),
+            Kind::Page => pages.push(doc),
+        }
+    }
+    posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    (home, posts, pages)
+}
+
+impl Checker<'_> {
+    fn resolve(
+        &self,
+        refs: &[Located<FutureId>],
+        file: &Path,
+        field: &str,
+        diags: &mut Diagnostics,
+    ) -> Vec<FutureIx> {
+        refs.iter()
+            .filter_map(|r| self.graph.resolve(r, file, field, diags))
+            .collect()
+    }
+
+    fn page(&self, doc: Document, diags: &mut Diagnostics) -> Page {
+        let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &self.links, diags);
+        let futures = self.resolve(&doc.futures, &doc.file, "futures", diags);
+        Page {
+            doc,
+            rendered,
+            futures,
+        }
+    }
+
+    /// Renders `docs` in parallel; their problems are reported in order.
+    fn pages(&self, docs: Vec<Document>, diags: &mut Diagnostics) -> Vec<Page> {
+        in_parallel(docs, diags, |doc, d| self.page(doc, d))
+    }
+
+    fn futures(&self, futures: Vec<Future>, diags: &mut Diagnostics) -> Vec<LoadedFuture> {
+        in_parallel(futures, diags, |future, d| LoadedFuture {
+            summary: markdown::render(
+                &future.summary,
+                &future.file,
+                future.summary_pos,
+                &self.links,
+                d,
+            ),
+            future,
+            bets_win: Vec::new(),
+            bets_lose: Vec::new(),
+            posts: Vec::new(),
+        })
+    }
+
+    fn bets(&self, bets: Vec<Bet>, diags: &mut Diagnostics) -> Vec<LoadedBet> {
+        in_parallel(bets, diags, |bet, d| {
+            let wins_if = self.resolve(&bet.wins_if, &bet.file, "wins_if", d);
+            let loses_if = self.resolve(&bet.loses_if, &bet.file, "loses_if", d);
+            LoadedBet {
+                argument: markdown::render(&bet.body, &bet.file, bet.body_pos, &self.links, d),
+                fork: self.graph.essential_fork(&wins_if, &loses_if),
+                wins_if,
+                loses_if,
+                bet,
+            }
+        })
+    }
+}
+
+/// Maps `items` with `f` on all threads, each with its own diagnostics,
+/// which are then added to `diags` in the items' order.
+fn in_parallel<T: Send, U: Send>(
+    items: Vec<T>,
+    diags: &mut Diagnostics,
+    f: impl Fn(T, &mut Diagnostics) -> U + Sync,
+) -> Vec<U> {
+    let done: Vec<(U, Diagnostics)> = items
+        .into_par_iter()
+        .map(|item| {
+            let mut d = Diagnostics::default();
+            (f(item, &mut d), d)
+        })
+        .collect();
+    done.into_iter()
+        .map(|(u, d)| {
+            diags.extend(d);
+            u
+        })
+        .collect()
+}
+
+/// Tells each future the bets that win or lose in it and the posts that
+/// discuss it.
+fn link_futures(futures: &mut [LoadedFuture], bets: &[LoadedBet], posts: &[Page]) {
+    for (b, entry) in BetIx::all(bets.len()).zip(bets) {
+        for &f in &entry.wins_if {
+            futures[f].bets_win.push(b);
+        }
+        for &f in &entry.loses_if {
+            futures[f].bets_lose.push(b);
+        }
+    }
+    for (p, post) in PostIx::all(posts.len()).zip(posts) {
+        for &f in &post.futures {
+            futures[f].posts.push(p);
+        }
+    }
+}
+
+fn report_duplicates<T>(
+    items: &[T],
+    key: impl Fn(&T) -> String,
+    file: impl Fn(&T) -> &PathBuf,
+    what: &str,
+    help: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    for item in items {
+        let k = key(item);
+        if let Some(first) = seen.get(&k) {
+            diags.push(
+                Diagnostic::error(
+                    file(item),
+                    Pos::START,
+                    format!("duplicate {what} `{k}`, also used by {}", first.display()),
+                )
+                .with_help(help),
+            );
+        } else {
+            seen.insert(k, file(item));
+        }
+    }
+}
+
+pub(super) fn collect_tags<'a>(
+    posts: impl Iterator<Item = &'a [String]>,
+    futures: impl Iterator<Item = &'a [String]>,
+) -> Vec<TagEntry> {
+    let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
+    fn entry<'a>(tags: &'a mut BTreeMap<String, TagEntry>, name: &str) -> &'a mut TagEntry {
+        let slug = kebab(name);
+        tags.entry(slug.clone()).or_insert_with(|| TagEntry {
+            name: name.to_string(),
+            slug,
+            posts: Vec::new(),
+            futures: Vec::new(),
+        })
+    }
+    for (i, p) in (0..).map(PostIx).zip(posts) {
+        for t in p {
+            let e = entry(&mut tags, t);
+            if e.posts.last() != Some(&i) {
+                e.posts.push(i);
+            }
+        }
+    }
+    for (i, f) in (0..).map(FutureIx).zip(futures) {
+        for t in f {
+            let e = entry(&mut tags, t);
+            if e.futures.last() != Some(&i) {
+                e.futures.push(i);
+            }
+        }
+    }
+    tags.into_values().collect()
+}
+
+/// Every path the output will hold, without the leading slash, so that
+/// Markdown links can be checked before anything is written.
+fn link_targets(root: &Path, theme: &Theme, shape: &Shape) -> HashSet<String> {
+    let mut r: HashSet<String> = shape.all().into_iter().map(|x| shape.path(x)).collect();
+    r.extend(theme.static_paths());
+    let static_dir = root.join("static");
+    for f in files_with_extension(&static_dir, &[]) {
+        if let Ok(rel) = f.strip_prefix(&static_dir) {
+            r.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    r
+}

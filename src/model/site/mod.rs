@@ -1,0 +1,291 @@
+//! A whole site in two stages, each its own type: a [`Loaded`] site (every
+//! file read, checked across files, Markdown rendered, the graph and each
+//! bet's essential fork known) and a computed [`Site`] (with the fetched
+//! observations: every probability, payoff and swing). [`load`] makes the
+//! first, [`compute`] the second, once per build; [`refresh`] applies one
+//! edit to a computed site for `serve`. Nothing here knows about templates
+//! or output files.
+
+mod compute;
+mod load;
+mod refresh;
+
+pub use compute::{WHAT_MOVES, aggregate};
+pub use refresh::{Refresh, Touched};
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::fetch::community::{Community, Kind, Known, Subject, Wanted};
+use crate::fetch::markets::{MarketRef, Observation, Prices};
+use crate::model::graph::{Computed, Graph, NoFork, Payoff, Swing};
+use crate::routes::{BetIx, FutureIx, PostIx, Shape};
+use crate::source::bets::Bet;
+use crate::source::config::Config;
+use crate::source::content::Document;
+use crate::source::futures::Future;
+use crate::source::markdown::Rendered;
+use crate::source::theme::Theme;
+
+/// Choices made on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Fetch no market: use the committed snapshot.
+    pub offline: bool,
+    /// Where the market and GitHub APIs are (default: the real ones, or
+    /// `FORKCAST_<HOST>_URL`).
+    pub endpoints: Option<crate::fetch::remote::Endpoints>,
+    /// How hard to try each request (default: from site.yaml's `markets`).
+    pub policy: Option<crate::fetch::remote::Policy>,
+}
+
+/// A post, page or the home introduction with its Markdown rendered.
+pub struct Page {
+    pub doc: Document,
+    pub rendered: Rendered,
+    /// The futures it discusses.
+    pub futures: Vec<FutureIx>,
+}
+
+/// Where a future's own probability comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    /// The aggregate (geometric mean of odds) of this many markets.
+    Markets(usize),
+    /// The author's estimate: no market has a value.
+    Estimate,
+}
+
+/// A future's own probability and where it comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Own {
+    pub value: f64,
+    pub source: Source,
+}
+
+/// A future as loaded: its file and what links to it, before any number.
+pub struct LoadedFuture {
+    pub future: Future,
+    pub summary: Rendered,
+    /// Bets (indexes into [`Site::bets`]) that win or lose here.
+    pub bets_win: Vec<BetIx>,
+    pub bets_lose: Vec<BetIx>,
+    /// Posts (indexes into [`Site::posts`]) that discuss it.
+    pub posts: Vec<PostIx>,
+}
+
+/// A future with its numbers.
+pub struct FutureEntry {
+    pub future: Future,
+    pub summary: Rendered,
+    /// Its own probability: its markets' aggregate, else its author's estimate.
+    pub own: Option<Own>,
+    /// Each market it references, with what is known of it.
+    pub markets: Vec<(MarketRef, Observation)>,
+    pub computed: Computed,
+    /// Bets (indexes into [`Site::bets`]) that win or lose here.
+    pub bets_win: Vec<BetIx>,
+    pub bets_lose: Vec<BetIx>,
+    /// Posts (indexes into [`Site::posts`]) that discuss it.
+    pub posts: Vec<PostIx>,
+}
+
+impl FutureEntry {
+    /// Its own probability where it has one, else the implied one.
+    pub fn effective(&self) -> Option<f64> {
+        self.own.map(|o| o.value).or(self.computed.implied)
+    }
+
+    /// The oldest value shown from a market whose refresh failed.
+    pub fn stale_since(&self) -> Option<jiff::civil::Date> {
+        self.markets
+            .iter()
+            .filter(|(_, o)| o.stale)
+            .filter_map(|(_, o)| o.as_of)
+            .min()
+    }
+}
+
+/// A bet as loaded: the futures it names and where they part.
+pub struct LoadedBet {
+    pub bet: Bet,
+    pub argument: Rendered,
+    pub wins_if: Vec<FutureIx>,
+    pub loses_if: Vec<FutureIx>,
+    /// The fork its wins and losses part at, or why there is none (see
+    /// [`Graph::essential_fork`]): it depends on the graph's edges only.
+    pub fork: Result<FutureIx, NoFork>,
+}
+
+/// A bet with its chance of paying off.
+pub struct BetEntry {
+    pub bet: Bet,
+    pub argument: Rendered,
+    pub wins_if: Vec<FutureIx>,
+    pub loses_if: Vec<FutureIx>,
+    pub payoff: Payoff,
+    /// The futures that move its payoff most, largest first (at most
+    /// [`WHAT_MOVES`]; see [`Graph::swings`]).
+    pub swings: Vec<Swing>,
+    /// The fork its wins and losses part at, or why there is none (see
+    /// [`Graph::essential_fork`]).
+    pub fork: Result<FutureIx, NoFork>,
+}
+
+impl BetEntry {
+    /// What listings and search show of it: its `summary`, else the
+    /// argument's first paragraph.
+    pub fn summary(&self) -> &str {
+        self.bet
+            .summary
+            .as_deref()
+            .unwrap_or(&self.argument.summary)
+    }
+}
+
+/// A tag and what carries it.
+pub struct TagEntry {
+    pub name: String,
+    pub slug: String,
+    pub posts: Vec<PostIx>,
+    pub futures: Vec<FutureIx>,
+}
+
+/// A site whose files are read and checked, before anything is fetched or
+/// computed.
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub home: Option<Page>,
+    pub market_credit: Option<Rendered>,
+    /// Newest first.
+    pub posts: Vec<Page>,
+    pub pages: Vec<Page>,
+    pub futures: Vec<LoadedFuture>,
+    pub graph: Graph,
+    pub bets: Vec<LoadedBet>,
+    /// Sorted by slug.
+    pub tags: Vec<TagEntry>,
+    /// The problems loading found that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
+    /// Every output path, for checking links when a file changes.
+    routes: HashSet<String>,
+    options: BuildOptions,
+}
+
+/// What fetching found for a loaded site.
+#[derive(Default)]
+pub struct Observed {
+    /// Every market's value and history (from the snapshot at least).
+    pub prices: Prices,
+    /// Votes and discussion threads, with `community: true`.
+    pub community: Option<Community>,
+    /// Faults that did not stop the build (a market that did not answer…).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A computed site: everything a page shows.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub home: Option<Page>,
+    /// `markets.credit` from site.yaml, rendered: shown beside market tables.
+    pub market_credit: Option<Rendered>,
+    /// Newest first.
+    pub posts: Vec<Page>,
+    pub pages: Vec<Page>,
+    pub futures: Vec<FutureEntry>,
+    pub graph: Graph,
+    pub bets: Vec<BetEntry>,
+    /// Sorted by slug.
+    pub tags: Vec<TagEntry>,
+    /// Votes and discussion threads, with `community: true`.
+    pub community: Option<Community>,
+    /// Warnings of loading and fetching.
+    found: Vec<Diagnostic>,
+    /// Warnings about the numbers, made anew whenever they are computed.
+    computed: Vec<Diagnostic>,
+    /// Every output path, for checking links when a file changes.
+    routes: HashSet<String>,
+    /// The market observations the probabilities were computed with.
+    prices: Prices,
+    options: BuildOptions,
+}
+
+impl Loaded {
+    /// Every market reference of every future, with where it is written.
+    pub fn market_refs(&self) -> Vec<(MarketRef, PathBuf, Pos)> {
+        self.futures
+            .iter()
+            .flat_map(|e| {
+                e.future
+                    .markets
+                    .iter()
+                    .map(|m| (m.value.clone(), e.future.file.clone(), m.pos))
+            })
+            .collect()
+    }
+
+    /// Every future and bet id, to tell which discussion threads name one.
+    pub fn known_ids(&self) -> Known<'_> {
+        Known {
+            futures: self.futures.iter().map(|e| e.future.id.as_str()).collect(),
+            bets: self.bets.iter().map(|b| b.bet.id.as_str()).collect(),
+        }
+    }
+
+    /// Every future, then every bet, as a discussion thread about it
+    /// would be opened.
+    pub fn wanted_threads(&self) -> Vec<Wanted> {
+        let base = self.config.base_url.as_str();
+        let futures = self.futures.iter().map(|e| Wanted {
+            subject: Subject::new(Kind::Future, e.future.id.as_str()),
+            title: e.future.title.clone(),
+            permalink: format!("{base}{}", crate::routes::future(e.future.id.as_str())),
+        });
+        let bets = self.bets.iter().map(|b| Wanted {
+            subject: Subject::new(Kind::Bet, b.bet.id.as_str()),
+            title: b.bet.title.clone(),
+            permalink: format!("{base}{}", crate::routes::bet(b.bet.id.as_str())),
+        });
+        futures.chain(bets).collect()
+    }
+}
+
+impl Site {
+    /// Every warning of the build, in file order.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.found.iter().chain(&self.computed).cloned().collect();
+        all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+        all
+    }
+
+    /// The names its routes are made of.
+    pub fn shape(&self) -> Shape<'_> {
+        Shape {
+            posts: self.posts.iter().map(|p| p.doc.path.as_str()).collect(),
+            pages: self.pages.iter().map(|p| p.doc.path.as_str()).collect(),
+            futures: self.futures.iter().map(|e| e.future.id.as_str()).collect(),
+            bets: self.bets.iter().map(|b| b.bet.id.as_str()).collect(),
+            tags: self
+                .tags
+                .iter()
+                .map(|t| (t.slug.as_str(), t.posts.len()))
+                .collect(),
+            posts_per_page: self.config.posts_per_page,
+        }
+    }
+
+    /// Futures in the order of the futures table: by title.
+    pub fn futures_by_title(&self) -> Vec<FutureIx> {
+        let mut v: Vec<FutureIx> = FutureIx::all(self.futures.len()).collect();
+        v.sort_by_cached_key(|&i| self.futures[i].future.title.to_lowercase());
+        v
+    }
+}

@@ -1,0 +1,408 @@
+//! Applying one edit to a loaded site, for `serve`: re-reading one post or
+//! future, recomputing what depends on it, and saying which routes changed.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use super::load::collect_tags;
+use super::{FutureEntry, Page, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::graph::{Graph, Payoff, Swing};
+use crate::routes::{self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageNo, PostIx, Route, TagIx};
+use crate::source::content::{self, Document, Kind};
+use crate::source::futures::{self, Future, kebab};
+use crate::source::markdown::{self, Links};
+
+/// What an edit changed, so a server can re-render only that.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Routes (with indexes after the edit) whose files changed.
+    pub routes: BTreeSet<Route>,
+    /// Routes whose searchable text changed.
+    pub searchable: Vec<Route>,
+    /// Output paths that no longer exist (a deleted post, a renamed slug).
+    pub removed: Vec<String>,
+}
+
+/// Why an edit cannot be applied incrementally.
+pub enum Refresh {
+    /// The files have errors; the site is unchanged.
+    Invalid(Vec<Diagnostic>),
+    /// The edit reaches too far (a new, renamed or deleted future, a page
+    /// that became a post…): rebuild everything.
+    Rebuild,
+}
+
+/// A post's tags and linked futures, before and after an edit.
+struct PostLinks {
+    tag_slugs: HashSet<String>,
+    futures: Vec<FutureIx>,
+    tags_before: Vec<(String, Vec<PostIx>)>,
+}
+
+impl Site {
+    /// Re-reads the post at `rel` (relative to the root) after an edit or
+    /// a deletion, and says which routes changed.
+    pub fn refresh_post(&mut self, rel: &Path) -> Result<Touched, Refresh> {
+        let new_page = match self.read_post(rel)? {
+            Some(doc) => Some(self.render_post(doc)?),
+            None => None,
+        };
+        let old = self
+            .posts
+            .iter()
+            .position(|p| p.doc.file == rel)
+            .map(PostIx);
+        if old.is_none() && new_page.is_none() {
+            return Ok(Touched::default());
+        }
+        let mut t = Touched::default();
+        t.routes.extend([Route::Home, Route::Atom]);
+        let old_page = old.map(|i| self.posts.remove(i.get()));
+        // The sitemap lists a post's address and date only: most edits leave
+        // it as it was, and at 10,000 posts it is the costliest page to redo.
+        let in_sitemap = |p: &Page| {
+            (
+                p.doc.path.clone(),
+                p.doc.updated.or(p.doc.date).map(|d| d.day),
+            )
+        };
+        if old_page.as_ref().map(in_sitemap) != new_page.as_ref().map(in_sitemap) {
+            t.routes.insert(Route::Sitemap);
+        }
+        if let Some(o) = &old_page
+            && new_page.as_ref().is_none_or(|n| n.doc.path != o.doc.path)
+        {
+            t.removed.push(o.doc.path.clone());
+        }
+        let links = PostLinks {
+            tag_slugs: old_page
+                .iter()
+                .chain(&new_page)
+                .flat_map(|p| p.doc.tags.iter().map(|t| kebab(t)))
+                .collect(),
+            futures: old_page
+                .iter()
+                .chain(&new_page)
+                .flat_map(|p| p.futures.clone())
+                .collect(),
+            tags_before: self
+                .tags
+                .iter()
+                .map(|t| (t.slug.clone(), t.posts.clone()))
+                .collect(),
+        };
+        let new = new_page.map(|page| self.insert_post(page));
+        self.relink();
+        t.searchable.extend(new.map(Route::Post));
+        self.touch_posts_around(old, new, &mut t);
+        self.touch_tag_pages(&links, &mut t);
+        t.routes
+            .extend(links.futures.iter().map(|&f| Route::Future(f)));
+        Ok(t)
+    }
+
+    /// The post at `rel` as it is now: `None` if it was deleted or is a
+    /// draft left out of this build.
+    fn read_post(&self, rel: &Path) -> Result<Option<Document>, Refresh> {
+        let Ok(text) = std::fs::read_to_string(self.root.join(rel)) else {
+            return Ok(None);
+        };
+        let mut diags = Diagnostics::default();
+        let doc = match content::parse(rel, &text, &mut diags) {
+            Some(d) if d.kind == Kind::Post => d,
+            Some(_) => return Err(Refresh::Rebuild),
+            None => return Err(Refresh::Invalid(diags.into_sorted())),
+        };
+        if self
+            .posts
+            .iter()
+            .any(|p| p.doc.path == doc.path && p.doc.file != rel)
+        {
+            return Err(Refresh::Rebuild);
+        }
+        Ok((self.options.drafts || !doc.draft).then_some(doc))
+    }
+
+    fn render_post(&self, doc: Document) -> Result<Page, Refresh> {
+        let mut diags = Diagnostics::default();
+        let links = Links {
+            base_path: self.config.base_url.path(),
+            routes: &self.routes,
+        };
+        let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut diags);
+        let futures: Vec<FutureIx> = doc
+            .futures
+            .iter()
+            .filter_map(|r| self.graph.resolve(r, &doc.file, "futures", &mut diags))
+            .collect();
+        if diags.has_errors() {
+            return Err(Refresh::Invalid(diags.into_sorted()));
+        }
+        Ok(Page {
+            doc,
+            rendered,
+            futures,
+        })
+    }
+
+    /// Puts `page` in its place among the posts (newest first); returns it.
+    fn insert_post(&mut self, page: Page) -> PostIx {
+        let key = |p: &Page| (std::cmp::Reverse(p.doc.date), p.doc.title.clone());
+        let at = self.posts.partition_point(|p| key(p) < key(&page));
+        self.posts.insert(at, page);
+        PostIx(at)
+    }
+
+    /// Post pages around a post's old and new places (their newer/older
+    /// links), and the list pages from the first place that moved to the last.
+    fn touch_posts_around(&self, old: Option<PostIx>, new: Option<PostIx>, t: &mut Touched) {
+        let per = self.config.posts_per_page;
+        let len = self.posts.len();
+        t.routes.extend(
+            old.iter()
+                .chain(&new)
+                .flat_map(|&x| [x.get().wrapping_sub(1), x.get(), x.get() + 1])
+                .filter(|&x| x < len)
+                .map(|x| Route::Post(PostIx(x))),
+        );
+        let (lo, hi) = match (old.map(PostIx::get), new.map(PostIx::get)) {
+            (Some(a), Some(b)) => (a.min(b), a.max(b)),
+            (Some(a), None) | (None, Some(a)) => (a, len.max(a + 1) - 1),
+            (None, None) => return,
+        };
+        let last = self.shape().post_pages();
+        let (first, upto) = (
+            PageNo::holding(lo, per),
+            PageNo::holding(hi, per).get().min(last),
+        );
+        t.routes.extend(
+            PageNo::up_to(upto)
+                .filter(|&n| n >= first)
+                .map(Route::PostList),
+        );
+    }
+
+    /// The tag pages a post's edit changed: every one when the set of tags
+    /// changed, else the pages of its tags from the first post that moved.
+    fn touch_tag_pages(&self, links: &PostLinks, t: &mut Touched) {
+        let per = self.config.posts_per_page;
+        let before = &links.tags_before;
+        let renamed = before.len() != self.tags.len()
+            || before
+                .iter()
+                .zip(&self.tags)
+                .any(|((s, _), t)| *s != t.slug);
+        if renamed {
+            t.routes.insert(Route::Tags);
+            for (k, tag) in TagIx::all(self.tags.len()).zip(&self.tags) {
+                let n = routes::pages(tag.posts.len(), per);
+                t.routes.extend(PageNo::up_to(n).map(|n| Route::Tag(k, n)));
+            }
+            return;
+        }
+        for (k, tag) in TagIx::all(self.tags.len()).zip(&self.tags) {
+            let was = &before[k].1;
+            if !links.tag_slugs.contains(&tag.slug) && was.len() == tag.posts.len() {
+                continue;
+            }
+            if was.len() != tag.posts.len() {
+                t.routes.insert(Route::Tags);
+            }
+            let first = was
+                .iter()
+                .zip(&tag.posts)
+                .position(|(a, b)| a != b)
+                .unwrap_or(was.len().min(tag.posts.len()));
+            let last = routes::pages(tag.posts.len().max(was.len()), per);
+            let first = PageNo::holding(first, per);
+            t.routes.extend(
+                PageNo::up_to(last)
+                    .filter(|&n| n >= first)
+                    .map(|n| Route::Tag(k, n)),
+            );
+        }
+    }
+
+    /// Re-reads the future at `rel` after an edit, recomputes the graph's
+    /// numbers, and says which routes changed. New, renamed and deleted
+    /// futures, and edits of a future's tags or markets, need a full rebuild.
+    pub fn refresh_future(&mut self, rel: &Path) -> Result<Touched, Refresh> {
+        let Some(i) = self
+            .futures
+            .iter()
+            .position(|e| e.future.file == rel)
+            .map(FutureIx)
+        else {
+            return Err(Refresh::Rebuild);
+        };
+        let (future, summary) = self.read_future(i, rel)?;
+        let mut all: Vec<Future> = self.futures.iter().map(|e| e.future.clone()).collect();
+        let edges_changed = targets(&all[i]) != targets(&future);
+        all[i] = future;
+        let mut diags = Diagnostics::default();
+        let ids: HashSet<String> = all.iter().map(|f| f.id.to_string()).collect();
+        let graph = Graph::build(&all, &ids, &mut diags);
+        if diags.has_errors() {
+            return Err(Refresh::Invalid(diags.into_sorted()));
+        }
+        let before: Vec<Card> = self.futures.iter().map(card).collect();
+        let bets_before: Vec<(Payoff, Vec<Swing>)> = self
+            .bets
+            .iter()
+            .map(|b| (b.payoff, b.swings.clone()))
+            .collect();
+        let mut touched: HashSet<FutureIx> = neighbours(&self.graph, i).into_iter().collect();
+        self.graph = graph;
+        for (e, f) in self.futures.iter_mut().zip(all) {
+            e.future = f;
+        }
+        self.futures[i].summary = summary;
+        self.recompute();
+        if edges_changed {
+            self.find_forks();
+        }
+        let changed: Vec<FutureIx> = FutureIx::all(self.futures.len())
+            .filter(|&f| f == i || card(&self.futures[f]) != before[f])
+            .collect();
+        touched.extend(neighbours(&self.graph, i));
+        for &f in &changed {
+            touched.insert(f);
+            touched.extend(neighbours(&self.graph, f));
+        }
+        let mut t = Touched::default();
+        t.routes.extend([
+            Route::Home,
+            Route::Bets,
+            Route::BetsMatrix,
+            Route::GraphJson,
+            Route::Summaries,
+        ]);
+        t.routes.extend(touched.into_iter().map(Route::Future));
+        t.searchable.push(Route::Future(i));
+        self.touch_dependents(&changed, &bets_before, &mut t);
+        Ok(t)
+    }
+
+    /// The future `i` as its file at `rel` now says, with its summary
+    /// rendered, if the edit can be applied without a full rebuild.
+    fn read_future(
+        &self,
+        i: FutureIx,
+        rel: &Path,
+    ) -> Result<(Future, markdown::Rendered), Refresh> {
+        let text = std::fs::read_to_string(self.root.join(rel)).map_err(|_| Refresh::Rebuild)?;
+        let mut diags = Diagnostics::default();
+        let Some(future) = futures::parse(rel, &text, &mut diags) else {
+            return Err(Refresh::Invalid(diags.into_sorted()));
+        };
+        let old = &self.futures[i].future;
+        let refs = |f: &Future| {
+            f.markets
+                .iter()
+                .map(|m| m.value.clone())
+                .collect::<Vec<_>>()
+        };
+        if future.id != old.id || refs(&future) != refs(old) || future.tags != old.tags {
+            return Err(Refresh::Rebuild);
+        }
+        let links = Links {
+            base_path: self.config.base_url.path(),
+            routes: &self.routes,
+        };
+        let summary = markdown::render(
+            &future.summary,
+            &future.file,
+            future.summary_pos,
+            &links,
+            &mut diags,
+        );
+        if diags.has_errors() {
+            return Err(Refresh::Invalid(diags.into_sorted()));
+        }
+        Ok((future, summary))
+    }
+
+    /// The bets, posts, tag pages and table pages that show one of the
+    /// `changed` futures, or whose payoff or swings moved.
+    fn touch_dependents(
+        &self,
+        changed: &[FutureIx],
+        bets_before: &[(Payoff, Vec<Swing>)],
+        t: &mut Touched,
+    ) {
+        let shows_changed = |fs: &[FutureIx]| fs.iter().any(|f| changed.contains(f));
+        t.routes.extend(
+            BetIx::all(self.bets.len())
+                .filter(|&b| {
+                    let bet = &self.bets[b];
+                    let swung: Vec<FutureIx> = bet.swings.iter().map(|w| w.future).collect();
+                    bets_before[b] != (bet.payoff, bet.swings.clone())
+                        || shows_changed(&bet.wins_if)
+                        || shows_changed(&bet.loses_if)
+                        || shows_changed(&swung)
+                })
+                .map(Route::Bet),
+        );
+        t.routes.extend(
+            PostIx::all(self.posts.len())
+                .filter(|&p| shows_changed(&self.posts[p].futures))
+                .map(Route::Post),
+        );
+        t.routes.extend(
+            TagIx::all(self.tags.len())
+                .filter(|&k| shows_changed(&self.tags[k].futures))
+                .map(|k| Route::Tag(k, PageNo::FIRST)),
+        );
+        t.routes.insert(Route::Futures(PageNo::FIRST));
+        t.routes.extend(
+            self.futures_by_title()
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| changed.contains(f))
+                .map(|(row, _)| Route::Futures(PageNo::holding(row, FUTURES_TABLE_PAGE))),
+        );
+    }
+
+    /// Rebuilds the links between posts and the futures they discuss, and
+    /// the tags, after posts changed.
+    fn relink(&mut self) {
+        for e in &mut self.futures {
+            e.posts.clear();
+        }
+        for (p, post) in PostIx::all(self.posts.len()).zip(&self.posts) {
+            for &f in &post.futures {
+                self.futures[f].posts.push(p);
+            }
+        }
+        self.tags = collect_tags(
+            self.posts.iter().map(|p| p.doc.tags.as_slice()),
+            self.futures.iter().map(|e| e.future.tags.as_slice()),
+        );
+    }
+}
+
+/// What a future's card shows of it: when it changes, every page showing
+/// the card is re-rendered.
+type Card = (String, Option<super::Own>, crate::model::graph::Computed);
+
+fn card(e: &FutureEntry) -> Card {
+    (e.future.title.clone(), e.own, e.computed)
+}
+
+fn targets(f: &Future) -> Vec<futures::FutureId> {
+    f.leads_to.iter().map(|e| e.target.value.clone()).collect()
+}
+
+/// The futures whose pages show future `f`: parents, children, group, members.
+fn neighbours(g: &Graph, f: FutureIx) -> Vec<FutureIx> {
+    let mut v: Vec<FutureIx> = g
+        .parents(f)
+        .into_iter()
+        .chain(g.children(f))
+        .map(|(x, _)| x)
+        .collect();
+    v.extend(g.group(f));
+    v.extend_from_slice(g.members(f));
+    v
+}

@@ -1,0 +1,83 @@
+//! How numbers and dates read on a page: one place for each display rule,
+//! shared by the templates' data, the static map and `graph.json` (whose
+//! `rules.display` tells the browser [`LOW`] and [`HIGH`]).
+
+use crate::model::graph::Payoff;
+
+/// Probabilities below this read `<1%`, above [`HIGH`] `>99%`: a rounded
+/// 0% or 100% would claim a certainty no market or estimate has.
+pub const LOW: f64 = 0.01;
+pub const HIGH: f64 = 0.99;
+
+/// `35%`, with `<1%` and `>99%` at the ends and `—` for no value.
+pub fn percent(p: Option<f64>) -> String {
+    match p {
+        None => "—".into(),
+        Some(p) if p < LOW => "<1%".into(),
+        Some(p) if p > HIGH => ">99%".into(),
+        Some(p) => format!("{:.0}%", p * 100.0),
+    }
+}
+
+/// A bet's chance of paying off: `35%`, or a range `20–45%`. An end that
+/// reads `<1%` or `>99%` keeps its sign, so the range is written out
+/// (`80% to >99%`, never `80–>99%`); ends that read alike are one number.
+pub fn payoff(p: Payoff) -> String {
+    match p {
+        Payoff::Exact(x) => percent(Some(x)),
+        Payoff::Range(lo, hi) => {
+            let (lo, hi) = (percent(Some(lo)), percent(Some(hi)));
+            if lo == hi {
+                lo
+            } else if lo.starts_with('<') || hi.starts_with('>') {
+                format!("{lo} to {hi}")
+            } else {
+                format!("{}–{hi}", lo.trim_end_matches('%'))
+            }
+        }
+        Payoff::Unknown => "unknown".into(),
+    }
+}
+
+/// How much a future moves a bet (never less than nothing), in percentage
+/// points: `32 points`, `<1 point` for a swing too small to round to one.
+pub fn swing(s: f64) -> String {
+    match (s * 100.0).round() {
+        0.0 => "<1 point".into(),
+        1.0 => "1 point".into(),
+        n => format!("{n:.0} points"),
+    }
+}
+
+/// A date as people read it: `3 March 2026`.
+pub fn long_date(d: jiff::civil::Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_never_claim_certainty() {
+        assert_eq!(percent(Some(0.004)), "<1%");
+        assert_eq!(percent(Some(0.35)), "35%");
+        // A half rounds to even, as model.js's percent() must too.
+        assert_eq!(percent(Some(0.125)), "12%");
+        assert_eq!(percent(Some(0.996)), ">99%");
+        assert_eq!(percent(None), "—");
+        assert_eq!(payoff(Payoff::Range(0.2, 0.45)), "20–45%");
+    }
+
+    #[test]
+    fn payoff_ranges_keep_their_signs_and_swings_read_in_points() {
+        assert_eq!(payoff(Payoff::Range(0.8, 0.996)), "80% to >99%");
+        assert_eq!(payoff(Payoff::Range(0.002, 0.3)), "<1% to 30%");
+        assert_eq!(payoff(Payoff::Range(0.451, 0.453)), "45%");
+        assert_eq!(payoff(Payoff::Range(0.995, 1.0)), ">99%");
+        assert_eq!(payoff(Payoff::Unknown), "unknown");
+        assert_eq!(swing(0.324), "32 points");
+        assert_eq!(swing(0.012), "1 point");
+        assert_eq!(swing(0.004), "<1 point");
+    }
+}

@@ -1,0 +1,305 @@
+//! Bets: Markdown files in `bets/` whose front matter names the futures
+//! they win and lose in.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::source::content::{missing_front_matter, split_front_matter};
+use crate::source::futures::{FutureId, Located, reference_at};
+use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum BetKind {
+    Financial,
+    Career,
+    Personal,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum BetStatus {
+    Idea,
+    Planned,
+    Placed,
+    Closed,
+}
+
+impl BetKind {
+    pub const ALL: [BetKind; 3] = [BetKind::Financial, BetKind::Career, BetKind::Personal];
+    pub fn name(self) -> &'static str {
+        match self {
+            BetKind::Financial => "financial",
+            BetKind::Career => "career",
+            BetKind::Personal => "personal",
+        }
+    }
+}
+
+impl BetStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            BetStatus::Idea => "idea",
+            BetStatus::Planned => "planned",
+            BetStatus::Placed => "placed",
+            BetStatus::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Bet {
+    pub id: FutureId,
+    pub file: PathBuf,
+    pub title: String,
+    pub kind: BetKind,
+    pub status: BetStatus,
+    pub instruments: Vec<String>,
+    pub wins_if: Vec<Located<FutureId>>,
+    pub loses_if: Vec<Located<FutureId>>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub horizon: Option<String>,
+    /// One or two plain sentences for listings and search, as posts have.
+    pub summary: Option<String>,
+    /// The argument, in Markdown.
+    pub body: String,
+    pub body_pos: Pos,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBet {
+    title: Spanned<String>,
+    kind: BetKind,
+    #[serde(default = "idea")]
+    status: BetStatus,
+    instruments: Option<Vec<String>>,
+    wins_if: Option<Vec<Spanned<String>>>,
+    loses_if: Option<Vec<Spanned<String>>>,
+    horizon: Option<Spanned<Scalar>>,
+    summary: Option<String>,
+}
+
+fn idea() -> BetStatus {
+    BetStatus::Idea
+}
+
+const EXAMPLES: Examples = &[
+    ("title", "title: Call options on the leading foundry"),
+    ("kind", "kind: financial"),
+    ("status", "status: placed"),
+    ("instruments", "instruments: [TSM]"),
+    ("wins_if", "wins_if: [human-level-ai]"),
+    ("loses_if", "loses_if: [scaling-stalls]"),
+    ("horizon", "horizon: 2027-12"),
+    (
+        "summary",
+        "summary: A small position on the one foundry that makes nearly every leading AI chip",
+    ),
+];
+
+/// Reads every `bets/**/*.md`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
+    let (bets, found) = crate::source::files::parse_files(root, "bets", &["md"], parse);
+    diags.extend(found);
+    bets
+}
+
+pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = match FutureId::parse(&stem) {
+        Ok(id) => id,
+        Err(hint) => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    Pos::START,
+                    format!("invalid bet id `{stem}` (the file name)"),
+                )
+                .with_help(format!("rename the file; {hint}")),
+            );
+            return None;
+        }
+    };
+    let Some(fm) = split_front_matter(text) else {
+        diags.push(missing_front_matter(
+            file,
+            text,
+            "title: Call options on the leading foundry\nkind: financial\nstatus: idea\nwins_if: [human-level-ai]",
+        ));
+        return None;
+    };
+    let raw: RawBet = match yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES) {
+        Ok(raw) => raw,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let errors_before = diags.error_count();
+    let line = fm.yaml_line;
+    let refs = |list: &Option<Vec<Spanned<String>>>,
+                field: &str,
+                diags: &mut Diagnostics|
+     -> Vec<Located<FutureId>> {
+        list.iter()
+            .flatten()
+            .filter_map(|f| reference_at(file, f, line, field, diags))
+            .collect()
+    };
+    let wins_if = refs(&raw.wins_if, "wins_if", diags);
+    let loses_if = refs(&raw.loses_if, "loses_if", diags);
+    if raw.wins_if.as_ref().is_none_or(Vec::is_empty) {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(&raw.title, line),
+                "the bet names no `wins_if` future",
+            )
+            .with_help("add `wins_if: [future-id, …]`: the futures in which the bet pays off"),
+        );
+    }
+    for lose in &loses_if {
+        if wins_if.iter().any(|w| w.value == lose.value) {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    lose.pos,
+                    format!("`{}` is in both `wins_if` and `loses_if`", lose.value),
+                )
+                .with_help(
+                    "a bet cannot both win and lose in the same future; keep it in one list",
+                ),
+            );
+        }
+    }
+    let horizon = raw.horizon.as_ref().and_then(|h| {
+        let text = h.value.0.trim().to_string();
+        if valid_horizon(&text) {
+            Some(text)
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    pos_of(h, line),
+                    format!("invalid `horizon`: `{text}`"),
+                )
+                .with_help(horizon_hint(&text)),
+            );
+            None
+        }
+    });
+    let title = raw.title.value.trim().to_string();
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    Some(Bet {
+        id,
+        file: file.to_path_buf(),
+        title,
+        kind: raw.kind,
+        status: raw.status,
+        instruments: raw.instruments.unwrap_or_default(),
+        wins_if,
+        loses_if,
+        horizon,
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        body: fm.body.to_string(),
+        body_pos: Pos::new(fm.body_line, 1),
+    })
+}
+
+/// How to write a horizon; `2027/12` is turned into `2027-12`.
+fn horizon_hint(text: &str) -> String {
+    let dashed = text.replace(['/', '.'], "-");
+    if dashed != text && valid_horizon(&dashed) {
+        format!("separate its parts with `-`: `{dashed}`")
+    } else {
+        "write a year, a month or a day: `2027`, `2027-12` or `2027-12-31`".to_string()
+    }
+}
+
+fn valid_horizon(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize, max: u32| {
+        p.len() == len && p.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n))
+    };
+    match parts.as_slice() {
+        [y] => num(y, 4, 9999),
+        [y, m] => num(y, 4, 9999) && num(m, 2, 12),
+        [y, m, d] => num(y, 4, 9999) && num(m, 2, 12) && num(d, 2, 31),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(text: &str) -> (Option<Bet>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let bet = parse(Path::new("bets/tsm-calls.md"), text, &mut d);
+        (
+            bet,
+            d.into_sorted().iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn a_bet_parses() {
+        let (bet, errs) = parse_one(
+            "---\ntitle: TSM calls\nkind: financial\nstatus: placed\ninstruments: [TSM]\nwins_if: [agi, boom]\nloses_if: [stall]\nhorizon: 2027-12\n---\nBecause.\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let bet = bet.unwrap();
+        assert_eq!(bet.wins_if[1].pos, Pos::new(6, 16));
+        assert_eq!(bet.horizon.as_deref(), Some("2027-12"));
+        assert_eq!(bet.summary, None);
+    }
+
+    #[test]
+    fn a_bet_may_have_a_summary_and_a_misspelt_key_is_suggested() {
+        let (bet, errs) = parse_one(
+            "---\ntitle: X\nkind: career\nwins_if: [a]\nsummary: \"  Skills compound.  \"\n---\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(bet.unwrap().summary.as_deref(), Some("Skills compound."));
+        let mut d = Diagnostics::default();
+        let text = "---\ntitle: X\nkind: career\nwins_if: [a]\nsumary: S\n---\n";
+        parse(Path::new("bets/x.md"), text, &mut d);
+        let help: Vec<String> = d.into_sorted().into_iter().filter_map(|e| e.help).collect();
+        assert!(help.len() == 1 && help[0].contains("`summary`"), "{help:?}");
+    }
+
+    #[test]
+    fn contradictions_and_unknown_kinds_are_reported() {
+        let (_, errs) = parse_one(
+            "---\ntitle: X\nkind: financial\nstatus: idea\nwins_if: [a]\nloses_if: [a]\nhorizon: next year\n---\n",
+        );
+        assert_eq!(
+            errs,
+            [
+                "bets/tsm-calls.md:6:12: `a` is in both `wins_if` and `loses_if`",
+                "bets/tsm-calls.md:7:10: invalid `horizon`: `next year`",
+            ]
+        );
+        assert_eq!(
+            horizon_hint("2027/12"),
+            "separate its parts with `-`: `2027-12`"
+        );
+        let (_, errs) = parse_one("---\ntitle: X\nkind: stocks\nstatus: idea\nwins_if: [a]\n---\n");
+        assert_eq!(errs, ["bets/tsm-calls.md:3:7: invalid `kind`: `stocks`"]);
+    }
+}

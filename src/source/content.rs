@@ -1,0 +1,492 @@
+//! Posts and pages: Markdown files in `content/` with YAML front matter.
+//! A file with a `date` is a post; one without is a page; `content/_index.md`
+//! holds the home page's introduction.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::routes;
+use crate::source::futures::{FutureId, Located, kebab, reference_at, tag};
+use crate::source::yaml::{self, Examples, Spanned, pos_of};
+
+/// The YAML between the leading `---` lines of a Markdown file, and the rest.
+pub struct FrontMatter<'a> {
+    pub yaml: &'a str,
+    /// Line of the file the YAML starts on.
+    pub yaml_line: u32,
+    pub body: &'a str,
+    pub body_line: u32,
+}
+
+/// Splits `---\nyaml\n---\nbody`. `None` when the file has no front matter.
+pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (first, rest) = text.split_once('\n')?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let mut offset = 0;
+    for (n, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            return Some(FrontMatter {
+                yaml: &rest[..offset],
+                yaml_line: 2,
+                body: &rest[offset + line.len()..],
+                body_line: n as u32 + 3,
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Reports a Markdown file whose front matter is missing or unterminated.
+pub fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnostic {
+    if text.trim_start_matches('\u{feff}').starts_with("---") {
+        let last = text.lines().count().max(1) as u32;
+        return Diagnostic::error(file, Pos::new(last, 1), "the front matter is not closed")
+            .with_help("add a `---` line after the last key, before the text");
+    }
+    if text.trim_start_matches('\u{feff}').starts_with("+++") {
+        return Diagnostic::error(file, Pos::START, "front matter between `+++` lines is TOML; Forkcast reads YAML between `---` lines")
+            .with_help(format!("replace both `+++` lines with `---` and write each key as `key: value`, e.g.\n---\n{example}\n---"));
+    }
+    Diagnostic::error(file, Pos::START, "missing front matter")
+        .with_help(format!("start the file with a `---` line, the YAML keys, and another `---` line, e.g.\n---\n{example}\n---"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Post,
+    Page,
+    /// `content/_index.md`: the introduction of the home page.
+    Home,
+}
+
+/// A date as an author writes it: `2026-03-01` or an RFC 3339 timestamp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PostDate {
+    pub instant: Timestamp,
+    pub day: Date,
+}
+
+impl PostDate {
+    pub fn parse(s: &str) -> Option<PostDate> {
+        let s = s.trim();
+        if let Ok(day) = s.parse::<Date>()
+            && s.len() == 10
+        {
+            let instant = jiff::tz::TimeZone::UTC
+                .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
+                .ok()?;
+            return Some(PostDate { instant, day });
+        }
+        let instant: Timestamp = s.parse().ok()?;
+        Some(PostDate {
+            instant,
+            day: jiff::tz::TimeZone::UTC.to_datetime(instant).date(),
+        })
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// How to write a date that did not parse, as exactly as its text allows.
+fn date_hint(text: &str) -> String {
+    let text = text.trim();
+    if let Some(d) = compact_date(text) {
+        return format!("dates are `YYYY-MM-DD`: write `{d}`");
+    }
+    if text.contains(':')
+        && let Ok(local) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>()
+    {
+        return format!(
+            "a time needs its time zone: write `{}` (`Z` is UTC; or an offset such as `+01:00`)",
+            local.strftime("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
+    let parts: Option<Vec<u32>> = text
+        .split(['/', '.', '-'])
+        .map(|p| p.parse().ok())
+        .collect();
+    match parts.as_deref() {
+        Some(&[y, m, d]) if y > 999 => year_first_hint(y, m, d),
+        Some(&[a, b, y]) if y > 999 => year_last_hint(a, b, y),
+        _ => "write `YYYY-MM-DD` (e.g. `2026-11-26`) or an RFC 3339 time such as `2026-11-26T09:30:00Z`".to_string(),
+    }
+}
+
+/// `20260105`.
+fn compact_date(text: &str) -> Option<Date> {
+    let n: u32 = text.parse().ok().filter(|_| text.len() == 8)?;
+    day(n / 10000, n / 100 % 100, n % 100)
+}
+
+fn day(y: u32, m: u32, d: u32) -> Option<Date> {
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
+}
+
+fn spoken(d: Date) -> String {
+    format!("{} {}", d.day(), MONTHS[d.month() as usize - 1])
+}
+
+fn year_first_hint(y: u32, m: u32, d: u32) -> String {
+    match (day(y, m, d), day(y, d, m)) {
+        (Some(date), _) => format!("dates are `YYYY-MM-DD`: write `{date}`"),
+        (None, Some(swapped)) => format!(
+            "there is no month {m}; dates are `YYYY-MM-DD`: write `{swapped}` for {}",
+            spoken(swapped)
+        ),
+        _ if (1..=12).contains(&m) => {
+            format!("{} {y} has no day {d}", MONTHS[m as usize - 1])
+        }
+        _ => format!("there is no month {m}; dates are `YYYY-MM-DD`"),
+    }
+}
+
+/// `12/03/2026`: day first or month first, both where either could be.
+fn year_last_hint(a: u32, b: u32, y: u32) -> String {
+    match (day(y, b, a), day(y, a, b)) {
+        (Some(d), Some(m)) if d != m => format!(
+            "dates are `YYYY-MM-DD`: write `{d}` for {} or `{m}` for {}",
+            spoken(d),
+            spoken(m)
+        ),
+        (Some(d), _) | (_, Some(d)) => format!("dates are `YYYY-MM-DD`: write `{d}`"),
+        _ => "dates are `YYYY-MM-DD`, e.g. `2026-11-26`".to_string(),
+    }
+}
+
+/// A post, page or the home introduction, before its Markdown is rendered.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub file: PathBuf,
+    pub kind: Kind,
+    pub title: String,
+    pub date: Option<PostDate>,
+    pub updated: Option<PostDate>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub slug: String,
+    /// The output path below the site root, e.g. `posts/why-foundries/`.
+    pub path: String,
+    pub futures: Vec<Located<FutureId>>,
+    pub body: String,
+    pub body_pos: Pos,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    title: Spanned<String>,
+    date: Option<Spanned<String>>,
+    updated: Option<Spanned<String>>,
+    tags: Option<Vec<Spanned<String>>>,
+    summary: Option<String>,
+    draft: Option<bool>,
+    slug: Option<Spanned<String>>,
+    futures: Option<Vec<Spanned<String>>>,
+}
+
+const EXAMPLES: Examples = &[
+    ("title", "title: My first post"),
+    ("date", "date: 2026-11-26"),
+    ("updated", "updated: 2026-11-27"),
+    ("tags", "tags: [agi, chips]"),
+    (
+        "summary",
+        "summary: What this post argues, in one sentence.",
+    ),
+    ("draft", "draft: true"),
+    ("slug", "slug: my-first-post"),
+    ("futures", "futures: [human-level-ai]"),
+];
+
+/// Reads every `content/**/*.md`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Document> {
+    let (docs, found) = crate::source::files::parse_files(root, "content", &["md"], parse);
+    diags.extend(found);
+    docs
+}
+
+/// Parses one Markdown document; `file` is relative to the site root.
+pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Document> {
+    let Some(fm) = split_front_matter(text) else {
+        diags.push(missing_front_matter(
+            file,
+            text,
+            "title: My first post\ndate: 2026-11-26",
+        ));
+        return None;
+    };
+    let raw: RawDocument = yaml::decode(fm.yaml, file, fm.yaml_line, EXAMPLES)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let errors_before = diags.error_count();
+    let line = fm.yaml_line;
+    let date = raw
+        .date
+        .as_ref()
+        .and_then(|d| read_date(file, d, line, "date", diags));
+    let updated = raw
+        .updated
+        .as_ref()
+        .and_then(|d| read_date(file, d, line, "updated", diags));
+    let rel_dir = file
+        .strip_prefix("content")
+        .unwrap_or(file)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = kind(file, &stem, &rel_dir, raw.date.is_some(), line, diags);
+    let slug = match &raw.slug {
+        Some(s) => slug(file, s, line, diags),
+        None => kebab(&stem),
+    };
+    let title = raw.title.value.trim().to_string();
+    if title.is_empty() {
+        diags.push(
+            Diagnostic::error(file, pos_of(&raw.title, line), "`title` is empty")
+                .with_help("give the page a title"),
+        );
+    }
+    let tags = raw
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(|t| tag(file, t, line, diags))
+        .collect();
+    let futures = raw
+        .futures
+        .iter()
+        .flatten()
+        .filter_map(|f| reference_at(file, f, line, "futures", diags))
+        .collect();
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    Some(Document {
+        file: file.to_path_buf(),
+        path: output_path(kind, &rel_dir, &slug),
+        kind,
+        title,
+        date,
+        updated,
+        tags,
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        draft: raw.draft.unwrap_or(false),
+        slug,
+        futures,
+        body: fm.body.to_string(),
+        body_pos: Pos::new(fm.body_line, 1),
+    })
+}
+
+fn read_date(
+    file: &Path,
+    value: &Spanned<String>,
+    line: u32,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<PostDate> {
+    let parsed = PostDate::parse(&value.value);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(value, line),
+                format!("invalid `{name}`: `{}`", value.value),
+            )
+            .with_help(date_hint(&value.value)),
+        );
+    }
+    parsed
+}
+
+/// A document's kind follows from its place and its `date`; one in
+/// content/posts/ without a date is an error, not a page.
+fn kind(
+    file: &Path,
+    stem: &str,
+    rel_dir: &str,
+    dated: bool,
+    line: u32,
+    diags: &mut Diagnostics,
+) -> Kind {
+    if stem == "_index" && rel_dir.is_empty() {
+        Kind::Home
+    } else if dated {
+        Kind::Post
+    } else if rel_dir == "posts" || rel_dir.starts_with("posts/") {
+        diags.push(
+            Diagnostic::error(file, Pos::new(line, 1), "this post has no `date`")
+                .with_help("add `date: YYYY-MM-DD` to the front matter, or move the file out of content/posts/ to make it a page"),
+        );
+        Kind::Post
+    } else {
+        Kind::Page
+    }
+}
+
+fn slug(file: &Path, value: &Spanned<String>, line: u32, diags: &mut Diagnostics) -> String {
+    let fixed = kebab(&value.value);
+    if fixed == value.value {
+        return fixed;
+    }
+    diags.push(
+        Diagnostic::error(
+            file,
+            pos_of(value, line),
+            format!("invalid `slug`: `{}`", value.value),
+        )
+        .with_help(format!("a slug is lowercase kebab-case, e.g. `{fixed}`")),
+    );
+    String::new()
+}
+
+/// Where a document is written below the site root, e.g. `posts/why/`.
+fn output_path(kind: Kind, rel_dir: &str, slug: &str) -> String {
+    match kind {
+        Kind::Home => String::new(),
+        Kind::Post => routes::post(slug),
+        Kind::Page => {
+            let dirs: Vec<String> = rel_dir
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(kebab)
+                .collect();
+            routes::page(&dirs, slug)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(file: &str, text: &str) -> (Option<Document>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let doc = parse(Path::new(file), text, &mut d);
+        (
+            doc,
+            d.into_sorted().iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn front_matter_splits_and_counts_lines() {
+        let fm = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(
+            (fm.yaml, fm.body, fm.body_line),
+            ("title: A\n", "Body\n", 4)
+        );
+        assert!(split_front_matter("title: A\n").is_none());
+        assert_eq!(
+            split_front_matter("--- \ntitle: A\n---\n").map(|f| f.yaml),
+            Some("title: A\n")
+        );
+        assert!(split_front_matter("---\ntitle: A\n").is_none());
+    }
+
+    #[test]
+    fn dates_make_posts_and_their_absence_pages() {
+        let (post, _) = parse_one(
+            "content/posts/Hello World.md",
+            "---\ntitle: Hi\ndate: 2026-03-01\ntags: [agi]\n---\nText\n",
+        );
+        let post = post.unwrap();
+        assert_eq!(
+            (post.kind, post.path.as_str()),
+            (Kind::Post, "posts/hello-world/")
+        );
+        assert_eq!(post.date.unwrap().day.to_string(), "2026-03-01");
+        assert_eq!(post.body_pos, Pos::new(6, 1));
+        let (page, _) = parse_one("content/guides/setup.md", "---\ntitle: Setup\n---\n");
+        assert_eq!(page.unwrap().path, "guides/setup/");
+        let (home, _) = parse_one("content/_index.md", "---\ntitle: Home\n---\nIntro\n");
+        assert_eq!(home.unwrap().kind, Kind::Home);
+    }
+
+    #[test]
+    fn bad_front_matter_is_located() {
+        let (_, errs) = parse_one(
+            "content/posts/x.md",
+            "---\ntitle: X\ndate: March 1st\nslug: Hello World\nfutures: [Not An Id]\n---\n",
+        );
+        assert_eq!(
+            errs,
+            [
+                "content/posts/x.md:3:7: invalid `date`: `March 1st`",
+                "content/posts/x.md:4:7: invalid `slug`: `Hello World`",
+                "content/posts/x.md:5:11: `futures`: `Not An Id` is not a future id",
+            ]
+        );
+        let (_, errs) = parse_one(
+            "content/posts/x.md",
+            "---\ntitle: X\ndate: 2026-01-01\ntagz: [a]\n---\n",
+        );
+        assert_eq!(errs, ["content/posts/x.md:4:1: unknown key `tagz`"]);
+    }
+
+    #[test]
+    fn dates_in_other_orders_are_turned_around() {
+        assert_eq!(
+            date_hint("12/03/2026"),
+            "dates are `YYYY-MM-DD`: write `2026-03-12` for 12 March or `2026-12-03` for 3 December"
+        );
+        assert_eq!(
+            date_hint("25.12.2026"),
+            "dates are `YYYY-MM-DD`: write `2026-12-25`"
+        );
+        assert_eq!(
+            date_hint("2026/3/1"),
+            "dates are `YYYY-MM-DD`: write `2026-03-01`"
+        );
+        assert_eq!(
+            date_hint("2026-13-01"),
+            "there is no month 13; dates are `YYYY-MM-DD`: write `2026-01-13` for 13 January"
+        );
+        assert_eq!(date_hint("2026-02-30"), "February 2026 has no day 30");
+        assert!(date_hint("2026-01-05 10:00").contains("`2026-01-05T10:00:00Z`"));
+        assert_eq!(
+            date_hint("20260105"),
+            "dates are `YYYY-MM-DD`: write `2026-01-05`"
+        );
+    }
+
+    #[test]
+    fn rfc3339_dates_are_accepted() {
+        let d = PostDate::parse("2026-11-26T23:30:00-05:00").unwrap();
+        assert_eq!(d.day.to_string(), "2026-11-27");
+    }
+}

@@ -1,0 +1,499 @@
+//! Markdown to safe HTML: CommonMark plus tables, footnotes, strikethrough
+//! and task lists; heading anchors and a table of contents; code highlighted
+//! with CSS classes (so one stylesheet serves light and dark mode); reading
+//! time and a plain-text summary. Root-relative links get the site's path
+//! prefix and are checked against the routes the site will have.
+//!
+//! Authors are untrusted, so the HTML goes through ammonia, a maintained
+//! whitelist sanitizer, before it reaches a page.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
+use crate::source::futures::kebab;
+
+/// The class prefix of highlighted tokens; the theme's syntax.css uses it.
+pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+const WORDS_PER_MINUTE: usize = 200;
+const SUMMARY_CHARS: usize = 300;
+
+/// A heading, for the table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// Sanitized HTML.
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// The first paragraph as plain text, shortened.
+    pub summary: String,
+    pub words: usize,
+    /// The plain text, for the search index.
+    pub text: String,
+}
+
+impl Rendered {
+    pub fn reading_minutes(&self) -> usize {
+        self.words.div_ceil(WORDS_PER_MINUTE).max(1)
+    }
+}
+
+/// What links may point at, and where the Markdown sits for error reports.
+pub struct Links<'a> {
+    /// The path prefix of the site, e.g. `/manual/`.
+    pub base_path: &'a str,
+    /// Every output path without its leading slash: `posts/x/`, `style.css`.
+    pub routes: &'a HashSet<String>,
+}
+
+/// Renders `source`, which starts at `start` of `file`. Broken internal links
+/// are reported to `diags`.
+pub fn render(
+    source: &str,
+    file: &Path,
+    start: Pos,
+    links: &Links<'_>,
+    diags: &mut Diagnostics,
+) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading: Option<(usize, HeadingLevel)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut summary: Option<String> = None;
+    let mut summary_done = false;
+
+    // Raw HTML from the author is the only markup pulldown-cmark passes
+    // through unescaped; without any, the output needs no sanitizer.
+    let mut raw_html = false;
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        match &event {
+            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            Event::Text(t) | Event::Code(t) => {
+                out.words += t.split_whitespace().count();
+                out.text.push_str(t);
+                out.text.push(' ');
+                if let Some(s) = summary.as_mut().filter(|_| !summary_done) {
+                    s.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(s) = summary.as_mut().filter(|_| !summary_done) {
+                    s.push(' ');
+                }
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(Tag::Paragraph) if !summary_done && summary.is_none() => {
+                summary = Some(String::new());
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) if summary.is_some() && !summary_done => {
+                summary_done = true;
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((events.len(), level));
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((at, level)) = heading.take() {
+                    let id = finish_heading(&mut events, at, level, &mut used_ids, &mut out.toc);
+                    events.push(Event::Html(
+                        format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
+                    ));
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, body)) = code.as_mut() {
+                    body.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, body)) = code.take() {
+                    events.push(Event::Html(highlight(&lang, &body).into()));
+                }
+            }
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                    *dest_url = internal(
+                        dest,
+                        links,
+                        file,
+                        start.advanced_by(source, range.start),
+                        diags,
+                    );
+                }
+                events.push(Event::Start(tag));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = if raw_html { sanitize(&html) } else { html };
+    out.summary = shorten(summary.unwrap_or_default().trim(), SUMMARY_CHARS);
+    out
+}
+
+/// Gives a heading an id (its own `{#id}` or one made from its text) and an
+/// anchor link, and records it for the table of contents.
+fn finish_heading(
+    events: &mut [Event<'_>],
+    at: usize,
+    level: HeadingLevel,
+    used: &mut HashSet<String>,
+    toc: &mut Vec<Heading>,
+) -> String {
+    let title: String = events[at + 1..]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let Event::Start(Tag::Heading { id, .. }) = &mut events[at] else {
+        return String::new();
+    };
+    let wanted = id
+        .as_ref()
+        .map(|i| kebab(i))
+        .unwrap_or_else(|| kebab(&title));
+    let wanted = if wanted.is_empty() {
+        "section".to_string()
+    } else {
+        wanted
+    };
+    let mut unique = wanted.clone();
+    let mut n = 1;
+    while !used.insert(unique.clone()) {
+        unique = format!("{wanted}-{n}");
+        n += 1;
+    }
+    *id = Some(CowStr::from(unique.clone()));
+    toc.push(Heading {
+        level: level as u8,
+        id: unique.clone(),
+        title: title.trim().to_string(),
+    });
+    unique
+}
+
+/// Prefixes a root-relative link with the site's path and checks its target.
+fn internal<'a>(
+    dest: CowStr<'a>,
+    links: &Links<'_>,
+    file: &Path,
+    pos: Pos,
+    diags: &mut Diagnostics,
+) -> CowStr<'a> {
+    let Some(path) = dest.strip_prefix('/').filter(|p| !p.starts_with('/')) else {
+        return if safe_url(&dest) {
+            dest
+        } else {
+            CowStr::from("#")
+        };
+    };
+    let target = path.split(['#', '?']).next().unwrap_or("");
+    let exists = target.is_empty()
+        || links.routes.contains(target)
+        || links.routes.contains(&format!("{target}/"));
+    if !exists {
+        let hint = match closest(target, links.routes.iter().map(String::as_str)) {
+            Some(r) => format!("did you mean `/{r}`?"),
+            None => "link to a page that exists, e.g. `/futures/<id>/` or `/posts/<slug>/`".into(),
+        };
+        diags.push(
+            Diagnostic::error(file, pos, format!("broken internal link `{dest}`")).with_help(hint),
+        );
+    }
+    format!("{}{}", links.base_path, path).into()
+}
+
+/// Whether a link or image address may reach a page: relative, or with one
+/// of the schemes ammonia also allows for links written in Markdown. The
+/// same check applies whether or not the document is sanitized.
+fn safe_url(url: &str) -> bool {
+    let url = url.trim_start();
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match scheme_end {
+        Some(i) if i < path_start => {
+            let scheme = url[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+/// Code as `<pre>` with highlighting classes; plain when the language is
+/// unknown. The text is escaped by the generator.
+fn highlight(lang: &str, code: &str) -> String {
+    let lang_attr = kebab(lang);
+    let syntax = (!lang.is_empty())
+        .then(|| SYNTAXES.find_syntax_by_token(lang))
+        .flatten();
+    let inner = match syntax {
+        Some(syntax) => {
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                &SYNTAXES,
+                HIGHLIGHT_CLASS_STYLE,
+            );
+            let ok = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
+            if ok {
+                generator.finalize()
+            } else {
+                escape_html(code)
+            }
+        }
+        None => escape_html(code),
+    };
+    if lang_attr.is_empty() {
+        format!("<pre class=\"code\"><code>{inner}</code></pre>\n")
+    } else {
+        format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{inner}</code></pre>\n")
+    }
+}
+
+/// HTML/XML escaping for text and quoted attribute values, the one every
+/// page, template and SVG uses. Unlike tera's default it leaves `/` alone,
+/// so URLs stay readable.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["class", "id"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("pre", ["data-lang"])
+        .attribute_filter(|element, attribute, value| {
+            if element == "input" && attribute == "type" && value != "checkbox" {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
+    b
+});
+
+/// Removes scripts, styles, frames, event handlers and unsafe URLs.
+pub fn sanitize(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// The stylesheet for highlighted code: a light theme, and a dark one under
+/// `prefers-color-scheme: dark`.
+pub fn highlight_css() -> String {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let css = |name: &str| {
+        themes
+            .themes
+            .get(name)
+            .and_then(|t| {
+                syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok()
+            })
+            .unwrap_or_default()
+    };
+    format!(
+        "{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
+        css("InspiredGitHub"),
+        css("base16-ocean.dark")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routes() -> HashSet<String> {
+        ["posts/hello/", "futures/agi-by-2030/", "about/"]
+            .map(String::from)
+            .into()
+    }
+
+    fn md(source: &str) -> (Rendered, Vec<String>) {
+        let routes = routes();
+        let links = Links {
+            base_path: "/manual/",
+            routes: &routes,
+        };
+        let mut diags = Diagnostics::default();
+        let r = render(
+            source,
+            Path::new("content/posts/x.md"),
+            Pos::new(5, 1),
+            &links,
+            &mut diags,
+        );
+        (
+            r,
+            diags
+                .into_sorted()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let (r, _) =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n- [x] done\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("class=\"footnote-reference\""));
+        assert!(r.html.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_a_toc() {
+        let (r, _) = md("## Why chips\n\ntext\n\n## Why chips\n\n### Power & water {#power}\n");
+        assert!(r.html.contains("<h2 id=\"why-chips\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"why-chips-1\">"));
+        assert!(
+            r.html.contains("href=\"#why-chips-1\""),
+            "a visible anchor link"
+        );
+        assert_eq!(
+            r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["why-chips", "why-chips-1", "power"]
+        );
+        assert_eq!(r.toc[2].title, "Power & water");
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let (r, _) = md("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
+        assert!(r.html.contains("data-lang=\"rust\""), "{}", r.html);
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(r.html.contains("&lt;b&gt;"));
+        let (r, _) = md("```nosuchlang\n<i>\n```\n");
+        assert!(r.html.contains("&lt;i&gt;"));
+    }
+
+    #[test]
+    fn summaries_words_and_reading_time() {
+        let words = "word ".repeat(450);
+        let (r, _) = md(&format!("First *para* here.\n\nSecond.\n\n{words}\n"));
+        assert_eq!(r.summary, "First para here.");
+        assert_eq!(r.words, 454);
+        assert_eq!(r.reading_minutes(), 3);
+    }
+
+    #[test]
+    fn internal_links_get_the_prefix_and_are_checked() {
+        let (r, errs) = md("See [AGI](/futures/agi-by-2030/#why) and [x](/futures/agi-2030/).\n");
+        assert!(
+            r.html.contains("href=\"/manual/futures/agi-by-2030/#why\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            errs,
+            ["content/posts/x.md:5:42: broken internal link `/futures/agi-2030/`"]
+        );
+    }
+
+    #[test]
+    fn unsafe_link_schemes_are_dropped_without_raw_html() {
+        let (r, _) = md(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c]( data:text/html,x) <vbscript:x> ![i](data:image/png;base64,AA) [ok](https://e.org/a:b) [rel](x.html#a:b) [m](mailto:a@b.org)\n",
+        );
+        assert_eq!(
+            r.html.matches("href=\"#\"").count() + r.html.matches("src=\"#\"").count(),
+            5,
+            "{}",
+            r.html
+        );
+        for bad in [
+            "href=\"javascript",
+            "href=\"JaVa",
+            "data:",
+            "href=\"vbscript",
+        ] {
+            assert!(!r.html.contains(bad), "{bad} survived in {}", r.html);
+        }
+        for good in ["https://e.org/a:b", "x.html#a:b", "mailto:a@b.org"] {
+            assert!(r.html.contains(good), "{good} lost in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn untrusted_html_is_neutralised() {
+        let (r, _) = md(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](data:text/html,x)\n\n<iframe src=\"https://evil\"></iframe><style>body{}</style>\n\n<input type=\"text\" onfocus=\"x()\">\n",
+        );
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "data:",
+            "<iframe",
+            "<style",
+            "onfocus",
+            "type=\"text\"",
+        ] {
+            assert!(!r.html.contains(bad), "{bad} survived in {}", r.html);
+        }
+    }
+}
