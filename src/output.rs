@@ -295,14 +295,15 @@ fn running(pid: u32) -> bool {
     }
 }
 
-/// Removes a folder and everything in it, the files in parallel: after a
-/// swap the old output's thousands of files go here.
+/// Removes a folder and everything in it, in parallel: after a swap the
+/// old output's thousands of files and folders go here.
 fn remove_tree(dir: &Path) {
-    let mut folders = Vec::new();
+    let mut folders: Vec<Vec<PathBuf>> = Vec::new();
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if entry.file_type().is_dir() {
-            folders.push(entry.into_path());
+            folders.resize_with(folders.len().max(entry.depth() + 1), Vec::new);
+            folders[entry.depth()].push(entry.into_path());
         } else {
             files.push(entry.into_path());
         }
@@ -311,8 +312,10 @@ fn remove_tree(dir: &Path) {
         let _ = fs::remove_file(f);
     });
     // Deepest first, so each folder is empty by the time it is removed.
-    for folder in folders.iter().rev() {
-        let _ = fs::remove_dir(folder);
+    for level in folders.iter().rev() {
+        level.par_iter().for_each(|f| {
+            let _ = fs::remove_dir(f);
+        });
     }
     let _ = fs::remove_dir_all(dir);
 }

@@ -192,10 +192,13 @@ fn big_site(at: &Path, posts: usize, title: &str) {
     }
 }
 
+/// When to kill a build, given the staging folder it writes.
+type KillWhen<'a> = &'a dyn Fn(&Path) -> bool;
+
 /// Builds `site` into `out` with the binary and kills it (SIGKILL) as soon
 /// as `kill_when` holds, given the staging folder it writes. Returns whether
 /// it was killed before it finished.
-fn build_killed(site: &Path, out: &Path, kill_when: &dyn Fn(&Path) -> bool) -> bool {
+fn build_killed(site: &Path, out: &Path, kill_when: KillWhen) -> bool {
     let mut child = Command::new(env!("CARGO_BIN_EXE_forkcast"))
         .args(["build", "--offline", "--quiet", "--root"])
         .arg(site)
@@ -237,20 +240,20 @@ fn a_killed_build_leaves_the_old_output_or_the_new_one() {
         .collect();
     let out = dir.path().join("out").join("public");
     forkcast::build(&a, Some(&out), &offline()).unwrap();
-    let half = 450;
     let started = std::cell::Cell::new(Instant::now());
     let started = &started;
     let after = |ms| move |_: &Path| started.get().elapsed() > Duration::from_millis(ms);
     let (early, later, late) = (after(300), after(700), after(1500));
-    let moments: [(&str, &dyn Fn(&Path) -> bool); 7] = [
+    let moments: [(&str, KillWhen); 7] = [
         ("after 0.3 s", &early),
         ("after 0.7 s", &later),
         ("after 1.5 s", &late),
         ("as it starts writing", &|staging| staging.exists()),
-        ("halfway", &|staging| posts_in(staging) > half),
+        ("halfway", &|staging| posts_in(staging) > 450),
         // The marker is written last, just before the swap.
         ("about to swap", &|staging| staging.join(MARKER).exists()),
-        // Then the old output, now in the staging folder, is removed.
+        // Then the old output, now in the staging folder, is removed
+        // (generated-950 is a post only A has).
         ("removing the old output", &|staging| {
             fs::read_to_string(staging.join(MARKER)).is_ok_and(|m| m.contains("generated-950"))
                 || fs::read_to_string(out.join(MARKER)).is_ok_and(|m| !m.contains("generated-950"))
