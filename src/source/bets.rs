@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::source::content::{missing_front_matter, split_front_matter};
-use crate::source::futures::{FutureId, Located, reference_at};
+use crate::source::futures::{FutureId, Located, quoted, reference_at};
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
 #[derive(
@@ -123,7 +123,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
                 Diagnostic::error(
                     file,
                     Pos::START,
-                    format!("invalid bet id `{stem}` (the file name)"),
+                    format!("invalid bet id `{}` (the file name)", quoted(&stem)),
                 )
                 .with_help(format!("rename the file; {hint}")),
             );
