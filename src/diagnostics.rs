@@ -288,7 +288,7 @@ fn not_shown(file: &str, more: usize, format: Format) -> String {
 }
 
 /// `39990` as `39,990`.
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -27,6 +27,8 @@ pub struct Found {
 #[derive(Debug)]
 pub struct Skipped {
     pub path: PathBuf,
+    /// `this file` or `this folder`.
+    pub what: &'static str,
     pub why: String,
     pub help: &'static str,
 }
@@ -67,6 +69,7 @@ pub fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
             if is_dir || matches(entry.path()) {
                 found.skipped.push(Skipped {
                     path: entry.path().to_path_buf(),
+                    what: if is_dir { "this folder" } else { "this file" },
                     why: "is a link to a place outside the site, which is not read".into(),
                     help: "copy what it links to into the site, or remove the link",
                 });
@@ -80,6 +83,7 @@ pub fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
             } else {
                 found.skipped.push(Skipped {
                     path: entry.into_path(),
+                    what: "this file",
                     why: "is not a regular file (a pipe, socket or device), which is not read".into(),
                     help: "replace it with a file, or remove it",
                 });
@@ -107,18 +111,19 @@ fn unreadable(e: &walkdir::Error, matches: &dyn Fn(&Path) -> bool) -> Option<Ski
         return None;
     }
     let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
-    let (why, help) = if e.loop_ancestor().is_some() {
-        ("is a link to a folder that holds it, which is not read".to_string(), "remove the link")
+    let (what, why, help) = if e.loop_ancestor().is_some() {
+        ("this folder", "is a link to a folder that holds it, which is not read".to_string(), "remove the link")
     } else if dangling && std::fs::metadata(&path).is_err() {
         if !matches(&path) && path.extension().is_some() {
             return None;
         }
-        ("is a link to nothing (what it named is gone), which is not read".to_string(), "remove the link, or restore what it named")
+        ("this file", "is a link to nothing (what it named is gone), which is not read".to_string(), "remove the link, or restore what it named")
     } else {
+        // Only folders are opened by the walk, so what it cannot open is one.
         let cause = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
-        (format!("cannot be read ({cause}), so nothing in it is read"), "make it readable (e.g. `chmod -R u+rX` on it), or move it out of the site")
+        ("this folder", format!("cannot be read ({cause}), so nothing in it is read"), "make it readable (e.g. `chmod -R u+rX` on it), or move it out of the site")
     };
-    Some(Skipped { path, why, help })
+    Some(Skipped { path, what, why, help })
 }
 
 /// Reads and parses every matching file of `root/dir` in parallel.
@@ -131,8 +136,7 @@ pub fn parse_files<T: Send>(
     let found = walk(root, &root.join(dir), extensions);
     let skipped = found.skipped.iter().map(|s| {
         let rel = s.path.strip_prefix(root).unwrap_or(&s.path);
-        let kind = if s.path.is_dir() { "this folder" } else { "this file" };
-        Diagnostic::error(rel, Pos::START, format!("{kind} {}", s.why)).with_help(s.help)
+        Diagnostic::error(rel, Pos::START, format!("{} {}", s.what, s.why)).with_help(s.help)
     });
     let mut diags: Diagnostics = skipped.collect();
     let results: Vec<(Option<T>, Diagnostics)> = found

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos, thousands};
 use crate::source::market_ref::MarketRef;
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
@@ -21,10 +21,11 @@ impl FutureId {
     /// Accepts `agi-by-2030`; refuses `AGI_2030`, `-a`, `a--b`, empty ids
     /// and ids longer than [`MAX_ID_CHARS`].
     pub fn parse(s: &str) -> Result<FutureId, Fix> {
-        if s.len() > MAX_ID_CHARS {
+        let chars = s.chars().count();
+        if chars > MAX_ID_CHARS {
             return Err(Fix::new(format!(
                 "ids are at most {MAX_ID_CHARS} characters (this one has {}): name it with a few words, e.g. `agi-by-2030`",
-                s.chars().count()
+                thousands(chars)
             )));
         }
         let ok = !s.is_empty()
@@ -621,7 +622,7 @@ pub(crate) fn tags(
             Diagnostic::error(
                 file,
                 pos_of(extra, first_line),
-                format!("more than {MAX_TAGS} tags ({} in all)", list.len()),
+                format!("more than {MAX_TAGS} tags ({} in all)", thousands(list.len())),
             )
             .with_help(format!("keep the tags that say what this is about, at most {MAX_TAGS}")),
         );

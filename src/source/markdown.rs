@@ -499,6 +499,60 @@ mod tests {
         )
     }
 
+    /// 20,000 equal headings took minutes: each tried `a-1`, `a-2`, …
+    /// from the start.
+    #[test]
+    fn twenty_thousand_equal_headings_get_numbered_anchors() {
+        let (r, _) = md(&"# a\n\n".repeat(20_000));
+        assert_eq!(r.toc.len(), 20_000);
+        assert_eq!(r.toc[1].id, "a-1");
+        assert_eq!(r.toc[19_999].id, "a-19999");
+        let (r, _) = md("# a\n\n# a\n\n# a-1\n\n# a\n");
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-1-1", "a-2"]);
+    }
+
+    /// Each link's position was counted from the document's start: 20,000
+    /// links took 15 s.
+    #[test]
+    fn twenty_thousand_broken_links_are_each_located() {
+        let (_, errs) = md(&"text [x](/nope/)\n\n".repeat(20_000));
+        assert_eq!(errs.len(), 20_000);
+        assert_eq!(errs[0], "content/posts/x.md:5:6: broken internal link `/nope/`");
+        assert_eq!(
+            errs.last().map(String::as_str),
+            Some("content/posts/x.md:40003:6: broken internal link `/nope/`")
+        );
+    }
+
+    /// Highlighting runs at about half a megabyte a second; past the first
+    /// 128 KB of a document's code, code is shown plain.
+    #[test]
+    fn code_past_the_budget_is_shown_plain() {
+        let block = format!("```rust\n{}```\n\n", "let x = 1;\n".repeat(10_000));
+        let (r, _) = md(&block.repeat(20));
+        let blocks: Vec<&str> = r.html.split("<pre").skip(1).collect();
+        assert_eq!(blocks.len(), 20);
+        assert!(blocks[0].contains("hl-"));
+        assert!(blocks[19].starts_with(" class=\"code\" data-lang=\"rust\"><code>let x = 1;"));
+        assert!(!blocks[19].contains("hl-"));
+    }
+
+    /// The first `<div>` past 256 open ones is an error where it is written;
+    /// closed ones, void elements and unclosed `<p>`s do not nest.
+    #[test]
+    fn raw_html_nesting_is_bounded() {
+        let (_, errs) = md(&format!("Intro\n\n{}\n", "<div>".repeat(300)));
+        assert_eq!(
+            errs,
+            ["content/posts/x.md:7:1281: raw HTML nests more than 256 elements deep here"]
+        );
+        let fine = format!("{}\n\n{}\n", "<div></div><br><img src=x><p>".repeat(300), "<span>".repeat(200));
+        let (r, errs) = md(&fine);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(r.html.contains("<div></div>"));
+    }
+
     #[test]
     fn extensions_are_on() {
         let (r, _) =
