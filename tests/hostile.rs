@@ -139,6 +139,21 @@ fn a_four_megabyte_id_is_too_long() {
     ));
 }
 
+/// A 4 MB broken link took 6 s and printed itself twice (8 MB); now the
+/// message quotes its start and the source line the part around it.
+#[test]
+fn a_four_megabyte_link_is_quoted_in_part() {
+    let target = "a".repeat(4_000_000);
+    let post = format!("---\ntitle: P\ndate: 2026-01-01\n---\n[x](/{target})\n");
+    let dir = site("long-link", &[file("content/posts/p.md", post)]);
+    let err = stderr(&check(dir.path()));
+    assert!(err.len() < 2_000, "{} bytes printed", err.len());
+    assert!(err.starts_with(&format!(
+        "content/posts/p.md:5:1: error: broken internal link `/{}…`\n",
+        "a".repeat(39)
+    )), "{err}");
+}
+
 /// A post linked through a symbolic link inside the site is read; one
 /// linking outside it (a secret on the machine that builds), a link to
 /// nothing, a link to its own folder and a pipe were skipped without a word.

@@ -17,7 +17,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::diagnostics::{Cursor, Diagnostic, Diagnostics, Pos, closest};
-use crate::source::futures::kebab;
+use crate::source::futures::{kebab, quoted};
 
 /// The class prefix of highlighted tokens; the theme's syntax.css uses it.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -339,7 +339,7 @@ fn internal<'a>(
             None => "link to a page that exists, e.g. `/futures/<id>/` or `/posts/<slug>/`".into(),
         };
         diags.push(
-            Diagnostic::error(file, pos, format!("broken internal link `{dest}`")).with_help(hint),
+            Diagnostic::error(file, pos, format!("broken internal link `{}`", quoted(&dest))).with_help(hint),
         );
     }
     format!("{}{}", links.base_path, path).into()
