@@ -3,7 +3,9 @@
 //! the example site and a generated 5,000-future site, both served on
 //! 127.0.0.1. Needs `/usr/bin/chromium` and `npm ci` in tests/browser
 //! (`.ci/run` does both); skipped without them, except under `.ci/run`.
-//! Screenshots go to target/browser-artifacts/.
+//! Screenshots go to target/browser-artifacts/. Also here: the theme's
+//! modules type-checked by tsc, and every JSON file a build writes for them
+//! checked against their types (themes/default/browser-data.d.ts).
 
 mod common;
 
@@ -13,7 +15,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TempDir, Tool, serve_static};
+use common::{TempDir, Tool, copy_dir, fixture, serve_static};
 use forkcast::BuildOptions;
 
 /// Builds `root` for `http://127.0.0.1:<port>/` and serves it; returns the URL.
@@ -257,4 +259,194 @@ fn the_readers_view_rules_hold_on_graphs_computed_by_hand() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Runs tsc (tests/browser's typescript) with `args`; panics with what it
+/// printed unless it finds no error.
+fn tsc(root: &Path, args: &[&str]) {
+    let output = Command::new("node")
+        .arg("node_modules/typescript/bin/tsc")
+        .args(args)
+        .current_dir(root.join("tests/browser"))
+        .output()
+        .expect("cannot start node");
+    assert!(
+        output.status.success(),
+        "tsc {args:?} found errors:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_theme_modules_type_check() {
+    if !common::has_tools("the type check", &[Tool::Node, Tool::Npm("typescript")]) {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // themes/default/jsconfig.json: strict, every module and browser-data.d.ts.
+    tsc(root, &["-p", "../../themes/default/jsconfig.json"]);
+}
+
+/// The example site, and the good fixture with a discussion thread for one
+/// future (so `community` has a thread's counts too), built into `tmp`.
+fn built_sites(tmp: &Path) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let options = BuildOptions {
+        offline: true,
+        ..Default::default()
+    };
+    let good = tmp.join("good");
+    copy_dir(&fixture("good"), &good);
+    let yaml = fs::read_to_string(good.join("site.yaml")).unwrap();
+    fs::write(good.join("site.yaml"), yaml + "community: true\n").unwrap();
+    fs::create_dir_all(good.join("data")).unwrap();
+    fs::write(
+        good.join("data/community.json"),
+        r#"{"repository": "example/fixture", "listed_at": "2026-11-20T06:00:00Z", "threads": [
+            {"subject": "future/agi-arrives", "number": 3, "url": "https://github.com/example/fixture/issues/3",
+             "up": 4, "down": 1, "comments": 2, "created_at": "2026-01-01T00:00:00Z", "fetched_at": "2026-11-20T06:00:00Z"}]}"#,
+    )
+    .unwrap();
+    [(root.to_path_buf(), "example-out"), (good, "good-out")]
+        .into_iter()
+        .map(|(site, name)| {
+            let out = tmp.join(name);
+            forkcast::build(&site, Some(&out), &options).unwrap();
+            out
+        })
+        .collect()
+}
+
+/// Each JSON file of `out` that the browser reads, with its type's name in
+/// browser-data.d.ts.
+fn browser_files(out: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = vec![
+        (out.join("graph.json"), "Graph".to_string()),
+        (out.join("futures/summaries.json"), "Summaries".to_string()),
+        (out.join("search/meta.json"), "SearchMeta".to_string()),
+    ];
+    let mut search: Vec<PathBuf> = fs::read_dir(out.join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    search.sort();
+    for path in search {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("w-") {
+            files.push((path, "SearchChunk".into()));
+        } else if name.starts_with("d-") {
+            files.push((path, "SearchRow[]".into()));
+        }
+    }
+    files
+}
+
+/// Every JSON file the browser reads, of two built sites, is exactly of its
+/// type in browser-data.d.ts: each written as a TypeScript constant of that
+/// type, where tsc refuses a field the type lacks, a field it requires that
+/// is missing, and a value of the wrong kind.
+#[test]
+fn every_file_the_browser_reads_is_of_its_declared_type() {
+    if !common::has_tools(
+        "the data type check",
+        &[Tool::Node, Tool::Npm("typescript")],
+    ) {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = TempDir::new("browser-types");
+    let types = root.join("themes/default/browser-data");
+    let mut ts = format!(
+        "import type * as T from {:?};\n",
+        types.display().to_string()
+    );
+    let mut checked = 0;
+    for out in built_sites(tmp.path()) {
+        for (path, ty) in browser_files(&out) {
+            let json = fs::read_to_string(&path).unwrap();
+            let _ = writeln!(
+                ts,
+                "// {}\nexport const c{checked}: T.{ty} = {json};",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    let module = tmp.path().join("data.ts");
+    fs::write(&module, ts).unwrap();
+    let module = module.to_string_lossy();
+    tsc(
+        root,
+        &[
+            "--noEmit",
+            "--strict",
+            "--exactOptionalPropertyTypes",
+            "--target",
+            "es2022",
+            "--module",
+            "esnext",
+            "--moduleResolution",
+            "bundler",
+            "--types",
+            "",
+            &module,
+        ],
+    );
+    assert!(checked > 10, "only {checked} files checked");
+}
+
+/// Every field name in browser-data.d.ts, and every key of the built files
+/// whose keys are field names (not data: summaries and word chunks are
+/// keyed by ids and words), are the same set: a field renamed, added or
+/// removed on one side fails here, even where Node is not installed.
+#[test]
+fn every_field_the_build_writes_is_declared_for_the_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = TempDir::new("browser-fields");
+    let mut written = std::collections::BTreeSet::new();
+    for out in built_sites(tmp.path()) {
+        for (path, ty) in browser_files(&out) {
+            if ty == "Graph" || ty == "SearchMeta" {
+                let json: serde_json::Value =
+                    serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+                keys(&json, &mut written);
+            }
+        }
+    }
+    let declared = declared_fields(
+        &fs::read_to_string(root.join("themes/default/browser-data.d.ts")).unwrap(),
+    );
+    let undeclared: Vec<&String> = written.difference(&declared).collect();
+    let unwritten: Vec<&String> = declared.difference(&written).collect();
+    assert!(
+        undeclared.is_empty() && unwritten.is_empty(),
+        "written by the build but not declared in themes/default/browser-data.d.ts: {undeclared:?}; \
+         declared there but not written: {unwritten:?}"
+    );
+}
+
+fn keys(value: &serde_json::Value, into: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                into.insert(k.clone());
+                keys(v, into);
+            }
+        }
+        serde_json::Value::Array(list) => list.iter().for_each(|v| keys(v, into)),
+        _ => {}
+    }
+}
+
+/// The names of the fields (`name:` at the start of a line) of a .d.ts.
+fn declared_fields(dts: &str) -> std::collections::BTreeSet<String> {
+    dts.lines()
+        .filter_map(|line| {
+            let (name, _) = line.trim_start().split_once(':')?;
+            let name = name.trim_end_matches('?');
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .then(|| name.to_string())
+        })
+        .collect()
 }

@@ -523,3 +523,268 @@ fn a_taken_port_says_to_pick_another() {
     assert!(stderr.contains("--port"), "{stderr}");
     assert!(!stderr.contains("previous output"), "{stderr}");
 }
+
+/// All a server sends until it closes the connection (or 10 s pass), kept
+/// even if the connection is then reset.
+fn read_all(s: &mut TcpStream) -> String {
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut bytes = Vec::new();
+    let mut chunk = [0; 4096];
+    while let Ok(n) = s.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn status_of(answer: &str) -> u16 {
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The status a raw request is answered with (0: none).
+fn raw_status(server: &Server, request: &[u8]) -> u16 {
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    let _ = s.write_all(request);
+    status_of(&read_all(&mut s))
+}
+
+/// Tests that use a lot of memory or measure the process's peak run one at
+/// a time, so that one does not show in another's measure.
+static MEMORY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn memory_to_myself() -> std::sync::MutexGuard<'static, ()> {
+    MEMORY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A figure of this process from /proc/self/status, in KiB (Linux only).
+fn proc_status_kib(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_live_reload_client_that_never_reads_does_not_freeze_rebuilds() {
+    let _memory = memory_to_myself();
+    let (dir, server) = start();
+    let mut stuck = TcpStream::connect(server.addr()).unwrap();
+    write!(stuck, "GET /__forkcast/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let rx = events(&server);
+    std::thread::sleep(Duration::from_millis(100));
+
+    // The problem event quotes the broken line: 16 MB, far more than the
+    // socket buffers of a client that never reads can hold.
+    let post = dir.path().join("content/posts/first-post.md");
+    let original = fs::read_to_string(&post).unwrap();
+    let long_line = format!("date: someday # {}", "x".repeat(16 << 20));
+    fs::write(&post, original.replace("date: 2026-01-10", &long_line)).unwrap();
+    let (event, _) = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the problem reaches the client that reads");
+    assert_eq!(event, "problem");
+
+    fs::write(&post, &original).unwrap();
+    // The long write may have come in two bursts, each a problem.
+    let fixed = Instant::now();
+    let reloaded = std::iter::from_fn(|| {
+        let left = Duration::from_secs(2).checked_sub(fixed.elapsed())?;
+        rx.recv_timeout(left).ok()
+    })
+    .any(|(event, _)| event == "reload");
+    assert!(reloaded, "the fix's reload within 2 s: rebuilding goes on");
+    println!(
+        "reload reached the reading client after {:?}",
+        fixed.elapsed()
+    );
+    wait_for(
+        &server,
+        "/posts/first-post/",
+        "The first paragraph is the summary.",
+        Duration::from_secs(1),
+    );
+    drop(stuck);
+}
+
+#[test]
+fn idle_and_trickling_clients_are_cut_off_and_others_served_meanwhile() {
+    let (_dir, server) = start();
+    let mut idle = TcpStream::connect(server.addr()).unwrap();
+    let mut trickle = TcpStream::connect(server.addr()).unwrap();
+    let started = Instant::now();
+    trickle.write_all(b"GET / HTTP/1.1\r\nX-Slow: ").unwrap();
+    let mut writer = trickle.try_clone().unwrap();
+    std::thread::spawn(move || {
+        // One byte every 200 ms: never the blank line that ends a request.
+        while started.elapsed() < Duration::from_secs(10) && writer.write_all(b"x").is_ok() {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    let (status, page) = get(&server, "/");
+    assert_eq!(status, 200, "others are served meanwhile");
+    assert!(page.contains("</html>"));
+
+    assert_eq!(read_all(&mut idle), "", "an idle client gets no answer");
+    let idle_for = started.elapsed();
+    assert!(
+        idle_for < Duration::from_secs(8),
+        "an idle client is cut off after 5 s, not {idle_for:?}"
+    );
+    let answer = read_all(&mut trickle);
+    let trickled_for = started.elapsed();
+    assert_eq!(status_of(&answer), 408, "{answer}");
+    assert!(answer.contains("took longer than 5 seconds"), "{answer}");
+    assert!(
+        trickled_for < Duration::from_secs(8),
+        "a trickling client is cut off after 5 s, not {trickled_for:?}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_flood_of_connections_takes_a_bounded_number_of_threads() {
+    let (_dir, server) = start();
+    let threads = || fs::read_dir("/proc/self/task").unwrap().count();
+    let before = threads();
+    let flood: Vec<TcpStream> = (0..500)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let grown = threads().saturating_sub(before);
+    println!("500 idle connections: {grown} more threads");
+    // 128 connections at once, and some room for the other tests' threads.
+    assert!(grown < 200, "500 idle connections took {grown} threads");
+    drop(flood);
+    let started = Instant::now();
+    assert_eq!(get(&server, "/").0, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "served once the flood is gone, after {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn oversized_requests_are_refused_quickly_without_being_held() {
+    let (_dir, server) = start();
+    let _memory = memory_to_myself();
+    // A 300 MB header line, sent a megabyte at a time.
+    let peak_before = proc_status_kib("VmHWM:");
+    let started = Instant::now();
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nX-Huge: ").unwrap();
+    let megabyte = vec![b'x'; 1 << 20];
+    for _ in 0..300 {
+        if s.write_all(&megabyte).is_err() {
+            break;
+        }
+    }
+    let _ = s.write_all(b"\r\n\r\n");
+    let answer = read_all(&mut s);
+    let took = started.elapsed();
+    if let (Some(before), Some(after)) = (peak_before, proc_status_kib("VmHWM:")) {
+        let grown = (after - before) / 1024;
+        println!("300 MB header refused after {took:?}; peak memory grew by {grown} MB");
+        assert!(grown < 100, "the peak memory grew by {grown} MB");
+    }
+    assert_eq!(status_of(&answer), 431, "{answer}");
+    assert!(answer.contains("over 64 KiB"), "{answer}");
+    assert!(took < Duration::from_secs(5), "refused after {took:?}");
+
+    let long_target = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(10_000));
+    assert_eq!(raw_status(&server, long_target.as_bytes()), 414);
+    let many_headers = format!("GET / HTTP/1.1\r\n{}\r\n", "X-A: b\r\n".repeat(200));
+    assert_eq!(raw_status(&server, many_headers.as_bytes()), 431);
+    assert_eq!(get(&server, "/").0, 200, "and the server goes on");
+}
+
+#[test]
+fn malformed_requests_get_400() {
+    let (_dir, server) = start();
+    assert_eq!(
+        raw_status(&server, b"GET /\xff\xfe HTTP/1.1\r\n\r\n"),
+        400,
+        "a request line that is not UTF-8"
+    );
+    assert_eq!(raw_status(&server, b"HELLO\r\n\r\n"), 400);
+    let mut cut_short = TcpStream::connect(server.addr()).unwrap();
+    cut_short.write_all(b"GET / HTTP/1.1\r\nHost").unwrap();
+    cut_short.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(status_of(&read_all(&mut cut_short)), 400);
+    assert_eq!(raw_status(&server, b"DELETE / HTTP/1.1\r\n\r\n"), 405);
+}
+
+#[test]
+fn clients_of_a_large_file_do_not_each_hold_it() {
+    let dir = TempDir::new("serve-large");
+    copy_dir(&fixture("good"), dir.path());
+    let size = 10 << 20;
+    fs::write(dir.path().join("static/large.bin"), vec![b'x'; size]).unwrap();
+    let server = Server::start(
+        dir.path(),
+        &ServeOptions {
+            port: 0,
+            drafts: false,
+        },
+    )
+    .unwrap();
+    let _memory = memory_to_myself();
+    let peak_before = proc_status_kib("VmHWM:");
+    // 30 clients ask for it and read nothing yet.
+    let clients: Vec<TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr()).unwrap();
+            s.write_all(b"GET /large.bin HTTP/1.1\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    if let (Some(before), Some(after)) = (peak_before, proc_status_kib("VmHWM:")) {
+        let grown = (after - before) / 1024;
+        println!("30 clients of a 10 MB file: peak memory grew by {grown} MB");
+        assert!(grown < 100, "the peak memory grew by {grown} MB");
+    }
+    for mut client in clients {
+        let answer = read_all(&mut client);
+        assert_eq!(status_of(&answer), 200);
+        let body = answer.split_once("\r\n\r\n").unwrap().1;
+        assert_eq!(body.len(), size, "each gets the whole file");
+    }
+}
+
+#[test]
+fn live_reload_streams_are_bounded_and_the_oldest_let_go() {
+    let (dir, server) = start();
+    let open_stream = || {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        write!(s, "GET /__forkcast/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        s
+    };
+    let mut oldest = open_stream();
+    std::thread::sleep(Duration::from_millis(100));
+    let _others: Vec<TcpStream> = (0..20).map(|_| open_stream()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let rx = events(&server);
+    std::thread::sleep(Duration::from_millis(100));
+
+    let post = dir.path().join("content/posts/first-post.md");
+    let original = fs::read_to_string(&post).unwrap();
+    fs::write(&post, original.replace("summary.", "summary, edited.")).unwrap();
+    assert_eq!(next_event(&rx).0, "reload", "the newest stream is kept");
+    let started = Instant::now();
+    let answer = read_all(&mut oldest);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(!answer.contains("event:"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the oldest of 22 streams is closed"
+    );
+}

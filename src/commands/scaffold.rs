@@ -47,7 +47,14 @@ impl fmt::Display for ScaffoldError {
     }
 }
 
-impl std::error::Error for ScaffoldError {}
+impl std::error::Error for ScaffoldError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ScaffoldError::Io(_, e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// What `forkcast new` creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,31 +2,13 @@
 //! thread: "▲ up ▼ down · N comments" as of the snapshot's day with links
 //! to vote and discuss, or a link that opens the thread, prefilled.
 
-use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
+pub(super) use super::browser_data::Community as CommunityView;
 use crate::fetch::community::{Kind, Subject, Wanted};
 use crate::model::site::Site;
 use crate::routes::{Route, Shape};
-
-#[derive(Clone, Serialize)]
-pub(super) struct CommunityView {
-    pub(super) up: u64,
-    pub(super) down: u64,
-    pub(super) comments: u64,
-    /// `3 comments`, `1 comment`.
-    pub(super) comments_label: String,
-    /// Up minus down: what the futures table sorts by.
-    pub(super) score: i64,
-    /// The thread, where readers vote and discuss; `None`: none yet.
-    pub(super) url: Option<String>,
-    /// GitHub's new-issue form, prefilled, where there is no thread.
-    pub(super) new_url: Option<String>,
-    /// The day the counts were read.
-    pub(super) as_of: Option<String>,
-    pub(super) stale: bool,
-}
 
 /// The view of the discussion of the future or bet whose page is `route`,
 /// with `community: true`.

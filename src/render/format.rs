@@ -1,8 +1,6 @@
 //! How numbers and dates read on a page: one place for each display rule,
 //! shared by the templates' data, the static map and `graph.json` (whose
-//! [`Display`] tells the browser the same rules).
-
-use serde::Serialize;
+//! `rules.display` tells the browser [`LOW`] and [`HIGH`]).
 
 use crate::model::graph::Payoff;
 
@@ -10,18 +8,6 @@ use crate::model::graph::Payoff;
 /// 0% or 100% would claim a certainty no market or estimate has.
 pub const LOW: f64 = 0.01;
 pub const HIGH: f64 = 0.99;
-
-/// The rules the browser needs to print numbers as the pages do.
-#[derive(Serialize)]
-pub struct Display {
-    pub low: f64,
-    pub high: f64,
-}
-
-pub const DISPLAY: Display = Display {
-    low: LOW,
-    high: HIGH,
-};
 
 /// `35%`, with `<1%` and `>99%` at the ends and `—` for no value.
 pub fn percent(p: Option<f64>) -> String {

@@ -6,9 +6,10 @@
 //!
 //! [`views`] holds what templates see of posts, futures and bets, [`pages`]
 //! one function per kind of page, [`matrix`] the bets matrix's rows and
-//! columns, [`data`] the machine-readable files, [`community`] what pages
-//! show of discussion threads.
+//! columns, [`data`] the machine-readable files and [`browser_data`] their
+//! shapes, [`community`] what pages show of discussion threads.
 
+pub(crate) mod browser_data;
 pub mod chart;
 mod community;
 mod data;
@@ -33,20 +34,40 @@ use crate::render::layout::Layout;
 use crate::routes::{FutureIx, Route, Shape};
 use crate::source::markdown;
 
-/// A template that would not parse or render.
+/// Why a file could not be rendered.
 #[derive(Debug)]
-pub struct RenderError {
-    pub template: String,
-    pub message: String,
+pub enum RenderError {
+    /// A template that would not parse or render.
+    Template { template: String, message: String },
+    /// A data file for the browser that could not be encoded.
+    Encode(browser_data::EncodeError),
 }
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "template `{}`: {}", self.template, self.message)
+        match self {
+            RenderError::Template { template, message } => {
+                write!(f, "template `{template}`: {message}")
+            }
+            RenderError::Encode(e) => e.fmt(f),
+        }
     }
 }
 
-impl std::error::Error for RenderError {}
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RenderError::Template { .. } => None,
+            RenderError::Encode(e) => Some(e),
+        }
+    }
+}
+
+impl From<browser_data::EncodeError> for RenderError {
+    fn from(e: browser_data::EncodeError) -> RenderError {
+        RenderError::Encode(e)
+    }
+}
 
 impl RenderError {
     fn from_tera(template: &str, e: &tera::Error) -> RenderError {
@@ -57,7 +78,7 @@ impl RenderError {
             message.push_str(&s.to_string());
             source = s.source();
         }
-        RenderError {
+        RenderError::Template {
             template: template.to_string(),
             message,
         }
@@ -147,12 +168,14 @@ impl<'a> Renderer<'a> {
             },
             || {
                 let index = crate::render::search::Index::build(self.search_docs());
-                index.files().into_iter().for_each(emit);
                 index
+                    .files()
+                    .map(|files| files.into_iter().for_each(emit))?;
+                Ok::<_, RenderError>(index)
             },
         );
         pages?;
-        Ok(index)
+        index
     }
 
     /// Renders `routes` in parallel.
@@ -162,16 +185,14 @@ impl<'a> Renderer<'a> {
 
     /// The file of `route`.
     pub fn file(&self, route: Route) -> Result<OutputFile, RenderError> {
+        let path = self.shape.file(route);
         let bytes = match route {
-            Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout),
-            Route::Summaries => data::summaries_json(self.site),
-            Route::SyntaxCss => markdown::highlight_css(),
+            Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,
+            Route::Summaries => data::summaries_json(self.site, &path)?,
+            Route::SyntaxCss => markdown::highlight_css().into_bytes(),
             page => return self.page(page),
         };
-        Ok(OutputFile {
-            path: self.shape.file(route),
-            bytes: bytes.into_bytes(),
-        })
+        Ok(OutputFile { path, bytes })
     }
 
     /// `path` below the base URL, as a link.

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 use crate::output::OutputFile;
+use crate::render::browser_data::{EncodeError, SearchChunk, SearchMeta, SearchRow, encode};
 
 /// One searchable page.
 #[derive(Clone)]
@@ -108,26 +108,11 @@ pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
         .filter(|w| !STOP_WORDS.contains(&w.as_ref()))
 }
 
-#[derive(Serialize)]
-struct Meta<'a> {
-    docs: usize,
-    docs_per_file: usize,
-    /// `[first word, last word]` of each `w-N.json`.
-    chunks: Vec<[&'a str; 2]>,
-    /// How the client must split a query: the same rule as [`words`].
-    word: String,
-    min_chars: usize,
-    stop_words: &'static [&'static str],
-}
-
-/// A document's row in `d-N.json`: title, URL, kind, snippet.
-type Row = [String; 4];
-
 /// The index of a whole site, kept by `serve` so an edit updates only the
 /// files it changes.
 pub struct Index {
     /// By document number; `None` once a document is gone.
-    docs: Vec<Option<Row>>,
+    docs: Vec<Option<SearchRow>>,
     by_url: HashMap<String, u32>,
     /// Every word's postings, in no order: [`MAX_POSTINGS`] applies when
     /// a chunk is written, so an edit can still raise a document into them.
@@ -161,19 +146,25 @@ impl Index {
     }
 
     /// Every file of the index.
-    pub fn files(&self) -> Vec<OutputFile> {
+    pub fn files(&self) -> Result<Vec<OutputFile>, EncodeError> {
         let mut files: Vec<OutputFile> = (0..self.starts.len().max(1))
             .into_par_iter()
             .map(|c| self.chunk_file(c))
-            .collect();
-        files.extend((0..self.docs.len().div_ceil(DOCS_PER_FILE)).map(|k| self.docs_file(k)));
-        files.push(self.meta_file());
-        files
+            .collect::<Result<_, _>>()?;
+        for k in 0..self.docs.len().div_ceil(DOCS_PER_FILE) {
+            files.push(self.docs_file(k)?);
+        }
+        files.push(self.meta_file()?);
+        Ok(files)
     }
 
     /// Replaces the documents with the URLs of `changed` (adding those that
     /// are new) and drops those at `removed`; returns the files that changed.
-    pub fn update(&mut self, changed: Vec<SearchDoc>, removed: &[String]) -> Vec<OutputFile> {
+    pub fn update(
+        &mut self,
+        changed: Vec<SearchDoc>,
+        removed: &[String],
+    ) -> Result<Vec<OutputFile>, EncodeError> {
         let mut words: BTreeSet<Box<str>> = BTreeSet::new();
         let mut doc_files: BTreeSet<usize> = BTreeSet::new();
         for url in removed {
@@ -212,10 +203,15 @@ impl Index {
             doc_files.insert(d as usize / DOCS_PER_FILE);
         }
         let chunks: BTreeSet<usize> = words.iter().map(|w| self.chunk_of(w)).collect();
-        let mut files: Vec<OutputFile> = chunks.into_iter().map(|c| self.chunk_file(c)).collect();
-        files.extend(doc_files.into_iter().map(|k| self.docs_file(k)));
-        files.push(self.meta_file());
-        files
+        let mut files = Vec::new();
+        for c in chunks {
+            files.push(self.chunk_file(c)?);
+        }
+        for k in doc_files {
+            files.push(self.docs_file(k)?);
+        }
+        files.push(self.meta_file()?);
+        Ok(files)
     }
 
     /// Takes document `d` out of every posting list; returns the words it
@@ -250,33 +246,27 @@ impl Index {
             .take_while(move |(w, _)| next.as_ref().is_none_or(|n| *w < n))
     }
 
-    fn chunk_file(&self, c: usize) -> OutputFile {
-        let chunk: BTreeMap<&str, Vec<u32>> = self
+    fn chunk_file(&self, c: usize) -> Result<OutputFile, EncodeError> {
+        let chunk: SearchChunk = self
             .chunk_words(c)
             .map(|(w, list)| (w.as_ref(), heaviest(list)))
             .collect();
-        OutputFile {
-            path: format!("search/w-{c}.json"),
-            bytes: serde_json::to_vec(&chunk).unwrap_or_else(|_| b"{}".to_vec()),
-        }
+        json_file(format!("search/w-{c}.json"), &chunk)
     }
 
-    fn docs_file(&self, k: usize) -> OutputFile {
-        let empty = Row::default();
-        let rows: Vec<&Row> = self
+    fn docs_file(&self, k: usize) -> Result<OutputFile, EncodeError> {
+        let empty = SearchRow::default();
+        let rows: Vec<&SearchRow> = self
             .docs
             .iter()
             .skip(k * DOCS_PER_FILE)
             .take(DOCS_PER_FILE)
             .map(|r| r.as_ref().unwrap_or(&empty))
             .collect();
-        OutputFile {
-            path: format!("search/d-{k}.json"),
-            bytes: serde_json::to_vec(&rows).unwrap_or_else(|_| b"[]".to_vec()),
-        }
+        json_file(format!("search/d-{k}.json"), &rows)
     }
 
-    fn meta_file(&self) -> OutputFile {
+    fn meta_file(&self) -> Result<OutputFile, EncodeError> {
         let chunks = (0..self.starts.len().max(1))
             .map(|c| {
                 let mut words = self.chunk_words(c).map(|(w, _)| w.as_ref());
@@ -284,7 +274,7 @@ impl Index {
                 [first, words.last().unwrap_or(first)]
             })
             .collect();
-        let meta = Meta {
+        let meta = SearchMeta {
             docs: self.docs.len(),
             docs_per_file: DOCS_PER_FILE,
             chunks,
@@ -292,14 +282,19 @@ impl Index {
             min_chars: MIN_CHARS,
             stop_words: STOP_WORDS,
         };
-        OutputFile {
-            path: "search/meta.json".into(),
-            bytes: serde_json::to_vec(&meta).unwrap_or_default(),
-        }
+        json_file("search/meta.json".into(), &meta)
     }
 }
 
-fn row(d: SearchDoc) -> Row {
+fn json_file<T: serde::Serialize + ?Sized>(
+    path: String,
+    value: &T,
+) -> Result<OutputFile, EncodeError> {
+    let bytes = encode(&path, value)?.into_bytes();
+    Ok(OutputFile { path, bytes })
+}
+
+fn row(d: SearchDoc) -> SearchRow {
     [d.title, d.url, d.kind.to_string(), d.snippet]
 }
 
@@ -482,7 +477,9 @@ mod tests {
         // Devanagari vowel signs and the virama are marks, not letters.
         let w: Vec<Cow<str>> = words("कृत्रिम बुद्धि, हिन्दी!").collect();
         assert_eq!(w, ["कृत्रिम", "बुद्धि", "हिन्दी"]);
-        let files = Index::build(vec![doc("AI in India", "/hi/", "कृत्रिम बुद्धि का भविष्य")]).files();
+        let files = Index::build(vec![doc("AI in India", "/hi/", "कृत्रिम बुद्धि का भविष्य")])
+            .files()
+            .unwrap();
         assert_eq!(query(&files, "बुद्धि"), ["/hi/"]);
         assert_eq!(query(&files, "कृत्"), ["/hi/"], "a prefix of a marked word");
     }
@@ -499,12 +496,14 @@ mod tests {
             })
             .collect();
         let mut index = Index::build(docs.clone());
-        let mut files = index.files();
+        let mut files = index.files().unwrap();
         let total = files.len();
         docs[5] = doc("Post 5", "/p5/", "zebra quartz alpha5");
         let new = doc("New post", "/new/", "zebra brand new");
         docs.push(new.clone());
-        let changed = index.update(vec![docs[5].clone(), new], &["/p9/".to_string()]);
+        let changed = index
+            .update(vec![docs[5].clone(), new], &["/p9/".to_string()])
+            .unwrap();
         // Three document files, the chunks of the words that changed, the list of chunks.
         assert!(
             changed.len() <= 8,
@@ -518,7 +517,7 @@ mod tests {
             }
         }
         docs.remove(9);
-        let fresh = Index::build(docs).files();
+        let fresh = Index::build(docs).files().unwrap();
         for q in [
             "zebra",
             "quartz",
@@ -561,7 +560,7 @@ mod tests {
             ),
             doc("Robots", "/c/", "nothing about power"),
         ];
-        let files = Index::build(docs.to_vec()).files();
+        let files = Index::build(docs.to_vec()).files().unwrap();
         assert_eq!(
             query(&files, "energy"),
             ["/a/", "/b/"],
@@ -592,7 +591,7 @@ mod tests {
                 )
             })
             .collect();
-        let files = Index::build(docs.to_vec()).files();
+        let files = Index::build(docs.to_vec()).files().unwrap();
         let chunks: Vec<&OutputFile> = files
             .iter()
             .filter(|f| f.path.starts_with("search/w-"))

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
+use super::browser_data::Payoff as PayoffView;
 use crate::model::graph::{NoFork, Payoff};
 use crate::model::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
 use crate::render::format::{self, percent};
@@ -85,14 +86,6 @@ pub(super) struct FutureCard {
     pub(super) tags: Vec<String>,
     /// P(edge) when listed as a parent or child.
     pub(super) edge: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct PayoffView {
-    pub(super) kind: &'static str,
-    pub(super) low: Option<f64>,
-    pub(super) high: Option<f64>,
-    pub(super) display: String,
 }
 
 #[derive(Serialize)]

@@ -11,7 +11,7 @@ const RULES = { disagreement: 0.15, display: { low: 0.01, high: 0.99 } };
 // A graph in graph.json's form: futures [id, own probability], edges [from, to, P(edge)], bets [id, wins_if].
 function graph(futures, edges, bets = []) {
   return model({
-    futures: futures.map(([id, probability]) => ({ id, title: id, probability, within: null })),
+    futures: futures.map(([id, probability]) => ({ id, title: id, probability, within: null, rect: [0, 0, 0, 0] })),
     edges: edges.map(([from, to, probability]) => ({ from, to, probability })),
     bets: bets.map(([id, wins_if]) => ({ id, wins_if, loses_if: [] })),
     rules: RULES,

@@ -45,7 +45,7 @@ pub enum ServeError {
     /// The port is taken or not ours to use.
     Port(u16, io::Error),
     /// The sources cannot be watched.
-    Watch(PathBuf, String),
+    Watch(PathBuf, notify::Error),
     /// The first build failed.
     Build(pipeline::Error),
 }
@@ -63,7 +63,15 @@ impl fmt::Display for ServeError {
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Port(_, e) => Some(e),
+            ServeError::Watch(_, e) => Some(e),
+            ServeError::Build(e) => Some(e),
+        }
+    }
+}
 
 /// What happened after an edit, for the terminal.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,7 +94,7 @@ struct Session {
 
 struct Shared {
     out: PathBuf,
-    clients: Mutex<Vec<std::net::TcpStream>>,
+    clients: http::Streams,
     session: Mutex<Session>,
     events: Mutex<mpsc::Sender<Event>>,
     /// The last rebuild: what it did and how long it took.
@@ -114,7 +122,7 @@ impl Server {
         // match them, and every edit would rebuild everything.
         let root = root
             .canonicalize()
-            .map_err(|e| ServeError::Watch(root.to_path_buf(), e.to_string()))?;
+            .map_err(|e| ServeError::Watch(root.to_path_buf(), notify::Error::io(e)))?;
         let listener = TcpListener::bind(("127.0.0.1", options.port))
             .map_err(|e| ServeError::Port(options.port, e))?;
         let addr = listener
@@ -137,19 +145,14 @@ impl Server {
         let (tx, events) = mpsc::channel();
         let shared = Arc::new(Shared {
             out,
-            clients: Mutex::new(Vec::new()),
+            clients: http::Streams::default(),
             session: Mutex::new(session),
             events: Mutex::new(tx),
             last: Mutex::new(None),
         });
         let watcher = watch(&root, &build, &shared)?;
         let s = shared.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || http::handle(stream, &s));
-            }
-        });
+        std::thread::spawn(move || http::accept(&listener, &s));
         Ok(Server {
             addr,
             root,
@@ -173,7 +176,9 @@ impl Server {
     }
 
     /// What the last rebuild did, e.g. "6 pages", and how long it took.
+    /// A rebuild under way is waited for: its pages may already be served.
     pub fn last_rebuild(&self) -> Option<(String, Duration)> {
+        let _rebuilding = self.shared.session.lock();
         self.shared.last.lock().map(|l| l.clone()).unwrap_or(None)
     }
 
@@ -206,8 +211,7 @@ fn watch(
     build: &BuildOptions,
     shared: &Arc<Shared>,
 ) -> Result<notify::RecommendedWatcher, ServeError> {
-    let error =
-        |path: &Path, e: notify::Error| ServeError::Watch(path.to_path_buf(), e.to_string());
+    let error = |path: &Path, e: notify::Error| ServeError::Watch(path.to_path_buf(), e);
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| error(root, e))?;
     for dir in [
@@ -258,12 +262,8 @@ fn watch_loop(
             continue;
         }
         let started = Instant::now();
-        let event = match rebuild(root, options, shared, &paths) {
-            Ok(what) => {
-                let took = started.elapsed();
-                if let Ok(mut l) = shared.last.lock() {
-                    *l = Some((what.clone(), took));
-                }
+        let event = match rebuild(root, options, shared, &paths, started) {
+            Ok((what, took)) => {
                 http::broadcast(shared, "reload", "\"ok\"");
                 Event::Rebuilt { what, took }
             }
@@ -333,13 +333,15 @@ enum Failure {
     Other(String),
 }
 
-/// Applies an edit; returns what was rebuilt.
+/// Applies an edit; returns what was rebuilt and how long it took since
+/// `started`, also kept as the last rebuild before the session is let go.
 fn rebuild(
     root: &Path,
     options: &BuildOptions,
     shared: &Shared,
     changed: &[PathBuf],
-) -> Result<String, Failure> {
+    started: Instant,
+) -> Result<(String, Duration), Failure> {
     let mut session = shared
         .session
         .lock()
@@ -361,7 +363,12 @@ fn rebuild(
         Err(Failure::Problem(diags)) => Some(report(root, diags)),
         Err(Failure::Other(text)) => Some(text.clone()),
     };
-    result
+    let what = result?;
+    let took = started.elapsed();
+    if let Ok(mut last) = shared.last.lock() {
+        *last = Some((what.clone(), took));
+    }
+    Ok((what, took))
 }
 
 /// Applies edits of posts and futures to `site`; anything else needs a
@@ -415,7 +422,9 @@ fn write_touched(
         .flat_map(|t| t.searchable.iter())
         .filter_map(|&r| renderer.search_doc(r))
         .collect();
-    let index_files = search.update(docs, &removed_urls);
+    let index_files = search
+        .update(docs, &removed_urls)
+        .map_err(|e| Failure::Other(e.to_string()))?;
     let pages = files.len();
     files.extend(index_files);
     for path in removed {

@@ -62,32 +62,33 @@ fn numbers(
     wins: &[&[FutureIx]],
     prices: &Prices,
 ) -> Numbers {
-    let futures: Vec<FutureNumbers> = futures_in
+    let markets: Vec<Vec<(MarketRef, Observation)>> = futures_in
         .iter()
         .map(|f| {
-            let markets: Vec<(MarketRef, Observation)> = f
-                .markets
+            f.markets
                 .iter()
                 .map(|m| {
-                    (
-                        m.value.clone(),
-                        prices.get(&m.value).cloned().unwrap_or_default(),
-                    )
+                    let seen = prices.get(&m.value).cloned().unwrap_or_default();
+                    (m.value.clone(), seen)
                 })
-                .collect();
-            FutureNumbers {
-                own: own(f, &markets),
-                markets,
-                computed: Computed::default(),
-            }
+                .collect()
         })
         .collect();
-    let own: Vec<Option<f64>> = futures.iter().map(|n| n.own.map(|o| o.value)).collect();
-    let computed = graph.compute(&own);
-    let futures: Vec<FutureNumbers> = futures
+    let owns: Vec<Option<Own>> = futures_in
+        .iter()
+        .zip(&markets)
+        .map(|(f, m)| own(f, m))
+        .collect();
+    let own: Vec<Option<f64>> = owns.iter().map(|o| o.map(|o| o.value)).collect();
+    let futures: Vec<FutureNumbers> = owns
         .into_iter()
-        .zip(computed)
-        .map(|(n, computed)| FutureNumbers { computed, ..n })
+        .zip(markets)
+        .zip(graph.compute(&own))
+        .map(|((own, markets), computed)| FutureNumbers {
+            own,
+            markets,
+            computed,
+        })
         .collect();
     let effective: Vec<Option<f64>> = own
         .iter()

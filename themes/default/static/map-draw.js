@@ -1,3 +1,4 @@
+// @ts-check
 // What the map shows at the current zoom, and drawing it: which groups are
 // open, each future's box with its title lines, closed groups with their
 // marks, edges with P(edge) where there is room, the time axis. Text is
@@ -5,17 +6,33 @@
 // hidden instead. Only what is in view is drawn.
 import { ancestors, bucket, percent, reach, size, leaves } from "./model.js";
 
+/** @typedef {import("../browser-data").MapInfo} MapInfo */
+/** @typedef {import("../browser-data").Years} Years */
+/** @typedef {import("./model.js").Node} Node */
+/** @typedef {import("./model.js").Box} Box */
+/** @typedef {import("./map.js").State} State */
+/** The futures lit by the one hovered or selected, by id. @typedef {Record<string, boolean>} Lit */
+/** An edge between what is drawn: what stands for its ends, how many edges it
+ * carries, and the first one's P(edge). @typedef {{ a: string, b: string, n: number, p: number }} ShownEdge */
+
 const NS = "http://www.w3.org/2000/svg";
 // Text kept at one size on screen (closed groups, the axis, edge counts), in CSS px.
 const LABEL_PX = 13, SMALL_PX = 12;
 
+/**
+ * An SVG element with `attrs`, appended to `parent`.
+ * @template {keyof SVGElementTagNameMap} K
+ * @param {K} name @param {Record<string, string | number>} attrs @param {Element} [parent]
+ * @returns {SVGElementTagNameMap[K]}
+ */
 export function el(name, attrs, parent) {
   const e = document.createElementNS(NS, name);
-  for (const a in attrs) e.setAttribute(a, attrs[a]);
+  for (const a in attrs) e.setAttribute(a, String(attrs[a]));
   if (parent) parent.appendChild(e);
   return e;
 }
 
+/** @param {Element} parent @param {string} cls @param {number} x @param {number} y @param {number} px @param {string} content */
 function text(parent, cls, x, y, px, content) {
   const t = el("text", { x, y, "font-size": px }, parent);
   if (cls) t.setAttribute("class", cls);
@@ -23,45 +40,55 @@ function text(parent, cls, x, y, px, content) {
   return t;
 }
 
-/** The zoom at which a future's title is drawn at the smallest legible size. */
+/** The zoom at which a future's title is drawn at the smallest legible size.
+ * @param {MapInfo} map */
 export function legibleScale(map) {
   return map.min_text_px / map.text_px;
 }
 
-/** A group is open when its futures' titles are legible, or opened by hand. */
+/** A group is open when its futures' titles are legible, or opened by hand.
+ * @param {State} s @param {string} id */
 function isOpen(s, id) {
   return s.m.byId[id].members.length > 0 && (s.forced[id] || s.view.k >= legibleScale(s.map) - 1e-9);
 }
 
-/** What stands for a future at the current zoom: itself, or its outermost closed group. */
+/** What stands for a future at the current zoom: itself, or its outermost closed group.
+ * @param {State} s @param {string} id */
 function shownAs(s, id) {
   const a = ancestors(s.m, id);
   for (let i = a.length - 1; i >= 0; i--) if (!isOpen(s, a[i])) return a[i];
   return id;
 }
 
+/** @param {State} s */
 export function applyView(s) {
   s.layer.setAttribute("transform", `translate(${s.view.x},${s.view.y}) scale(${s.view.k})`);
 }
 
+/** @param {Box} a @param {Box} b */
 function meets(a, b) {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-/** The part of the map in the frame (and a margin around it), in map units. */
+/** The part of the map in the frame (and a margin around it), in map units.
+ * @param {State} s @returns {Box} */
 function visible(s) {
   const k = s.view.k, m = 200 / k;
   return { x: -s.view.x / k - m, y: -s.view.y / k - m, w: s.frameSize.w / k + 2 * m, h: s.frameSize.h / k + 2 * m };
 }
 
 // ---- text measure and wrapping, for labels sized on screen ----
+/** @type {CanvasRenderingContext2D | null} */
 let ctx = null;
+/** @type {Map<string, number>} */
 const widths = new Map();
+/** @param {State} s @param {string} str @param {number} px @param {boolean} [bold] */
 function measure(s, str, px, bold) {
   const key = (bold ? "b" : "") + px + "|" + str;
   let w = widths.get(key);
   if (w == null) {
-    ctx = ctx || document.createElement("canvas").getContext("2d");
+    // A new canvas always has a 2D context.
+    ctx = ctx || /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
     ctx.font = (bold ? "bold " : "") + px + "px " + s.fontFamily;
     w = ctx.measureText(str).width;
     widths.set(key, w);
@@ -70,7 +97,8 @@ function measure(s, str, px, bold) {
 }
 
 /** `str` in at most `max` lines of `room` px, the last cut with "…"; [] when
- * not even its first word fits. */
+ * not even its first word fits.
+ * @param {State} s @param {string} str @param {number} px @param {boolean} bold @param {number} room @param {number} max @returns {string[]} */
 function wrap(s, str, px, bold, room, max) {
   const words = str.split(/\s+/), lines = [];
   let line = "";
@@ -89,8 +117,10 @@ function wrap(s, str, px, bold, room, max) {
 // The last line ends with "…", after a whole word where that still fills
 // half the line (else inside a word: "Era 12: Th…" tells siblings apart,
 // "Era…" does not).
+/** @param {State} s @param {string[]} lines @param {number} px @param {boolean} bold @param {number} room */
 function cut(s, lines, px, bold, room) {
   let last = lines[lines.length - 1];
+  /** @param {string} t */
   const fits = (t) => measure(s, t + "…", px, bold) <= room;
   while (last.indexOf(" ") > 0 && !fits(last)) {
     const shorter = last.slice(0, last.lastIndexOf(" "));
@@ -103,17 +133,21 @@ function cut(s, lines, px, bold, room) {
 }
 
 // ---- what a future says ----
-/** A window as the pages print it: `2027–2029`, or `2026`. */
+/** A window as the pages print it: `2027–2029`, or `2026`.
+ * @param {Years | null} w */
 export function windowText(w) {
   return w ? (w.start === w.end ? String(w.start) : w.start + "–" + w.end) : "";
 }
 // The site's number, then the reader's where their view changes it: `35% → 60%`.
+/** @param {State} s @param {Node} f */
 function numberLine(s, f) {
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
   return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
 }
-/** A future's title lines as the build broke them (`lines`: each line's end). */
+/** A future's title lines as the build broke them (`lines`: each line's end).
+ * @param {Node} f */
 function titleLines(f) {
+  /** @type {string[]} */
   const out = [];
   let start = 0;
   f.lines.forEach((end, i) => {
@@ -124,13 +158,15 @@ function titleLines(f) {
   });
   return out;
 }
-/** Its accessible name and tooltip: the full title and what it holds or its numbers. */
+/** Its accessible name and tooltip: the full title and what it holds or its numbers.
+ * @param {State} s @param {Node} f */
 function describe(s, f) {
   if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
   return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
 }
 
+/** @param {State} s @param {Node} f */
 function passes(s, f) {
   if (f.members.length) return true;
   const p = s.reader.nums[f.id].effective;
@@ -141,7 +177,11 @@ function passes(s, f) {
 // Lit: a future, what leads to it and what it leads to. The same for the
 // same future, so a redraw with it still selected (the reader's view
 // changing) does not walk the graph again.
-let litFor = null, litCache = null;
+/** @type {string | null} */
+let litFor = null;
+/** @type {Lit | null} */
+let litCache = null;
+/** @param {State} s */
 function highlightSet(s) {
   const id = s.hovered || s.selected;
   if (!id) return null;
@@ -150,6 +190,7 @@ function highlightSet(s) {
   litCache = lit(s, id);
   return litCache;
 }
+/** @param {State} s @param {string} id */
 function lit(s, id) {
   const set = reach(s.m, id, "children"), up = reach(s.m, id, "parents");
   for (const k in up) set[k] = true;
@@ -160,6 +201,7 @@ function lit(s, id) {
 }
 
 // A drawn future's classes: what it is, its colour, and how it stands.
+/** @param {State} s @param {Node} f @param {Lit | null} lit */
 function classes(s, f, lit) {
   let cls = !f.members.length ? "node " + colour(s, f.id) : isOpen(s, f.id) ? "group open" : "group closed";
   if (lit && !lit[f.id]) cls += " dim";
@@ -174,6 +216,7 @@ function classes(s, f, lit) {
   return cls;
 }
 
+/** @param {State} s @param {Node} f @param {Element} parent @param {Lit | null} lit */
 function link(s, f, parent, lit) {
   const cls = classes(s, f, lit), name = describe(s, f);
   const a = el("a", { href: f.url, "class": cls, "data-id": f.id, tabindex: "0", "aria-label": name }, parent);
@@ -183,11 +226,13 @@ function link(s, f, parent, lit) {
   return a;
 }
 
+/** @param {State} s @param {string} id */
 function colour(s, id) {
   const p = s.reader.nums[id].effective;
   return p == null ? "unknown" : "p" + bucket(p);
 }
 
+/** @param {State} s @param {Node} f @param {Element} parent @param {Lit | null} lit */
 function drawFuture(s, f, parent, lit) {
   const a = link(s, f, parent, lit);
   const mp = s.map;
@@ -197,6 +242,7 @@ function drawFuture(s, f, parent, lit) {
   text(a, "node-num", x, f.box.y + mp.baseline + lines.length * mp.line_height, mp.text_px, numberLine(s, f));
 }
 
+/** @param {State} s @param {Node} f @param {Element} parent @param {Lit | null} lit */
 function drawOpenGroup(s, f, parent, lit) {
   const a = link(s, f, parent, lit), mp = s.map;
   if (mp.group_px * s.view.k < mp.min_text_px - 1e-9) return;
@@ -207,10 +253,12 @@ function drawOpenGroup(s, f, parent, lit) {
 // A closed group says what it holds, in text of one size on screen: its
 // title, how many futures and when, and a mark per future coloured by its
 // probability, each only where the box has room for it.
+/** @param {State} s @param {Node} f @param {Element} parent @param {Lit | null} lit */
 function drawClosedGroup(s, f, parent, lit) {
   const a = link(s, f, parent, lit), k = s.view.k, mp = s.map;
   const w = f.box.w * k, h = f.box.h * k, pad = Math.min(mp.group_x, w / 10, h / 6);
   let y = pad;
+  /** @type {(cls: string, px: number, str: string, bold?: boolean) => boolean} */
   const line = (cls, px, str, bold) => {
     if (y + px * 1.3 > h - pad || measure(s, str, px, bold) > w - 2 * pad) return false;
     y += px * 1.25;
@@ -228,6 +276,7 @@ function drawClosedGroup(s, f, parent, lit) {
     let lines = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines);
     // A whole title rather than marks, where one more line would finish it.
     const more = wrap(s, f.title, LABEL_PX, true, w - 2 * pad, titleLines + 1);
+    /** @param {string[]} ls */
     const cutShort = (ls) => /…$/.test(ls[ls.length - 1] || "");
     if (cutShort(lines) && !cutShort(more) && more.length > lines.length && (more.length + 1) * LABEL_PX * 1.25 <= h - 2 * pad) {
       lines = more;
@@ -243,8 +292,10 @@ function drawClosedGroup(s, f, parent, lit) {
 // to thrice it), smaller (never under SMALL_MARK px) where a row would not
 // fit otherwise; as many as fit.
 const SMALL_MARK = 6;
+/** @param {State} s @param {Node} f @param {Element} parent @param {number} left @param {number} top @param {number} w @param {number} h */
 function drawMarks(s, f, parent, left, top, w, h) {
   const ids = marked(s, f.id), k = s.view.k;
+  /** @param {number} m */
   const grid = (m) => {
     const step = m + Math.min(s.map.mark_gap, m * s.map.mark_gap / s.map.mark);
     return { m, step, perRow: Math.floor((w + step - m) / step), rows: Math.floor((h + step - m) / step) };
@@ -265,16 +316,22 @@ function drawMarks(s, f, parent, left, top, w, h) {
   });
 }
 // A group's futures in time order, found once.
+/** @type {Map<string, string[]>} */
 const markedCache = new Map();
+/** @param {State} s @param {string} id @returns {string[]} */
 function marked(s, id) {
-  if (!markedCache.has(id)) {
-    const start = (f) => (s.m.byId[f].when ? s.m.byId[f].when.start : Infinity);
-    markedCache.set(id, leaves(s.m, id).sort((a, b) => start(a) - start(b)));
+  let ids = markedCache.get(id);
+  if (!ids) {
+    /** @param {string} f */
+    const start = (f) => { const w = s.m.byId[f].when; return w ? w.start : Infinity; };
+    ids = leaves(s.m, id).sort((a, b) => start(a) - start(b));
+    markedCache.set(id, ids);
   }
-  return markedCache.get(id);
+  return ids;
 }
 
 // Each column's window above it; a lower band's only where the gap above it has room.
+/** @param {State} s @param {Element} parent */
 function drawAxis(s, parent) {
   const k = s.view.k, g = el("g", { "class": "axis" }, parent);
   s.map.columns.forEach((c) => {
@@ -288,10 +345,15 @@ function drawAxis(s, parent) {
 // between the closed groups that stand for them, with how many they carry.
 // The edges between what stands for their ends, counted; the same until
 // another group opens or closes.
-let edgesFor = null, edgesCache = null;
+/** @type {string | null} */
+let edgesFor = null;
+/** @type {Map<string, ShownEdge>} */
+let edgesCache = new Map();
+/** @param {State} s */
 function shownEdges(s) {
   const key = (s.view.k >= legibleScale(s.map) - 1e-9) + "|" + Object.keys(s.forced).sort().join(",");
   if (key === edgesFor) return edgesCache;
+  /** @type {Map<string, ShownEdge>} */
   const agg = new Map();
   s.m.data.edges.forEach((e) => {
     const a = shownAs(s, e.from), b = shownAs(s, e.to);
@@ -304,6 +366,7 @@ function shownEdges(s) {
   return agg;
 }
 
+/** @param {State} s @param {Element} parent @param {Box} vp @param {Lit | null} lit */
 function drawEdges(s, parent, vp, lit) {
   const agg = shownEdges(s);
   const k = s.view.k, mp = s.map, boxes = grid(s);
@@ -328,6 +391,7 @@ function drawEdges(s, parent, vp, lit) {
 
 // The drawn futures' boxes in a grid of cells, to find a label a box would hide.
 const CELL = 256;
+/** @param {State} s */
 function grid(s) {
   const cells = new Map();
   s.drawn.forEach((id) => {
@@ -343,6 +407,7 @@ function grid(s) {
   });
   return cells;
 }
+/** @param {Map<string, Box[]>} cells @param {Box} b */
 function covered(cells, b) {
   for (let cx = Math.floor(b.x / CELL); cx <= Math.floor((b.x + b.w) / CELL); cx++) {
     for (let cy = Math.floor(b.y / CELL); cy <= Math.floor((b.y + b.h) / CELL); cy++) {
@@ -353,7 +418,8 @@ function covered(cells, b) {
 }
 
 let renders = 0;
-/** Draws what is in view at the current zoom. */
+/** Draws what is in view at the current zoom.
+ * @param {State} s */
 export function render(s) {
   const t0 = performance.now();
   s.layer.textContent = "";
@@ -361,10 +427,11 @@ export function render(s) {
   const vp = visible(s), lit = highlightSet(s);
   drawAxis(s, s.layer);
   const edges = el("g", { "class": "edges" }, s.layer), nodes = el("g", { "class": "nodes" }, s.layer);
+  /** @param {Node} f */
   const draw = (f) => {
     if (!meets(f.box, vp)) return;
-    if (!f.members.length) return drawFuture(s, f, nodes, lit);
-    if (!isOpen(s, f.id)) return drawClosedGroup(s, f, nodes, lit);
+    if (!f.members.length) return void drawFuture(s, f, nodes, lit);
+    if (!isOpen(s, f.id)) return void drawClosedGroup(s, f, nodes, lit);
     drawOpenGroup(s, f, nodes, lit);
     f.members.forEach((id) => draw(s.m.byId[id]));
   };
@@ -376,27 +443,32 @@ export function render(s) {
   document.documentElement.setAttribute("data-map-render-ms", (performance.now() - t0).toFixed(1));
 }
 
-/** Highlighting without redrawing: only classes change. */
+/** Highlighting without redrawing: only classes change.
+ * @param {State} s */
 export function restyle(s) {
   const lit = highlightSet(s);
   s.layer.querySelectorAll("a[data-id]").forEach((a) => {
-    const f = s.m.byId[a.getAttribute("data-id")];
+    const f = s.m.byId[a.getAttribute("data-id") || ""];
     a.classList.toggle("dim", (!!lit && !lit[f.id]) || !passes(s, f));
   });
 }
 
 /** The reader's view changed: the colours, numbers and names of what is
- * drawn follow, without drawing it again (a slider moves it many times a second). */
+ * drawn follow, without drawing it again (a slider moves it many times a second).
+ * @param {State} s */
 export function renumber(s) {
   const lit = highlightSet(s);
+  /** @type {(e: Element, attr: string, v: string) => void} */
   const set = (e, attr, v) => { if (e.getAttribute(attr) !== v) e.setAttribute(attr, v); };
   s.layer.querySelectorAll("a[data-id]").forEach((a) => {
-    const f = s.m.byId[a.getAttribute("data-id")], name = describe(s, f);
+    const f = s.m.byId[a.getAttribute("data-id") || ""], name = describe(s, f);
     set(a, "class", classes(s, f, lit));
     set(a, "aria-label", name);
-    if (a.firstChild.textContent !== name) a.firstChild.textContent = name;
+    // Its first child is its <title>.
+    const title = /** @type {SVGTitleElement} */ (a.firstChild);
+    if (title.textContent !== name) title.textContent = name;
     const num = a.querySelector(".node-num"), line = num && numberLine(s, f);
     if (num && num.textContent !== line) num.textContent = line;
   });
-  s.layer.querySelectorAll(".mark").forEach((r) => set(r, "class", "mark " + colour(s, r.getAttribute("data-id"))));
+  s.layer.querySelectorAll(".mark").forEach((r) => set(r, "class", "mark " + colour(s, r.getAttribute("data-id") || "")));
 }

@@ -1,19 +1,45 @@
+// @ts-check
 // The map's input: wheel and pinch zoom, drag (mouse or touch) to pan,
 // click or Enter to open a group or select a future, arrow keys between
 // futures, hover and focus to highlight, +/− to zoom, Escape to close the
 // panel, then to leave full screen. `c` is the map's controller.
 import { applyView } from "./map-draw.js";
 
+/** @typedef {import("./map.js").State} State */
+/** @typedef {import("./map.js").Controller} Controller */
+
+/** The element an event happened on, if it is one.
+ * @param {Event} e */
+function target(e) {
+  return e.target instanceof Element ? e.target : null;
+}
+
+/** The map's future or group link an event happened in, if any.
+ * @param {State} s @param {Event} e */
+function futureLink(s, e) {
+  const t = target(e), a = t && t.closest("a[data-id]");
+  return a && s.layer.contains(a) ? a.getAttribute("data-id") : null;
+}
+
+/** Listens to the map's frame and the page's keys.
+ * @param {State} s @param {Controller} c */
 export function listen(s, c) {
-  const frame = s.frame, pointers = new Map();
-  let last = null, moved = false;
+  const frame = s.frame;
+  /** @type {Map<number, { x: number, y: number }>} */
+  const pointers = new Map();
+  /** @type {number | null} */
+  let last = null;
+  let moved = false;
+  /** @param {MouseEvent} e */
   const at = (e) => { const r = frame.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
   frame.addEventListener("wheel", (e) => {
     e.preventDefault();
-    c.zoomAt(Math.exp(-e.deltaY * 0.002), ...at(e));
+    const [x, y] = at(e);
+    c.zoomAt(Math.exp(-e.deltaY * 0.002), x, y);
   }, { passive: false });
   frame.addEventListener("pointerdown", (e) => {
-    if (e.target.closest(".map-panel, .map-hint") || !c.interactive(e)) return;
+    const t = target(e);
+    if ((t && t.closest(".map-panel, .map-hint")) || !c.interactive(e)) return;
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     moved = false;
     last = null;
@@ -37,6 +63,7 @@ export function listen(s, c) {
       moved = true;
     }
   });
+  /** @param {PointerEvent} e */
   const up = (e) => {
     pointers.delete(e.pointerId);
     last = null;
@@ -46,25 +73,27 @@ export function listen(s, c) {
   frame.addEventListener("pointerup", up);
   frame.addEventListener("pointercancel", up);
   frame.addEventListener("click", (e) => {
-    const a = e.target.closest("a[data-id]");
-    if (!a || !s.layer.contains(a)) return;
+    const id = futureLink(s, e);
+    if (id == null) return;
     e.preventDefault();
-    if (!moved) c.activate(a.getAttribute("data-id"));
+    if (!moved) c.activate(id);
   });
+  /** @param {Event} e */
   const hover = (e) => {
-    const a = e.target.closest("a[data-id]");
-    const id = a && !s.m.byId[a.getAttribute("data-id")].members.length ? a.getAttribute("data-id") : null;
+    const t = target(e), a = t && t.closest("a[data-id]"), at = a && a.getAttribute("data-id");
+    const id = at && s.m.byId[at] && !s.m.byId[at].members.length ? at : null;
     if (id !== s.hovered) c.hover(id);
   };
   frame.addEventListener("mouseover", hover);
   frame.addEventListener("focusin", hover);
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape") return c.escape();
-    if (!frame.contains(document.activeElement)) return;
-    const a = document.activeElement.closest("a[data-id]");
+    const focused = document.activeElement;
+    if (!focused || !frame.contains(focused)) return;
+    const a = focused.closest("a[data-id]"), id = a && a.getAttribute("data-id");
     if (e.key === "+" || e.key === "=") { c.zoomAt(1.4, frame.clientWidth / 2, frame.clientHeight / 2); e.preventDefault(); }
     else if (e.key === "-" || e.key === "_") { c.zoomAt(1 / 1.4, frame.clientWidth / 2, frame.clientHeight / 2); e.preventDefault(); }
-    else if (a && e.key === "Enter") { e.preventDefault(); c.activate(a.getAttribute("data-id")); }
-    else if (a && e.key.indexOf("Arrow") === 0) { e.preventDefault(); c.step(a.getAttribute("data-id"), e.key); }
+    else if (id && e.key === "Enter") { e.preventDefault(); c.activate(id); }
+    else if (id && e.key.indexOf("Arrow") === 0) { e.preventDefault(); c.step(id, e.key); }
   });
 }

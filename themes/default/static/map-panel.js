@@ -1,3 +1,4 @@
+// @ts-check
 // The map's side panel (a bottom sheet on a phone): a future's summary,
 // probability and where it comes from, implied probability, disagreement,
 // and the bets that win or lose there. Content goes in as text nodes only.
@@ -6,28 +7,40 @@ import { windowText } from "./map-draw.js";
 import { html } from "./dom.js";
 import { controls, decorate } from "./view-ui.js";
 
+/** @typedef {import("../browser-data").Community} Community */
+/** @typedef {import("../browser-data").Summaries} Summaries */
+/** @typedef {import("./map.js").State} State */
+/** @typedef {import("./model.js").Node} Node */
+
 // Summaries are needed only once a panel opens: fetched then, once.
-let summaries = null, loading = null;
+/** @type {Summaries | null} */
+let summaries = null;
+/** @type {Promise<Summaries> | null} */
+let loading = null;
+/** @param {string} url */
 function loadSummaries(url) {
-  loading = loading || fetch(url).then((r) => r.json()).then((j) => { summaries = j; });
+  loading = loading || fetch(url).then((r) => r.json()).then((/** @type {Summaries} */ j) => (summaries = j));
   return loading;
 }
 
 // The votes and comments on the future's discussion thread as the build
 // read them (graph.json), or a link that starts one.
+/** @param {Community} c @param {HTMLElement} dl */
 function discussion(c, dl) {
   html("dt", {}, "Discussion", dl);
   const dd = html("dd", { "class": "community" }, null, dl);
   if (!c.url) {
     dd.appendChild(document.createTextNode("no votes yet · "));
-    html("a", { href: c.new_url, rel: "nofollow noopener" }, "start the discussion", dd);
+    if (c.new_url) html("a", { href: c.new_url, rel: "nofollow noopener" }, "start the discussion", dd);
     return;
   }
   dd.appendChild(document.createTextNode("▲ " + c.up + " ▼ " + c.down + " · " + c.comments_label + (c.stale ? ", stale" : "") + " as of " + c.as_of + " · "));
   html("a", { href: c.url, rel: "nofollow noopener" }, "Vote or discuss", dd);
 }
 
-/** Fills `panel` with future `f`; `actions.close` and `actions.showBet(id)` are its buttons. */
+/** Fills `panel` with future `f`; `actions.close` and `actions.showBet(id)` are its buttons.
+ * @param {State} s @param {HTMLElement} panel @param {Node} f
+ * @param {{ close: () => void, showBet: (id: string) => void }} actions */
 export function showPanel(s, panel, f, actions) {
   panel.textContent = "";
   const close = html("button", { type: "button", "class": "close", "aria-label": "Close the details" }, "×", panel);
@@ -35,9 +48,11 @@ export function showPanel(s, panel, f, actions) {
   const h = html("h3", {}, null, panel);
   html("a", { href: f.url }, f.title, h);
   const summary = html("p", {}, summaries ? summaries[f.id] || "" : "…", panel);
-  if (!summaries) loadSummaries(s.frame.getAttribute("data-summaries")).then(() => { summary.textContent = summaries[f.id] || ""; });
+  const url = s.frame.getAttribute("data-summaries");
+  if (!summaries && url) loadSummaries(url).then((all) => { summary.textContent = all[f.id] || ""; });
   // The site's numbers; the reader's own are in the controls below.
   const dl = html("dl", {}, null, panel), rules = s.m.rules, n = s.reader.site[f.id];
+  /** @type {(dt: string, dd: string) => void} */
   const row = (dt, dd) => { html("dt", {}, dt, dl); html("dd", {}, dd, dl); };
   if (f.members.length) row("Group of", size(s.m, f.id) + " futures");
   if (f.when) row("Expected", windowText(f.when));
@@ -47,8 +62,10 @@ export function showPanel(s, panel, f, actions) {
   if (f.community) discussion(f.community, dl);
   controls(s.reader, f.id, panel);
   const bets = s.m.data.bets;
-  [["Bets that win here", bets.filter((b) => b.wins_if.indexOf(f.id) >= 0)],
-   ["Bets that lose here", bets.filter((b) => b.loses_if.indexOf(f.id) >= 0)]].forEach(([title, list]) => {
+  /** @type {[string, import("../browser-data").Bet[]][]} */
+  const lists = [["Bets that win here", bets.filter((b) => b.wins_if.indexOf(f.id) >= 0)],
+    ["Bets that lose here", bets.filter((b) => b.loses_if.indexOf(f.id) >= 0)]];
+  lists.forEach(([title, list]) => {
     if (!list.length) return;
     html("h4", {}, title, panel);
     const ul = html("ul", {}, null, panel);

@@ -1,3 +1,4 @@
+// @ts-check
 // The interactive future map: progressive enhancement of the static SVG
 // that /futures/ ships. This module holds the view (zoom, selection, full
 // screen, the bet shown) and the tools; model.js the graph and its rules,
@@ -11,28 +12,60 @@ import { showPanel } from "./map-panel.js";
 import { html } from "./dom.js";
 import { listen } from "./map-input.js";
 
-const frame = document.getElementById("futures_map");
+/** @typedef {import("../browser-data").Bet} Bet */
+/** @typedef {import("../browser-data").MapInfo} MapInfo */
+/** @typedef {import("./model.js").Model} Model */
+/** @typedef {import("./model.js").Node} Node */
+/** @typedef {import("./view.js").View} View */
+/**
+ * The map's state: the graph, the reader's view (whose numbers it draws),
+ * the build's geometry, the zoom (`view`, `minK`), groups opened by hand
+ * (`forced`), what is selected, hovered and shown, the filters, the ids
+ * drawn, and the map's own elements.
+ * @typedef {{
+ *   m: Model, reader: View, map: MapInfo, frame: HTMLElement, section: HTMLElement, roots: Node[],
+ *   view: { x: number, y: number, k: number }, minK: number, forced: Record<string, boolean>,
+ *   selected: string | null, hovered: string | null, bet: Bet | null,
+ *   filter: { lo: number, hi: number, tag: string }, drawn: string[], fitted: boolean,
+ *   fontFamily: string, frameSize: { w: number, h: number },
+ *   svg: SVGSVGElement, layer: SVGGElement, panel: HTMLElement,
+ *   toggle: HTMLButtonElement, status: HTMLSpanElement, hint: HTMLDivElement | null,
+ * }} State
+ */
+/** @typedef {ReturnType<typeof controller>} Controller */
+
 const SETTLE_MS = 120, MAX_K = 4, STEP = 1.4, HINT_KEY = "forkcast.map.hint";
 // Phones get a preview in the page and the map itself full screen.
 const phone = matchMedia("(max-width: 40rem)"), coarse = matchMedia("(pointer: coarse)");
 
-// `reader` is the reader's own view (view.js): the map draws its numbers.
-function state(m, reader) {
-  m.futures.forEach((f) => { f.box = { x: f.rect[0], y: f.rect[1], w: f.rect[2], h: f.rect[3] }; });
+/** The state of the map in `frame`, inside `section`; `reader` is the
+ * reader's own view (view.js): the map draws its numbers.
+ * @param {HTMLElement} frame @param {HTMLElement} section @param {Model} m @param {View} reader
+ * @returns {State} */
+function state(frame, section, m, reader) {
+  const svg = el("svg", { "class": "map", role: "group", "aria-label": "The map of futures: drag to pan, wheel or +/− to zoom, Tab and arrow keys to move, Enter to open" });
   return {
-    m, reader, map: m.data.map, frame, section: frame.closest(".map-section"),
+    m, reader, map: m.data.map, frame, section,
     roots: m.futures.filter((f) => !f.within),
-    view: { x: 0, y: 0, k: 1 }, forced: {}, selected: null, hovered: null, bet: null,
+    view: { x: 0, y: 0, k: 1 }, minK: 0, forced: {}, selected: null, hovered: null, bet: null,
     filter: { lo: 0, hi: 100, tag: "" }, drawn: [], fitted: false,
-    fontFamily: getComputedStyle(frame).fontFamily,
+    fontFamily: getComputedStyle(frame).fontFamily, frameSize: { w: 0, h: 0 },
+    svg, layer: el("g", {}, svg),
+    panel: html("aside", { "class": "map-panel", hidden: "", "aria-label": "Details" }, null),
+    toggle: html("button", { type: "button", "class": "fullscreen-toggle", "aria-pressed": "false" }, phone.matches ? "Open the map full screen" : "Full screen"),
+    status: html("span", { "class": "muted status", role: "status", "aria-live": "polite" }, ""),
+    hint: null,
   };
 }
 
+/** @param {State} s */
 function controller(s) {
   let settleTimer = 0;
-  const w = () => frame.clientWidth, h = () => frame.clientHeight;
+  const frame = s.frame, w = () => frame.clientWidth, h = () => frame.clientHeight;
   const c = {
+    /** Redraws once zooming or panning pauses. */
     settle() { clearTimeout(settleTimer); settleTimer = setTimeout(() => render(s), SETTLE_MS); },
+    /** @param {number} factor @param {number} cx @param {number} cy */
     zoomAt(factor, cx, cy) {
       const k = Math.max(s.minK, Math.min(MAX_K, s.view.k * factor));
       factor = k / s.view.k;
@@ -55,7 +88,8 @@ function controller(s) {
       s.view.y = mp.margin[1] / 2 + (roomH - mp.height * s.view.k) / 2;
       s.fitted = true;
     },
-    // Shows all of `ids` at once, as close as they fit.
+    /** Shows all of `ids` at once, as close as they fit.
+     * @param {string[]} ids */
     fitTo(ids) {
       if (!ids.length) return;
       const boxes = ids.map((id) => s.m.byId[id].box);
@@ -66,7 +100,8 @@ function controller(s) {
       s.view.y = h() / 2 - (y0 + y1) / 2 * s.view.k;
       s.fitted = false;
     },
-    // Centres `id` at zoom `k`, its groups open, clear of the panel.
+    /** Centres `id` at zoom `k`, its groups open, clear of the panel.
+     * @param {string} id @param {number} k */
     centre(id, k) {
       const b = s.m.byId[id].box;
       ancestors(s.m, id).forEach((g) => { s.forced[g] = true; });
@@ -78,6 +113,7 @@ function controller(s) {
       else if (!panel.hidden) s.view.y -= panel.offsetHeight / 2;
       s.fitted = false;
     },
+    /** @param {string} id @param {boolean} focus */
     select(id, focus) {
       const f = s.m.byId[id];
       if (!f) return;
@@ -99,6 +135,7 @@ function controller(s) {
       render(s);
       if (was) c.focus(was);
     },
+    /** @param {string} id */
     showBet(id) {
       s.bet = s.m.bets[id] || null;
       if (!s.bet) return;
@@ -110,13 +147,14 @@ function controller(s) {
       const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, s.reader.nums));
       c.say("Bet: " + b.title + ", pays off " + pays + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
     },
-    // A closed group opens (zoomed in until its futures read); a future is selected.
+    /** A closed group opens (zoomed in until its futures read); a future is selected.
+     * @param {string} id */
     activate(id) {
       const f = s.m.byId[id];
       c.used();
       // A tap on a phone's preview opens the map first.
       if (phone.matches && !s.section.classList.contains("fullscreen")) c.fullscreen(true);
-      if (!f.members.length) return c.select(id, true);
+      if (!f.members.length) return void c.select(id, true);
       if (s.view.k >= legibleScale(s.map) || s.forced[id]) return;
       const fit = Math.min((w() - 40) / f.box.w, (h() - s.map.margin[1]) / f.box.h);
       c.centre(id, Math.min(MAX_K, Math.max(fit, legibleScale(s.map))));
@@ -125,10 +163,13 @@ function controller(s) {
       c.focus(f.members[0]);
       c.say(f.title + " opened");
     },
-    // Arrow keys: the nearest drawn future in that direction.
+    /** Arrow keys: the nearest drawn future in that direction.
+     * @param {string} id @param {string} key */
     step(id, key) {
       const b = s.m.byId[id].box, cx = b.x + b.w / 2, cy = b.y + b.h / 2;
-      let best = null, bestScore = Infinity;
+      /** @type {string | null} */
+      let best = null;
+      let bestScore = Infinity;
       s.drawn.forEach((oid) => {
         if (oid === id) return;
         const o = s.m.byId[oid].box, dx = o.x + o.w / 2 - cx, dy = o.y + o.h / 2 - cy;
@@ -138,22 +179,26 @@ function controller(s) {
       });
       if (best) c.focus(best);
     },
+    /** @param {string} id */
     focus(id) {
       const n = s.layer.querySelector('a[data-id="' + CSS.escape(id) + '"]');
-      if (n) n.focus();
+      if (n instanceof SVGElement) n.focus();
     },
-    // A deep link: a phone shows the future on the map itself, full screen.
+    /** A deep link: a phone shows the future on the map itself, full screen.
+     * @param {string} id */
     reveal(id) {
       if (phone.matches && !s.section.classList.contains("fullscreen")) c.fullscreen(true);
       window.scrollTo(0, 0);
       c.select(id, false);
     },
+    /** @param {string | null} id */
     hover(id) { s.hovered = id; restyle(s); },
     escape() {
       if (!s.panel.hidden) c.hidePanel();
       else if (s.section.classList.contains("fullscreen")) c.fullscreen(false);
     },
-    // Full screen: the map fills the window, Escape or the button leaves.
+    /** Full screen: the map fills the window, Escape or the button leaves.
+     * @param {boolean} on */
     fullscreen(on) {
       const wasFitted = s.fitted, mid = [(w() / 2 - s.view.x) / s.view.k, (h() / 2 - s.view.y) / s.view.k];
       s.section.classList.toggle("fullscreen", on);
@@ -166,7 +211,8 @@ function controller(s) {
       else { s.view.x = w() / 2 - mid[0] * s.view.k; s.view.y = h() / 2 - mid[1] * s.view.k; }
       render(s);
     },
-    // Touch in a phone's preview scrolls the page; the map takes it full screen.
+    /** Touch in a phone's preview scrolls the page; the map takes it full screen.
+     * @param {PointerEvent} e */
     interactive(e) {
       return !(e.pointerType === "touch" && phone.matches && !s.section.classList.contains("fullscreen"));
     },
@@ -186,31 +232,39 @@ function controller(s) {
       s.hint = null;
       try { localStorage.setItem(HINT_KEY, "seen"); } catch (_) { /* private mode: the hint shows again next time */ }
     },
+    /** @param {string} t */
     say(t) { s.status.textContent = t; s.status.title = t; },
   };
   return c;
 }
 
 // ---- the tools above the map ------------------------------------------------
+/** @param {State} s @param {Controller} c */
 function tools(s, c) {
   const bar = html("div", { "class": "map-tools", role: "toolbar", "aria-label": "Map tools" });
-  s.section.querySelector(".map-head").appendChild(bar);
-  s.toggle = html("button", { type: "button", "class": "fullscreen-toggle", "aria-pressed": "false" }, phone.matches ? "Open the map full screen" : "Full screen", bar);
+  const head = s.section.querySelector(".map-head");
+  if (head) head.appendChild(bar);
+  bar.appendChild(s.toggle);
   s.toggle.addEventListener("click", () => c.fullscreen(!s.section.classList.contains("fullscreen")));
   search(s, c, bar);
+  /** @type {(label: string, title: string, fn: () => void) => void} */
   const button = (label, title, fn) => html("button", { type: "button", "aria-label": title, title }, label, bar).addEventListener("click", fn);
-  button("−", "Zoom out", () => c.zoomAt(1 / STEP, frame.clientWidth / 2, frame.clientHeight / 2));
-  button("+", "Zoom in", () => c.zoomAt(STEP, frame.clientWidth / 2, frame.clientHeight / 2));
+  button("−", "Zoom out", () => c.zoomAt(1 / STEP, s.frame.clientWidth / 2, s.frame.clientHeight / 2));
+  button("+", "Zoom in", () => c.zoomAt(STEP, s.frame.clientWidth / 2, s.frame.clientHeight / 2));
   button("Fit", "Show the whole map", () => { s.forced = {}; s.bet = null; s.section.classList.remove("showing-bet"); c.fitAll(); render(s); });
   filters(s, bar);
-  s.status = html("span", { "class": "muted status", role: "status", "aria-live": "polite" }, "", bar);
+  bar.appendChild(s.status);
 }
 
+/** @param {State} s @param {Controller} c @param {HTMLElement} bar */
 function search(s, c, bar) {
   const wrap = html("span", { "class": "search" }, null, bar);
   const input = html("input", { type: "search", placeholder: "Find a future…", "aria-label": "Find a future", autocomplete: "off", role: "combobox", "aria-expanded": "false", "aria-controls": "map_results" }, null, wrap);
   const results = html("ul", { id: "map_results", "class": "results", role: "listbox", hidden: "" }, null, wrap);
-  let active = -1, matches = [];
+  let active = -1;
+  /** @type {Node[]} */
+  let matches = [];
+  /** @param {number} i */
   const pick = (i) => {
     const f = matches[i];
     if (!f) return;
@@ -222,6 +276,7 @@ function search(s, c, bar) {
     const q = input.value.trim().toLowerCase();
     results.textContent = "";
     // Exact titles first, then titles starting with the query, then the rest; shorter first.
+    /** @param {Node} f */
     const score = (f) => { const t = f.title.toLowerCase(); return (t === q ? 0 : t.indexOf(q) === 0 ? 1 : 2) * 1000 + t.length; };
     matches = q ? s.m.futures.filter((f) => f.title.toLowerCase().indexOf(q) >= 0).sort((a, b) => score(a) - score(b)).slice(0, 8) : [];
     active = matches.length ? 0 : -1;
@@ -242,12 +297,14 @@ function search(s, c, bar) {
   });
 }
 
+/** @param {State} s @param {HTMLElement} bar */
 function filters(s, bar) {
   const group = html("span", { "class": "filters" }, null, bar);
   const lo = html("input", { type: "number", min: "0", max: "100", value: "0", "aria-label": "Lowest probability (%)", size: "3" }, null, group);
   html("span", {}, "–", group);
   const hi = html("input", { type: "number", min: "0", max: "100", value: "100", "aria-label": "Highest probability (%)", size: "3" }, null, group);
   html("span", {}, "%", group);
+  /** @type {Set<string>} */
   const tags = new Set();
   s.m.futures.forEach((f) => f.tags.forEach((t) => tags.add(t)));
   const sel = html("select", { "aria-label": "Only futures tagged" }, null, group);
@@ -262,22 +319,23 @@ function filters(s, bar) {
 
 // A first-time hint on how to move around, gone once the map is used;
 // not over a phone's preview, which only opens the map.
+/** @param {State} s @param {Controller} c */
 function hint(s, c) {
   if (s.hint || (phone.matches && !s.section.classList.contains("fullscreen"))) return;
   try { if (localStorage.getItem(HINT_KEY)) return; } catch (_) { /* no storage: show it */ }
-  s.hint = html("div", { "class": "map-hint", role: "note" }, null, frame);
-  html("span", {}, coarse.matches ? "Pinch to zoom, drag to move, tap a group to open it or a future for its details." : "Scroll or + / − to zoom, drag to move, click a group to open it or a future for its details.", s.hint);
-  html("button", { type: "button", "aria-label": "Dismiss the hint" }, "×", s.hint).addEventListener("click", c.used);
+  const note = html("div", { "class": "map-hint", role: "note" }, null, s.frame);
+  s.hint = note;
+  html("span", {}, coarse.matches ? "Pinch to zoom, drag to move, tap a group to open it or a future for its details." : "Scroll or + / − to zoom, drag to move, click a group to open it or a future for its details.", note);
+  html("button", { type: "button", "aria-label": "Dismiss the hint" }, "×", note).addEventListener("click", c.used);
 }
 
-function start(m, reader) {
-  const s = state(m, reader), c = controller(s);
+/** @param {HTMLElement} frame @param {HTMLElement} section @param {Model} m @param {View} reader */
+function start(frame, section, m, reader) {
+  const s = state(frame, section, m, reader), c = controller(s);
   const old = frame.querySelector("svg");
-  s.svg = el("svg", { "class": "map", role: "group", "aria-label": "The map of futures: drag to pan, wheel or +/− to zoom, Tab and arrow keys to move, Enter to open" });
-  s.layer = el("g", {}, s.svg);
   if (old) frame.replaceChild(s.svg, old); else frame.appendChild(s.svg);
   frame.classList.add("live");
-  s.panel = html("aside", { "class": "map-panel", hidden: "", "aria-label": "Details" }, null, frame);
+  frame.appendChild(s.panel);
   tools(s, c);
   hint(s, c);
   listen(s, c);
@@ -303,7 +361,9 @@ function start(m, reader) {
   document.documentElement.setAttribute("data-map-ready", String(Math.round(performance.now())));
 }
 
-if (frame && window.fetch) {
-  load(frame.getAttribute("data-graph")).then(({ m, view }) => start(m, view))
+const frame = document.getElementById("futures_map");
+const section = frame && frame.closest(".map-section"), graph = frame && frame.getAttribute("data-graph");
+if (frame && section instanceof HTMLElement && graph) {
+  load(graph).then(({ m, view }) => start(frame, section, m, view))
     .catch((err) => console.error("forkcast map:", err));
 }

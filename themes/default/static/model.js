@@ -1,36 +1,66 @@
+// @ts-check
 // The future graph in the browser, and its probability rules: the same
 // rules as the build's (src/graph.rs), so with nothing overridden every
 // number is the build's own. The map, the reader's own view and the bets
 // pages all compute through it: a reader's view is `compute` with the
 // values `assumed` makes of their entries.
 
-/** The graph of `graph.json`: futures by id, edges both ways, groups. */
+/** @typedef {import("../browser-data").Graph} Graph */
+/** @typedef {import("../browser-data").Future} Future */
+/** @typedef {import("../browser-data").Bet} Bet */
+/** @typedef {import("../browser-data").Rules} Rules */
+/** @typedef {{ x: number, y: number, w: number, h: number }} Box */
+/** An edge seen from one end: the future at the other end, P(edge), and (for
+ * a parent) its place in the site's order.
+ * @typedef {{ id: string, p: number, index: number }} Link */
+/** A future of the model: graph.json's, with its place in the site's order,
+ * its members, its edges both ways and its box on the map (`rect`).
+ * @typedef {Future & { index: number, members: string[], parents: Link[], children: Link[], box: Box }} Node */
+/** @typedef {{ data: Graph, futures: Node[], byId: Record<string, Node>, bets: Record<string, Bet>, rules: Rules, order: Node[] }} Model */
+/** One future's numbers (see `compute`).
+ * @typedef {{ own: number | null, implied: number | null, incoming: number | null, effective: number | null, disagreement: boolean }} Numbers */
+/** A bet's chance of paying off (see `payoff`): the build's `Payoff` without its text.
+ * @typedef {{ kind: "exact" | "range" | "unknown", low: number | null, high: number | null }} Chance */
+/** A reader's value for a future: a probability from 0 to 1, or assumed to happen or not.
+ * @typedef {number | "yes" | "no"} Value */
+/** @typedef {{ id: string, value: Value }} Entry */
+
+/** The graph of `graph.json`: futures by id, edges both ways, groups.
+ * @param {Graph} data
+ * @returns {Model} */
 export function model(data) {
+  /** @type {Record<string, Node>} */
   const byId = Object.create(null);
   data.futures.forEach((f, index) => {
-    byId[f.id] = { ...f, index, members: [], parents: [], children: [] };
+    const [x, y, w, h] = f.rect;
+    byId[f.id] = { ...f, index, members: [], parents: [], children: [], box: { x, y, w, h } };
   });
   const futures = data.futures.map((f) => byId[f.id]);
   futures.forEach((f) => { if (f.within) byId[f.within].members.push(f.id); });
   data.edges.forEach((e) => {
-    byId[e.from].children.push({ id: e.to, p: e.probability });
+    byId[e.from].children.push({ id: e.to, p: e.probability, index: byId[e.to].index });
     byId[e.to].parents.push({ id: e.from, p: e.probability, index: byId[e.from].index });
   });
   // The build sums over parents in the order of its futures: the same
   // order here gives the same floating-point sums.
   futures.forEach((f) => f.parents.sort((a, b) => a.index - b.index));
+  /** @type {Record<string, Bet>} */
   const bets = Object.create(null);
   data.bets.forEach((b) => { bets[b.id] = b; });
   return { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId) };
 }
 
-// Parents before children (Kahn's algorithm; the build checked there is no cycle).
+/** Parents before children (Kahn's algorithm; the build checked there is no cycle).
+ * @param {Node[]} futures
+ * @param {Record<string, Node>} byId */
 function topological(futures, byId) {
-  const waiting = Object.create(null), order = [];
+  /** @type {Record<string, number>} */
+  const waiting = Object.create(null);
+  /** @type {Node[]} */
+  const order = [];
   const ready = futures.filter((f) => !f.parents.length);
   futures.forEach((f) => { waiting[f.id] = f.parents.length; });
-  while (ready.length) {
-    const f = ready.shift();
+  for (let f = ready.shift(); f; f = ready.shift()) {
     order.push(f);
     f.children.forEach((c) => { if (--waiting[c.id] === 0) ready.push(byId[c.id]); });
   }
@@ -38,7 +68,8 @@ function topological(futures, byId) {
 }
 
 /** Own and implied further apart than the rules' threshold; as in the build,
- * a difference within 1e-9 of it counts as equal (sums carry rounding). */
+ * a difference within 1e-9 of it counts as equal (sums carry rounding).
+ * @param {Rules} rules @param {number} own @param {number} implied */
 export function disagrees(rules, own, implied) {
   return Math.abs(own - implied) > rules.disagreement + 1e-9;
 }
@@ -49,16 +80,24 @@ export function disagrees(rules, own, implied) {
  * else its implied probability, capped at 1; a root's own), `incoming` (the
  * sum before capping), `effective` (own else implied) and `disagreement`.
  * A value is null where it cannot be known.
+ * @param {Model} m
+ * @param {Record<string, number>} [overrides]
+ * @returns {Record<string, Numbers>}
  */
 export function compute(m, overrides = {}) {
   // By index while summing (a slider recomputes thousands of futures per move), by id for callers.
-  const out = Object.create(null), at = new Array(m.futures.length);
+  /** @type {Record<string, Numbers>} */
+  const out = Object.create(null);
+  /** @type {Numbers[]} */
+  const at = new Array(m.futures.length);
   m.order.forEach((f) => {
     const own = f.id in overrides ? overrides[f.id] : f.probability;
+    /** @type {Numbers} */
     const n = { own, implied: null, incoming: null, effective: null, disagreement: false };
     if (!f.parents.length) {
       n.implied = own;
     } else {
+      /** @type {number | null} */
       let sum = 0;
       for (const p of f.parents) {
         const pp = at[p.index].effective;
@@ -79,18 +118,22 @@ export function compute(m, overrides = {}) {
  * The chance a bet that wins in any of `winsIf` pays off, from `numbers`
  * (compute's result): exact where its winning futures are branches of one
  * fork (their sum) or one future, otherwise the bounds [max pᵢ, min(1, Σ pᵢ)].
+ * @param {Model} m @param {string[]} winsIf @param {Record<string, Numbers>} numbers
+ * @returns {Chance}
  */
 export function payoff(m, winsIf, numbers) {
   const wins = [...new Set(winsIf)].sort((a, b) => m.byId[a].index - m.byId[b].index);
-  const values = wins.map((id) => numbers[id].effective);
-  if (!values.length || values.some((v) => v == null)) return { kind: "unknown", low: null, high: null };
+  const known = wins.map((id) => numbers[id].effective);
+  if (!known.length || known.some((v) => v == null)) return { kind: "unknown", low: null, high: null };
+  const values = /** @type {number[]} */ (known);
   const sum = Math.min(1, values.reduce((a, b) => a + b, 0));
   if (values.length === 1) return { kind: "exact", low: values[0], high: values[0] };
   if (alternativesOfOneFork(m, wins)) return { kind: "exact", low: sum, high: sum };
   return { kind: "range", low: Math.max(...values), high: sum };
 }
 
-// Every future of `ids` has exactly one parent, the same for all.
+/** Every future of `ids` has exactly one parent, the same for all.
+ * @param {Model} m @param {string[]} ids */
 function alternativesOfOneFork(m, ids) {
   const fork = m.byId[ids[0]].parents.length === 1 ? m.byId[ids[0]].parents[0].id : null;
   return fork != null && ids.every((id) => {
@@ -107,8 +150,11 @@ function alternativesOfOneFork(m, ids) {
  * the parent is assumed in the same way, up to a future with no parent or
  * several. Where two assumptions contradict each other, "happens" wins, so
  * the order of the entries never matters.
+ * @param {Model} m @param {Entry[]} entries
+ * @returns {Record<string, number>}
  */
 export function assumed(m, entries) {
+  /** @type {Record<string, number>} */
   const out = Object.create(null);
   entries.forEach((e) => {
     if (e.value !== "yes") return;
@@ -123,7 +169,8 @@ export function assumed(m, entries) {
   return out;
 }
 
-/** A probability as the pages print it: `35%`, `<1%`, `>99%`, `—`. */
+/** A probability as the pages print it: `35%`, `<1%`, `>99%`, `—`.
+ * @param {Rules} rules @param {number | null} p */
 export function percent(rules, p) {
   if (p == null) return "—";
   if (p < rules.display.low) return "<" + Math.round(rules.display.low * 100) + "%";
@@ -136,14 +183,16 @@ export function percent(rules, p) {
 }
 
 /** A number of a reader's view: as `percent`, except that what they assumed
- * certain reads `0%` or `100%` (the site's own numbers never are). */
+ * certain reads `0%` or `100%` (the site's own numbers never are).
+ * @param {Rules} rules @param {number | null} p */
 export function viewPercent(rules, p) {
   return p === 0 ? "0%" : p === 1 ? "100%" : percent(rules, p);
 }
 
 /** A payoff as the pages print it (src/format.rs): `35%`, `20–45%`, or
  * written out where an end keeps its sign, `80% to >99%`; `format` prints
- * each end (`viewPercent` for a reader's view). */
+ * each end (`viewPercent` for a reader's view).
+ * @param {Rules} rules @param {Chance} p @param {(rules: Rules, p: number | null) => string} [format] */
 export function payoffText(rules, p, format = percent) {
   if (p.kind === "unknown") return "unknown";
   const lo = format(rules, p.low), hi = format(rules, p.high);
@@ -152,33 +201,42 @@ export function payoffText(rules, p, format = percent) {
   return lo.replace(/%$/, "") + "–" + hi;
 }
 
-/** The colour bucket (0–9) of a probability, as the static map's. */
+/** The colour bucket (0–9) of a probability, as the static map's.
+ * @param {number} p */
 export function bucket(p) {
   return Math.min(9, Math.floor(p * 10));
 }
 
-/** The groups `id` is within, innermost first. */
+/** The groups `id` is within, innermost first.
+ * @param {Model} m @param {string} id */
 export function ancestors(m, id) {
+  /** @type {string[]} */
   const out = [];
   for (let f = m.byId[id]; f && f.within; f = m.byId[f.within]) out.push(f.within);
   return out;
 }
 
-/** How many futures group `id` holds, at any depth. */
+/** How many futures group `id` holds, at any depth.
+ * @param {Model} m @param {string} id @returns {number} */
 export function size(m, id) {
   return m.byId[id].members.reduce((n, c) => n + 1 + size(m, c), 0);
 }
 
-/** The futures (not groups) inside `id`, at any depth. */
+/** The futures (not groups) inside `id`, at any depth.
+ * @param {Model} m @param {string} id @returns {string[]} */
 export function leaves(m, id) {
   return m.byId[id].members.flatMap((c) => (m.byId[c].members.length ? leaves(m, c) : [c]));
 }
 
-/** Every future reached from `id` along `dir` ("children" or "parents"). */
+/** Every future reached from `id` along `dir`.
+ * @param {Model} m @param {string} id @param {"children" | "parents"} dir
+ * @returns {Record<string, boolean>} */
 export function reach(m, id, dir) {
-  const seen = Object.create(null), stack = [id];
-  while (stack.length) {
-    m.byId[stack.pop()][dir].forEach((e) => {
+  /** @type {Record<string, boolean>} */
+  const seen = Object.create(null);
+  const stack = [id];
+  for (let next = stack.pop(); next != null; next = stack.pop()) {
+    m.byId[next][dir].forEach((e) => {
       if (!seen[e.id]) { seen[e.id] = true; stack.push(e.id); }
     });
   }

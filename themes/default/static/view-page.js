@@ -1,3 +1,4 @@
+// @ts-check
 // The reader's own view on any page that shows futures or bets: the list
 // of what they changed, a future page's own controls, and their numbers
 // beside the site's. Loaded by every page; it does nothing (and fetches
@@ -6,8 +7,9 @@ import { load } from "./view.js";
 import { bar, controls, decorate } from "./view-ui.js";
 
 const mount = document.getElementById("your_view");
-if (mount && window.fetch && document.querySelector("[data-future], [data-bet]")) {
-  load(mount.getAttribute("data-graph")).then(({ view }) => {
+const graph = mount && mount.getAttribute("data-graph");
+if (mount && graph && document.querySelector("[data-future], [data-bet]")) {
+  load(graph).then(({ view }) => {
     // The map's panel and a future page's own controls set values, and
     // elsewhere (posts, the home page) futures are not the subject: there
     // the list shows only while there is a view. The bets pages and the
@@ -16,10 +18,11 @@ if (mount && window.fetch && document.querySelector("[data-future], [data-bet]")
     const future = document.querySelector("article.future[data-future]");
     const invite = !onMap && !future && (cls.contains("section-futures") || cls.contains("section-bets"));
     bar(view, mount, { pick: !onMap, quiet: !invite });
-    if (future) {
-      const slot = future.querySelector(".view-slot");
+    const slot = future && future.querySelector(".view-slot");
+    const id = future && future.getAttribute("data-future");
+    if (slot instanceof HTMLElement && id) {
       slot.hidden = false;
-      controls(view, future.getAttribute("data-future"), slot);
+      controls(view, id, slot);
     }
     decorate(view, document);
     view.subscribe(() => decorate(view, document));

@@ -1,3 +1,4 @@
+// @ts-check
 // What shows the reader's own view on a page: the controls that set a
 // future's value (a slider with a number field, assume it happens / does
 // not), the one place that lists the view with a reset, and the reader's
@@ -6,13 +7,19 @@
 import { payoff, payoffText, viewPercent } from "./model.js";
 import { html } from "./dom.js";
 
-/** An entry's value in words: `70%`, `happens`, `does not happen`. */
+/** @typedef {import("../browser-data").Rules} Rules */
+/** @typedef {import("./model.js").Value} Value */
+/** @typedef {import("./view.js").View} View */
+
+/** An entry's value in words: `70%`, `happens`, `does not happen`.
+ * @param {Rules} rules @param {Value} value */
 function valueText(rules, value) {
   if (value === "yes") return "happens";
   if (value === "no") return "does not happen";
   return viewPercent(rules, value);
 }
 
+/** @param {number} n @param {string} one @param {string} many */
 function plural(n, one, many) {
   return n + " " + (n === 1 ? one : many);
 }
@@ -22,6 +29,7 @@ function plural(n, one, many) {
 /**
  * Controls that set `id`'s value in `view`, with the reader's numbers
  * against the site's; they follow every change of the view while on the page.
+ * @param {View} view @param {string} id @param {Element} parent
  */
 export function controls(view, id, parent) {
   const f = view.m.byId[id], rules = view.m.rules;
@@ -42,8 +50,10 @@ export function controls(view, id, parent) {
     const v = Number(number.value);
     if (number.value !== "" && v >= 0 && v <= 100) view.set(id, v / 100);
   });
-  yes.addEventListener("click", () => (view.entry(id) && view.entry(id).value === "yes" ? view.remove(id) : view.set(id, "yes")));
-  no.addEventListener("click", () => (view.entry(id) && view.entry(id).value === "no" ? view.remove(id) : view.set(id, "no")));
+  /** @param {"yes" | "no"} v */
+  const toggle = (v) => { const e = view.entry(id); if (e && e.value === v) view.remove(id); else view.set(id, v); };
+  yes.addEventListener("click", () => toggle("yes"));
+  no.addEventListener("click", () => toggle("no"));
   clear.addEventListener("click", () => view.remove(id));
 
   const update = () => {
@@ -56,6 +66,7 @@ export function controls(view, id, parent) {
     no.setAttribute("aria-pressed", String(!!e && e.value === "no"));
     clear.hidden = !e;
     result.textContent = "";
+    /** @type {(label: string, a: string, b: string | null) => void} */
     const line = (label, a, b) => html("span", { "class": "view-line" }, label + ": " + a + (b != null ? " · the site: " + b : ""), result);
     if (e) line("Yours", valueText(rules, e.value), p.site);
     else if (p.changed) line("With your view", p.yours, p.site);
@@ -74,6 +85,7 @@ export function controls(view, id, parent) {
  * Fills `mount` with the reader's view: what they changed, each removable,
  * a reset, and (with `pick`) a way to change any future. Where the page
  * has its own way in (the map's panel), `quiet` hides it while the view is empty.
+ * @param {View} view @param {HTMLElement} mount @param {{ pick?: boolean, quiet?: boolean }} [options]
  */
 export function bar(view, mount, { pick = true, quiet = false } = {}) {
   mount.textContent = "";
@@ -111,9 +123,11 @@ export function bar(view, mount, { pick = true, quiet = false } = {}) {
 
 // Any future's controls, picked from a list grouped as on the map; the list
 // is made when first opened (thousands of futures cost nothing until then).
+/** @param {View} view @param {HTMLElement} mount */
 function picker(view, mount) {
   const details = html("details", { "class": "view-pick" }, null, mount);
   html("summary", {}, "Change a future…", details);
+  /** @type {HTMLElement | null} */
   let slot = null;
   details.addEventListener("toggle", () => {
     if (!details.open || details.querySelector("select")) return;
@@ -121,13 +135,15 @@ function picker(view, mount) {
     const select = html("select", {}, null, label);
     html("option", { value: "" }, "— pick one —", select);
     // By outermost group; a future in none, and no group itself, goes under "In no group".
+    /** @type {Map<import("./model.js").Node | null, import("./model.js").Node[]>} */
     const groups = new Map();
     view.m.futures.forEach((f) => {
       let top = f;
       while (top.within) top = view.m.byId[top.within];
       const key = top === f && !f.members.length ? null : top;
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(f);
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(f);
     });
     groups.forEach((fs, top) => {
       const og = html("optgroup", { label: top ? top.title : "In no group" }, null, select);
@@ -142,27 +158,35 @@ function picker(view, mount) {
 
 // ---- the reader's numbers beside the site's --------------------------------
 
-/** Puts the reader's numbers beside the site's everywhere under `root`; takes them away when the view is empty. */
+/** Puts the reader's numbers beside the site's everywhere under `root`; takes them away when the view is empty.
+ * @param {View} view @param {ParentNode} root */
 export function decorate(view, root) {
   futureNumbers(view, root);
   betNumbers(view, root);
-  root.querySelectorAll("table.futures-table").forEach((table) => whenInSight(table, () => futuresTable(view, table)));
+  root.querySelectorAll("table.futures-table").forEach((table) => {
+    if (table instanceof HTMLTableElement) whenInSight(table, () => futuresTable(view, table));
+  });
 }
 
 // A table out of sight is brought up to date once changes pause, or the
 // moment it comes into sight: laying out hundreds of rows again is most of
 // what a change costs, and a slider makes many a second.
 const PAUSE_MS = 200;
+/** @typedef {{ visible: boolean, timer: number, update: () => void }} Sight */
+/** @type {WeakMap<Element, Sight>} */
 const sight = new WeakMap();
+/** @param {Element} node @param {() => void} update */
 function whenInSight(node, update) {
   let t = sight.get(node);
   if (!t) {
-    t = { visible: true, timer: 0, update };
-    sight.set(node, t);
-    if (window.IntersectionObserver) {
+    /** @type {Sight} */
+    const n = { visible: true, timer: 0, update };
+    t = n;
+    sight.set(node, n);
+    if (typeof IntersectionObserver === "function") {
       new IntersectionObserver((seen) => {
-        t.visible = seen[seen.length - 1].isIntersecting;
-        if (t.visible && t.timer) { clearTimeout(t.timer); t.timer = 0; t.update(); }
+        n.visible = seen[seen.length - 1].isIntersecting;
+        if (n.visible && n.timer) { clearTimeout(n.timer); n.timer = 0; n.update(); }
       }).observe(node);
     }
   }
@@ -170,11 +194,15 @@ function whenInSight(node, update) {
   clearTimeout(t.timer);
   t.timer = 0;
   if (t.visible) update();
-  else t.timer = setTimeout(() => { t.timer = 0; update(); }, PAUSE_MS);
+  else {
+    const waiting = t;
+    waiting.timer = setTimeout(() => { waiting.timer = 0; update(); }, PAUSE_MS);
+  }
 }
 
 // `text` in the span of class `cls` right after `anchor` (or, `inside`, at
 // the end of it), made or removed as needed; returns the span, if any.
+/** @param {Element} anchor @param {string} cls @param {string | null} text @param {string} title @param {boolean} [inside] */
 function beside(anchor, cls, text, title, inside = false) {
   let span = inside ? anchor.lastElementChild : anchor.nextElementSibling;
   if (span && !span.classList.contains(cls)) span = null;
@@ -187,20 +215,22 @@ function beside(anchor, cls, text, title, inside = false) {
   return span;
 }
 
+/** @param {View} view @param {ParentNode} root */
 function futureNumbers(view, root) {
   root.querySelectorAll(".prob[data-future]").forEach((span) => {
     const id = span.getAttribute("data-future");
-    if (!view.m.byId[id]) return;
+    if (!id || !view.m.byId[id]) return;
     // A matrix column is narrow: its arrow alone says "yours" (with the title).
     const t = view.texts(id), short = span.closest(".matrix");
     beside(span, "view-num", t.changed ? (short ? "→ " : "→ yours ") + t.yours : null, "In your view");
   });
 }
 
+/** @param {View} view @param {ParentNode} root */
 function betNumbers(view, root) {
   const m = view.m, rules = m.rules;
   root.querySelectorAll("[data-bet]").forEach((node) => {
-    const b = m.bets[node.getAttribute("data-bet")];
+    const b = m.bets[node.getAttribute("data-bet") || ""];
     if (!b) return;
     const anchor = node.querySelector(".bet-odds, .bet-payoff, .payoff-value");
     if (!anchor) return;
@@ -213,9 +243,11 @@ function betNumbers(view, root) {
 }
 
 // The futures table's "Your view" column, after "Implied", while a view is active.
+/** @param {View} view @param {HTMLTableElement} table */
 function futuresTable(view, table) {
-  const head = table.tHead.rows[table.tHead.rows.length - 1];
-  const implied = head.querySelector("th.implied-col");
+  const rows = table.tHead ? table.tHead.rows : null, head = rows && rows[rows.length - 1];
+  const implied = head && head.querySelector("th.implied-col");
+  if (!head || !(implied instanceof HTMLTableCellElement)) return;
   let th = head.querySelector("th.view-col");
   if (!view.active) {
     if (th) th.remove();
@@ -227,10 +259,10 @@ function futuresTable(view, table) {
     html("button", { type: "button" }, "Your view", th);
     implied.after(th);
   }
-  table.querySelectorAll("tbody tr[data-future]").forEach((tr) => {
-    const id = tr.getAttribute("data-future"), n = view.nums[id];
+  table.querySelectorAll("tbody tr[data-future]").forEach((node) => {
+    const tr = /** @type {HTMLTableRowElement} */ (node), id = tr.getAttribute("data-future") || "", n = view.nums[id];
     if (!n) return;
-    let td = tr.querySelector("td.view-col");
+    let td = /** @type {HTMLTableCellElement | null} */ (tr.querySelector("td.view-col"));
     if (!td) {
       td = html("td", { "class": "num view-col" }, null);
       tr.cells[implied.cellIndex].after(td);
