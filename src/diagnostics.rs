@@ -63,7 +63,9 @@ impl Cursor {
         if offset < self.offset || !text.is_char_boundary(self.offset) {
             (self.pos, self.offset) = (self.start, 0);
         }
-        self.pos = self.pos.advanced_by(&text[self.offset..], offset - self.offset);
+        self.pos = self
+            .pos
+            .advanced_by(&text[self.offset..], offset - self.offset);
         self.offset = offset;
         self.pos
     }
@@ -280,10 +282,17 @@ pub fn render_all(
 
 /// The line that stands for a file's problems past [`SHOWN_PER_FILE`].
 fn not_shown(file: &str, more: usize, format: Format) -> String {
-    let text = format!("… and {} more problems in this file, not shown", thousands(more));
+    let text = format!(
+        "… and {} more problems in this file, not shown",
+        thousands(more)
+    );
     match format {
         Format::Human => format!("{file}: {text}\n  = help: fix those shown and run it again\n"),
-        Format::Github => format!("::notice file={}::{}\n", escape_property(file), escape_data(&text)),
+        Format::Github => format!(
+            "::notice file={}::{}\n",
+            escape_property(file),
+            escape_data(&text)
+        ),
     }
 }
 
@@ -408,7 +417,11 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
     let start = col.saturating_sub(SHOWN_LINE_CHARS / 3).min(total);
     let shown: String = line.chars().skip(start).take(SHOWN_LINE_CHARS).collect();
     let before = if start > 0 { "…" } else { "" };
-    let after = if start + SHOWN_LINE_CHARS < total { "…" } else { "" };
+    let after = if start + SHOWN_LINE_CHARS < total {
+        "…"
+    } else {
+        ""
+    };
     (
         format!("{before}{shown}{after}"),
         col - start + before.chars().count(),

@@ -27,7 +27,11 @@ fn stderr(o: &Output) -> String {
 /// A site with `files` (path, text) besides its site.yaml.
 fn site(label: &str, files: &[(String, String)]) -> TempDir {
     let dir = TempDir::new(label);
-    write(dir.path(), "site.yaml", "title: Hostile\nbase_url: https://example.org/\n");
+    write(
+        dir.path(),
+        "site.yaml",
+        "title: Hostile\nbase_url: https://example.org/\n",
+    );
     for (path, text) in files {
         write(dir.path(), path, text);
     }
@@ -62,7 +66,10 @@ fn forty_thousand_problems_in_one_file_show_fifty_and_a_count() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(err.matches(": error: duplicate edge to `b`").count(), 50);
-    assert!(err.contains("futures/a.yaml:53:14: error: duplicate edge to `b`"), "{err}");
+    assert!(
+        err.contains("futures/a.yaml:53:14: error: duplicate edge to `b`"),
+        "{err}"
+    );
     assert!(
         err.ends_with(
             "futures/a.yaml: … and 39,949 more problems in this file, not shown\n  = help: fix those shown and run it again\nerror: 39999 errors\n"
@@ -101,13 +108,18 @@ fn a_hundred_thousand_unclosed_divs_are_an_error() {
         "deep-html",
         &[
             file("futures/x.yaml", "title: X\nprobability: 0.5\n"),
-            file("bets/b.md", format!("{BET}{}\ntext\n", "<div>".repeat(100_000))),
+            file(
+                "bets/b.md",
+                format!("{BET}{}\ntext\n", "<div>".repeat(100_000)),
+            ),
         ],
     );
     let out = check(dir.path());
     let err = stderr(&out);
     assert!(
-        err.starts_with("bets/b.md:7:1281: error: raw HTML nests more than 256 elements deep here\n"),
+        err.starts_with(
+            "bets/b.md:7:1281: error: raw HTML nests more than 256 elements deep here\n"
+        ),
         "{}",
         &err[..err.len().min(600)]
     );
@@ -148,10 +160,13 @@ fn a_four_megabyte_link_is_quoted_in_part() {
     let dir = site("long-link", &[file("content/posts/p.md", post)]);
     let err = stderr(&check(dir.path()));
     assert!(err.len() < 2_000, "{} bytes printed", err.len());
-    assert!(err.starts_with(&format!(
-        "content/posts/p.md:5:1: error: broken internal link `/{}…`\n",
-        "a".repeat(39)
-    )), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "content/posts/p.md:5:1: error: broken internal link `/{}…`\n",
+            "a".repeat(39)
+        )),
+        "{err}"
+    );
 }
 
 /// A post linked through a symbolic link inside the site is read; one
@@ -167,7 +182,11 @@ fn links_out_of_the_site_and_pipes_are_errors_and_links_inside_are_read() {
     fs::create_dir_all(&posts).unwrap();
     symlink("../../drafts/shared.md", posts.join("shared.md")).unwrap();
     let secret = TempDir::new("links-secret");
-    write(secret.path(), "key.md", "---\ntitle: Secret\ndate: 2026-01-01\n---\nKEY\n");
+    write(
+        secret.path(),
+        "key.md",
+        "---\ntitle: Secret\ndate: 2026-01-01\n---\nKEY\n",
+    );
     symlink(secret.path().join("key.md"), posts.join("key.md")).unwrap();
     symlink(secret.path(), dir.path().join("content/elsewhere")).unwrap();
     symlink("nowhere.md", posts.join("gone.md")).unwrap();
@@ -194,7 +213,11 @@ fn links_out_of_the_site_and_pipes_are_errors_and_links_inside_are_read() {
         fs::remove_file(posts.join(bad)).unwrap();
     }
     fs::remove_file(dir.path().join("content/elsewhere")).unwrap();
-    write(dir.path(), "content/about.md", "---\ntitle: About\n---\n[Shared](/posts/shared/)\n");
+    write(
+        dir.path(),
+        "content/about.md",
+        "---\ntitle: About\n---\n[Shared](/posts/shared/)\n",
+    );
     let out = check(dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
@@ -206,7 +229,10 @@ fn links_out_of_the_site_and_pipes_are_errors_and_links_inside_are_read() {
 #[test]
 fn an_unreadable_folder_is_an_error() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = site("locked", &[file("content/locked/x.md", "---\ntitle: L\n---\n")]);
+    let dir = site(
+        "locked",
+        &[file("content/locked/x.md", "---\ntitle: L\n---\n")],
+    );
     let locked = dir.path().join("content/locked");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
     let denied = fs::read_dir(&locked).is_err();
@@ -220,7 +246,8 @@ fn an_unreadable_folder_is_an_error() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     let first = err.lines().next().unwrap_or_default();
     assert!(
-        first.starts_with("content/locked") && first.contains(": error: this folder cannot be read ("),
+        first.starts_with("content/locked")
+            && first.contains(": error: this folder cannot be read ("),
         "{err}"
     );
     assert!(err.contains(", so nothing in it is read\n  = help: make it readable (e.g. `chmod -R u+rX` on it), or move it out of the site\n"));

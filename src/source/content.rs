@@ -361,7 +361,11 @@ fn slug(file: &Path, value: &Spanned<String>, line: u32, diags: &mut Diagnostics
     if fixed == value.value && !fixed.is_empty() {
         return fixed;
     }
-    let example = if fixed.is_empty() { "my-first-post" } else { &fixed };
+    let example = if fixed.is_empty() {
+        "my-first-post"
+    } else {
+        &fixed
+    };
     diags.push(
         Diagnostic::error(
             file,

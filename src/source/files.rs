@@ -84,7 +84,8 @@ pub fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
                 found.skipped.push(Skipped {
                     path: entry.into_path(),
                     what: "this file",
-                    why: "is not a regular file (a pipe, socket or device), which is not read".into(),
+                    why: "is not a regular file (a pipe, socket or device), which is not read"
+                        .into(),
                     help: "replace it with a file, or remove it",
                 });
             }
@@ -107,23 +108,45 @@ fn leads_inside(path: &Path, boundary: Option<&Path>) -> bool {
 /// no files, which is no error.
 fn unreadable(e: &walkdir::Error, matches: &dyn Fn(&Path) -> bool) -> Option<Skipped> {
     let path = e.path()?.to_path_buf();
-    if e.depth() == 0 && e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
+    if e.depth() == 0
+        && e.io_error()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    {
         return None;
     }
     let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
     let (what, why, help) = if e.loop_ancestor().is_some() {
-        ("this folder", "is a link to a folder that holds it, which is not read".to_string(), "remove the link")
+        (
+            "this folder",
+            "is a link to a folder that holds it, which is not read".to_string(),
+            "remove the link",
+        )
     } else if dangling && std::fs::metadata(&path).is_err() {
         if !matches(&path) && path.extension().is_some() {
             return None;
         }
-        ("this file", "is a link to nothing (what it named is gone), which is not read".to_string(), "remove the link, or restore what it named")
+        (
+            "this file",
+            "is a link to nothing (what it named is gone), which is not read".to_string(),
+            "remove the link, or restore what it named",
+        )
     } else {
         // Only folders are opened by the walk, so what it cannot open is one.
-        let cause = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
-        ("this folder", format!("cannot be read ({cause}), so nothing in it is read"), "make it readable (e.g. `chmod -R u+rX` on it), or move it out of the site")
+        let cause = e
+            .io_error()
+            .map_or_else(|| e.to_string(), ToString::to_string);
+        (
+            "this folder",
+            format!("cannot be read ({cause}), so nothing in it is read"),
+            "make it readable (e.g. `chmod -R u+rX` on it), or move it out of the site",
+        )
     };
-    Some(Skipped { path, what, why, help })
+    Some(Skipped {
+        path,
+        what,
+        why,
+        help,
+    })
 }
 
 /// Reads and parses every matching file of `root/dir` in parallel.

@@ -622,9 +622,14 @@ pub(crate) fn tags(
             Diagnostic::error(
                 file,
                 pos_of(extra, first_line),
-                format!("more than {MAX_TAGS} tags ({} in all)", thousands(list.len())),
+                format!(
+                    "more than {MAX_TAGS} tags ({} in all)",
+                    thousands(list.len())
+                ),
             )
-            .with_help(format!("keep the tags that say what this is about, at most {MAX_TAGS}")),
+            .with_help(format!(
+                "keep the tags that say what this is about, at most {MAX_TAGS}"
+            )),
         );
         return Vec::new();
     }
@@ -646,7 +651,10 @@ fn tag(
             Diagnostic::error(
                 file,
                 pos_of(value, first_line),
-                format!("tag `{}` is longer than {MAX_ID_CHARS} characters", quoted(name)),
+                format!(
+                    "tag `{}` is longer than {MAX_ID_CHARS} characters",
+                    quoted(name)
+                ),
             )
             .with_help("a tag is a word or two, such as `hardware`: it names the tag's address"),
         );

@@ -156,13 +156,7 @@ pub fn render(
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
                     let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
-                    *dest_url = internal(
-                        dest,
-                        links,
-                        file,
-                        at.at(source, range.start),
-                        diags,
-                    );
+                    *dest_url = internal(dest, links, file, at.at(source, range.start), diags);
                 }
                 events.push(Event::Start(tag));
             }
@@ -310,7 +304,9 @@ impl RawHtml {
             pos,
             format!("raw HTML nests more than {MAX_HTML_DEPTH} elements deep here"),
         )
-        .with_help("close the elements you open (`<div>` … `</div>`), or write the structure in Markdown")
+        .with_help(
+            "close the elements you open (`<div>` … `</div>`), or write the structure in Markdown",
+        )
     }
 }
 
@@ -339,7 +335,12 @@ fn internal<'a>(
             None => "link to a page that exists, e.g. `/futures/<id>/` or `/posts/<slug>/`".into(),
         };
         diags.push(
-            Diagnostic::error(file, pos, format!("broken internal link `{}`", quoted(&dest))).with_help(hint),
+            Diagnostic::error(
+                file,
+                pos,
+                format!("broken internal link `{}`", quoted(&dest)),
+            )
+            .with_help(hint),
         );
     }
     format!("{}{}", links.base_path, path).into()
@@ -518,7 +519,10 @@ mod tests {
     fn twenty_thousand_broken_links_are_each_located() {
         let (_, errs) = md(&"text [x](/nope/)\n\n".repeat(20_000));
         assert_eq!(errs.len(), 20_000);
-        assert_eq!(errs[0], "content/posts/x.md:5:6: broken internal link `/nope/`");
+        assert_eq!(
+            errs[0],
+            "content/posts/x.md:5:6: broken internal link `/nope/`"
+        );
         assert_eq!(
             errs.last().map(String::as_str),
             Some("content/posts/x.md:40003:6: broken internal link `/nope/`")
@@ -547,7 +551,11 @@ mod tests {
             errs,
             ["content/posts/x.md:7:1281: raw HTML nests more than 256 elements deep here"]
         );
-        let fine = format!("{}\n\n{}\n", "<div></div><br><img src=x><p>".repeat(300), "<span>".repeat(200));
+        let fine = format!(
+            "{}\n\n{}\n",
+            "<div></div><br><img src=x><p>".repeat(300),
+            "<span>".repeat(200)
+        );
         let (r, errs) = md(&fine);
         assert!(errs.is_empty(), "{errs:?}");
         assert!(r.html.contains("<div></div>"));
