@@ -267,3 +267,54 @@ fn nest_past_path_max(dir: &Path) {
     }
     fs::write(format!("/proc/self/fd/{}/x.md", at.as_raw_fd()), "---\n").unwrap();
 }
+
+/// `serve` read an edited post directly: a post replaced by a link to a
+/// file outside the site was published from it. Now such an edit goes
+/// through the walk, which refuses the link, and the overlay says so.
+#[cfg(unix)]
+#[test]
+fn serve_refuses_a_post_replaced_by_a_link_out_of_the_site() {
+    use forkcast::commands::serve::{ServeOptions, Server};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    let dir = TempDir::new("serve-link");
+    common::copy_dir(&common::fixture("good"), dir.path());
+    let options = ServeOptions {
+        port: 0,
+        drafts: false,
+    };
+    let server = Server::start(dir.path(), &options).unwrap();
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(s, "GET /__forkcast/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let secret = TempDir::new("serve-link-secret");
+    let text = "---\ntitle: Secret\ndate: 2026-01-10\n---\nTHE-SECRET\n";
+    write(secret.path(), "first-post.md", text);
+    let posts = dir.path().join("content/posts");
+    std::os::unix::fs::symlink(secret.path().join("first-post.md"), posts.join(".link")).unwrap();
+    fs::rename(posts.join(".link"), posts.join("first-post.md")).unwrap();
+    let started = std::time::Instant::now();
+    let problem = std::iter::from_fn(|| rx.recv_timeout(std::time::Duration::from_secs(10)).ok())
+        .find(|line| line.starts_with("data: ") && line.contains("error"))
+        .unwrap_or_default();
+    println!("problem shown after {:?}", started.elapsed());
+    assert!(
+        problem.contains("content/posts/first-post.md:1:1: error: this file is a link to a place outside the site, which is not read"),
+        "{problem}"
+    );
+    let mut page = String::new();
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(
+        s,
+        "GET /posts/first-post/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    s.read_to_string(&mut page).unwrap();
+    assert!(!page.contains("THE-SECRET"));
+}

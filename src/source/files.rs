@@ -95,6 +95,14 @@ pub fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
     found
 }
 
+/// Whether `path` is there as something [`walk`] does not read as it
+/// stands (a link, a pipe, a folder): an edit to it must go through the
+/// walk, which says what is wrong with it, rather than be read directly
+/// (a pipe never ends; a link may lead out of the site).
+pub fn needs_walk(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file())
+}
+
 /// Whether the link at `path` leads to a place inside `boundary`.
 fn leads_inside(path: &Path, boundary: Option<&Path>) -> bool {
     match (std::fs::canonicalize(path), boundary) {
