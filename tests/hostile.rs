@@ -169,6 +169,29 @@ fn a_four_megabyte_link_is_quoted_in_part() {
     );
 }
 
+/// A future's 10 MB title took 18 s to index and lay out (2 s optimised),
+/// and every page showing it grew by as much; titles are at most 300
+/// characters now.
+#[test]
+fn a_ten_megabyte_title_is_too_long() {
+    let title = "x".repeat(10_000_000);
+    let dir = site(
+        "long-title",
+        &[file("futures/x.yaml", format!("title: {title}\n"))],
+    );
+    let err = stderr(&check(dir.path()));
+    assert!(
+        err.starts_with(
+            "futures/x.yaml:1:8: error: `title` is 10,000,000 characters long, more than 300\n"
+        ),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(err.ends_with(
+        "= help: shorten it to a line; say the rest in the summary or the text\nerror: 1 error\n"
+    ));
+}
+
 /// A post linked through a symbolic link inside the site is read; one
 /// linking outside it (a secret on the machine that builds), a link to
 /// nothing, a link to its own folder and a pipe were skipped without a word.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::routes;
-use crate::source::futures::{FutureId, Located, kebab, reference_at, tags};
+use crate::source::futures::{FutureId, Located, kebab, reference_at, tags, title_length};
 use crate::source::yaml::{self, Examples, Spanned, pos_of};
 
 /// The YAML between the leading `---` lines of a Markdown file, and the rest.
@@ -280,6 +280,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
                 .with_help("give the page a title"),
         );
     }
+    title_length(file, &raw.title, line, diags);
     let tags = tags(file, raw.tags.as_deref().unwrap_or_default(), line, diags);
     let futures = raw
         .futures

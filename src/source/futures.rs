@@ -243,6 +243,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
                 .with_help("give the future a short title, e.g. `title: Human-level AI arrives`"),
         );
     }
+    title_length(file, &raw.title, 1, diags);
     let within = raw
         .within
         .as_ref()
@@ -603,6 +604,34 @@ fn market(s: &str) -> Result<MarketRef, Fix> {
         Some(r) => format!("write the platform and the market's id, not its address: `{r}`"),
         None => "write the platform and the market's id, not its address: `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: manifold, polymarket, metaculus, kalshi".to_string(),
     }))
+}
+
+/// The longest title. A title is on every card, list and feed entry of
+/// what it names, and the map cuts it at three lines; a 10 MB one took
+/// two seconds to index and lay out, and every page that shows it grew.
+pub const MAX_TITLE_CHARS: usize = 300;
+
+/// Reports a title longer than [`MAX_TITLE_CHARS`].
+pub(crate) fn title_length(
+    file: &Path,
+    title: &Spanned<String>,
+    first_line: u32,
+    diags: &mut Diagnostics,
+) {
+    let chars = title.value.trim().chars().count();
+    if chars > MAX_TITLE_CHARS {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(title, first_line),
+                format!(
+                    "`title` is {} characters long, more than {MAX_TITLE_CHARS}",
+                    thousands(chars)
+                ),
+            )
+            .with_help("shorten it to a line; say the rest in the summary or the text"),
+        );
+    }
 }
 
 /// The most tags a post or a future may have. Each tag's pages show the
