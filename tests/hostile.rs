@@ -192,6 +192,35 @@ fn a_ten_megabyte_title_is_too_long() {
     ));
 }
 
+/// A bet winning in 6,000 futures took 12 s to check (what moves it is
+/// each of them changed, each change summed over all); a bet names at most
+/// 100 futures in each list now.
+#[test]
+fn a_bet_on_six_thousand_futures_is_too_wide() {
+    let mut files: Vec<_> = (0..6000)
+        .map(|i| {
+            file(
+                &format!("futures/f{i}.yaml"),
+                "title: F\nprobability: 0.5\n",
+            )
+        })
+        .collect();
+    let wins: Vec<String> = (0..6000).map(|i| format!("f{i}")).collect();
+    let bet = format!(
+        "---\ntitle: B\nkind: career\nstatus: idea\nwins_if: [{}]\n---\n",
+        wins.join(", ")
+    );
+    files.push(file("bets/b.md", bet));
+    let dir = site("wide-bet", &files);
+    let err = stderr(&check(dir.path()));
+    assert!(
+        err.starts_with("bets/b.md:5:501: error: `wins_if` names 6,000 futures, more than 100\n"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
+    assert!(err.ends_with("error: 1 error\n"));
+}
+
 /// A post linked through a symbolic link inside the site is read; one
 /// linking outside it (a secret on the machine that builds), a link to
 /// nothing, a link to its own folder and a pipe were skipped without a word.
