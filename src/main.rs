@@ -200,18 +200,21 @@ struct Printer {
 
 impl Printer {
     fn diagnostics(&self, diags: &[Diagnostic]) {
-        for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
-            eprint!(
-                "{}",
-                diagnostics::render_shown_from(
-                    d,
-                    &self.site.root,
-                    &self.site.shown,
-                    self.format,
-                    self.color
-                )
-            );
-        }
+        let shown: Vec<Diagnostic> = diags
+            .iter()
+            .filter(|d| d.is_error() || !self.quiet)
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            diagnostics::render_all(
+                &shown,
+                &self.site.root,
+                &self.site.shown,
+                self.format,
+                self.color
+            )
+        );
     }
 
     /// A progress line for fetching markets or discussions: redrawn in

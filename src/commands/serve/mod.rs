@@ -471,11 +471,8 @@ fn write_files(out: &Path, files: &[OutputFile]) -> Result<(), String> {
 /// The problems as `check` prints them, for the browser's overlay: paths
 /// from the site's folder, which the server knows as an absolute path.
 fn report(root: &Path, diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| diagnostics::render_shown_from(d, root, Path::new("."), Format::Human, false))
-        .collect()
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    diagnostics::render_all(&errors, root, Path::new("."), Format::Human, false)
 }
 
 /// Ctrl-C and SIGTERM set a flag the server polls, so it can remove its
