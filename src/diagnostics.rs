@@ -38,6 +38,39 @@ impl Pos {
     }
 }
 
+/// Positions of offsets in one text, found in increasing order: each is
+/// counted on from the last, so a document's 20,000 links cost one pass
+/// over it instead of one each (an earlier offset counts from the start).
+pub struct Cursor {
+    start: Pos,
+    pos: Pos,
+    offset: usize,
+}
+
+impl Cursor {
+    /// A cursor at the start of a text that starts at `start` of its file.
+    pub fn new(start: Pos) -> Cursor {
+        Cursor {
+            start,
+            pos: start,
+            offset: 0,
+        }
+    }
+
+    /// The position `text[..offset]` ends at, as [`Pos::advanced_by`].
+    pub fn at(&mut self, text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        if offset < self.offset || !text.is_char_boundary(self.offset) {
+            (self.pos, self.offset) = (self.start, 0);
+        }
+        self.pos = self
+            .pos
+            .advanced_by(&text[self.offset..], offset - self.offset);
+        self.offset = offset;
+        self.pos
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -191,6 +224,11 @@ pub enum Format {
     Github,
 }
 
+/// At most this many problems of one file are shown; the rest are counted.
+/// Past a few dozen, a file's problems are one mistake repeated (a pasted
+/// list of 40,000 edges), and printing each helps no one.
+pub const SHOWN_PER_FILE: usize = 50;
+
 /// Renders one diagnostic. `root` is the site root, used to show the source
 /// line and, joined to the file, its path; `color` adds ANSI colours.
 pub fn render(d: &Diagnostic, root: &Path, format: Format, color: bool) -> String {
@@ -207,10 +245,103 @@ pub fn render_shown_from(
     format: Format,
     color: bool,
 ) -> String {
-    let file = shown(shown_root, &d.file);
+    render_all(std::slice::from_ref(d), root, shown_root, format, color)
+}
+
+/// Renders a run's diagnostics (sorted, as [`Diagnostics::into_sorted`]
+/// leaves them) as [`render_shown_from`] does each, reading each file once
+/// for all its source lines, and showing at most [`SHOWN_PER_FILE`] of a
+/// file's problems followed by a line counting the others.
+pub fn render_all(
+    diags: &[Diagnostic],
+    root: &Path,
+    shown_root: &Path,
+    format: Format,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    for same_file in diags.chunk_by(|a, b| a.file == b.file) {
+        let file = shown(shown_root, &same_file[0].file);
+        let source = match format {
+            Format::Human => Source::read(&root.join(&same_file[0].file)),
+            Format::Github => Source::default(),
+        };
+        for d in same_file.iter().take(SHOWN_PER_FILE) {
+            out.push_str(&match format {
+                Format::Human => render_human(d, source.line(d.pos.line), &file, color),
+                Format::Github => render_github(d, &file),
+            });
+        }
+        let more = same_file.len().saturating_sub(SHOWN_PER_FILE);
+        if more > 0 {
+            out.push_str(&not_shown(&file, more, format));
+        }
+    }
+    out
+}
+
+/// The line that stands for a file's problems past [`SHOWN_PER_FILE`].
+fn not_shown(file: &str, more: usize, format: Format) -> String {
+    let text = format!(
+        "… and {} more problems in this file, not shown",
+        thousands(more)
+    );
     match format {
-        Format::Human => render_human(d, root, &file, color),
-        Format::Github => render_github(d, &file),
+        Format::Human => format!("{file}: {text}\n  = help: fix those shown and run it again\n"),
+        Format::Github => format!(
+            "::notice file={}::{}\n",
+            escape_property(file),
+            escape_data(&text)
+        ),
+    }
+}
+
+/// `39990` as `39,990`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A file's text and where each of its lines starts, read once for all of
+/// its problems (reading it again for each made 40,000 problems quadratic).
+#[derive(Default)]
+struct Source {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Source {
+    /// The file's text; none when it is not a regular file: a folder, a
+    /// pipe (which would never end) or a link, which may lead outside the
+    /// site (its first line must not reach a build's log).
+    fn read(path: &Path) -> Source {
+        let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+        let Some(text) = regular
+            .then(|| std::fs::read_to_string(path).ok())
+            .flatten()
+        else {
+            return Source::default();
+        };
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < text.len())
+            .collect();
+        Source { text, starts }
+    }
+
+    /// Line `n` (1-based) without its line ending.
+    fn line(&self, n: u32) -> Option<&str> {
+        let i = n.checked_sub(1)? as usize;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end())
     }
 }
 
@@ -225,7 +356,7 @@ fn shown(root: &Path, file: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn render_human(d: &Diagnostic, root: &Path, file: &str, color: bool) -> String {
+fn render_human(d: &Diagnostic, line: Option<&str>, file: &str, color: bool) -> String {
     let paint = |code: &str, text: &str| {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -243,12 +374,13 @@ fn render_human(d: &Diagnostic, root: &Path, file: &str, color: bool) -> String 
         paint(code, &format!("{label}:")),
         paint("1", &d.message)
     );
-    if let Some(line) = source_line(&root.join(&d.file), d.pos.line) {
+    if let Some(line) = line {
+        let (line, col) = excerpt(line, d.pos.col.saturating_sub(1) as usize);
         let number = d.pos.line.to_string();
         let gutter = " ".repeat(number.len());
         let caret_pad: String = line
             .chars()
-            .take(d.pos.col.saturating_sub(1) as usize)
+            .take(col)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let _ = writeln!(out, "{gutter} {}", paint("1;34", "|"));
@@ -272,10 +404,28 @@ fn render_human(d: &Diagnostic, root: &Path, file: &str, color: bool) -> String 
     out
 }
 
-fn source_line(path: &Path, line: u32) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let l = text.lines().nth(line.checked_sub(1)? as usize)?;
-    Some(l.trim_end().to_string())
+/// Source lines longer than this are shown in part, around the column.
+const SHOWN_LINE_CHARS: usize = 160;
+
+/// The part of `line` shown with a caret at 0-based char `col`, and the
+/// caret's column in it: a line of 4 MB is cut to the part around it.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let total = line.chars().count();
+    if total <= SHOWN_LINE_CHARS {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(SHOWN_LINE_CHARS / 3).min(total);
+    let shown: String = line.chars().skip(start).take(SHOWN_LINE_CHARS).collect();
+    let before = if start > 0 { "…" } else { "" };
+    let after = if start + SHOWN_LINE_CHARS < total {
+        "…"
+    } else {
+        ""
+    };
+    (
+        format!("{before}{shown}{after}"),
+        col - start + before.chars().count(),
+    )
 }
 
 /// `::error file=…,line=…,col=…::message`, escaped as GitHub's runner expects.
@@ -311,14 +461,52 @@ fn escape_property(s: &str) -> String {
 /// The known name closest to `unknown`, if one is close enough to be a typo.
 /// A name that holds all of `unknown` comes first: `wins` is short for
 /// `wins_if`, not a misspelt `kind`.
+///
+/// Names whose letters differ by more than a typo could are not compared
+/// (see [`Letters`]), so a pasted 4 MB name, or 5,000 unknown names among
+/// 2,000 known ones, costs a pass over each name rather than an edit
+/// distance with every other.
 pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let holds = |k: &str| k.contains(unknown) && unknown.len() > 3;
+    let holds = |k: &str| unknown.len() > 3 && k.len() >= unknown.len() && k.contains(unknown);
+    let typo = |k: &str| (unknown.len().max(k.len()) / 3).max(2);
+    let letters = Letters::of(unknown);
     known
         .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
-        .filter(|&(d, k)| d <= (unknown.len().max(k.len()) / 3).max(2) || holds(k))
-        .min_by_key(|&(d, k)| (!holds(k), d))
-        .map(|(_, k)| k)
+        .filter_map(|k| {
+            let holds = holds(k);
+            if !holds && letters.distance(&Letters::of(k)) > typo(k) {
+                return None;
+            }
+            let d = strsim::osa_distance(unknown, k);
+            (d <= typo(k) || holds).then_some((holds, d, k))
+        })
+        .min_by_key(|&(holds, d, _)| (!holds, d))
+        .map(|(_, _, k)| k)
+}
+
+/// How many times each letter occurs in a name (letters counted modulo
+/// 64). Each edit changes at most one count up and one down, so the larger
+/// of the total surplus either way is never more than the edit distance.
+struct Letters([u32; 64]);
+
+impl Letters {
+    fn of(name: &str) -> Letters {
+        let mut counts = [0; 64];
+        for c in name.chars() {
+            counts[c as usize % 64] += 1;
+        }
+        Letters(counts)
+    }
+
+    /// A lower bound of the edit distance between the two names.
+    fn distance(&self, other: &Letters) -> usize {
+        let (mut more, mut fewer) = (0, 0);
+        for (a, b) in self.0.iter().zip(&other.0) {
+            more += a.saturating_sub(*b) as usize;
+            fewer += b.saturating_sub(*a) as usize;
+        }
+        more.max(fewer)
+    }
 }
 
 #[cfg(test)]

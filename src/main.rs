@@ -200,18 +200,21 @@ struct Printer {
 
 impl Printer {
     fn diagnostics(&self, diags: &[Diagnostic]) {
-        for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
-            eprint!(
-                "{}",
-                diagnostics::render_shown_from(
-                    d,
-                    &self.site.root,
-                    &self.site.shown,
-                    self.format,
-                    self.color
-                )
-            );
-        }
+        let shown: Vec<Diagnostic> = diags
+            .iter()
+            .filter(|d| d.is_error() || !self.quiet)
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            diagnostics::render_all(
+                &shown,
+                &self.site.root,
+                &self.site.shown,
+                self.format,
+                self.color
+            )
+        );
     }
 
     /// A progress line for fetching markets or discussions: redrawn in
@@ -281,6 +284,10 @@ impl Printer {
             }
             Error::Render(e) => self.error(&format!("{e}\n  = help: fix the template; the previous output was left as it was")),
             Error::Write(e) => self.error(&format!("{e}\n  = help: the previous output was left as it was")),
+            Error::Output(e) => {
+                self.error(&format!("{e}; nothing was written\n  = help: {}", e.help));
+                return ExitCode::from(2);
+            }
             Error::Discuss(DiscussError::NoToken) => {
                 self.error(&format!("{e}\n  = help: set GITHUB_TOKEN to a token that may open issues in the repository (a fine-grained token with Issues: read and write)"));
                 return ExitCode::from(2);

@@ -1,25 +1,47 @@
-//! Writing the output folder. Pages go to disk as they are rendered, but
-//! never over what is there: a build that fails at any point removes what
-//! it wrote and leaves the previous output untouched.
+//! Writing the output folder, and never losing data doing it.
 //!
-//! A new output is filled as a staging folder beside it and renamed. Into an
-//! existing one, only files whose bytes changed are written — each beside
-//! the file it replaces, under a hidden name — and on success they are
-//! renamed over their old versions and files no longer produced are removed.
-//! Unchanged files keep their inode and mtime: rebuilds cost reads, not
-//! writes, and deploys that sync by mtime or checksum stay small. (On this
-//! project's benchmark machine, deleting and recreating 16,000 files also
-//! made the next build's creates crawl past the freshly deleted inodes.)
+//! Which folders may be an output ([`check_target`]): never the site's own
+//! sources, and never a folder of someone else's files. Every output holds a
+//! [`MARKER`] file listing what the build wrote, so the next build knows the
+//! folder is its own and which files are.
+//!
+//! How a build replaces it ([`Publisher`]): one build at a time (a lock
+//! beside the output), each writing a complete new output as a staging
+//! folder beside the old one — files whose bytes did not change are hard
+//! links to the old ones, so they keep their inode and mtime — and swapping
+//! the two folders in one rename. A rebuild that changes nothing makes no
+//! staging folder at all: it costs reads, not writes.
+//! Whenever a build stops, killed or failed, the output is either the old
+//! one or the new one, byte for byte; what a killed build left beside it is
+//! removed by the next one.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::source::theme::{Origin, Theme};
+
+/// The file every output holds: it marks the folder as a Forkcast output
+/// and lists the files the build wrote, one path a line.
+pub const MARKER: &str = ".forkcast-output";
+
+const MARKER_HEADER: &str =
+    "# Written by Forkcast: `forkcast build` replaces this folder. The files it wrote:\n";
+
+/// The folders of a site that hold its sources.
+pub const SOURCE_FOLDERS: [&str; 7] = [
+    "content",
+    "futures",
+    "bets",
+    "data",
+    "static",
+    "templates",
+    "themes",
+];
 
 /// An output file: its path below the output folder and its bytes.
 pub struct OutputFile {
@@ -53,6 +75,116 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
+/// A folder that may not be a build's output: writing there would replace
+/// files that are not the build's own.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub path: PathBuf,
+    pub why: String,
+    pub help: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "will not write the site into `{}`: {}",
+            self.path.display(),
+            self.why
+        )
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Checks that `out` may become the output of the site at `root`: a build
+/// replaces everything in it. Refused are the site's folder, a folder
+/// holding it, its source folders and anything in them, a file, and a
+/// folder with files in it that is not a Forkcast output. An output of a
+/// Forkcast from before [`MARKER`] existed is recognised by the files every
+/// build writes (`index.html`, `graph.json`, `forkcast.js`, `sitemap.xml`).
+pub fn check_target(root: &Path, out: &Path) -> Result<(), Refused> {
+    let refuse = |why: String, help: &str| Refused {
+        path: out.to_path_buf(),
+        why,
+        help: help.into(),
+    };
+    let pick = "pick an empty folder, or one an earlier `forkcast build` wrote (the default is public/ in the site's folder)";
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let target = resolved(out);
+    if root.starts_with(&target) {
+        let why = if root == target {
+            "it is the site's own folder".to_string()
+        } else {
+            format!("it holds the site ({})", root.display())
+        };
+        return Err(refuse(why, pick));
+    }
+    if let Some(source) = SOURCE_FOLDERS
+        .iter()
+        .find(|d| target.starts_with(root.join(d)))
+    {
+        return Err(refuse(
+            format!("it is in the site's {source}/ folder, which holds its sources"),
+            pick,
+        ));
+    }
+    match fs::metadata(&target) {
+        Ok(m) if !m.is_dir() => Err(refuse(
+            "it is a file, and building would replace it with a folder".into(),
+            "pass --output a folder; delete or move the file first if you meant to replace it",
+        )),
+        Ok(_) if !is_empty(&target) && !is_output(&target) => Err(refuse(
+            format!("it holds files that no Forkcast build wrote (it has no {MARKER})"),
+            "pick an empty folder, or delete this one first if nothing in it is needed",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `path` made absolute, with symbolic links and `..` resolved as far as
+/// the folders exist.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            c => lexical.push(c),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut existing = lexical.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, name| p.join(name));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+fn is_empty(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// Whether `dir` is an output of Forkcast: marked, or from before the
+/// marker and holding what every build writes.
+fn is_output(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+        || ["index.html", "graph.json", "forkcast.js", "sitemap.xml"]
+            .iter()
+            .all(|f| dir.join(f).is_file())
+}
+
 /// What a publish did to the output folder.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Written {
@@ -83,10 +215,12 @@ enum Source<'a> {
 }
 
 impl Source<'_> {
-    fn write_to(&self, dest: &Path) -> Result<(), WriteError> {
+    /// Writes a new file at `dest` (never through an existing one, which
+    /// may be a link to the old output's file).
+    fn write_to(&self, dest: &Path) -> io::Result<()> {
         match self {
-            Source::Bytes(bytes) => fs::write(dest, bytes).map_err(at(dest)),
-            Source::Copy(src) => fs::copy(src, dest).map(|_| ()).map_err(at(src)),
+            Source::Bytes(bytes) => fs::write(dest, bytes),
+            Source::Copy(src) => fs::copy(src, dest).map(|_| ()),
         }
     }
 
@@ -120,16 +254,26 @@ pub fn remove_stale(dir: &Path, prefix: &str) {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let pid = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(prefix))
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<u32>().ok());
-        if pid.is_some_and(|pid| pid != std::process::id() && !running(pid)) {
-            let _ = fs::remove_dir_all(entry.path());
+        if dead_process_left(&entry.file_name(), prefix) {
+            let path = entry.path();
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                remove_tree(&path);
+            } else {
+                let _ = fs::remove_file(&path);
+            }
         }
     }
+}
+
+/// Whether `name` is `prefix`, a process id and anything after a `-`, of a
+/// process other than this one that no longer runs.
+fn dead_process_left(name: &std::ffi::OsStr, prefix: &str) -> bool {
+    let pid = name
+        .to_str()
+        .and_then(|n| n.strip_prefix(prefix))
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok());
+    pid.is_some_and(|pid| pid != std::process::id() && !running(pid))
 }
 
 /// Whether process `pid` is running. Where that cannot be asked, it is
@@ -151,48 +295,175 @@ fn running(pid: u32) -> bool {
     }
 }
 
+/// Removes a folder and everything in it, in parallel: after a swap the
+/// old output's thousands of files and folders go here.
+fn remove_tree(dir: &Path) {
+    let mut folders: Vec<Vec<PathBuf>> = Vec::new();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            folders.resize_with(folders.len().max(entry.depth() + 1), Vec::new);
+            folders[entry.depth()].push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().for_each(|f| {
+        let _ = fs::remove_file(f);
+    });
+    // Deepest first, so each folder is empty by the time it is removed.
+    for level in folders.iter().rev() {
+        level.par_iter().for_each(|f| {
+            let _ = fs::remove_dir(f);
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Holds an output for one build at a time: an advisory lock on a file
+/// beside it, which the kernel releases however the process ends. The file
+/// holds the process id, for the message a second build shows.
+struct Lock {
+    path: PathBuf,
+    _file: fs::File,
+}
+
+impl Lock {
+    fn take(path: PathBuf, out: &Path) -> Result<Lock, WriteError> {
+        use std::io::Write;
+        loop {
+            let mut file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true)
+                .open(&path)
+                .map_err(at(&path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => return Err(busy(&path, out)),
+                Err(fs::TryLockError::Error(e)) => return Err(at(&path)(e)),
+            }
+            // The build before us removes the file as it finishes; a lock
+            // on a file no longer there locks nothing, so take it again.
+            if same_file(&file, &path) {
+                file.set_len(0).map_err(at(&path))?;
+                write!(file, "{}", std::process::id()).map_err(at(&path))?;
+                return Ok(Lock { path, _file: file });
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    /// Removed while still held, so the next build cannot lock it in
+    /// between and be left holding a lock on nothing.
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+fn busy(lock: &Path, out: &Path) -> WriteError {
+    let pid = fs::read_to_string(lock).unwrap_or_default();
+    let who = match pid.trim() {
+        "" => "another build".to_string(),
+        pid => format!("another build (process {pid})"),
+    };
+    at(out)(io::Error::other(format!(
+        "{who} is writing this output; run this one again once it has finished"
+    )))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     File,
     Folder,
 }
 
+/// The output a build replaces.
+struct Old {
+    /// Every path in it.
+    paths: HashMap<PathBuf, Kind>,
+    /// The files a build wrote, from its [`MARKER`]; `None` for an output
+    /// from before the marker, all of which Forkcast wrote.
+    ours: Option<HashSet<PathBuf>>,
+}
+
+impl Old {
+    /// The old files this build did not put: those a build wrote, to
+    /// remove (the marker aside), and the others, to keep.
+    fn gone(&self, put: &HashMap<PathBuf, bool>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let (removed, kept): (Vec<PathBuf>, Vec<PathBuf>) = self
+            .paths
+            .iter()
+            .filter(|(rel, kind)| **kind == Kind::File && !put.contains_key(*rel))
+            .map(|(rel, _)| rel.clone())
+            .partition(|rel| self.wrote(rel));
+        let removed = removed
+            .into_iter()
+            .filter(|rel| rel.as_path() != Path::new(MARKER))
+            .collect();
+        (removed, kept)
+    }
+
+    /// Whether a build wrote `rel`: listed in the marker, the marker itself,
+    /// or a hidden file an older Forkcast left while writing beside a page.
+    fn wrote(&self, rel: &Path) -> bool {
+        let hidden_temp = rel.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.starts_with('.')
+                && n.rsplit_once(".forkcast-")
+                    .is_some_and(|(_, pid)| pid.parse::<u32>().is_ok())
+        });
+        rel == Path::new(MARKER)
+            || hidden_temp
+            || self.ours.as_ref().is_none_or(|ours| ours.contains(rel))
+    }
+}
+
 /// One build's writes into an output folder. Files are [`put`](Self::put)
-/// from any thread while the site renders; [`finish`](Self::finish) makes
-/// them the output. Dropped unfinished, it leaves the output as it was.
+/// from any thread while the site renders, into a staging folder beside the
+/// output; [`finish`](Self::finish) swaps it in. Dropped unfinished, it
+/// leaves the output as it was.
 pub struct Publisher {
     out: PathBuf,
     staging: PathBuf,
-    /// What `out` held when the build began; `None` when it is filled anew.
-    old: Option<HashMap<PathBuf, Kind>>,
+    old: Option<Old>,
     state: Mutex<State>,
+    /// Released last, once the staging folder is gone.
+    _lock: Lock,
 }
 
 #[derive(Default)]
 struct State {
-    /// Every path put so far.
-    put: HashSet<PathBuf>,
-    /// The files written, not yet in place.
-    staged: Vec<Staged>,
-    /// Folders made inside an existing output for new files, to remove
-    /// again if the build fails.
-    created: HashSet<PathBuf>,
-    unchanged: usize,
+    /// Every path put so far, and whether its bytes changed.
+    put: HashMap<PathBuf, bool>,
     /// The first write that failed; later files are not written.
     failure: Option<WriteError>,
-    /// Set once the output is updated: nothing is left to undo.
-    done: bool,
-}
-
-/// A file written where it does not belong yet: `temp` becomes `rel`.
-struct Staged {
-    rel: PathBuf,
-    temp: PathBuf,
 }
 
 impl Publisher {
-    /// Starts a build into `out`, which need not exist.
+    /// Starts a build into `out`, which need not exist; a link to a folder
+    /// is followed, so the link stays. Fails when another build is writing
+    /// the same output.
     pub fn begin(out: &Path) -> Result<Publisher, WriteError> {
+        let out = match fs::metadata(out) {
+            Ok(m) if m.is_dir() => out.canonicalize().map_err(at(out))?,
+            _ => out.to_path_buf(),
+        };
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -200,23 +471,29 @@ impl Publisher {
         let name = out
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        fs::create_dir_all(&parent).map_err(at(&parent))?;
+        let lock = Lock::take(parent.join(format!(".{name}.lock")), &out)?;
         let prefix = format!(".{name}.building-");
         remove_stale(&parent, &prefix);
         let staging = parent.join(format!("{prefix}{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(at(&staging))?;
+        if fs::symlink_metadata(&staging).is_ok() {
+            remove_tree(&staging);
         }
         fs::create_dir_all(&staging).map_err(at(&staging))?;
-        let old = if fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()) {
-            Some(existing(out)?)
+        let old = if fs::symlink_metadata(&out).is_ok_and(|m| m.is_dir()) {
+            Some(Old {
+                paths: existing(&out)?,
+                ours: manifest(&out),
+            })
         } else {
             None
         };
         Ok(Publisher {
-            out: out.to_path_buf(),
+            out,
             staging,
             old,
             state: Mutex::new(State::default()),
+            _lock: lock,
         })
     }
 
@@ -250,238 +527,192 @@ impl Publisher {
     }
 
     fn put_source(&self, rel: PathBuf, source: &Source) {
+        let staged = self.staging.join(&rel);
         {
-            let mut state = self.state();
+            let state = self.state();
             if state.failure.is_some() {
                 return;
             }
-            if !state.put.insert(rel.clone()) {
-                // Later wins: forget the earlier file of this path.
-                match state.staged.iter().position(|s| s.rel == rel) {
-                    Some(i) => {
-                        let _ = fs::remove_file(state.staged.swap_remove(i).temp);
-                    }
-                    None => state.unchanged -= 1,
-                }
+            if state.put.get(&rel) == Some(&true) {
+                // Later wins: the earlier file goes.
+                let _ = fs::remove_file(&staged);
             }
         }
-        let unchanged = self.old.as_ref().is_some_and(|old| {
-            old.get(&rel) == Some(&Kind::File) && source.same_as(&self.out.join(&rel))
-        });
-        if unchanged {
-            self.state().unchanged += 1;
-            return;
-        }
-        let written = self
-            .place(&rel)
-            .and_then(|temp| match source.write_to(&temp) {
-                Ok(()) => Ok(temp),
-                Err(e) => {
-                    let _ = fs::remove_file(&temp);
-                    Err(e)
-                }
-            });
+        let old = self.out.join(&rel);
+        let unchanged = self
+            .old
+            .as_ref()
+            .is_some_and(|o| o.paths.get(&rel) == Some(&Kind::File))
+            && source.same_as(&old);
+        // Unchanged files are linked in only if the output changes at all
+        // (see `finish`).
+        let written = if unchanged {
+            Ok(())
+        } else {
+            make_parent(&staged).and_then(|()| source.write_to(&staged))
+        };
         let mut state = self.state();
         match written {
-            Ok(temp) => state.staged.push(Staged { rel, temp }),
+            Ok(()) => {
+                state.put.insert(rel, !unchanged);
+            }
             Err(e) => {
-                state.failure.get_or_insert(e);
+                state.failure.get_or_insert(at(&old)(e));
             }
         }
-    }
-
-    /// Where `rel` is written until the build succeeds: in a new output,
-    /// inside the staging folder; in an existing one, beside the file it
-    /// replaces, under a hidden name (no folders to make and remove again),
-    /// unless a file of the old output stands where its folder must go.
-    fn place(&self, rel: &Path) -> Result<PathBuf, WriteError> {
-        let in_staging = |rel: &Path| {
-            let temp = self.staging.join(rel);
-            make_parent(&temp).map(|()| temp)
-        };
-        let Some(old) = &self.old else {
-            return in_staging(rel);
-        };
-        let above = || {
-            rel.ancestors()
-                .skip(1)
-                .filter(|a| !a.as_os_str().is_empty())
-        };
-        if above().any(|a| old.get(a) == Some(&Kind::File)) {
-            return in_staging(rel);
-        }
-        let dest = self.out.join(rel);
-        let missing: Vec<PathBuf> = above()
-            .filter(|a| !old.contains_key(*a))
-            .map(|a| self.out.join(a))
-            .collect();
-        if !missing.is_empty() {
-            self.state().created.extend(missing);
-            make_parent(&dest)?;
-        }
-        let name = dest.file_name().unwrap_or_default().to_string_lossy();
-        Ok(dest.with_file_name(format!(".{name}.forkcast-{}", std::process::id())))
     }
 
     /// Makes what was put the output, or leaves the output untouched and
     /// says which file could not be written.
     pub fn finish(self) -> Result<Written, WriteError> {
-        let written = self.commit();
-        if written.is_ok() {
-            self.state().done = true;
-        }
-        written
-    }
-
-    fn commit(&self) -> Result<Written, WriteError> {
-        let mut state = self.state();
-        if let Some(e) = state.failure.take() {
-            return Err(e);
-        }
-        if let Some(clash) = state
-            .put
-            .iter()
-            .find(|rel| rel.ancestors().skip(1).any(|a| state.put.contains(a)))
-        {
-            let path = self.out.join(clash);
-            return Err(at(&path)(io::Error::other(
-                "the build produces both a file and a folder above it",
-            )));
-        }
-        let written = Written {
-            changed: state.staged.len(),
-            unchanged: state.unchanged,
-            removed: 0,
+        let put = {
+            let mut state = self.state();
+            if let Some(e) = state.failure.take() {
+                return Err(e);
+            }
+            std::mem::take(&mut state.put)
         };
-        match &self.old {
-            None => {
-                self.swap_in()?;
-                Ok(written)
-            }
-            Some(old) => {
-                let removed = self.update(old, &state)?;
-                Ok(Written { removed, ..written })
-            }
+        let changed = put.values().filter(|c| **c).count();
+        let (removed, kept) = self
+            .old
+            .as_ref()
+            .map_or_else(Default::default, |o| o.gone(&put));
+        let written = Written {
+            changed,
+            unchanged: put.len() - changed,
+            removed: removed.len(),
+        };
+        let marker = marker_text(&put);
+        let same_marker = fs::read(self.out.join(MARKER)).is_ok_and(|m| m == marker.as_bytes());
+        if self.old.is_some() && changed == 0 && removed.is_empty() && same_marker {
+            // The output already is what this build made: a rebuild of an
+            // unchanged site makes no folder and writes no file.
+            return Ok(written);
         }
+        put.par_iter()
+            .filter(|(_, changed)| !**changed)
+            .try_for_each(|(rel, _)| {
+                let from = self.out.join(rel);
+                link_or_copy(&from, &self.staging.join(rel)).map_err(at(&from))
+            })?;
+        for rel in &kept {
+            let from = self.out.join(rel);
+            link_or_copy(&from, &self.staging.join(rel)).map_err(|e| {
+                at(&from)(io::Error::other(format!(
+                    "Forkcast did not write this file and will not remove it, but the site now needs its place ({e}); move it out of the output"
+                )))
+            })?;
+        }
+        let path = self.staging.join(MARKER);
+        fs::write(&path, marker).map_err(at(&self.out.join(MARKER)))?;
+        swap(&self.staging, &self.out)?;
+        Ok(written)
     }
+}
 
-    /// Renames the staging folder to the output, and a file or link that
-    /// stood there out of the way.
-    fn swap_in(&self) -> Result<(), WriteError> {
-        if fs::symlink_metadata(&self.out).is_ok() {
-            let old = self.staging.with_extension("old");
-            fs::rename(&self.out, &old).map_err(at(&self.out))?;
-            if let Err(e) = fs::rename(&self.staging, &self.out) {
-                let _ = fs::rename(&old, &self.out);
-                return Err(at(&self.out)(e));
-            }
-            return fs::remove_file(&old).map_err(at(&old));
-        }
-        fs::rename(&self.staging, &self.out).map_err(at(&self.out))
+/// The marker's text: its header and every path put, sorted.
+fn marker_text(put: &HashMap<PathBuf, bool>) -> String {
+    let mut paths: Vec<String> = put
+        .keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    paths.sort();
+    let mut text = String::from(MARKER_HEADER);
+    for p in paths {
+        text.push_str(&p);
+        text.push('\n');
     }
+    text
+}
 
-    /// Moves the staged files into the existing output and removes what is
-    /// no longer produced. Returns how many old files were removed.
-    fn update(&self, old: &HashMap<PathBuf, Kind>, state: &State) -> Result<usize, WriteError> {
-        // An old file where a folder is now needed, or an old folder where
-        // a file now goes, is out of the way first.
-        for rel in state.staged.iter().map(|s| &s.rel) {
-            for above in rel.ancestors().skip(1) {
-                if old.get(above) == Some(&Kind::File) {
-                    remove(&self.out.join(above), |p| fs::remove_file(p))?;
-                }
-            }
-            if old.get(rel) == Some(&Kind::Folder) {
-                remove(&self.out.join(rel), |p| fs::remove_dir_all(p))?;
-            }
-        }
-        let stale: Vec<&PathBuf> = old
-            .iter()
-            .filter(|(rel, kind)| **kind == Kind::File && !state.put.contains(*rel))
-            .map(|(rel, _)| rel)
-            .collect();
-        stale
-            .par_iter()
-            .try_for_each(|rel| remove(&self.out.join(rel), |p| fs::remove_file(p)))?;
-        state.staged.par_iter().try_for_each(|s| {
-            let dest = self.out.join(&s.rel);
-            make_parent(&dest)?;
-            fs::rename(&s.temp, &dest).map_err(at(&dest))
-        })?;
-        let folders: HashSet<&Path> = state
-            .put
-            .iter()
-            .flat_map(|rel| rel.ancestors().skip(1))
-            .collect();
-        let mut emptied: Vec<&PathBuf> = old
-            .iter()
-            .filter(|(rel, kind)| {
-                **kind == Kind::Folder
-                    && !folders.contains(rel.as_path())
-                    && !state.put.contains(*rel)
-            })
-            .map(|(rel, _)| rel)
-            .collect();
-        // Deepest first, so each folder is empty by the time it is removed.
-        emptied.sort_by_key(|rel| std::cmp::Reverse(rel.components().count()));
-        for rel in emptied {
-            remove(&self.out.join(rel), |p| fs::remove_dir(p))?;
-        }
-        Ok(stale.len())
-    }
+/// A new name for the file at `from`: a hard link where the file system
+/// allows one, else a copy.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    make_parent(to)?;
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
 }
 
 impl Drop for Publisher {
-    /// Undoes an unfinished build: its hidden files and new folders in the
-    /// output. The staging folder goes in any case (after a swap it is gone,
-    /// after an update only emptied folders are left in it).
+    /// Removes the staging folder: a failed build's files, or after a swap
+    /// the old output.
     fn drop(&mut self) {
-        let state = self
-            .state
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !state.done {
-            for s in state
-                .staged
-                .iter()
-                .filter(|s| !s.temp.starts_with(&self.staging))
-            {
-                let _ = fs::remove_file(&s.temp);
-            }
-            let mut created: Vec<&PathBuf> = state.created.iter().collect();
-            created.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
-            for dir in created {
-                let _ = fs::remove_dir(dir);
-            }
+        if fs::symlink_metadata(&self.staging).is_ok() {
+            remove_tree(&self.staging);
         }
-        let _ = fs::remove_dir_all(&self.staging);
     }
 }
 
-/// Removes `path`; one already gone (or under what is now a file) is fine.
-fn remove(path: &Path, how: impl FnOnce(&Path) -> io::Result<()>) -> Result<(), WriteError> {
-    match how(path) {
-        Err(e)
-            if !matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Err(at(path)(e))
-        }
-        _ => Ok(()),
+/// The files the build that wrote `out` listed in its marker.
+fn manifest(out: &Path) -> Option<HashSet<PathBuf>> {
+    let text = fs::read_to_string(out.join(MARKER)).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(PathBuf::from)
+            .collect(),
+    )
+}
+
+/// Puts `staging` where `out` is, in one step where the system can: on
+/// Linux the two folders are exchanged (the old output is then in
+/// `staging`, for the caller to remove). Elsewhere the old output is moved
+/// aside first, so a build killed between the two renames leaves no output
+/// (the old one, beside it, is removed by the next build).
+fn swap(staging: &Path, out: &Path) -> Result<(), WriteError> {
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(staging, out).map_err(at(out));
+    }
+    #[cfg(target_os = "linux")]
+    match exchange(staging, out) {
+        Ok(()) => return Ok(()),
+        // Not supported by this file system or kernel: rename twice.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {}
+        Err(e) => return Err(at(out)(e)),
+    }
+    let aside = PathBuf::from(format!("{}-old", staging.display()));
+    fs::rename(out, &aside).map_err(at(out))?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&aside, out);
+        return Err(at(out)(e));
+    }
+    fs::rename(&aside, staging).map_err(at(&aside))
+}
+
+/// Exchanges two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call;
+    // AT_FDCWD makes relative paths relative to the current folder.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 
-fn make_parent(path: &Path) -> Result<(), WriteError> {
+fn make_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
-        Some(dir) => fs::create_dir_all(dir).map_err(at(dir)),
+        Some(dir) => fs::create_dir_all(dir),
         None => Ok(()),
     }
 }
 
 /// Every path below `out`, relative to it. Symbolic links count as files:
-/// they are replaced, never followed.
+/// they are linked or replaced, never followed.
 fn existing(out: &Path) -> Result<HashMap<PathBuf, Kind>, WriteError> {
     let mut found = HashMap::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
@@ -537,7 +768,7 @@ mod tests {
         let mut files: Vec<(PathBuf, String)> = walkdir::WalkDir::new(dir)
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
             .map(|e| {
                 let text = fs::read_to_string(e.path()).unwrap();
                 (e.path().strip_prefix(dir).unwrap().to_path_buf(), text)

@@ -788,3 +788,100 @@ fn live_reload_streams_are_bounded_and_the_oldest_let_go() {
         "the oldest of 22 streams is closed"
     );
 }
+
+/// `(status, Content-Length, body)` of a raw GET, the body as bytes.
+fn get_raw(addr: std::net::SocketAddr, path: &str) -> (u16, Option<usize>, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|n| n.trim().parse().ok());
+    (status, length, bytes[end + 4..].to_vec())
+}
+
+#[test]
+fn a_request_during_a_rebuild_gets_a_whole_file() {
+    let dir = TempDir::new("serve-whole");
+    copy_dir(&fixture("good"), dir.path());
+    // Enough futures that graph.json takes a while to write.
+    for i in 0..400 {
+        fs::write(
+            dir.path().join(format!("futures/extra-{i}.yaml")),
+            format!("title: Extra future number {i}\nwithin: era-one\nprobability: 0.2\nsummary: |\n  {}\n", "A long summary. ".repeat(20)),
+        )
+        .unwrap();
+    }
+    let server = Server::start(
+        dir.path(),
+        &ServeOptions {
+            port: 0,
+            drafts: false,
+        },
+    )
+    .unwrap();
+    let addr = server.addr();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = ["/graph.json", "/futures/fleets/"]
+        .into_iter()
+        .map(|path| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut bad = Vec::new();
+                let mut seen = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let (status, length, body) = get_raw(addr, path);
+                    seen += 1;
+                    let whole = status == 200
+                        && length == Some(body.len())
+                        && if path.ends_with(".json") {
+                            serde_json::from_slice::<serde_json::Value>(&body).is_ok()
+                        } else {
+                            String::from_utf8_lossy(&body).contains("</html>")
+                        };
+                    if !whole {
+                        bad.push(format!(
+                            "{path}: {status}, {length:?} bytes said, {} sent",
+                            body.len()
+                        ));
+                    }
+                }
+                (seen, bad)
+            })
+        })
+        .collect();
+    let fleets = dir.path().join("futures/fleets.yaml");
+    let original = fs::read_to_string(&fleets).unwrap();
+    for i in 0..30 {
+        let p = if i % 2 == 0 { "0.45" } else { "0.5" };
+        fs::write(
+            &fleets,
+            original.replace("probability: 0.5", &format!("probability: {p}")),
+        )
+        .unwrap();
+        match server.next_event(Duration::from_secs(10)) {
+            Some(forkcast::commands::serve::Event::Rebuilt { .. }) => {}
+            other => panic!("edit {i}: {other:?}"),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        let (seen, bad) = reader.join().unwrap();
+        assert!(seen > 30, "only {seen} requests");
+        assert!(
+            bad.is_empty(),
+            "{} of {seen} responses were cut: {:?}",
+            bad.len(),
+            &bad[..bad.len().min(5)]
+        );
+    }
+}

@@ -22,6 +22,9 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     Render(render::RenderError),
     Write(output::WriteError),
+    /// The output folder would hold or replace files that are not the
+    /// build's own: a usage mistake.
+    Output(output::Refused),
     /// `forkcast discuss` could not start.
     Discuss(DiscussError),
     /// The HTTP client for markets and discussions could not start.
@@ -48,6 +51,7 @@ impl fmt::Display for Error {
             Error::NoSite(root) => write!(f, "no {} in {}", config::FILE, root.display()),
             Error::Render(e) => e.fmt(f),
             Error::Write(e) => e.fmt(f),
+            Error::Output(e) => e.fmt(f),
             Error::Discuss(e) => e.fmt(f),
             Error::Client(e) => e.fmt(f),
         }
@@ -60,6 +64,7 @@ impl std::error::Error for Error {
             Error::NoSite(_) | Error::Content(_) => None,
             Error::Render(e) => Some(e),
             Error::Write(e) => Some(e),
+            Error::Output(e) => Some(e),
             Error::Discuss(e) => Some(e),
             Error::Client(e) => Some(e),
         }
@@ -246,7 +251,8 @@ pub fn fetch(
     Ok((summary, site.warnings()))
 }
 
-/// Builds the site at `root` into `output` (default `root/public`).
+/// Builds the site at `root` into `output` (default `root/public`), which
+/// must be empty or an earlier build's output (see [`output::check_target`]).
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Error> {
     build_with_progress(root, output, options, &no_progress)
 }
@@ -260,6 +266,7 @@ pub fn build_with_progress(
 ) -> Result<Built, Error> {
     let started = Instant::now();
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
+    output::check_target(root, &output).map_err(Error::Output)?;
     let (site, fetched) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
     let (written, _, _) = write_site(&site, root, &output)?;

@@ -14,6 +14,15 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
 use crate::routes::FutureIx;
 use crate::source::futures::{Future, FutureId, Located};
 
+/// How many groups a future may be within. The map draws each group as a
+/// box inside its group's box, each level inset and with a header; real
+/// sites use two or three. Without a limit, 3,000 levels took the map's
+/// layout 16 s and 10,000 over two minutes.
+pub const MAX_NESTING: usize = 32;
+
+/// How many futures of each end of a long path messages name.
+const PATH_SHOWN: usize = 5;
+
 /// Own and implied probability must differ by more than this to be flagged.
 pub const DISAGREEMENT: f64 = 0.15;
 
@@ -141,7 +150,9 @@ impl Graph {
                 }
             }
         }
-        graph.report_within_cycles(futures, diags);
+        if graph.report_within_cycles(futures, diags) {
+            graph.report_deep_groups(futures, diags);
+        }
         graph.report_edge_cycles(futures, diags);
         if !diags.has_errors() {
             graph.topo = petgraph::algo::toposort(&graph.dag, None)
@@ -407,7 +418,9 @@ impl Graph {
         })
     }
 
-    fn report_within_cycles(&self, futures: &[Future], diags: &mut Diagnostics) {
+    /// Reports each cycle of `within`; true when there is none.
+    fn report_within_cycles(&self, futures: &[Future], diags: &mut Diagnostics) -> bool {
+        let errors = diags.error_count();
         let mut state = vec![0u8; self.len()]; // 0 new, 1 on the current chain, 2 done
         for start in FutureIx::all(self.len()) {
             let mut chain = Vec::new();
@@ -418,18 +431,14 @@ impl Graph {
                     1 => {
                         let from = chain.iter().position(|&c| c == i).unwrap_or(0);
                         let cycle = &chain[from..];
-                        let names: Vec<&str> = cycle
-                            .iter()
-                            .chain([&i])
-                            .map(|&c| self.ids[c].as_str())
-                            .collect();
+                        let names = self.path_text(cycle.iter().chain([&i]).copied());
                         let first = cycle.iter().copied().min().unwrap_or(i);
                         let pos = futures[first].within.as_ref().map_or(Pos::START, |w| w.pos);
                         diags.push(
                             Diagnostic::error(
                                 &futures[first].file,
                                 pos,
-                                format!("cycle in `within`: {}", names.join(" → ")),
+                                format!("cycle in `within`: {names}"),
                             )
                             .with_help("a group cannot be inside itself; remove `within` from one of these futures"),
                         );
@@ -446,6 +455,60 @@ impl Graph {
                 state[c] = 2;
             }
         }
+        diags.error_count() == errors
+    }
+
+    /// Reports each future within more than [`MAX_NESTING`] groups, at the
+    /// `within` that takes it past the limit (those below it follow from it).
+    /// `within` must have no cycle.
+    fn report_deep_groups(&self, futures: &[Future], diags: &mut Diagnostics) {
+        let mut depth: Vec<Option<usize>> = vec![None; self.len()];
+        for start in FutureIx::all(self.len()) {
+            if depth[start].is_some() {
+                continue;
+            }
+            let (mut chain, mut at, mut known) = (vec![start], start, 0);
+            while let Some(g) = self.group[at] {
+                if let Some(d) = depth[g] {
+                    known = d + 1;
+                    break;
+                }
+                chain.push(g);
+                at = g;
+            }
+            for (k, &c) in chain.iter().rev().enumerate() {
+                depth[c] = Some(known + k);
+            }
+        }
+        for i in FutureIx::all(self.len()) {
+            if depth[i] != Some(MAX_NESTING + 1) {
+                continue;
+            }
+            let groups = self.path_text(std::iter::successors(Some(i), |&c| self.group[c]));
+            let pos = futures[i].within.as_ref().map_or(Pos::START, |w| w.pos);
+            diags.push(
+                Diagnostic::error(
+                    &futures[i].file,
+                    pos,
+                    format!("`{}` is within {} nested groups, more than {MAX_NESTING}: {groups}", self.ids[i], MAX_NESTING + 1),
+                )
+                .with_help(format!("name a group higher up in `within`: the map draws each group inside its group's box, and past {MAX_NESTING} levels nothing in it can be read")),
+            );
+        }
+    }
+
+    /// `a → b → c` for a path of futures; a long one is cut in the middle.
+    fn path_text(&self, path: impl Iterator<Item = FutureIx>) -> String {
+        let names: Vec<&str> = path.map(|c| self.ids[c].as_str()).collect();
+        if names.len() <= 2 * PATH_SHOWN {
+            return names.join(" → ");
+        }
+        format!(
+            "{} → … ({} more) → {}",
+            names[..PATH_SHOWN].join(" → "),
+            names.len() - 2 * PATH_SHOWN,
+            names[names.len() - PATH_SHOWN..].join(" → ")
+        )
     }
 
     fn report_edge_cycles(&self, futures: &[Future], diags: &mut Diagnostics) {
@@ -455,11 +518,7 @@ impl Graph {
             }
             let start = FutureIx(scc.iter().map(|n| n.index()).min().unwrap_or(0));
             let cycle = self.cycle_through(start, &scc);
-            let names: Vec<&str> = cycle
-                .iter()
-                .chain([&start])
-                .map(|&c| self.ids[c].as_str())
-                .collect();
+            let names = self.path_text(cycle.iter().chain([&start]).copied());
             let next = cycle.get(1).copied().unwrap_or(start);
             let pos = futures[start]
                 .leads_to
@@ -470,7 +529,7 @@ impl Graph {
                 Diagnostic::error(
                     &futures[start].file,
                     pos,
-                    format!("cycle in `leads_to`: {}", names.join(" → ")),
+                    format!("cycle in `leads_to`: {names}"),
                 )
                 .with_help("time flows one way: remove one of these edges"),
             );
@@ -479,7 +538,8 @@ impl Graph {
 
     /// A path from `start` back to it inside one strongly connected part.
     fn cycle_through(&self, start: FutureIx, scc: &[NodeIndex]) -> Vec<FutureIx> {
-        let inside = |n: FutureIx| scc.iter().any(|s| s.index() == n.get());
+        let members: HashSet<usize> = scc.iter().map(|s| s.index()).collect();
+        let inside = |n: FutureIx| members.contains(&n.get());
         let mut path = vec![start];
         let mut seen = vec![false; self.len()];
         seen[start] = true;

@@ -283,6 +283,20 @@ impl<'g> Tiler<'g> {
         }
     }
 
+    /// `items` and every future inside them, in index order: only their
+    /// edges can join two items of a tile. (Going through every future for
+    /// every group made thousands of groups quadratic.)
+    fn under(&self, items: &[FutureIx]) -> Vec<FutureIx> {
+        let mut under = items.to_vec();
+        let mut k = 0;
+        while let Some(&f) = under.get(k) {
+            under.extend_from_slice(self.graph.members(f));
+            k += 1;
+        }
+        under.sort_unstable();
+        under
+    }
+
     /// Lays out `members` of `tile` (None: the top level).
     fn tile(&self, tile: Option<FutureIx>, members: &[FutureIx]) -> Tile {
         let mut items = members.to_vec();
@@ -305,7 +319,8 @@ impl<'g> Tiler<'g> {
             items.iter().enumerate().map(|(k, &i)| (i, k)).collect();
         let mut preds: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
         let mut succs: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-        for f in FutureIx::all(self.graph.len()) {
+        let mut linked: std::collections::HashSet<(usize, usize)> = Default::default();
+        for f in self.under(items) {
             let Some(a) = self.item_in(f, tile) else {
                 continue;
             };
@@ -314,7 +329,7 @@ impl<'g> Tiler<'g> {
                     continue;
                 };
                 let (pa, pb) = (pos[&a], pos[&b]);
-                if pa < pb && !preds[pb].contains(&pa) {
+                if pa < pb && linked.insert((pa, pb)) {
                     preds[pb].push(pa);
                     succs[pa].push(pb);
                 }

@@ -1,13 +1,14 @@
 //! Bets: Markdown files in `bets/` whose front matter names the futures
 //! they win and lose in.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, thousands};
 use crate::source::content::{missing_front_matter, split_front_matter};
-use crate::source::futures::{FutureId, Located, reference_at};
+use crate::source::futures::{FutureId, Located, quoted, reference_at, title_length};
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
 #[derive(
@@ -104,6 +105,24 @@ const EXAMPLES: Examples = &[
     ),
 ];
 
+/// The most futures a bet may name in `wins_if`, and in `loses_if`. What
+/// moves a bet is computed by changing each of them, and each change
+/// recomputes its chance over all of them: 6,000 took 12 s to check. A
+/// bet riding on more than a few dozen futures says little anyway.
+pub const MAX_BET_FUTURES: usize = 100;
+
+fn too_many(file: &Path, pos: Pos, field: &str, count: usize) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        pos,
+        format!(
+            "`{field}` names {} futures, more than {MAX_BET_FUTURES}",
+            thousands(count)
+        ),
+    )
+    .with_help("name the few futures the bet really turns on")
+}
+
 /// Reads every `bets/**/*.md`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
     let (bets, found) = crate::source::files::parse_files(root, "bets", &["md"], parse);
@@ -123,7 +142,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
                 Diagnostic::error(
                     file,
                     Pos::START,
-                    format!("invalid bet id `{stem}` (the file name)"),
+                    format!("invalid bet id `{}` (the file name)", quoted(&stem)),
                 )
                 .with_help(format!("rename the file; {hint}")),
             );
@@ -151,8 +170,12 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
                 field: &str,
                 diags: &mut Diagnostics|
      -> Vec<Located<FutureId>> {
+        let list = list.as_deref().unwrap_or_default();
+        if let Some(extra) = list.get(MAX_BET_FUTURES) {
+            diags.push(too_many(file, pos_of(extra, line), field, list.len()));
+            return Vec::new();
+        }
         list.iter()
-            .flatten()
             .filter_map(|f| reference_at(file, f, line, field, diags))
             .collect()
     };
@@ -168,8 +191,10 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
             .with_help("add `wins_if: [future-id, …]`: the futures in which the bet pays off"),
         );
     }
+    // A set, not a search of the list: 20,000 of each was quadratic.
+    let wins: HashSet<&FutureId> = wins_if.iter().map(|w| &w.value).collect();
     for lose in &loses_if {
-        if wins_if.iter().any(|w| w.value == lose.value) {
+        if wins.contains(&lose.value) {
             diags.push(
                 Diagnostic::error(
                     file,
@@ -198,6 +223,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
             None
         }
     });
+    title_length(file, &raw.title, line, diags);
     let title = raw.title.value.trim().to_string();
     if diags.error_count() > errors_before {
         return None;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::routes;
-use crate::source::futures::{FutureId, Located, kebab, reference_at, tag};
+use crate::source::futures::{FutureId, Located, kebab, reference_at, tags, title_length};
 use crate::source::yaml::{self, Examples, Spanned, pos_of};
 
 /// The YAML between the leading `---` lines of a Markdown file, and the rest.
@@ -268,8 +268,11 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
     let kind = kind(file, &stem, &rel_dir, raw.date.is_some(), line, diags);
     let slug = match &raw.slug {
         Some(s) => slug(file, s, line, diags),
-        None => kebab(&stem),
+        None => slug_of_name(file, &stem, kind, diags),
     };
+    if kind == Kind::Page {
+        check_folders(file, &rel_dir, diags);
+    }
     let title = raw.title.value.trim().to_string();
     if title.is_empty() {
         diags.push(
@@ -277,12 +280,8 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
                 .with_help("give the page a title"),
         );
     }
-    let tags = raw
-        .tags
-        .iter()
-        .flatten()
-        .filter_map(|t| tag(file, t, line, diags))
-        .collect();
+    title_length(file, &raw.title, line, diags);
+    let tags = tags(file, raw.tags.as_deref().unwrap_or_default(), line, diags);
     let futures = raw
         .futures
         .iter()
@@ -360,18 +359,59 @@ fn kind(
 
 fn slug(file: &Path, value: &Spanned<String>, line: u32, diags: &mut Diagnostics) -> String {
     let fixed = kebab(&value.value);
-    if fixed == value.value {
+    if fixed == value.value && !fixed.is_empty() {
         return fixed;
     }
+    let example = if fixed.is_empty() {
+        "my-first-post"
+    } else {
+        &fixed
+    };
     diags.push(
         Diagnostic::error(
             file,
             pos_of(value, line),
             format!("invalid `slug`: `{}`", value.value),
         )
-        .with_help(format!("a slug is lowercase kebab-case, e.g. `{fixed}`")),
+        .with_help(format!("a slug is lowercase kebab-case, e.g. `{example}`")),
     );
     String::new()
+}
+
+/// The slug a file's name gives it. A name without letters or digits
+/// (`!!!.md`, `🔥.md`) gives none, and an empty slug would take the
+/// address of the post list or the home page.
+fn slug_of_name(file: &Path, stem: &str, kind: Kind, diags: &mut Diagnostics) -> String {
+    let slug = kebab(stem);
+    if slug.is_empty() && kind != Kind::Home {
+        diags.push(
+            Diagnostic::error(
+                file,
+                Pos::START,
+                format!("the file name `{stem}` has no letters or digits to make an address from"),
+            )
+            .with_help("rename the file with a few words (e.g. `my-first-post.md`), or set `slug: my-first-post` in its front matter"),
+        );
+    }
+    slug
+}
+
+/// A page's folders name its address; one without letters or digits
+/// would leave an empty segment, and a path starting with `/` would be
+/// written outside the output folder.
+fn check_folders(file: &Path, rel_dir: &str, diags: &mut Diagnostics) {
+    for folder in rel_dir.split('/').filter(|p| !p.is_empty()) {
+        if kebab(folder).is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    Pos::START,
+                    format!("the folder `{folder}` has no letters or digits to make the page's address from"),
+                )
+                .with_help("rename the folder with a word or two, e.g. `guides`"),
+            );
+        }
+    }
 }
 
 /// Where a document is written below the site root, e.g. `posts/why/`.

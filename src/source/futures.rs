@@ -2,12 +2,13 @@
 //! values. References to other futures are kept with their positions and
 //! resolved later by [`crate::model::graph`], which sees all of them at once.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos, thousands};
 use crate::source::market_ref::MarketRef;
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
@@ -17,8 +18,16 @@ use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 pub struct FutureId(String);
 
 impl FutureId {
-    /// Accepts `agi-by-2030`; refuses `AGI_2030`, `-a`, `a--b` and empty ids.
+    /// Accepts `agi-by-2030`; refuses `AGI_2030`, `-a`, `a--b`, empty ids
+    /// and ids longer than [`MAX_ID_CHARS`].
     pub fn parse(s: &str) -> Result<FutureId, Fix> {
+        let chars = s.chars().count();
+        if chars > MAX_ID_CHARS {
+            return Err(Fix::new(format!(
+                "ids are at most {MAX_ID_CHARS} characters (this one has {}): name it with a few words, e.g. `agi-by-2030`",
+                thousands(chars)
+            )));
+        }
         let ok = !s.is_empty()
             && s.split('-').all(|part| {
                 !part.is_empty()
@@ -26,12 +35,15 @@ impl FutureId {
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             });
+        let example = match kebab(s) {
+            fixed if fixed.is_empty() => "agi-by-2030".to_string(),
+            fixed => fixed,
+        };
         if ok {
             Ok(FutureId(s.to_string()))
         } else {
             Err(Fix::new(format!(
-                "ids are lowercase kebab-case (letters, digits and single hyphens), e.g. `{}`",
-                kebab(s)
+                "ids are lowercase kebab-case (letters, digits and single hyphens), e.g. `{example}`"
             )))
         }
     }
@@ -51,6 +63,21 @@ impl fmt::Display for FutureId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The longest id: ids are file names and URL segments, and the longest of
+/// the example site's is 41 characters. A limit also keeps "did you mean"
+/// from comparing a pasted 4 MB line with every id (10 s).
+pub const MAX_ID_CHARS: usize = 100;
+
+/// A value as a message quotes it: one of more than [`MAX_ID_CHARS`]
+/// characters is cut, so a pasted paragraph does not fill the terminal.
+pub(crate) fn quoted(s: &str) -> String {
+    if s.chars().count() <= MAX_ID_CHARS {
+        return s.to_string();
+    }
+    let start: String = s.chars().take(40).collect();
+    format!("{start}…")
 }
 
 /// `s` turned into lowercase kebab-case, for suggestions and URL slugs.
@@ -216,6 +243,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
                 .with_help("give the future a short title, e.g. `title: Human-level AI arrives`"),
         );
     }
+    title_length(file, &raw.title, 1, diags);
     let within = raw
         .within
         .as_ref()
@@ -233,12 +261,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future>
         diags,
     );
     let sources = sources(file, raw.sources.iter().flatten(), diags);
-    let tags = raw
-        .tags
-        .iter()
-        .flatten()
-        .filter_map(|t| tag(file, t, 1, diags))
-        .collect();
+    let tags = tags(file, raw.tags.as_deref().unwrap_or_default(), 1, diags);
     let (summary, summary_pos) = match &raw.summary {
         Some(s) => (s.value.clone(), block_start(text, pos_of(s, 1))),
         None => (String::new(), Pos::START),
@@ -274,7 +297,7 @@ fn file_id(file: &Path, diags: &mut Diagnostics) -> Option<FutureId> {
                 Diagnostic::error(
                     file,
                     Pos::START,
-                    format!("invalid future id `{stem}` (the file name)"),
+                    format!("invalid future id `{}` (the file name)", quoted(&stem)),
                 )
                 .with_help(format!("rename the file; {hint}")),
             );
@@ -336,6 +359,9 @@ fn markets<'a>(
     .collect()
 }
 
+/// How many of a fork's probabilities its "sum to" message spells out.
+const SUMMED_SHOWN: usize = 10;
+
 /// The `leads_to` edges of future `id`, each checked, and together checked
 /// to be a fork (summing to at most 1).
 fn edges(
@@ -345,6 +371,8 @@ fn edges(
     diags: &mut Diagnostics,
 ) -> Vec<Edge> {
     let mut leads_to: Vec<Edge> = Vec::new();
+    // Looked up per edge: searching the list made 40,000 edges quadratic.
+    let mut targets: HashSet<FutureId> = HashSet::new();
     for edge in raw {
         let target = reference(file, &edge.value.future, "leads_to.future", diags);
         let p = probability(file, &edge.value.probability, "leads_to.probability", diags);
@@ -356,7 +384,7 @@ fn edges(
                 format!("`{id}` leads to itself"),
                 "remove this edge; a future cannot follow from itself",
             ))
-        } else if leads_to.iter().any(|e| e.target.value == target.value) {
+        } else if !targets.insert(target.value.clone()) {
             Some((
                 format!("duplicate edge to `{}`", target.value),
                 "list each target once in `leads_to`",
@@ -376,10 +404,14 @@ fn edges(
     }
     let total: f64 = leads_to.iter().map(|e| e.probability.get()).sum();
     if total > 1.0 + 1e-9 {
-        let parts: Vec<String> = leads_to
+        let mut parts: Vec<String> = leads_to
             .iter()
+            .take(SUMMED_SHOWN)
             .map(|e| trim_float(e.probability.get()))
             .collect();
+        if leads_to.len() > SUMMED_SHOWN {
+            parts.push(format!("… ({} edges)", leads_to.len()));
+        }
         let first = raw.first().map_or(Pos::START, |e| pos_of(e, 1));
         diags.push(
             Diagnostic::error(
@@ -465,7 +497,7 @@ pub(crate) fn reference_at(
                 Diagnostic::error(
                     file,
                     pos,
-                    format!("`{field}`: `{}` is not a future id", value.value),
+                    format!("`{field}`: `{}` is not a future id", quoted(&value.value)),
                 )
                 .with_help(hint),
             );
@@ -574,14 +606,89 @@ fn market(s: &str) -> Result<MarketRef, Fix> {
     }))
 }
 
+/// The longest title. A title is on every card, list and feed entry of
+/// what it names, and the map cuts it at three lines; a 10 MB one took
+/// two seconds to index and lay out, and every page that shows it grew.
+pub const MAX_TITLE_CHARS: usize = 300;
+
+/// Reports a title longer than [`MAX_TITLE_CHARS`].
+pub(crate) fn title_length(
+    file: &Path,
+    title: &Spanned<String>,
+    first_line: u32,
+    diags: &mut Diagnostics,
+) {
+    let chars = title.value.trim().chars().count();
+    if chars > MAX_TITLE_CHARS {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(title, first_line),
+                format!(
+                    "`title` is {} characters long, more than {MAX_TITLE_CHARS}",
+                    thousands(chars)
+                ),
+            )
+            .with_help("shorten it to a line; say the rest in the summary or the text"),
+        );
+    }
+}
+
+/// The most tags a post or a future may have. Each tag's pages show the
+/// cards of what it tags with all their tags, so a post's tags cost the
+/// square of their number: 20,000 tags on one post took over a minute.
+pub const MAX_TAGS: usize = 64;
+
+/// The tags of a post or a future, each checked, and at most [`MAX_TAGS`].
+pub(crate) fn tags(
+    file: &Path,
+    list: &[Spanned<String>],
+    first_line: u32,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    if let Some(extra) = list.get(MAX_TAGS) {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(extra, first_line),
+                format!(
+                    "more than {MAX_TAGS} tags ({} in all)",
+                    thousands(list.len())
+                ),
+            )
+            .with_help(format!(
+                "keep the tags that say what this is about, at most {MAX_TAGS}"
+            )),
+        );
+        return Vec::new();
+    }
+    list.iter()
+        .filter_map(|t| tag(file, t, first_line, diags))
+        .collect()
+}
+
 /// A tag as written, if it yields a usable URL slug.
-pub(crate) fn tag(
+fn tag(
     file: &Path,
     value: &Spanned<String>,
     first_line: u32,
     diags: &mut Diagnostics,
 ) -> Option<String> {
     let name = value.value.trim();
+    if name.chars().count() > MAX_ID_CHARS {
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos_of(value, first_line),
+                format!(
+                    "tag `{}` is longer than {MAX_ID_CHARS} characters",
+                    quoted(name)
+                ),
+            )
+            .with_help("a tag is a word or two, such as `hardware`: it names the tag's address"),
+        );
+        return None;
+    }
     if kebab(name).is_empty() {
         diags.push(
             Diagnostic::error(

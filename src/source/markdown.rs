@@ -7,7 +7,7 @@
 //! Authors are untrusted, so the HTML goes through ammonia, a maintained
 //! whitelist sanitizer, before it reaches a page.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -16,13 +16,17 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
-use crate::source::futures::kebab;
+use crate::diagnostics::{Cursor, Diagnostic, Diagnostics, Pos, closest};
+use crate::source::futures::{kebab, quoted};
 
 /// The class prefix of highlighted tokens; the theme's syntax.css uses it.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 const WORDS_PER_MINUTE: usize = 200;
+/// How much of a document's code is highlighted; the rest is shown plain.
+/// Highlighting runs at about half a megabyte a second, and a 50 MB code
+/// block would take minutes; this is a quarter of a second at most.
+const HIGHLIGHTED_BYTES: usize = 128 * 1024;
 const SUMMARY_CHARS: usize = 300;
 
 /// A heading, for the table of contents.
@@ -76,7 +80,9 @@ pub fn render(
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids = Anchors::default();
+    let mut at = Cursor::new(start);
+    let mut highlight_budget = HIGHLIGHTED_BYTES;
     let mut heading: Option<(usize, HeadingLevel)> = None;
     let mut code: Option<(String, String)> = None;
     let mut summary: Option<String> = None;
@@ -84,10 +90,10 @@ pub fn render(
 
     // Raw HTML from the author is the only markup pulldown-cmark passes
     // through unescaped; without any, the output needs no sanitizer.
-    let mut raw_html = false;
+    let mut raw_html = RawHtml::default();
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         match &event {
-            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            Event::Html(h) | Event::InlineHtml(h) => raw_html.open(h, range.start),
             Event::Text(t) | Event::Code(t) => {
                 out.words += t.split_whitespace().count();
                 out.text.push_str(t);
@@ -141,19 +147,16 @@ pub fn render(
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, body)) = code.take() {
-                    events.push(Event::Html(highlight(&lang, &body).into()));
+                    // Past the budget, code is shown without colours.
+                    let colour = body.len() <= highlight_budget;
+                    highlight_budget = highlight_budget.saturating_sub(body.len());
+                    events.push(Event::Html(highlight(&lang, &body, colour).into()));
                 }
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
                     let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
-                    *dest_url = internal(
-                        dest,
-                        links,
-                        file,
-                        start.advanced_by(source, range.start),
-                        diags,
-                    );
+                    *dest_url = internal(dest, links, file, at.at(source, range.start), diags);
                 }
                 events.push(Event::Start(tag));
             }
@@ -162,7 +165,14 @@ pub fn render(
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = if raw_html { sanitize(&html) } else { html };
+    out.html = match raw_html.too_deep {
+        _ if !raw_html.seen => html,
+        None => sanitize(&html),
+        Some(offset) => {
+            diags.push(raw_html.error(file, at.at(source, offset)));
+            escape_html(&html)
+        }
+    };
     out.summary = shorten(summary.unwrap_or_default().trim(), SUMMARY_CHARS);
     out
 }
@@ -173,7 +183,7 @@ fn finish_heading(
     events: &mut [Event<'_>],
     at: usize,
     level: HeadingLevel,
-    used: &mut HashSet<String>,
+    used: &mut Anchors,
     toc: &mut Vec<Heading>,
 ) -> String {
     let title: String = events[at + 1..]
@@ -195,12 +205,7 @@ fn finish_heading(
     } else {
         wanted
     };
-    let mut unique = wanted.clone();
-    let mut n = 1;
-    while !used.insert(unique.clone()) {
-        unique = format!("{wanted}-{n}");
-        n += 1;
-    }
+    let unique = used.unique(wanted);
     *id = Some(CowStr::from(unique.clone()));
     toc.push(Heading {
         level: level as u8,
@@ -208,6 +213,101 @@ fn finish_heading(
         title: title.trim().to_string(),
     });
     unique
+}
+
+/// The anchors of a document's headings, each unique: a repeated one gets
+/// the next free number (`a`, `a-1`, `a-2`). The number to try next is kept
+/// per anchor: trying from 1 each time made 20,000 equal headings take
+/// minutes.
+#[derive(Default)]
+struct Anchors {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Anchors {
+    fn unique(&mut self, wanted: String) -> String {
+        if self.used.insert(wanted.clone()) {
+            return wanted;
+        }
+        let n = self.next.entry(wanted.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{wanted}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// How deep an author's raw HTML may nest. html5ever, under the sanitizer,
+/// looks through every open element for each new block, so 100,000
+/// unclosed `<div>`s took 29 s; hand-written HTML nests a few levels, a
+/// pasted page a few dozen.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements without an end tag, or whose end tag may be left out because
+/// the next one closes them: they do not nest as written.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "colgroup", "caption", "rp", "rt",
+];
+
+/// A document's raw HTML as far as nesting goes: whether there is any, how
+/// deep its elements are open, and where it first nests past
+/// [`MAX_HTML_DEPTH`].
+#[derive(Default)]
+struct RawHtml {
+    seen: bool,
+    depth: usize,
+    too_deep: Option<usize>,
+}
+
+impl RawHtml {
+    /// Counts the tags of `html`, which starts at byte `offset` of the source.
+    fn open(&mut self, html: &str, offset: usize) {
+        self.seen = true;
+        if self.too_deep.is_some() {
+            return;
+        }
+        for (i, _) in html.match_indices('<') {
+            let tag = &html[i + 1..];
+            let closing = tag.starts_with('/');
+            let name = tag.trim_start_matches('/');
+            let end = name
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                .unwrap_or(name.len());
+            let name = &name[..end];
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic())
+                || NOT_NESTING.iter().any(|n| n.eq_ignore_ascii_case(name))
+            {
+                continue;
+            }
+            let self_closed = tag.split('>').next().is_some_and(|t| t.ends_with('/'));
+            if closing {
+                self.depth = self.depth.saturating_sub(1);
+            } else if !self_closed {
+                self.depth += 1;
+                if self.depth > MAX_HTML_DEPTH {
+                    self.too_deep = Some(offset + i);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn error(&self, file: &Path, pos: Pos) -> Diagnostic {
+        Diagnostic::error(
+            file,
+            pos,
+            format!("raw HTML nests more than {MAX_HTML_DEPTH} elements deep here"),
+        )
+        .with_help(
+            "close the elements you open (`<div>` … `</div>`), or write the structure in Markdown",
+        )
+    }
 }
 
 /// Prefixes a root-relative link with the site's path and checks its target.
@@ -235,7 +335,12 @@ fn internal<'a>(
             None => "link to a page that exists, e.g. `/futures/<id>/` or `/posts/<slug>/`".into(),
         };
         diags.push(
-            Diagnostic::error(file, pos, format!("broken internal link `{dest}`")).with_help(hint),
+            Diagnostic::error(
+                file,
+                pos,
+                format!("broken internal link `{}`", quoted(&dest)),
+            )
+            .with_help(hint),
         );
     }
     format!("{}{}", links.base_path, path).into()
@@ -259,11 +364,11 @@ fn safe_url(url: &str) -> bool {
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
-/// Code as `<pre>` with highlighting classes; plain when the language is
-/// unknown. The text is escaped by the generator.
-fn highlight(lang: &str, code: &str) -> String {
+/// Code as `<pre>` with highlighting classes (with `colour`); plain when the
+/// language is unknown. The text is escaped by the generator.
+fn highlight(lang: &str, code: &str, colour: bool) -> String {
     let lang_attr = kebab(lang);
-    let syntax = (!lang.is_empty())
+    let syntax = (colour && !lang.is_empty())
         .then(|| SYNTAXES.find_syntax_by_token(lang))
         .flatten();
     let inner = match syntax {
@@ -393,6 +498,67 @@ mod tests {
                 .map(ToString::to_string)
                 .collect(),
         )
+    }
+
+    /// 20,000 equal headings took minutes: each tried `a-1`, `a-2`, …
+    /// from the start.
+    #[test]
+    fn twenty_thousand_equal_headings_get_numbered_anchors() {
+        let (r, _) = md(&"# a\n\n".repeat(20_000));
+        assert_eq!(r.toc.len(), 20_000);
+        assert_eq!(r.toc[1].id, "a-1");
+        assert_eq!(r.toc[19_999].id, "a-19999");
+        let (r, _) = md("# a\n\n# a\n\n# a-1\n\n# a\n");
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-1-1", "a-2"]);
+    }
+
+    /// Each link's position was counted from the document's start: 20,000
+    /// links took 15 s.
+    #[test]
+    fn twenty_thousand_broken_links_are_each_located() {
+        let (_, errs) = md(&"text [x](/nope/)\n\n".repeat(20_000));
+        assert_eq!(errs.len(), 20_000);
+        assert_eq!(
+            errs[0],
+            "content/posts/x.md:5:6: broken internal link `/nope/`"
+        );
+        assert_eq!(
+            errs.last().map(String::as_str),
+            Some("content/posts/x.md:40003:6: broken internal link `/nope/`")
+        );
+    }
+
+    /// Highlighting runs at about half a megabyte a second; past the first
+    /// 128 KB of a document's code, code is shown plain.
+    #[test]
+    fn code_past_the_budget_is_shown_plain() {
+        let block = format!("```rust\n{}```\n\n", "let x = 1;\n".repeat(10_000));
+        let (r, _) = md(&block.repeat(20));
+        let blocks: Vec<&str> = r.html.split("<pre").skip(1).collect();
+        assert_eq!(blocks.len(), 20);
+        assert!(blocks[0].contains("hl-"));
+        assert!(blocks[19].starts_with(" class=\"code\" data-lang=\"rust\"><code>let x = 1;"));
+        assert!(!blocks[19].contains("hl-"));
+    }
+
+    /// The first `<div>` past 256 open ones is an error where it is written;
+    /// closed ones, void elements and unclosed `<p>`s do not nest.
+    #[test]
+    fn raw_html_nesting_is_bounded() {
+        let (_, errs) = md(&format!("Intro\n\n{}\n", "<div>".repeat(300)));
+        assert_eq!(
+            errs,
+            ["content/posts/x.md:7:1281: raw HTML nests more than 256 elements deep here"]
+        );
+        let fine = format!(
+            "{}\n\n{}\n",
+            "<div></div><br><img src=x><p>".repeat(300),
+            "<span>".repeat(200)
+        );
+        let (r, errs) = md(&fine);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(r.html.contains("<div></div>"));
     }
 
     #[test]

@@ -471,33 +471,72 @@ fn write_touched(
         .map_err(|e| Failure::Other(e.to_string()))?;
     let pages = files.len();
     files.extend(index.files);
-    for path in index.removed {
+    for path in &index.removed {
         let _ = std::fs::remove_file(out.join(path));
     }
     write_files(out, &files).map_err(Failure::Other)?;
+    record_written(out, &files, &index.removed);
     Ok(format!("{pages} pages"))
 }
 
+/// Lists the files an edit wrote (and not those it removed) in the
+/// output's marker, so the next full build knows them as Forkcast's and
+/// removes those it no longer makes.
+fn record_written(out: &Path, files: &[OutputFile], removed: &[String]) {
+    let marker = out.join(crate::output::MARKER);
+    let Ok(text) = std::fs::read_to_string(&marker) else {
+        return;
+    };
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default().to_string();
+    let mut paths: BTreeSet<String> = lines.map(str::to_string).collect();
+    paths.extend(files.iter().map(|f| f.path.clone()));
+    for r in removed {
+        paths.remove(r);
+    }
+    let listed: String = paths.into_iter().map(|p| p + "\n").collect();
+    let _ = std::fs::write(&marker, format!("{header}\n{listed}"));
+}
+
+/// Writes each file to a hidden name beside it, then renames them all over
+/// the old ones: a request served meanwhile gets the old file or the new
+/// one, never half of one (the HTTP side serves no hidden names), and an
+/// edit's pages appear together.
 fn write_files(out: &Path, files: &[OutputFile]) -> Result<(), String> {
+    let mut written = Vec::with_capacity(files.len());
+    let mut failure = None;
     for f in files {
         let dest = out.join(&f.path);
+        let name = dest.file_name().unwrap_or_default().to_string_lossy();
+        let temp = dest.with_file_name(format!(".{name}.forkcast-{}", std::process::id()));
         if let Some(dir) = dest.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        std::fs::write(&dest, &f.bytes)
-            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        match std::fs::write(&temp, &f.bytes) {
+            Ok(()) => written.push((temp, dest)),
+            Err(e) => {
+                failure = Some(format!("cannot write {}: {e}", dest.display()));
+                break;
+            }
+        }
     }
-    Ok(())
+    for (temp, dest) in written {
+        if failure.is_none() {
+            match std::fs::rename(&temp, &dest) {
+                Ok(()) => continue,
+                Err(e) => failure = Some(format!("cannot write {}: {e}", dest.display())),
+            }
+        }
+        let _ = std::fs::remove_file(&temp);
+    }
+    failure.map_or(Ok(()), Err)
 }
 
 /// The problems as `check` prints them, for the browser's overlay: paths
 /// from the site's folder, which the server knows as an absolute path.
 fn report(root: &Path, diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| diagnostics::render_shown_from(d, root, Path::new("."), Format::Human, false))
-        .collect()
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    diagnostics::render_all(&errors, root, Path::new("."), Format::Human, false)
 }
 
 /// Ctrl-C and SIGTERM set a flag the server polls, so it can remove its

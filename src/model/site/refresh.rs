@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::graph::{Graph, NoFork, Payoff, Swing};
 use crate::routes::{self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageNo, PostIx, Route, TagIx};
 use crate::source::content::{self, Document, Kind};
+use crate::source::files;
 use crate::source::futures::{self, Future, kebab};
 use crate::source::markdown::{self, Links};
 
@@ -127,6 +128,9 @@ impl Site {
     /// The post at `rel` as it is now: `None` if it was deleted or is a
     /// draft left out of this build.
     fn read_post(&self, rel: &Path) -> Result<Option<Document>, Refresh> {
+        if files::needs_walk(&self.root.join(rel)) {
+            return Err(Refresh::Rebuild);
+        }
         let Ok(text) = std::fs::read_to_string(self.root.join(rel)) else {
             return Ok(None);
         };
@@ -360,6 +364,9 @@ impl Site {
         i: FutureIx,
         rel: &Path,
     ) -> Result<(Future, markdown::Rendered), Refresh> {
+        if files::needs_walk(&self.root.join(rel)) {
+            return Err(Refresh::Rebuild);
+        }
         let text = std::fs::read_to_string(self.root.join(rel)).map_err(|_| Refresh::Rebuild)?;
         let mut diags = Diagnostics::default();
         let Some(future) = futures::parse(rel, &text, &mut diags) else {
