@@ -9,6 +9,9 @@
 //! reports a problem; [`commands`] runs the stages for `build`, `check`,
 //! `fetch`, `discuss`, `serve`, `init` and `new`.
 
+// What no embedder needs is `pub(crate)`; this keeps it so.
+#![warn(unreachable_pub)]
+
 pub mod commands;
 pub mod diagnostics;
 pub mod fetch;

@@ -22,7 +22,7 @@ use serde::Serialize;
 /// `graph.json`: every future, edge, group and bet, with the map's geometry
 /// and the rules the browser prints numbers by.
 #[derive(Serialize)]
-pub struct Graph<'a> {
+pub(crate) struct Graph<'a> {
     /// The site's title.
     pub title: &'a str,
     /// The site's full base URL (`https://example.org/manual/`).
@@ -43,7 +43,7 @@ pub struct Graph<'a> {
 
 /// A future (or a group: a future others are within).
 #[derive(Serialize)]
-pub struct Future<'a> {
+pub(crate) struct Future<'a> {
     pub id: &'a str,
     pub title: &'a str,
     /// Its page.
@@ -77,14 +77,14 @@ pub struct Future<'a> {
 
 /// A window of years, both ends included.
 #[derive(Clone, Copy, Serialize)]
-pub struct Years {
+pub(crate) struct Years {
     pub start: i32,
     pub end: i32,
 }
 
 /// A `leads_to` edge: P(`to` | `from`).
 #[derive(Serialize)]
-pub struct Edge<'a> {
+pub(crate) struct Edge<'a> {
     pub from: &'a str,
     pub to: &'a str,
     /// 0–1.
@@ -93,14 +93,14 @@ pub struct Edge<'a> {
 
 /// A future that others are within, and those futures' ids.
 #[derive(Serialize)]
-pub struct Group<'a> {
+pub(crate) struct Group<'a> {
     pub id: &'a str,
     pub members: Vec<&'a str>,
 }
 
 /// A bet and the futures it wins and loses in.
 #[derive(Serialize)]
-pub struct Bet<'a> {
+pub(crate) struct Bet<'a> {
     pub id: &'a str,
     pub title: &'a str,
     /// Its page.
@@ -123,7 +123,7 @@ pub struct Bet<'a> {
 
 /// A bet's chance of paying off, as its page prints it too.
 #[derive(Serialize)]
-pub struct Payoff {
+pub(crate) struct Payoff {
     /// `exact` (`low` = `high`), `range` (bounds) or `unknown` (both `None`).
     pub kind: &'static str,
     /// 0–1.
@@ -136,7 +136,7 @@ pub struct Payoff {
 
 /// How much one future moves a bet.
 #[derive(Serialize)]
-pub struct Swing<'a> {
+pub(crate) struct Swing<'a> {
     pub future: &'a str,
     /// The bet's chance with the future certain minus with it impossible
     /// (the midpoint, for bounds): −1 to 1.
@@ -146,7 +146,7 @@ pub struct Swing<'a> {
 /// The votes line of a future's or bet's discussion thread, for pages and
 /// for `graph.json`.
 #[derive(Clone, Serialize)]
-pub struct Community {
+pub(crate) struct Community {
     pub up: u64,
     pub down: u64,
     pub comments: u64,
@@ -168,7 +168,7 @@ pub struct Community {
 
 /// Where the site's discussion threads live.
 #[derive(Serialize)]
-pub struct Discussions {
+pub(crate) struct Discussions {
     /// The repository's full URL.
     pub repository: String,
     /// The day of the last complete listing.
@@ -178,7 +178,7 @@ pub struct Discussions {
 /// The map's geometry and the sizes its text is drawn at, all in map units
 /// (CSS pixels at zoom 1): the browser draws what the build laid out.
 #[derive(Serialize)]
-pub struct MapInfo {
+pub(crate) struct MapInfo {
     pub width: f64,
     pub height: f64,
     /// The top level's columns, for the time axis.
@@ -215,7 +215,7 @@ pub struct MapInfo {
 
 /// A column of the map's top level.
 #[derive(Serialize)]
-pub struct Column {
+pub(crate) struct Column {
     pub x: f64,
     /// The top of its band.
     pub y: f64,
@@ -227,7 +227,7 @@ pub struct Column {
 
 /// The rules the browser shows numbers with, as the pages do.
 #[derive(Serialize)]
-pub struct Rules {
+pub(crate) struct Rules {
     /// Own and implied must differ by more than this (0–1) to be disputed.
     pub disagreement: f64,
     pub display: Display,
@@ -235,18 +235,18 @@ pub struct Rules {
 
 /// Probabilities below `low` read `<1%`, above `high` `>99%` (0–1 both).
 #[derive(Serialize)]
-pub struct Display {
+pub(crate) struct Display {
     pub low: f64,
     pub high: f64,
 }
 
 /// `summaries.json`: each future's plain-text summary, by id, for the map's
 /// side panel.
-pub type Summaries<'a> = BTreeMap<&'a str, &'a str>;
+pub(crate) type Summaries<'a> = BTreeMap<&'a str, &'a str>;
 
 /// `search/meta.json`: what a query needs before it reads any chunk.
 #[derive(Serialize)]
-pub struct SearchMeta<'a> {
+pub(crate) struct SearchMeta<'a> {
     /// How many documents the index numbers (removed ones included).
     pub docs: usize,
     /// Rows per `d-N.json`: document `d` is row `d % docs_per_file` of
@@ -265,11 +265,11 @@ pub struct SearchMeta<'a> {
 
 /// `search/w-N.json`: each word of a range, with its postings flattened to
 /// `[doc, weight, doc, weight, …]`, heaviest first.
-pub type SearchChunk<'a> = BTreeMap<&'a str, Vec<u32>>;
+pub(crate) type SearchChunk<'a> = BTreeMap<&'a str, Vec<u32>>;
 
 /// A row of `search/d-N.json`: title, URL, kind (`post`, `page`, `future`
 /// or `bet`), snippet; all empty for a removed document.
-pub type SearchRow = [String; 4];
+pub(crate) type SearchRow = [String; 4];
 
 /// A file the browser reads that could not be encoded.
 #[derive(Debug)]
@@ -296,7 +296,7 @@ impl std::error::Error for EncodeError {
 }
 
 /// `value` as the JSON of output file `file`.
-pub fn encode<T: Serialize + ?Sized>(file: &str, value: &T) -> Result<String, EncodeError> {
+pub(crate) fn encode<T: Serialize + ?Sized>(file: &str, value: &T) -> Result<String, EncodeError> {
     serde_json::to_string(value).map_err(|source| EncodeError {
         file: file.to_string(),
         source,

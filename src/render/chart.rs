@@ -60,7 +60,7 @@ const NARROW: Layout = Layout {
 };
 
 /// One line of a chart.
-pub struct Series {
+pub(crate) struct Series {
     pub label: String,
     pub points: Vec<(Date, f64)>,
 }
@@ -79,7 +79,7 @@ fn date_of(n: i32) -> Date {
 /// A line chart of `series` plus the author's `estimate` as a dashed line,
 /// as two SVGs (wide and narrow). `None` when there is nothing to draw
 /// (fewer than two points in all).
-pub fn history(title: &str, series: &[Series], estimate: Option<f64>) -> Option<String> {
+pub(crate) fn history(title: &str, series: &[Series], estimate: Option<f64>) -> Option<String> {
     let days: Vec<i32> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|(d, _)| day_number(*d)))
@@ -452,7 +452,7 @@ fn accessible(
 }
 
 /// One bar of a bar chart: a link, labelled, with a value from 0 to 1.
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub url: String,
     pub value: f64,
@@ -484,7 +484,7 @@ const BAR_H: f64 = 12.0;
 /// A horizontal bar chart of `bars` on a scale from 0 to 1 (so charts of
 /// different bets compare), each bar and its label one link, drawn twice
 /// like [`history`]. `None` when there is no bar.
-pub fn bars(title: &str, bars: &[Bar]) -> Option<String> {
+pub(crate) fn bars(title: &str, bars: &[Bar]) -> Option<String> {
     if bars.is_empty() {
         return None;
     }

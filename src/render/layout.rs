@@ -13,39 +13,39 @@ use crate::source::futures::When;
 
 /// A future's box: its width, and the font, line height and inset of the
 /// title lines it holds (then one line of numbers).
-pub const NODE_W: f64 = 168.0;
+pub(crate) const NODE_W: f64 = 168.0;
 const WIDEN: f64 = 24.0;
 const MAX_NODE_W: f64 = 264.0;
 /// Titles, numbers and P(edge) labels are drawn this size.
-pub const TITLE_PX: f64 = 13.0;
-pub const EDGE_PX: f64 = 13.0;
-pub const LINE_H: f64 = 15.0;
-pub const TEXT_X: f64 = 8.0;
+pub(crate) const TITLE_PX: f64 = 13.0;
+pub(crate) const EDGE_PX: f64 = 13.0;
+pub(crate) const LINE_H: f64 = 15.0;
+pub(crate) const TEXT_X: f64 = 8.0;
 /// From a box's top to its first line's baseline.
-pub const BASELINE: f64 = 17.0;
+pub(crate) const BASELINE: f64 = 17.0;
 const PAD_Y: f64 = 5.0;
-pub const MAX_LINES: usize = 3;
+pub(crate) const MAX_LINES: usize = 3;
 /// A group's title: its font, and at most this many lines in its header.
-pub const GROUP_PX: f64 = 14.0;
-pub const GROUP_LINES: usize = 2;
-pub const GROUP_X: f64 = 12.0;
+pub(crate) const GROUP_PX: f64 = 14.0;
+pub(crate) const GROUP_LINES: usize = 2;
+pub(crate) const GROUP_X: f64 = 12.0;
 /// From a group's top to its title's first baseline.
-pub const GROUP_BASELINE: f64 = 20.0;
+pub(crate) const GROUP_BASELINE: f64 = 20.0;
 const COL_GAP: f64 = 40.0;
 const ROW_GAP: f64 = 8.0;
 const PAD: f64 = 12.0;
 const SWEEPS: usize = 4;
 /// Columns a tile may have before it wraps into another band.
 const MAX_LAYERS: usize = 10;
-pub const BAND_GAP: f64 = 36.0;
+pub(crate) const BAND_GAP: f64 = 36.0;
 /// The map's frame on a 1440×900 desktop (the page's width, the screen
 /// below the page's header), and the room kept around the map inside it
 /// (the time axis above, the legend below), in pixels.
-pub const DESKTOP_FRAME: (f64, f64) = (1400.0, 754.0);
-pub const MARGIN: (f64, f64) = (40.0, 64.0);
+pub(crate) const DESKTOP_FRAME: (f64, f64) = (1400.0, 754.0);
+pub(crate) const MARGIN: (f64, f64) = (40.0, 64.0);
 /// The room for the map in a desktop's frame: the top level's bands are
 /// chosen to fill it best.
-pub const FIT_FRAME: (f64, f64) = (DESKTOP_FRAME.0 - MARGIN.0, DESKTOP_FRAME.1 - MARGIN.1);
+pub(crate) const FIT_FRAME: (f64, f64) = (DESKTOP_FRAME.0 - MARGIN.0, DESKTOP_FRAME.1 - MARGIN.1);
 /// The shape (width / height) the whole map aims for, a wide screen's:
 /// columns of unrelated futures taller than such a map are split.
 const ASPECT: f64 = 1.9;
@@ -53,12 +53,12 @@ const ASPECT: f64 = 1.9;
 const OVERHEAD: f64 = 1.3;
 
 /// The height of a future's box with `lines` lines of title.
-pub const fn node_height(lines: usize) -> f64 {
+pub(crate) const fn node_height(lines: usize) -> f64 {
     2.0 * PAD_Y + (lines + 1) as f64 * LINE_H
 }
 
 /// The height of a group's header with `lines` lines of title.
-pub fn header_height(lines: usize) -> f64 {
+pub(crate) fn header_height(lines: usize) -> f64 {
     10.0 + lines as f64 * (GROUP_PX + 4.0)
 }
 
@@ -88,7 +88,7 @@ fn node_box(title: &str) -> (f64, Lines) {
 
 /// A rectangle, in map coordinates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
-pub struct Rect {
+pub(crate) struct Rect {
     pub x: f64,
     pub y: f64,
     pub w: f64,
@@ -96,21 +96,22 @@ pub struct Rect {
 }
 
 impl Rect {
-    pub fn contains(&self, o: &Rect) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains(&self, o: &Rect) -> bool {
         o.x >= self.x - 1e-6
             && o.y >= self.y - 1e-6
             && o.x + o.w <= self.x + self.w + 1e-6
             && o.y + o.h <= self.y + self.h + 1e-6
     }
 
-    pub fn overlaps(&self, o: &Rect) -> bool {
+    pub(crate) fn overlaps(&self, o: &Rect) -> bool {
         self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
     }
 }
 
 /// A column of the top level, for the time axis.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Column {
+pub(crate) struct Column {
     pub x: f64,
     /// The top of its band.
     pub y: f64,
@@ -124,7 +125,7 @@ pub struct Column {
 }
 
 /// What the layout needs of each future.
-pub struct Item<'a> {
+pub(crate) struct Item<'a> {
     pub title: &'a str,
     pub when: Option<When>,
 }
@@ -132,7 +133,7 @@ pub struct Item<'a> {
 /// Every future's rectangle (a group's is its box) and title lines, by
 /// future index.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub rects: Vec<Rect>,
     pub lines: Vec<Lines>,
     pub width: f64,
@@ -174,7 +175,7 @@ struct Tiler<'g> {
 }
 
 /// Lays out the whole graph.
-pub fn layout(graph: &Graph, items: &[Item]) -> Layout {
+pub(crate) fn layout(graph: &Graph, items: &[Item]) -> Layout {
     let n = graph.len();
     let depth: Vec<usize> = FutureIx::all(n)
         .map(|i| std::iter::successors(graph.group(i), |&g| graph.group(g)).count())

@@ -20,7 +20,7 @@ use crate::source::markdown::escape_html as esc;
 const NODE_H: f64 = crate::render::layout::node_height(1);
 
 /// A title shortened to what fits in `width` pixels at the map's font size.
-pub fn fit(title: &str, width: f64) -> String {
+pub(crate) fn fit(title: &str, width: f64) -> String {
     let max = ((width - 16.0) / 7.2).max(4.0) as usize;
     if title.chars().count() <= max {
         return title.to_string();
@@ -31,7 +31,7 @@ pub fn fit(title: &str, width: f64) -> String {
 
 /// The colour bucket (0–9) of a probability; CSS gives each a fill from a
 /// colour-blind-safe scale, in light and dark variants.
-pub fn bucket(p: f64) -> usize {
+pub(crate) fn bucket(p: f64) -> usize {
     ((p * 10.0).floor() as usize).min(9)
 }
 
@@ -98,15 +98,15 @@ fn edge(out: &mut String, from: Rect, to: Rect, label: Option<String>, class: &s
 
 /// The smallest text drawn on the map, in CSS pixels on screen: smaller
 /// text is hidden, never shrunk.
-pub const MIN_TEXT_PX: f64 = 11.0;
+pub(crate) const MIN_TEXT_PX: f64 = 11.0;
 /// A closed group's marks: one square per future it holds.
-pub const MARK: f64 = 10.0;
-pub const MARK_GAP: f64 = 4.0;
+pub(crate) const MARK: f64 = 10.0;
+pub(crate) const MARK_GAP: f64 = 4.0;
 
 /// Whether the whole map, every group open, fits `room` at a scale where
 /// its titles are at least [`MIN_TEXT_PX`] high. The browser applies the
 /// same rule to its real frame; the static SVG to a desktop's.
-pub fn fits_open(layout: &Layout, room: (f64, f64)) -> bool {
+pub(crate) fn fits_open(layout: &Layout, room: (f64, f64)) -> bool {
     let scale = (room.0 / layout.width).min(room.1 / layout.height);
     scale * TITLE_PX >= MIN_TEXT_PX
 }
@@ -115,7 +115,7 @@ pub fn fits_open(layout: &Layout, room: (f64, f64)) -> bool {
 /// group open when it all fits a desktop's frame legibly, else the top
 /// level with groups closed showing what they hold, edges aggregated and
 /// counted.
-pub fn top_level(site: &Site, layout: &Layout) -> String {
+pub(crate) fn top_level(site: &Site, layout: &Layout) -> String {
     let open = fits_open(layout, crate::render::layout::FIT_FRAME);
     let (w, h) = (layout.width, layout.height);
     let mut out = format!(
@@ -415,7 +415,7 @@ fn count_inside(site: &Site, g: FutureIx) -> usize {
 
 /// The part of the graph a bet rides on: its essential fork, the fork's
 /// branches, and the futures the bet wins (green) and loses (red) in.
-pub fn bet_fragment(site: &Site, bet: BetIx) -> Option<String> {
+pub(crate) fn bet_fragment(site: &Site, bet: BetIx) -> Option<String> {
     let b = &site.bets[bet];
     let fork = b.fork.ok()?;
     let base = site.config.base_url.path();

@@ -10,16 +10,16 @@
 //! shapes, [`community`] what pages show of discussion threads.
 
 pub(crate) mod browser_data;
-pub mod chart;
+pub(crate) mod chart;
 mod community;
 mod data;
 pub mod format;
-pub mod layout;
-pub mod map;
+pub(crate) mod layout;
+pub(crate) mod map;
 mod matrix;
 mod pages;
 pub mod search;
-pub mod text;
+pub(crate) mod text;
 mod views;
 
 use std::fmt;

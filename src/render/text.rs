@@ -9,17 +9,17 @@ use std::sync::LazyLock;
 
 use ab_glyph::{Font, FontRef};
 
-pub const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Bold text (group titles) is measured as regular text this much larger:
 /// DejaVu Sans Bold's advances run about a tenth wider.
-pub const BOLD: f64 = 1.1;
+pub(crate) const BOLD: f64 = 1.1;
 
 static FACE: LazyLock<Option<FontRef<'static>>> =
     LazyLock::new(|| FontRef::try_from_slice(FONT).ok());
 
 /// The width of `text` at `px` pixels.
-pub fn width(text: &str, px: f64) -> f64 {
+pub(crate) fn width(text: &str, px: f64) -> f64 {
     let Some(face) = FACE.as_ref() else {
         // Unreachable with the embedded font; a generous guess otherwise.
         return text.chars().count() as f64 * px * 0.62;
@@ -41,7 +41,7 @@ fn char_width(c: char, px: f64) -> f64 {
 /// browser's strings count), the last one short of the title's length when
 /// the title did not fit and was cut.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Lines {
+pub(crate) struct Lines {
     pub ends: Vec<usize>,
     /// The title goes on past the last line: draw it with an ellipsis.
     pub cut: bool,
@@ -50,7 +50,7 @@ pub struct Lines {
 /// Breaks `title` at spaces into at most `max` lines of at most `room`
 /// pixels at `px`; a word wider than a line is broken inside. What does not
 /// fit in `max` lines is cut (the last line leaves room for "…").
-pub fn wrap(title: &str, px: f64, room: f64, max: usize) -> Lines {
+pub(crate) fn wrap(title: &str, px: f64, room: f64, max: usize) -> Lines {
     let ellipsis = width("…", px);
     let mut ends: Vec<usize> = Vec::new();
     // (byte, utf-16) offsets of the current line's start and of its last
@@ -103,7 +103,7 @@ pub fn wrap(title: &str, px: f64, room: f64, max: usize) -> Lines {
 }
 
 /// The lines of `title` as text (the last one with "…" when cut).
-pub fn lines_of<'t>(title: &'t str, lines: &Lines) -> Vec<std::borrow::Cow<'t, str>> {
+pub(crate) fn lines_of<'t>(title: &'t str, lines: &Lines) -> Vec<std::borrow::Cow<'t, str>> {
     let utf16: Vec<u16> = title.encode_utf16().collect();
     let mut start = 0;
     let mut out = Vec::with_capacity(lines.ends.len());

@@ -18,14 +18,14 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 
 /// What one walk found: the files to read, and what it did not read.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     pub files: Vec<PathBuf>,
     /// An entry that is not read, with why and how to fix it.
     pub skipped: Vec<Skipped>,
 }
 
 #[derive(Debug)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     pub path: PathBuf,
     /// `this file` or `this folder`.
     pub what: &'static str,
@@ -36,7 +36,7 @@ pub struct Skipped {
 /// Files below `dir` with one of `extensions` (any, if empty), sorted.
 /// Hidden files and folders are skipped; a missing folder has none; what
 /// cannot be read is left out (see [`walk`] for what it was).
-pub fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+pub(crate) fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     walk(dir, dir, extensions).files
 }
 
@@ -44,7 +44,7 @@ pub fn files_with_extension(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 /// following links only to what is inside `inside`; every folder that
 /// cannot be read, link that leads out of `inside` or to nothing, and
 /// matching entry that is not a regular file is [`Skipped`].
-pub fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
+pub(crate) fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
     let boundary = std::fs::canonicalize(inside).ok();
     let matches = |p: &Path| {
         extensions.is_empty()
@@ -99,7 +99,7 @@ pub fn walk(inside: &Path, dir: &Path, extensions: &[&str]) -> Found {
 /// stands (a link, a pipe, a folder): an edit to it must go through the
 /// walk, which says what is wrong with it, rather than be read directly
 /// (a pipe never ends; a link may lead out of the site).
-pub fn needs_walk(path: &Path) -> bool {
+pub(crate) fn needs_walk(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file())
 }
 
@@ -158,7 +158,7 @@ fn unreadable(e: &walkdir::Error, matches: &dyn Fn(&Path) -> bool) -> Option<Ski
 }
 
 /// Reads and parses every matching file of `root/dir` in parallel.
-pub fn parse_files<T: Send>(
+pub(crate) fn parse_files<T: Send>(
     root: &Path,
     dir: &str,
     extensions: &[&str],

@@ -9,9 +9,9 @@
 pub mod bets;
 pub mod config;
 pub mod content;
-pub mod files;
+pub(crate) mod files;
 pub mod futures;
 pub mod markdown;
 pub mod market_ref;
 pub mod theme;
-pub mod yaml;
+pub(crate) mod yaml;

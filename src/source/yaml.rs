@@ -12,18 +12,18 @@ use std::path::Path;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_saphyr::Error;
-pub use serde_saphyr::Spanned;
+pub(crate) use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Pos, closest};
 
 /// How each key of a document is written, shown in hints:
 /// `("tags", "tags: [agi, chips]")`. The first entry is the key every
 /// document starts with.
-pub type Examples = &'static [(&'static str, &'static str)];
+pub(crate) type Examples = &'static [(&'static str, &'static str)];
 
 /// Where a spanned value sits in its file, given the line the YAML text
 /// starts at (front matter starts below its `---`).
-pub fn pos_of<T>(value: &Spanned<T>, first_line: u32) -> Pos {
+pub(crate) fn pos_of<T>(value: &Spanned<T>, first_line: u32) -> Pos {
     let loc = value.referenced;
     Pos::new(
         loc.line() as u32 + first_line.saturating_sub(1),
@@ -36,7 +36,7 @@ pub fn pos_of<T>(value: &Spanned<T>, first_line: u32) -> Pos {
 /// themselves, so that `70%` or `2027-2030` get a message of their own
 /// rather than a type error.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Scalar(pub String);
+pub(crate) struct Scalar(pub String);
 
 impl<'de> serde::Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
@@ -74,7 +74,7 @@ const ONE_VALUE: &str = "a single value";
 
 /// Decodes `text`, which starts at `first_line` of `file`. `examples` show
 /// how the document's keys are written.
-pub fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,

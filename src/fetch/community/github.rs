@@ -13,7 +13,7 @@ use crate::fetch::remote::{Client, Endpoints, Failure, Lane};
 use crate::source::config::GitHubRepo;
 
 /// The label every discussion thread carries.
-pub const LABEL: &str = "forkcast";
+pub(crate) const LABEL: &str = "forkcast";
 /// A listing stops after this many pages (10,000 issues), so a `Link`
 /// header that never ends cannot keep a build asking.
 const MAX_PAGES: usize = 100;
@@ -54,7 +54,7 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-pub type Fault = Failure<ReadError>;
+pub(crate) type Fault = Failure<ReadError>;
 
 /// An issue as the API gives it, with only what is used.
 #[derive(Deserialize)]
@@ -82,7 +82,7 @@ struct Reactions {
 
 /// The subject of the first marker line in an issue's body
 /// (`forkcast: future/<id>`), if any.
-pub fn marker(body: &str) -> Option<Subject> {
+pub(crate) fn marker(body: &str) -> Option<Subject> {
     body.lines()
         .map(str::trim)
         .find_map(|l| l.strip_prefix("forkcast:"))
@@ -91,7 +91,11 @@ pub fn marker(body: &str) -> Option<Subject> {
 
 /// The threads on one page of the listing: its issues that carry a
 /// marker; pull requests and unmarked issues are left out.
-pub fn read_page(body: &[u8], repo: &GitHubRepo, now: Timestamp) -> Result<Vec<Thread>, ReadError> {
+pub(crate) fn read_page(
+    body: &[u8],
+    repo: &GitHubRepo,
+    now: Timestamp,
+) -> Result<Vec<Thread>, ReadError> {
     let issues: Vec<RawIssue> = parse(body)?;
     Ok(issues
         .into_iter()
@@ -101,7 +105,7 @@ pub fn read_page(body: &[u8], repo: &GitHubRepo, now: Timestamp) -> Result<Vec<T
 }
 
 /// One issue (the answer to opening one) as a thread.
-pub fn read_issue(
+pub(crate) fn read_issue(
     body: &[u8],
     repo: &GitHubRepo,
     now: Timestamp,
@@ -151,7 +155,7 @@ fn issue_url(html_url: Option<&str>, repo: &GitHubRepo, number: u64) -> String {
 }
 
 /// The URL of `rel="next"` in a `Link` header, if it is on the API's host.
-pub fn next_page(link: Option<&str>, api: &str) -> Result<Option<String>, ReadError> {
+pub(crate) fn next_page(link: Option<&str>, api: &str) -> Result<Option<String>, ReadError> {
     let Some(url) = link_rel(link, "next") else {
         return Ok(None);
     };
@@ -207,7 +211,7 @@ fn headers(e: &Endpoints) -> Vec<(&'static str, String)> {
 
 /// What a listing read: every thread up to where it stopped, and why it
 /// stopped early, if it did.
-pub struct Listing {
+pub(crate) struct Listing {
     pub threads: Vec<Thread>,
     /// The page that failed, and how.
     pub fault: Option<(usize, Fault)>,
@@ -215,7 +219,7 @@ pub struct Listing {
 
 /// Reads every issue with the label, page after page, reporting
 /// `(pages read, pages in all)`.
-pub fn list(
+pub(crate) fn list(
     client: &Client,
     repo: &GitHubRepo,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -269,7 +273,7 @@ pub fn list(
 
 /// Opens an issue with the label, `title` and `body`; returns it as a
 /// thread (`None` if its body lost the marker on the way).
-pub fn create(
+pub(crate) fn create(
     client: &Client,
     repo: &GitHubRepo,
     title: &str,

@@ -8,8 +8,8 @@
 //! last counts are shown, dated.
 
 pub mod discuss;
-pub mod github;
-pub mod snapshot;
+pub(crate) mod github;
+pub(crate) mod snapshot;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;

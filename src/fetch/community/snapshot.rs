@@ -15,11 +15,11 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::remote::store;
 use crate::source::config::GitHubRepo;
 
-pub const SNAPSHOT: &str = "data/community.json";
+pub(crate) const SNAPSHOT: &str = "data/community.json";
 
 /// One issue that discusses a future or a bet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Thread {
+pub(crate) struct Thread {
     /// What its marker line names: `future/<id>` or `bet/<id>`.
     pub subject: String,
     pub number: u64,
@@ -35,7 +35,7 @@ pub struct Thread {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// `owner/repo` the threads were read from; another repository's
     /// threads say nothing about this one.
     pub repository: String,
@@ -47,7 +47,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads the snapshot of `repo`; a site without one, or with one of
     /// another repository, starts empty.
-    pub fn load(root: &Path, repo: &GitHubRepo) -> Result<Snapshot, Diagnostic> {
+    pub(crate) fn load(root: &Path, repo: &GitHubRepo) -> Result<Snapshot, Diagnostic> {
         let snap: Snapshot = store::load(
             root,
             SNAPSHOT,
@@ -66,7 +66,7 @@ impl Snapshot {
 
     /// A complete listing replaces every thread: those gone from the
     /// repository (deleted, unlabelled) go from the snapshot too.
-    pub fn replace(&mut self, threads: Vec<Thread>, now: Timestamp) {
+    pub(crate) fn replace(&mut self, threads: Vec<Thread>, now: Timestamp) {
         self.threads = threads;
         self.listed_at = Some(now);
         self.sort();
@@ -74,7 +74,7 @@ impl Snapshot {
 
     /// A listing cut short updates the threads it read and keeps the
     /// others as they were, with their older dates.
-    pub fn merge(&mut self, threads: Vec<Thread>) {
+    pub(crate) fn merge(&mut self, threads: Vec<Thread>) {
         let mut by_number: BTreeMap<u64, Thread> =
             self.threads.drain(..).map(|t| (t.number, t)).collect();
         by_number.extend(threads.into_iter().map(|t| (t.number, t)));
@@ -88,13 +88,13 @@ impl Snapshot {
     }
 
     /// Writes `data/community.json` atomically.
-    pub fn save(&self, root: &Path) -> io::Result<()> {
+    pub(crate) fn save(&self, root: &Path) -> io::Result<()> {
         store::save(root, SNAPSHOT, self)
     }
 
     /// Where issue `number`'s entry starts in the file as [`Snapshot::save`]
     /// writes it, so a warning about it points at its lines.
-    pub fn pos_of(&self, number: u64) -> Pos {
+    pub(crate) fn pos_of(&self, number: u64) -> Pos {
         let needle = format!("\"number\": {number},");
         store::pretty(self)
             .ok()

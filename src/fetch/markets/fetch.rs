@@ -13,7 +13,7 @@ use crate::fetch::remote::{Client, Endpoints, Failure, Lane};
 pub type Fault = Failure<ReadError>;
 
 /// A market read, with its history where the platform serves one.
-pub struct Fetched {
+pub(crate) struct Fetched {
     pub reading: Reading,
     pub history: Vec<(Date, f64)>,
 }
@@ -40,7 +40,7 @@ fn lane(e: &Endpoints, p: Platform) -> Lane {
 
 /// Reads one market and its history. A failed history is not a fault:
 /// the value still counts.
-pub fn fetch(client: &Client, r: &MarketRef, now: Timestamp) -> Result<Fetched, Fault> {
+pub(crate) fn fetch(client: &Client, r: &MarketRef, now: Timestamp) -> Result<Fetched, Fault> {
     let e = client.endpoints();
     let get = |url: String| get(client, r.platform, &url);
     let body = match r.platform {

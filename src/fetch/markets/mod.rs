@@ -3,10 +3,10 @@
 //! snapshot that lets every build (offline ones too) show them. A market
 //! fault never fails a build: the last good value is used, marked stale.
 
-pub mod fetch;
+pub(crate) mod fetch;
 pub mod import;
 pub mod platforms;
-pub mod snapshot;
+pub(crate) mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;

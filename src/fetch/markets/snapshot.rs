@@ -15,14 +15,14 @@ use super::MarketRef;
 use super::platforms::Status;
 use crate::diagnostics::Diagnostic;
 use crate::fetch::remote::store;
-pub use crate::fetch::remote::store::write_atomic;
+pub(crate) use crate::fetch::remote::store::write_atomic;
 
-pub const SNAPSHOT: &str = "data/markets.json";
-pub const HISTORY: &str = "data/history";
+pub(crate) const SNAPSHOT: &str = "data/markets.json";
+pub(crate) const HISTORY: &str = "data/history";
 
 /// What was last read from one market.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// `None` when the platform hid it.
     pub value: Option<f64>,
     #[serde(with = "status_text")]
@@ -37,11 +37,11 @@ mod status_text {
     use super::Status;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(s: &Status, ser: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(s: &Status, ser: S) -> Result<S::Ok, S::Error> {
         ser.serialize_str(&s.label())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Status, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Status, D::Error> {
         let s = String::deserialize(de)?;
         Ok(match s.as_str() {
             "open" => Status::Open,
@@ -52,14 +52,14 @@ mod status_text {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// By reference (`manifold:slug`), sorted.
     pub markets: BTreeMap<String, Entry>,
 }
 
 impl Snapshot {
     /// Reads the snapshot; a site without one has an empty snapshot.
-    pub fn load(root: &Path) -> Result<Snapshot, Diagnostic> {
+    pub(crate) fn load(root: &Path) -> Result<Snapshot, Diagnostic> {
         store::load(
             root,
             SNAPSHOT,
@@ -68,22 +68,22 @@ impl Snapshot {
         )
     }
 
-    pub fn get(&self, r: &MarketRef) -> Option<&Entry> {
+    pub(crate) fn get(&self, r: &MarketRef) -> Option<&Entry> {
         self.markets.get(&r.to_string())
     }
 
-    pub fn put(&mut self, r: &MarketRef, entry: Entry) {
+    pub(crate) fn put(&mut self, r: &MarketRef, entry: Entry) {
         self.markets.insert(r.to_string(), entry);
     }
 
     /// Writes `data/markets.json` atomically.
-    pub fn save(&self, root: &Path) -> io::Result<()> {
+    pub(crate) fn save(&self, root: &Path) -> io::Result<()> {
         store::save(root, SNAPSHOT, self)
     }
 }
 
 /// `data/history/<platform>/<id>.csv`; an outcome becomes part of the name.
-pub fn history_path(root: &Path, r: &MarketRef) -> PathBuf {
+pub(crate) fn history_path(root: &Path, r: &MarketRef) -> PathBuf {
     let mut name = r.id.clone();
     if let Some(o) = &r.outcome {
         name.push_str("--");
@@ -105,7 +105,7 @@ pub fn history_path(root: &Path, r: &MarketRef) -> PathBuf {
 }
 
 /// One market's daily values, oldest first.
-pub fn read_history(path: &Path) -> Vec<(Date, f64)> {
+pub(crate) fn read_history(path: &Path) -> Vec<(Date, f64)> {
     let Ok(text) = fs::read_to_string(path) else {
         return Vec::new();
     };
@@ -126,7 +126,7 @@ pub fn read_history(path: &Path) -> Vec<(Date, f64)> {
 
 /// What a merge did to one history file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Merge {
+pub(crate) struct Merge {
     /// Days the file did not have.
     pub added: usize,
     /// Days whose value changed.
@@ -141,7 +141,7 @@ fn rounded(p: f64) -> f64 {
 /// Merges `new` rows into the history at `path` (a day's new value wins)
 /// and writes it back if anything changed. Values are rounded to the
 /// file's precision first, so merging the same rows again writes nothing.
-pub fn merge_history(path: &Path, new: &[(Date, f64)]) -> io::Result<Merge> {
+pub(crate) fn merge_history(path: &Path, new: &[(Date, f64)]) -> io::Result<Merge> {
     let old = read_history(path);
     let mut rows: BTreeMap<Date, f64> = old.iter().copied().collect();
     let mut merge = Merge::default();

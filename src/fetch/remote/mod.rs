@@ -7,8 +7,8 @@
 //! stable JSON). [`crate::fetch::markets`] and [`crate::fetch::community`] add only what
 //! their APIs answer and where it goes.
 
-pub mod client;
-pub mod store;
+pub(crate) mod client;
+pub(crate) mod store;
 
 use std::fmt;
 use std::path::Path;

@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 /// Reads the snapshot at `rel` below `root`; a site without one has the
 /// empty snapshot. `what` names it in errors, `again` says what deleting it
 /// would cost.
-pub fn load<T: DeserializeOwned + Default>(
+pub(crate) fn load<T: DeserializeOwned + Default>(
     root: &Path,
     rel: &str,
     what: &str,
@@ -45,12 +45,12 @@ pub fn load<T: DeserializeOwned + Default>(
 }
 
 /// Writes `value` as pretty JSON at `rel` below `root`, atomically.
-pub fn save<T: Serialize>(root: &Path, rel: &str, value: &T) -> io::Result<()> {
+pub(crate) fn save<T: Serialize>(root: &Path, rel: &str, value: &T) -> io::Result<()> {
     write_atomic(&root.join(rel), pretty(value)?.as_bytes())
 }
 
 /// The text [`save`] writes.
-pub fn pretty<T: Serialize>(value: &T) -> io::Result<String> {
+pub(crate) fn pretty<T: Serialize>(value: &T) -> io::Result<String> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     Ok(text)
@@ -58,7 +58,7 @@ pub fn pretty<T: Serialize>(value: &T) -> io::Result<String> {
 
 /// Writes through a temporary file in the same folder and a rename, so a
 /// reader (or a crash) sees the old file or the new one, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }
