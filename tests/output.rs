@@ -8,10 +8,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{TempDir, copy_dir, fixture, snapshot};
+use common::{TempDir, copy_dir, fixture, forkcast, snapshot};
 use forkcast::output::{MARKER, Publisher};
 use forkcast::{BuildOptions, Error};
 
@@ -20,15 +20,6 @@ fn offline() -> BuildOptions {
         offline: true,
         ..Default::default()
     }
-}
-
-fn forkcast(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_forkcast"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 /// Names in `dir` starting with a dot.

@@ -269,3 +269,13 @@ pub fn serve_static(listener: std::net::TcpListener, dir: PathBuf) {
         }
     });
 }
+
+/// Runs the forkcast binary in `cwd`, without colour.
+pub fn forkcast(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_forkcast"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
