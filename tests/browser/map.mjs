@@ -298,8 +298,18 @@ try {
     const sheet = await page.locator(".map-panel").boundingBox(), frame = await page.locator("#futures_map").boundingBox();
     check(Math.abs(sheet.y + sheet.height - (frame.y + frame.height)) < 3 && sheet.width > frame.width - 4, "the panel is not a bottom sheet");
     check((await page.textContent(".map-panel h3")).trim() === config.deepLinkTitle, "the phone's deep link opened the wrong panel");
-    const node = await page.locator(`#futures_map a[data-id="${config.deepLink}"]`).boundingBox();
-    check(node && node.y >= frame.y && node.y + node.height <= sheet.y + 1 && node.x >= frame.x && node.x + node.width <= frame.x + frame.width, "the deep-linked future is not in view above the sheet");
+    // The map pans to the future once the sheet has its size: on a busy
+    // machine that lands a few frames after the panel shows.
+    const inView = async () => {
+      const node = await page.locator(`#futures_map a[data-id="${config.deepLink}"]`).boundingBox();
+      return node && node.y >= frame.y && node.y + node.height <= sheet.y + 1 && node.x >= frame.x && node.x + node.width <= frame.x + frame.width;
+    };
+    let shown = await inView();
+    for (let tries = 0; !shown && tries < 30; tries++) {
+      await page.waitForTimeout(100);
+      shown = await inView();
+    }
+    check(shown, "the deep-linked future is not in view above the sheet");
     await page.screenshot({ path: `${shots}/map-phone.png` });
     await context.close();
   }
