@@ -72,17 +72,22 @@ fn next_event(rx: &mpsc::Receiver<(String, String)>) -> (String, String) {
         .expect("an event within 5 s")
 }
 
-fn start() -> (TempDir, Server) {
-    let dir = TempDir::new("serve");
-    copy_dir(&fixture("good"), dir.path());
-    let server = Server::start(
-        dir.path(),
+/// Serves the site at `root` on a free port, drafts left out.
+fn serve(root: &std::path::Path) -> Server {
+    Server::start(
+        root,
         &ServeOptions {
             port: 0,
             drafts: false,
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn start() -> (TempDir, Server) {
+    let dir = TempDir::new("serve");
+    copy_dir(&fixture("good"), dir.path());
+    let server = serve(dir.path());
     (dir, server)
 }
 
@@ -728,14 +733,7 @@ fn clients_of_a_large_file_do_not_each_hold_it() {
     copy_dir(&fixture("good"), dir.path());
     let size = 10 << 20;
     fs::write(dir.path().join("static/large.bin"), vec![b'x'; size]).unwrap();
-    let server = Server::start(
-        dir.path(),
-        &ServeOptions {
-            port: 0,
-            drafts: false,
-        },
-    )
-    .unwrap();
+    let server = serve(dir.path());
     let _memory = memory_to_myself();
     let peak_before = proc_status_kib("VmHWM:");
     // 30 clients ask for it and read nothing yet.
@@ -821,14 +819,7 @@ fn a_request_during_a_rebuild_gets_a_whole_file() {
         )
         .unwrap();
     }
-    let server = Server::start(
-        dir.path(),
-        &ServeOptions {
-            port: 0,
-            drafts: false,
-        },
-    )
-    .unwrap();
+    let server = serve(dir.path());
     let addr = server.addr();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let readers: Vec<_> = ["/graph.json", "/futures/fleets/"]

@@ -130,17 +130,18 @@ fn id(site: &Site, i: FutureIx) -> &str {
     site.futures[i].future.id.as_str()
 }
 
+/// The address of `route` as the browser follows it: below the base path.
+fn url(site: &Site, shape: &Shape, route: Route) -> String {
+    format!("{}{}", site.config.base_url.path(), shape.path(route))
+}
+
 fn future<'a>(site: &'a Site, shape: &Shape, layout: &'a Layout, i: FutureIx) -> Future<'a> {
     let e = &site.futures[i];
     let r = layout.rects[i];
     Future {
         id: e.future.id.as_str(),
         title: &e.future.title,
-        url: format!(
-            "{}{}",
-            site.config.base_url.path(),
-            shape.path(Route::Future(i))
-        ),
+        url: url(site, shape, Route::Future(i)),
         within: site.graph.group(i).map(|g| id(site, g)),
         when: e.future.when.map(years),
         probability: e.own.map(|o| o.value),
@@ -200,11 +201,7 @@ fn bet<'a>(site: &'a Site, shape: &Shape, k: BetIx) -> Bet<'a> {
     Bet {
         id: b.bet.id.as_str(),
         title: &b.bet.title,
-        url: format!(
-            "{}{}",
-            site.config.base_url.path(),
-            shape.path(Route::Bet(k))
-        ),
+        url: url(site, shape, Route::Bet(k)),
         kind: b.bet.kind.name(),
         status: b.bet.status.name(),
         wins_if: ids(&b.wins_if),
