@@ -175,6 +175,64 @@ fn the_map_works_in_headless_chromium() {
     println!("reader's view metrics: {view}");
 }
 
+/// axe-core's WCAG 2.1 A and AA rules on every page kind of the example
+/// site and its open states, the map's colour scale, and the map by
+/// keyboard (tests/browser/axe.mjs). Fails on any violation.
+#[test]
+fn every_page_passes_axe_core() {
+    let needs = [
+        Tool::Chromium,
+        Tool::Node,
+        Tool::Npm("playwright-core"),
+        Tool::Npm("axe-core"),
+    ];
+    if !common::has_tools("the accessibility test", &needs) {
+        return;
+    }
+    let tmp = TempDir::new("axe");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp.path().join("example");
+    let (url, _) = build_and_serve(root, out.clone());
+    // One page of each kind; the 404 page as the server would send it.
+    let pages = [
+        "",
+        "posts/",
+        "posts/why-the-foundry-bet/",
+        "tags/",
+        "tags/agents/",
+        "about/",
+        "futures/",
+        "futures/human-level-ai/",
+        "bets/",
+        "bets/tsm-calls/",
+        "bets/matrix/",
+        "404.html",
+        "search/?q=invest",
+    ];
+    for page in pages {
+        let file = page.split('?').next().unwrap_or(page);
+        let file = if file.is_empty() || file.ends_with('/') {
+            format!("{file}index.html")
+        } else {
+            file.to_string()
+        };
+        assert!(
+            out.join(&file).is_file(),
+            "the example site has no {file}: choose another page of its kind"
+        );
+    }
+    let config = serde_json::json!({
+        "url": url,
+        "pages": pages,
+        "future": "human-level-ai",
+        "bet": "tsm-calls",
+        "view": "human-level-ai:yes",
+        "searchQuery": "invest",
+    });
+    let found = node_script(root, "axe.mjs", &config);
+    println!("accessibility: {found}");
+}
+
 /// What tests/browser/view.mjs checks on the example site, computed by hand
 /// from its futures' estimates and edges (no market value enters these):
 /// assuming human-level AI arrives makes its child "Fleets of AIs build

@@ -29,8 +29,8 @@ pub(crate) fn fit(title: &str, width: f64) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// The colour bucket (0–9) of a probability; CSS gives each a fill from a
-/// colour-blind-safe scale, in light and dark variants.
+/// The colour bucket (0–9) of a probability; CSS gives each a fill from one
+/// scale (`--p0` … `--p9` in style.css), in light and dark variants.
 pub(crate) fn bucket(p: f64) -> usize {
     ((p * 10.0).floor() as usize).min(9)
 }

@@ -34,8 +34,12 @@ export function el(name, attrs, parent) {
 
 /** @param {Element} parent @param {string} cls @param {number} x @param {number} y @param {number} px @param {string} content */
 function text(parent, cls, x, y, px, content) {
+  // A space between a box's lines, so its text as read (and as checked
+  // against its link's name) has words, not "realshare".
+  if (parent.localName === "a" && parent.querySelector("text")) parent.appendChild(document.createTextNode(" "));
   const t = el("text", { x, y, "font-size": px }, parent);
   if (cls) t.setAttribute("class", cls);
+
   t.textContent = content;
   return t;
 }
@@ -158,12 +162,24 @@ function titleLines(f) {
   });
   return out;
 }
-/** Its accessible name and tooltip: the full title and what it holds or its numbers.
+/** Its accessible name and tooltip: the full title and what it holds or its
+ * numbers, in the order the box shows them (a name must hold the visible
+ * text, WCAG 2.5.3), then in words what its marks mean.
  * @param {State} s @param {Node} f */
 function describe(s, f) {
-  if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
+  const when = f.when ? ", " + windowText(f.when) : "";
+  if (f.members.length) return f.title + ": " + size(s.m, f.id) + " futures" + when + "; a group";
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
+  const words = [t.changed ? "the site’s, then your view" : "", n.disagreement ? "disputed" : "", f.stale ? "stale market value" : ""].filter(Boolean);
+  return f.title + ": " + t.site + (t.changed ? " → " + t.yours : "") + when + (words.length ? "; " + words.join(", ") : "");
+}
+
+/** A drawn box's accessible name: where its title is cut short ("…"),
+ * what it shows comes first, so the name still holds the visible text.
+ * @param {State} s @param {Node} f @param {Element} a */
+function nameOf(s, f, a) {
+  const full = describe(s, f), shown = [...a.querySelectorAll("text")].map((t) => t.textContent || "");
+  return shown.some((line) => line.endsWith("…")) ? shown.join(" ") + " — " + full : full;
 }
 
 /** @param {State} s @param {Node} f */
@@ -240,6 +256,7 @@ function drawFuture(s, f, parent, lit) {
   const x = f.box.x + mp.text_x, lines = titleLines(f);
   lines.forEach((line, i) => text(a, "", x, f.box.y + mp.baseline + i * mp.line_height, mp.text_px, line));
   text(a, "node-num", x, f.box.y + mp.baseline + lines.length * mp.line_height, mp.text_px, numberLine(s, f));
+  a.setAttribute("aria-label", nameOf(s, f, a));
 }
 
 /** @param {State} s @param {Node} f @param {Element} parent @param {Lit | null} lit */
@@ -248,6 +265,7 @@ function drawOpenGroup(s, f, parent, lit) {
   if (mp.group_px * s.view.k < mp.min_text_px - 1e-9) return;
   // The build wrapped the header's title to the box.
   titleLines(f).forEach((line, i) => text(a, "group-title", f.box.x + mp.group_x, f.box.y + mp.group_baseline + i * mp.group_line, mp.group_px, line));
+  a.setAttribute("aria-label", nameOf(s, f, a));
 }
 
 // A closed group says what it holds, in text of one size on screen: its
@@ -286,6 +304,7 @@ function drawClosedGroup(s, f, parent, lit) {
     line("group-count", LABEL_PX, n + " futures" + when) || line("group-count", LABEL_PX, n + " futures") || line("group-count", LABEL_PX, String(n));
   }
   if (marks) drawMarks(s, f, a, pad, y + pad / 2, w - 2 * pad, h - y - 1.5 * pad);
+  a.setAttribute("aria-label", nameOf(s, f, a));
 }
 
 // Marks as large as the box lets all of them be (from the build's size up
@@ -422,25 +441,63 @@ let renders = 0;
  * @param {State} s */
 export function render(s) {
   const t0 = performance.now();
+  const focused = focusedId(s);
   s.layer.textContent = "";
   s.drawn = [];
   const vp = visible(s), lit = highlightSet(s);
   drawAxis(s, s.layer);
   const edges = el("g", { "class": "edges" }, s.layer), nodes = el("g", { "class": "nodes" }, s.layer);
+  /** @type {Node[]} */
+  const shown = [];
   /** @param {Node} f */
-  const draw = (f) => {
+  const walk = (f) => {
     if (!meets(f.box, vp)) return;
-    if (!f.members.length) return void drawFuture(s, f, nodes, lit);
-    if (!isOpen(s, f.id)) return void drawClosedGroup(s, f, nodes, lit);
-    drawOpenGroup(s, f, nodes, lit);
-    f.members.forEach((id) => draw(s.m.byId[id]));
+    shown.push(f);
+    if (f.members.length && isOpen(s, f.id)) f.members.forEach((id) => walk(s.m.byId[id]));
   };
-  s.roots.forEach(draw);
+  s.roots.forEach(walk);
+  readingOrder(s, shown).forEach((f) => {
+    if (!f.members.length) drawFuture(s, f, nodes, lit);
+    else if (!isOpen(s, f.id)) drawClosedGroup(s, f, nodes, lit);
+    else drawOpenGroup(s, f, nodes, lit);
+  });
   drawEdges(s, edges, vp, lit);
   applyView(s);
+  refocus(s, focused);
   // For tests and benchmarks: how many renders, and how long the last took.
   document.documentElement.setAttribute("data-map-rendered", String(++renders));
   document.documentElement.setAttribute("data-map-render-ms", (performance.now() - t0).toFixed(1));
+}
+
+/** Boxes in the order a reader reads the map, which is their Tab order:
+ * band by band (the layout's rows of columns), in each left to right (time),
+ * then top to bottom. An open group (drawn unfilled) comes before what it holds.
+ * @param {State} s @param {Node[]} shown */
+function readingOrder(s, shown) {
+  const rows = [...new Set(s.map.columns.map((c) => c.y))].sort((a, b) => a - b);
+  /** @param {Node} f */
+  const row = (f) => rows.filter((y) => y <= f.box.y + 0.5).length;
+  return shown.map((f) => ({ f, r: row(f) }))
+    .sort((a, b) => a.r - b.r || a.f.box.x - b.f.box.x || a.f.box.y - b.f.box.y)
+    .map((e) => e.f);
+}
+
+/** The future whose box has keyboard focus, if one has.
+ * @param {State} s */
+function focusedId(s) {
+  const a = document.activeElement;
+  return a instanceof SVGElement && s.layer.contains(a) ? a.getAttribute("data-id") : null;
+}
+
+/** A redraw replaces every box: the one that had focus gets it back (zooming
+ * by keyboard keeps the reader's place), or the map itself where it is no
+ * longer drawn, so the map's keys still work.
+ * @param {State} s @param {string | null} id */
+function refocus(s, id) {
+  if (id == null) return;
+  const a = s.layer.querySelector('a[data-id="' + CSS.escape(id) + '"]');
+  if (a instanceof SVGElement) a.focus({ preventScroll: true });
+  else { s.frame.tabIndex = -1; s.frame.focus({ preventScroll: true }); }
 }
 
 /** Highlighting without redrawing: only classes change.
@@ -463,12 +520,12 @@ export function renumber(s) {
   s.layer.querySelectorAll("a[data-id]").forEach((a) => {
     const f = s.m.byId[a.getAttribute("data-id") || ""], name = describe(s, f);
     set(a, "class", classes(s, f, lit));
-    set(a, "aria-label", name);
     // Its first child is its <title>.
     const title = /** @type {SVGTitleElement} */ (a.firstChild);
     if (title.textContent !== name) title.textContent = name;
     const num = a.querySelector(".node-num"), line = num && numberLine(s, f);
     if (num && num.textContent !== line) num.textContent = line;
+    set(a, "aria-label", nameOf(s, f, a));
   });
   s.layer.querySelectorAll(".mark").forEach((r) => set(r, "class", "mark " + colour(s, r.getAttribute("data-id") || "")));
 }

@@ -1,7 +1,8 @@
 // @ts-check
 // The map's input: wheel and pinch zoom, drag (mouse or touch) to pan,
 // click or Enter to open a group or select a future, arrow keys between
-// futures, hover and focus to highlight, +/− to zoom, Escape to close the
+// futures, Tab from a selected future into its panel, hover and focus to
+// highlight, +/− to zoom, Escape to close the
 // panel, then to leave full screen. `c` is the map's controller.
 import { applyView } from "./map-draw.js";
 
@@ -91,9 +92,26 @@ export function listen(s, c) {
     const focused = document.activeElement;
     if (!focused || !frame.contains(focused)) return;
     const a = focused.closest("a[data-id]"), id = a && a.getAttribute("data-id");
-    if (e.key === "+" || e.key === "=") { c.zoomAt(1.4, frame.clientWidth / 2, frame.clientHeight / 2); e.preventDefault(); }
+    if (e.key === "Tab" && tabPanel(s, c, focused, id, e.shiftKey)) e.preventDefault();
+    else if (e.key === "+" || e.key === "=") { c.zoomAt(1.4, frame.clientWidth / 2, frame.clientHeight / 2); e.preventDefault(); }
     else if (e.key === "-" || e.key === "_") { c.zoomAt(1 / 1.4, frame.clientWidth / 2, frame.clientHeight / 2); e.preventDefault(); }
     else if (id && e.key === "Enter") { e.preventDefault(); c.activate(id); }
     else if (id && e.key.indexOf("Arrow") === 0) { e.preventDefault(); c.step(id, e.key); }
   });
+}
+
+/** The open panel comes right after its future's box in Tab order (it sits
+ * after every box in the page): Tab from the selected box enters it at the
+ * reader's controls, Shift+Tab from its first control returns. Says whether
+ * it moved focus.
+ * @param {State} s @param {Controller} c @param {Element} focused @param {string | null} id @param {boolean} back */
+function tabPanel(s, c, focused, id, back) {
+  if (s.panel.hidden || !s.selected) return false;
+  const focusable = "a[href], button, input, select, textarea";
+  // Forward, straight to what the reader opens a future to change: its controls.
+  const entry = s.panel.querySelector(".view-controls :is(" + focusable + ")") || s.panel.querySelector(focusable);
+  const first = s.panel.querySelector(focusable);
+  if (!back && id === s.selected && entry instanceof HTMLElement) { entry.focus(); return true; }
+  if (back && focused === first) { c.focus(s.selected); return true; }
+  return false;
 }

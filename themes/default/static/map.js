@@ -251,7 +251,7 @@ function tools(s, c) {
   const button = (label, title, fn) => html("button", { type: "button", "aria-label": title, title }, label, bar).addEventListener("click", fn);
   button("−", "Zoom out", () => c.zoomAt(1 / STEP, s.frame.clientWidth / 2, s.frame.clientHeight / 2));
   button("+", "Zoom in", () => c.zoomAt(STEP, s.frame.clientWidth / 2, s.frame.clientHeight / 2));
-  button("Fit", "Show the whole map", () => { s.forced = {}; s.bet = null; s.section.classList.remove("showing-bet"); c.fitAll(); render(s); });
+  button("Fit", "Fit: show the whole map", () => { s.forced = {}; s.bet = null; s.section.classList.remove("showing-bet"); c.fitAll(); render(s); });
   filters(s, bar);
   bar.appendChild(s.status);
 }

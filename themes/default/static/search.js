@@ -19,7 +19,9 @@ function start(form, input, base) {
   const list = document.createElement("ul");
   list.className = "search-results";
   list.id = "search-results";
-  list.setAttribute("role", "listbox");
+  // A plain list of links, not a listbox: each result is a link a reader
+  // follows, and a listbox's options may not hold one.
+  list.setAttribute("aria-label", "Search results");
   list.hidden = true;
   form.appendChild(list);
   input.setAttribute("aria-controls", "search-results");
@@ -154,7 +156,6 @@ function ranked(sets) {
  * @param {SearchRow} r @param {string[]} terms */
 function item(r, terms) {
   const li = document.createElement("li");
-  li.setAttribute("role", "option");
   const a = document.createElement("a");
   a.href = r[1];
   a.textContent = r[0];
