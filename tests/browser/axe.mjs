@@ -146,6 +146,8 @@ async function scale(page, where) {
     return { steps, numberFill: num && getComputedStyle(num).fill, fills };
   });
   if (!found.numberFill) return void problems.push(`${where}: no number drawn on the map`);
+  const missing = found.steps.findIndex((c) => !c);
+  if (missing >= 0) return void problems.push(`${where}: no CSS custom property --p${missing} on the page: the scale's colours live in --p0 … --p9`);
   const steps = found.steps.map(rgb), text = rgb(found.numberFill), stats = { deltaE: [], contrast: [] };
   steps.forEach((c, i) => {
     const ratio = contrast(c, text);
@@ -196,7 +198,7 @@ async function keyboard(page) {
   }
   // The panel's controls a few Tab stops after opening a future.
   await page.locator(".fullscreen-toggle").focus();
-  await page.getByRole("button", { name: "Fit: show the whole map" }).click();
+  await page.getByRole("button", { name: "show the whole map" }).click();
   await page.waitForTimeout(400);
   await box.focus();
   await page.keyboard.press("Enter");
@@ -218,7 +220,7 @@ async function keyboard(page) {
   }
   await page.keyboard.press("Escape");
   // Every drawn box, by Tab, in reading order: band by band, left to right, top to bottom.
-  await page.getByRole("button", { name: "Fit: show the whole map" }).click();
+  await page.getByRole("button", { name: "show the whole map" }).click();
   await page.waitForTimeout(400);
   const order = await page.evaluate(() => [...document.querySelectorAll("#futures_map a[data-id]")].length);
   await page.locator("#futures_map a[data-id]").first().focus();
@@ -247,7 +249,7 @@ try {
     const { page, context } = await open({ ...DESKTOP, colorScheme }, "futures/");
     await page.waitForSelector("html[data-map-ready]");
     results["scale_" + colorScheme] = await scale(page, `the map's colours, ${colorScheme}`);
-    if (colorScheme === "light") await keyboard(page);
+    if (colorScheme === "light") await keyboard(page).catch((e) => problems.push(`keyboard: ${String(e).split("\n")[0]}`));
     await context.close();
   }
   for (const [mode, options] of Object.entries(MODES)) {
