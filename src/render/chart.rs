@@ -479,7 +479,7 @@ const BARS_NARROW: BarLayout = BarLayout {
     class: "chart chart-narrow bars",
 };
 /// Room after the longest bar for its printed value.
-const VALUE_ROOM: f64 = 96.0;
+const VALUE_ROOM: f64 = 116.0;
 const BAR_H: f64 = 12.0;
 
 /// A horizontal bar chart of `bars` on a scale from 0 to 1 (so charts of
