@@ -750,9 +750,21 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains("<a href=\"/futures/fab/\">"));
-        // 0.62 of the wide drawing's 608-pixel track.
+        // 0.62 of the wide drawing's 588-pixel track.
         assert!(
-            svg.contains("class=\"bar\" x=\"0\" y=\"26\" width=\"377.0\""),
+            svg.contains("class=\"bar\" x=\"0\" y=\"26\" width=\"364.6\""),
+            "{svg}"
+        );
+        // A swing that hurts the bet: as long as its size, marked.
+        let hurts = [Bar {
+            label: "Bust".into(),
+            url: "/futures/bust/".into(),
+            value: -0.62,
+            display: "−62 points".into(),
+        }];
+        let svg = super::bars("What moves “x”", &hurts).unwrap();
+        assert!(
+            svg.contains("class=\"bar lowers\" x=\"0\" y=\"26\" width=\"364.6\""),
             "{svg}"
         );
         assert!(super::bars("t", &[]).is_none());
