@@ -1038,23 +1038,30 @@ mod tests {
         assert_eq!(g.compute(&own(&f))[1].implied, None);
     }
 
-    #[test]
-    fn bets_on_one_fork_are_exact_others_are_bounds() {
-        let (f, g, _) = graph(&[
+    /// fork (0.5) → a 0.6, b 0.3, then `roots`; each future's effective
+    /// probability.
+    fn fork_and_roots(roots: &[(&str, &str)]) -> (Graph, Vec<Option<f64>>) {
+        let fork = [
             (
                 "fork",
                 "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
             ),
             ("a", "title: A\n"),
             ("b", "title: B\n"),
-            ("c", "title: C\nprobability: 0.4\n"),
-        ]);
+        ];
+        let (f, g, _) = graph(&[&fork[..], roots].concat());
         let c = g.compute(&own(&f));
-        let p: Vec<Option<f64>> = own(&f)
+        let p = own(&f)
             .iter()
             .zip(&c)
             .map(|(o, c)| o.or(c.implied))
             .collect();
+        (g, p)
+    }
+
+    #[test]
+    fn bets_on_one_fork_are_exact_others_are_bounds() {
+        let (g, p) = fork_and_roots(&[("c", "title: C\nprobability: 0.4\n")]);
         let wins = |w: &[FutureIx]| g.payoff(sides(w, &[]), &p);
         match wins(&ix([1, 2])) {
             Payoff::Exact(x) => assert!((x - 0.45).abs() < 1e-9, "{x}"), // 0.3 + 0.15
@@ -1073,23 +1080,11 @@ mod tests {
 
     #[test]
     fn a_losing_future_bounds_the_payoff() {
-        // fork (0.5) → a 0.6, b 0.3; c (0.4) and d (0.9) are roots.
-        let (f, g, _) = graph(&[
-            (
-                "fork",
-                "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
-            ),
-            ("a", "title: A\n"),
-            ("b", "title: B\n"),
+        // c (0.4) and d (0.9) are roots beside the fork.
+        let (g, p) = fork_and_roots(&[
             ("c", "title: C\nprobability: 0.4\n"),
             ("d", "title: D\nprobability: 0.9\n"),
         ]);
-        let c = g.compute(&own(&f));
-        let p: Vec<Option<f64>> = own(&f)
-            .iter()
-            .zip(&c)
-            .map(|(o, c)| o.or(c.implied))
-            .collect();
         let pays = |w: &[FutureIx], l: &[FutureIx]| g.payoff(sides(w, l), &p);
         // Wins in a (0.3), loses in b: one fork's branches, so a win is no loss.
         assert!(matches!(pays(&ix([1]), &ix([2])), Payoff::Exact(x) if (x - 0.3).abs() < 1e-9));
@@ -1098,7 +1093,6 @@ mod tests {
             Payoff::Range(lo, hi) => assert!(lo == 0.0 && (hi - 0.3).abs() < 1e-9, "{lo} {hi}"),
             other => panic!("{other:?}"),
         }
-        // Wins in c (0.4), loses in a or b (exact 0.45): [0, 0.4 − 0].
         // Wins in d (0.9), loses in c: [0.9 − 0.4, min(0.9, 0.6)].
         match pays(&ix([4]), &ix([3])) {
             Payoff::Range(lo, hi) => {
