@@ -86,6 +86,14 @@ function controller(s) {
       s.minK = s.view.k / 2;
       s.view.x = (w() - mp.width * s.view.k) / 2;
       s.view.y = mp.margin[1] / 2 + (roomH - mp.height * s.view.k) / 2;
+      // A phone's full screen is tall and the map wide: fitted to the width
+      // it would fill a strip and leave the rest blank, so it starts where
+      // its titles read (groups open), from its top left, and pans from there.
+      if (phone.matches && s.section.classList.contains("fullscreen") && roomH > 1.3 * mp.height * s.view.k) {
+        s.view.k = Math.max(s.view.k, legibleScale(mp));
+        s.view.x = mp.margin[0] / 2;
+        s.view.y = mp.margin[1] / 2 + Math.max(0, (roomH - mp.height * s.view.k) / 2);
+      }
       s.fitted = true;
     },
     /** Shows all of `ids` at once, as close as they fit.
