@@ -5,14 +5,7 @@
 // graph.json load (dynamic imports) only where they are used — the futures
 // and bets pages, which offer a view, and other pages showing futures while
 // the reader has one (in the address, or stored from another page or tab).
-
-const STORAGE = "forkcast.view:";
-
-/** Where the reader's view of the site at `basePath` (its address's path) is stored.
- * @param {string} basePath */
-export function storageKey(basePath) {
-  return STORAGE + basePath;
-}
+import { storageKey } from "./view-key.js";
 
 const mount = document.getElementById("your_view");
 const graph = mount && mount.getAttribute("data-graph");

@@ -6,7 +6,7 @@
 // not `ID:V` for a future of this site is left out, with a note saying why.
 // Its numbers come from model.js; what shows them is view-ui.js.
 import { model, compute, assumed, percent, viewPercent } from "./model.js";
-import { storageKey } from "./view-page.js";
+import { storageKey } from "./view-key.js";
 
 /** @typedef {import("../browser-data").Graph} Graph */
 /** @typedef {import("./model.js").Model} Model */
