@@ -101,9 +101,21 @@ mod tests {
     #[test]
     fn a_span_of_days_names_each_month_and_year_once() {
         let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
-        assert_eq!(date_span(d("2026-08-20"), d("2026-08-20")), "20 August 2026");
-        assert_eq!(date_span(d("2026-08-11"), d("2026-08-20")), "11–20 August 2026");
-        assert_eq!(date_span(d("2026-07-30"), d("2026-08-02")), "30 July – 2 August 2026");
-        assert_eq!(date_span(d("2025-12-30"), d("2026-01-02")), "30 December 2025 – 2 January 2026");
+        assert_eq!(
+            date_span(d("2026-08-20"), d("2026-08-20")),
+            "20 August 2026"
+        );
+        assert_eq!(
+            date_span(d("2026-08-11"), d("2026-08-20")),
+            "11–20 August 2026"
+        );
+        assert_eq!(
+            date_span(d("2026-07-30"), d("2026-08-02")),
+            "30 July – 2 August 2026"
+        );
+        assert_eq!(
+            date_span(d("2025-12-30"), d("2026-01-02")),
+            "30 December 2025 – 2 January 2026"
+        );
     }
 }

@@ -59,7 +59,10 @@ impl Renderer<'_> {
         let s = self.site;
         let mut ctx = self.context(Route::Home, &s.config.title, "", "home");
         ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.as_str()));
-        ctx.insert("highlighted", &s.home.as_ref().is_some_and(|h| h.rendered.highlighted));
+        ctx.insert(
+            "highlighted",
+            &s.home.as_ref().is_some_and(|h| h.rendered.highlighted),
+        );
         let latest: Vec<&PostCard> = PostIx::all(s.posts.len().min(LATEST))
             .map(|i| self.post(i))
             .collect();
