@@ -142,7 +142,7 @@ export function windowText(w) {
 /** @param {State} s @param {Node} f */
 function numberLine(s, f) {
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
+  return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.when ? " · " + windowText(f.when) : "");
 }
 /** A future's title lines as the build broke them (`lines`: each line's end).
  * @param {Node} f */
@@ -163,7 +163,7 @@ function titleLines(f) {
 function describe(s, f) {
   if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
+  return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", market value as of " + f.stale : "") + (f.when ? ", " + windowText(f.when) : "");
 }
 
 /** @param {State} s @param {Node} f */
