@@ -105,7 +105,7 @@ pub(crate) struct Sides<'a> {
 
 /// How much one future moves a bet: the bet's chance of paying off (the
 /// midpoint, for bounds) with that future set to 1, minus the same with it
-/// set to 0, everything downstream following by [`Graph::follows`]'s rule.
+/// set to 0, everything downstream following by [`follows`]'s rule.
 /// Negative where the future makes a loss likelier than a win.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Swing {
