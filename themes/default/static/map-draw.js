@@ -146,7 +146,7 @@ export function windowText(w) {
 /** @param {State} s @param {Node} f */
 function numberLine(s, f) {
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : "") + (f.when ? " · " + windowText(f.when) : "");
+  return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.when ? " · " + windowText(f.when) : "");
 }
 /** A future's title lines as the build broke them (`lines`: each line's end).
  * @param {Node} f */
@@ -170,7 +170,7 @@ function describe(s, f) {
   const when = f.when ? ", " + windowText(f.when) : "";
   if (f.members.length) return f.title + ": " + size(s.m, f.id) + " futures" + when + "; a group";
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  const words = [t.changed ? "the site’s, then your view" : "", n.disagreement ? "disputed" : "", f.stale ? "stale market value" : ""].filter(Boolean);
+  const words = [t.changed ? "the site’s, then your view" : "", n.disagreement ? "disputed" : "", f.stale ? "market value as of " + f.stale : ""].filter(Boolean);
   return f.title + ": " + t.site + (t.changed ? " → " + t.yours : "") + when + (words.length ? "; " + words.join(", ") : "");
 }
 
