@@ -173,6 +173,31 @@ fn the_map_works_in_headless_chromium() {
 
     let view = node_script(root, "view.mjs", &readers_view_config(&site, &config));
     println!("reader's view metrics: {view}");
+
+    let shared = node_script(root, "view-share.mjs", &shared_view_config(&site, &config));
+    println!("shared view metrics: {shared}");
+}
+
+/// What tests/browser/view-share.mjs opens: the shared link, which
+/// assumes human-level AI arrives and sets "Scaling stalls" to 10%. Its
+/// child "Fleets of AIs build better AI" is then implied at 1 × 0.6 = 60%
+/// (the table's "Implied" column shows it beside the site's); on a desktop
+/// the three largest changes and both set futures show titled on the first screen.
+fn shared_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_json::Value {
+    let child = site
+        .futures
+        .iter()
+        .find(|f| f.future.id.as_str() == "ai-fleets-build-better-ai")
+        .expect("the example site has ai-fleets-build-better-ai");
+    serde_json::json!({
+        "url": map["url"],
+        "share": "human-level-ai:yes,scaling-stalls:0.1",
+        "set": ["human-level-ai", "scaling-stalls"],
+        "child": "ai-fleets-build-better-ai",
+        "childImplied": "60%",
+        "childImpliedSite": forkcast::render::format::percent(child.computed.implied),
+        "largest": 3,
+    })
 }
 
 /// What tests/browser/view.mjs checks on the example site, computed by hand

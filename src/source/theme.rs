@@ -48,6 +48,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "static/dom.js",
     "static/view.js",
     "static/view-ui.js",
+    "static/view-changes.js",
     "static/view-page.js",
 );
 

@@ -5,6 +5,7 @@
 // nothing) where the page shows no future and no bet.
 import { load } from "./view.js";
 import { bar, controls, decorate } from "./view-ui.js";
+import { changesList } from "./view-changes.js";
 
 const mount = document.getElementById("your_view");
 const graph = mount && mount.getAttribute("data-graph");
@@ -24,6 +25,10 @@ if (mount && graph && document.querySelector("[data-future], [data-bet]")) {
       slot.hidden = false;
       controls(view, id, slot);
     }
+    // The map page and /bets/ say where "What your view changes" goes.
+    document.querySelectorAll("[data-changes]").forEach((list) => {
+      if (list instanceof HTMLElement) changesList(view, list, { bets: list.dataset.changes === "bets" });
+    });
     decorate(view, document);
     view.subscribe(() => decorate(view, document));
   }).catch((err) => console.error("forkcast view:", err));
