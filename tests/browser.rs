@@ -170,6 +170,11 @@ fn the_map_works_in_headless_chromium() {
         metrics["model_checked_big_bets"], 60,
         "model.js was checked against every bet of the big site"
     );
+    assert!(
+        metrics["model_checked_big_swings"].as_u64().unwrap() >= 200,
+        "model.js recomputed what moves the big site's bets: {}",
+        metrics["model_checked_big_swings"]
+    );
 
     let view = node_script(root, "view.mjs", &readers_view_config(&site, &config));
     println!("reader's view metrics: {view}");
@@ -206,8 +211,12 @@ fn shared_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_j
 /// better AI" implied at 1 × 0.6 = 60%, and its fork sibling "Scaling
 /// stalls" 0%; the foundry staying concentrated set to 30% makes "Equipment
 /// makers, whichever foundry wins" (it or the foundry diversifying, 0.24:
-/// one fork) pay off 0.30 + 0.24 = 54%, and the TSM calls (it, or
-/// human-level AI now certain) pay off [max(0.3, 1), min(1, 1.3)] = 100%.
+/// one fork) pay off 0.30 + 0.24 = 54%. The TSM calls win in it or in
+/// human-level AI, now certain (P(W) = 1), and lose in a fab disruption
+/// (downstream of nothing the view sets: its own value) or an investment
+/// bust, whose only parent "Scaling stalls" is now 0: it keeps the part of
+/// its own value its parent did not explain (own − implied). So they pay
+/// off [1 − (fab + bust), 1 − max(fab, bust)].
 fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_json::Value {
     let future = |id: &str| {
         site.futures
@@ -227,6 +236,13 @@ fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_
         "the hand-computed values below assume this estimate"
     );
     let percent = |p| forkcast::render::format::percent(p);
+    let fab = estimate("fab-disruption").unwrap();
+    let bust = estimate("ai-investment-bust").unwrap()
+        - future("ai-investment-bust").computed.implied.unwrap();
+    let tsm_yours = forkcast::render::format::payoff(forkcast::model::graph::Payoff::Range(
+        1.0 - (fab + bust),
+        1.0 - fab.max(bust),
+    ));
     serde_json::json!({
         "url": map["url"],
         "bigUrl": map["bigUrl"],
@@ -245,7 +261,7 @@ fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_
             "exactBetYours": "54%",
             "exactBetSite": "69%",
             "rangeBet": "tsm-calls",
-            "rangeBetYours": "100%",
+            "rangeBetYours": tsm_yours,
         },
     })
 }

@@ -61,14 +61,16 @@ pub struct Computed {
     pub disagreement: bool,
 }
 
-/// The probability that a bet pays off.
+/// The probability that a bet pays off: that some future it wins in
+/// happens and none it loses in does.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Payoff {
-    /// Its winning futures are alternatives of one fork: their sum.
+    /// Known exactly: one winning future, or several that are alternatives
+    /// of one fork (their sum), and no losing future outside that fork.
     Exact(f64),
-    /// Otherwise the bounds [max pᵢ, min(1, Σ pᵢ)].
+    /// Bounds, never a made-up point between them.
     Range(f64, f64),
-    /// Some winning future has no probability at all.
+    /// Some future it wins or loses in has no probability at all.
     Unknown,
 }
 
@@ -82,11 +84,28 @@ impl Payoff {
             Payoff::Unknown => None,
         }
     }
+
+    /// Its low and high ends (equal where exact).
+    fn bounds(self) -> Option<(f64, f64)> {
+        match self {
+            Payoff::Exact(x) => Some((x, x)),
+            Payoff::Range(lo, hi) => Some((lo, hi)),
+            Payoff::Unknown => None,
+        }
+    }
+}
+
+/// The futures a bet wins in and loses in.
+#[derive(Clone, Copy, Debug)]
+pub struct Sides<'a> {
+    pub wins: &'a [FutureIx],
+    pub loses: &'a [FutureIx],
 }
 
 /// How much one future moves a bet: the bet's chance of paying off (the
-/// midpoint, for bounds) with that future's own probability set to 1, minus
-/// the same with it set to 0, every other future as it is.
+/// midpoint, for bounds) with that future set to 1, minus the same with it
+/// set to 0, everything downstream following by [`Graph::follows`]'s rule.
+/// Negative where the future makes a loss likelier than a win.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Swing {
     pub future: FutureIx,
@@ -285,47 +304,57 @@ impl Graph {
         out
     }
 
-    /// The probability of paying off for a bet that wins in any of `wins`,
-    /// given each future's effective probability.
-    pub fn payoff(&self, wins: &[FutureIx], p: &[Option<f64>]) -> Payoff {
-        let wins = distinct(wins);
-        combine(
-            wins.iter().map(|&w| p[w]),
-            self.alternatives_of_one_fork(&wins),
-        )
+    /// The probability that a bet with these `sides` pays off, given each
+    /// future's effective probability.
+    pub fn payoff(&self, sides: Sides, p: &[Option<f64>]) -> Payoff {
+        Shape::of(self, sides).payoff(|f| p[f])
     }
 
-    /// What moves a bet that wins in `wins`, given each future's own
-    /// probability: the [`Swing`] of every future that can change its chance
-    /// of paying off, largest first, those that change it by (nearly)
-    /// nothing left out. Every rule adds, or takes the larger of, terms that
-    /// grow with each probability, so a swing is never negative.
+    /// What moves a bet with these `sides`, given each future's own
+    /// probability: the `limit` futures of largest [`Swing`] (by size),
+    /// largest first, those that move it by (nearly) nothing left out.
     ///
-    /// Only a winning future, or an ancestor whose effect reaches one
-    /// through futures without an own probability, can move it (an own
-    /// probability stops what comes from above), so only those are tried,
-    /// each by recomputing, with [`Graph::compute`]'s rule, just the
-    /// futures between it and the wins.
-    pub fn swings(&self, wins: &[FutureIx], own: &[Option<f64>]) -> Vec<Swing> {
-        let wins = distinct(wins);
-        let one_fork = self.alternatives_of_one_fork(&wins);
-        let sub = Influence::of(self, &wins, own);
-        let mut scratch = sub.base.clone();
-        let mut payoff_with = |k: usize, value: f64| {
-            sub.propagate(k, value, &mut scratch);
-            combine(sub.wins.iter().map(|&w| scratch[w]), one_fork).midpoint()
+    /// Only a future it wins or loses in, or an ancestor of one, can move
+    /// it. Recomputing the bet for every ancestor costs the square of their
+    /// number (a second per build on the benchmark), so each is first given
+    /// a cheap upper bound (see [`Scope::bounds`]) and the exact swing is
+    /// computed only while a bound could still beat the swings found.
+    pub fn swings(&self, sides: Sides, own: &[Option<f64>], limit: usize) -> Vec<Swing> {
+        let shape = Shape::of(self, sides);
+        let scope = Scope::of(self, &shape.futures(), own);
+        let at = |p: &[Option<f64>]| shape.payoff(|f| scope.at.get(&f).and_then(|&k| p[k]));
+        let mut scratch = scope.base.clone();
+        let mut exact = |k: usize| {
+            let with = |x: f64, p: &mut Vec<Option<f64>>| {
+                scope.follow(k, x, p);
+                at(p).midpoint()
+            };
+            Some(with(1.0, &mut scratch)? - with(0.0, &mut scratch)?)
         };
-        let mut swings: Vec<Swing> = (0..sub.order.len())
-            .filter_map(|k| {
-                let swing = payoff_with(k, 1.0)? - payoff_with(k, 0.0)?;
-                (swing > 1e-9).then_some(Swing {
-                    future: sub.order[k],
-                    swing,
-                })
-            })
-            .collect();
-        swings.sort_by(|a, b| b.swing.total_cmp(&a.swing).then(a.future.cmp(&b.future)));
-        swings
+        let bounds = scope.bounds(&shape);
+        let mut candidates: Vec<usize> = (0..scope.order.len()).collect();
+        candidates.sort_by(|&a, &b| bounds[b].total_cmp(&bounds[a]).then(a.cmp(&b)));
+        let mut found: Vec<Swing> = Vec::new();
+        for k in candidates {
+            if found.len() >= limit && found[limit - 1].swing.abs() >= bounds[k] {
+                break;
+            }
+            let Some(swing) = exact(k).filter(|s| s.abs() > 1e-9) else {
+                continue;
+            };
+            found.push(Swing {
+                future: scope.order[k],
+                swing,
+            });
+            found.sort_by(|a, b| {
+                b.swing
+                    .abs()
+                    .total_cmp(&a.swing.abs())
+                    .then(a.future.cmp(&b.future))
+            });
+        }
+        found.truncate(limit);
+        found
     }
 
     /// Whether a path of `leads_to` edges goes from `from` to `to`.
@@ -572,9 +601,23 @@ fn incoming<I: Copy>(parents: &[(I, f64)], p: impl Fn(I) -> Option<f64>) -> Opti
         .sum()
 }
 
-/// A bet's chance of paying off from its winning futures' probabilities
-/// (`one_fork`: they are alternatives of one fork).
-fn combine(values: impl Iterator<Item = Option<f64>>, one_fork: bool) -> Payoff {
+/// "Changes follow the arrows": the value of a future that is not set,
+/// given its own probability and its implied probability at the site's
+/// values and now. It moves by as much as its implied probability moved,
+/// kept in [0, 1], so the part of its own probability the graph does not
+/// explain stays; one without an own probability is its implied one.
+fn follows(own: Option<f64>, implied_site: Option<f64>, implied_now: Option<f64>) -> Option<f64> {
+    match (own, implied_site, implied_now) {
+        (Some(o), Some(site), Some(now)) => Some((o + (now - site)).clamp(0.0, 1.0)),
+        (Some(o), _, _) => Some(o),
+        (None, _, now) => now,
+    }
+}
+
+/// The chance that some future of a set happens, from their probabilities
+/// (`one_fork`: they are alternatives of one fork): their sum where they are
+/// one future or alternatives, else the bounds [max pᵢ, min(1, Σ pᵢ)].
+fn any_of(values: impl Iterator<Item = Option<f64>>, one_fork: bool) -> Payoff {
     let Some(values) = values.collect::<Option<Vec<f64>>>() else {
         return Payoff::Unknown;
     };
@@ -587,6 +630,55 @@ fn combine(values: impl Iterator<Item = Option<f64>>, one_fork: bool) -> Payoff 
     }
 }
 
+/// A bet's sides as the payoff rule reads them: which of them are
+/// alternatives of one fork.
+struct Shape {
+    wins: Vec<FutureIx>,
+    loses: Vec<FutureIx>,
+    wins_one_fork: bool,
+    loses_one_fork: bool,
+    /// Its winning and losing futures are all alternatives of one fork:
+    /// then a win excludes every loss, and the payoff is P(W).
+    all_one_fork: bool,
+}
+
+impl Shape {
+    fn of(graph: &Graph, sides: Sides) -> Shape {
+        let wins = distinct(sides.wins);
+        let loses = distinct(sides.loses);
+        let all = distinct(&[wins.as_slice(), loses.as_slice()].concat());
+        Shape {
+            wins_one_fork: graph.alternatives_of_one_fork(&wins),
+            loses_one_fork: graph.alternatives_of_one_fork(&loses),
+            all_one_fork: graph.alternatives_of_one_fork(&all),
+            wins,
+            loses,
+        }
+    }
+
+    /// Every future the bet names, once.
+    fn futures(&self) -> Vec<FutureIx> {
+        distinct(&[self.wins.as_slice(), self.loses.as_slice()].concat())
+    }
+
+    /// The bet's chance of paying off given each future's probability `p`:
+    /// P(W) with no losing futures (or all of one fork), otherwise
+    /// [max(0, P(W)low − P(L)high), min(P(W)high, 1 − P(L)low)].
+    fn payoff(&self, p: impl Fn(FutureIx) -> Option<f64>) -> Payoff {
+        let w = any_of(self.wins.iter().map(|&f| p(f)), self.wins_one_fork);
+        if self.loses.is_empty() || self.all_one_fork {
+            return w;
+        }
+        let l = any_of(self.loses.iter().map(|&f| p(f)), self.loses_one_fork);
+        match (w.bounds(), l.bounds()) {
+            (Some((w_lo, w_hi)), Some((l_lo, l_hi))) => {
+                Payoff::Range((w_lo - l_hi).max(0.0), w_hi.min(1.0 - l_lo))
+            }
+            _ => Payoff::Unknown,
+        }
+    }
+}
+
 fn distinct(futures: &[FutureIx]) -> Vec<FutureIx> {
     let mut v = futures.to_vec();
     v.sort_unstable();
@@ -594,87 +686,149 @@ fn distinct(futures: &[FutureIx]) -> Vec<FutureIx> {
     v
 }
 
-/// The futures that can move a bet's payoff, in an order where parents come
-/// first, with what [`Graph::compute`] needs to recompute them: the part of
-/// the graph a swing is computed on, so a swing costs the size of that part
-/// rather than of the whole graph.
-struct Influence {
+/// The futures that can move a bet's payoff — those it names and their
+/// ancestors, parents first — with what recomputing them needs: a swing
+/// costs the size of this part of the graph rather than of the whole.
+/// Every parent of a future here is here too.
+struct Scope {
     /// Futures, parents first.
     order: Vec<FutureIx>,
-    /// Each one's own probability.
+    /// Each future's position in `order`.
+    at: HashMap<FutureIx, usize>,
     own: Vec<Option<f64>>,
-    /// Each one's parents as positions in `order` with P(edge); only for
-    /// futures without an own probability, whose parents are all here.
+    /// Each one's parents as positions in `order`, with P(edge).
     parents: Vec<Vec<(usize, f64)>>,
-    /// Positions of the bet's winning futures.
-    wins: Vec<usize>,
+    /// Each one's implied probability at the site's values.
+    implied: Vec<Option<f64>>,
     /// Each one's effective probability at the site's values.
     base: Vec<Option<f64>>,
 }
 
-impl Influence {
-    /// The winning futures, and the parents of every one of these futures
-    /// that has no own probability (its effective probability is implied,
-    /// so its parents move it), and so on up.
-    fn of(graph: &Graph, wins: &[FutureIx], own: &[Option<f64>]) -> Influence {
-        let mut found: HashSet<FutureIx> = wins.iter().copied().collect();
-        let mut stack = wins.to_vec();
+impl Scope {
+    fn of(graph: &Graph, named: &[FutureIx], own: &[Option<f64>]) -> Scope {
+        let mut found: HashSet<FutureIx> = named.iter().copied().collect();
+        let mut stack = named.to_vec();
         while let Some(x) = stack.pop() {
-            if own[x].is_none() {
-                for (p, _) in graph.parents(x) {
-                    if found.insert(p) {
-                        stack.push(p);
-                    }
+            for (p, _) in graph.parents(x) {
+                if found.insert(p) {
+                    stack.push(p);
                 }
             }
         }
-        let rank = &graph.rank;
         let mut order: Vec<FutureIx> = found.into_iter().collect();
-        order.sort_unstable_by_key(|&f| rank[f]);
+        order.sort_unstable_by_key(|&f| graph.rank[f]);
         let at: HashMap<FutureIx, usize> = order.iter().enumerate().map(|(k, &f)| (f, k)).collect();
-        let parents = order
+        let parents: Vec<Vec<(usize, f64)>> = order
             .iter()
-            .map(|&f| match own[f] {
-                Some(_) => Vec::new(),
-                None => graph
+            .map(|&f| {
+                graph
                     .parents(f)
                     .into_iter()
                     .map(|(p, e)| (at[&p], e))
-                    .collect(),
+                    .collect()
             })
             .collect();
-        let mut sub = Influence {
+        let mut scope = Scope {
             own: order.iter().map(|&f| own[f]).collect(),
-            wins: wins.iter().map(|w| at[w]).collect(),
-            base: Vec::new(),
+            implied: vec![None; order.len()],
+            base: vec![None; order.len()],
             order,
+            at,
             parents,
         };
-        let mut base = vec![None; sub.order.len()];
-        sub.recompute(0, &mut base);
-        sub.base = base;
-        sub
+        for j in 0..scope.order.len() {
+            scope.implied[j] = scope.implied_from(j, &scope.base);
+            scope.base[j] = scope.own[j].or(scope.implied[j]);
+        }
+        scope
     }
 
-    /// Sets `p` to the effective probabilities with the future at position
-    /// `k` given the own probability `value`: only those after `k` can change.
-    fn propagate(&self, k: usize, value: f64, p: &mut [Option<f64>]) {
+    /// The implied probability of the future at `j` given the effective
+    /// probabilities `p` of its parents: [`incoming`], capped at 1; a root's
+    /// is its own.
+    fn implied_from(&self, j: usize, p: &[Option<f64>]) -> Option<f64> {
+        match self.parents[j].as_slice() {
+            [] => self.own[j],
+            parents => incoming(parents, |q| p[q]).map(|s| s.min(1.0)),
+        }
+    }
+
+    /// Sets `p` to every future's value with the one at position `k` set to
+    /// `value` and the rest following by [`follows`]: only those after `k`
+    /// can move, and those not downstream of it come out as they were.
+    fn follow(&self, k: usize, value: f64, p: &mut [Option<f64>]) {
         p.copy_from_slice(&self.base);
         p[k] = Some(value);
-        self.recompute(k + 1, p);
+        for j in k + 1..self.order.len() {
+            if !self.parents[j].is_empty() {
+                p[j] = follows(self.own[j], self.implied[j], self.implied_from(j, p));
+            }
+        }
     }
 
-    /// Recomputes the effective probability of every future from position
-    /// `from` on: its own where it has one, else the implied one (a root's
-    /// implied probability is its own, so without one it has none).
-    fn recompute(&self, from: usize, p: &mut [Option<f64>]) {
-        for j in from..self.order.len() {
-            p[j] = match (self.own[j], self.parents[j].as_slice()) {
-                (Some(o), _) => Some(o),
-                (None, []) => None,
-                (None, parents) => incoming(parents, |q| p[q]).map(|s| s.min(1.0)),
-            };
+    /// For each position, a bound on the size of its swing. Were nothing
+    /// kept in [0, 1] or capped, setting future k to x would move every
+    /// future j by (x − its value) × D(k, j), the sum over paths from k to
+    /// j of the product of their edges' probabilities, found for all k at
+    /// once by one backward pass per named future. Edges are positive, so
+    /// every future moves the same way and the clipping only shortens
+    /// moves: each named future lands between its value and that linear
+    /// guess. The payoff grows with wins and falls with losses, so its
+    /// extremes over those intervals bound the swing. Unknown values give
+    /// no bound (infinite): those futures are computed exactly.
+    fn bounds(&self, shape: &Shape) -> Vec<f64> {
+        let n = self.order.len();
+        // A future both won and lost in moves the payoff both ways: no bound.
+        let both = shape.wins.iter().any(|w| shape.loses.contains(w));
+        if both || self.base.iter().any(Option::is_none) {
+            return vec![f64::INFINITY; n];
         }
+        let named: Vec<usize> = shape.futures().iter().map(|f| self.at[f]).collect();
+        let reach: Vec<Vec<f64>> = named.iter().map(|&t| self.paths_to(t)).collect();
+        let base = |j: usize| self.base[j].unwrap_or(0.0);
+        let mut moved: Vec<(FutureIx, f64, f64)> = Vec::with_capacity(named.len());
+        (0..n)
+            .map(|k| {
+                // The payoff's extremes with future k at x: wins at the top
+                // of their intervals and losses at the bottom, and the reverse.
+                let mut ends = |x: f64| {
+                    moved.clear();
+                    moved.extend(named.iter().zip(&reach).map(|(&t, d)| {
+                        let guess = (base(t) + (x - base(k)) * d[k]).clamp(0.0, 1.0);
+                        (self.order[t], base(t).min(guess), base(t).max(guess))
+                    }));
+                    let end = |f: FutureIx, high: bool| {
+                        let &(_, lo, hi) = moved.iter().find(|m| m.0 == f)?;
+                        Some(if high { hi } else { lo })
+                    };
+                    let is_win = |f: FutureIx| shape.wins.contains(&f);
+                    let up = shape.payoff(|f| end(f, is_win(f))).midpoint()?;
+                    let down = shape.payoff(|f| end(f, !is_win(f))).midpoint()?;
+                    Some((up, down))
+                };
+                match (ends(1.0), ends(0.0)) {
+                    (Some((up1, down1)), Some((up0, down0))) => {
+                        (up1 - down0).abs().max((down1 - up0).abs())
+                    }
+                    _ => f64::INFINITY,
+                }
+            })
+            .collect()
+    }
+
+    /// D(k, t) for every position k: the sum over paths from k to the
+    /// future at `t` of the product of their edges (1 for t itself).
+    fn paths_to(&self, t: usize) -> Vec<f64> {
+        let mut d = vec![0.0; self.order.len()];
+        d[t] = 1.0;
+        for j in (0..=t).rev() {
+            if d[j] != 0.0 {
+                for &(q, e) in &self.parents[j] {
+                    d[q] += d[j] * e;
+                }
+            }
+        }
+        d
     }
 }
 
@@ -715,6 +869,35 @@ mod tests {
 
     fn close(a: Option<f64>, b: f64) -> bool {
         a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    /// A bet's sides from future positions.
+    fn sides<'a>(wins: &'a [FutureIx], loses: &'a [FutureIx]) -> Sides<'a> {
+        Sides { wins, loses }
+    }
+
+    /// Every future's value with `x` set to `value`, the rule of
+    /// "Changes follow the arrows" applied to the whole graph as the brief
+    /// states it: what [`Graph::swings`] computes on a part of it.
+    fn follow_whole(g: &Graph, own: &[Option<f64>], x: usize, value: f64) -> Vec<Option<f64>> {
+        let site = g.compute(own);
+        let mut p: Vec<Option<f64>> = vec![None; g.len()];
+        for &i in &g.topo {
+            let parents = g.parents(i);
+            p[i] = if i.get() == x {
+                Some(value)
+            } else if parents.is_empty() {
+                own[i]
+            } else {
+                let now = incoming(&parents, |q| p[q]).map(|s| s.min(1.0));
+                match (own[i], site[i].implied, now) {
+                    (Some(o), Some(then), Some(now)) => Some((o + (now - then)).clamp(0.0, 1.0)),
+                    (Some(o), _, _) => Some(o),
+                    (None, _, now) => now,
+                }
+            };
+        }
+        p
     }
 
     #[test]
@@ -816,19 +999,64 @@ mod tests {
             .zip(&c)
             .map(|(o, c)| o.or(c.implied))
             .collect();
-        match g.payoff(&ix([1, 2]), &p) {
+        let wins = |w: &[FutureIx]| g.payoff(sides(w, &[]), &p);
+        match wins(&ix([1, 2])) {
             Payoff::Exact(x) => assert!((x - 0.45).abs() < 1e-9, "{x}"), // 0.3 + 0.15
             other => panic!("{other:?}"),
         }
-        match g.payoff(&ix([1, 3]), &p) {
+        match wins(&ix([1, 3])) {
             Payoff::Range(lo, hi) => assert!((lo - 0.4).abs() < 1e-9 && (hi - 0.7).abs() < 1e-9),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(g.payoff(&ix([3]), &p), Payoff::Exact(x) if (x - 0.4).abs() < 1e-9));
+        assert!(matches!(wins(&ix([3])), Payoff::Exact(x) if (x - 0.4).abs() < 1e-9));
         assert_eq!(
-            g.payoff(&ix([0]), &[None, None, None, None]),
+            g.payoff(sides(&ix([0]), &[]), &[None, None, None, None]),
             Payoff::Unknown
         );
+    }
+
+    #[test]
+    fn a_losing_future_bounds_the_payoff() {
+        // fork (0.5) → a 0.6, b 0.3; c (0.4) and d (0.9) are roots.
+        let (f, g, _) = graph(&[
+            (
+                "fork",
+                "title: F\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.3}\n",
+            ),
+            ("a", "title: A\n"),
+            ("b", "title: B\n"),
+            ("c", "title: C\nprobability: 0.4\n"),
+            ("d", "title: D\nprobability: 0.9\n"),
+        ]);
+        let c = g.compute(&own(&f));
+        let p: Vec<Option<f64>> = own(&f)
+            .iter()
+            .zip(&c)
+            .map(|(o, c)| o.or(c.implied))
+            .collect();
+        let pays = |w: &[FutureIx], l: &[FutureIx]| g.payoff(sides(w, l), &p);
+        // Wins in a (0.3), loses in b: one fork's branches, so a win is no loss.
+        assert!(matches!(pays(&ix([1]), &ix([2])), Payoff::Exact(x) if (x - 0.3).abs() < 1e-9));
+        // Loses in c (0.4): [max(0, 0.3 − 0.4), min(0.3, 1 − 0.4)].
+        match pays(&ix([1]), &ix([3])) {
+            Payoff::Range(lo, hi) => assert!(lo == 0.0 && (hi - 0.3).abs() < 1e-9, "{lo} {hi}"),
+            other => panic!("{other:?}"),
+        }
+        // Wins in c (0.4), loses in a or b (exact 0.45): [0, 0.4 − 0].
+        // Wins in d (0.9), loses in c: [0.9 − 0.4, min(0.9, 0.6)].
+        match pays(&ix([4]), &ix([3])) {
+            Payoff::Range(lo, hi) => {
+                assert!(
+                    (lo - 0.5).abs() < 1e-9 && (hi - 0.6).abs() < 1e-9,
+                    "{lo} {hi}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        // A loss with no probability makes the payoff unknown.
+        let mut q = p.clone();
+        q[3] = None;
+        assert_eq!(g.payoff(sides(&ix([1]), &ix([3])), &q), Payoff::Unknown);
     }
 
     #[test]
@@ -847,7 +1075,10 @@ mod tests {
         ]);
         let c = g.compute(&own(&f));
         let p: Vec<Option<f64>> = c.iter().map(|c| c.implied).collect();
-        assert!(matches!(g.payoff(&ix([2, 3]), &p), Payoff::Range(..)));
+        assert!(matches!(
+            g.payoff(sides(&ix([2, 3]), &[]), &p),
+            Payoff::Range(..)
+        ));
     }
 
     #[test]
@@ -945,17 +1176,19 @@ mod tests {
         g: &Graph,
         f: &[Future],
         wins: &[usize],
+        loses: &[usize],
         own: &[Option<f64>],
     ) -> Vec<(String, f64)> {
         let wins: Vec<FutureIx> = wins.iter().copied().map(FutureIx).collect();
-        g.swings(&wins, own)
+        let loses: Vec<FutureIx> = loses.iter().copied().map(FutureIx).collect();
+        g.swings(sides(&wins, &loses), own, usize::MAX)
             .into_iter()
             .map(|s| (f[s.future].id.to_string(), (s.swing * 1e9).round() / 1e9))
             .collect()
     }
 
     #[test]
-    fn a_swing_comes_through_ancestors_without_an_own_probability() {
+    fn a_swing_comes_through_every_ancestor() {
         // r (0.5) → a 0.6 → w 0.5; blocked (0.3) → w 0.2; far (0.9) → blocked 0.5.
         // A bet that wins in w: p(w) = 0.5 × 0.6 × 0.5 + 0.3 × 0.2 = 0.21.
         let (f, g, errs) = graph(&[
@@ -980,7 +1213,7 @@ mod tests {
         assert!(errs.is_empty(), "{errs:?}");
         let own = own_of(&f, &[("r", 0.5), ("far", 0.9), ("blocked", 0.3)]);
         assert_eq!(
-            swings_of(&g, &f, &[4], &own),
+            swings_of(&g, &f, &[4], &[], &own),
             [
                 // w itself: 1 − 0.
                 ("w".into(), 1.0),
@@ -990,8 +1223,27 @@ mod tests {
                 ("r".into(), 0.3),
                 // blocked at 1: 0.15 + 0.2; at 0: 0.15.
                 ("blocked".into(), 0.2),
+                // far's edge implies 0.45 of blocked. At 1 it implies 0.5:
+                // blocked moves to 0.35, w to 0.15 + 0.07. At 0 blocked
+                // would be 0.3 − 0.45, kept at 0: w is 0.15.
+                ("far".into(), 0.07),
             ],
-            "far reaches w only through blocked, whose own probability stops it"
+            "far reaches w through blocked, whose own probability moves with its implied one"
+        );
+        // A bet that loses in w: every swing turns round.
+        let turned: Vec<(String, f64)> = swings_of(&g, &f, &[0], &[4], &own)
+            .into_iter()
+            .filter(|(id, _)| id != "r")
+            .collect();
+        assert_eq!(
+            turned,
+            [
+                ("w".into(), -0.5),
+                ("a".into(), -0.25),
+                ("blocked".into(), -0.1),
+                ("far".into(), -0.035),
+            ],
+            "wins in r (0.5), loses in w: [max(0, 0.5 − p(w)), min(0.5, 1 − p(w))], midpoint moves half as much"
         );
     }
 
@@ -1008,7 +1260,7 @@ mod tests {
         ]);
         let own = own_of(&f, &[("fork", 0.5)]);
         assert_eq!(
-            swings_of(&g, &f, &[1, 2], &own),
+            swings_of(&g, &f, &[1, 2], &[], &own),
             [
                 // fork at 1: 0.6 + 0.3; at 0: 0.
                 ("fork".into(), 0.9),
@@ -1030,7 +1282,7 @@ mod tests {
         ]);
         let own = own_of(&f, &[("x", 0.4), ("y", 0.2), ("z", 0.7)]);
         assert_eq!(
-            swings_of(&g, &f, &[0, 1], &own),
+            swings_of(&g, &f, &[0, 1], &[], &own),
             [
                 // x at 1: [1, 1]; at 0: [0.2, 0.2].
                 ("x".into(), 0.8),
@@ -1078,41 +1330,44 @@ mod tests {
         let (f, g, errs) = graph(&refs);
         assert!(errs.is_empty(), "{errs:?}");
         let own = own(&f);
-        let payoff_with = |wins: &[FutureIx], own: &[Option<f64>]| {
-            let c = g.compute(own);
-            let p: Vec<Option<f64>> = own.iter().zip(&c).map(|(o, c)| o.or(c.implied)).collect();
-            g.payoff(wins, &p).midpoint()
-        };
         let mut compared = 0;
-        let sets = (0..f.len()).map(|w| vec![w]).chain([
-            vec![13, 20],
-            vec![7, 8],
-            vec![22, 19, 4],
-            vec![21, 22],
-        ]);
-        for wins in sets {
+        let bets: Vec<(Vec<usize>, Vec<usize>)> = (0..f.len())
+            .map(|w| (vec![w], vec![]))
+            .chain((0..f.len() - 3).map(|w| (vec![w], vec![w + 3])))
+            .chain([
+                (vec![13, 20], vec![]),
+                (vec![7, 8], vec![23]),
+                (vec![22, 19, 4], vec![5, 21]),
+                (vec![21, 22], vec![2]),
+            ])
+            .collect();
+        for (wins, loses) in bets {
             let wins: Vec<FutureIx> = wins.into_iter().map(FutureIx).collect();
-            let fast = g.swings(&wins, &own);
-            for x in 0..f.len() {
-                let set = |v: f64| {
-                    let mut o = own.clone();
-                    o[x] = Some(v);
-                    payoff_with(&wins, &o)
-                };
-                let slow = match (set(1.0), set(0.0)) {
-                    (Some(hi), Some(lo)) => hi - lo,
-                    _ => 0.0,
-                };
-                let found = fast
-                    .iter()
-                    .find(|s| s.future == FutureIx(x))
-                    .map_or(0.0, |s| s.swing);
-                assert!(
-                    (found - slow).abs() < 1e-9,
-                    "wins {wins:?}, future f{x}: {found} ≠ {slow}"
-                );
-                compared += usize::from(slow.abs() > 1e-9);
+            let loses: Vec<FutureIx> = loses.into_iter().map(FutureIx).collect();
+            let bet = sides(&wins, &loses);
+            let slow: Vec<(FutureIx, f64)> = (0..f.len())
+                .filter_map(|x| {
+                    let with = |v: f64| g.payoff(bet, &follow_whole(&g, &own, x, v)).midpoint();
+                    let swing = with(1.0)? - with(0.0)?;
+                    (swing.abs() > 1e-9).then_some((FutureIx(x), swing))
+                })
+                .collect();
+            let all = g.swings(bet, &own, usize::MAX);
+            assert_eq!(all.len(), slow.len(), "{bet:?}: {all:?} against {slow:?}");
+            for (x, swing) in &slow {
+                let found = all.iter().find(|s| s.future == *x).map(|s| s.swing);
+                assert_eq!(found, Some(*swing), "{bet:?}, future {x:?}");
             }
+            // The five largest, found with bounds, are the five largest.
+            let mut sizes: Vec<f64> = slow.iter().map(|s| s.1.abs()).collect();
+            sizes.sort_by(|a, b| b.total_cmp(a));
+            let top: Vec<f64> = g
+                .swings(bet, &own, 5)
+                .iter()
+                .map(|s| s.swing.abs())
+                .collect();
+            assert_eq!(top, sizes[..sizes.len().min(5)], "{bet:?}");
+            compared += slow.len();
         }
         assert!(compared > 100, "only {compared} non-zero swings compared");
         assert!(

@@ -451,7 +451,8 @@ fn accessible(
     )
 }
 
-/// One bar of a bar chart: a link, labelled, with a value from 0 to 1.
+/// One bar of a bar chart: a link, labelled, with a value from −1 to 1
+/// (a negative one is drawn as long as its size, marked as lowering).
 pub(crate) struct Bar {
     pub label: String,
     pub url: String,
@@ -478,7 +479,7 @@ const BARS_NARROW: BarLayout = BarLayout {
     class: "chart chart-narrow bars",
 };
 /// Room after the longest bar for its printed value.
-const VALUE_ROOM: f64 = 96.0;
+const VALUE_ROOM: f64 = 116.0;
 const BAR_H: f64 = 12.0;
 
 /// A horizontal bar chart of `bars` on a scale from 0 to 1 (so charts of
@@ -517,10 +518,11 @@ fn draw_bars(layout: &BarLayout, title: &str, desc: &str, bars: &[Bar]) -> Strin
             );
         }
         let top = y + 6.0;
+        let class = if b.value < 0.0 { "bar lowers" } else { "bar" };
         let _ = write!(
             body,
-            "<rect class=\"track\" x=\"0\" y=\"{top:.0}\" width=\"{track:.0}\" height=\"{BAR_H}\" rx=\"3\"/><rect class=\"bar\" x=\"0\" y=\"{top:.0}\" width=\"{:.1}\" height=\"{BAR_H}\" rx=\"3\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.0}\">{}</text></a>",
-            (b.value.clamp(0.0, 1.0) * track).max(2.0),
+            "<rect class=\"track\" x=\"0\" y=\"{top:.0}\" width=\"{track:.0}\" height=\"{BAR_H}\" rx=\"3\"/><rect class=\"{class}\" x=\"0\" y=\"{top:.0}\" width=\"{:.1}\" height=\"{BAR_H}\" rx=\"3\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.0}\">{}</text></a>",
+            (b.value.abs().min(1.0) * track).max(2.0),
             track + 8.0,
             top + BAR_H - 1.0,
             escape_html(&b.display)
@@ -748,9 +750,21 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains("<a href=\"/futures/fab/\">"));
-        // 0.62 of the wide drawing's 608-pixel track.
+        // 0.62 of the wide drawing's 588-pixel track.
         assert!(
-            svg.contains("class=\"bar\" x=\"0\" y=\"26\" width=\"377.0\""),
+            svg.contains("class=\"bar\" x=\"0\" y=\"26\" width=\"364.6\""),
+            "{svg}"
+        );
+        // A swing that hurts the bet: as long as its size, marked.
+        let hurts = [Bar {
+            label: "Bust".into(),
+            url: "/futures/bust/".into(),
+            value: -0.62,
+            display: "−62 points".into(),
+        }];
+        let svg = super::bars("What moves “x”", &hurts).unwrap();
+        assert!(
+            svg.contains("class=\"bar lowers\" x=\"0\" y=\"26\" width=\"364.6\""),
             "{svg}"
         );
         assert!(super::bars("t", &[]).is_none());

@@ -39,13 +39,15 @@ pub fn payoff(p: Payoff) -> String {
     }
 }
 
-/// How much a future moves a bet (never less than nothing), in percentage
-/// points: `32 points`, `<1 point` for a swing too small to round to one.
+/// How much a future moves a bet, in percentage points with the way it
+/// moves it: `+32 points`, `−5 points`, `<1 point` for a swing too small to
+/// round to one.
 pub fn swing(s: f64) -> String {
-    match (s * 100.0).round() {
+    let sign = if s < 0.0 { '−' } else { '+' };
+    match (s.abs() * 100.0).round() {
         0.0 => "<1 point".into(),
-        1.0 => "1 point".into(),
-        n => format!("{n:.0} points"),
+        1.0 => format!("{sign}1 point"),
+        n => format!("{sign}{n:.0} points"),
     }
 }
 
@@ -76,8 +78,9 @@ mod tests {
         assert_eq!(payoff(Payoff::Range(0.451, 0.453)), "45%");
         assert_eq!(payoff(Payoff::Range(0.995, 1.0)), ">99%");
         assert_eq!(payoff(Payoff::Unknown), "unknown");
-        assert_eq!(swing(0.324), "32 points");
-        assert_eq!(swing(0.012), "1 point");
+        assert_eq!(swing(0.324), "+32 points");
+        assert_eq!(swing(-0.051), "−5 points");
+        assert_eq!(swing(0.012), "+1 point");
         assert_eq!(swing(0.004), "<1 point");
     }
 }

@@ -191,21 +191,34 @@ try {
       const data = await (await fetch(document.getElementById("futures_map").getAttribute("data-graph"))).json();
       // An empty reader's view goes through the same path as one with values.
       const m = model(data), nums = compute(m, assumed(m, [])), out = [];
+      let swings = 0;
       data.futures.forEach((f) => {
         const n = nums[f.id];
         if (n.implied !== f.implied || n.disagreement !== f.disagreement) out.push([f.id, n.implied, f.implied, n.disagreement, f.disagreement]);
       });
       data.bets.forEach((b) => {
-        const p = payoff(m, b.wins_if, nums);
+        const p = payoff(m, b.wins_if, b.loses_if, nums);
         if (p.kind !== b.payoff.kind || p.low !== b.payoff.low || p.high !== b.payoff.high) out.push([b.id, p, b.payoff]);
         if (payoffText(m.rules, p) !== b.payoff.display) out.push([b.id, payoffText(m.rules, p), b.payoff.display]);
+        // What moves the bet: the build's swings, each recomputed here with
+        // the future set to 1 and to 0 and the rest following the arrows.
+        b.swings.forEach((w) => {
+          const mid = (/** @type {number} */ x) => {
+            const c = payoff(m, b.wins_if, b.loses_if, compute(m, { [w.future]: x }));
+            return c.low == null || c.high == null ? NaN : (c.low + c.high) / 2;
+          };
+          const swing = mid(1) - mid(0);
+          if (swing !== w.swing) out.push([b.id, w.future, swing, w.swing]);
+          swings++;
+        });
       });
-      return { out, futures: data.futures.length, bets: data.bets.length };
+      return { out, futures: data.futures.length, bets: data.bets.length, swings };
     });
     check(wrong.out.length === 0, `model.js disagrees with the build on ${site}: ` + JSON.stringify(wrong.out.slice(0, 5)));
     const name = site === config.url ? "model_checked_example" : "model_checked_big";
     results[name] = wrong.futures;
     results[name + "_bets"] = wrong.bets;
+    results[name + "_swings"] = wrong.swings;
     await context.close();
   }
 

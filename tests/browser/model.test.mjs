@@ -8,12 +8,12 @@ import { parseView, viewText } from "../../themes/default/static/view.js";
 
 const RULES = { disagreement: 0.15, display: { low: 0.01, high: 0.99 } };
 
-// A graph in graph.json's form: futures [id, own probability], edges [from, to, P(edge)], bets [id, wins_if].
+// A graph in graph.json's form: futures [id, own probability], edges [from, to, P(edge)], bets [id, wins_if, loses_if].
 function graph(futures, edges, bets = []) {
   return model({
     futures: futures.map(([id, probability]) => ({ id, title: id, probability, within: null, rect: [0, 0, 0, 0] })),
     edges: edges.map(([from, to, probability]) => ({ from, to, probability })),
-    bets: bets.map(([id, wins_if]) => ({ id, wins_if, loses_if: [] })),
+    bets: bets.map(([id, wins_if, loses_if = []]) => ({ id, wins_if, loses_if })),
     rules: RULES,
   });
 }
@@ -36,7 +36,7 @@ test("assuming a future happens sets its fork siblings to 0 and its single-paren
   close(n.d.effective, 0, "d");
   // b was 0.5 × 0.4 = 0.2; with root certain and b assumed not to happen, 0.
   close(n.b.effective, 0, "b");
-  close(payoff(m, ["c", "d"], n).low, 1, "a bet on c or d");
+  close(payoff(m, ["c", "d"], [], n).low, 1, "a bet on c or d");
 });
 
 test("a reader's value for a future with no probability of its own carries forward", () => {
@@ -49,14 +49,80 @@ test("a reader's value for a future with no probability of its own carries forwa
   close(n.d.effective, 0.24, "d: 0.8 × 0.3");
   close(n.b.effective, 0.2, "b is not downstream of a");
   // c and d are branches of one fork: exact, 0.4 + 0.24.
-  const p = payoff(m, ["c", "d"], n);
+  const p = payoff(m, ["c", "d"], [], n);
   assert.equal(p.kind, "exact");
   close(p.low, 0.64, "pays off if c or d");
   // b and c have different parents: bounds [max, sum].
-  const r = payoff(m, ["b", "c"], n);
+  const r = payoff(m, ["b", "c"], [], n);
   assert.equal(r.kind, "range");
   close(r.low, 0.4, "low end");
   close(r.high, 0.6000000000000001, "high end");
+});
+
+// root (0.5) ─0.6→ x (0.5 of its own) ─0.5→ y;  z (0.3) ─0.5→ x;  q (0.9) ─0.9→ full (0.9).
+// x's parents imply 0.5 × 0.6 + 0.3 × 0.5 = 0.45 of it; its own 0.5 keeps 0.05 the graph does not explain.
+const partial = () => graph(
+  [["root", 0.5], ["z", 0.3], ["x", 0.5], ["y", null], ["q", 0.9], ["full", 0.9], ["c", 0.4]],
+  [["root", "x", 0.6], ["z", "x", 0.5], ["x", "y", 0.5], ["q", "full", 0.9]],
+);
+
+test("changes follow the arrows: a future with its own probability moves by as much as its implied one", () => {
+  const m = partial();
+  const site = compute(m);
+  close(site.x.implied, 0.45, "x implied by the site: 0.3 + 0.15");
+  close(site.y.effective, 0.25, "y by the site: 0.5 × 0.5");
+  const up = compute(m, { root: 1 });
+  close(up.x.implied, 0.75, "x implied with root certain: 0.6 + 0.15");
+  close(up.x.effective, 0.8, "x keeps its unexplained 0.05: 0.5 + (0.75 − 0.45)");
+  close(up.y.effective, 0.4, "y follows x: 0.8 × 0.5");
+  close(up.z.effective, 0.3, "z is not downstream of root: the site's");
+  close(up.c.effective, 0.4, "c is not downstream: the site's");
+  const down = compute(m, { root: 0 });
+  close(down.x.effective, 0.2, "x: 0.5 + (0.15 − 0.45)");
+  close(down.y.effective, 0.1, "y: 0.2 × 0.5");
+});
+
+test("a future that follows is kept in [0, 1]", () => {
+  const m = partial();
+  // full's edge implies 0.81 of it; with q certain 0.9: 0.9 + 0.09 = 0.99.
+  close(compute(m, { q: 1 }).full.effective, 0.99, "full with q certain");
+  // With root and z both certain x would be 0.5 + (1.1 capped to 1 − 0.45) = 1.05: kept at 1.
+  const n = compute(m, { root: 1, z: 1 });
+  assert.equal(n.x.incoming, 1.1, "the sum before capping");
+  assert.equal(n.x.effective, 1, "x is kept at 1");
+  close(n.y.effective, 0.5, "y: 1 × 0.5");
+  // With both impossible x would be 0.5 − 0.45 = 0.05, the unexplained part.
+  close(compute(m, { root: 0, z: 0 }).x.effective, 0.05, "x with no parent possible");
+});
+
+test("a bet's payoff counts the futures it loses in", () => {
+  const m = tree();
+  const site = compute(m);
+  // a (0.3) wins, d (0.09) loses, and b (0.2) loses: a win in a can still see d happen.
+  const r = payoff(m, ["a"], ["b"], site);
+  assert.equal(r.kind, "exact", "a and b are one fork's branches: a win is no loss");
+  close(r.low, 0.3, "P(a)");
+  const p = payoff(m, ["c"], ["b"], site);
+  assert.equal(p.kind, "range", "c and b have different parents");
+  close(p.low, 0, "max(0, 0.15 − 0.2)");
+  close(p.high, 0.15, "min(0.15, 1 − 0.2)");
+  // c and d are one fork's branches (a's): exact.
+  assert.equal(payoff(m, ["c"], ["d"], site).kind, "exact");
+  // Wins in b or c (bounds [0.2, 0.35]), loses in d (0.09): [0.2 − 0.09, min(0.35, 0.91)].
+  const q = payoff(m, ["b", "c"], ["d"], site);
+  close(q.low, 0.11, "low end");
+  close(q.high, 0.35, "high end");
+  // Under a view where the loss is assumed not to happen, nothing takes from the win.
+  const v = payoff(m, ["c"], ["b"], compute(m, assumed(m, [{ id: "b", value: "no" }])));
+  close(v.low, 0.15, "b assumed not to happen: low");
+  close(v.high, 0.15, "b assumed not to happen: high");
+  assert.equal(payoffText(RULES, v, viewPercent), "15%");
+  // Assuming the loss happens: the bet cannot pay off.
+  const lost = payoff(m, ["c"], ["b"], compute(m, assumed(m, [{ id: "b", value: "yes" }])));
+  assert.equal(payoffText(RULES, lost, viewPercent), "0%");
+  // A loss with no probability leaves the payoff unknown.
+  const unknown = graph([["w", 0.5], ["l", null]], []);
+  assert.equal(payoff(unknown, ["w"], ["l"], compute(unknown)).kind, "unknown");
 });
 
 test("assuming a future does not happen sets it to 0 and nothing else", () => {

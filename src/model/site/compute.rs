@@ -5,11 +5,10 @@
 
 use rayon::prelude::*;
 
-use super::{BetEntry, FutureEntry, Loaded, Observed, Own, Site, Source};
+use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
-use crate::model::graph::{Computed, Graph, Payoff, Swing};
-use crate::routes::FutureIx;
+use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing};
 use crate::source::futures::Future;
 
 /// How many of the futures that move a bet most are kept (and shown).
@@ -55,13 +54,8 @@ struct Numbers {
 }
 
 /// The one computation of a site's numbers, from the futures (in order),
-/// the futures each bet wins in, and the market observations.
-fn numbers(
-    graph: &Graph,
-    futures_in: &[&Future],
-    wins: &[&[FutureIx]],
-    prices: &Prices,
-) -> Numbers {
+/// each bet's sides, and the market observations.
+fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Prices) -> Numbers {
     let markets: Vec<Vec<(MarketRef, Observation)>> = futures_in
         .iter()
         .map(|f| {
@@ -95,12 +89,11 @@ fn numbers(
         .zip(&futures)
         .map(|(o, n)| o.or(n.computed.implied))
         .collect();
-    let bets = wins
+    let bets = bets
         .par_iter()
-        .map(|w| {
-            let mut swings = graph.swings(w, &own);
-            swings.truncate(WHAT_MOVES);
-            (graph.payoff(w, &effective), swings)
+        .map(|&sides| {
+            let swings = graph.swings(sides, &own, WHAT_MOVES);
+            (graph.payoff(sides, &effective), swings)
         })
         .collect();
     let warnings = futures_in
@@ -147,8 +140,8 @@ impl Loaded {
     pub fn compute(self, observed: Observed) -> Site {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
-            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
-            numbers(&self.graph, &futures, &wins, &observed.prices)
+            let sides: Vec<Sides> = self.bets.iter().map(LoadedBet::sides).collect();
+            numbers(&self.graph, &futures, &sides, &observed.prices)
         };
         let futures = self
             .futures
@@ -209,8 +202,8 @@ impl Site {
     pub(super) fn recompute(&mut self) {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
-            let wins: Vec<&[FutureIx]> = self.bets.iter().map(|b| b.wins_if.as_slice()).collect();
-            numbers(&self.graph, &futures, &wins, &self.prices)
+            let sides: Vec<Sides> = self.bets.iter().map(BetEntry::sides).collect();
+            numbers(&self.graph, &futures, &sides, &self.prices)
         };
         for (e, n) in self.futures.iter_mut().zip(n.futures) {
             e.own = n.own;

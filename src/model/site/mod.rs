@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::community::{Community, Kind, Known, Subject, Wanted};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
-use crate::model::graph::{Computed, Graph, NoFork, Payoff, Swing};
+use crate::model::graph::{Computed, Graph, NoFork, Payoff, Sides, Swing};
 use crate::routes::{BetIx, FutureIx, PostIx, Shape};
 use crate::source::bets::Bet;
 use crate::source::config::Config;
@@ -136,7 +136,25 @@ pub struct BetEntry {
     pub fork: Result<FutureIx, NoFork>,
 }
 
+impl LoadedBet {
+    /// The futures it wins and loses in.
+    pub fn sides(&self) -> Sides<'_> {
+        Sides {
+            wins: &self.wins_if,
+            loses: &self.loses_if,
+        }
+    }
+}
+
 impl BetEntry {
+    /// The futures it wins and loses in.
+    pub fn sides(&self) -> Sides<'_> {
+        Sides {
+            wins: &self.wins_if,
+            loses: &self.loses_if,
+        }
+    }
+
     /// What listings and search show of it: its `summary`, else the
     /// argument's first paragraph.
     pub fn summary(&self) -> &str {

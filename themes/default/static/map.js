@@ -182,7 +182,7 @@ function controller(s) {
       c.fitTo(ids);
       s.section.classList.add("showing-bet");
       render(s);
-      const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, s.reader.nums));
+      const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, b.loses_if, s.reader.nums));
       c.say("Bet: " + b.title + ", pays off " + pays + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
     },
     /** A closed group opens (zoomed in until its futures read); a future is selected.

@@ -1,7 +1,7 @@
 // @ts-check
 // The future graph in the browser, and its probability rules: the same
-// rules as the build's (src/graph.rs), so with nothing overridden every
-// number is the build's own. The map, the reader's own view and the bets
+// rules as the build's (src/model/graph.rs), so with nothing overridden
+// every number is the build's own. The map, the reader's own view and the bets
 // pages all compute through it: a reader's view is `compute` with the
 // values `assumed` makes of their entries.
 
@@ -16,7 +16,7 @@
 /** A future of the model: graph.json's, with its place in the site's order,
  * its members, its edges both ways and its box on the map (`rect`).
  * @typedef {Future & { index: number, members: string[], parents: Link[], children: Link[], box: Box }} Node */
-/** @typedef {{ data: Graph, futures: Node[], byId: Record<string, Node>, bets: Record<string, Bet>, rules: Rules, order: Node[] }} Model */
+/** @typedef {{ data: Graph, futures: Node[], byId: Record<string, Node>, bets: Record<string, Bet>, rules: Rules, order: Node[], site: Numbers[] }} Model */
 /** One future's numbers (see `compute`).
  * @typedef {{ own: number | null, implied: number | null, incoming: number | null, effective: number | null, disagreement: boolean }} Numbers */
 /** A bet's chance of paying off (see `payoff`): the build's `Payoff` without its text.
@@ -47,7 +47,10 @@ export function model(data) {
   /** @type {Record<string, Bet>} */
   const bets = Object.create(null);
   data.bets.forEach((b) => { bets[b.id] = b; });
-  return { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId) };
+  /** @type {Model} */
+  const m = { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId), site: [] };
+  m.site = numbers(m, {});
+  return m;
 }
 
 /** Parents before children (Kahn's algorithm; the build checked there is no cycle).
@@ -75,27 +78,42 @@ export function disagrees(rules, own, implied) {
 }
 
 /**
- * Every future's numbers: `own` (its probability, or `overrides[id]` where
- * given), `implied` (Σ P(parent) × P(edge), P(parent) being the parent's own
- * else its implied probability, capped at 1; a root's own), `incoming` (the
- * sum before capping), `effective` (own else implied) and `disagreement`.
- * A value is null where it cannot be known.
+ * Every future's numbers: `own` (its own probability, or `overrides[id]`
+ * where given), `implied` (Σ P(parent) × P(edge), P(parent) being the
+ * parent's value, capped at 1; a root's own), `incoming` (the sum before
+ * capping), `effective` (its value) and `disagreement`. A value is null
+ * where it cannot be known.
+ *
+ * The futures in `overrides` are set; every other future follows by
+ * "Changes follow the arrows": it moves by as much as its implied
+ * probability moved from the site's (`follows`), so with nothing set every
+ * number is the site's.
  * @param {Model} m
  * @param {Record<string, number>} [overrides]
  * @returns {Record<string, Numbers>}
  */
 export function compute(m, overrides = {}) {
-  // By index while summing (a slider recomputes thousands of futures per move), by id for callers.
   /** @type {Record<string, Numbers>} */
   const out = Object.create(null);
+  numbers(m, overrides).forEach((n, i) => { out[m.futures[i].id] = n; });
+  return out;
+}
+
+/** `compute`'s numbers by index (a slider recomputes thousands of futures
+ * per move); with `m.site` not yet known, the site's own.
+ * @param {Model} m @param {Record<string, number>} overrides
+ * @returns {Numbers[]} */
+function numbers(m, overrides) {
   /** @type {Numbers[]} */
   const at = new Array(m.futures.length);
   m.order.forEach((f) => {
-    const own = f.id in overrides ? overrides[f.id] : f.probability;
+    const set = f.id in overrides;
+    const own = set ? overrides[f.id] : f.probability;
     /** @type {Numbers} */
     const n = { own, implied: null, incoming: null, effective: null, disagreement: false };
     if (!f.parents.length) {
       n.implied = own;
+      n.effective = own;
     } else {
       /** @type {number | null} */
       let sum = 0;
@@ -106,29 +124,61 @@ export function compute(m, overrides = {}) {
       }
       n.incoming = sum;
       n.implied = sum == null ? null : Math.min(sum, 1);
-      n.disagreement = own != null && n.implied != null && disagrees(m.rules, own, n.implied);
+      const site = m.site[f.index];
+      n.effective = set ? own : site ? follows(own, site.implied, n.implied) : own != null ? own : n.implied;
+      n.disagreement = n.effective != null && own != null && n.implied != null && disagrees(m.rules, n.effective, n.implied);
     }
-    n.effective = own != null ? own : n.implied;
-    out[f.id] = at[f.index] = n;
+    at[f.index] = n;
   });
-  return out;
+  return at;
+}
+
+/** "Changes follow the arrows" (src/model/graph.rs `follows`): a future not
+ * set moves by as much as its implied probability moved from the site's,
+ * kept in [0, 1], so the part of its own probability the graph does not
+ * explain stays; one without an own probability is its implied one.
+ * @param {number | null} own @param {number | null} impliedSite @param {number | null} impliedNow */
+function follows(own, impliedSite, impliedNow) {
+  if (own == null) return impliedNow;
+  if (impliedSite == null || impliedNow == null) return own;
+  return Math.min(1, Math.max(0, own + (impliedNow - impliedSite)));
 }
 
 /**
- * The chance a bet that wins in any of `winsIf` pays off, from `numbers`
- * (compute's result): exact where its winning futures are branches of one
- * fork (their sum) or one future, otherwise the bounds [max pᵢ, min(1, Σ pᵢ)].
- * @param {Model} m @param {string[]} winsIf @param {Record<string, Numbers>} numbers
+ * The chance that a bet pays off, from `numbers` (compute's result): some
+ * future of `winsIf` happens and none of `losesIf` does. P(W) and P(L) are
+ * exact where their futures are one future or alternatives of one fork
+ * (the sum), else the bounds [max pᵢ, min(1, Σ pᵢ)]. With no losing futures,
+ * or all of them and the winning ones alternatives of one fork, it is P(W);
+ * otherwise [max(0, P(W)low − P(L)high), min(P(W)high, 1 − P(L)low)].
+ * @param {Model} m @param {string[]} winsIf @param {string[]} losesIf @param {Record<string, Numbers>} numbers
  * @returns {Chance}
  */
-export function payoff(m, winsIf, numbers) {
-  const wins = [...new Set(winsIf)].sort((a, b) => m.byId[a].index - m.byId[b].index);
-  const known = wins.map((id) => numbers[id].effective);
+export function payoff(m, winsIf, losesIf, numbers) {
+  const wins = distinct(m, winsIf), loses = distinct(m, losesIf);
+  const w = anyOf(m, wins, numbers);
+  if (!loses.length || alternativesOfOneFork(m, distinct(m, [...wins, ...loses]))) return w;
+  const l = anyOf(m, loses, numbers);
+  if (w.low == null || w.high == null || l.low == null || l.high == null) return { kind: "unknown", low: null, high: null };
+  return { kind: "range", low: Math.max(0, w.low - l.high), high: Math.min(w.high, 1 - l.low) };
+}
+
+/** Each id once, in the site's order (the build sums in that order).
+ * @param {Model} m @param {string[]} ids */
+function distinct(m, ids) {
+  return [...new Set(ids)].sort((a, b) => m.byId[a].index - m.byId[b].index);
+}
+
+/** The chance that some future of `ids` (distinct, in order) happens.
+ * @param {Model} m @param {string[]} ids @param {Record<string, Numbers>} numbers
+ * @returns {Chance} */
+function anyOf(m, ids, numbers) {
+  const known = ids.map((id) => numbers[id].effective);
   if (!known.length || known.some((v) => v == null)) return { kind: "unknown", low: null, high: null };
   const values = /** @type {number[]} */ (known);
   const sum = Math.min(1, values.reduce((a, b) => a + b, 0));
   if (values.length === 1) return { kind: "exact", low: values[0], high: values[0] };
-  if (alternativesOfOneFork(m, wins)) return { kind: "exact", low: sum, high: sum };
+  if (alternativesOfOneFork(m, ids)) return { kind: "exact", low: sum, high: sum };
   return { kind: "range", low: Math.max(...values), high: sum };
 }
 

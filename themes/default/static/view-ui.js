@@ -234,7 +234,7 @@ function betNumbers(view, root) {
     if (!b) return;
     const anchor = node.querySelector(".bet-odds, .bet-payoff, .payoff-value");
     if (!anchor) return;
-    const text = view.active ? payoffText(rules, payoff(m, b.wins_if, view.nums), viewPercent) : null;
+    const text = view.active ? payoffText(rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent) : null;
     // A matrix row's last cell has the reader's chance inside it, below the site's.
     const cell = anchor.classList.contains("bet-payoff");
     const span = beside(anchor, "view-payoff", text && (cell ? "yours " : "your view: pays off ") + text, "The chance it pays off in your view", cell);
