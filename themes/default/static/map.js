@@ -96,11 +96,13 @@ function controller(s) {
       s.view.y = mp.margin[1] / 2 + (roomH - mp.height * s.view.k) / 2;
       s.fitted = true;
     },
-    /** What the reader's view changes, largest first, as many as fit the
-     * frame with their titles legible (above the hint, where it shows).
+    /** What the reader's view changes, what they set first and then the
+     * largest changes, as many as fit the frame with their titles legible
+     * (above the hint, where it shows).
      * @returns {boolean} whether the view changes anything */
     frameView() {
-      const ids = changedFutures(s.reader).map((ch) => ch.id), k0 = legibleScale(s.map);
+      const changes = changedFutures(s.reader), k0 = legibleScale(s.map);
+      const ids = changes.filter((ch) => ch.set).concat(changes.filter((ch) => !ch.set)).map((ch) => ch.id);
       const roomW = w() - 40, roomH = h() - s.map.margin[1] - (s.hint ? s.hint.offsetHeight + 16 : 0);
       /** @type {import("./model.js").Box | null} */
       let box = null;

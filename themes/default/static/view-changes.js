@@ -53,7 +53,7 @@ export function changedBets(view) {
   /** @type {Change[]} */
   const out = [];
   Object.values(m.bets).forEach((b) => {
-    const chance = payoff(m, b.wins_if, view.nums), yours = payoffText(m.rules, chance, viewPercent);
+    const chance = payoff(m, b.wins_if, b.loses_if, view.nums), yours = payoffText(m.rules, chance, viewPercent);
     if (yours === b.payoff.display) return;
     const was = middle(b.payoff), now = middle(chance);
     const size = was == null || now == null ? 1 : Math.abs(now - was);
