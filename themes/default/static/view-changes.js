@@ -16,7 +16,7 @@ import { html } from "./dom.js";
 const POINT = 0.01 - 1e-9;
 // The list shows this many until the reader asks for all of it, and never
 // more than `MOST` (thousands of rows would cost every change of a slider).
-const FIRST = 5, MOST = 100;
+const FIRST = 5, MOST = 100, PAUSE_MS = 150;
 
 /** @param {Change} a @param {Change} b */
 function larger(a, b) {
@@ -93,7 +93,10 @@ export function changesList(view, mount, { bets = false } = {}) {
     }
   };
   update();
-  view.subscribe(update, mount);
+  // A slider changes the view many times a second: the list (and the map
+  // sized below it) follows once changes pause, not on every step.
+  let timer = 0;
+  view.subscribe(() => { clearTimeout(timer); timer = setTimeout(update, PAUSE_MS); }, mount);
 }
 
 /** One list of changes under `mount`, with a heading where the page has two.
