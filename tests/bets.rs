@@ -161,7 +161,8 @@ fn the_matrix_has_a_row_per_bet_and_a_cell_for_each_future_it_names() {
                 "✓ wins".into(),
                 "✓ wins".into()
             ],
-            "50–77%".into()
+            // Its loss (scaling stalls, 0.3) counts: see the bet page's test.
+            "20–70%".into()
         )
     );
     assert_eq!(
@@ -175,7 +176,9 @@ fn the_matrix_has_a_row_per_bet_and_a_cell_for_each_future_it_names() {
         cells("treaty-hedge"),
         (
             vec!["".into(), "".into(), "✗ loses".into(), "✓ wins".into()],
-            "50%".into()
+            // Wins in fleets (0.5), loses in treaty (0.27), not one fork:
+            // [0.5 − 0.27, min(0.5, 1 − 0.27)].
+            "23–50%".into()
         )
     );
     // The last row: how many bets win and lose if each future happens.
@@ -235,16 +238,21 @@ fn swing_bars(html: &str) -> Vec<Vec<(String, String, String)>> {
 fn a_bet_page_draws_what_moves_it_with_each_bar_a_link() {
     let out = build_good();
     let page = read(out.path(), "bets/foundry-calls/index.html");
-    // Payoff bounds [0.5, 0.77], midpoint 0.635. fleets at 1: [1, 1]; at 0:
-    // [0.27, 0.27]. treaty at 1: [1, 1]; at 0: [0.5, 0.5]. scaling-stalls
-    // (through its edge to treaty) at 1: treaty 0.62, [0.62, 1]; at 0:
-    // treaty 0.12, [0.5, 0.62]. agi-arrives at 1: treaty 0.45, [0.5, 0.95];
-    // at 0: treaty 0.15, [0.5, 0.65].
+    // Wins in fleets (own 0.5, its edge from agi implies 0.24) or treaty
+    // (implied 0.4 × 0.3 + 0.3 × 0.5 = 0.27); loses if scaling stalls (0.3).
+    // Payoff [max(0, W.low − L), min(W.high, 1 − L)] = [0.2, 0.7].
+    // fleets at 1: [0.7, 0.7]; at 0: W = 0.27, [0, 0.27]: +0.565.
+    // scaling-stalls at 1: L = 1, [0, 0]; at 0: treaty 0.12, W = [0.5,
+    // 0.62], [0.5, 0.62]: −0.56 (it hurts the bet more than its edge helps).
+    // agi-arrives at 1: fleets moves with its implied 0.24 → 0.6 to 0.86,
+    // treaty to 0.45: W = [0.86, 1], [0.56, 0.7]; at 0: fleets 0.26, treaty
+    // 0.15, W = [0.26, 0.41], [0, 0.41]: +0.425.
+    // treaty at 1: [0.7, 0.7]; at 0: W = 0.5, [0.2, 0.5]: +0.35.
     let expected: Vec<(String, String, String)> = [
-        ("fleets", "AI fleets build better AI", "73 points"),
-        ("treaty", "A compute treaty", "50 points"),
-        ("scaling-stalls", "Scaling stalls", "25 points"),
-        ("agi-arrives", "AGI arrives", "15 points"),
+        ("fleets", "AI fleets build better AI", "+56 points"),
+        ("scaling-stalls", "Scaling stalls", "−56 points"),
+        ("agi-arrives", "AGI arrives", "+43 points"),
+        ("treaty", "A compute treaty", "+35 points"),
     ]
     .iter()
     .map(|(id, title, swing)| {
@@ -278,10 +286,10 @@ fn a_bet_page_draws_what_moves_it_with_each_bar_a_link() {
         .map(|s| (s["future"].as_str().unwrap(), s["swing"].as_f64().unwrap()))
         .collect();
     let want = [
-        ("fleets", 0.73),
-        ("treaty", 0.5),
-        ("scaling-stalls", 0.25),
-        ("agi-arrives", 0.15),
+        ("fleets", 0.565),
+        ("scaling-stalls", -0.56),
+        ("agi-arrives", 0.425),
+        ("treaty", 0.35),
     ];
     assert_eq!(swings.len(), want.len(), "{swings:?}");
     for ((id, s), (wid, w)) in swings.iter().zip(want) {

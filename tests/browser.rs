@@ -491,3 +491,44 @@ fn declared_fields(dts: &str) -> std::collections::BTreeSet<String> {
         })
         .collect()
 }
+
+/// The example site on a phone, its words and its weight
+/// (tests/browser/phone.mjs), with one post more: a long address and a long
+/// word that must wrap.
+#[test]
+fn pages_fit_a_phone_say_their_age_in_words_and_load_only_what_they_use() {
+    let needs = [Tool::Chromium, Tool::Node, Tool::Npm("playwright-core")];
+    if !common::has_tools("the phone test", &needs) {
+        return;
+    }
+    let tmp = TempDir::new("phone");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tmp.path().join("site");
+    for part in ["content", "futures", "bets", "data"] {
+        copy_dir(&root.join(part), &site.join(part));
+    }
+    fs::copy(root.join("site.yaml"), site.join("site.yaml")).unwrap();
+    fs::write(
+        site.join("content/posts/a-long-address.md"),
+        "---\ntitle: A post with a long address\ndate: 2026-08-01\n---\nSee \
+         https://example.org/a/very/long/address/that/never/breaks/on/its/own/because/it/has/no/spaces/at/all/index.html \
+         and Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenhersteller.\n",
+    )
+    .unwrap();
+    let (url, _) = build_and_serve(&site, tmp.path().join("public"));
+    let config = serde_json::json!({
+        "url": url,
+        "pages": [
+            "", "posts/", "posts/page/2/", "posts/a-long-address/", "posts/contributing-a-future/",
+            "about/", "tags/", "tags/agi/", "futures/", "futures/human-level-ai/",
+            "bets/", "bets/tsm-calls/", "bets/matrix/", "search/?q=invest", "404.html",
+        ],
+        "searchQuery": "invest",
+        "viewId": "human-level-ai",
+        "childId": "ai-fleets-build-better-ai",
+        "plainPost": "posts/why-the-foundry-bet/",
+        "codePost": "posts/contributing-a-future/",
+    });
+    let metrics = node_script(root, "phone.mjs", &config);
+    println!("phone metrics: {metrics}");
+}

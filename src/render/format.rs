@@ -56,6 +56,20 @@ pub fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%-d %B %Y").to_string()
 }
 
+/// The days from `first` to `last` as people read them: `20 August 2026`,
+/// `11–20 August 2026`, `30 July – 2 August 2026`.
+pub fn date_span(first: jiff::civil::Date, last: jiff::civil::Date) -> String {
+    if first == last {
+        long_date(last)
+    } else if (first.year(), first.month()) == (last.year(), last.month()) {
+        format!("{}–{}", first.day(), long_date(last))
+    } else if first.year() == last.year() {
+        format!("{} – {}", first.strftime("%-d %B"), long_date(last))
+    } else {
+        format!("{} – {}", long_date(first), long_date(last))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +96,26 @@ mod tests {
         assert_eq!(swing(-0.051), "−5 points");
         assert_eq!(swing(0.012), "+1 point");
         assert_eq!(swing(0.004), "<1 point");
+    }
+
+    #[test]
+    fn a_span_of_days_names_each_month_and_year_once() {
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(
+            date_span(d("2026-08-20"), d("2026-08-20")),
+            "20 August 2026"
+        );
+        assert_eq!(
+            date_span(d("2026-08-11"), d("2026-08-20")),
+            "11–20 August 2026"
+        );
+        assert_eq!(
+            date_span(d("2026-07-30"), d("2026-08-02")),
+            "30 July – 2 August 2026"
+        );
+        assert_eq!(
+            date_span(d("2025-12-30"), d("2026-01-02")),
+            "30 December 2025 – 2 January 2026"
+        );
     }
 }

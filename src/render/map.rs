@@ -47,9 +47,6 @@ fn node(out: &mut String, site: &Site, i: FutureIx, r: Rect, base: &str, extra_c
     if e.computed.disagreement {
         marks.push_str(" ⚠");
     }
-    if e.markets.iter().any(|(_, o)| o.stale) {
-        marks.push_str(" ↺");
-    }
     let number = p
         .map(|p| crate::render::format::percent(Some(p)))
         .unwrap_or_default();
@@ -299,15 +296,14 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, px: f64, content: &str) {
     );
 }
 
-/// A future's number line: probability, ⚠ disputed, ↺ stale, its window.
+/// A future's number line: probability, ⚠ disputed, its window. A market
+/// value's age is said in words (the page's footer, the future's page), not
+/// by a mark whose meaning would be only in a tooltip.
 fn numbers(site: &Site, i: FutureIx) -> String {
     let e = &site.futures[i];
     let mut s = crate::render::format::percent(e.effective());
     if e.computed.disagreement {
         s.push_str(" ⚠");
-    }
-    if e.stale_since().is_some() {
-        s.push_str(" ↺");
     }
     if let Some(w) = e.future.when {
         let _ = write!(s, " · {w}");

@@ -59,6 +59,10 @@ impl Renderer<'_> {
         let s = self.site;
         let mut ctx = self.context(Route::Home, &s.config.title, "", "home");
         ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.as_str()));
+        ctx.insert(
+            "highlighted",
+            &s.home.as_ref().is_some_and(|h| h.rendered.highlighted),
+        );
         let latest: Vec<&PostCard> = PostIx::all(s.posts.len().min(LATEST))
             .map(|i| self.post(i))
             .collect();
@@ -96,6 +100,7 @@ impl Renderer<'_> {
         ctx.insert("og_type", "article");
         ctx.insert("post", card);
         ctx.insert("content", &p.rendered.html);
+        ctx.insert("highlighted", &p.rendered.highlighted);
         ctx.insert("toc", &toc(&p.rendered.toc));
         ctx.insert("futures", &self.future_cards(&p.futures));
         let newer = i.get().checked_sub(1).map(PostIx);
@@ -113,6 +118,7 @@ impl Renderer<'_> {
         let mut ctx = self.context(Route::Page(i), &p.doc.title, summary, "page");
         ctx.insert("page", &self.post_card(p));
         ctx.insert("content", &p.rendered.html);
+        ctx.insert("highlighted", &p.rendered.highlighted);
         ctx.insert("toc", &toc(&p.rendered.toc));
         ctx.insert("edit_url", &self.edit_url(&p.doc.file));
         ctx.insert("discuss_url", &self.discuss_url(&p.doc.title));
@@ -221,6 +227,7 @@ impl Renderer<'_> {
         let mut ctx = self.context(Route::Future(i), &f.title, &e.summary.summary, "futures");
         ctx.insert("future", &self.future_card(i, None));
         ctx.insert("summary", &e.summary.html);
+        ctx.insert("highlighted", &e.summary.highlighted);
         ctx.insert(
             "group",
             &s.graph.group(i).map(|g| self.future_card(g, None)),
@@ -350,6 +357,7 @@ impl Renderer<'_> {
         );
         ctx.insert("no_fork", &b.fork.err().map(|why| self.no_fork(i, why)));
         ctx.insert("content", &b.argument.html);
+        ctx.insert("highlighted", &b.argument.highlighted);
         ctx.insert("wins_if", &self.future_cards(&b.wins_if));
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));
         ctx.insert("edit_url", &self.edit_url(&b.bet.file));

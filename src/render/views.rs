@@ -2,6 +2,7 @@
 //! context every page shares. Numbers are formatted here, through
 //! [`crate::render::format`], so templates need no filters.
 
+use jiff::civil::Date;
 use serde::Serialize;
 use tera::Context;
 
@@ -27,6 +28,8 @@ pub(super) struct SiteView {
     pub(super) disagreement_points: u32,
     /// Where the market data comes from, as HTML (site.yaml's `markets.credit`).
     pub(super) market_credit: Option<String>,
+    /// The days the market values shown were read (`11–20 August 2026`), if any are.
+    pub(super) markets_as_of: Option<String>,
 }
 
 impl SiteView {
@@ -42,8 +45,25 @@ impl SiteView {
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
             disagreement_points: (crate::model::graph::DISAGREEMENT * 100.0).round() as u32,
             market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
+            markets_as_of: markets_as_of(site),
         }
     }
+}
+
+/// When the market values a site shows were read, said once for the whole
+/// site: a value's age is a date, not an alarm (a site built from a
+/// snapshot shows every value as of its day).
+fn markets_as_of(site: &Site) -> Option<String> {
+    let days = site
+        .futures
+        .iter()
+        .flat_map(|e| &e.markets)
+        .filter(|(_, o)| o.value.is_some())
+        .filter_map(|(_, o)| o.as_of);
+    let (first, last) = days.fold(None, |span: Option<(Date, Date)>, d| {
+        Some(span.map_or((d, d), |(a, b)| (a.min(d), b.max(d))))
+    })?;
+    Some(format::date_span(first, last))
 }
 
 #[derive(Serialize)]
@@ -462,6 +482,8 @@ impl Renderer<'_> {
         );
         ctx.insert("section", section);
         ctx.insert("og_type", "website");
+        // Pages showing coloured code say so; the others skip syntax.css.
+        ctx.insert("highlighted", &false);
         ctx
     }
 

@@ -47,6 +47,8 @@ pub struct Rendered {
     pub words: usize,
     /// The plain text, for the search index.
     pub text: String,
+    /// Some code is coloured, so its page needs syntax.css.
+    pub highlighted: bool,
 }
 
 impl Rendered {
@@ -150,7 +152,9 @@ pub fn render(
                     // Past the budget, code is shown without colours.
                     let colour = body.len() <= highlight_budget;
                     highlight_budget = highlight_budget.saturating_sub(body.len());
-                    events.push(Event::Html(highlight(&lang, &body, colour).into()));
+                    let (html, coloured) = highlight(&lang, &body, colour);
+                    out.highlighted |= coloured;
+                    events.push(Event::Html(html.into()));
                 }
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
@@ -364,14 +368,14 @@ fn safe_url(url: &str) -> bool {
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
-/// Code as `<pre>` with highlighting classes (with `colour`); plain when the
-/// language is unknown. The text is escaped by the generator.
-fn highlight(lang: &str, code: &str, colour: bool) -> String {
+/// Code as `<pre>` with highlighting classes (with `colour`), and whether it
+/// has them; plain when the language is unknown. The text is escaped by the generator.
+fn highlight(lang: &str, code: &str, colour: bool) -> (String, bool) {
     let lang_attr = kebab(lang);
     let syntax = (colour && !lang.is_empty())
         .then(|| SYNTAXES.find_syntax_by_token(lang))
         .flatten();
-    let inner = match syntax {
+    let (inner, coloured) = match syntax {
         Some(syntax) => {
             let mut generator = ClassedHTMLGenerator::new_with_class_style(
                 syntax,
@@ -384,18 +388,19 @@ fn highlight(lang: &str, code: &str, colour: bool) -> String {
                     .is_ok()
             });
             if ok {
-                generator.finalize()
+                (generator.finalize(), true)
             } else {
-                escape_html(code)
+                (escape_html(code), false)
             }
         }
-        None => escape_html(code),
+        None => (escape_html(code), false),
     };
-    if lang_attr.is_empty() {
+    let html = if lang_attr.is_empty() {
         format!("<pre class=\"code\"><code>{inner}</code></pre>\n")
     } else {
         format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{inner}</code></pre>\n")
-    }
+    };
+    (html, coloured)
 }
 
 /// HTML/XML escaping for text and quoted attribute values, the one every

@@ -47,6 +47,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "static/search.js",
     "static/dom.js",
     "static/view.js",
+    "static/view-key.js",
     "static/view-ui.js",
     "static/view-changes.js",
     "static/view-page.js",

@@ -2,7 +2,8 @@
 // Sortable tables: a click on a column heading sorts the rows by it, within
 // each group of rows (each <tbody>; a row headed by a rowgroup heading stays
 // first). Cells with nothing in them sort last either way.
-// Progressive enhancement only; every page reads fine without it.
+// A table wider than the screen says so. Progressive enhancement only;
+// every page reads fine without it.
 
 /** A cell's sort key: its `data-sort` number, else its text; null when empty.
  * @param {HTMLTableCellElement} cell */
@@ -41,4 +42,18 @@ document.querySelectorAll("table.sortable").forEach((node) => {
     const th = button && button.closest("th");
     if (th && th.parentNode === head.rows[head.rows.length - 1]) sortBy(table, th, th.cellIndex);
   });
+});
+
+// A table wider than its place scrolls inside it; a line above says so in
+// words (a phone shows no scroll bar until the reader touches it).
+document.querySelectorAll(".table-wrap, .matrix-wrap, .content table").forEach((box) => {
+  const hint = document.createElement("p");
+  hint.className = "scroll-hint";
+  hint.textContent = "This table is wider than the screen: scroll it sideways to see every column →";
+  hint.hidden = true;
+  box.before(hint);
+  // The box and what it holds: a column added (the reader's view) widens only the table.
+  const watch = new ResizeObserver(() => { hint.hidden = box.scrollWidth <= box.clientWidth + 1; });
+  watch.observe(box);
+  if (box.firstElementChild) watch.observe(box.firstElementChild);
 });

@@ -144,7 +144,7 @@ export function windowText(w) {
 /** @param {State} s @param {Node} f */
 function numberLine(s, f) {
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id), mp = s.map;
-  const marks = (n.disagreement ? " ⚠" : "") + (f.stale ? " ↺" : ""), when = f.when ? " · " + windowText(f.when) : "";
+  const marks = n.disagreement ? " ⚠" : "", when = f.when ? " · " + windowText(f.when) : "";
   const both = t.changed ? t.site + " → " + t.yours : t.site, yours = t.changed ? "→ " + t.yours : t.site;
   const room = f.box.w - 2 * mp.text_x;
   return [both + marks + when, both + marks, yours + marks].find((line) => measure(s, line, mp.text_px) <= room) || yours;
@@ -168,7 +168,7 @@ function titleLines(f) {
 function describe(s, f) {
   if (f.members.length) return f.title + ": group of " + size(s.m, f.id) + " futures" + (f.when ? ", " + windowText(f.when) : "");
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", stale market value" : "") + (f.when ? ", " + windowText(f.when) : "");
+  return f.title + ": " + t.site + (t.changed ? ", in your view " + t.yours : "") + (n.disagreement ? ", disputed" : "") + (f.stale ? ", market value as of " + f.stale : "") + (f.when ? ", " + windowText(f.when) : "");
 }
 
 /** @param {State} s @param {Node} f */

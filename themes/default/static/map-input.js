@@ -81,6 +81,10 @@ export function listen(s, c) {
   /** @param {Event} e */
   const hover = (e) => {
     const t = target(e), a = t && t.closest("a[data-id]"), at = a && a.getAttribute("data-id");
+    // A tap that opens a group focuses its first future for the keyboard's
+    // sake; only a focus the reader sees (from the keyboard) lights its paths,
+    // or the group would open with all its other futures faded.
+    if (e.type === "focusin" && a && !a.matches(":focus-visible")) return;
     const id = at && s.m.byId[at] && !s.m.byId[at].members.length ? at : null;
     if (id !== s.hovered) c.hover(id);
   };

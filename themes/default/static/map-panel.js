@@ -56,7 +56,7 @@ export function showPanel(s, panel, f, actions) {
   const row = (dt, dd) => { html("dt", {}, dt, dl); html("dd", {}, dd, dl); };
   if (f.members.length) row("Group of", size(s.m, f.id) + " futures");
   if (f.when) row("Expected", windowText(f.when));
-  row("Probability", f.probability != null ? percent(rules, f.probability) + " (" + (f.source === "markets" ? "markets" : "author's estimate") + ")" + (f.stale ? ", stale as of " + f.stale : "") : "none given");
+  row("Probability", f.probability != null ? percent(rules, f.probability) + " (" + (f.source === "markets" ? "markets" : "author's estimate") + (f.stale ? ", as of " + f.stale : "") + ")" : "none given");
   row("Implied by the graph", percent(rules, n.implied));
   if (n.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
   if (f.community) discussion(f.community, dl);

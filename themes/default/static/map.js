@@ -94,6 +94,14 @@ function controller(s) {
       s.minK = s.view.k / 2;
       s.view.x = (w() - mp.width * s.view.k) / 2;
       s.view.y = mp.margin[1] / 2 + (roomH - mp.height * s.view.k) / 2;
+      // A phone's full screen is tall and the map wide: fitted to the width
+      // it would fill a strip and leave the rest blank, so it starts where
+      // its titles read (groups open), from its top left, and pans from there.
+      if (phone.matches && s.section.classList.contains("fullscreen") && roomH > 1.3 * mp.height * s.view.k) {
+        s.view.k = Math.max(s.view.k, legibleScale(mp));
+        s.view.x = mp.margin[0] / 2;
+        s.view.y = mp.margin[1] / 2 + Math.max(0, (roomH - mp.height * s.view.k) / 2);
+      }
       s.fitted = true;
     },
     /** What the reader's view changes, what they set first and then the
@@ -348,15 +356,15 @@ function search(s, c, bar) {
 
 /** @param {State} s @param {HTMLElement} bar */
 function filters(s, bar) {
-  const group = html("span", { "class": "filters" }, null, bar);
-  const lo = html("input", { type: "number", min: "0", max: "100", value: "0", "aria-label": "Lowest probability (%)", size: "3" }, null, group);
-  html("span", {}, "–", group);
-  const hi = html("input", { type: "number", min: "0", max: "100", value: "100", "aria-label": "Highest probability (%)", size: "3" }, null, group);
-  html("span", {}, "%", group);
+  // Each box says what it holds in words a reader sees, touch included.
+  const group = html("span", { "class": "filters", role: "group", "aria-labelledby": "map_filter_title" }, null, bar);
+  html("span", { id: "map_filter_title" }, "Show probabilities (%)", group);
+  const lo = html("input", { type: "number", min: "0", max: "100", value: "0", size: "3" }, null, html("label", {}, "from ", group));
+  const hi = html("input", { type: "number", min: "0", max: "100", value: "100", size: "3" }, null, html("label", {}, "to ", group));
   /** @type {Set<string>} */
   const tags = new Set();
   s.m.futures.forEach((f) => f.tags.forEach((t) => tags.add(t)));
-  const sel = html("select", { "aria-label": "Only futures tagged" }, null, group);
+  const sel = html("select", {}, null, html("label", {}, "tagged ", group));
   html("option", { value: "" }, "all tags", sel);
   [...tags].sort().forEach((t) => html("option", { value: t }, "#" + t, sel));
   const refilter = () => {

@@ -1,16 +1,40 @@
 // @ts-check
 // The reader's own view on any page that shows futures or bets: the list
 // of what they changed, a future page's own controls, and their numbers
-// beside the site's. Loaded by every page; it does nothing (and fetches
-// nothing) where the page shows no future and no bet.
-import { load } from "./view.js";
-import { bar, controls, decorate } from "./view-ui.js";
-import { changesList } from "./view-changes.js";
+// beside the site's. Loaded by every page, and small: the view's code and
+// graph.json load (dynamic imports) only where they are used — the futures
+// and bets pages, which offer a view, and other pages showing futures while
+// the reader has one (in the address, or stored from another page or tab).
+import { storageKey } from "./view-key.js";
 
 const mount = document.getElementById("your_view");
 const graph = mount && mount.getAttribute("data-graph");
 if (mount && graph && document.querySelector("[data-future], [data-bet]")) {
-  load(graph).then(({ view }) => {
+  const key = storageKey(new URL(graph, location.href).pathname.replace(/graph\.json$/, ""));
+  const cls = document.body.classList;
+  const offered = cls.contains("section-futures") || cls.contains("section-bets");
+  if (offered || new URLSearchParams(location.search).has("view") || stored(key)) start(mount, graph);
+  else {
+    /** @param {StorageEvent} e */
+    const started = (e) => {
+      if (e.key !== key || !e.newValue) return;
+      removeEventListener("storage", started);
+      start(mount, graph);
+    };
+    addEventListener("storage", started);
+  }
+}
+
+/** @param {string} key */
+function stored(key) {
+  try { return !!localStorage.getItem(key); } catch (_) { return false; }
+}
+
+/** @param {HTMLElement} mount @param {string} graph */
+async function start(mount, graph) {
+  try {
+    const [{ load }, { bar, controls, decorate }] = await Promise.all([import("./view.js"), import("./view-ui.js")]);
+    const { view } = await load(graph);
     // The map's panel and a future page's own controls set values, and
     // elsewhere (posts, the home page) futures are not the subject: there
     // the list shows only while there is a view. The bets pages and the
@@ -26,10 +50,16 @@ if (mount && graph && document.querySelector("[data-future], [data-bet]")) {
       controls(view, id, slot);
     }
     // The map page and /bets/ say where "What your view changes" goes.
-    document.querySelectorAll("[data-changes]").forEach((list) => {
-      if (list instanceof HTMLElement) changesList(view, list, { bets: list.dataset.changes === "bets" });
-    });
+    const lists = [...document.querySelectorAll("[data-changes]")];
+    if (lists.length) {
+      const { changesList } = await import("./view-changes.js");
+      lists.forEach((list) => {
+        if (list instanceof HTMLElement) changesList(view, list, { bets: list.dataset.changes === "bets" });
+      });
+    }
     decorate(view, document);
     view.subscribe(() => decorate(view, document));
-  }).catch((err) => console.error("forkcast view:", err));
+  } catch (err) {
+    console.error("forkcast view:", err);
+  }
 }

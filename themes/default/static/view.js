@@ -6,6 +6,7 @@
 // not `ID:V` for a future of this site is left out, with a note saying why.
 // Its numbers come from model.js; what shows them is view-ui.js.
 import { model, compute, assumed, percent, viewPercent } from "./model.js";
+import { storageKey } from "./view-key.js";
 
 /** @typedef {import("../browser-data").Graph} Graph */
 /** @typedef {import("./model.js").Model} Model */
@@ -13,7 +14,6 @@ import { model, compute, assumed, percent, viewPercent } from "./model.js";
 /** @typedef {import("./model.js").Value} Value */
 /** @typedef {import("./model.js").Numbers} Numbers */
 
-const STORAGE = "forkcast.view:";
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 // A value keeps four decimals: what the address says is what is computed.
 const DECIMALS = 4;
@@ -177,7 +177,7 @@ export function load(url) {
   if (!got) {
     got = fetch(url).then((r) => r.json()).then((/** @type {Graph} */ data) => {
       const m = model(data);
-      const view = new View(m, STORAGE + new URL(data.base_url).pathname);
+      const view = new View(m, storageKey(new URL(data.base_url).pathname));
       // What storage brought, or the valid part of the address, is written back.
       if (view.active || new URLSearchParams(location.search).has("view")) save(view.key, view.entries);
       // A change in another tab of the same site shows here too.
