@@ -16,9 +16,9 @@ pub struct Pos {
 }
 
 impl Pos {
-    pub const START: Pos = Pos { line: 1, col: 1 };
+    pub(crate) const START: Pos = Pos { line: 1, col: 1 };
 
-    pub fn new(line: u32, col: u32) -> Pos {
+    pub(crate) fn new(line: u32, col: u32) -> Pos {
         Pos {
             line: line.max(1),
             col: col.max(1),
@@ -26,7 +26,7 @@ impl Pos {
     }
 
     /// The position `text[..offset]` ends at, counted from `self`.
-    pub fn advanced_by(self, text: &str, offset: usize) -> Pos {
+    pub(crate) fn advanced_by(self, text: &str, offset: usize) -> Pos {
         let before = &text[..offset.min(text.len())];
         match before.rfind('\n') {
             Some(nl) => Pos::new(
@@ -41,7 +41,7 @@ impl Pos {
 /// Positions of offsets in one text, found in increasing order: each is
 /// counted on from the last, so a document's 20,000 links cost one pass
 /// over it instead of one each (an earlier offset counts from the start).
-pub struct Cursor {
+pub(crate) struct Cursor {
     start: Pos,
     pos: Pos,
     offset: usize,
@@ -49,7 +49,7 @@ pub struct Cursor {
 
 impl Cursor {
     /// A cursor at the start of a text that starts at `start` of its file.
-    pub fn new(start: Pos) -> Cursor {
+    pub(crate) fn new(start: Pos) -> Cursor {
         Cursor {
             start,
             pos: start,
@@ -58,7 +58,7 @@ impl Cursor {
     }
 
     /// The position `text[..offset]` ends at, as [`Pos::advanced_by`].
-    pub fn at(&mut self, text: &str, offset: usize) -> Pos {
+    pub(crate) fn at(&mut self, text: &str, offset: usize) -> Pos {
         let offset = offset.min(text.len());
         if offset < self.offset || !text.is_char_boundary(self.offset) {
             (self.pos, self.offset) = (self.start, 0);
@@ -92,14 +92,15 @@ pub struct Diagnostic {
 /// where it was written: its caller makes it the help of a [`Diagnostic`]
 /// located at the value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fix(String);
+pub(crate) struct Fix(String);
 
 impl Fix {
-    pub fn new(how: impl Into<String>) -> Fix {
+    pub(crate) fn new(how: impl Into<String>) -> Fix {
         Fix(how.into())
     }
 
-    pub fn as_str(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -117,7 +118,11 @@ impl From<Fix> for String {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(
+        file: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -127,14 +132,18 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warning(
+        file: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, pos, message)
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
@@ -160,41 +169,33 @@ impl fmt::Display for Diagnostic {
 
 /// Everything found wrong in one run, errors and warnings together.
 #[derive(Clone, Debug, Default)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(other);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Sorted by file and position so output is stable across parallel runs.
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items
             .sort_by(|a, b| (&a.file, a.pos, a.severity).cmp(&(&b.file, b.pos, b.severity)));
         self.items.dedup();
         self.items
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
     }
 }
 
@@ -227,31 +228,14 @@ pub enum Format {
 /// At most this many problems of one file are shown; the rest are counted.
 /// Past a few dozen, a file's problems are one mistake repeated (a pasted
 /// list of 40,000 edges), and printing each helps no one.
-pub const SHOWN_PER_FILE: usize = 50;
+pub(crate) const SHOWN_PER_FILE: usize = 50;
 
-/// Renders one diagnostic. `root` is the site root, used to show the source
-/// line and, joined to the file, its path; `color` adds ANSI colours.
-pub fn render(d: &Diagnostic, root: &Path, format: Format, color: bool) -> String {
-    render_shown_from(d, root, root, format, color)
-}
-
-/// [`render`], showing the file's path joined to `shown_root` instead of
-/// `root` (`.` shows it relative to the site root, as cargo does when run
+/// Renders a run's diagnostics (sorted, as `Diagnostics::into_sorted`
+/// leaves them), reading each file once for all its source lines, and showing
+/// at most `SHOWN_PER_FILE` of a file's problems followed by a line
+/// counting the others. A file's path is shown joined to `shown_root`
+/// (`.` shows it relative to the site root `root`, as cargo does when run
 /// from a subfolder of a package).
-pub fn render_shown_from(
-    d: &Diagnostic,
-    root: &Path,
-    shown_root: &Path,
-    format: Format,
-    color: bool,
-) -> String {
-    render_all(std::slice::from_ref(d), root, shown_root, format, color)
-}
-
-/// Renders a run's diagnostics (sorted, as [`Diagnostics::into_sorted`]
-/// leaves them) as [`render_shown_from`] does each, reading each file once
-/// for all its source lines, and showing at most [`SHOWN_PER_FILE`] of a
-/// file's problems followed by a line counting the others.
 pub fn render_all(
     diags: &[Diagnostic],
     root: &Path,
@@ -297,7 +281,7 @@ fn not_shown(file: &str, more: usize, format: Format) -> String {
 }
 
 /// `39990` as `39,990`.
-pub fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -466,7 +450,10 @@ fn escape_property(s: &str) -> String {
 /// (see [`Letters`]), so a pasted 4 MB name, or 5,000 unknown names among
 /// 2,000 known ones, costs a pass over each name rather than an edit
 /// distance with every other.
-pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let holds = |k: &str| unknown.len() > 3 && k.len() >= unknown.len() && k.contains(unknown);
     let typo = |k: &str| (unknown.len().max(k.len()) / 3).max(2);
     let letters = Letters::of(unknown);
@@ -512,6 +499,11 @@ impl Letters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One diagnostic as a run prints it, the path joined to `root`.
+    fn render(d: &Diagnostic, root: &Path, format: Format, color: bool) -> String {
+        render_all(std::slice::from_ref(d), root, root, format, color)
+    }
 
     #[test]
     fn positions_advance_over_lines_and_columns() {
@@ -562,7 +554,13 @@ mod tests {
             )
         );
         // Shown from the site root, the source line is still read from `dir`.
-        let out = render_shown_from(&d, &dir, Path::new("."), Format::Human, false);
+        let out = render_all(
+            std::slice::from_ref(&d),
+            &dir,
+            Path::new("."),
+            Format::Human,
+            false,
+        );
         assert!(
             out.starts_with("x.yaml:2:9: error: unknown future `nope`\n  |\n2 | within: nope\n")
         );

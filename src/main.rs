@@ -8,12 +8,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use forkcast::commands::scaffold::{self, NewKind};
-use forkcast::commands::serve::{Event, ServeError, ServeOptions, Server};
-use forkcast::diagnostics::{self, Format};
-use forkcast::fetch::community::discuss::DiscussError;
-use forkcast::source::config;
-use forkcast::{BuildOptions, Diagnostic, Error};
+use forkcast::scaffold::{self, NewKind};
+use forkcast::serve::{Event, ServeError, ServeOptions, Server};
+use forkcast::{BuildOptions, Diagnostic, DiscussError, Error, Format, config, render_all};
 
 const GLOBAL: &str = "Global options";
 
@@ -207,7 +204,7 @@ impl Printer {
             .collect();
         eprint!(
             "{}",
-            diagnostics::render_all(
+            render_all(
                 &shown,
                 &self.site.root,
                 &self.site.shown,
@@ -442,7 +439,7 @@ fn discuss(p: &Printer, root: &Path, create: bool) -> ExitCode {
 }
 
 fn import_history(p: &Printer, root: &Path, file: &Path, started: Instant) -> ExitCode {
-    match forkcast::fetch::markets::import_history(root, file) {
+    match forkcast::markets::import_history(root, file) {
         Ok(done) => {
             p.info(&format!("{done} in {:.2?}", started.elapsed()));
             ExitCode::SUCCESS

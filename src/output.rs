@@ -33,7 +33,7 @@ const MARKER_HEADER: &str =
     "# Written by Forkcast: `forkcast build` replaces this folder. The files it wrote:\n";
 
 /// The folders of a site that hold its sources.
-pub const SOURCE_FOLDERS: [&str; 7] = [
+pub(crate) const SOURCE_FOLDERS: [&str; 7] = [
     "content",
     "futures",
     "bets",
@@ -103,7 +103,7 @@ impl std::error::Error for Refused {}
 /// folder with files in it that is not a Forkcast output. An output of a
 /// Forkcast from before [`MARKER`] existed is recognised by the files every
 /// build writes (`index.html`, `graph.json`, `forkcast.js`, `sitemap.xml`).
-pub fn check_target(root: &Path, out: &Path) -> Result<(), Refused> {
+pub(crate) fn check_target(root: &Path, out: &Path) -> Result<(), Refused> {
     let refuse = |why: String, help: &str| Refused {
         path: out.to_path_buf(),
         why,
@@ -249,7 +249,7 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
 /// Removes what a process that no longer runs left in `dir` under names
 /// starting with `prefix` and its process id (a build or server that was
 /// killed before it could clean up).
-pub fn remove_stale(dir: &Path, prefix: &str) {
+pub(crate) fn remove_stale(dir: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -438,7 +438,7 @@ impl Old {
 /// from any thread while the site renders, into a staging folder beside the
 /// output; [`finish`](Self::finish) swaps it in. Dropped unfinished, it
 /// leaves the output as it was.
-pub struct Publisher {
+pub(crate) struct Publisher {
     out: PathBuf,
     staging: PathBuf,
     old: Option<Old>,
@@ -459,7 +459,7 @@ impl Publisher {
     /// Starts a build into `out`, which need not exist; a link to a folder
     /// is followed, so the link stays. Fails when another build is writing
     /// the same output.
-    pub fn begin(out: &Path) -> Result<Publisher, WriteError> {
+    pub(crate) fn begin(out: &Path) -> Result<Publisher, WriteError> {
         let out = match fs::metadata(out) {
             Ok(m) if m.is_dir() => out.canonicalize().map_err(at(out))?,
             _ => out.to_path_buf(),
@@ -500,7 +500,7 @@ impl Publisher {
     /// Puts the theme's static files and the site's `static/` folder, in
     /// that order: a later file of the same path wins, and rendered files
     /// put afterwards win over both.
-    pub fn put_statics(&self, theme: &Theme, site_static: &Path) {
+    pub(crate) fn put_statics(&self, theme: &Theme, site_static: &Path) {
         for f in &theme.statics {
             let source = match &f.origin {
                 Origin::Builtin(text) => Source::Bytes(text.as_bytes()),
@@ -516,7 +516,7 @@ impl Publisher {
     }
 
     /// Puts one rendered file.
-    pub fn put(&self, file: OutputFile) {
+    pub(crate) fn put(&self, file: OutputFile) {
         self.put_source(PathBuf::from(file.path), &Source::Bytes(&file.bytes));
     }
 
@@ -564,7 +564,7 @@ impl Publisher {
 
     /// Makes what was put the output, or leaves the output untouched and
     /// says which file could not be written.
-    pub fn finish(self) -> Result<Written, WriteError> {
+    pub(crate) fn finish(self) -> Result<Written, WriteError> {
         let put = {
             let mut state = self.state();
             if let Some(e) = state.failure.take() {

@@ -19,15 +19,16 @@ macro_rules! index_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
         #[serde(transparent)]
-        pub struct $name(pub usize);
+        pub(crate) struct $name(pub(crate) usize);
 
         impl $name {
             /// Every index of a list of `len` entries, in order.
-            pub fn all(len: usize) -> impl DoubleEndedIterator<Item = $name> + Clone {
+            pub(crate) fn all(len: usize) -> impl DoubleEndedIterator<Item = $name> + Clone {
                 (0..len).map($name)
             }
 
-            pub fn get(self) -> usize {
+            #[allow(dead_code, reason = "not every index type is turned back into a number")]
+            pub(crate) fn get(self) -> usize {
                 self.0
             }
         }
@@ -84,38 +85,38 @@ index_type!(
 /// A page of a paginated list (posts, a tag's posts, the futures table),
 /// counted from 1 as its address does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PageNo(NonZeroUsize);
+pub(crate) struct PageNo(NonZeroUsize);
 
 impl PageNo {
-    pub const FIRST: PageNo = PageNo(NonZeroUsize::MIN);
+    pub(crate) const FIRST: PageNo = PageNo(NonZeroUsize::MIN);
 
     /// Page `n`, if `n` is at least 1.
-    pub fn new(n: usize) -> Option<PageNo> {
+    pub(crate) fn new(n: usize) -> Option<PageNo> {
         NonZeroUsize::new(n).map(PageNo)
     }
 
-    pub fn get(self) -> usize {
+    pub(crate) fn get(self) -> usize {
         self.0.get()
     }
 
     /// Pages 1 to `last`.
-    pub fn up_to(last: usize) -> impl Iterator<Item = PageNo> {
+    pub(crate) fn up_to(last: usize) -> impl Iterator<Item = PageNo> {
         (1..=last).filter_map(PageNo::new)
     }
 
     /// The page that shows the list's entry at (0-based) `position`.
-    pub fn holding(position: usize, per_page: usize) -> PageNo {
+    pub(crate) fn holding(position: usize, per_page: usize) -> PageNo {
         PageNo(NonZeroUsize::MIN.saturating_add(position / per_page.max(1)))
     }
 }
 
 /// Rows of the futures table per page: beyond this, `/futures/` links to
 /// `/futures/table/N/`, so the map's page stays small at thousands of futures.
-pub const FUTURES_TABLE_PAGE: usize = 500;
+pub(crate) const FUTURES_TABLE_PAGE: usize = 500;
 
 /// One file of the site. Indexes are into the lists of a [`Shape`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Route {
+pub(crate) enum Route {
     Home,
     PostList(PageNo),
     Post(PostIx),
@@ -157,12 +158,12 @@ const SECTIONS: &[&str] = &[
 ];
 
 /// The address of a post with `slug`.
-pub fn post(slug: &str) -> String {
+pub(crate) fn post(slug: &str) -> String {
     format!("posts/{slug}/")
 }
 
 /// The address of a page with `slug` in the folders `dirs` below content/.
-pub fn page(dirs: &[String], slug: &str) -> String {
+pub(crate) fn page(dirs: &[String], slug: &str) -> String {
     dirs.iter()
         .map(|d| format!("{d}/"))
         .chain([format!("{slug}/")])
@@ -170,15 +171,15 @@ pub fn page(dirs: &[String], slug: &str) -> String {
 }
 
 /// The first page of tag `slug`.
-pub fn tag(slug: &str) -> String {
+pub(crate) fn tag(slug: &str) -> String {
     format!("tags/{slug}/")
 }
 
-pub fn future(id: &str) -> String {
+pub(crate) fn future(id: &str) -> String {
     format!("futures/{id}/")
 }
 
-pub fn bet(id: &str) -> String {
+pub(crate) fn bet(id: &str) -> String {
     format!("bets/{id}/")
 }
 
@@ -186,12 +187,12 @@ pub fn bet(id: &str) -> String {
 const MATRIX: &str = "matrix";
 
 /// Whether a bet with this id would take the address of a generated page.
-pub fn is_reserved_bet(id: &str) -> bool {
+pub(crate) fn is_reserved_bet(id: &str) -> bool {
     id == MATRIX
 }
 
 /// The map's address showing where bet `id` wins and loses.
-pub fn bet_on_map(id: &str) -> String {
+pub(crate) fn bet_on_map(id: &str) -> String {
     format!("futures/?bet={id}")
 }
 
@@ -205,18 +206,18 @@ fn list_page(base: &str, n: PageNo) -> String {
 }
 
 /// How many pages a list of `items` takes, `per_page` a page (at least one).
-pub fn pages(items: usize, per_page: usize) -> usize {
+pub(crate) fn pages(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
 /// Whether a page at `path` would take a generated section's address.
-pub fn is_reserved(path: &str) -> bool {
+pub(crate) fn is_reserved(path: &str) -> bool {
     let first = path.split('/').next().unwrap_or("");
     SECTIONS.contains(&first)
 }
 
 /// The file below the output folder that serves `path`.
-pub fn file_of(path: &str) -> String {
+pub(crate) fn file_of(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
@@ -228,7 +229,7 @@ pub fn file_of(path: &str) -> String {
 /// and pages, the ids of its futures and bets, its tags' slugs and post
 /// counts.
 #[derive(Default)]
-pub struct Shape<'a> {
+pub(crate) struct Shape<'a> {
     pub posts: Vec<&'a str>,
     pub pages: Vec<&'a str>,
     pub futures: Vec<&'a str>,
@@ -239,7 +240,7 @@ pub struct Shape<'a> {
 
 impl Shape<'_> {
     /// The URL path of `route` below the base URL, e.g. `tags/agi/page/2/`.
-    pub fn path(&self, route: Route) -> String {
+    pub(crate) fn path(&self, route: Route) -> String {
         match route {
             Route::Home => String::new(),
             Route::PostList(n) => list_page("posts/", n),
@@ -264,24 +265,24 @@ impl Shape<'_> {
     }
 
     /// The file below the output folder that `route` is written to.
-    pub fn file(&self, route: Route) -> String {
+    pub(crate) fn file(&self, route: Route) -> String {
         file_of(&self.path(route))
     }
 
-    pub fn post_pages(&self) -> usize {
+    pub(crate) fn post_pages(&self) -> usize {
         pages(self.posts.len(), self.posts_per_page)
     }
 
-    pub fn tag_pages(&self, t: TagIx) -> usize {
+    pub(crate) fn tag_pages(&self, t: TagIx) -> usize {
         pages(self.tags[t].1, self.posts_per_page)
     }
 
-    pub fn future_pages(&self) -> usize {
+    pub(crate) fn future_pages(&self) -> usize {
         pages(self.futures.len(), FUTURES_TABLE_PAGE)
     }
 
     /// Every route of the site.
-    pub fn all(&self) -> Vec<Route> {
+    pub(crate) fn all(&self) -> Vec<Route> {
         let mut all = vec![
             Route::Home,
             Route::Tags,
@@ -311,7 +312,7 @@ impl Shape<'_> {
 impl Route {
     /// Whether the sitemap lists it: pages people land on, not data files,
     /// the feed or the not-found page.
-    pub fn in_sitemap(self) -> bool {
+    pub(crate) fn in_sitemap(self) -> bool {
         match self {
             Route::NotFound
             | Route::Atom

@@ -18,8 +18,9 @@ use std::process::Command;
 use common::{TempDir, Tool, copy_dir, fixture, serve_static};
 use forkcast::BuildOptions;
 
-/// Builds `root` for `http://127.0.0.1:<port>/` and serves it; returns the URL.
-fn build_and_serve(root: &Path, out: PathBuf) -> (String, forkcast::Site) {
+/// Builds `root` for `http://127.0.0.1:<port>/` and serves it; returns the
+/// URL and the site's futures and bets as the browser reads them (graph.json).
+fn build_and_serve(root: &Path, out: PathBuf) -> (String, serde_json::Value) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let options = BuildOptions {
@@ -28,9 +29,9 @@ fn build_and_serve(root: &Path, out: PathBuf) -> (String, forkcast::Site) {
         ..Default::default()
     };
     forkcast::build(root, Some(&out), &options).unwrap();
-    let site = forkcast::load(root, &options).unwrap();
+    let graph = fs::read_to_string(out.join("graph.json")).unwrap();
     serve_static(listener, out);
-    (url, site)
+    (url, serde_json::from_str(&graph).unwrap())
 }
 
 /// A site of `n` futures in eras of 50, each leading to a few later ones,
@@ -122,20 +123,19 @@ fn the_map_works_in_headless_chromium() {
     generated_site(&big, 5000);
     let (big_url, _) = build_and_serve(&big, tmp.path().join("big-public"));
 
-    let title = |id: &str| {
-        site.futures
-            .iter()
-            .find(|f| f.future.id.as_str() == id)
-            .unwrap()
-            .future
-            .title
-            .clone()
-    };
-    let bet = site
-        .bets
+    let futures = site["futures"].as_array().unwrap();
+    let title = |id: &str| futures.iter().find(|f| f["id"] == id).unwrap()["title"].clone();
+    let bet = site["bets"]
+        .as_array()
+        .unwrap()
         .iter()
-        .find(|b| site.graph.essential_fork(&b.wins_if, &b.loses_if).is_ok())
+        .find(|b| b["essential_fork"].is_string())
         .expect("a bet with an essential fork");
+    let site_yaml = fs::read_to_string(root.join("site.yaml")).unwrap();
+    let repository = site_yaml
+        .lines()
+        .find_map(|l| l.strip_prefix("repository:"))
+        .map(str::trim);
     let artifacts = root.join("target/browser-artifacts");
     let config = serde_json::json!({
         "url": url,
@@ -145,15 +145,14 @@ fn the_map_works_in_headless_chromium() {
         "searchTitle": title("human-level-ai"),
         "deepLink": "foundry-stays-concentrated",
         "deepLinkTitle": title("foundry-stays-concentrated"),
-        "bet": bet.bet.id.as_str(),
-        "futures": site.futures.len(),
-        "titles": site
-            .futures
+        "bet": bet["id"],
+        "futures": futures.len(),
+        "titles": futures
             .iter()
-            .map(|f| (f.future.id.to_string(), f.future.title.clone()))
+            .map(|f| (f["id"].as_str().unwrap(), f["title"].clone()))
             .collect::<std::collections::BTreeMap<_, _>>(),
         "searchQuery": "invest",
-        "repository": site.config.repository,
+        "repository": repository,
         "searchHit": "Why the foundry bet",
         "otherScriptQuery": "बुद्धि",
         "otherScriptHit": "भविष्य की कृत्रिम बुद्धि",
@@ -217,14 +216,16 @@ fn shared_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_j
 /// bust, whose only parent "Scaling stalls" is now 0: it keeps the part of
 /// its own value its parent did not explain (own − implied). So they pay
 /// off [1 − (fab + bust), 1 − max(fab, bust)].
-fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_json::Value {
+fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> serde_json::Value {
     let future = |id: &str| {
-        site.futures
+        site["futures"]
+            .as_array()
+            .unwrap()
             .iter()
-            .find(|f| f.future.id.as_str() == id)
+            .find(|f| f["id"] == id)
             .unwrap_or_else(|| panic!("the example site has no future {id}"))
     };
-    let estimate = |id: &str| future(id).own.map(|o| o.value);
+    let estimate = |id: &str| future(id)["probability"].as_f64();
     assert_eq!(
         estimate("foundry-stays-concentrated"),
         Some(0.45),
@@ -235,14 +236,23 @@ fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_
         Some(0.24),
         "the hand-computed values below assume this estimate"
     );
-    let percent = |p| forkcast::render::format::percent(p);
+    // As the pages print a probability: `35%`, with `<1%` and `>99%` at the
+    // ends; a range `20–45%`, or `80% to >99%` where an end keeps its sign.
+    let percent = |p: Option<f64>| match p {
+        None => "—".to_string(),
+        Some(p) if p < 0.01 => "<1%".to_string(),
+        Some(p) if p > 0.99 => ">99%".to_string(),
+        Some(p) => format!("{:.0}%", p * 100.0),
+    };
+    let range = |lo: f64, hi: f64| match (percent(Some(lo)), percent(Some(hi))) {
+        (lo, hi) if lo == hi => lo,
+        (lo, hi) if lo.starts_with('<') || hi.starts_with('>') => format!("{lo} to {hi}"),
+        (lo, hi) => format!("{}–{hi}", lo.trim_end_matches('%')),
+    };
+    let implied = |id: &str| future(id)["implied"].as_f64();
     let fab = estimate("fab-disruption").unwrap();
-    let bust = estimate("ai-investment-bust").unwrap()
-        - future("ai-investment-bust").computed.implied.unwrap();
-    let tsm_yours = forkcast::render::format::payoff(forkcast::model::graph::Payoff::Range(
-        1.0 - (fab + bust),
-        1.0 - fab.max(bust),
-    ));
+    let bust = estimate("ai-investment-bust").unwrap() - implied("ai-investment-bust").unwrap();
+    let tsm_yours = range(1.0 - (fab + bust), 1.0 - fab.max(bust));
     serde_json::json!({
         "url": map["url"],
         "bigUrl": map["bigUrl"],
@@ -252,7 +262,7 @@ fn readers_view_config(site: &forkcast::Site, map: &serde_json::Value) -> serde_
             "assume": "human-level-ai",
             "child": "ai-fleets-build-better-ai",
             "childImplied": "60%",
-            "childImpliedSite": percent(future("ai-fleets-build-better-ai").computed.implied),
+            "childImpliedSite": percent(implied("ai-fleets-build-better-ai")),
             "sibling": "scaling-stalls",
             "slider": "foundry-stays-concentrated",
             "sliderFrom": 45,

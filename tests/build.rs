@@ -591,17 +591,17 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 fn the_search_index_answers_known_queries() {
     let out = build_good(&offline());
     let dir = out.path().join("public/search");
-    let files: Vec<forkcast::output::OutputFile> = fs::read_dir(&dir)
+    let files: Vec<forkcast::search::OutputFile> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            forkcast::output::OutputFile {
+            forkcast::search::OutputFile {
                 path: format!("search/{}", e.file_name().to_string_lossy()),
                 bytes: fs::read(e.path()).unwrap(),
             }
         })
         .collect();
-    let q = |text: &str| forkcast::render::search::query(&files, text);
+    let q = |text: &str| forkcast::search::query(&files, text);
     assert_eq!(
         q("treaty"),
         ["/manual/futures/treaty/", "/manual/bets/treaty-hedge/"],

@@ -241,7 +241,7 @@ fn outside_a_site_commands_say_where_they_looked() {
     let dir = TempDir::new("nosite");
     let here = dir.path().canonicalize().unwrap();
     assert_eq!(
-        forkcast::source::config::find_root(&here),
+        forkcast::config::find_root(&here),
         None,
         "a site.yaml above {}",
         here.display()

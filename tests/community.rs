@@ -11,8 +11,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture};
-use forkcast::BuildOptions;
-use forkcast::fetch::remote::{Endpoints, Policy};
+use forkcast::{BuildOptions, Endpoints, Policy};
 use github::{Fault, MockGitHub};
 use serde_json::Value;
 

@@ -326,7 +326,7 @@ fn nest_past_path_max(dir: &Path) {
 #[cfg(unix)]
 #[test]
 fn serve_refuses_a_post_replaced_by_a_link_out_of_the_site() {
-    use forkcast::commands::serve::{ServeOptions, Server};
+    use forkcast::serve::{ServeOptions, Server};
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpStream;
     let dir = TempDir::new("serve-link");

@@ -12,8 +12,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture, forkcast, snapshot};
-use forkcast::output::{MARKER, Publisher};
-use forkcast::{BuildOptions, Error};
+use forkcast::BuildOptions;
+use forkcast::MARKER;
 
 fn offline() -> BuildOptions {
     BuildOptions {
@@ -128,38 +128,6 @@ fn files_forkcast_did_not_write_are_kept() {
     assert!(
         !marker.contains("CNAME"),
         "the marker lists only the build's files"
-    );
-}
-
-#[test]
-fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
-    let dir = TempDir::new("lock");
-    let out = dir.path().join("public");
-    forkcast::build(&fixture("good"), Some(&out), &offline()).unwrap();
-    let before = snapshot(&out);
-    let first = Publisher::begin(&out).unwrap();
-    let Err(Error::Write(e)) = forkcast::build(&fixture("good"), Some(&out), &offline()) else {
-        panic!("the second build should fail")
-    };
-    assert_eq!(
-        e.to_string(),
-        format!(
-            "cannot write {}: another build (process {}) is writing this output; run this one again once it has finished",
-            out.display(),
-            std::process::id()
-        )
-    );
-    drop(first);
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "the first, dropped, changed nothing"
-    );
-    forkcast::build(&fixture("good"), Some(&out), &offline()).unwrap();
-    assert_eq!(
-        hidden(dir.path()),
-        Vec::<String>::new(),
-        "no lock file left"
     );
 }
 

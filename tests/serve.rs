@@ -11,9 +11,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture};
-use forkcast::commands::serve::{ServeOptions, Server};
-use forkcast::output::OutputFile;
-use forkcast::render::search::query;
+use forkcast::search::{OutputFile, query};
+use forkcast::serve::{ServeOptions, Server};
 
 /// `(status, body)` of a raw GET.
 fn get(server: &Server, path: &str) -> (u16, String) {
@@ -861,7 +860,7 @@ fn a_request_during_a_rebuild_gets_a_whole_file() {
         )
         .unwrap();
         match server.next_event(Duration::from_secs(10)) {
-            Some(forkcast::commands::serve::Event::Rebuilt { .. }) => {}
+            Some(forkcast::serve::Event::Rebuilt { .. }) => {}
             other => panic!("edit {i}: {other:?}"),
         }
     }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use common::{TempDir, copy_dir, fixture, snapshot};
 use forkcast::BuildOptions;
-use forkcast::commands::serve::{Event, ServeOptions, Server};
+use forkcast::serve::{Event, ServeOptions, Server};
 
 /// splitmix64: small, seedable, and the same everywhere.
 struct Rng(u64);

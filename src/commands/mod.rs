@@ -2,6 +2,6 @@
 //! (`build`, `check`, `fetch`, `discuss`), [`serve`] (a full build, then
 //! incremental rebuilds on every edit) and [`scaffold`] (`init`, `new`).
 
-pub mod pipeline;
-pub mod scaffold;
-pub mod serve;
+pub(crate) mod pipeline;
+pub(crate) mod scaffold;
+pub(crate) mod serve;

@@ -220,7 +220,7 @@ pub(crate) fn write_site(
 
 /// Loads, checks and computes the site at `root`: markets come from the
 /// snapshot, or are refreshed unless `options.offline`.
-pub fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
+pub(crate) fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
     prepare(root, options, false, &no_progress).map(|(site, _)| site)
 }
 
@@ -252,7 +252,7 @@ pub fn fetch(
 }
 
 /// Builds the site at `root` into `output` (default `root/public`), which
-/// must be empty or an earlier build's output (see [`output::check_target`]).
+/// must be empty or an earlier build's output (see `output::check_target`).
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Error> {
     build_with_progress(root, output, options, &no_progress)
 }
@@ -293,7 +293,7 @@ pub fn build_with_progress(
 }
 
 /// `forkcast discuss`: which futures and bets have no discussion thread,
-/// and with `create` one new issue for each (see [`community::discuss`]).
+/// and with `create` one new issue for each (see `community::discuss`).
 /// Markets are not fetched.
 pub fn discuss(root: &Path, options: &BuildOptions, create: bool) -> Result<Discussed, Error> {
     let site = load_sources(root, options)?;
@@ -306,4 +306,180 @@ pub fn discuss(root: &Path, options: &BuildOptions, create: bool) -> Result<Disc
     let client = client(&site.config, options)?;
     community::discuss::discuss(root, repo, &site.wanted_threads(), &client, create)
         .map_err(Error::Discuss)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::fs;
+
+    use super::*;
+    use crate::output::Publisher;
+
+    fn offline() -> BuildOptions {
+        BuildOptions {
+            offline: true,
+            ..Default::default()
+        }
+    }
+
+    fn good() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/good")
+    }
+
+    /// Every file below `dir` and its bytes.
+    fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
+            .collect()
+    }
+
+    /// The names in `dir` that start with a dot.
+    fn hidden(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    // A unit test: holding the lock as a first build would takes the
+    // output's `Publisher`, which is no part of the public API.
+    #[test]
+    fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
+        let dir =
+            TempDir(std::env::temp_dir().join(format!("forkcast-lock-{}", std::process::id())));
+        let out = dir.path().join("public");
+        build(&good(), Some(&out), &offline()).unwrap();
+        let before = snapshot(&out);
+        let first = Publisher::begin(&out).unwrap();
+        let Err(Error::Write(e)) = build(&good(), Some(&out), &offline()) else {
+            panic!("the second build should fail")
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot write {}: another build (process {}) is writing this output; run this one again once it has finished",
+                out.display(),
+                std::process::id()
+            )
+        );
+        drop(first);
+        assert_eq!(
+            snapshot(&out),
+            before,
+            "the first, dropped, changed nothing"
+        );
+        build(&good(), Some(&out), &offline()).unwrap();
+        assert_eq!(
+            hidden(dir.path()),
+            Vec::<String>::new(),
+            "no lock file left"
+        );
+    }
+
+    /// A folder removed when dropped, even when a test fails.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    // The project's own site (the repository root) is real content: it
+    // must always build cleanly. A unit test, as it reads the loaded site,
+    // which is no part of the public API.
+    #[test]
+    fn the_example_site_builds_without_warnings() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = load(
+            root,
+            &BuildOptions {
+                offline: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(site.warnings().is_empty(), "{:?}", site.warnings());
+        let groups = crate::routes::FutureIx::all(site.futures.len())
+            .filter(|&i| !site.graph.members(i).is_empty())
+            .count();
+        assert!(site.futures.len() >= 20, "{} futures", site.futures.len());
+        assert!(groups >= 4, "{groups} groups");
+        assert!(site.bets.len() >= 10, "{} bets", site.bets.len());
+        assert!(site.posts.len() >= 5, "{} posts", site.posts.len());
+        assert!(site.pages.iter().any(|p| p.doc.path == "about/"));
+        assert!(
+            site.futures.iter().any(|f| f.computed.disagreement),
+            "a disputed future shows the flag"
+        );
+        assert!(
+            site.bets
+                .iter()
+                .any(|b| matches!(b.payoff, crate::model::graph::Payoff::Exact(_)))
+        );
+        assert!(
+            site.bets
+                .iter()
+                .any(|b| matches!(b.payoff, crate::model::graph::Payoff::Range(..)))
+        );
+        let kinds: std::collections::HashSet<_> = site.bets.iter().map(|b| b.bet.kind).collect();
+        assert_eq!(kinds.len(), 3, "financial, career and personal bets");
+
+        let out =
+            TempDir(std::env::temp_dir().join(format!("forkcast-example-{}", std::process::id())));
+        build(
+            root,
+            Some(&out.path().join("public")),
+            &BuildOptions {
+                offline: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            out.path()
+                .join("public/futures/human-level-ai/index.html")
+                .is_file()
+        );
+        let mut summaries = std::collections::HashSet::new();
+        for b in &site.bets {
+            let page = std::fs::read_to_string(
+                out.path()
+                    .join(format!("public/bets/{}/index.html", b.bet.id)),
+            )
+            .unwrap();
+            let drawn = page.contains("<svg class=\"map fragment\"");
+            let said = page.contains("<p class=\"no-fork\">None: ");
+            assert!(
+                drawn != said,
+                "{}: its fork drawn, or why not said",
+                b.bet.id
+            );
+            assert!(b.bet.summary.is_some(), "{} has a summary", b.bet.id);
+            summaries.insert(b.summary().to_string());
+        }
+        assert_eq!(
+            summaries.len(),
+            site.bets.len(),
+            "no two bets read alike in search"
+        );
+        assert!(
+            site.bets.iter().any(|b| b.fork.is_ok()),
+            "some bet's fork is drawn"
+        );
+    }
 }

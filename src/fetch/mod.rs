@@ -5,6 +5,6 @@
 //! ([`remote`]). A fault here never fails a build: the last good values are
 //! shown, marked stale.
 
-pub mod community;
-pub mod markets;
-pub mod remote;
+pub(crate) mod community;
+pub(crate) mod markets;
+pub(crate) mod remote;

@@ -19,23 +19,23 @@ use crate::source::futures::{Future, FutureId, Located};
 /// box inside its group's box, each level inset and with a header; real
 /// sites use two or three. Without a limit, 3,000 levels took the map's
 /// layout 16 s and 10,000 over two minutes.
-pub const MAX_NESTING: usize = 32;
+pub(crate) const MAX_NESTING: usize = 32;
 
 /// How many futures of each end of a long path messages name.
 const PATH_SHOWN: usize = 5;
 
 /// Own and implied probability must differ by more than this to be flagged.
-pub const DISAGREEMENT: f64 = 0.15;
+pub(crate) const DISAGREEMENT: f64 = 0.15;
 
 /// Whether `own` and `implied` differ by more than [`DISAGREEMENT`]. Sums
 /// of products carry rounding error (0.5 − 0.7 × 0.5 is a hair above 0.15),
 /// so a difference within 1e-9 of the threshold counts as equal to it.
-pub fn disagrees(own: f64, implied: f64) -> bool {
+pub(crate) fn disagrees(own: f64, implied: f64) -> bool {
     (own - implied).abs() > DISAGREEMENT + 1e-9
 }
 
 /// Node `i` of the graph is future `i` of the slice it was built from.
-pub struct Graph {
+pub(crate) struct Graph {
     ids: Vec<FutureId>,
     /// Ids of future files that had errors of their own: they exist, so a
     /// reference to one is not another error.
@@ -53,7 +53,7 @@ pub struct Graph {
 
 /// What the graph says about one future's probability.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Computed {
+pub(crate) struct Computed {
     /// Σ P(parent) × P(edge), capped at 1; a root's own probability.
     pub implied: Option<f64>,
     /// The same sum before capping, to warn about overlapping parents.
@@ -65,7 +65,7 @@ pub struct Computed {
 /// The probability that a bet pays off: that some future it wins in
 /// happens and none it loses in does.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Payoff {
+pub(crate) enum Payoff {
     /// Known exactly: one winning future, or several that are alternatives
     /// of one fork (their sum), and no losing future outside that fork.
     Exact(f64),
@@ -78,7 +78,7 @@ pub enum Payoff {
 impl Payoff {
     /// One number for it: the probability where exact, the middle of the
     /// bounds otherwise, so a swing compares like with like.
-    pub fn midpoint(self) -> Option<f64> {
+    pub(crate) fn midpoint(self) -> Option<f64> {
         match self {
             Payoff::Exact(x) => Some(x),
             Payoff::Range(lo, hi) => Some((lo + hi) / 2.0),
@@ -98,24 +98,24 @@ impl Payoff {
 
 /// The futures a bet wins in and loses in.
 #[derive(Clone, Copy, Debug)]
-pub struct Sides<'a> {
+pub(crate) struct Sides<'a> {
     pub wins: &'a [FutureIx],
     pub loses: &'a [FutureIx],
 }
 
 /// How much one future moves a bet: the bet's chance of paying off (the
 /// midpoint, for bounds) with that future set to 1, minus the same with it
-/// set to 0, everything downstream following by [`Graph::follows`]'s rule.
+/// set to 0, everything downstream following by [`follows`]'s rule.
 /// Negative where the future makes a loss likelier than a win.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Swing {
+pub(crate) struct Swing {
     pub future: FutureIx,
     pub swing: f64,
 }
 
 /// Why no single fork separates a bet's wins from its losses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoFork {
+pub(crate) enum NoFork {
     /// It names no future it loses in.
     NoLosses,
     /// A future it loses in can follow one it wins in, or the other way
@@ -131,7 +131,11 @@ pub enum NoFork {
 impl Graph {
     /// Resolves `within` and `leads_to` and reports unknown futures and
     /// cycles. `futures` must have unique ids.
-    pub fn build(futures: &[Future], files: &HashSet<String>, diags: &mut Diagnostics) -> Graph {
+    pub(crate) fn build(
+        futures: &[Future],
+        files: &HashSet<String>,
+        diags: &mut Diagnostics,
+    ) -> Graph {
         let ids: Vec<FutureId> = futures.iter().map(|f| f.id.clone()).collect();
         let index: HashMap<FutureId, FutureIx> = ids
             .iter()
@@ -191,7 +195,7 @@ impl Graph {
     }
 
     /// The index of a referenced future, or an error with the closest id.
-    pub fn resolve(
+    pub(crate) fn resolve(
         &self,
         reference: &Located<FutureId>,
         file: &Path,
@@ -241,16 +245,12 @@ impl Graph {
         None
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ids.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
     /// `(parent, P(edge))` for each `leads_to` edge into `i`.
-    pub fn parents(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
+    pub(crate) fn parents(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
         let mut v: Vec<_> = self
             .dag
             .edges_directed(NodeIndex::new(i.get()), petgraph::Direction::Incoming)
@@ -261,7 +261,7 @@ impl Graph {
     }
 
     /// `(child, P(edge))` for each `leads_to` edge out of `i`.
-    pub fn children(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
+    pub(crate) fn children(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
         let mut v: Vec<_> = self
             .dag
             .edges(NodeIndex::new(i.get()))
@@ -272,23 +272,23 @@ impl Graph {
     }
 
     /// Each future's position in an order where parents come first.
-    pub fn topological_rank(&self) -> Vec<usize> {
+    pub(crate) fn topological_rank(&self) -> Vec<usize> {
         self.rank.clone()
     }
 
     /// The group `i` is directly within.
-    pub fn group(&self, i: FutureIx) -> Option<FutureIx> {
+    pub(crate) fn group(&self, i: FutureIx) -> Option<FutureIx> {
         self.group[i]
     }
 
     /// The futures directly within `i`.
-    pub fn members(&self, i: FutureIx) -> &[FutureIx] {
+    pub(crate) fn members(&self, i: FutureIx) -> &[FutureIx] {
         &self.members[i]
     }
 
     /// Implied probabilities and disagreement flags, given each future's own
     /// probability (its market value or its author's estimate).
-    pub fn compute(&self, own: &[Option<f64>]) -> Vec<Computed> {
+    pub(crate) fn compute(&self, own: &[Option<f64>]) -> Vec<Computed> {
         let mut out = vec![Computed::default(); self.len()];
         for &i in &self.topo {
             let parents = self.parents(i);
@@ -307,7 +307,7 @@ impl Graph {
 
     /// The probability that a bet with these `sides` pays off, given each
     /// future's effective probability.
-    pub fn payoff(&self, sides: Sides, p: &[Option<f64>]) -> Payoff {
+    pub(crate) fn payoff(&self, sides: Sides, p: &[Option<f64>]) -> Payoff {
         Shape::of(self, sides).payoff(|f| p[f])
     }
 
@@ -320,7 +320,7 @@ impl Graph {
     /// number (a second per build on the benchmark), so each is first given
     /// a cheap upper bound (see [`Scope::bounds`]) and the exact swing is
     /// computed only while a bound could still beat the swings found.
-    pub fn swings(&self, sides: Sides, own: &[Option<f64>], limit: usize) -> Vec<Swing> {
+    pub(crate) fn swings(&self, sides: Sides, own: &[Option<f64>], limit: usize) -> Vec<Swing> {
         let shape = Shape::of(self, sides);
         let scope = Scope::of(self, &shape.futures(), own);
         let at = |p: &[Option<f64>]| shape.payoff(|f| scope.at.get(&f).and_then(|&k| p[k]));
@@ -361,7 +361,7 @@ impl Graph {
     }
 
     /// Whether a path of `leads_to` edges goes from `from` to `to`.
-    pub fn leads_eventually(&self, from: FutureIx, to: FutureIx) -> bool {
+    pub(crate) fn leads_eventually(&self, from: FutureIx, to: FutureIx) -> bool {
         petgraph::algo::has_path_connecting(
             &self.dag,
             NodeIndex::new(from.get()),
@@ -374,7 +374,7 @@ impl Graph {
     /// its winning and losing futures whose outgoing branches separate them
     /// (no branch leads to both a win and a loss; some lead to each), or
     /// why there is none.
-    pub fn essential_fork(
+    pub(crate) fn essential_fork(
         &self,
         wins: &[FutureIx],
         loses: &[FutureIx],

@@ -3,5 +3,5 @@
 //! computed with the fetched observations into what every page shows.
 //! `serve`'s incremental edits are applied here too ([`site`]'s refresh).
 
-pub mod graph;
-pub mod site;
+pub(crate) mod graph;
+pub(crate) mod site;

@@ -18,14 +18,14 @@ use crate::source::futures::When;
 
 impl Renderer<'_> {
     /// The documents of the search index: posts, pages, futures and bets.
-    pub fn search_docs(&self) -> Vec<SearchDoc<'_>> {
+    pub(crate) fn search_docs(&self) -> Vec<SearchDoc<'_>> {
         self.search_routes()
             .filter_map(|r| self.search_doc(r))
             .collect()
     }
 
     /// The URL of each document of the search index, in its order.
-    pub fn search_urls(&self) -> Vec<String> {
+    pub(crate) fn search_urls(&self) -> Vec<String> {
         self.search_routes().map(|r| self.route_url(r)).collect()
     }
 
@@ -39,7 +39,7 @@ impl Renderer<'_> {
     }
 
     /// The search document of `route`, if it is a searchable page.
-    pub fn search_doc(&self, route: Route) -> Option<SearchDoc<'_>> {
+    pub(crate) fn search_doc(&self, route: Route) -> Option<SearchDoc<'_>> {
         let s = self.site;
         let url = self.route_url(route);
         Some(match route {

@@ -6,11 +6,11 @@ use crate::model::graph::Payoff;
 
 /// Probabilities below this read `<1%`, above [`HIGH`] `>99%`: a rounded
 /// 0% or 100% would claim a certainty no market or estimate has.
-pub const LOW: f64 = 0.01;
-pub const HIGH: f64 = 0.99;
+pub(crate) const LOW: f64 = 0.01;
+pub(crate) const HIGH: f64 = 0.99;
 
 /// `35%`, with `<1%` and `>99%` at the ends and `—` for no value.
-pub fn percent(p: Option<f64>) -> String {
+pub(crate) fn percent(p: Option<f64>) -> String {
     match p {
         None => "—".into(),
         Some(p) if p < LOW => "<1%".into(),
@@ -22,7 +22,7 @@ pub fn percent(p: Option<f64>) -> String {
 /// A bet's chance of paying off: `35%`, or a range `20–45%`. An end that
 /// reads `<1%` or `>99%` keeps its sign, so the range is written out
 /// (`80% to >99%`, never `80–>99%`); ends that read alike are one number.
-pub fn payoff(p: Payoff) -> String {
+pub(crate) fn payoff(p: Payoff) -> String {
     match p {
         Payoff::Exact(x) => percent(Some(x)),
         Payoff::Range(lo, hi) => {
@@ -42,7 +42,7 @@ pub fn payoff(p: Payoff) -> String {
 /// How much a future moves a bet, in percentage points with the way it
 /// moves it: `+32 points`, `−5 points`, `<1 point` for a swing too small to
 /// round to one.
-pub fn swing(s: f64) -> String {
+pub(crate) fn swing(s: f64) -> String {
     let sign = if s < 0.0 { '−' } else { '+' };
     match (s.abs() * 100.0).round() {
         0.0 => "<1 point".into(),
@@ -52,13 +52,13 @@ pub fn swing(s: f64) -> String {
 }
 
 /// A date as people read it: `3 March 2026`.
-pub fn long_date(d: jiff::civil::Date) -> String {
+pub(crate) fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%-d %B %Y").to_string()
 }
 
 /// The days from `first` to `last` as people read them: `20 August 2026`,
 /// `11–20 August 2026`, `30 July – 2 August 2026`.
-pub fn date_span(first: jiff::civil::Date, last: jiff::civil::Date) -> String {
+pub(crate) fn date_span(first: jiff::civil::Date, last: jiff::civil::Date) -> String {
     if first == last {
         long_date(last)
     } else if (first.year(), first.month()) == (last.year(), last.month()) {

@@ -13,12 +13,12 @@ pub(crate) mod browser_data;
 pub(crate) mod chart;
 mod community;
 mod data;
-pub mod format;
+pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod map;
 mod matrix;
 mod pages;
-pub mod search;
+pub(crate) mod search;
 pub(crate) mod text;
 mod views;
 
@@ -89,7 +89,7 @@ impl RenderError {
 /// done (from any thread), so pages need not all be held at once. Returns
 /// the parsed templates and the search index, which `serve` keeps for its
 /// incremental rebuilds.
-pub fn render(
+pub(crate) fn render(
     site: &Site,
     emit: &(dyn Fn(OutputFile) + Sync),
 ) -> Result<(Tera, crate::render::search::Index), RenderError> {
@@ -99,7 +99,7 @@ pub fn render(
 }
 
 /// The theme's templates, parsed.
-pub fn templates(site: &Site) -> Result<Tera, RenderError> {
+pub(crate) fn templates(site: &Site) -> Result<Tera, RenderError> {
     let sources = site
         .theme
         .templates
@@ -114,7 +114,7 @@ pub fn templates(site: &Site) -> Result<Tera, RenderError> {
 }
 
 /// Renders files of one site with one set of templates.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
     shape: Shape<'a>,
@@ -130,7 +130,7 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
+    pub(crate) fn new(site: &'a Site, tera: &'a Tera) -> Renderer<'a> {
         let items: Vec<crate::render::layout::Item> = site
             .futures
             .iter()
@@ -179,12 +179,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `routes` in parallel.
-    pub fn render_routes(&self, routes: &[Route]) -> Result<Vec<OutputFile>, RenderError> {
+    pub(crate) fn render_routes(&self, routes: &[Route]) -> Result<Vec<OutputFile>, RenderError> {
         routes.par_iter().map(|&r| self.file(r)).collect()
     }
 
     /// The file of `route`.
-    pub fn file(&self, route: Route) -> Result<OutputFile, RenderError> {
+    pub(crate) fn file(&self, route: Route) -> Result<OutputFile, RenderError> {
         let path = self.shape.file(route);
         let bytes = match route {
             Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,

@@ -21,7 +21,7 @@ use crate::render::browser_data::{EncodeError, SearchChunk, SearchMeta, SearchRo
 
 /// One searchable page.
 #[derive(Clone)]
-pub struct SearchDoc<'a> {
+pub(crate) struct SearchDoc<'a> {
     pub title: String,
     pub url: String,
     /// `post`, `page`, `future` or `bet`.
@@ -95,7 +95,7 @@ fn is_word_char(c: char) -> bool {
 /// Lowercase words of [`MIN_CHARS`] or more characters, stop words left
 /// out, as the client splits a query. Words already in lowercase are
 /// borrowed, not copied: the index splits every page's text.
-pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     text.split(|c: char| !is_word_char(c))
         .filter(|w| w.chars().nth(MIN_CHARS - 1).is_some())
         .map(|w| {
@@ -111,7 +111,7 @@ pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
 /// The index of a whole site, kept by `serve` so an edit updates only the
 /// files it changes. Its files are a function of the documents and their
 /// order alone, so an updated index writes what a new one would.
-pub struct Index {
+pub(crate) struct Index {
     /// By document number: the order the site lists its documents in.
     docs: Vec<SearchRow>,
     by_url: HashMap<String, u32>,
@@ -124,7 +124,7 @@ pub struct Index {
 }
 
 /// What an update changed in the index's files.
-pub struct Updated {
+pub(crate) struct Updated {
     /// Files to write.
     pub files: Vec<OutputFile>,
     /// Files of the index that no longer exist (it has fewer chunks).
@@ -133,7 +133,7 @@ pub struct Updated {
 
 impl Index {
     /// Indexes `docs`, document `i` as number `i`.
-    pub fn build(docs: Vec<SearchDoc>) -> Index {
+    pub(crate) fn build(docs: Vec<SearchDoc>) -> Index {
         let postings: BTreeMap<Box<str>, Vec<Posting>> = count(&docs)
             .into_iter()
             .map(|(w, list)| (Box::from(w.as_ref()), list))
@@ -154,7 +154,7 @@ impl Index {
     }
 
     /// Every file of the index.
-    pub fn files(&self) -> Result<Vec<OutputFile>, EncodeError> {
+    pub(crate) fn files(&self) -> Result<Vec<OutputFile>, EncodeError> {
         let mut files: Vec<OutputFile> = (0..self.starts.len().max(1))
             .into_par_iter()
             .map(|c| self.chunk_file(c))
@@ -170,7 +170,7 @@ impl Index {
     /// are new), keeps only the documents `order` lists (every document's
     /// URL, in the site's order), numbers them in that order, and says
     /// which files changed.
-    pub fn update(
+    pub(crate) fn update(
         &mut self,
         changed: Vec<SearchDoc>,
         order: &[String],

@@ -15,7 +15,7 @@ use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum BetKind {
+pub(crate) enum BetKind {
     Financial,
     Career,
     Personal,
@@ -25,7 +25,7 @@ pub enum BetKind {
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum BetStatus {
+pub(crate) enum BetStatus {
     Idea,
     Planned,
     Placed,
@@ -33,8 +33,8 @@ pub enum BetStatus {
 }
 
 impl BetKind {
-    pub const ALL: [BetKind; 3] = [BetKind::Financial, BetKind::Career, BetKind::Personal];
-    pub fn name(self) -> &'static str {
+    pub(crate) const ALL: [BetKind; 3] = [BetKind::Financial, BetKind::Career, BetKind::Personal];
+    pub(crate) fn name(self) -> &'static str {
         match self {
             BetKind::Financial => "financial",
             BetKind::Career => "career",
@@ -44,7 +44,7 @@ impl BetKind {
 }
 
 impl BetStatus {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             BetStatus::Idea => "idea",
             BetStatus::Planned => "planned",
@@ -55,7 +55,7 @@ impl BetStatus {
 }
 
 #[derive(Clone, Debug)]
-pub struct Bet {
+pub(crate) struct Bet {
     pub id: FutureId,
     pub file: PathBuf,
     pub title: String,
@@ -109,7 +109,7 @@ const EXAMPLES: Examples = &[
 /// moves a bet is computed by changing each of them, and each change
 /// recomputes its chance over all of them: 6,000 took 12 s to check. A
 /// bet riding on more than a few dozen futures says little anyway.
-pub const MAX_BET_FUTURES: usize = 100;
+pub(crate) const MAX_BET_FUTURES: usize = 100;
 
 fn too_many(file: &Path, pos: Pos, field: &str, count: usize) -> Diagnostic {
     Diagnostic::error(
@@ -124,13 +124,13 @@ fn too_many(file: &Path, pos: Pos, field: &str, count: usize) -> Diagnostic {
 }
 
 /// Reads every `bets/**/*.md`.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
+pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
     let (bets, found) = crate::source::files::parse_files(root, "bets", &["md"], parse);
     diags.extend(found);
     bets
 }
 
-pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
+pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Bet> {
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

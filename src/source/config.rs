@@ -25,13 +25,13 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 /// A `base_url` such as `https://example.org/manual/`: absolute, ending in
 /// a slash, with its path kept apart because every link starts with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BaseUrl {
+pub(crate) struct BaseUrl {
     url: String,
     path_start: usize,
 }
 
 impl BaseUrl {
-    pub fn parse(s: &str) -> Result<BaseUrl, Fix> {
+    pub(crate) fn parse(s: &str) -> Result<BaseUrl, Fix> {
         let s = s.trim();
         let rest = s
             .strip_prefix("https://")
@@ -66,12 +66,12 @@ impl BaseUrl {
     }
 
     /// `https://example.org/manual/`
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.url
     }
 
     /// `/manual/`
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         &self.url[self.path_start..]
     }
 }
@@ -87,7 +87,7 @@ fn without_scheme(s: &str) -> &str {
 }
 
 #[derive(Clone, Debug)]
-pub struct MarketsConfig {
+pub(crate) struct MarketsConfig {
     pub refresh_after: Duration,
     pub timeout: Duration,
     pub concurrency: usize,
@@ -98,7 +98,7 @@ pub struct MarketsConfig {
 
 /// `markets.credit`: its Markdown and where it starts in site.yaml.
 #[derive(Clone, Debug)]
-pub struct Credit {
+pub(crate) struct Credit {
     pub markdown: String,
     pub pos: Pos,
 }
@@ -115,7 +115,7 @@ impl Default for MarketsConfig {
 }
 
 #[derive(Clone, Debug)]
-pub struct Config {
+pub(crate) struct Config {
     pub title: String,
     pub base_url: BaseUrl,
     pub description: String,
@@ -131,7 +131,7 @@ pub struct Config {
 
 /// A repository on GitHub: where `community` reads its threads.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GitHubRepo {
+pub(crate) struct GitHubRepo {
     pub owner: String,
     pub name: String,
     /// Where `repository` is written in site.yaml, for what goes wrong
@@ -142,7 +142,7 @@ pub struct GitHubRepo {
 impl GitHubRepo {
     /// `https://github.com/owner/repo` (a trailing `/` or `.git` allowed);
     /// the error is a hint on how to write it.
-    pub fn parse(url: &str) -> Result<GitHubRepo, Fix> {
+    pub(crate) fn parse(url: &str) -> Result<GitHubRepo, Fix> {
         let example = "write it as `https://github.com/owner/repo`";
         let path = url
             .trim()
@@ -174,7 +174,7 @@ impl GitHubRepo {
     }
 
     /// `https://github.com/owner/repo`
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("https://github.com/{}/{}", self.owner, self.name)
     }
 }
@@ -238,7 +238,7 @@ const MARKET_KEYS: &[&str] = &["refresh_after", "timeout", "concurrency", "credi
 
 impl Config {
     /// Reads `site.yaml` from `root`, reporting every problem found.
-    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    pub(crate) fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             vec![
@@ -249,7 +249,8 @@ impl Config {
         Config::read(&text, Some(root))
     }
 
-    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    #[cfg(test)]
+    pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::read(text, None)
     }
 
@@ -481,7 +482,7 @@ fn nested_key_help(mut d: Diagnostic) -> Diagnostic {
 }
 
 /// `30s`, `10m`, `6h`, `1d`.
-pub fn parse_duration(s: &str) -> Option<Duration> {
+pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     let unit = s.chars().last()?;
     let n: u64 = s[..s.len() - unit.len_utf8()].trim().parse().ok()?;

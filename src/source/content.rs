@@ -14,7 +14,7 @@ use crate::source::futures::{FutureId, Located, kebab, reference_at, tags, title
 use crate::source::yaml::{self, Examples, Spanned, pos_of};
 
 /// The YAML between the leading `---` lines of a Markdown file, and the rest.
-pub struct FrontMatter<'a> {
+pub(crate) struct FrontMatter<'a> {
     pub yaml: &'a str,
     /// Line of the file the YAML starts on.
     pub yaml_line: u32,
@@ -23,7 +23,7 @@ pub struct FrontMatter<'a> {
 }
 
 /// Splits `---\nyaml\n---\nbody`. `None` when the file has no front matter.
-pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
+pub(crate) fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (first, rest) = text.split_once('\n')?;
     if first.trim_end() != "---" {
@@ -45,7 +45,7 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
 }
 
 /// Reports a Markdown file whose front matter is missing or unterminated.
-pub fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnostic {
+pub(crate) fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnostic {
     if text.trim_start_matches('\u{feff}').starts_with("---") {
         let last = text.lines().count().max(1) as u32;
         return Diagnostic::error(file, Pos::new(last, 1), "the front matter is not closed")
@@ -60,7 +60,7 @@ pub fn missing_front_matter(file: &Path, text: &str, example: &str) -> Diagnosti
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Post,
     Page,
     /// `content/_index.md`: the introduction of the home page.
@@ -69,13 +69,13 @@ pub enum Kind {
 
 /// A date as an author writes it: `2026-03-01` or an RFC 3339 timestamp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PostDate {
+pub(crate) struct PostDate {
     pub instant: Timestamp,
     pub day: Date,
 }
 
 impl PostDate {
-    pub fn parse(s: &str) -> Option<PostDate> {
+    pub(crate) fn parse(s: &str) -> Option<PostDate> {
         let s = s.trim();
         if let Ok(day) = s.parse::<Date>()
             && s.len() == 10
@@ -181,7 +181,7 @@ fn year_last_hint(a: u32, b: u32, y: u32) -> String {
 
 /// A post, page or the home introduction, before its Markdown is rendered.
 #[derive(Clone, Debug)]
-pub struct Document {
+pub(crate) struct Document {
     pub file: PathBuf,
     pub kind: Kind,
     pub title: String,
@@ -190,7 +190,6 @@ pub struct Document {
     pub tags: Vec<String>,
     pub summary: Option<String>,
     pub draft: bool,
-    pub slug: String,
     /// The output path below the site root, e.g. `posts/why-foundries/`.
     pub path: String,
     pub futures: Vec<Located<FutureId>>,
@@ -226,14 +225,14 @@ const EXAMPLES: Examples = &[
 ];
 
 /// Reads every `content/**/*.md`.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Document> {
+pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Document> {
     let (docs, found) = crate::source::files::parse_files(root, "content", &["md"], parse);
     diags.extend(found);
     docs
 }
 
 /// Parses one Markdown document; `file` is relative to the site root.
-pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Document> {
+pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Document> {
     let Some(fm) = split_front_matter(text) else {
         diags.push(missing_front_matter(
             file,
@@ -304,7 +303,6 @@ pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Documen
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         draft: raw.draft.unwrap_or(false),
-        slug,
         futures,
         body: fm.body.to_string(),
         body_pos: Pos::new(fm.body_line, 1),

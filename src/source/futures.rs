@@ -15,12 +15,12 @@ use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 /// The id of a future or a bet: lowercase kebab-case, as used in URLs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
-pub struct FutureId(String);
+pub(crate) struct FutureId(String);
 
 impl FutureId {
     /// Accepts `agi-by-2030`; refuses `AGI_2030`, `-a`, `a--b`, empty ids
     /// and ids longer than [`MAX_ID_CHARS`].
-    pub fn parse(s: &str) -> Result<FutureId, Fix> {
+    pub(crate) fn parse(s: &str) -> Result<FutureId, Fix> {
         let chars = s.chars().count();
         if chars > MAX_ID_CHARS {
             return Err(Fix::new(format!(
@@ -48,7 +48,7 @@ impl FutureId {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -68,7 +68,7 @@ impl fmt::Display for FutureId {
 /// The longest id: ids are file names and URL segments, and the longest of
 /// the example site's is 41 characters. A limit also keeps "did you mean"
 /// from comparing a pasted 4 MB line with every id (10 s).
-pub const MAX_ID_CHARS: usize = 100;
+pub(crate) const MAX_ID_CHARS: usize = 100;
 
 /// A value as a message quotes it: one of more than [`MAX_ID_CHARS`]
 /// characters is cut, so a pasted paragraph does not fill the terminal.
@@ -81,7 +81,7 @@ pub(crate) fn quoted(s: &str) -> String {
 }
 
 /// `s` turned into lowercase kebab-case, for suggestions and URL slugs.
-pub fn kebab(s: &str) -> String {
+pub(crate) fn kebab(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -97,34 +97,34 @@ pub fn kebab(s: &str) -> String {
 /// because a future that is certain or impossible is not a fork.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, serde::Serialize)]
 #[serde(transparent)]
-pub struct Probability(f64);
+pub(crate) struct Probability(f64);
 
 impl Probability {
-    pub fn new(p: f64) -> Option<Probability> {
+    pub(crate) fn new(p: f64) -> Option<Probability> {
         (p > 0.0 && p < 1.0).then_some(Probability(p))
     }
 
-    pub fn get(self) -> f64 {
+    pub(crate) fn get(self) -> f64 {
         self.0
     }
 }
 
 /// A value with the place it was written.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Located<T> {
+pub(crate) struct Located<T> {
     pub value: T,
     pub pos: Pos,
 }
 
 /// The expected window of a future, in years (inclusive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct When {
+pub(crate) struct When {
     pub start: i32,
     pub end: i32,
 }
 
 impl When {
-    pub fn parse(s: &str) -> Option<When> {
+    pub(crate) fn parse(s: &str) -> Option<When> {
         let year = |t: &str| {
             t.trim()
                 .parse::<i32>()
@@ -151,14 +151,14 @@ impl fmt::Display for When {
 
 /// An edge `this → target`, weighted with P(target | this).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Edge {
+pub(crate) struct Edge {
     pub target: Located<FutureId>,
     pub probability: Probability,
 }
 
 /// One future, as its file states it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Future {
+pub(crate) struct Future {
     pub id: FutureId,
     /// Relative to the site root.
     pub file: PathBuf,
@@ -218,11 +218,11 @@ struct RawEdge {
 }
 
 /// The extensions of future files.
-pub const FUTURE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+pub(crate) const FUTURE_EXTENSIONS: &[&str] = &["yaml", "yml"];
 
 /// Reads every `futures/**/*.yaml` under `root`. Problems go to `diags`;
 /// a future with errors is left out so later stages see only sound ones.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
+pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
     let (futures, found) =
         crate::source::files::parse_files(root, "futures", FUTURE_EXTENSIONS, parse);
     diags.extend(found);
@@ -230,7 +230,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Future> {
 }
 
 /// Parses one future file; `file` is its path relative to the site root.
-pub fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future> {
+pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<Future> {
     let id = file_id(file, diags)?;
     let raw: RawFuture = yaml::decode(text, file, 1, EXAMPLES)
         .map_err(|d| diags.push(d))
@@ -609,7 +609,7 @@ fn market(s: &str) -> Result<MarketRef, Fix> {
 /// The longest title. A title is on every card, list and feed entry of
 /// what it names, and the map cuts it at three lines; a 10 MB one took
 /// two seconds to index and lay out, and every page that shows it grew.
-pub const MAX_TITLE_CHARS: usize = 300;
+pub(crate) const MAX_TITLE_CHARS: usize = 300;
 
 /// Reports a title longer than [`MAX_TITLE_CHARS`].
 pub(crate) fn title_length(
@@ -637,7 +637,7 @@ pub(crate) fn title_length(
 /// The most tags a post or a future may have. Each tag's pages show the
 /// cards of what it tags with all their tags, so a post's tags cost the
 /// square of their number: 20,000 tags on one post took over a minute.
-pub const MAX_TAGS: usize = 64;
+pub(crate) const MAX_TAGS: usize = 64;
 
 /// The tags of a post or a future, each checked, and at most [`MAX_TAGS`].
 pub(crate) fn tags(

@@ -20,7 +20,7 @@ use crate::diagnostics::{Cursor, Diagnostic, Diagnostics, Pos, closest};
 use crate::source::futures::{kebab, quoted};
 
 /// The class prefix of highlighted tokens; the theme's syntax.css uses it.
-pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub(crate) const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 const WORDS_PER_MINUTE: usize = 200;
 /// How much of a document's code is highlighted; the rest is shown plain.
@@ -31,14 +31,14 @@ const SUMMARY_CHARS: usize = 300;
 
 /// A heading, for the table of contents.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Sanitized HTML.
     pub html: String,
     pub toc: Vec<Heading>,
@@ -52,13 +52,13 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    pub fn reading_minutes(&self) -> usize {
+    pub(crate) fn reading_minutes(&self) -> usize {
         self.words.div_ceil(WORDS_PER_MINUTE).max(1)
     }
 }
 
 /// What links may point at, and where the Markdown sits for error reports.
-pub struct Links<'a> {
+pub(crate) struct Links<'a> {
     /// The path prefix of the site, e.g. `/manual/`.
     pub base_path: &'a str,
     /// Every output path without its leading slash: `posts/x/`, `style.css`.
@@ -67,7 +67,7 @@ pub struct Links<'a> {
 
 /// Renders `source`, which starts at `start` of `file`. Broken internal links
 /// are reported to `diags`.
-pub fn render(
+pub(crate) fn render(
     source: &str,
     file: &Path,
     start: Pos,
@@ -249,7 +249,7 @@ impl Anchors {
 /// looks through every open element for each new block, so 100,000
 /// unclosed `<div>`s took 29 s; hand-written HTML nests a few levels, a
 /// pasted page a few dozen.
-pub const MAX_HTML_DEPTH: usize = 256;
+pub(crate) const MAX_HTML_DEPTH: usize = 256;
 
 /// Elements without an end tag, or whose end tag may be left out because
 /// the next one closes them: they do not nest as written.
@@ -406,7 +406,7 @@ fn highlight(lang: &str, code: &str, colour: bool) -> (String, bool) {
 /// HTML/XML escaping for text and quoted attribute values, the one every
 /// page, template and SVG uses. Unlike tera's default it leaves `/` alone,
 /// so URLs stay readable.
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -438,7 +438,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Removes scripts, styles, frames, event handlers and unsafe URLs.
-pub fn sanitize(html: &str) -> String {
+pub(crate) fn sanitize(html: &str) -> String {
     CLEANER.clean(html).to_string()
 }
 
@@ -453,7 +453,7 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`.
-pub fn highlight_css() -> String {
+pub(crate) fn highlight_css() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -8,7 +8,7 @@ use crate::diagnostics::Fix;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Platform {
+pub(crate) enum Platform {
     Manifold = 0,
     Polymarket = 1,
     Metaculus = 2,
@@ -16,14 +16,14 @@ pub enum Platform {
 }
 
 impl Platform {
-    pub const ALL: [Platform; 4] = [
+    pub(crate) const ALL: [Platform; 4] = [
         Platform::Manifold,
         Platform::Polymarket,
         Platform::Metaculus,
         Platform::Kalshi,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Platform::Manifold => "manifold",
             Platform::Polymarket => "polymarket",
@@ -33,7 +33,7 @@ impl Platform {
     }
 
     /// The name as people write it: `Manifold`, `Polymarket`.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Platform::Manifold => "Manifold",
             Platform::Polymarket => "Polymarket",
@@ -55,7 +55,7 @@ impl Platform {
 
 /// `manifold:slug`, `polymarket:slug#Outcome`, `metaculus:5121`, `kalshi:TICKER`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MarketRef {
+pub(crate) struct MarketRef {
     pub platform: Platform,
     pub id: String,
     /// An answer (Manifold) or outcome (Polymarket) of a multi-outcome market.
@@ -64,7 +64,7 @@ pub struct MarketRef {
 
 impl MarketRef {
     /// Parses a reference; the error is a hint on how to write one.
-    pub fn parse(s: &str) -> Result<MarketRef, Fix> {
+    pub(crate) fn parse(s: &str) -> Result<MarketRef, Fix> {
         let known = Platform::ALL.map(Platform::name).join(", ");
         let Some((platform, rest)) = s.trim().split_once(':') else {
             return Err(Fix::new(format!(
@@ -100,7 +100,7 @@ impl MarketRef {
         })
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.platform.page(&self.id)
     }
 }

@@ -6,12 +6,12 @@
 //! authors write ([`market_ref`]). Nothing here knows about other files'
 //! contents: rules across files are the [`crate::model`]'s.
 
-pub mod bets;
-pub mod config;
-pub mod content;
+pub(crate) mod bets;
+pub(crate) mod config;
+pub(crate) mod content;
 pub(crate) mod files;
-pub mod futures;
-pub mod markdown;
-pub mod market_ref;
-pub mod theme;
+pub(crate) mod futures;
+pub(crate) mod markdown;
+pub(crate) mod market_ref;
+pub(crate) mod theme;
 pub(crate) mod yaml;

@@ -15,7 +15,7 @@ macro_rules! embed {
 }
 
 /// The default theme's files, by path inside the theme folder.
-pub const DEFAULT: &[(&str, &str)] = embed!(
+pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "templates/base.html",
     "templates/macros.html",
     "templates/post_item.html",
@@ -55,13 +55,13 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
 
 /// Where a file of the theme comes from.
 #[derive(Clone, Debug)]
-pub enum Origin {
+pub(crate) enum Origin {
     Builtin(&'static str),
     File(PathBuf),
 }
 
 #[derive(Clone, Debug)]
-pub struct ThemeFile {
+pub(crate) struct ThemeFile {
     /// Template name (`post.html`) or output path (`style.css`).
     pub name: String,
     pub origin: Origin,
@@ -69,14 +69,14 @@ pub struct ThemeFile {
 
 /// A template, read when the site is loaded so rendering reads no file.
 #[derive(Clone, Debug)]
-pub struct Template {
+pub(crate) struct Template {
     /// Its name, e.g. `post.html`.
     pub name: String,
     pub text: Cow<'static, str>,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub templates: Vec<Template>,
     pub statics: Vec<ThemeFile>,
 }
@@ -91,7 +91,7 @@ struct Files {
 
 impl Theme {
     /// Assembles theme `name` for the site at `root`.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         let mut theme = Files::default();
         let dir = root.join("themes").join(name);
         if name == "default" {
@@ -131,7 +131,7 @@ impl Theme {
     }
 
     /// Output paths of the theme's static files.
-    pub fn static_paths(&self) -> impl Iterator<Item = String> + '_ {
+    pub(crate) fn static_paths(&self) -> impl Iterator<Item = String> + '_ {
         self.statics.iter().map(|f| f.name.clone())
     }
 }

@@ -426,7 +426,7 @@ fn send(stream: &mut TcpStream, bytes: &[u8], deadline: Instant) -> io::Result<(
 
 /// The file a request path names inside `out`, if it is one: decoded,
 /// without `..` or hidden segments, and not a symlink leading outside.
-pub fn resolve(out: &Path, raw: &str) -> Option<PathBuf> {
+pub(super) fn resolve(out: &Path, raw: &str) -> Option<PathBuf> {
     let path = raw.split(['?', '#']).next()?;
     let decoded = percent_decode(path)?;
     if !decoded.starts_with('/') || decoded.contains('\0') || decoded.contains('\\') {

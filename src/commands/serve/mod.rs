@@ -21,8 +21,6 @@ use std::time::{Duration, Instant};
 use notify::Watcher;
 use tera::Tera;
 
-pub use http::resolve;
-
 use crate::commands::pipeline;
 use crate::diagnostics::{self, Diagnostic, Format};
 use crate::model::site::{BuildOptions, Refresh, Site, Touched};

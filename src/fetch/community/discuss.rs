@@ -82,7 +82,7 @@ impl std::error::Error for DiscussError {}
 /// Lists the threads of `repo`, and with `create` opens one issue for each
 /// of `wanted` that has none, in order, then writes the snapshot with what
 /// was read and opened (without `create` it writes nothing).
-pub fn discuss(
+pub(crate) fn discuss(
     root: &Path,
     repo: &GitHubRepo,
     wanted: &[Wanted],

@@ -7,7 +7,7 @@
 //! which thread each future and bet has. A fault never fails a build: the
 //! last counts are shown, dated.
 
-pub mod discuss;
+pub(crate) mod discuss;
 pub(crate) mod github;
 pub(crate) mod snapshot;
 
@@ -54,7 +54,7 @@ pub struct Subject {
 }
 
 impl Subject {
-    pub fn new(kind: Kind, id: &str) -> Subject {
+    pub(crate) fn new(kind: Kind, id: &str) -> Subject {
         Subject {
             kind,
             id: id.to_string(),
@@ -64,7 +64,7 @@ impl Subject {
     /// Reads `future/<id>` or `bet/<id>`. An id is written by a stranger
     /// in an issue and is printed in warnings: only characters an id may
     /// hold, or a likely slip of one (capitals, `_`, `.`), are accepted.
-    pub fn parse(s: &str) -> Option<Subject> {
+    pub(crate) fn parse(s: &str) -> Option<Subject> {
         let (kind, id) = s.split_once('/')?;
         let kind = match kind {
             "future" => Kind::Future,
@@ -79,7 +79,7 @@ impl Subject {
     }
 
     /// The line that ties an issue to this subject.
-    pub fn marker(&self) -> String {
+    pub(crate) fn marker(&self) -> String {
         format!("forkcast: {self}")
     }
 }
@@ -92,7 +92,7 @@ impl fmt::Display for Subject {
 
 /// A future or bet as a thread about it is opened: its title and page.
 #[derive(Clone, Debug)]
-pub struct Wanted {
+pub(crate) struct Wanted {
     pub subject: Subject,
     pub title: String,
     pub permalink: String,
@@ -100,7 +100,7 @@ pub struct Wanted {
 
 impl Wanted {
     /// The new issue's title and body: the marker line last, alone.
-    pub fn issue_text(&self) -> (String, String) {
+    pub(crate) fn issue_text(&self) -> (String, String) {
         let title = format!("{}: {}", self.subject.kind.title(), self.title);
         let body = format!(
             "Discuss this {} here: {}\n\nVote with 👍 or 👎 on this issue; the site shows the counts after its next build. Keep the line below: it ties this issue to the page.\n\n{}\n",
@@ -113,7 +113,7 @@ impl Wanted {
 
     /// GitHub's new-issue form for `repo`, prefilled with the title, the
     /// label and the body with its marker line, so the next fetch finds it.
-    pub fn new_issue_url(&self, repo: &GitHubRepo) -> String {
+    pub(crate) fn new_issue_url(&self, repo: &GitHubRepo) -> String {
         let (title, body) = self.issue_text();
         format!(
             "{}/issues/new?labels={}&title={}&body={}",
@@ -126,7 +126,7 @@ impl Wanted {
 }
 
 /// Percent-encodes everything but unreserved characters.
-pub fn encode(t: &str) -> String {
+pub(crate) fn encode(t: &str) -> String {
     t.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -139,7 +139,7 @@ pub fn encode(t: &str) -> String {
 
 /// What pages show of one future's or bet's thread.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Votes {
+pub(crate) struct Votes {
     pub up: u64,
     pub down: u64,
     pub comments: u64,
@@ -153,7 +153,7 @@ pub struct Votes {
 
 /// Every thread a build knows, by what it discusses.
 #[derive(Clone, Debug)]
-pub struct Community {
+pub(crate) struct Community {
     pub repository: GitHubRepo,
     /// The day of the last complete listing; `None`: never read.
     pub as_of: Option<Date>,
@@ -161,7 +161,7 @@ pub struct Community {
 }
 
 impl Community {
-    pub fn votes(&self, s: &Subject) -> Option<&Votes> {
+    pub(crate) fn votes(&self, s: &Subject) -> Option<&Votes> {
         self.by_subject.get(s)
     }
 }
@@ -215,7 +215,7 @@ impl fmt::Display for Summary {
 }
 
 /// The ids a site holds, to tell which threads name something real.
-pub struct Known<'a> {
+pub(crate) struct Known<'a> {
     pub futures: Vec<&'a str>,
     pub bets: Vec<&'a str>,
 }
@@ -235,7 +235,7 @@ impl Known<'_> {
 /// Faults, duplicate threads and threads naming no known id become
 /// warnings; only an unreadable snapshot or, verifying, a repository that
 /// does not exist is an error.
-pub fn update(
+pub(crate) fn update(
     run: &Run<'_>,
     repo: &GitHubRepo,
     known: &Known<'_>,

@@ -10,7 +10,7 @@ use super::{MarketRef, Platform};
 use crate::fetch::remote::{Client, Endpoints, Failure, Lane};
 
 /// Why a market could not be read this time.
-pub type Fault = Failure<ReadError>;
+pub(crate) type Fault = Failure<ReadError>;
 
 /// A market read, with its history where the platform serves one.
 pub(crate) struct Fetched {

@@ -4,8 +4,8 @@
 //! fault never fails a build: the last good value is used, marked stale.
 
 pub(crate) mod fetch;
-pub mod import;
-pub mod platforms;
+pub(crate) mod import;
+pub(crate) mod platforms;
 pub(crate) mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -16,16 +16,15 @@ use jiff::civil::Date;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::fetch::remote::{self, Failure, Run};
-pub use crate::fetch::remote::{Endpoints, Mode, Policy};
-pub use crate::source::market_ref::{MarketRef, Platform};
-pub use fetch::Fault;
+pub(crate) use crate::source::market_ref::{MarketRef, Platform};
+pub(crate) use fetch::Fault;
 pub use import::{Imported, import_history};
-pub use platforms::Status;
+pub(crate) use platforms::Status;
 use snapshot::{Entry, Snapshot};
 
 /// What a build knows about one market.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Observation {
+pub(crate) struct Observation {
     /// `None`: unavailable (never read, hidden, or unreadable).
     pub value: Option<f64>,
     pub status: Option<Status>,
@@ -41,12 +40,12 @@ pub struct Observation {
 
 /// Every market's observation, by reference.
 #[derive(Clone, Debug, Default)]
-pub struct Prices {
+pub(crate) struct Prices {
     by_ref: HashMap<MarketRef, Observation>,
 }
 
 impl Prices {
-    pub fn get(&self, r: &MarketRef) -> Option<&Observation> {
+    pub(crate) fn get(&self, r: &MarketRef) -> Option<&Observation> {
         self.by_ref.get(r)
     }
 }
@@ -131,7 +130,7 @@ impl fmt::Display for Summary {
 /// snapshot and history back, and returns every market's observation.
 /// Faults become warnings (one per market) in `diags`; only an unreadable
 /// snapshot or, in `Verify` mode, a market that does not exist is an error.
-pub fn update(
+pub(crate) fn update(
     run: &Run<'_>,
     refs: &[(MarketRef, PathBuf, Pos)],
     progress: &(dyn Fn(usize, usize) + Sync),

@@ -12,7 +12,7 @@ use super::{MarketRef, Platform};
 /// Whether a market still trades.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Open,
     Closed,
     /// Settled, with its resolution (`YES`, `NO`, `MKT`, `CANCEL`…).
@@ -20,7 +20,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Status::Open => "open".into(),
             Status::Closed => "closed".into(),
@@ -31,7 +31,7 @@ impl Status {
 
 /// One market's answer, as read from a response.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Reading {
+pub(crate) struct Reading {
     /// In [0, 1]; `None` when the platform hides it (Metaculus without
     /// access to the community prediction).
     pub value: Option<f64>,
@@ -45,7 +45,7 @@ pub struct Reading {
 
 /// A follow-up request for a market's history.
 #[derive(Clone, Debug, PartialEq)]
-pub enum HistoryRequest {
+pub(crate) enum HistoryRequest {
     /// Manifold: rebuild from bets (`probAfter`).
     ManifoldBets { contract_id: String },
     /// Polymarket CLOB prices-history of one outcome token.
@@ -63,7 +63,7 @@ pub enum HistoryRequest {
 /// Why a response could not be read. These become warnings; the last good
 /// snapshot value is used instead.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     NotJson(String),
     Missing(&'static str),
     OutOfRange(f64),
@@ -113,7 +113,7 @@ impl std::fmt::Display for ReadError {
 }
 
 /// Parses a body as JSON, telling an HTML error page from broken JSON.
-pub fn json(body: &[u8]) -> Result<Value, ReadError> {
+pub(crate) fn json(body: &[u8]) -> Result<Value, ReadError> {
     serde_json::from_slice(body).map_err(|_| {
         let start: String = String::from_utf8_lossy(&body[..body.len().min(24)]).into_owned();
         ReadError::NotJson(start)
@@ -164,7 +164,7 @@ fn day_of_seconds(secs: f64) -> Option<Date> {
 }
 
 /// Keeps the last value of each day, sorted by day.
-pub fn daily(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<(Date, f64)> {
+pub(crate) fn daily(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<(Date, f64)> {
     let mut by_day = std::collections::BTreeMap::new();
     let mut points: Vec<(f64, f64)> = points
         .into_iter()
@@ -180,7 +180,7 @@ pub fn daily(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<(Date, f64)> {
 }
 
 /// Reads a market's main response.
-pub fn read(r: &MarketRef, body: &[u8], now: Timestamp) -> Result<Reading, ReadError> {
+pub(crate) fn read(r: &MarketRef, body: &[u8], now: Timestamp) -> Result<Reading, ReadError> {
     let v = json(body)?;
     match r.platform {
         Platform::Manifold => manifold(&v, r.outcome.as_deref(), now),
@@ -273,7 +273,7 @@ fn manifold(v: &Value, outcome: Option<&str>, now: Timestamp) -> Result<Reading,
 }
 
 /// Manifold bets, oldest first: `probAfter` at `createdTime` (ms).
-pub fn manifold_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
+pub(crate) fn manifold_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
     let v = json(body)?;
     let bets = v.as_array().ok_or(ReadError::Missing("bets"))?;
     Ok(daily(bets.iter().filter_map(|b| {
@@ -400,7 +400,7 @@ fn polymarket_market(v: &Value, outcome: Option<&str>) -> Result<Reading, ReadEr
 }
 
 /// CLOB `{"history":[{"t": unix_s, "p": f}]}`.
-pub fn polymarket_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
+pub(crate) fn polymarket_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
     let v = json(body)?;
     let points = v
         .get("history")
@@ -560,7 +560,7 @@ fn kalshi(v: &Value) -> Result<Reading, ReadError> {
 }
 
 /// Kalshi candlesticks: the close of the last trade price, else of the bid/ask mid.
-pub fn kalshi_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
+pub(crate) fn kalshi_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
     let v = json(body)?;
     let candles = v
         .get("candlesticks")
@@ -580,4 +580,231 @@ pub fn kalshi_history(body: &[u8]) -> Result<Vec<(Date, f64)>, ReadError> {
             .or_else(|| Some((close(c, "yes_bid")? + close(c, "yes_ask")?) / 2.0))?;
         Some((t, p))
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::Path;
+
+    use super::*;
+
+    fn body(rel: &str) -> Vec<u8> {
+        fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/markets")
+                .join(rel),
+        )
+        .unwrap()
+    }
+
+    fn read_recorded(reference: &str, rel: &str) -> Result<Reading, ReadError> {
+        read(
+            &MarketRef::parse(reference).unwrap(),
+            &body(rel),
+            jiff::Timestamp::now(),
+        )
+    }
+
+    fn value(reference: &str, rel: &str) -> Option<f64> {
+        read_recorded(reference, rel)
+            .unwrap_or_else(|e| panic!("{reference}: {e:?}"))
+            .value
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn every_platforms_recorded_formats_parse() {
+        assert!(close(
+            value(
+                "manifold:agi-binary-open",
+                "manifold/slug-agi-binary-open.json"
+            ),
+            0.43
+        ));
+        let resolved = read_recorded(
+            "manifold:agi-binary-resolved",
+            "manifold/slug-agi-binary-resolved.json",
+        )
+        .unwrap();
+        assert_eq!(
+            (resolved.value, resolved.status),
+            (Some(1.0), Status::Resolved("YES".into()))
+        );
+        assert!(close(
+            value(
+                "manifold:robots-multiple-choice#2028-2030",
+                "manifold/slug-robots-multiple-choice.json"
+            ),
+            0.41
+        ));
+        assert!(matches!(
+            read_recorded(
+                "manifold:robots-multiple-choice",
+                "manifold/slug-robots-multiple-choice.json"
+            ),
+            Err(ReadError::NoSuchOutcome { wanted: None, .. })
+        ));
+        assert!(close(
+            value(
+                "manifold:legacy-free-response#Anthropic",
+                "manifold/slug-legacy-free-response.json"
+            ),
+            0.14
+        ));
+        assert!(matches!(
+            read_recorded(
+                "manifold:a-pseudo-numeric",
+                "manifold/slug-a-pseudo-numeric.json"
+            ),
+            Err(ReadError::Unsupported(_))
+        ));
+        assert_eq!(
+            read_recorded("manifold:closed-binary", "manifold/slug-closed-binary.json")
+                .unwrap()
+                .status,
+            Status::Closed
+        );
+
+        assert!(close(
+            value(
+                "polymarket:tsmc-market-open",
+                "polymarket/market-tsmc-market-open.json"
+            ),
+            0.62
+        ));
+        assert!(
+            close(
+                value(
+                    "polymarket:wide-spread-market",
+                    "polymarket/market-wide-spread-market.json"
+                ),
+                0.41
+            ),
+            "wide spread: last trade"
+        );
+        assert!(close(
+            value(
+                "polymarket:native-array-market",
+                "polymarket/market-native-array-market.json"
+            ),
+            0.27
+        ));
+        let r = read_recorded(
+            "polymarket:resolved-market",
+            "polymarket/market-resolved-market.json",
+        )
+        .unwrap();
+        assert_eq!(
+            (r.value, r.status),
+            (Some(1.0), Status::Resolved("YES".into()))
+        );
+        assert!(close(
+            value(
+                "polymarket:over-under-market#Over",
+                "polymarket/market-over-under-market.json"
+            ),
+            0.55
+        ));
+        assert!(close(
+            value(
+                "polymarket:over-under-market#under",
+                "polymarket/market-over-under-market.json"
+            ),
+            0.45
+        ));
+        assert!(matches!(
+            read_recorded(
+                "polymarket:over-under-market",
+                "polymarket/market-over-under-market.json"
+            ),
+            Err(ReadError::NoSuchOutcome { .. })
+        ));
+        let event = "polymarket/event-which-company-best-ai-model-end-of-2026.json";
+        assert!(close(
+            value(
+                "polymarket:which-company-best-ai-model-end-of-2026#Google",
+                event
+            ),
+            0.445
+        ));
+        assert!(matches!(
+            read_recorded("polymarket:which-company-best-ai-model-end-of-2026", event),
+            Err(ReadError::NoSuchOutcome { wanted: None, .. })
+        ));
+        assert!(
+            read_recorded(
+                "polymarket:brand-new-market",
+                "polymarket/market-brand-new-market.json"
+            )
+            .is_err(),
+            "no prices yet"
+        );
+
+        assert!(close(
+            value("metaculus:3479", "metaculus/post-3479.json"),
+            0.31
+        ));
+        let r = read_recorded("metaculus:5121", "metaculus/post-5121.json").unwrap();
+        assert_eq!(r.status, Status::Resolved("YES".into()));
+        assert_eq!(
+            value("metaculus:7777", "metaculus/post-7777.json"),
+            None,
+            "hidden community prediction is unavailable, not 0"
+        );
+        assert!(matches!(
+            read_recorded("metaculus:8888", "metaculus/post-8888.json"),
+            Err(ReadError::Unsupported(_))
+        ));
+        assert!(
+            close(value("metaculus:9999", "metaculus/post-9999.json"), 0.27),
+            "legacy community_prediction"
+        );
+
+        assert!(close(
+            value("kalshi:KXAGI-30", "kalshi/market-KXAGI-30.json"),
+            0.198
+        ));
+        let r = read_recorded("kalshi:KXCHIP-27", "kalshi/market-KXCHIP-27.json").unwrap();
+        assert_eq!(
+            (r.value, r.status),
+            (Some(1.0), Status::Resolved("YES".into()))
+        );
+        assert!(
+            close(
+                value("kalshi:KXNOTRADE-28", "kalshi/market-KXNOTRADE-28.json"),
+                0.36
+            ),
+            "no trade: mid of bid and ask"
+        );
+        assert!(
+            close(
+                value("kalshi:KXLEGACY-29", "kalshi/market-KXLEGACY-29.json"),
+                0.23
+            ),
+            "legacy integer cents"
+        );
+    }
+
+    #[test]
+    fn histories_are_daily() {
+        let m = manifold_history(&body("manifold/bets-mfAgi001.json")).unwrap();
+        assert!(
+            m.len() >= 4 && m.windows(2).all(|w| w[0].0 < w[1].0),
+            "{m:?}"
+        );
+        assert!(close(m.last().map(|p| p.1), 0.43));
+        let p = polymarket_history(&body("polymarket/history-111.json")).unwrap();
+        assert_eq!(p.len(), 11);
+        assert!(close(p.last().map(|p| p.1), 0.62));
+        let k = kalshi_history(&body("kalshi/candles-KXAGI-30.json")).unwrap();
+        assert!(
+            k.len() >= 4,
+            "a day without trades falls back to the book: {k:?}"
+        );
+        assert!(close(k.last().map(|p| p.1), 0.198));
+    }
 }

@@ -39,7 +39,7 @@ impl Policy {
 
 /// Requests that share a politeness interval and a rate limit: one API.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Lane {
+pub(crate) struct Lane {
     pub name: &'static str,
     /// The least time between two requests; zero for a local server.
     pub interval: Duration,
@@ -80,14 +80,13 @@ impl std::fmt::Display for Fault {
 }
 
 /// A successful answer.
-pub struct Response {
-    pub status: u16,
+pub(crate) struct Response {
     pub body: Vec<u8>,
     headers: reqwest::header::HeaderMap,
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
@@ -99,7 +98,7 @@ struct LaneState {
     blocked_until: Option<Timestamp>,
 }
 
-pub struct Client {
+pub(crate) struct Client {
     http: reqwest::blocking::Client,
     endpoints: Endpoints,
     policy: Policy,
@@ -141,7 +140,7 @@ impl std::error::Error for ClientError {
 }
 
 impl Client {
-    pub fn new(endpoints: Endpoints, policy: Policy) -> Result<Client, ClientError> {
+    pub(crate) fn new(endpoints: Endpoints, policy: Policy) -> Result<Client, ClientError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::blocking::Client::builder()
             .user_agent(concat!(
@@ -162,22 +161,27 @@ impl Client {
         })
     }
 
-    pub fn endpoints(&self) -> &Endpoints {
+    pub(crate) fn endpoints(&self) -> &Endpoints {
         &self.endpoints
     }
 
     /// Requests sent so far, retries included.
-    pub fn requests(&self) -> usize {
+    pub(crate) fn requests(&self) -> usize {
         self.requests.load(Ordering::Relaxed)
     }
 
     /// GET with retries on 429, 5xx, rate limits, timeouts and connection errors.
-    pub fn get(&self, lane: Lane, url: &str, headers: &[(&str, &str)]) -> Result<Response, Fault> {
+    pub(crate) fn get(
+        &self,
+        lane: Lane,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, Fault> {
         self.send(lane, Method::Get, url, headers)
     }
 
     /// POST a JSON body, retried only after a rate limit.
-    pub fn post_json(
+    pub(crate) fn post_json(
         &self,
         lane: Lane,
         url: &str,
@@ -242,7 +246,6 @@ impl Client {
         if (200..=299).contains(&status) {
             return match response.bytes() {
                 Ok(b) => Verdict::Done(Response {
-                    status,
                     body: b.to_vec(),
                     headers,
                 }),

@@ -19,7 +19,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-pub use client::{Client, ClientError, Fault, Lane, Policy, Response};
+pub(crate) use client::{Client, Lane};
+pub use client::{ClientError, Fault, Policy};
 
 /// Where each API lives. `FORKCAST_<HOST>_URL` overrides a base URL, which
 /// is how tests point forkcast at a local server; tokens come from the
@@ -88,7 +89,7 @@ impl Endpoints {
 
     /// A lane paced at `per_second` requests when `base` is the real API
     /// (`default`), unpaced when it is overridden (a local server).
-    pub fn lane(name: &'static str, base: &str, default: &str, per_second: f64) -> Lane {
+    pub(crate) fn lane(name: &'static str, base: &str, default: &str, per_second: f64) -> Lane {
         Lane {
             name,
             interval: if base == default {
@@ -102,7 +103,7 @@ impl Endpoints {
 
 /// How a run obtains what other hosts know.
 #[derive(Clone, Copy)]
-pub enum Mode<'a> {
+pub(crate) enum Mode<'a> {
     /// From the committed snapshot only (`--offline`, `check`).
     Offline,
     /// Fetch what is older than `refresh_after`, and write the snapshot.
@@ -113,14 +114,14 @@ pub enum Mode<'a> {
 }
 
 impl<'a> Mode<'a> {
-    pub fn client(self) -> Option<&'a Client> {
+    pub(crate) fn client(self) -> Option<&'a Client> {
         match self {
             Mode::Offline => None,
             Mode::Refresh(c) | Mode::Verify(c) => Some(c),
         }
     }
 
-    pub fn verify(self) -> bool {
+    pub(crate) fn verify(self) -> bool {
         matches!(self, Mode::Verify(_))
     }
 }
@@ -128,7 +129,7 @@ impl<'a> Mode<'a> {
 /// What one run of fetching shares: the site's folder (for snapshots), how
 /// to fetch, how young a snapshot value must be to be kept, how many
 /// requests may be in flight, and the instant the run counts as now.
-pub struct Run<'a> {
+pub(crate) struct Run<'a> {
     pub root: &'a Path,
     pub mode: Mode<'a>,
     pub refresh_after: Duration,
@@ -138,13 +139,13 @@ pub struct Run<'a> {
 
 impl Run<'_> {
     /// Whether a value read at `fetched_at` is young enough to keep.
-    pub fn is_fresh(&self, fetched_at: Timestamp) -> bool {
+    pub(crate) fn is_fresh(&self, fetched_at: Timestamp) -> bool {
         is_fresh(fetched_at, self.now, self.refresh_after)
     }
 
     /// `f` of each of `items` on a pool of `concurrency` threads, in order,
     /// telling `progress` (done, total) after each.
-    pub fn in_parallel<T: Sync, R: Send>(
+    pub(crate) fn in_parallel<T: Sync, R: Send>(
         &self,
         items: &[T],
         progress: &(dyn Fn(usize, usize) + Sync),
@@ -174,19 +175,19 @@ impl Run<'_> {
 /// Read at `fetched_at`, young enough not to fetch again. A reading dated
 /// in the future (a clock set wrong, a hand-edited snapshot) is not trusted
 /// to be fresh.
-pub fn is_fresh(fetched_at: Timestamp, now: Timestamp, refresh_after: Duration) -> bool {
+pub(crate) fn is_fresh(fetched_at: Timestamp, now: Timestamp, refresh_after: Duration) -> bool {
     let secs = now.as_second() - fetched_at.as_second();
     secs >= 0 && (secs as u64) < refresh_after.as_secs()
 }
 
 /// The UTC day of `t`: what "as of" shows.
-pub fn day(t: Timestamp) -> Date {
+pub(crate) fn day(t: Timestamp) -> Date {
     jiff::tz::TimeZone::UTC.to_datetime(t).date()
 }
 
 /// What a build shows instead after a fault: `using its value of
 /// 2026-11-20`, or that nothing earlier is known.
-pub fn fallback(what: &str, earlier: Option<Timestamp>, none: &str) -> String {
+pub(crate) fn fallback(what: &str, earlier: Option<Timestamp>, none: &str) -> String {
     match earlier {
         Some(t) => format!("using {what} of {}", day(t)),
         None => none.to_string(),

@@ -12,14 +12,14 @@ use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing};
 use crate::source::futures::Future;
 
 /// How many of the futures that move a bet most are kept (and shown).
-pub const WHAT_MOVES: usize = 5;
+pub(super) const WHAT_MOVES: usize = 5;
 
 /// The geometric mean of the odds of `values`, the forecasting community's
 /// usual way to pool several markets. Values at 0 or 1 (resolved markets)
 /// are held just inside so one of them does not swamp the rest. One market
 /// is its own value, exactly (the round trip through odds would print
 /// 0.24 as 0.23999999999999996).
-pub fn aggregate(values: &[f64]) -> Option<f64> {
+pub(super) fn aggregate(values: &[f64]) -> Option<f64> {
     match values {
         [] => return None,
         [one] => return Some(*one),
@@ -137,7 +137,7 @@ fn overlap(future: &Future, computed: &Computed) -> Option<Diagnostic> {
 
 impl Loaded {
     /// The site with every number computed from `observed`.
-    pub fn compute(self, observed: Observed) -> Site {
+    pub(crate) fn compute(self, observed: Observed) -> Site {
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
             let sides: Vec<Sides> = self.bets.iter().map(LoadedBet::sides).collect();

@@ -40,7 +40,7 @@ struct Checker<'a> {
 impl Loaded {
     /// Loads and checks everything under `root`. On error, every problem
     /// found is returned (warnings included).
-    pub fn load(root: &Path, options: &BuildOptions) -> Result<Loaded, Diagnostics> {
+    pub(crate) fn load(root: &Path, options: &BuildOptions) -> Result<Loaded, Diagnostics> {
         let mut diags = Diagnostics::default();
         let src = read_sources(root, options, &mut diags)?;
         check_names(&src, &mut diags);

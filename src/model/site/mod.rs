@@ -10,8 +10,7 @@ mod compute;
 mod load;
 mod refresh;
 
-pub use compute::{WHAT_MOVES, aggregate};
-pub use refresh::{Refresh, Touched};
+pub(crate) use refresh::{Refresh, Touched};
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -44,7 +43,7 @@ pub struct BuildOptions {
 }
 
 /// A post, page or the home introduction with its Markdown rendered.
-pub struct Page {
+pub(crate) struct Page {
     pub doc: Document,
     pub rendered: Rendered,
     /// The futures it discusses.
@@ -53,7 +52,7 @@ pub struct Page {
 
 /// Where a future's own probability comes from.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Source {
+pub(crate) enum Source {
     /// The aggregate (geometric mean of odds) of this many markets.
     Markets(usize),
     /// The author's estimate: no market has a value.
@@ -62,13 +61,13 @@ pub enum Source {
 
 /// A future's own probability and where it comes from.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Own {
+pub(crate) struct Own {
     pub value: f64,
     pub source: Source,
 }
 
 /// A future as loaded: its file and what links to it, before any number.
-pub struct LoadedFuture {
+pub(crate) struct LoadedFuture {
     pub future: Future,
     pub summary: Rendered,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
@@ -79,7 +78,7 @@ pub struct LoadedFuture {
 }
 
 /// A future with its numbers.
-pub struct FutureEntry {
+pub(crate) struct FutureEntry {
     pub future: Future,
     pub summary: Rendered,
     /// Its own probability: its markets' aggregate, else its author's estimate.
@@ -96,12 +95,12 @@ pub struct FutureEntry {
 
 impl FutureEntry {
     /// Its own probability where it has one, else the implied one.
-    pub fn effective(&self) -> Option<f64> {
+    pub(crate) fn effective(&self) -> Option<f64> {
         self.own.map(|o| o.value).or(self.computed.implied)
     }
 
     /// The oldest value shown from a market whose refresh failed.
-    pub fn stale_since(&self) -> Option<jiff::civil::Date> {
+    pub(crate) fn stale_since(&self) -> Option<jiff::civil::Date> {
         self.markets
             .iter()
             .filter(|(_, o)| o.stale)
@@ -111,7 +110,7 @@ impl FutureEntry {
 }
 
 /// A bet as loaded: the futures it names and where they part.
-pub struct LoadedBet {
+pub(crate) struct LoadedBet {
     pub bet: Bet,
     pub argument: Rendered,
     pub wins_if: Vec<FutureIx>,
@@ -122,14 +121,14 @@ pub struct LoadedBet {
 }
 
 /// A bet with its chance of paying off.
-pub struct BetEntry {
+pub(crate) struct BetEntry {
     pub bet: Bet,
     pub argument: Rendered,
     pub wins_if: Vec<FutureIx>,
     pub loses_if: Vec<FutureIx>,
     pub payoff: Payoff,
     /// The futures that move its payoff most, largest first (at most
-    /// [`WHAT_MOVES`]; see [`Graph::swings`]).
+    /// [`compute::WHAT_MOVES`]; see [`Graph::swings`]).
     pub swings: Vec<Swing>,
     /// The fork its wins and losses part at, or why there is none (see
     /// [`Graph::essential_fork`]).
@@ -138,7 +137,7 @@ pub struct BetEntry {
 
 impl LoadedBet {
     /// The futures it wins and loses in.
-    pub fn sides(&self) -> Sides<'_> {
+    pub(crate) fn sides(&self) -> Sides<'_> {
         Sides {
             wins: &self.wins_if,
             loses: &self.loses_if,
@@ -148,7 +147,7 @@ impl LoadedBet {
 
 impl BetEntry {
     /// The futures it wins and loses in.
-    pub fn sides(&self) -> Sides<'_> {
+    pub(crate) fn sides(&self) -> Sides<'_> {
         Sides {
             wins: &self.wins_if,
             loses: &self.loses_if,
@@ -157,7 +156,7 @@ impl BetEntry {
 
     /// What listings and search show of it: its `summary`, else the
     /// argument's first paragraph.
-    pub fn summary(&self) -> &str {
+    pub(crate) fn summary(&self) -> &str {
         self.bet
             .summary
             .as_deref()
@@ -166,7 +165,7 @@ impl BetEntry {
 }
 
 /// A tag and what carries it.
-pub struct TagEntry {
+pub(crate) struct TagEntry {
     pub name: String,
     pub slug: String,
     pub posts: Vec<PostIx>,
@@ -175,7 +174,7 @@ pub struct TagEntry {
 
 /// A site whose files are read and checked, before anything is fetched or
 /// computed.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub root: PathBuf,
     pub config: Config,
     pub theme: Theme,
@@ -198,7 +197,7 @@ pub struct Loaded {
 
 /// What fetching found for a loaded site.
 #[derive(Default)]
-pub struct Observed {
+pub(crate) struct Observed {
     /// Every market's value and history (from the snapshot at least).
     pub prices: Prices,
     /// Votes and discussion threads, with `community: true`.
@@ -208,23 +207,23 @@ pub struct Observed {
 }
 
 /// A computed site: everything a page shows.
-pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    pub theme: Theme,
-    pub home: Option<Page>,
+pub(crate) struct Site {
+    pub(crate) root: PathBuf,
+    pub(crate) config: Config,
+    pub(crate) theme: Theme,
+    pub(crate) home: Option<Page>,
     /// `markets.credit` from site.yaml, rendered: shown beside market tables.
-    pub market_credit: Option<Rendered>,
+    pub(crate) market_credit: Option<Rendered>,
     /// Newest first.
-    pub posts: Vec<Page>,
-    pub pages: Vec<Page>,
-    pub futures: Vec<FutureEntry>,
-    pub graph: Graph,
-    pub bets: Vec<BetEntry>,
+    pub(crate) posts: Vec<Page>,
+    pub(crate) pages: Vec<Page>,
+    pub(crate) futures: Vec<FutureEntry>,
+    pub(crate) graph: Graph,
+    pub(crate) bets: Vec<BetEntry>,
     /// Sorted by slug.
-    pub tags: Vec<TagEntry>,
+    pub(crate) tags: Vec<TagEntry>,
     /// Votes and discussion threads, with `community: true`.
-    pub community: Option<Community>,
+    pub(crate) community: Option<Community>,
     /// Warnings of loading and fetching.
     found: Vec<Diagnostic>,
     /// Warnings about the numbers, made anew whenever they are computed.
@@ -238,7 +237,7 @@ pub struct Site {
 
 impl Loaded {
     /// Every market reference of every future, with where it is written.
-    pub fn market_refs(&self) -> Vec<(MarketRef, PathBuf, Pos)> {
+    pub(crate) fn market_refs(&self) -> Vec<(MarketRef, PathBuf, Pos)> {
         self.futures
             .iter()
             .flat_map(|e| {
@@ -251,7 +250,7 @@ impl Loaded {
     }
 
     /// Every future and bet id, to tell which discussion threads name one.
-    pub fn known_ids(&self) -> Known<'_> {
+    pub(crate) fn known_ids(&self) -> Known<'_> {
         Known {
             futures: self.futures.iter().map(|e| e.future.id.as_str()).collect(),
             bets: self.bets.iter().map(|b| b.bet.id.as_str()).collect(),
@@ -260,7 +259,7 @@ impl Loaded {
 
     /// Every future, then every bet, as a discussion thread about it
     /// would be opened.
-    pub fn wanted_threads(&self) -> Vec<Wanted> {
+    pub(crate) fn wanted_threads(&self) -> Vec<Wanted> {
         let base = self.config.base_url.as_str();
         let futures = self.futures.iter().map(|e| Wanted {
             subject: Subject::new(Kind::Future, e.future.id.as_str()),
@@ -278,14 +277,14 @@ impl Loaded {
 
 impl Site {
     /// Every warning of the build, in file order.
-    pub fn warnings(&self) -> Vec<Diagnostic> {
+    pub(crate) fn warnings(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self.found.iter().chain(&self.computed).cloned().collect();
         all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
         all
     }
 
     /// The names its routes are made of.
-    pub fn shape(&self) -> Shape<'_> {
+    pub(crate) fn shape(&self) -> Shape<'_> {
         Shape {
             posts: self.posts.iter().map(|p| p.doc.path.as_str()).collect(),
             pages: self.pages.iter().map(|p| p.doc.path.as_str()).collect(),
@@ -301,7 +300,7 @@ impl Site {
     }
 
     /// Futures in the order of the futures table: by title.
-    pub fn futures_by_title(&self) -> Vec<FutureIx> {
+    pub(crate) fn futures_by_title(&self) -> Vec<FutureIx> {
         let mut v: Vec<FutureIx> = FutureIx::all(self.futures.len()).collect();
         v.sort_by_cached_key(|&i| self.futures[i].future.title.to_lowercase());
         v

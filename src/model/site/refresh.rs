@@ -16,7 +16,7 @@ use crate::source::markdown::{self, Links};
 
 /// What an edit changed, so a server can re-render only that.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Touched {
+pub(crate) struct Touched {
     /// Routes (with indexes after the edit) whose files changed or are new.
     pub routes: BTreeSet<Route>,
     /// Routes whose searchable text changed.
@@ -24,7 +24,7 @@ pub struct Touched {
 }
 
 /// Why an edit cannot be applied incrementally.
-pub enum Refresh {
+pub(crate) enum Refresh {
     /// The files have errors; the site is unchanged.
     Invalid(Vec<Diagnostic>),
     /// The edit reaches too far (a new, renamed or deleted future, a page
@@ -44,7 +44,7 @@ impl Site {
     /// and says which routes changed. A post that is deleted, drafted,
     /// moved to another address or loses a tag takes an address away that
     /// another page may link to: only a full build checks those links.
-    pub fn refresh_post(&mut self, rel: &Path) -> Result<Touched, Refresh> {
+    pub(crate) fn refresh_post(&mut self, rel: &Path) -> Result<Touched, Refresh> {
         let new_page = match self.read_post(rel)? {
             Some(doc) => Some(self.render_post(doc)?),
             None => None,
@@ -304,7 +304,7 @@ impl Site {
     /// Re-reads the future at `rel` after an edit, recomputes the graph's
     /// numbers, and says which routes changed. New, renamed and deleted
     /// futures, and edits of a future's tags or markets, need a full rebuild.
-    pub fn refresh_future(&mut self, rel: &Path) -> Result<Touched, Refresh> {
+    pub(crate) fn refresh_future(&mut self, rel: &Path) -> Result<Touched, Refresh> {
         let Some(i) = self
             .futures
             .iter()
