@@ -49,7 +49,10 @@ async function start(mount, graph) {
       slot.hidden = false;
       controls(view, id, slot);
     }
-    // The map page and /bets/ say where "What your view changes" goes.
+    decorate(view, document);
+    view.subscribe(() => decorate(view, document));
+    // The map page and /bets/ say where "What your view changes" goes; the
+    // page's numbers above are shown before its code loads.
     const lists = [...document.querySelectorAll("[data-changes]")];
     if (lists.length) {
       const { changesList } = await import("./view-changes.js");
@@ -57,8 +60,6 @@ async function start(mount, graph) {
         if (list instanceof HTMLElement) changesList(view, list, { bets: list.dataset.changes === "bets" });
       });
     }
-    decorate(view, document);
-    view.subscribe(() => decorate(view, document));
   } catch (err) {
     console.error("forkcast view:", err);
   }
