@@ -175,8 +175,32 @@ fn the_map_works_in_headless_chromium() {
         metrics["model_checked_big_swings"]
     );
 
-    let view = node_script(root, "view.mjs", &readers_view_config(&site, &config));
+    let readers = readers_view_config(&site, &config);
+    let view = node_script(root, "view.mjs", &readers);
     println!("reader's view metrics: {view}");
+
+    let shared = node_script(root, "view-share.mjs", &shared_view_config(&readers));
+    println!("shared view metrics: {shared}");
+}
+
+/// What tests/browser/view-share.mjs opens: the shared link, which
+/// assumes human-level AI arrives and sets "Scaling stalls" to 10%. Its
+/// child "Fleets of AIs build better AI" is then implied at 1 × 0.6 = 60%
+/// (the table's "Implied" column shows it beside the site's); on a desktop
+/// the three largest changes and both set futures show titled on the first
+/// screen. The child's numbers are `readers`' (readers_view_config's).
+fn shared_view_config(readers: &serde_json::Value) -> serde_json::Value {
+    let hand = &readers["hand"];
+    assert_eq!(hand["child"], "ai-fleets-build-better-ai");
+    serde_json::json!({
+        "url": readers["url"],
+        "share": "human-level-ai:yes,scaling-stalls:0.1",
+        "set": [hand["assume"], "scaling-stalls"],
+        "child": hand["child"],
+        "childImplied": hand["childImplied"],
+        "childImpliedSite": hand["childImpliedSite"],
+        "largest": 3,
+    })
 }
 
 /// axe-core's WCAG 2.1 A and AA rules on every page kind of the example

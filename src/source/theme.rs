@@ -49,6 +49,7 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "static/view.js",
     "static/view-key.js",
     "static/view-ui.js",
+    "static/view-changes.js",
     "static/view-page.js",
 );
 

@@ -142,11 +142,16 @@ function cut(s, lines, px, bold, room) {
 export function windowText(w) {
   return w ? (w.start === w.end ? String(w.start) : w.start + "–" + w.end) : "";
 }
-// The site's number, then the reader's where their view changes it: `35% → 60%`.
+// The site's number, then the reader's where their view changes it
+// (`35% → 60%`), its marks and its window: as much as fits the box, giving
+// up the window first, then the site's number (`→ 60%`; its name says both).
 /** @param {State} s @param {Node} f */
 function numberLine(s, f) {
-  const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  return t.site + (t.changed ? " → " + t.yours : "") + (n.disagreement ? " ⚠" : "") + (f.when ? " · " + windowText(f.when) : "");
+  const n = s.reader.nums[f.id], t = s.reader.texts(f.id), mp = s.map;
+  const marks = n.disagreement ? " ⚠" : "", when = f.when ? " · " + windowText(f.when) : "";
+  const both = t.changed ? t.site + " → " + t.yours : t.site, yours = t.changed ? "→ " + t.yours : t.site;
+  const room = f.box.w - 2 * mp.text_x;
+  return [both + marks + when, both + marks, yours + marks].find((line) => measure(s, line, mp.text_px) <= room) || yours;
 }
 /** A future's title lines as the build broke them (`lines`: each line's end).
  * @param {Node} f */

@@ -7,6 +7,7 @@
 // nothing runs while nothing moves.
 import { ancestors, payoff, payoffText } from "./model.js";
 import { load } from "./view.js";
+import { changedFutures } from "./view-changes.js";
 import { el, render, renumber, restyle, applyView, legibleScale } from "./map-draw.js";
 import { showPanel } from "./map-panel.js";
 import { html } from "./dom.js";
@@ -21,12 +22,13 @@ import { listen } from "./map-input.js";
  * The map's state: the graph, the reader's view (whose numbers it draws),
  * the build's geometry, the zoom (`view`, `minK`), groups opened by hand
  * (`forced`), what is selected, hovered and shown, the filters, the ids
- * drawn, and the map's own elements.
+ * drawn, whether the zoom shows the whole map (`fitted`) or what the
+ * reader's view changes (`framed`), and the map's own elements.
  * @typedef {{
  *   m: Model, reader: View, map: MapInfo, frame: HTMLElement, section: HTMLElement, roots: Node[],
  *   view: { x: number, y: number, k: number }, minK: number, forced: Record<string, boolean>,
  *   selected: string | null, hovered: string | null, bet: Bet | null,
- *   filter: { lo: number, hi: number, tag: string }, drawn: string[], fitted: boolean,
+ *   filter: { lo: number, hi: number, tag: string }, drawn: string[], fitted: boolean, framed: boolean,
  *   fontFamily: string, frameSize: { w: number, h: number },
  *   svg: SVGSVGElement, layer: SVGGElement, panel: HTMLElement,
  *   toggle: HTMLButtonElement, status: HTMLSpanElement, hint: HTMLDivElement | null,
@@ -35,6 +37,11 @@ import { listen } from "./map-input.js";
 /** @typedef {ReturnType<typeof controller>} Controller */
 
 const SETTLE_MS = 120, MAX_K = 4, STEP = 1.4, HINT_KEY = "forkcast.map.hint";
+// What a view changes is framed no closer than the map's own size: one
+// changed future alone shows with its neighbours, not at four times its size.
+const FRAME_MAX_K = 1;
+// A view that changes while nothing is selected is framed again once it stops changing.
+const REFRAME_MS = 300;
 // Phones get a preview in the page and the map itself full screen.
 const phone = matchMedia("(max-width: 40rem)"), coarse = matchMedia("(pointer: coarse)");
 
@@ -48,7 +55,7 @@ function state(frame, section, m, reader) {
     m, reader, map: m.data.map, frame, section,
     roots: m.futures.filter((f) => !f.within),
     view: { x: 0, y: 0, k: 1 }, minK: 0, forced: {}, selected: null, hovered: null, bet: null,
-    filter: { lo: 0, hi: 100, tag: "" }, drawn: [], fitted: false,
+    filter: { lo: 0, hi: 100, tag: "" }, drawn: [], fitted: false, framed: false,
     fontFamily: getComputedStyle(frame).fontFamily, frameSize: { w: 0, h: 0 },
     svg, layer: el("g", {}, svg),
     panel: html("aside", { "class": "map-panel", hidden: "", "aria-label": "Details" }, null),
@@ -81,6 +88,7 @@ function controller(s) {
     },
     // The whole map, as large as the frame allows (every group open when that is legible).
     fitAll() {
+      s.framed = false;
       const mp = s.map, roomW = w() - mp.margin[0], roomH = h() - mp.margin[1];
       s.view.k = Math.min(roomW / mp.width, roomH / mp.height);
       s.minK = s.view.k / 2;
@@ -96,6 +104,38 @@ function controller(s) {
       }
       s.fitted = true;
     },
+    /** What the reader's view changes, what they set first and then the
+     * largest changes, as many as fit the frame with their titles legible
+     * (above the hint, where it shows).
+     * @returns {boolean} whether the view changes anything */
+    frameView() {
+      const changes = changedFutures(s.reader), k0 = legibleScale(s.map);
+      const ids = changes.filter((ch) => ch.set).concat(changes.filter((ch) => !ch.set)).map((ch) => ch.id);
+      const roomW = w() - 40, roomH = h() - s.map.margin[1] - (s.hint ? s.hint.offsetHeight + 16 : 0);
+      /** @type {import("./model.js").Box | null} */
+      let box = null;
+      for (const id of ids) {
+        const b = s.m.byId[id].box;
+        /** @type {import("./model.js").Box} */
+        const next = box ? union(box, b) : b;
+        if (next.w * k0 > roomW || next.h * k0 > roomH) continue;
+        box = next;
+        ancestors(s.m, id).forEach((g) => { s.forced[g] = true; });
+      }
+      if (!box) return false;
+      const k = Math.max(k0, Math.min(FRAME_MAX_K, roomW / box.w, roomH / box.h));
+      s.view.k = k;
+      s.view.x = w() / 2 - (box.x + box.w / 2) * k;
+      s.view.y = s.map.margin[1] / 2 + roomH / 2 - (box.y + box.h / 2) * k;
+      s.fitted = false;
+      s.framed = true;
+      return true;
+    },
+    /** After the frame's size changed: the whole map, or what the view changes, again. */
+    refit() {
+      if (s.fitted) c.fitAll();
+      else if (s.framed) c.frameView();
+    },
     /** Shows all of `ids` at once, as close as they fit.
      * @param {string[]} ids */
     fitTo(ids) {
@@ -106,7 +146,7 @@ function controller(s) {
       s.view.k = Math.min(MAX_K, (w() - 40) / (x1 - x0), (h() - s.map.margin[1]) / (y1 - y0));
       s.view.x = w() / 2 - (x0 + x1) / 2 * s.view.k;
       s.view.y = h() / 2 - (y0 + y1) / 2 * s.view.k;
-      s.fitted = false;
+      s.fitted = s.framed = false;
     },
     /** Centres `id` at zoom `k`, its groups open, clear of the panel.
      * @param {string} id @param {number} k */
@@ -119,7 +159,7 @@ function controller(s) {
       const panel = s.panel;
       if (!panel.hidden && panel.offsetWidth < w()) s.view.x -= panel.offsetWidth / 2;
       else if (!panel.hidden) s.view.y -= panel.offsetHeight / 2;
-      s.fitted = false;
+      s.fitted = s.framed = false;
     },
     /** @param {string} id @param {boolean} focus */
     select(id, focus) {
@@ -216,6 +256,7 @@ function controller(s) {
       s.toggle.setAttribute("aria-pressed", String(on));
       c.size();
       if (wasFitted) c.fitAll();
+      else if (s.framed) c.frameView();
       else { s.view.x = w() / 2 - mid[0] * s.view.k; s.view.y = h() / 2 - mid[1] * s.view.k; }
       render(s);
     },
@@ -235,6 +276,7 @@ function controller(s) {
       s.frameSize = { w: w(), h: h() };
     },
     used() {
+      s.framed = false;
       if (!s.hint) return;
       s.hint.remove();
       s.hint = null;
@@ -244,6 +286,13 @@ function controller(s) {
     say(t) { s.status.textContent = t; s.status.title = t; },
   };
   return c;
+}
+
+/** The smallest box holding `a` and `b`.
+ * @param {import("./model.js").Box} a @param {import("./model.js").Box} b */
+function union(a, b) {
+  const x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }
 
 // ---- the tools above the map ------------------------------------------------
@@ -348,24 +397,36 @@ function start(frame, section, m, reader) {
   hint(s, c);
   listen(s, c);
   const withView = () => s.section.classList.toggle("with-view", reader.active);
-  reader.subscribe(() => { withView(); renumber(s); });
-  // The reader's view is listed above the frame: as it grows or shrinks, the frame still ends on the first screen.
-  const listing = s.section.querySelector(".your-view");
-  if (listing && window.ResizeObserver) {
-    new ResizeObserver(() => { c.size(); if (s.fitted) c.fitAll(); c.settle(); }).observe(listing);
+  let reframe = 0;
+  reader.subscribe(() => {
+    withView();
+    renumber(s);
+    // A reader setting values in the panel keeps their place; elsewhere (the
+    // list's remove and reset, another tab) the map shows what now changes.
+    clearTimeout(reframe);
+    if (!s.selected && !s.bet) reframe = setTimeout(() => { if (!c.frameView() && s.framed) c.fitAll(); render(s); }, REFRAME_MS);
+  });
+  // The reader's view and what it changes are listed above the frame: as they grow or shrink, the frame still ends on the first screen.
+  const listings = s.section.querySelectorAll(".your-view, .view-changes");
+  if (window.ResizeObserver) {
+    const observer = new ResizeObserver(() => { c.size(); c.refit(); c.settle(); });
+    listings.forEach((l) => observer.observe(l));
   }
   withView();
   c.size();
   c.fitAll();
   const hash = decodeURIComponent(location.hash.slice(1)), bet = new URLSearchParams(location.search).get("bet");
   if (s.m.byId[hash]) c.reveal(hash);
-  else render(s);
+  else {
+    if (reader.active) c.frameView();
+    render(s);
+  }
   if (bet) c.showBet(bet);
   addEventListener("hashchange", () => {
     const id = decodeURIComponent(location.hash.slice(1));
     if (s.m.byId[id] && id !== s.selected) c.reveal(id);
   });
-  addEventListener("resize", () => { c.size(); if (s.fitted) c.fitAll(); c.settle(); });
+  addEventListener("resize", () => { c.size(); c.refit(); c.settle(); });
   document.documentElement.setAttribute("data-map-ready", String(Math.round(performance.now())));
 }
 

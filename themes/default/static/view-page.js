@@ -51,6 +51,15 @@ async function start(mount, graph) {
     }
     decorate(view, document);
     view.subscribe(() => decorate(view, document));
+    // The map page and /bets/ say where "What your view changes" goes; the
+    // page's numbers above are shown before its code loads.
+    const lists = [...document.querySelectorAll("[data-changes]")];
+    if (lists.length) {
+      const { changesList } = await import("./view-changes.js");
+      lists.forEach((list) => {
+        if (list instanceof HTMLElement) changesList(view, list, { bets: list.dataset.changes === "bets" });
+      });
+    }
   } catch (err) {
     console.error("forkcast view:", err);
   }

@@ -242,7 +242,8 @@ function betNumbers(view, root) {
   });
 }
 
-// The futures table's "Your view" column, after "Implied", while a view is active.
+// The futures table's "Your view" column, after "Implied", while a view is
+// active; the implied probability the view gives beside the site's in "Implied".
 /** @param {View} view @param {HTMLTableElement} table */
 function futuresTable(view, table) {
   const rows = table.tHead ? table.tHead.rows : null, head = rows && rows[rows.length - 1];
@@ -251,7 +252,7 @@ function futuresTable(view, table) {
   let th = head.querySelector("th.view-col");
   if (!view.active) {
     if (th) th.remove();
-    table.querySelectorAll("td.view-col").forEach((td) => td.remove());
+    table.querySelectorAll("td.view-col, .view-implied").forEach((e) => e.remove());
     return;
   }
   if (!th) {
@@ -268,10 +269,13 @@ function futuresTable(view, table) {
       tr.cells[implied.cellIndex].after(td);
     }
     // Only cells whose reading changes are touched.
-    const t = view.texts(id), badge = view.values[id] == null ? "" : view.entry(id) ? "yours" : "assumed";
-    const reading = n.effective + "|" + badge + "|" + t.changed;
+    const t = view.texts(id), imp = view.texts(id, "implied"), badge = view.values[id] == null ? "" : view.entry(id) ? "yours" : "assumed";
+    const reading = n.effective + "|" + n.implied + "|" + badge + "|" + t.changed;
     if (td.dataset.reading === reading) return;
     td.dataset.reading = reading;
+    const cell = tr.cells[implied.cellIndex];
+    const span = beside(cell, "view-implied", imp.changed ? "→ " + imp.yours : null, "Implied in your view", true);
+    if (span) span.classList.add("view-num");
     td.textContent = t.yours;
     td.setAttribute("data-sort", n.effective == null ? "-1" : String(n.effective));
     td.classList.toggle("changed", t.changed);
