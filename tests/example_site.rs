@@ -86,7 +86,7 @@ fn the_example_site_shows_recorded_market_values_as_of_their_day() {
                 "{id}: {r}"
             );
             assert!(
-                page.contains(&format!("stale, as of {day}")),
+                page.contains(&format!("last read {day}")),
                 "{id}: {r} shown as of {day}"
             );
             platforms.insert(platform.to_string());

@@ -610,7 +610,7 @@ fn imported_values_show_as_of_their_day_and_a_later_fetch_continues_them() {
     let fleets = page(site.path(), "futures/fleets/index.html");
     assert!(fleets.contains("<strong>37%</strong>"), "{fleets}");
     assert!(
-        fleets.contains("stale, as of 2026-08-20"),
+        fleets.contains("last read 2026-08-20"),
         "shown as of its day, never as current"
     );
     assert!(
@@ -635,7 +635,7 @@ fn imported_values_show_as_of_their_day_and_a_later_fetch_continues_them() {
         snap["markets"]["manifold:agi-binary-open"]["fetched_at"],
         "2026-08-20T00:00:00Z"
     );
-    assert!(!page(site.path(), "futures/fleets/index.html").contains("stale, as of"));
+    assert!(!page(site.path(), "futures/fleets/index.html").contains("last read"));
 }
 
 #[test]
