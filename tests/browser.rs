@@ -199,6 +199,7 @@ fn shared_view_config(readers: &serde_json::Value) -> serde_json::Value {
         "child": hand["child"],
         "childImplied": hand["childImplied"],
         "childImpliedSite": hand["childImpliedSite"],
+        "rules": readers["rules"],
         "largest": 3,
     })
 }
@@ -293,33 +294,23 @@ fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> ser
         Some(0.24),
         "the hand-computed values below assume this estimate"
     );
-    // As the pages print a probability: `35%`, with `<1%` and `>99%` at the
-    // ends; a range `20–45%`, or `80% to >99%` where an end keeps its sign.
-    let percent = |p: Option<f64>| match p {
-        None => "—".to_string(),
-        Some(p) if p < 0.01 => "<1%".to_string(),
-        Some(p) if p > 0.99 => ">99%".to_string(),
-        Some(p) => format!("{:.0}%", p * 100.0),
-    };
-    let range = |lo: f64, hi: f64| match (percent(Some(lo)), percent(Some(hi))) {
-        (lo, hi) if lo == hi => lo,
-        (lo, hi) if lo.starts_with('<') || hi.starts_with('>') => format!("{lo} to {hi}"),
-        (lo, hi) => format!("{}–{hi}", lo.trim_end_matches('%')),
-    };
     let implied = |id: &str| future(id)["implied"].as_f64();
     let fab = estimate("fab-disruption").unwrap();
     let bust = estimate("ai-investment-bust").unwrap() - implied("ai-investment-bust").unwrap();
-    let tsm_yours = range(1.0 - (fab + bust), 1.0 - fab.max(bust));
+    // Numbers, worded in the browser by model.js's `percent` and
+    // `payoffText`, which map.mjs holds to the build's own wording.
+    let tsm_yours = [1.0 - (fab + bust), 1.0 - fab.max(bust)];
     serde_json::json!({
         "url": map["url"],
         "bigUrl": map["bigUrl"],
         "bigFuture": "future-00100",
         "titles": map["titles"],
+        "rules": site["rules"],
         "hand": {
             "assume": "human-level-ai",
             "child": "ai-fleets-build-better-ai",
             "childImplied": "60%",
-            "childImpliedSite": percent(implied("ai-fleets-build-better-ai")),
+            "childImpliedSite": implied("ai-fleets-build-better-ai"),
             "sibling": "scaling-stalls",
             "slider": "foundry-stays-concentrated",
             "sliderFrom": 45,

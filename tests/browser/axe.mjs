@@ -6,22 +6,17 @@
 // readable on every step); and the map by keyboard.
 // Usage: node axe.mjs CONFIG_JSON   (written by tests/browser.rs)
 // Prints one JSON line of measurements; exits 1 with every problem found.
-import { chromium } from "playwright-core";
+import { DESKTOP, PHONE, launch } from "./harness.mjs";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const config = JSON.parse(process.argv[2]);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const DESKTOP = { viewport: { width: 1440, height: 900 } };
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const problems = [];
 const results = {};
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
+const browser = await launch();
 
 // Runs axe on what `page` shows now; every violation becomes a problem
 // naming the rule, the element and where it was seen.

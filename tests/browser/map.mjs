@@ -1,25 +1,18 @@
 // Drives Debian's Chromium (no downloaded browser) through the future map.
 // Usage: node map.mjs CONFIG_JSON   (written by tests/browser.rs)
 // Prints one JSON line of measurements; exits 1 with a message on failure.
-import { chromium } from "playwright-core";
+import { DESKTOP as DESKTOP_SCREEN, PHONE, check, launch } from "./harness.mjs";
 import { mkdirSync } from "node:fs";
 
 const config = JSON.parse(process.argv[2]);
 const shots = config.artifacts;
 mkdirSync(shots, { recursive: true });
 const results = {};
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+// The desktop window itself: the tests measure against its size.
+const DESKTOP = DESKTOP_SCREEN.viewport;
 const MIN_PX = 11;
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
+const browser = await launch();
 
 async function open(url, options = {}) {
   const context = await browser.newContext({ viewport: DESKTOP, ...options });

@@ -2,13 +2,10 @@
 // each kind's rows together under their heading, cells without a mark sort
 // last, and on a phone the bets' names stay in view when the table scrolls.
 // Usage: node matrix.mjs URL   (written by tests/bets.rs); exits 1 on failure.
-import { chromium } from "playwright-core";
+import { check, launch } from "./harness.mjs";
 
 const url = process.argv[2];
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();

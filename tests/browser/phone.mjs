@@ -6,20 +6,14 @@
 // syntax.css only with coloured code.
 // Usage: node phone.mjs CONFIG_JSON   (written by tests/browser.rs)
 // Prints one JSON line of measurements; exits 1 with a message on failure.
-import { chromium } from "playwright-core";
+import { PHONE as PHONE_SCREEN, check, launch } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const results = {};
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
+// Sharp enough to read the screenshots it leaves.
+const PHONE = { ...PHONE_SCREEN, deviceScaleFactor: 2 };
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
+const browser = await launch();
 
 /** A page in a fresh context, recording the paths it requested. */
 async function open(path, options = PHONE) {

@@ -7,22 +7,14 @@
 // follows the view beside the site's numbers.
 // Usage: node view-share.mjs CONFIG_JSON   (written by tests/browser.rs)
 // Prints one JSON line of measurements; exits 1 with a message on failure.
-import { chromium } from "playwright-core";
+import { DESKTOP, PHONE, check, launch } from "./harness.mjs";
+import { percent } from "../../themes/default/static/model.js";
 
 const config = JSON.parse(process.argv[2]);
 const results = {};
-const DESKTOP = { viewport: { width: 1440, height: 900 } };
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const MIN_PX = 11;
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
+const browser = await launch();
 
 async function open(options, path) {
   const ctx = await browser.newContext(options);
@@ -102,7 +94,8 @@ async function settled(page) {
 }
 
 try {
-  const { share, set, child, childImplied, childImpliedSite, largest } = config;
+  const { share, set, child, childImplied, largest } = config;
+  const childImpliedSite = percent(config.rules, config.childImpliedSite);
 
   // 1. A desktop: the largest changes and what the reader set, on the first screen.
   {

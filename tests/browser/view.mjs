@@ -3,22 +3,16 @@
 // address is data, never markup; and one change at 5,000 futures is timed.
 // Usage: node view.mjs CONFIG_JSON   (written by tests/browser.rs)
 // Prints one JSON line of measurements; exits 1 with a message on failure.
-import { chromium } from "playwright-core";
+import { DESKTOP as DESKTOP_SCREEN, PHONE, check, launch } from "./harness.mjs";
 import { timeViewChanges } from "./view-timing.mjs";
+import { percent, payoffText, viewPercent } from "../../themes/default/static/model.js";
 
 const config = JSON.parse(process.argv[2]);
 const results = {};
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+// The desktop window itself: the tests measure against its size.
+const DESKTOP = DESKTOP_SCREEN.viewport;
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
+const browser = await launch();
 
 async function context(options = {}) {
   const ctx = await browser.newContext({ viewport: DESKTOP, ...options });
@@ -53,7 +47,13 @@ async function waitText(page, selector, want, message) {
 const betOdds = (page, id) => page.evaluate((b) => document.querySelector(`.bet-list [data-bet="${b}"] .view-payoff`)?.textContent || null, id);
 
 try {
-  const { url, bigUrl, hand } = config;
+  const { url, bigUrl, rules } = config;
+  // The hand-computed numbers, worded as the pages word them.
+  const hand = {
+    ...config.hand,
+    childImpliedSite: percent(rules, config.hand.childImpliedSite),
+    rangeBetYours: payoffText(rules, { kind: "range", low: config.hand.rangeBetYours[0], high: config.hand.rangeBetYours[1] }, viewPercent),
+  };
 
   // 1. A shared address opens the view; what it holds that is not a view is left out with a note.
   const { ctx, errors } = await context();
