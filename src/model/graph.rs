@@ -1512,7 +1512,7 @@ mod tests {
         );
         assert_eq!(
             verdict(sides(&[b], &[]), &fixed),
-            Some(Verdict::Lost { by: b })
+            Some(Verdict::Missed { by: b })
         );
         // Won in a, but e, which it loses in, is still open.
         assert_eq!(verdict(sides(&[a], &[e]), &fixed), None);
