@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::site::Site;
+use crate::model::site::{Settled, Site};
 use crate::render::layout::{
     BASELINE, EDGE_PX, GROUP_BASELINE, GROUP_PX, GROUP_X, LINE_H, Layout, MARGIN, NODE_W, Rect,
     TEXT_X, TITLE_PX, header_height,
@@ -40,16 +40,14 @@ fn node(out: &mut String, site: &Site, i: FutureIx, r: Rect, base: &str, extra_c
     let f = &e.future;
     let p = e.effective();
     let class = match p {
-        Some(p) => format!("node p{}{extra_class}", bucket(p)),
+        Some(p) => format!("node p{}{}{extra_class}", bucket(p), settled_class(site, i)),
         None => format!("node unknown{extra_class}"),
     };
     let mut marks = String::new();
     if e.computed.disagreement {
         marks.push_str(" ⚠");
     }
-    let number = p
-        .map(|p| crate::render::format::percent(Some(p)))
-        .unwrap_or_default();
+    let number = p.map(|_| reading(site, i)).unwrap_or_default();
     let _ = write!(
         out,
         "<a href=\"{base}{href}\" class=\"{class}\" data-id=\"{id}\"><title>{title}{tip}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\">{label}</text><text class=\"num\" x=\"{tx:.1}\" y=\"{ny:.1}\">{number}{marks}</text></a>",
@@ -246,16 +244,20 @@ fn future_node(out: &mut String, site: &Site, layout: &Layout, i: FutureIx) {
     let e = &site.futures[i];
     let p = e.effective();
     let class = p.map_or("node unknown".to_string(), |p| {
-        format!("node p{}", bucket(p))
+        format!("node p{}{}", bucket(p), settled_class(site, i))
     });
     let number = numbers(site, i);
-    link_open(
-        out,
-        site,
-        i,
-        &class,
-        &format!("{}: {number}", e.future.title),
-    );
+    // A resolved future's tooltip says when; the box has no room for it.
+    let tip = match &e.future.resolved {
+        Some(r) => format!(
+            "{}: {} — {}",
+            e.future.title,
+            number,
+            crate::render::format::resolution(r)
+        ),
+        None => format!("{}: {number}", e.future.title),
+    };
+    link_open(out, site, i, &class, &tip);
     let r = layout.rects[i];
     rect(out, r, 6.0);
     let lines = crate::render::text::lines_of(&e.future.title, &layout.lines[i]);
@@ -298,10 +300,15 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, px: f64, content: &str) {
 
 /// A future's number line: probability, ⚠ disputed, its window. A market
 /// value's age is said in words (the page's footer, the future's page), not
-/// by a mark whose meaning would be only in a tooltip.
+/// by a mark whose meaning would be only in a tooltip. A settled future's
+/// line is its mark and words alone: "✗ did not happen" and a window do
+/// not fit one box, and the axis above gives the window.
 fn numbers(site: &Site, i: FutureIx) -> String {
     let e = &site.futures[i];
-    let mut s = crate::render::format::percent(e.effective());
+    let mut s = reading(site, i);
+    if settled(site, i).is_some() {
+        return s;
+    }
     if e.computed.disagreement {
         s.push_str(" ⚠");
     }
@@ -309,6 +316,35 @@ fn numbers(site: &Site, i: FutureIx) -> String {
         let _ = write!(s, " · {w}");
     }
     s
+}
+
+/// Whether future `i` is settled at 1 or 0 (by its own resolution or
+/// another's), and which.
+fn settled(site: &Site, i: FutureIx) -> Option<bool> {
+    match site.futures[i].settled {
+        Settled::Fixed { value, .. } => Some(value >= 0.5),
+        _ => None,
+    }
+}
+
+/// ` settled happened` or ` settled did-not-happen`: the classes the
+/// theme draws a settled box with (the browser's map uses the same).
+fn settled_class(site: &Site, i: FutureIx) -> &'static str {
+    match settled(site, i) {
+        Some(true) => " settled happened",
+        Some(false) => " settled did-not-happen",
+        None => "",
+    }
+}
+
+/// What a box says of its future's number: `✓ happened`, `✗ did not
+/// happen`, else its probability.
+fn reading(site: &Site, i: FutureIx) -> String {
+    match settled(site, i) {
+        Some(true) => "✓ happened".into(),
+        Some(false) => "✗ did not happen".into(),
+        None => crate::render::format::percent(site.futures[i].effective()),
+    }
 }
 
 /// A group's box: open, its title in the header; closed, its title, how

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::views::{BetCard, FutureCard};
+use crate::model::graph::Verdict;
 use crate::routes::{BetIx, FutureIx};
 use crate::source::bets::BetKind;
 
@@ -46,7 +47,8 @@ struct Row {
     bet: BetCard,
     /// Its cells, column by column, as runs.
     cells: Vec<Run>,
-    /// The payoff as one number to sort by (midpoint of bounds; −1 unknown).
+    /// The payoff as one number to sort by (midpoint of bounds; −1 unknown;
+    /// 1 won, 0 lost).
     sort: f64,
 }
 
@@ -183,7 +185,12 @@ impl Renderer<'_> {
         Row {
             bet: self.bet_card(b),
             cells,
-            sort: entry.payoff.midpoint().unwrap_or(-1.0),
+            // A settled bet sorts with the certain or the impossible.
+            sort: match entry.verdict {
+                Some(Verdict::Won { .. }) => 1.0,
+                Some(_) => 0.0,
+                None => entry.payoff.midpoint().unwrap_or(-1.0),
+            },
         }
     }
 }

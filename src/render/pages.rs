@@ -5,7 +5,9 @@ use serde::Serialize;
 use tera::Context;
 
 use super::community::{self, CommunityView};
-use super::views::{FutureCard, PostCard, TagLink, toc};
+use super::views::{self, FutureCard, PostCard, TagLink, toc};
+use crate::model::site::Settled;
+use crate::source::record::{Direction, Outcome};
 use super::{RenderError, Renderer};
 use crate::output::OutputFile;
 use crate::render::chart;
@@ -248,10 +250,122 @@ impl Renderer<'_> {
         ctx.insert("tags", &self.tag_links(&f.tags));
         ctx.insert("markets", &self.market_views(i));
         ctx.insert("chart", &self.history_chart(i));
+        self.insert_record(&mut ctx, i);
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
         self.insert_community(&mut ctx, Route::Future(i));
         ctx
+    }
+
+    /// Future `i`'s record: how it resolves, how it was settled (by its own
+    /// resolution or another's), what resolutions upstream did to its
+    /// number, and its evidence, newest first.
+    fn insert_record(&self, ctx: &mut Context, i: FutureIx) {
+        #[derive(Serialize)]
+        struct ResolutionView<'r> {
+            outcome: &'static str,
+            mark: &'static str,
+            /// "Happened on 1 March 2026".
+            display: String,
+            source: &'r str,
+        }
+        #[derive(Serialize)]
+        struct SettledBy {
+            outcome: &'static str,
+            mark: &'static str,
+            by: FutureCard,
+            /// What links the two, ending the sentence "“X” happened, …".
+            why: &'static str,
+        }
+        #[derive(Serialize)]
+        struct Moved {
+            /// What its markets or author said: "market 40%".
+            own: String,
+            shown: String,
+        }
+        #[derive(Serialize)]
+        struct EvidenceView<'r> {
+            date: String,
+            date_display: String,
+            /// `for` or `against`: its class in the theme.
+            direction: &'static str,
+            mark: &'static str,
+            words: &'static str,
+            title: &'r str,
+            url: &'r str,
+            note: Option<&'r str>,
+        }
+        let s = self.site;
+        let e = &s.futures[i];
+        let f = &e.future;
+        ctx.insert(
+            "resolves_when",
+            &e.record.resolves_when.as_ref().map(|r| r.html.as_str()),
+        );
+        ctx.insert(
+            "resolution",
+            &f.resolved.as_ref().map(|r| ResolutionView {
+                outcome: r.outcome.as_str(),
+                mark: match r.outcome {
+                    Outcome::Happened => "✓",
+                    Outcome::DidNotHappen => "✗",
+                },
+                display: format::resolution(r),
+                source: &r.source,
+            }),
+        );
+        let settled_by = match e.settled {
+            Settled::Fixed { value, by } if by != i => {
+                let happened = value >= 0.5;
+                let why = match (happened, s.graph.parents(by).as_slice()) {
+                    (true, [(p, _)]) if *p == i => "and this is its only parent",
+                    (true, _) => "and it can only come about through this",
+                    (false, [(p, _)]) if s.graph.children(*p).iter().any(|&(c, _)| c == i) => {
+                        "and this is another branch of its fork"
+                    }
+                    (false, _) => "and this is another branch of a fork on its only path",
+                };
+                Some(SettledBy {
+                    outcome: if happened { "happened" } else { "did-not-happen" },
+                    mark: if happened { "✓" } else { "✗" },
+                    by: self.future_card(by, None),
+                    why,
+                })
+            }
+            _ => None,
+        };
+        ctx.insert("settled_by", &settled_by);
+        let moved = match (e.settled, e.own) {
+            (Settled::Moved(v), Some(own)) => Some(Moved {
+                own: format!("{} {}", views::source_label(Some(own)), percent(Some(own.value))),
+                shown: percent(Some(v)),
+            }),
+            _ => None,
+        };
+        ctx.insert("moved", &moved);
+        let mut order: Vec<usize> = (0..f.evidence.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(f.evidence[k].date.value));
+        let evidence: Vec<EvidenceView> = order
+            .into_iter()
+            .map(|k| {
+                let ev = &f.evidence[k];
+                let (mark, words) = match ev.direction {
+                    Direction::For => ("▲", "For"),
+                    Direction::Against => ("▼", "Against"),
+                };
+                EvidenceView {
+                    date: ev.date.value.to_string(),
+                    date_display: format::long_date(ev.date.value),
+                    direction: ev.direction.as_str(),
+                    mark,
+                    words,
+                    title: &ev.title,
+                    url: &ev.url,
+                    note: e.record.notes.get(k).and_then(|n| n.as_ref()).map(|n| n.html.as_str()),
+                }
+            })
+            .collect();
+        ctx.insert("evidence", &evidence);
     }
 
     /// Future `i`'s markets as its page lists them.

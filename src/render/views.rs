@@ -8,8 +8,8 @@ use tera::Context;
 
 use super::Renderer;
 use super::browser_data::Payoff as PayoffView;
-use crate::model::graph::{NoFork, Payoff};
-use crate::model::site::{BetEntry, FutureEntry, Own, Page, Site, Source};
+use crate::model::graph::{NoFork, Payoff, Verdict};
+use crate::model::site::{BetEntry, FutureEntry, Own, Page, Settled, Site, Source};
 use crate::render::format::{self, percent};
 use crate::routes::{self, BetIx, FutureIx, PageNo, PostIx, Route};
 use crate::source::bets::BetKind;
@@ -91,10 +91,17 @@ pub(super) struct FutureCard {
     pub(super) title: String,
     pub(super) url: String,
     pub(super) when: Option<String>,
+    /// The probability the site shows: 1 or 0 once settled (so a table
+    /// sorts settled futures with the certain and the impossible).
     pub(super) probability: Option<f64>,
+    /// `35%`, or `happened` / `did not happen` once settled.
     pub(super) probability_display: String,
     /// Where the probability comes from, in words.
     pub(super) source: String,
+    /// 1 or 0 by a resolution (its own or another's), if it is.
+    pub(super) settled: Option<SettledMark>,
+    /// Its own resolution as pages say it: "Happened on 1 March 2026".
+    pub(super) resolution: Option<String>,
     /// The oldest stale market value, when a refresh failed.
     pub(super) stale_as_of: Option<String>,
     pub(super) implied: Option<f64>,
@@ -106,6 +113,48 @@ pub(super) struct FutureCard {
     pub(super) tags: Vec<String>,
     /// P(edge) when listed as a parent or child.
     pub(super) edge: Option<String>,
+}
+
+/// How a future settled at 1 or 0 reads wherever it is listed: a mark and
+/// words, never colour alone.
+#[derive(Clone, Copy, Serialize)]
+pub(super) struct SettledMark {
+    /// `happened` or `did-not-happen`: its class in the theme.
+    pub(super) outcome: &'static str,
+    /// `✓` or `✗`.
+    pub(super) mark: &'static str,
+    /// `happened` or `did not happen`.
+    pub(super) words: &'static str,
+    /// It resolved itself; else another future's resolution settles it.
+    pub(super) resolved: bool,
+}
+
+impl SettledMark {
+    fn of(e: &FutureEntry, i: FutureIx) -> Option<SettledMark> {
+        let Settled::Fixed { value, by } = e.settled else {
+            return None;
+        };
+        let happened = value >= 0.5;
+        Some(SettledMark {
+            outcome: if happened { "happened" } else { "did-not-happen" },
+            mark: if happened { "✓" } else { "✗" },
+            words: if happened { "happened" } else { "did not happen" },
+            resolved: by == i,
+        })
+    }
+}
+
+/// A settled bet, as listings and its page say it.
+#[derive(Serialize)]
+pub(super) struct VerdictView {
+    /// `won` or `lost`: its class in the theme.
+    pub(super) kind: &'static str,
+    /// `✓` or `✗`.
+    pub(super) mark: &'static str,
+    /// "Won: “X” happened".
+    pub(super) display: String,
+    /// The future that decided it.
+    pub(super) by_url: String,
 }
 
 #[derive(Serialize)]
@@ -122,6 +171,8 @@ pub(super) struct BetCard {
     /// Its `summary`, else its argument's first paragraph.
     pub(super) summary: String,
     pub(super) payoff: PayoffView,
+    /// Won or lost, once resolutions settle it.
+    pub(super) verdict: Option<VerdictView>,
 }
 
 /// Why a bet has no essential fork, for its page to say in a sentence.
@@ -198,12 +249,29 @@ pub(super) struct PageLink {
 /// Pages a pager links on either side of the current one.
 const PAGER_REACH: usize = 2;
 
-fn source_label(own: Option<Own>) -> String {
+pub(super) fn source_label(own: Option<Own>) -> String {
     match own.map(|o| o.source) {
         Some(Source::Markets(1)) => "market".into(),
         Some(Source::Markets(n)) => format!("aggregate of {n} markets"),
         Some(Source::Estimate) => "author's estimate".into(),
         None => "none".into(),
+    }
+}
+
+/// Where the probability a future shows comes from, resolutions included:
+/// a moved value names what its markets or author said before.
+fn shown_source(site: &Site, e: &FutureEntry, i: FutureIx) -> String {
+    match e.settled {
+        Settled::Fixed { by, .. } if by == i => "resolved".into(),
+        Settled::Fixed { by, .. } => {
+            format!("settled by “{}”", site.futures[by].future.title)
+        }
+        Settled::Moved(_) => format!(
+            "{} {}, moved by resolved futures upstream",
+            source_label(e.own),
+            percent(e.own.map(|o| o.value))
+        ),
+        Settled::Open => source_label(e.own),
     }
 }
 
@@ -280,14 +348,17 @@ impl Renderer<'_> {
     pub(super) fn future_card(&self, i: FutureIx, edge: Option<f64>) -> FutureCard {
         let e: &FutureEntry = &self.site.futures[i];
         let f = &e.future;
+        let settled = SettledMark::of(e, i);
         FutureCard {
             id: f.id.to_string(),
             title: f.title.clone(),
             url: self.url(&routes::future(f.id.as_str())),
             when: f.when.map(|w| w.to_string()),
-            probability: e.own.map(|o| o.value),
-            probability_display: percent(e.own.map(|o| o.value)),
-            source: source_label(e.own),
+            probability: e.shown(),
+            probability_display: settled.map_or_else(|| percent(e.shown()), |s| s.words.into()),
+            source: shown_source(self.site, e, i),
+            settled,
+            resolution: f.resolved.as_ref().map(format::resolution),
             stale_as_of: e.stale_since().map(|d| d.to_string()),
             implied: e.computed.implied,
             implied_display: percent(e.computed.implied),
@@ -295,7 +366,7 @@ impl Renderer<'_> {
             disagreement_note: e.computed.disagreement.then(|| {
                 format!(
                     "its own {} and the graph's {} differ by more than {} points",
-                    percent(e.own.map(|o| o.value)),
+                    percent(e.shown()),
                     percent(e.computed.implied),
                     self.common.disagreement_points
                 )
@@ -327,6 +398,19 @@ impl Renderer<'_> {
             horizon: b.bet.horizon.clone(),
             summary: b.summary().to_string(),
             payoff: payoff_view(b.payoff),
+            verdict: b.verdict.map(|v| self.verdict_view(b, v)),
+        }
+    }
+
+    fn verdict_view(&self, b: &BetEntry, v: Verdict) -> VerdictView {
+        let (Verdict::Won { by } | Verdict::Lost { by } | Verdict::Missed { by }) = v;
+        let by_future = &self.site.futures[by].future;
+        let won = matches!(v, Verdict::Won { .. });
+        VerdictView {
+            kind: if won { "won" } else { "lost" },
+            mark: if won { "✓" } else { "✗" },
+            display: format::verdict(v, &by_future.title, b.wins_if.len()),
+            by_url: self.url(&routes::future(by_future.id.as_str())),
         }
     }
 
