@@ -250,9 +250,24 @@ fn every_page_passes_axe_core() {
             "the example site has no {file}: choose another page of its kind"
         );
     }
+    // Resolved futures (itself, by a sibling, moved), evidence and settled
+    // bets, from the resolution fixture.
+    let (resolution_url, _) =
+        build_and_serve(&fixture("resolution"), tmp.path().join("resolution"));
+    let resolution_pages = [
+        "futures/",
+        "futures/lab-a/",
+        "futures/lab-b/",
+        "futures/chips/",
+        "bets/",
+        "bets/bet-won/",
+        "bets/bet-lost/",
+        "bets/matrix/",
+    ];
     let config = serde_json::json!({
         "url": url,
         "pages": pages,
+        "sites": [{"name": "resolution fixture", "url": resolution_url, "pages": resolution_pages}],
         "future": "human-level-ai",
         "bet": "tsm-calls",
         "view": "human-level-ai:yes",

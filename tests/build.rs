@@ -540,16 +540,25 @@ fn hostile_content_never_reaches_a_page_as_markup() {
         "rel=\"nofollow noopener\">&lt;script&gt;alert(25)&lt;/script&gt;&lt;img src=x onerror=alert(26)&gt;</a>"
     ), "the evidence title is escaped");
     assert!(record.contains("<a href=\"https://example.org/&quot; onmouseover=&quot;alert(27)\""));
-    assert!(record.contains("<a href=\"https://example.org/&quot;&gt;&lt;script&gt;alert(24)&lt;/script&gt;\""));
-    let note = &record[record.find("<div class=\"evidence-note\">").expect("the note is shown")..];
+    assert!(record.contains(
+        "<a href=\"https://example.org/&quot;&gt;&lt;script&gt;alert(24)&lt;/script&gt;\""
+    ));
+    let note = &record[record
+        .find("<div class=\"evidence-note\">")
+        .expect("the note is shown")..];
     let note = &note[..note.find("</div>").unwrap()];
     assert!(note.contains("<b>bold</b>"), "{note}");
     for gone in ["alert(28)", "alert(29)", "alert(30)", "javascript"] {
         assert!(!note.contains(gone), "{gone} in the note: {note}");
     }
-    let criteria = &record[record.find("<section class=\"resolves-when\">").expect("criteria")..];
+    let criteria = &record[record
+        .find("<section class=\"resolves-when\">")
+        .expect("criteria")..];
     let criteria = &criteria[..criteria.find("</section>").unwrap()];
-    assert!(!criteria.contains("alert(21)") && !criteria.contains("onerror"), "{criteria}");
+    assert!(
+        !criteria.contains("alert(21)") && !criteria.contains("onerror"),
+        "{criteria}"
+    );
 }
 
 #[test]

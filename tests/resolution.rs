@@ -63,7 +63,9 @@ fn words(html: &str) -> String {
         }
     }
     unescape(&text.replace("&#x27;", "'").replace("&#x2F;", "/"))
-        .split_whitespace().collect::<Vec<_>>().join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn future_words(out: &TempDir, id: &str) -> String {
@@ -184,12 +186,18 @@ fn bets_say_they_won_or_lost_and_why() {
         won.contains("✓ Won: “Lab A leads” happened · how it was settled"),
         "{won}"
     );
-    assert!(won.contains("Chance of paying off settled: it won"), "{won}");
+    assert!(
+        won.contains("Chance of paying off settled: it won"),
+        "{won}"
+    );
     assert!(
         won.contains("Wins if Lab A leads ✓ happened Happened on 1 March 2026"),
         "{won}"
     );
-    assert!(won.contains("Loses if Lab B leads ✗ did not happen"), "{won}");
+    assert!(
+        won.contains("Loses if Lab B leads ✗ did not happen"),
+        "{won}"
+    );
     let lost = words(&read(out.path(), "bets/bet-lost/index.html"));
     assert!(
         lost.contains("✗ Lost: “A tree grows” happened · how it was settled"),
@@ -202,7 +210,10 @@ fn bets_say_they_won_or_lost_and_why() {
     let index = words(&read(out.path(), "bets/index.html"));
     assert!(index.contains("Back Lab A placed ✓ won"), "{index}");
     assert!(index.contains("Plant shrubs placed ✗ lost"), "{index}");
-    assert!(index.contains("Wait at the bottom idea pays off 10%"), "{index}");
+    assert!(
+        index.contains("Wait at the bottom idea pays off 10%"),
+        "{index}"
+    );
 
     let matrix = read(out.path(), "bets/matrix/index.html");
     let row = |id: &str| {
@@ -216,15 +227,20 @@ fn bets_say_they_won_or_lost_and_why() {
     assert!(row("bet-lost").ends_with("✗ lost"), "{}", row("bet-lost"));
     assert!(row("bet-open").ends_with("10%"), "{}", row("bet-open"));
     // Sorting by payoff puts a won bet with the certain, a lost one with the impossible.
-    assert!(matrix.contains("<td class=\"num bet-payoff\" data-sort=\"1\"><span class=\"verdict won\">"));
-    assert!(matrix.contains("<td class=\"num bet-payoff\" data-sort=\"0\"><span class=\"verdict lost\">"));
+    assert!(
+        matrix
+            .contains("<td class=\"num bet-payoff\" data-sort=\"1\"><span class=\"verdict won\">")
+    );
+    assert!(
+        matrix
+            .contains("<td class=\"num bet-payoff\" data-sort=\"0\"><span class=\"verdict lost\">")
+    );
 }
 
 #[test]
 fn graph_json_carries_resolutions_and_verdicts() {
     let out = build();
-    let graph: serde_json::Value =
-        serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
     let future = |id: &str| {
         graph["futures"]
             .as_array()
@@ -284,7 +300,10 @@ fn the_table_the_map_and_listings_mark_settled_futures() {
     );
     let b = cell("lab-b");
     assert!(b.starts_with("<td class=\"num\" data-sort=\"0\">"), "{b}");
-    assert_eq!(words(&format!("<main>{b}</main>")), "✗ did not happen settled");
+    assert_eq!(
+        words(&format!("<main>{b}</main>")),
+        "✗ did not happen settled"
+    );
     let chips = cell("chips");
     assert!(chips.contains("data-sort=\"0.55"), "{chips}");
     assert_eq!(words(&format!("<main>{chips}</main>")), "55%");
@@ -306,12 +325,21 @@ fn the_table_the_map_and_listings_mark_settled_futures() {
     );
     assert!(a.contains(">✓ happened</text>"), "{a}");
     let left = node("left");
-    assert!(left.contains("class=\"node p0 settled did-not-happen\""), "{left}");
+    assert!(
+        left.contains("class=\"node p0 settled did-not-happen\""),
+        "{left}"
+    );
     assert!(left.contains(">✗ did not happen</text>"), "{left}");
     let fork = node("fork");
-    assert!(fork.contains("settled happened"), "settled by lab-a: {fork}");
+    assert!(
+        fork.contains("settled happened"),
+        "settled by lab-a: {fork}"
+    );
     let right = node("right");
-    assert!(!right.contains("settled") && right.contains(">25%</text>"), "{right}");
+    assert!(
+        !right.contains("settled") && right.contains(">25%</text>"),
+        "{right}"
+    );
     assert!(futures.contains("✓ happened, ✗ did not happen: settled by a resolution"));
 
     // Cards: the home page lists every future, settled ones in words.

@@ -6,15 +6,15 @@ use tera::Context;
 
 use super::community::{self, CommunityView};
 use super::views::{self, FutureCard, PostCard, TagLink, toc};
-use crate::model::site::Settled;
-use crate::source::record::{Direction, Outcome};
 use super::{RenderError, Renderer};
+use crate::model::site::Settled;
 use crate::output::OutputFile;
 use crate::render::chart;
 use crate::render::format::{self, percent};
 use crate::routes::{
     self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageIx, PageNo, PostIx, Route, TagIx,
 };
+use crate::source::record::{Direction, Outcome};
 
 /// How many posts the home page shows, and bets of each kind.
 const LATEST: usize = 5;
@@ -326,7 +326,11 @@ impl Renderer<'_> {
                     (false, _) => "and this is another branch of a fork on its only path",
                 };
                 Some(SettledBy {
-                    outcome: if happened { "happened" } else { "did-not-happen" },
+                    outcome: if happened {
+                        "happened"
+                    } else {
+                        "did-not-happen"
+                    },
                     mark: if happened { "✓" } else { "✗" },
                     by: self.future_card(by, None),
                     why,
@@ -337,7 +341,11 @@ impl Renderer<'_> {
         ctx.insert("settled_by", &settled_by);
         let moved = match (e.settled, e.own) {
             (Settled::Moved(v), Some(own)) => Some(Moved {
-                own: format!("{} {}", views::source_label(Some(own)), percent(Some(own.value))),
+                own: format!(
+                    "{} {}",
+                    views::source_label(Some(own)),
+                    percent(Some(own.value))
+                ),
                 shown: percent(Some(v)),
             }),
             _ => None,
@@ -361,7 +369,12 @@ impl Renderer<'_> {
                     words,
                     title: &ev.title,
                     url: &ev.url,
-                    note: e.record.notes.get(k).and_then(|n| n.as_ref()).map(|n| n.html.as_str()),
+                    note: e
+                        .record
+                        .notes
+                        .get(k)
+                        .and_then(|n| n.as_ref())
+                        .map(|n| n.html.as_str()),
                 }
             })
             .collect();

@@ -136,9 +136,17 @@ impl SettledMark {
         };
         let happened = value >= 0.5;
         Some(SettledMark {
-            outcome: if happened { "happened" } else { "did-not-happen" },
+            outcome: if happened {
+                "happened"
+            } else {
+                "did-not-happen"
+            },
             mark: if happened { "✓" } else { "✗" },
-            words: if happened { "happened" } else { "did not happen" },
+            words: if happened {
+                "happened"
+            } else {
+                "did not happen"
+            },
             resolved: by == i,
         })
     }

@@ -4,7 +4,8 @@
 // map's panel, full screen, a what-if view); the map's colour scale read
 // from the page's CSS custom properties (adjacent steps told apart, numbers
 // readable on every step); and the map by keyboard.
-// Usage: node axe.mjs CONFIG_JSON   (written by tests/browser.rs)
+// Usage: node axe.mjs CONFIG_JSON   (written by tests/browser.rs; its
+// `sites` lists fixture sites, each {name, url, pages}, audited page by page)
 // Prints one JSON line of measurements; exits 1 with every problem found.
 import { DESKTOP, PHONE, launch } from "./harness.mjs";
 import { readFileSync } from "node:fs";
@@ -32,10 +33,10 @@ async function audit(page, where) {
   results.audited = (results.audited || 0) + 1;
 }
 
-async function open(options, path) {
+async function open(options, path, base = config.url) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  await page.goto(config.url + path);
+  await page.goto(base + path);
   await page.waitForLoadState("networkidle");
   return { page, context };
 }
@@ -253,6 +254,16 @@ try {
       await settled(page, path);
       await audit(page, `${mode} /${path}`);
       await context.close();
+    }
+    // Pages the example site may not have (resolved futures, evidence,
+    // settled bets), from fixture sites served beside it.
+    for (const site of config.sites || []) {
+      for (const path of site.pages) {
+        const { page, context } = await open(options, path, site.url);
+        await settled(page, path);
+        await audit(page, `${mode} ${site.name} /${path}`);
+        await context.close();
+      }
     }
     for (const [state, [path, act]] of Object.entries(STATES)) {
       const { page, context } = await open(options, path);
