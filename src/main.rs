@@ -470,6 +470,7 @@ fn build(
     }
     if verbose {
         eprintln!("{}", built.summary);
+        eprintln!("{}", built.history);
         for (stage, took) in &built.timings {
             eprintln!("  {stage}: {took:.2?}");
         }

@@ -82,6 +82,8 @@ pub struct Built {
     pub summary: String,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// How reading the estimates' history from git went, in words.
+    pub history: String,
     pub markets: markets::Summary,
     /// With `community: true`.
     pub community: Option<community::Summary>,
@@ -284,8 +286,10 @@ pub fn build_with_progress(
         .join(", "),
         timings: vec![
             ("load, fetch, check and compute", loaded - started),
+            ("of which the estimates' history (git)", site.history.took),
             ("render and write", loaded.elapsed()),
         ],
+        history: site.history.describe(),
         warnings: site.warnings(),
         markets: fetched.markets,
         community: fetched.community,

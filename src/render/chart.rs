@@ -65,6 +65,75 @@ pub(crate) struct Series {
     pub points: Vec<(Date, f64)>,
 }
 
+/// The author's estimate through time: each committed change at its date
+/// (`None`: no estimate from then on), held to the chart's right edge.
+pub(crate) struct Estimate {
+    /// Oldest first; empty outside a git repository.
+    pub changes: Vec<(Date, Option<f64>)>,
+    /// The value the file gives today, which may not be committed yet:
+    /// the line ends there.
+    pub now: Option<f64>,
+}
+
+impl Estimate {
+    /// Whether the estimate changed through time (else it is one value,
+    /// drawn flat across the chart).
+    fn stepped(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// The last committed value.
+    fn committed(&self) -> Option<f64> {
+        self.changes.last().and_then(|(_, v)| *v)
+    }
+
+    /// The runs of the step line between `first` and `last` (day numbers),
+    /// broken where the estimate was removed; the value of today ends it.
+    fn steps(&self, last: i32) -> Vec<Vec<(i32, f64)>> {
+        let mut runs: Vec<Vec<(i32, f64)>> = Vec::new();
+        let mut open = false;
+        for (i, (date, value)) in self.changes.iter().enumerate() {
+            let start = day_number(*date);
+            let end = self
+                .changes
+                .get(i + 1)
+                .map_or(last, |(d, _)| day_number(*d))
+                .max(start);
+            match value {
+                Some(v) => {
+                    if !open {
+                        runs.push(Vec::new());
+                        open = true;
+                    }
+                    if let Some(run) = runs.last_mut() {
+                        run.extend([(start, *v), (end, *v)]);
+                    }
+                }
+                None => open = false,
+            }
+        }
+        if let Some(now) = self.now
+            && self.committed() != Some(now)
+        {
+            match runs.last_mut() {
+                Some(run) if open => run.push((last, now)),
+                _ => runs.push(vec![(last, now)]),
+            }
+        }
+        runs
+    }
+
+    /// The legend's words.
+    fn label(&self) -> Option<String> {
+        match (self.stepped(), self.now) {
+            (true, Some(p)) => Some(format!("author's estimate, now {:.0}%", p * 100.0)),
+            (true, None) => Some("author's estimate, none now".into()),
+            (false, Some(p)) => Some(format!("author's estimate, {:.0}%", p * 100.0)),
+            (false, None) => None,
+        }
+    }
+}
+
 fn day_number(d: Date) -> i32 {
     d.since(Date::constant(1970, 1, 1))
         .map_or(0, |span| span.get_days())
@@ -76,13 +145,14 @@ fn date_of(n: i32) -> Date {
         .unwrap_or(Date::constant(1970, 1, 1))
 }
 
-/// A line chart of `series` plus the author's `estimate` as a dashed line,
-/// as two SVGs (wide and narrow). `None` when there is nothing to draw
-/// (fewer than two points in all).
-pub(crate) fn history(title: &str, series: &[Series], estimate: Option<f64>) -> Option<String> {
+/// A line chart of `series` plus the author's `estimate` as a dashed step
+/// line (flat when it has no history), as two SVGs (wide and narrow).
+/// `None` when there is nothing to draw (fewer than two dates in all).
+pub(crate) fn history(title: &str, series: &[Series], estimate: &Estimate) -> Option<String> {
     let days: Vec<i32> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|(d, _)| day_number(*d)))
+        .chain(estimate.changes.iter().map(|(d, _)| day_number(*d)))
         .collect();
     if days.len() < 2 {
         return None;
@@ -234,7 +304,7 @@ fn draw(
     (first, last): (i32, i32),
     series: &[Series],
     labels: &[String],
-    estimate: Option<f64>,
+    estimate: &Estimate,
 ) -> Option<String> {
     let last = last.max(first + 1);
     let (tick_days, step) = ticks(date_of(first), date_of(last), layout.max_ticks);
@@ -245,11 +315,8 @@ fn draw(
         .enumerate()
         .map(|(i, l)| (l.clone(), Sample::Line(PALETTE[i % PALETTE.len()])))
         .collect();
-    if let Some(p) = estimate {
-        entries.push((
-            format!("author's estimate, {:.0}%", p * 100.0),
-            Sample::Dashed,
-        ));
+    if let Some(label) = estimate.label() {
+        entries.push((label, Sample::Dashed));
     }
     let mut svg = String::new();
     {
@@ -286,16 +353,7 @@ fn draw(
         for (i, s) in series.iter().enumerate() {
             draw_series(&mut chart, s, PALETTE[i % PALETTE.len()])?;
         }
-        if let Some(p) = estimate {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(first, p), (last, p)],
-                    7,
-                    5,
-                    INK.mix(0.75).stroke_width(2),
-                ))
-                .ok()?;
-        }
+        draw_estimate(&mut chart, estimate, (first, last))?;
         root.present().ok()?;
     }
     Some(svg)
@@ -335,6 +393,32 @@ fn draw_series(chart: &mut Chart<'_, '_>, s: &Series, color: RGBColor) -> Option
     chart
         .draw_series(std::iter::once(Circle::new(last, 4, color.filled())))
         .ok()?;
+    Some(())
+}
+
+/// The author's estimate: a dashed step line through its changes, its
+/// value of today marked by a dot; without history, one flat line.
+fn draw_estimate(
+    chart: &mut Chart<'_, '_>,
+    estimate: &Estimate,
+    (first, last): (i32, i32),
+) -> Option<()> {
+    let ink = INK.mix(0.75);
+    let runs = match (estimate.stepped(), estimate.now) {
+        (true, _) => estimate.steps(last),
+        (false, Some(p)) => vec![vec![(first, p), (last, p)]],
+        (false, None) => return Some(()),
+    };
+    for run in runs {
+        chart
+            .draw_series(DashedLineSeries::new(run, 7, 5, ink.stroke_width(2)))
+            .ok()?;
+    }
+    if let (true, Some(now)) = (estimate.stepped(), estimate.now) {
+        chart
+            .draw_series(std::iter::once(Circle::new((last, now), 4, ink.filled())))
+            .ok()?;
+    }
     Some(())
 }
 
@@ -416,7 +500,7 @@ fn accessible(
     title: &str,
     series: &[Series],
     labels: &[String],
-    estimate: Option<f64>,
+    estimate: &Estimate,
 ) -> String {
     let mut desc: Vec<String> = series
         .iter()
@@ -431,9 +515,7 @@ fn accessible(
             ))
         })
         .collect();
-    if let Some(p) = estimate {
-        desc.push(format!("author's estimate {:.0}%", p * 100.0));
-    }
+    desc.extend(estimate_words(estimate));
     let head_end = svg.find('>').map_or(0, |i| i + 1);
     let (head, body) = svg.split_at(head_end);
     let head = head.replacen(
@@ -449,6 +531,26 @@ fn accessible(
         escape_html(title),
         escape_html(&desc.join("; "))
     )
+}
+
+/// The author's estimate in words: each value from its date, and today's
+/// when it is not committed yet.
+fn estimate_words(estimate: &Estimate) -> Option<String> {
+    let value = |v: Option<f64>| v.map_or("none".to_string(), |p| format!("{:.0}%", p * 100.0));
+    if !estimate.stepped() {
+        return estimate
+            .now
+            .map(|p| format!("author's estimate {}", value(Some(p))));
+    }
+    let mut steps: Vec<String> = estimate
+        .changes
+        .iter()
+        .map(|(d, v)| format!("{} from {d}", value(*v)))
+        .collect();
+    if estimate.now != estimate.committed() {
+        steps.push(format!("{} now, not committed yet", value(estimate.now)));
+    }
+    Some(format!("author's estimate: {}", steps.join(", ")))
 }
 
 /// One bar of a bar chart: a link, labelled, with a value from −1 to 1
@@ -570,6 +672,11 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const NONE: Estimate = Estimate {
+        changes: Vec::new(),
+        now: None,
+    };
+
     /// The text of every `<text>` element of one SVG.
     fn labels(svg: &str) -> Vec<&str> {
         svg.split("<text")
@@ -591,7 +698,11 @@ mod tests {
                 points: vec![(d("2026-03-01"), 0.2), (d("2026-06-01"), 0.25)],
             },
         ];
-        let html = history("AGI <by> 2030", &series, Some(0.4)).unwrap();
+        let flat = Estimate {
+            changes: Vec::new(),
+            now: Some(0.4),
+        };
+        let html = history("AGI <by> 2030", &series, &flat).unwrap();
         let svgs: Vec<&str> = html
             .split_inclusive("</svg>")
             .map(str::trim)
@@ -711,7 +822,7 @@ mod tests {
             [1, 2],
             "five months without data are not drawn as a line"
         );
-        assert!(history("t", &series, None).is_some());
+        assert!(history("t", &series, &NONE).is_some());
     }
 
     #[test]
@@ -720,7 +831,7 @@ mod tests {
             label: "x".into(),
             points: vec![(d("2026-01-01"), 0.3)],
         }];
-        assert!(history("t", &one, None).is_none());
+        assert!(history("t", &one, &NONE).is_none());
     }
 
     #[test]

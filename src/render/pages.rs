@@ -248,6 +248,7 @@ impl Renderer<'_> {
         ctx.insert("tags", &self.tag_links(&f.tags));
         ctx.insert("markets", &self.market_views(i));
         ctx.insert("chart", &self.history_chart(i));
+        ctx.insert("estimate_changes", &estimate_changes(e));
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
         self.insert_community(&mut ctx, Route::Future(i));
@@ -297,10 +298,18 @@ impl Renderer<'_> {
                 points: o.history.clone(),
             })
             .collect();
+        let estimate = chart::Estimate {
+            changes: e
+                .estimates
+                .iter()
+                .map(|c| (c.date, c.value.map(|p| p.get())))
+                .collect(),
+            now: e.future.estimate.map(|p| p.get()),
+        };
         chart::history(
             &format!("Probability of “{}” over time", e.future.title),
             &series,
-            e.future.estimate.map(|p| p.get()),
+            &estimate,
         )
     }
 
@@ -439,4 +448,55 @@ impl Renderer<'_> {
         ctx.insert("urls", &urls);
         ctx
     }
+}
+
+/// One change of the author's estimate as the future page lists it:
+/// "40% → 35% on 2 May 2026: *Scaling evidence weakens*".
+#[derive(Serialize)]
+struct EstimateChange {
+    /// The value before, if there was one.
+    from: Option<String>,
+    to: String,
+    /// `None`: the file's value is not committed yet.
+    date: Option<String>,
+    iso_date: Option<String>,
+    reason: Option<String>,
+    commit: Option<String>,
+}
+
+/// Future `e`'s estimate changes, newest first, ending at the file's value
+/// of today when it is not committed yet. Empty when the estimate was only
+/// ever set once: one value has no history.
+fn estimate_changes(e: &crate::model::site::FutureEntry) -> Vec<EstimateChange> {
+    let value = |v: Option<crate::source::futures::Probability>| {
+        v.map_or_else(|| "none".to_string(), |p| percent(Some(p.get())))
+    };
+    let mut list: Vec<EstimateChange> = e
+        .estimates
+        .iter()
+        .map(|c| EstimateChange {
+            from: c.before.map(|b| value(Some(b))),
+            to: value(c.value),
+            date: Some(format::long_date(c.date)),
+            iso_date: Some(c.date.to_string()),
+            reason: Some(c.reason.clone()),
+            commit: Some(c.commit.clone()),
+        })
+        .collect();
+    let committed = e.estimates.last().and_then(|c| c.value);
+    if !list.is_empty() && e.future.estimate != committed {
+        list.push(EstimateChange {
+            from: committed.map(|b| value(Some(b))),
+            to: value(e.future.estimate),
+            date: None,
+            iso_date: None,
+            reason: None,
+            commit: None,
+        });
+    }
+    if list.len() < 2 && list.iter().all(|c| c.from.is_none()) {
+        return Vec::new();
+    }
+    list.reverse();
+    list
 }

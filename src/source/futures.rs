@@ -522,7 +522,7 @@ fn probability(
 /// A probability as an author writes it; the error is a message and a
 /// hint. Percentages and decimal commas are understood well enough to
 /// say what to write instead.
-fn read_probability(text: &str, field: &str) -> Result<Probability, (String, String)> {
+pub(crate) fn read_probability(text: &str, field: &str) -> Result<Probability, (String, String)> {
     const RULE: &str = "a probability is a number strictly between 0 and 1";
     let percent = text.strip_suffix('%').map(str::trim_end);
     let number = percent.unwrap_or(text);

@@ -24,6 +24,7 @@ use crate::source::bets::Bet;
 use crate::source::config::Config;
 use crate::source::content::Document;
 use crate::source::futures::Future;
+use crate::source::history::{self, Change};
 use crate::source::markdown::Rendered;
 use crate::source::theme::Theme;
 
@@ -70,6 +71,8 @@ pub(crate) struct Own {
 pub(crate) struct LoadedFuture {
     pub future: Future,
     pub summary: Rendered,
+    /// Its estimate's committed changes, oldest first (from git).
+    pub estimates: Vec<Change>,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<BetIx>,
     pub bets_lose: Vec<BetIx>,
@@ -86,6 +89,8 @@ pub(crate) struct FutureEntry {
     /// Each market it references, with what is known of it.
     pub markets: Vec<(MarketRef, Observation)>,
     pub computed: Computed,
+    /// Its estimate's committed changes, oldest first (from git).
+    pub estimates: Vec<Change>,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<BetIx>,
     pub bets_lose: Vec<BetIx>,
@@ -190,6 +195,8 @@ pub(crate) struct Loaded {
     pub tags: Vec<TagEntry>,
     /// The problems loading found that do not stop a build.
     pub warnings: Vec<Diagnostic>,
+    /// How reading the estimates' history from git went.
+    pub history: history::Report,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
     options: BuildOptions,
@@ -224,6 +231,8 @@ pub(crate) struct Site {
     pub(crate) tags: Vec<TagEntry>,
     /// Votes and discussion threads, with `community: true`.
     pub(crate) community: Option<Community>,
+    /// How reading the estimates' history from git went.
+    pub(crate) history: history::Report,
     /// Warnings of loading and fetching.
     found: Vec<Diagnostic>,
     /// Warnings about the numbers, made anew whenever they are computed.
