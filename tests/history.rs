@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{TempDir, forkcast, snapshot};
+use common::{TempDir, snapshot};
 
 /// Runs git in `dir` as a machine with no configuration of its own would,
 /// the commit dated `date` (noon, UTC).
@@ -127,10 +127,17 @@ fn site_with_history() -> TempDir {
     dir
 }
 
+/// Builds `site` into `out` on 30 June 2026, the day the estimates' charts
+/// reach.
 fn build(site: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["build", "--offline", "--output", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let output = forkcast(&args, site);
+    let output = Command::new(env!("CARGO_BIN_EXE_forkcast"))
+        .args(["build", "--offline", "--output", out.to_str().unwrap()])
+        .args(extra)
+        .current_dir(site)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1782820800")
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "{}",
@@ -230,6 +237,10 @@ fn the_future_page_lists_each_change_and_the_chart_steps_through_them() {
         svg.contains("author&apos;s estimate, now 50%")
             || svg.contains("author's estimate, now 50%"),
         "the legend says what the line is"
+    );
+    assert!(
+        svg.contains("\nJun\n</text>"),
+        "the last value holds until the build's day, 30 June: {svg}"
     );
     assert!(
         vertical_dashes(svg) >= 2,

@@ -66,13 +66,16 @@ pub(crate) struct Series {
 }
 
 /// The author's estimate through time: each committed change at its date
-/// (`None`: no estimate from then on), held to the chart's right edge.
+/// (`None`: no estimate from then on), held until `today`.
 pub(crate) struct Estimate {
     /// Oldest first; empty outside a git repository.
     pub changes: Vec<(Date, Option<f64>)>,
     /// The value the file gives today, which may not be committed yet:
     /// the line ends there.
-    pub now: Option<f64>,
+    pub current: Option<f64>,
+    /// The build's day: a stepped estimate's chart reaches it, so the last
+    /// value is seen to hold.
+    pub today: Date,
 }
 
 impl Estimate {
@@ -112,7 +115,7 @@ impl Estimate {
                 None => open = false,
             }
         }
-        if let Some(now) = self.now
+        if let Some(now) = self.current
             && self.committed() != Some(now)
         {
             match runs.last_mut() {
@@ -125,7 +128,7 @@ impl Estimate {
 
     /// The legend's words.
     fn label(&self) -> Option<String> {
-        match (self.stepped(), self.now) {
+        match (self.stepped(), self.current) {
             (true, Some(p)) => Some(format!("author's estimate, now {:.0}%", p * 100.0)),
             (true, None) => Some("author's estimate, none now".into()),
             (false, Some(p)) => Some(format!("author's estimate, {:.0}%", p * 100.0)),
@@ -154,6 +157,7 @@ pub(crate) fn history(title: &str, series: &[Series], estimate: &Estimate) -> Op
         .flat_map(|s| s.points.iter().map(|(d, _)| day_number(*d)))
         .chain(estimate.changes.iter().map(|(d, _)| day_number(*d)))
         .collect();
+    let today = estimate.stepped().then(|| day_number(estimate.today));
     if days.len() < 2 {
         return None;
     }
@@ -161,7 +165,10 @@ pub(crate) fn history(title: &str, series: &[Series], estimate: &Estimate) -> Op
     REGISTER.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     });
-    let span = (*days.iter().min()?, *days.iter().max()?);
+    let span = (
+        *days.iter().min()?,
+        (*days.iter().max()?).max(today.unwrap_or(i32::MIN)),
+    );
     let labels = legend_labels(series);
     let mut out = String::new();
     for layout in [&WIDE, &NARROW] {
@@ -404,7 +411,7 @@ fn draw_estimate(
     (first, last): (i32, i32),
 ) -> Option<()> {
     let ink = INK.mix(0.75);
-    let runs = match (estimate.stepped(), estimate.now) {
+    let runs = match (estimate.stepped(), estimate.current) {
         (true, _) => estimate.steps(last),
         (false, Some(p)) => vec![vec![(first, p), (last, p)]],
         (false, None) => return Some(()),
@@ -414,7 +421,7 @@ fn draw_estimate(
             .draw_series(DashedLineSeries::new(run, 7, 5, ink.stroke_width(2)))
             .ok()?;
     }
-    if let (true, Some(now)) = (estimate.stepped(), estimate.now) {
+    if let (true, Some(now)) = (estimate.stepped(), estimate.current) {
         chart
             .draw_series(std::iter::once(Circle::new((last, now), 4, ink.filled())))
             .ok()?;
@@ -539,7 +546,7 @@ fn estimate_words(estimate: &Estimate) -> Option<String> {
     let value = |v: Option<f64>| v.map_or("none".to_string(), |p| format!("{:.0}%", p * 100.0));
     if !estimate.stepped() {
         return estimate
-            .now
+            .current
             .map(|p| format!("author's estimate {}", value(Some(p))));
     }
     let mut steps: Vec<String> = estimate
@@ -547,8 +554,11 @@ fn estimate_words(estimate: &Estimate) -> Option<String> {
         .iter()
         .map(|(d, v)| format!("{} from {d}", value(*v)))
         .collect();
-    if estimate.now != estimate.committed() {
-        steps.push(format!("{} now, not committed yet", value(estimate.now)));
+    if estimate.current != estimate.committed() {
+        steps.push(format!(
+            "{} now, not committed yet",
+            value(estimate.current)
+        ));
     }
     Some(format!("author's estimate: {}", steps.join(", ")))
 }
@@ -674,7 +684,8 @@ mod tests {
 
     const NONE: Estimate = Estimate {
         changes: Vec::new(),
-        now: None,
+        current: None,
+        today: Date::constant(2026, 12, 1),
     };
 
     /// The text of every `<text>` element of one SVG.
@@ -700,7 +711,8 @@ mod tests {
         ];
         let flat = Estimate {
             changes: Vec::new(),
-            now: Some(0.4),
+            current: Some(0.4),
+            today: Date::constant(2026, 12, 1),
         };
         let html = history("AGI <by> 2030", &series, &flat).unwrap();
         let svgs: Vec<&str> = html

@@ -304,7 +304,8 @@ impl Renderer<'_> {
                 .iter()
                 .map(|c| (c.date, c.value.map(|p| p.get())))
                 .collect(),
-            now: e.future.estimate.map(|p| p.get()),
+            current: e.future.estimate.map(|p| p.get()),
+            today: self.site.today,
         };
         chart::history(
             &format!("Probability of “{}” over time", e.future.title),

@@ -15,5 +15,6 @@ pub(crate) mod futures;
 pub(crate) mod history;
 pub(crate) mod markdown;
 pub(crate) mod market_ref;
+pub(crate) mod record;
 pub(crate) mod theme;
 pub(crate) mod yaml;

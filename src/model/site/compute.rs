@@ -5,11 +5,13 @@
 
 use rayon::prelude::*;
 
-use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Site, Source};
+use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::fetch::markets::{MarketRef, Observation, Prices};
-use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing};
+use crate::fetch::markets::{MarketRef, Observation, Prices, Status};
+use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing, Verdict, verdict};
+use crate::routes::FutureIx;
 use crate::source::futures::Future;
+use crate::source::record::Outcome;
 
 /// How many of the futures that move a bet most are kept (and shown).
 pub(super) const WHAT_MOVES: usize = 5;
@@ -40,6 +42,7 @@ pub(super) fn aggregate(values: &[f64]) -> Option<f64> {
 /// A future's numbers.
 struct FutureNumbers {
     own: Option<Own>,
+    settled: Settled,
     markets: Vec<(MarketRef, Observation)>,
     computed: Computed,
 }
@@ -47,8 +50,9 @@ struct FutureNumbers {
 /// Everything computed from the futures, their markets and the graph.
 struct Numbers {
     futures: Vec<FutureNumbers>,
-    /// Each bet's payoff and what moves it, in the bets' order.
-    bets: Vec<(Payoff, Vec<Swing>)>,
+    /// Each bet's payoff, what moves it and whether resolutions settled
+    /// it, in the bets' order.
+    bets: Vec<(Payoff, Vec<Swing>, Option<Verdict>)>,
     /// Futures whose parents overlap.
     warnings: Vec<Diagnostic>,
 }
@@ -74,17 +78,31 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
         .map(|(f, m)| own(f, m))
         .collect();
     let own: Vec<Option<f64>> = owns.iter().map(|o| o.map(|o| o.value)).collect();
+    let resolved: Vec<(FutureIx, Outcome)> = FutureIx::all(futures_in.len())
+        .zip(futures_in)
+        .filter_map(|(i, f)| Some((i, f.resolved.as_ref()?.outcome)))
+        .collect();
+    let fixed = graph.settled(&resolved);
+    let shown = graph.settle(&own, &fixed);
     let futures: Vec<FutureNumbers> = owns
         .into_iter()
         .zip(markets)
-        .zip(graph.compute(&own))
-        .map(|((own, markets), computed)| FutureNumbers {
-            own,
-            markets,
-            computed,
+        .zip(graph.compute(&shown))
+        .zip(FutureIx::all(futures_in.len()))
+        .map(|(((own, markets), mut computed), i)| {
+            let settled = settled(&fixed, &resolved, graph, i, own, shown[i]);
+            if matches!(settled, Settled::Fixed { .. }) {
+                computed.disagreement = false;
+            }
+            FutureNumbers {
+                own,
+                settled,
+                markets,
+                computed,
+            }
         })
         .collect();
-    let effective: Vec<Option<f64>> = own
+    let effective: Vec<Option<f64>> = shown
         .iter()
         .zip(&futures)
         .map(|(o, n)| o.or(n.computed.implied))
@@ -92,19 +110,54 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
     let bets = bets
         .par_iter()
         .map(|&sides| {
-            let swings = graph.swings(sides, &own, WHAT_MOVES);
-            (graph.payoff(sides, &effective), swings)
+            let swings = graph.swings(sides, &shown, &fixed, WHAT_MOVES);
+            (
+                graph.payoff(sides, &effective),
+                swings,
+                verdict(sides, &fixed),
+            )
         })
         .collect();
     let warnings = futures_in
         .iter()
         .zip(&futures)
-        .filter_map(|(f, n)| overlap(f, &n.computed))
+        .flat_map(|(f, n)| {
+            let settled = f
+                .markets
+                .iter()
+                .zip(&n.markets)
+                .filter_map(|(at, (r, o))| unresolved(f, at.pos, r, o));
+            overlap(f, &n.computed).into_iter().chain(settled)
+        })
         .collect();
     Numbers {
         futures,
         bets,
         warnings,
+    }
+}
+
+/// What resolutions make of future `i`, given what [`Graph::settled`]
+/// fixed, its own probability and the one [`Graph::settle`] gives it.
+fn settled(
+    fixed: &[Option<f64>],
+    resolved: &[(FutureIx, Outcome)],
+    graph: &Graph,
+    i: FutureIx,
+    own: Option<Own>,
+    shown: Option<f64>,
+) -> Settled {
+    if let Some(value) = fixed[i] {
+        let by = resolved
+            .iter()
+            .find(|&&(r, _)| r == i)
+            .or_else(|| resolved.iter().find(|&&(r, o)| graph.fixes(r, o, i)))
+            .map_or(i, |&(r, _)| r);
+        return Settled::Fixed { value, by };
+    }
+    match (own, shown) {
+        (Some(o), Some(s)) if (o.value - s).abs() > 1e-12 => Settled::Moved(s),
+        _ => Settled::Open,
     }
 }
 
@@ -135,6 +188,45 @@ fn overlap(future: &Future, computed: &Computed) -> Option<Diagnostic> {
     )
 }
 
+/// The warning for a future whose market `r` (linked at `pos`) resolved
+/// while the future has no `resolved:`, saying what to write.
+fn unresolved(future: &Future, pos: Pos, r: &MarketRef, seen: &Observation) -> Option<Diagnostic> {
+    let Some(Status::Resolved(answer)) = &seen.status else {
+        return None;
+    };
+    if future.resolved.is_some() {
+        return None;
+    }
+    let outcome = match answer.to_ascii_uppercase().as_str() {
+        "YES" => Some("happened"),
+        "NO" => Some("did-not-happen"),
+        _ => None,
+    };
+    let on = seen
+        .as_of
+        .map_or_else(|| "YYYY-MM-DD".to_string(), |d| d.to_string());
+    let source = seen.url.as_deref().unwrap_or("https://…");
+    let help = match outcome {
+        Some(o) => format!(
+            "if the market settled this future, add to its file:\nresolved:\n  outcome: {o}\n  on: {on}   # the day it settled ({on} is when its value was read)\n  source: {source}"
+        ),
+        None => format!(
+            "it resolved {answer}, which says neither yes nor no: decide whether the future happened and add `resolved:` (outcome, on, source: {source}), or link another market"
+        ),
+    };
+    Some(
+        Diagnostic::warning(
+            &future.file,
+            pos,
+            format!(
+                "market `{r}` has resolved {answer}, but `{}` has no `resolved:`",
+                future.id
+            ),
+        )
+        .with_help(help),
+    )
+}
+
 impl Loaded {
     /// The site with every number computed from `observed`.
     pub(crate) fn compute(self, observed: Observed) -> Site {
@@ -150,7 +242,9 @@ impl Loaded {
             .map(|(e, n)| FutureEntry {
                 future: e.future,
                 summary: e.summary,
+                record: e.record,
                 own: n.own,
+                settled: n.settled,
                 markets: n.markets,
                 computed: n.computed,
                 estimates: e.estimates,
@@ -163,13 +257,14 @@ impl Loaded {
             .bets
             .into_iter()
             .zip(n.bets)
-            .map(|(b, (payoff, swings))| BetEntry {
+            .map(|(b, (payoff, swings, verdict))| BetEntry {
                 bet: b.bet,
                 argument: b.argument,
                 wins_if: b.wins_if,
                 loses_if: b.loses_if,
                 payoff,
                 swings,
+                verdict,
                 fork: b.fork,
             })
             .collect();
@@ -189,6 +284,7 @@ impl Loaded {
             tags: self.tags,
             community: observed.community,
             history: self.history,
+            today: jiff::tz::TimeZone::UTC.to_datetime(self.now).date(),
             found,
             computed: n.warnings,
             routes: self.routes,
@@ -209,12 +305,14 @@ impl Site {
         };
         for (e, n) in self.futures.iter_mut().zip(n.futures) {
             e.own = n.own;
+            e.settled = n.settled;
             e.markets = n.markets;
             e.computed = n.computed;
         }
-        for (b, (payoff, swings)) in self.bets.iter_mut().zip(n.bets) {
+        for (b, (payoff, swings, verdict)) in self.bets.iter_mut().zip(n.bets) {
             b.payoff = payoff;
             b.swings = swings;
+            b.verdict = verdict;
         }
         self.computed = n.warnings;
     }
