@@ -838,6 +838,40 @@ mod tests {
     }
 
     #[test]
+    fn the_estimate_steps_at_each_change_breaks_where_removed_and_ends_at_the_files_value() {
+        let estimate = Estimate {
+            changes: vec![
+                (d("2026-01-01"), Some(0.4)),
+                (d("2026-02-01"), None),
+                (d("2026-03-01"), Some(0.3)),
+            ],
+            current: Some(0.35),
+            today: d("2026-04-01"),
+        };
+        let day = |s: &str| day_number(d(s));
+        assert_eq!(
+            estimate.steps(day("2026-04-01")),
+            [
+                vec![(day("2026-01-01"), 0.4), (day("2026-02-01"), 0.4)],
+                vec![
+                    (day("2026-03-01"), 0.3),
+                    (day("2026-04-01"), 0.3),
+                    (day("2026-04-01"), 0.35)
+                ],
+            ]
+        );
+        assert_eq!(
+            estimate_words(&estimate).as_deref(),
+            Some(
+                "author's estimate: 40% from 2026-01-01, none from 2026-02-01, 30% from 2026-03-01, 35% now, not committed yet"
+            )
+        );
+        // An estimate alone, with two dates, is a chart reaching today.
+        let svg = history("t", &[], &estimate).unwrap();
+        assert!(svg.contains("author&apos;s estimate, now 35%"), "{svg}");
+    }
+
+    #[test]
     fn too_little_history_draws_nothing() {
         let one = [Series {
             label: "x".into(),
