@@ -32,10 +32,10 @@ async function audit(page, where) {
   results.audited = (results.audited || 0) + 1;
 }
 
-async function open(options, path) {
+async function open(options, path, base = config.url) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  await page.goto(config.url + path);
+  await page.goto(base + path);
   await page.waitForLoadState("networkidle");
   return { page, context };
 }
@@ -70,6 +70,14 @@ const STATES = {
   "a what-if view on the bets": ["bets/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
   "a what-if view on a bet": ["bets/" + config.bet + "/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
   "a what-if view on the home page": [VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
+};
+
+// A site with resolved futures (tests/sites/resolved): the map with the
+// panel of a resolved future open, and a view whose entry for it was left
+// out, on both screens in both colour schemes.
+const RESOLVED = {
+  "the map's panel on a resolved future": ["futures/#" + config.resolvedFuture, (page) => page.waitForSelector(".map-panel:not([hidden]) .view-controls")],
+  "a view left out for a resolved future": ["bets/?view=" + config.resolvedFuture + ":0.5", (page) => page.waitForSelector("#your_view .view-notes:not([hidden])")],
 };
 
 // The map pages are audited once the map is drawn.
@@ -262,6 +270,19 @@ try {
         await audit(page, `${mode} /${path} with ${state}`);
       } catch (e) {
         problems.push(`${mode} /${path}: could not open ${state}: ${String(e).split("\n")[0]}`);
+      }
+      await context.close();
+    }
+  }
+  for (const [mode, options] of Object.entries({ ...MODES, "phone dark": { ...PHONE, colorScheme: "dark" } })) {
+    for (const [state, [path, act]] of Object.entries(RESOLVED)) {
+      const { page, context } = await open(options, path, config.resolvedUrl);
+      await settled(page, path);
+      try {
+        await act(page);
+        await audit(page, `${mode} resolved site /${path} with ${state}`);
+      } catch (e) {
+        problems.push(`${mode} resolved site /${path}: could not open ${state}: ${String(e).split("\n")[0]}`);
       }
       await context.close();
     }
