@@ -81,7 +81,11 @@ fn generated_site(dir: &Path, n: usize) {
         // A few resolved futures, one way and the other, far apart (so no
         // two contradict), for model.js to settle as the build does.
         if i % 1000 == 500 {
-            let outcome = if i % 2000 == 500 { "happened" } else { "did-not-happen" };
+            let outcome = if i % 2000 == 500 {
+                "happened"
+            } else {
+                "did-not-happen"
+            };
             let _ = writeln!(
                 y,
                 "resolved: {{outcome: {outcome}, on: 2026-03-01, source: https://example.org/{i}}}"
@@ -181,8 +185,9 @@ fn the_map_works_in_headless_chromium() {
         "model.js was checked against every bet of the big site"
     );
     for site in ["big", "resolved"] {
+        let settled = metrics[format!("model_checked_{site}_settled")].as_u64();
         assert!(
-            metrics[format!("model_checked_{site}_settled")].as_u64().unwrap() >= 4,
+            settled >= Some(4),
             "model.js was checked on the {site} site with futures settled by resolutions: {metrics}"
         );
     }
@@ -235,9 +240,18 @@ fn resolved_futures_show_and_no_view_changes_them() {
         .unwrap()
         .iter()
         .filter(|b| !b["settled"].is_null())
-        .map(|b| (b["id"].as_str().unwrap().to_string(), b["settled"]["display"].clone()))
+        .map(|b| {
+            (
+                b["id"].as_str().unwrap().to_string(),
+                b["settled"]["display"].clone(),
+            )
+        })
         .collect();
-    assert_eq!(verdicts.len(), 2, "the fixture's bets on resolved futures are settled: {verdicts:?}");
+    assert_eq!(
+        verdicts.len(),
+        2,
+        "the fixture's bets on resolved futures are settled: {verdicts:?}"
+    );
     let config = serde_json::json!({
         "url": url,
         "artifacts": root.join("target/browser-artifacts"),
@@ -287,8 +301,9 @@ fn shared_view_config(readers: &serde_json::Value) -> serde_json::Value {
 }
 
 /// axe-core's WCAG 2.1 A and AA rules on every page kind of the example
-/// site and its open states, the map's colour scale, and the map by
-/// keyboard (tests/browser/axe.mjs). Fails on any violation.
+/// site and its open states, on tests/sites/resolved's map with a resolved
+/// future's panel open, the map's colour scale, and the map by keyboard
+/// (tests/browser/axe.mjs). Fails on any violation.
 #[test]
 fn every_page_passes_axe_core() {
     let needs = [

@@ -1,7 +1,9 @@
 // Accessibility in Debian's Chromium: axe-core (from node_modules, never a
 // CDN) with the WCAG 2.1 A and AA rules on every page kind, desktop light
 // and dark and phone light, and on the open states (search results, the
-// map's panel, full screen, a what-if view); the map's colour scale read
+// map's panel, full screen, a what-if view), and on a site with resolved
+// futures (tests/sites/resolved: a resolved future's panel, a view entry
+// left out for it) on both screens in both schemes; the map's colour scale read
 // from the page's CSS custom properties (adjacent steps told apart, numbers
 // readable on every step); and the map by keyboard.
 // Usage: node axe.mjs CONFIG_JSON   (written by tests/browser.rs)

@@ -345,6 +345,9 @@ try {
     results.big_load_wall_ms = Date.now() - started;
     await page.screenshot({ path: `${shots}/map-5000.png` });
     check((await page.locator("#futures_map .group.closed .mark").count()) > 0, "the large site's closed groups show no marks");
+    // Its few resolved futures' marks are outlined, and only theirs.
+    const outlined = await page.locator("#futures_map .mark.settled").evaluateAll((ms) => ms.map((m) => m.getAttribute("data-id")));
+    check(outlined.length > 0 && outlined.every((id) => Number(id.slice(7)) % 1000 === 500), "the large site's settled futures' marks are not the outlined ones: " + outlined.join(", "));
     const small = (await drawnText(page)).filter((t) => t.px < MIN_PX - 0.01);
     check(small.length === 0, "the large site's first view draws text under 11 px: " + JSON.stringify(small.slice(0, 3)));
     check((await page.locator('#futures_map a[data-id="loose-0"]').count()) === 1, "a future in no era is not drawn");

@@ -269,12 +269,13 @@ function colour(s, id) {
 }
 
 // A resolved future's mark, a ✓ or ✗ in a disc on its box's top right
-// corner, drawn at every zoom (its words only where text is legible).
-const BADGE = 9;
+// corner (clear of its title's first line), drawn at every zoom (its words
+// only where text is legible).
+const BADGE = 7;
 /** @param {Node} f @param {Element} a */
 function badge(f, a) {
   if (!f.resolved) return;
-  const b = f.box, r = Math.min(BADGE, b.h / 3), cx = b.x + b.w - r / 2, cy = b.y + r / 2;
+  const b = f.box, r = Math.min(BADGE, b.h / 3), cx = b.x + b.w - 1, cy = b.y + 1;
   const g = el("g", { "class": "resolved-badge", "aria-hidden": "true" }, a);
   el("circle", { cx, cy, r }, g);
   const k = r * 0.45;

@@ -193,7 +193,7 @@ function controller(s) {
       s.section.classList.add("showing-bet");
       render(s);
       const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, b.loses_if, s.reader.nums));
-      c.say("Bet: " + b.title + ", pays off " + pays + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
+      c.say("Bet: " + b.title + ", " + (b.settled ? b.settled.display : "pays off " + pays) + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
     },
     /** A closed group opens (zoomed in until its futures read); a future is selected.
      * @param {string} id */
