@@ -137,14 +137,14 @@ enum EvidenceAction {
         #[arg(long)]
         against: bool,
         /// What happened, in one line.
-        #[arg(long, value_name = "T")]
+        #[arg(long, value_name = "T", allow_hyphen_values = true)]
         title: String,
         /// The day it was published, YYYY-MM-DD, not after today (default:
         /// today, from SOURCE_DATE_EPOCH when set).
         #[arg(long, value_name = "D")]
         date: Option<String>,
         /// One line of Markdown about it.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
         note: Option<String>,
     },
 }

@@ -88,10 +88,13 @@ fn appends_after_the_last_item_in_its_own_indentation_keeping_comments() {
     assert_ok(&out);
     assert_eq!(
         stderr(&out),
-        "Added evidence against dated 2026-05-02 to futures/agents.yaml:11\n"
+        "Added evidence against `agents` dated 2026-05-02 at futures/agents.yaml:11\n"
     );
     let after = "# Written by hand.\ntitle: Agents do week-long tasks   # the headline\nsummary: |\n    Agents finish tasks that take a person a week.\nprobability: 0.4\nevidence:   # what bears on it\n    - date: 2026-01-10   # first\n      title: \"Benchmarks: saturated\"\n      url: https://example.org/one\n      direction: for\n    - date: 2026-05-02\n      title: \"Lab X: agents stall at 2 days\"\n      url: https://example.org/two?a=1#x\n      direction: against\n      note: See *section 3*.\n    # more to come\n\n";
-    assert_eq!(fs::read_to_string(s.path().join("futures/agents.yaml")).unwrap(), after);
+    assert_eq!(
+        fs::read_to_string(s.path().join("futures/agents.yaml")).unwrap(),
+        after
+    );
     still_loads(s.path(), "futures/agents.yaml", 2);
 }
 
@@ -102,11 +105,21 @@ fn appends_to_a_list_in_the_middle_of_the_file_at_column_zero() {
     let out = add(
         s.path(),
         "chips",
-        &["https://example.org/b", "--for", "--title", "yes", "--date", "2026-06-01"],
+        &[
+            "https://example.org/b",
+            "--for",
+            "--title",
+            "yes",
+            "--date",
+            "2026-06-01",
+        ],
     );
     assert_ok(&out);
     let after = "title: Chips get cheap\nevidence:\n- date: 2025-11-01\n  title: Prices fall\n  url: https://example.org/a\n  direction: for\n- date: 2026-06-01\n  title: \"yes\"\n  url: https://example.org/b\n  direction: for\n\n# Tags come last.\ntags: [chips]\n";
-    assert_eq!(fs::read_to_string(s.path().join("futures/chips.yaml")).unwrap(), after);
+    assert_eq!(
+        fs::read_to_string(s.path().join("futures/chips.yaml")).unwrap(),
+        after
+    );
     still_loads(s.path(), "futures/chips.yaml", 2);
 }
 
@@ -122,7 +135,10 @@ fn starts_a_list_at_the_end_of_a_file_without_one_in_the_files_style() {
     );
     assert_ok(&out);
     let after = "title: Treaty signed\nsummary: |\n  A treaty on compute.\n\nsources:\n    - https://example.org/report\nevidence:\n    - date: 2026-06-01\n      title: Talks open\n      url: https://example.org/t\n      direction: for\n";
-    assert_eq!(fs::read_to_string(s.path().join("futures/treaty.yaml")).unwrap(), after);
+    assert_eq!(
+        fs::read_to_string(s.path().join("futures/treaty.yaml")).unwrap(),
+        after
+    );
     still_loads(s.path(), "futures/treaty.yaml", 1);
 }
 
@@ -135,7 +151,14 @@ fn a_file_ending_without_a_newline_gets_only_that_added() {
     let out = add(
         s.path(),
         "first-wave",
-        &["https://b.org", "--against", "--title", "B", "--date", "2026-03-03"],
+        &[
+            "https://b.org",
+            "--against",
+            "--title",
+            "B",
+            "--date",
+            "2026-03-03",
+        ],
     );
     assert_ok(&out);
     assert_eq!(
@@ -147,7 +170,14 @@ fn a_file_ending_without_a_newline_gets_only_that_added() {
     assert_ok(&add(
         s.path(),
         "first-wave",
-        &["https://b.org", "--for", "--title", "B", "--date", "2026-03-03"],
+        &[
+            "https://b.org",
+            "--for",
+            "--title",
+            "B",
+            "--date",
+            "2026-03-03",
+        ],
     ));
     assert_eq!(
         fs::read_to_string(&path).unwrap(),
@@ -163,7 +193,11 @@ fn two_appends_in_a_row_keep_their_order() {
         ("https://example.org/1", "First # report", "2026-04-01"),
         ("https://example.org/2", "- second", "2026-04-02"),
     ] {
-        assert_ok(&add(s.path(), "fleets", &[url, "--for", "--title", title, "--date", date]));
+        assert_ok(&add(
+            s.path(),
+            "fleets",
+            &[url, "--for", "--title", title, "--date", date],
+        ));
     }
     assert_eq!(
         fs::read_to_string(s.path().join("futures/fleets.yaml")).unwrap(),
@@ -188,17 +222,39 @@ fn wrong_arguments_are_refused_and_nothing_is_written() {
             "error: no future has the id `agent-arrive`\n  = help: did you mean `agents-arrive`?\n",
         ),
         (
-            &["agents-arrive", "javascript:alert(1)", "--for", "--title", "T"],
+            &[
+                "agents-arrive",
+                "javascript:alert(1)",
+                "--for",
+                "--title",
+                "T",
+            ],
             2,
             "error: `javascript:alert(1)` is not a web address\n  = help: `javascript:` addresses are refused: evidence links to a web page, starting with `https://` or `http://`\n",
         ),
         (
-            &["agents-arrive", url, "--for", "--title", "T", "--date", "2026-06-02"],
+            &[
+                "agents-arrive",
+                url,
+                "--for",
+                "--title",
+                "T",
+                "--date",
+                "2026-06-02",
+            ],
             2,
             "error: `--date 2026-06-02` is after today (2026-06-01)\n  = help: evidence is what has happened: give the day it was published\n",
         ),
         (
-            &["agents-arrive", url, "--for", "--title", "T", "--date", "2 May"],
+            &[
+                "agents-arrive",
+                url,
+                "--for",
+                "--title",
+                "T",
+                "--date",
+                "2 May",
+            ],
             2,
             "error: `--date 2 May` is not a date\n  = help: write the day as YYYY-MM-DD, e.g. `--date 2026-05-02`\n",
         ),
@@ -236,20 +292,33 @@ fn wrong_arguments_are_refused_and_nothing_is_written() {
     }
     let out = add(s.path(), "flow", &[url, "--for", "--title", "T"]);
     assert!(
-        stderr(&out).contains("= help: write `evidence:` alone on its line instead of `evidence: []`"),
+        stderr(&out)
+            .contains("= help: write `evidence:` alone on its line instead of `evidence: []`"),
         "{}",
         stderr(&out)
     );
-    assert!(stderr(&out).ends_with("error: 1 error; nothing was written\n"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with("error: 1 error; nothing was written\n"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn a_file_with_problems_is_left_alone() {
     let s = site(&[("broken", "title: Broken\nprobability: 2\n")]);
     let before = snapshot(s.path());
-    let out = add(s.path(), "broken", &["https://e.org", "--for", "--title", "T"]);
+    let out = add(
+        s.path(),
+        "broken",
+        &["https://e.org", "--for", "--title", "T"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("futures/broken.yaml:2:14: error:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("futures/broken.yaml:2:14: error:"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(snapshot(s.path()), before);
 }
 
@@ -260,7 +329,15 @@ fn help_names_the_command_and_its_options() {
     assert!(String::from_utf8_lossy(&top.stdout).contains("evidence"));
     let out = run(s.path(), &["evidence", "add", "--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
-    for word in ["<FUTURE>", "<URL>", "--for", "--against", "--title <T>", "--date <D>", "--note <N>"] {
+    for word in [
+        "<FUTURE>",
+        "<URL>",
+        "--for",
+        "--against",
+        "--title <T>",
+        "--date <D>",
+        "--note <N>",
+    ] {
         assert!(help.contains(word), "{word} missing from\n{help}");
     }
 }

@@ -50,6 +50,7 @@ pub struct NewEvidence {
 /// What `add` wrote; its `Display` is what `forkcast evidence add` prints.
 #[derive(Debug)]
 pub struct Added {
+    pub future: String,
     /// Relative to the site root.
     pub file: PathBuf,
     /// The line the new item starts at.
@@ -62,8 +63,9 @@ impl fmt::Display for Added {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Added evidence {} dated {} to {}:{}",
+            "Added evidence {} `{}` dated {} at {}:{}",
             self.direction.as_str(),
+            self.future,
             self.date,
             self.file.display(),
             self.line
@@ -81,9 +83,15 @@ pub enum EvidenceError {
     /// Two files give the same id.
     TwoFiles(String, Vec<PathBuf>),
     /// The address is not an `http(s)` one; why, and how to write it.
-    NotWebAddress { url: String, help: String },
+    NotWebAddress {
+        url: String,
+        help: String,
+    },
     BadDate(String),
-    FutureDate { date: Date, today: Date },
+    FutureDate {
+        date: Date,
+        today: Date,
+    },
     /// `SOURCE_DATE_EPOCH` is set to something that is not a time.
     BadEpoch(String),
     /// A text option is empty or spans lines: which, and the problem.
@@ -97,7 +105,10 @@ pub enum EvidenceError {
     File(Vec<Diagnostic>),
     /// The file would not load with the item added (a rule of the future
     /// parser, or an edit that reads back differently).
-    WouldNotLoad { file: PathBuf, problems: Vec<String> },
+    WouldNotLoad {
+        file: PathBuf,
+        problems: Vec<String>,
+    },
     /// The file changed between reading it and writing it.
     Changed(PathBuf),
     Io(PathBuf, io::Error),
@@ -234,6 +245,7 @@ pub fn add(root: &Path, new: &NewEvidence) -> Result<Added, EvidenceError> {
         Written::Io(e) => EvidenceError::Io(rel.clone(), e),
     })?;
     Ok(Added {
+        future: new.future.clone(),
         file: rel,
         line,
         date: item.date.to_string(),
@@ -349,9 +361,7 @@ fn web_address(url: &str) -> Result<String, EvidenceError> {
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"));
     match rest {
-        Some(rest) if !rest.is_empty() && !rest.starts_with(['/', '?', '#']) => {
-            Ok(url.to_string())
-        }
+        Some(rest) if !rest.is_empty() && !rest.starts_with(['/', '?', '#']) => Ok(url.to_string()),
         Some(_) => Err(refused(
             "name the site after `//`, e.g. `https://example.org/report`".into(),
         )),
@@ -359,7 +369,9 @@ fn web_address(url: &str) -> Result<String, EvidenceError> {
             Some((scheme, _))
                 if !scheme.is_empty()
                     && !scheme.contains(['/', '.'])
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
             {
                 Err(refused(format!(
                     "`{scheme}:` addresses are refused: evidence links to a web page, starting with `https://` or `http://`"
@@ -410,7 +422,11 @@ fn loads(rel: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     futures::parse(rel, text, &mut diags);
     if diags.has_errors() {
-        Err(diags.into_sorted().into_iter().filter(Diagnostic::is_error).collect())
+        Err(diags
+            .into_sorted()
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect())
     } else {
         Ok(())
     }
@@ -521,7 +537,11 @@ fn append(text: &str, item: &Item) -> Result<(String, usize), Unextendable> {
         .enumerate()
         .find_map(|(i, l)| evidence_key(l.text).map(|(col, value)| (i, col, value)));
     let (at, style, opening) = match key {
-        None => (text.len(), list_style(&lines), format!("evidence:{newline}")),
+        None => (
+            text.len(),
+            list_style(&lines),
+            format!("evidence:{newline}"),
+        ),
         Some((i, col, value)) => {
             if !(value.is_empty() || value.starts_with('#')) {
                 return Err(not_a_block_list(i, col, value));
@@ -534,7 +554,12 @@ fn append(text: &str, item: &Item) -> Result<(String, usize), Unextendable> {
             match first {
                 None => (lines[i].end, list_style(&lines), String::new()),
                 Some(first) if !first.is_item() => {
-                    let line = i + 2 + body.iter().position(|l| l.start == first.start).unwrap_or(0);
+                    let line = i
+                        + 2
+                        + body
+                            .iter()
+                            .position(|l| l.start == first.start)
+                            .unwrap_or(0);
                     return Err(Unextendable {
                         pos: Pos::new(line as u32, first.indent() as u32 + 1),
                         message: "`evidence` holds keys, not a list of items".into(),
@@ -848,18 +873,26 @@ mod tests {
         assert_eq!(scalar("https://e.org/a#b"), "https://e.org/a#b");
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
-        assert_eq!(scalar("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
+        assert_eq!(scalar("say \"hi\" \\o/"), "say \"hi\" \\o/");
+        assert_eq!(scalar("\"hi\" \\o/"), "\"\\\"hi\\\" \\\\o/\"");
     }
 
     #[test]
     fn flow_and_scalar_lists_are_refused_where_they_are() {
-        let e = append("title: X\nevidence: []  # none yet\ntags: []\n", &item("t", None))
-            .unwrap_err();
+        let e = append(
+            "title: X\nevidence: []  # none yet\ntags: []\n",
+            &item("t", None),
+        )
+        .unwrap_err();
         assert_eq!(e.pos, Pos::new(2, 11));
         assert!(e.help.contains("instead of `evidence: []`"), "{}", e.help);
         let e = append("title: X\nevidence: ~\n", &item("t", None)).unwrap_err();
         assert_eq!(e.message, "`evidence` holds `~`, not a list of items");
-        let e = append("title: X\nevidence:\n  date: 2026-01-01\n", &item("t", None)).unwrap_err();
+        let e = append(
+            "title: X\nevidence:\n  date: 2026-01-01\n",
+            &item("t", None),
+        )
+        .unwrap_err();
         assert_eq!(e.pos, Pos::new(3, 3));
     }
 
