@@ -304,9 +304,14 @@ fn wrong_arguments_are_refused_and_nothing_is_written() {
     );
 }
 
+/// A file that does not load, or would not with the item (the future
+/// parser's rules apply), is left as it was.
 #[test]
-fn a_file_with_problems_is_left_alone() {
-    let s = site(&[("broken", "title: Broken\nprobability: 2\n")]);
+fn nothing_is_written_where_the_file_would_not_load() {
+    let s = site(&[
+        ("broken", "title: Broken\nprobability: 2\n"),
+        ("fine", "title: Fine\n"),
+    ]);
     let before = snapshot(s.path());
     let out = add(
         s.path(),
@@ -316,6 +321,18 @@ fn a_file_with_problems_is_left_alone() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("futures/broken.yaml:2:14: error:"),
+        "{}",
+        stderr(&out)
+    );
+    let long = "x".repeat(301);
+    let out = add(
+        s.path(),
+        "fine",
+        &["https://e.org", "--for", "--title", &long],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: futures/fine.yaml would not load with this item, so nothing was written:\n  line 4: `title` is 301 characters long"),
         "{}",
         stderr(&out)
     );

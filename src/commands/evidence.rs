@@ -14,24 +14,10 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
+use crate::model::site::BuildOptions;
 use crate::source::files;
 use crate::source::futures::{self, FUTURE_EXTENSIONS};
-
-/// Whether an item makes its future more or less likely.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    For,
-    Against,
-}
-
-impl Direction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Direction::For => "for",
-            Direction::Against => "against",
-        }
-    }
-}
+pub use crate::source::record::Direction;
 
 /// An item as the command line gives it, not yet checked.
 #[derive(Clone, Debug)]
@@ -92,8 +78,8 @@ pub enum EvidenceError {
         date: Date,
         today: Date,
     },
-    /// `SOURCE_DATE_EPOCH` is set to something that is not a time.
-    BadEpoch(String),
+    /// "Today" cannot be known: `SOURCE_DATE_EPOCH` is not a time.
+    Now(Diagnostic),
     /// A text option is empty or spans lines: which, and the problem.
     BadText {
         option: &'static str,
@@ -163,11 +149,13 @@ impl fmt::Display for EvidenceError {
                 f,
                 "`--date {date}` is after today ({today})\n  = help: evidence is what has happened: give the day it was published"
             ),
-            EvidenceError::BadEpoch(v) => write!(
-                f,
-                "SOURCE_DATE_EPOCH is `{}`, not a number of seconds since 1970\n  = help: set it to a whole number (e.g. `$(git log -1 --format=%ct)`), or unset it to use the clock",
-                futures::quoted(v)
-            ),
+            EvidenceError::Now(d) => {
+                write!(f, "{}", d.message)?;
+                match &d.help {
+                    Some(help) => write!(f, "\n  = help: {help}"),
+                    None => Ok(()),
+                }
+            }
             EvidenceError::BadText {
                 option,
                 problem,
@@ -216,7 +204,12 @@ struct Item {
 /// atomically. Nothing is written unless the file then loads and reads as
 /// it did, with the item added.
 pub fn add(root: &Path, new: &NewEvidence) -> Result<Added, EvidenceError> {
-    let item = checked(new, today()?)?;
+    // "Today" as a build sees it, so an item added today is not "in the
+    // future" to the next build.
+    let today = BuildOptions::default()
+        .today()
+        .map_err(EvidenceError::Now)?;
+    let item = checked(new, today)?;
     let (path, rel) = future_file(root, &new.future)?;
     // A file reached through a link inside the site is written where it is,
     // so the link stays a link.
@@ -260,21 +253,6 @@ fn new_item_problem(d: &Diagnostic) -> String {
         Some(help) => format!("line {}: {} ({help})", d.pos.line, d.message),
         None => format!("line {}: {}", d.pos.line, d.message),
     }
-}
-
-/// "Today": `SOURCE_DATE_EPOCH` when set (the reproducible-builds
-/// convention, so scripts and tests can fix it), else the clock, in UTC.
-fn today() -> Result<Date, EvidenceError> {
-    let now = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| jiff::Timestamp::from_second(s).ok())
-            .ok_or(EvidenceError::BadEpoch(v))?,
-        Err(_) => jiff::Timestamp::now(),
-    };
-    Ok(jiff::tz::TimeZone::UTC.to_datetime(now).date())
 }
 
 /// The command line's values checked, each with what to do instead.

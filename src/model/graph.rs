@@ -14,6 +14,7 @@ use petgraph::visit::EdgeRef;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
 use crate::routes::FutureIx;
 use crate::source::futures::{Future, FutureId, Located};
+use crate::source::record::Outcome;
 
 /// How many groups a future may be within. The map draws each group as a
 /// box inside its group's box, each level inset and with a header; real
@@ -113,6 +114,37 @@ pub(crate) struct Swing {
     pub swing: f64,
 }
 
+/// A bet that resolutions have settled, and the future that decided it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// `by`, a future it wins in, happened, and none it loses in can.
+    Won { by: FutureIx },
+    /// `by`, a future it loses in, happened.
+    Lost { by: FutureIx },
+    /// None of the futures it wins in happened (`by` is the first).
+    Missed { by: FutureIx },
+}
+
+/// Whether what resolutions `fixed` settles a bet with these `sides`: it
+/// pays off when some winning future happens and no losing one does.
+pub(crate) fn verdict(sides: Sides, fixed: &[Option<f64>]) -> Option<Verdict> {
+    let is = |f: FutureIx, v: f64| fixed[f] == Some(v);
+    if let Some(&by) = sides.loses.iter().find(|&&l| is(l, 1.0)) {
+        return Some(Verdict::Lost { by });
+    }
+    if let [first, ..] = sides.wins
+        && sides.wins.iter().all(|&w| is(w, 0.0))
+    {
+        return Some(Verdict::Missed { by: *first });
+    }
+    let by = *sides.wins.iter().find(|&&w| is(w, 1.0))?;
+    sides
+        .loses
+        .iter()
+        .all(|&l| is(l, 0.0))
+        .then_some(Verdict::Won { by })
+}
+
 /// Why no single fork separates a bet's wins from its losses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NoFork {
@@ -191,6 +223,7 @@ impl Graph {
                 graph.members[g].push(i);
             }
         }
+        graph.report_resolutions(futures, diags);
         graph
     }
 
@@ -305,6 +338,84 @@ impl Graph {
         out
     }
 
+    /// What resolutions fix: each future's value (1 or 0) where a resolved
+    /// future or the *assume it happens / does not* rule settles it, the
+    /// same rule as the reader's view (`assumed` in `model.js`). A future
+    /// that happened fixes its fork siblings at 0 and its parent at 1, up
+    /// the chain to a future with no parent or several. Where two
+    /// resolutions contradict each other (reported by [`Graph::build`]),
+    /// "happened" wins, as in the browser.
+    pub(crate) fn settled(&self, resolved: &[(FutureIx, Outcome)]) -> Vec<Option<f64>> {
+        let mut fixed = vec![None; self.len()];
+        for &(i, outcome) in resolved {
+            if outcome == Outcome::Happened {
+                for (f, v) in self.happens_with(i) {
+                    if fixed[f] != Some(1.0) {
+                        fixed[f] = Some(v);
+                    }
+                }
+            }
+        }
+        for &(i, outcome) in resolved {
+            fixed[i] = Some(outcome.value());
+        }
+        fixed
+    }
+
+    /// Whether the resolution of `r` as `outcome` settles future `i`.
+    pub(crate) fn fixes(&self, r: FutureIx, outcome: Outcome, i: FutureIx) -> bool {
+        r == i || outcome == Outcome::Happened && self.happens_with(r).iter().any(|&(f, _)| f == i)
+    }
+
+    /// What *future `i` happens* fixes besides it: each single parent up
+    /// the chain at 1, that parent's other children at 0.
+    fn happens_with(&self, i: FutureIx) -> Vec<(FutureIx, f64)> {
+        let mut out = Vec::new();
+        let mut at = i;
+        while let [(parent, _)] = self.parents(at).as_slice() {
+            for (c, _) in self.children(*parent) {
+                if c != at {
+                    out.push((c, 0.0));
+                }
+            }
+            out.push((*parent, 1.0));
+            at = *parent;
+        }
+        out
+    }
+
+    /// The site's own probabilities once resolutions are applied: a future
+    /// `fixed` is its value; every other future with an own probability
+    /// follows the arrows from the values `own` gives ([`follows`]), and
+    /// one without stays without (its implied probability is computed
+    /// from these). With nothing fixed, `own` itself.
+    pub(crate) fn settle(&self, own: &[Option<f64>], fixed: &[Option<f64>]) -> Vec<Option<f64>> {
+        if fixed.iter().all(Option::is_none) {
+            return own.to_vec();
+        }
+        let site = self.compute(own);
+        let mut p: Vec<Option<f64>> = vec![None; self.len()];
+        let mut out = vec![None; self.len()];
+        for &i in &self.topo {
+            let parents = self.parents(i);
+            let implied = if parents.is_empty() {
+                own[i]
+            } else {
+                incoming(&parents, |q| p[q]).map(|s| s.min(1.0))
+            };
+            p[i] = match fixed[i] {
+                Some(v) => Some(v),
+                None => follows(own[i], site[i.get()].implied, implied),
+            };
+            out[i] = if fixed[i].is_some() || own[i].is_some() {
+                p[i]
+            } else {
+                None
+            };
+        }
+        out
+    }
+
     /// The probability that a bet with these `sides` pays off, given each
     /// future's effective probability.
     pub(crate) fn payoff(&self, sides: Sides, p: &[Option<f64>]) -> Payoff {
@@ -320,9 +431,17 @@ impl Graph {
     /// number (a second per build on the benchmark), so each is first given
     /// a cheap upper bound (see [`Scope::bounds`]) and the exact swing is
     /// computed only while a bound could still beat the swings found.
-    pub(crate) fn swings(&self, sides: Sides, own: &[Option<f64>], limit: usize) -> Vec<Swing> {
+    ///
+    /// A future `fixed` by a resolution neither moves a bet nor moves.
+    pub(crate) fn swings(
+        &self,
+        sides: Sides,
+        own: &[Option<f64>],
+        fixed: &[Option<f64>],
+        limit: usize,
+    ) -> Vec<Swing> {
         let shape = Shape::of(self, sides);
-        let scope = Scope::of(self, &shape.futures(), own);
+        let scope = Scope::of(self, &shape.futures(), own, fixed);
         let at = |p: &[Option<f64>]| shape.payoff(|f| scope.at.get(&f).and_then(|&k| p[k]));
         let mut scratch = Scratch::new(&scope);
         let mut exact = |k: usize| {
@@ -341,6 +460,9 @@ impl Graph {
                 limit == 0 || found.len() >= limit && found[limit - 1].swing.abs() >= bounds[k];
             if beaten || bounds[k] <= 1e-9 {
                 break;
+            }
+            if scope.fixed[k] {
+                continue;
             }
             let Some(swing) = exact(k).filter(|s| s.abs() > 1e-9) else {
                 continue;
@@ -451,6 +573,54 @@ impl Graph {
     }
 
     /// Reports each cycle of `within`; true when there is none.
+    /// Reports resolutions that cannot stand: a group's (it is settled by
+    /// its members), and one that contradicts what an earlier one fixes
+    /// (see [`Graph::settled`]).
+    fn report_resolutions(&self, futures: &[Future], diags: &mut Diagnostics) {
+        let mut fixed: HashMap<FutureIx, (f64, FutureIx)> = HashMap::new();
+        for (i, f) in FutureIx::all(futures.len()).zip(futures) {
+            let Some(r) = &f.resolved else { continue };
+            if !self.members[i].is_empty() {
+                diags.push(
+                    Diagnostic::error(&f.file, r.pos, format!("`{}` is a group and cannot be resolved", f.id))
+                        .with_help(match self.members[i].len() {
+                            1 => "a future is within it: resolve that one instead, and remove `resolved:` here".to_string(),
+                            n => format!("{n} futures are within it: resolve those instead, and remove `resolved:` here"),
+                        }),
+                );
+                continue;
+            }
+            let mut fixes = vec![(i, r.outcome.value())];
+            if r.outcome == Outcome::Happened {
+                fixes.extend(self.happens_with(i));
+            }
+            let clash = fixes.iter().find_map(|&(x, v)| {
+                let &(was, by) = fixed.get(&x)?;
+                (was != v).then_some((x, v, by))
+            });
+            if let Some((x, v, by)) = clash {
+                let word = |v: f64| {
+                    if v == 1.0 {
+                        "happened"
+                    } else {
+                        "did not happen"
+                    }
+                };
+                diags.push(
+                    Diagnostic::error(&f.file, r.pos, format!("this resolution contradicts the one of `{}`", futures[by.get()].id))
+                        .with_help(format!(
+                            "by `{}` (`{}`), `{}` {}; by this one it {}. Alternatives of one fork cannot both happen, and a future that happened means its only parent did: correct one of the two `resolved:`",
+                            futures[by.get()].id, futures[by.get()].file.display(), futures[x.get()].id, word(1.0 - v), word(v)
+                        )),
+                );
+                continue;
+            }
+            for (x, v) in fixes {
+                fixed.entry(x).or_insert((v, i));
+            }
+        }
+    }
+
     fn report_within_cycles(&self, futures: &[Future], diags: &mut Diagnostics) -> bool {
         let errors = diags.error_count();
         let mut state = vec![0u8; self.len()]; // 0 new, 1 on the current chain, 2 done
@@ -699,6 +869,8 @@ struct Scope {
     /// Each future's position in `order`.
     at: HashMap<FutureIx, usize>,
     own: Vec<Option<f64>>,
+    /// Each one's value is fixed by a resolution.
+    fixed: Vec<bool>,
     /// Each one's parents as positions in `order`, with P(edge).
     parents: Vec<Vec<(usize, f64)>>,
     /// Each one's children here, as positions.
@@ -731,7 +903,7 @@ impl Scratch {
 }
 
 impl Scope {
-    fn of(graph: &Graph, named: &[FutureIx], own: &[Option<f64>]) -> Scope {
+    fn of(graph: &Graph, named: &[FutureIx], own: &[Option<f64>], fixed: &[Option<f64>]) -> Scope {
         let mut found: HashSet<FutureIx> = named.iter().copied().collect();
         let mut stack = named.to_vec();
         while let Some(x) = stack.pop() {
@@ -763,6 +935,7 @@ impl Scope {
         let mut scope = Scope {
             children,
             own: order.iter().map(|&f| own[f]).collect(),
+            fixed: order.iter().map(|&f| fixed[f].is_some()).collect(),
             implied: vec![None; order.len()],
             base: vec![None; order.len()],
             order,
@@ -801,7 +974,7 @@ impl Scope {
         s.queue.extend(self.children[k].iter().map(|&c| Reverse(c)));
         let mut last = None;
         while let Some(Reverse(j)) = s.queue.pop() {
-            if last == Some(j) {
+            if last == Some(j) || self.fixed[j] {
                 continue;
             }
             last = Some(j);
@@ -1221,6 +1394,171 @@ mod tests {
             .collect()
     }
 
+    /// The settlement test graph: a fork (root → a | b), a diamond (a, b →
+    /// c), a single-parent child (a → d) and an unrelated root e.
+    fn resolvable(
+        resolved: &[(&str, &str)],
+    ) -> (Vec<Future>, Graph, Vec<Option<f64>>, Vec<Option<f64>>) {
+        let with = |id: &str, yaml: &str| {
+            let r = resolved.iter().find(|(f, _)| *f == id).map_or(String::new(), |(_, o)| {
+                format!("resolved: {{outcome: {o}, on: 2026-01-01, source: https://example.org/{id}}}\n")
+            });
+            format!("{yaml}{r}")
+        };
+        let files: Vec<(&str, String)> = vec![
+            (
+                "root",
+                with(
+                    "root",
+                    "title: R\nprobability: 0.5\nleads_to:\n  - {future: a, probability: 0.6}\n  - {future: b, probability: 0.4}\n",
+                ),
+            ),
+            (
+                "a",
+                with(
+                    "a",
+                    "title: A\nprobability: 0.35\nleads_to:\n  - {future: c, probability: 0.5}\n  - {future: d, probability: 0.5}\n",
+                ),
+            ),
+            (
+                "b",
+                with(
+                    "b",
+                    "title: B\nprobability: 0.2\nleads_to:\n  - {future: c, probability: 0.5}\n",
+                ),
+            ),
+            ("c", with("c", "title: C\nprobability: 0.3\n")),
+            ("d", with("d", "title: D\n")),
+            ("e", with("e", "title: E\nprobability: 0.7\n")),
+        ];
+        let refs: Vec<(&str, &str)> = files.iter().map(|(i, y)| (*i, y.as_str())).collect();
+        let (f, g, errs) = graph(&refs);
+        assert!(errs.is_empty(), "{errs:?}");
+        let list: Vec<(FutureIx, Outcome)> = FutureIx::all(f.len())
+            .zip(&f)
+            .filter_map(|(i, x)| Some((i, x.resolved.as_ref()?.outcome)))
+            .collect();
+        let fixed = g.settled(&list);
+        let shown = g.settle(&own(&f), &fixed);
+        (f, g, fixed, shown)
+    }
+
+    fn effective(g: &Graph, shown: &[Option<f64>]) -> Vec<Option<f64>> {
+        g.compute(shown)
+            .iter()
+            .zip(shown)
+            .map(|(c, s)| s.or(c.implied))
+            .map(|p| p.map(|p| (p * 1e9).round() / 1e9))
+            .collect()
+    }
+
+    #[test]
+    fn a_future_that_did_not_happen_moves_what_follows_it_and_nothing_else() {
+        let (_, g, fixed, shown) = resolvable(&[("b", "did-not-happen")]);
+        assert_eq!(fixed, [None, None, Some(0.0), None, None, None]);
+        // c: own 0.3, implied 0.35×0.5 + 0.2×0.5 = 0.275 before and
+        // 0.35×0.5 + 0×0.5 = 0.175 after: it moves by −0.1. d has no own
+        // probability: its implied 0.175 does not change; root, a and e stay.
+        assert_eq!(
+            effective(&g, &shown),
+            [
+                Some(0.5),
+                Some(0.35),
+                Some(0.0),
+                Some(0.2),
+                Some(0.175),
+                Some(0.7)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_future_that_happened_settles_its_fork_and_its_parent() {
+        let (_, g, fixed, shown) = resolvable(&[("a", "happened")]);
+        // a = 1; its only parent root happened; b, root's other child, did not.
+        assert_eq!(fixed, [Some(1.0), Some(1.0), Some(0.0), None, None, None]);
+        // c: implied 1×0.5 + 0×0.5 = 0.5, up 0.225 from 0.275: 0.3 → 0.525.
+        // d: implied 0.5 (it has no own probability).
+        assert_eq!(
+            effective(&g, &shown),
+            [
+                Some(1.0),
+                Some(1.0),
+                Some(0.0),
+                Some(0.525),
+                Some(0.5),
+                Some(0.7)
+            ]
+        );
+        // The diamond's c is not settled: it has two parents.
+        let (_, _, fixed, _) = resolvable(&[("d", "happened")]);
+        assert_eq!(
+            fixed,
+            [Some(1.0), Some(1.0), Some(0.0), Some(0.0), Some(1.0), None]
+        );
+    }
+
+    #[test]
+    fn resolutions_settle_bets_won_and_lost() {
+        let (_, g, fixed, shown) = resolvable(&[("a", "happened")]);
+        let [root, a, b, c, d, e] = ix([0, 1, 2, 3, 4, 5]);
+        let (wins, loses) = ([a], [b]);
+        let won = sides(&wins, &loses);
+        assert_eq!(verdict(won, &fixed), Some(Verdict::Won { by: a }));
+        assert_eq!(g.payoff(won, &effective(&g, &shown)), Payoff::Exact(1.0));
+        assert_eq!(
+            verdict(sides(&[c], &[root]), &fixed),
+            Some(Verdict::Lost { by: root })
+        );
+        assert_eq!(
+            verdict(sides(&[b], &[]), &fixed),
+            Some(Verdict::Missed { by: b })
+        );
+        // Won in a, but e, which it loses in, is still open.
+        assert_eq!(verdict(sides(&[a], &[e]), &fixed), None);
+        assert_eq!(verdict(sides(&[d], &[]), &fixed), None);
+        // A resolved future neither moves a bet nor is moved: only e and
+        // nothing else moves a bet on c that loses in e.
+        let shown_swings = g.swings(sides(&[c], &[e]), &shown, &fixed, 5);
+        let mut moved: Vec<FutureIx> = shown_swings.iter().map(|s| s.future).collect();
+        moved.sort();
+        assert_eq!(moved, [c, e]);
+    }
+
+    #[test]
+    fn contradicting_resolutions_and_a_resolved_group_are_errors() {
+        let (_, _, errs) = graph(&[
+            (
+                "root",
+                "title: R\nleads_to:\n  - {future: a, probability: 0.5}\n  - {future: b, probability: 0.5}\n",
+            ),
+            (
+                "a",
+                "title: A\nresolved: {outcome: happened, on: 2026-01-01, source: https://example.org/a}\n",
+            ),
+            (
+                "b",
+                "title: B\nresolved: {outcome: happened, on: 2026-02-01, source: https://example.org/b}\n",
+            ),
+            (
+                "era",
+                "title: Era\nresolved: {outcome: happened, on: 2026-02-01, source: https://example.org/e}\n",
+            ),
+            ("member", "title: M\nwithin: era\n"),
+        ]);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(
+            errs[0].starts_with("futures/b.yaml:2:11: this resolution contradicts the one of `a`"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            errs[1].contains("`era` is a group and cannot be resolved"),
+            "{}",
+            errs[1]
+        );
+    }
+
     /// `(id, swing)` pairs, rounded to 1e-9 so hand-computed numbers compare.
     fn swings_of(
         g: &Graph,
@@ -1231,7 +1569,7 @@ mod tests {
     ) -> Vec<(String, f64)> {
         let wins: Vec<FutureIx> = wins.iter().copied().map(FutureIx).collect();
         let loses: Vec<FutureIx> = loses.iter().copied().map(FutureIx).collect();
-        g.swings(sides(&wins, &loses), own, usize::MAX)
+        g.swings(sides(&wins, &loses), own, &vec![None; g.len()], usize::MAX)
             .into_iter()
             .map(|s| (f[s.future].id.to_string(), (s.swing * 1e9).round() / 1e9))
             .collect()
@@ -1405,7 +1743,7 @@ mod tests {
                     (swing.abs() > 1e-9).then_some((FutureIx(x), swing))
                 })
                 .collect();
-            let all = g.swings(bet, &own, usize::MAX);
+            let all = g.swings(bet, &own, &vec![None; g.len()], usize::MAX);
             assert_eq!(all.len(), slow.len(), "{bet:?}: {all:?} against {slow:?}");
             for (x, swing) in &slow {
                 let found = all.iter().find(|s| s.future == *x).map(|s| s.swing);
@@ -1415,7 +1753,7 @@ mod tests {
             let mut sizes: Vec<f64> = slow.iter().map(|s| s.1.abs()).collect();
             sizes.sort_by(|a, b| b.total_cmp(a));
             let top: Vec<f64> = g
-                .swings(bet, &own, 5)
+                .swings(bet, &own, &vec![None; g.len()], 5)
                 .iter()
                 .map(|s| s.swing.abs())
                 .collect();

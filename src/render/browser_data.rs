@@ -57,10 +57,15 @@ pub(crate) struct Future<'a> {
     pub probability: Option<f64>,
     /// Where `probability` comes from: `markets` or `estimate`.
     pub source: Option<&'static str>,
-    /// Σ P(parent) × P(edge), capped at 1 (0–1); a root's own probability.
+    /// Σ P(parent) × P(edge), capped at 1 (0–1), at the site's values
+    /// (resolutions applied); a root's own probability.
     pub implied: Option<f64>,
     /// Own and implied differ by more than `rules.disagreement`.
     pub disagreement: bool,
+    /// How it was settled, once it resolved: `probability` stays what its
+    /// markets or author said, and the browser applies the resolution by
+    /// the same rule as the build.
+    pub resolved: Option<Resolved<'a>>,
     pub tags: &'a [String],
     /// Its markets' references, `platform:id`.
     pub markets: Vec<String>,
@@ -73,6 +78,19 @@ pub(crate) struct Future<'a> {
     /// Where each line of its title ends (UTF-16 units); short of the
     /// title's length when it is cut.
     pub lines: &'a [usize],
+}
+
+/// A future's resolution.
+#[derive(Serialize)]
+pub(crate) struct Resolved<'a> {
+    /// `happened` or `did-not-happen`.
+    pub outcome: &'static str,
+    /// The day it was settled.
+    pub on: String,
+    /// As the pages say it: "Happened on 1 March 2026".
+    pub display: String,
+    /// Where it was settled (a full URL).
+    pub source: &'a str,
 }
 
 /// A window of years, both ends included.
@@ -119,6 +137,8 @@ pub(crate) struct Bet<'a> {
     pub community: Option<Community>,
     /// The futures that move its payoff most, largest first.
     pub swings: Vec<Swing<'a>>,
+    /// Won or lost, once resolutions settle it; no reader's view changes it.
+    pub settled: Option<Settled<'a>>,
 }
 
 /// A bet's chance of paying off, as its page prints it too.
@@ -131,6 +151,17 @@ pub(crate) struct Payoff {
     /// 0–1.
     pub high: Option<f64>,
     /// As the pages print it: `35%`, `20–45%`, `80% to >99%`, `unknown`.
+    pub display: String,
+}
+
+/// A bet that resolutions settled.
+#[derive(Serialize)]
+pub(crate) struct Settled<'a> {
+    /// `won` or `lost`.
+    pub verdict: &'static str,
+    /// The future that decided it.
+    pub by: &'a str,
+    /// As its page says it: "Won: Human-level AI arrives happened".
     pub display: String,
 }
 

@@ -3,11 +3,12 @@
 //! shapes are [`super::browser_data`]'s; here each part is filled.
 
 use super::browser_data::{
-    Bet, Column, Discussions, Display, Edge, EncodeError, Future, Graph, Group, MapInfo, Rules,
-    Summaries, Swing, Years, encode,
+    Bet, Column, Discussions, Display, Edge, EncodeError, Future, Graph, Group, MapInfo, Resolved,
+    Rules, Settled, Summaries, Swing, Years, encode,
 };
 use super::community;
 use super::{Renderer, views};
+use crate::model::graph::Verdict;
 use crate::model::site::{Page, Site, Source};
 use crate::render::format;
 use crate::render::layout::{self, Layout};
@@ -151,6 +152,12 @@ fn future<'a>(site: &'a Site, shape: &Shape, layout: &'a Layout, i: FutureIx) ->
         }),
         implied: e.computed.implied,
         disagreement: e.computed.disagreement,
+        resolved: e.future.resolved.as_ref().map(|r| Resolved {
+            outcome: r.outcome.as_str(),
+            on: r.on.value.to_string(),
+            display: format::resolution(r),
+            source: &r.source,
+        }),
         tags: &e.future.tags,
         markets: e
             .future
@@ -217,6 +224,18 @@ fn bet<'a>(site: &'a Site, shape: &Shape, k: BetIx) -> Bet<'a> {
                 swing: w.swing,
             })
             .collect(),
+        settled: b.verdict.map(|v| {
+            let (Verdict::Won { by } | Verdict::Lost { by } | Verdict::Missed { by }) = v;
+            Settled {
+                verdict: if matches!(v, Verdict::Won { .. }) {
+                    "won"
+                } else {
+                    "lost"
+                },
+                by: id(site, by),
+                display: format::verdict(v, &site.futures[by].future.title, b.wins_if.len()),
+            }
+        }),
     }
 }
 

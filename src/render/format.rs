@@ -2,7 +2,8 @@
 //! shared by the templates' data, the static map and `graph.json` (whose
 //! `rules.display` tells the browser [`LOW`] and [`HIGH`]).
 
-use crate::model::graph::Payoff;
+use crate::model::graph::{Payoff, Verdict};
+use crate::source::record::{Outcome, Resolution};
 
 /// Probabilities below this read `<1%`, above [`HIGH`] `>99%`: a rounded
 /// 0% or 100% would claim a certainty no market or estimate has.
@@ -54,6 +55,28 @@ pub(crate) fn swing(s: f64) -> String {
 /// A date as people read it: `3 March 2026`.
 pub(crate) fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%-d %B %Y").to_string()
+}
+
+/// A resolution as the pages say it: "Happened on 1 March 2026", "Did
+/// not happen (settled 30 June 2026)".
+pub(crate) fn resolution(r: &Resolution) -> String {
+    match r.outcome {
+        Outcome::Happened => format!("Happened on {}", long_date(r.on.value)),
+        Outcome::DidNotHappen => {
+            format!("Did not happen (settled {})", long_date(r.on.value))
+        }
+    }
+}
+
+/// A settled bet as its page says it: "Won: “X” happened"; `by` is the
+/// title of the future that decided it, `wins` how many it wins in.
+pub(crate) fn verdict(v: Verdict, by: &str, wins: usize) -> String {
+    match v {
+        Verdict::Won { .. } => format!("Won: “{by}” happened"),
+        Verdict::Lost { .. } => format!("Lost: “{by}” happened"),
+        Verdict::Missed { .. } if wins == 1 => format!("Lost: “{by}” did not happen"),
+        Verdict::Missed { .. } => "Lost: none of the futures it wins in happened".to_string(),
+    }
 }
 
 /// The days from `first` to `last` as people read them: `20 August 2026`,

@@ -109,7 +109,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// How to write a date that did not parse, as exactly as its text allows.
-fn date_hint(text: &str) -> String {
+pub(crate) fn date_hint(text: &str) -> String {
     let text = text.trim();
     if let Some(d) = compact_date(text) {
         return format!("dates are `YYYY-MM-DD`: write `{d}`");

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos, thousands};
 use crate::source::market_ref::MarketRef;
+use crate::source::record::{self, Evidence, RawEvidence, RawResolved, Resolution};
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
 
 /// The id of a future or a bet: lowercase kebab-case, as used in URLs.
@@ -175,6 +176,11 @@ pub(crate) struct Future {
     pub leads_to: Vec<Edge>,
     pub sources: Vec<String>,
     pub tags: Vec<String>,
+    /// Markdown: how it will be settled.
+    pub resolves_when: Option<Located<String>>,
+    pub resolved: Option<Resolution>,
+    /// In the file's order.
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Deserialize)]
@@ -189,10 +195,9 @@ struct RawFuture {
     leads_to: Option<Vec<Spanned<RawEdge>>>,
     sources: Option<Vec<Spanned<String>>>,
     tags: Option<Vec<Spanned<String>>>,
-    // Stand-in until the evidence parser lands on main (issue 21): lets
-    // `evidence add` be tested against this parser. Take main's side on merge.
-    #[allow(dead_code)]
-    evidence: Option<serde::de::IgnoredAny>,
+    resolves_when: Option<Spanned<String>>,
+    resolved: Option<Spanned<RawResolved>>,
+    evidence: Option<Vec<Spanned<RawEvidence>>>,
 }
 
 const EXAMPLES: Examples = &[
@@ -212,6 +217,24 @@ const EXAMPLES: Examples = &[
     ("future", "future: scaling-stalls"),
     ("sources", "sources: [https://example.org/report]"),
     ("tags", "tags: [agi, chips]"),
+    (
+        "resolves_when",
+        "resolves_when: Yes if a frontier lab reports human-level scores on …",
+    ),
+    (
+        "resolved",
+        "resolved:\n  outcome: happened\n  on: 2026-03-01\n  source: https://example.org/report",
+    ),
+    ("outcome", "outcome: happened"),
+    ("on", "on: 2026-03-01"),
+    (
+        "evidence",
+        "evidence:\n  - date: 2026-05-02\n    title: Lab X reports agents completing week-long tasks\n    url: https://example.org/report\n    direction: for",
+    ),
+    ("date", "date: 2026-05-02"),
+    ("url", "url: https://example.org/report"),
+    ("direction", "direction: for"),
+    ("note", "note: One line of Markdown."),
 ];
 
 #[derive(Deserialize)]
@@ -270,6 +293,15 @@ pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<
         Some(s) => (s.value.clone(), block_start(text, pos_of(s, 1))),
         None => (String::new(), Pos::START),
     };
+    let resolves_when = raw.resolves_when.as_ref().map(|s| Located {
+        value: s.value.clone(),
+        pos: block_start(text, pos_of(s, 1)),
+    });
+    let resolved = raw
+        .resolved
+        .as_ref()
+        .and_then(|r| record::resolution(file, r, diags));
+    let evidence = record::evidence(file, raw.evidence.as_deref().unwrap_or_default(), diags);
     if diags.error_count() > errors_before {
         return None;
     }
@@ -286,6 +318,9 @@ pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<
         leads_to,
         sources,
         tags,
+        resolves_when,
+        resolved,
+        evidence,
     })
 }
 
@@ -434,27 +469,8 @@ fn sources<'a>(
     list: impl Iterator<Item = &'a Spanned<String>>,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
-    list.filter_map(|s| {
-        let url = s.value.trim();
-        if url.starts_with("https://") || url.starts_with("http://") {
-            return Some(url.to_string());
-        }
-        let help = if url.contains("://") || !url.contains('.') {
-            "sources are links starting with `https://` or `http://`".to_string()
-        } else {
-            format!("start it with `https://`: `https://{url}`")
-        };
-        diags.push(
-            Diagnostic::error(
-                file,
-                pos_of(s, 1),
-                format!("source `{url}` is not a web address"),
-            )
-            .with_help(help),
-        );
-        None
-    })
-    .collect()
+    list.filter_map(|s| record::web_address(file, s, "sources", diags))
+        .collect()
 }
 
 /// A `|` block scalar's position points at the indicator; its text starts
@@ -829,7 +845,7 @@ mod tests {
                 "futures/agi-by-2030.yaml:2:9: `within`: `First Wave` is not a future id",
                 "futures/agi-by-2030.yaml:3:14: `probability` is 35, outside (0, 1)",
                 "futures/agi-by-2030.yaml:5:5: edges of `agi-by-2030` sum to 1.3 (0.8 + 0.5)",
-                "futures/agi-by-2030.yaml:9:11: source `javascript:alert(1)` is not a web address",
+                "futures/agi-by-2030.yaml:9:11: `javascript:alert(1)` in `sources` is not a web address",
             ]
         );
         assert_eq!(

@@ -13,5 +13,6 @@ pub(crate) mod files;
 pub(crate) mod futures;
 pub(crate) mod markdown;
 pub(crate) mod market_ref;
+pub(crate) mod record;
 pub(crate) mod theme;
 pub(crate) mod yaml;

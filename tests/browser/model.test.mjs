@@ -8,10 +8,10 @@ import { parseView, viewText } from "../../themes/default/static/view.js";
 
 const RULES = { disagreement: 0.15, display: { low: 0.01, high: 0.99 } };
 
-// A graph in graph.json's form: futures [id, own probability], edges [from, to, P(edge)], bets [id, wins_if, loses_if].
+// A graph in graph.json's form: futures [id, own probability, outcome if resolved], edges [from, to, P(edge)], bets [id, wins_if, loses_if].
 function graph(futures, edges, bets = []) {
   return model({
-    futures: futures.map(([id, probability]) => ({ id, title: id, probability, within: null, rect: [0, 0, 0, 0] })),
+    futures: futures.map(([id, probability, outcome]) => ({ id, title: id, probability, within: null, rect: [0, 0, 0, 0], resolved: outcome ? { outcome, on: "2026-01-01", display: "", source: "https://example.org/" } : null })),
     edges: edges.map(([from, to, probability]) => ({ from, to, probability })),
     bets: bets.map(([id, wins_if, loses_if = []]) => ({ id, wins_if, loses_if })),
     rules: RULES,
@@ -93,6 +93,35 @@ test("a future that follows is kept in [0, 1]", () => {
   close(n.y.effective, 0.5, "y: 1 × 0.5");
   // With both impossible x would be 0.5 − 0.45 = 0.05, the unexplained part.
   close(compute(m, { root: 0, z: 0 }).x.effective, 0.05, "x with no parent possible");
+});
+
+// The settlement graph of src/model/graph.rs's tests, with the same hand-computed numbers:
+// root (0.5) ─0.6→ a (0.35) ─0.5→ c (0.3), ─0.5→ d;  root ─0.4→ b (0.2) ─0.5→ c;  e (0.7) alone.
+const resolvable = (resolved) => graph(
+  [["root", 0.5], ["a", 0.35], ["b", 0.2], ["c", 0.3], ["d", null], ["e", 0.7]].map(([id, p]) => [id, p, resolved[id]]),
+  [["root", "a", 0.6], ["root", "b", 0.4], ["a", "c", 0.5], ["a", "d", 0.5], ["b", "c", 0.5]],
+);
+
+test("a future that did not happen moves what follows it, and nothing else", () => {
+  const n = compute(resolvable({ b: "did-not-happen" }));
+  assert.equal(n.b.effective, 0);
+  close(n.c.effective, 0.2, "c: 0.3 + (0.175 − 0.275)");
+  close(n.d.effective, 0.175, "d has no own probability: its implied 0.35 × 0.5");
+  for (const [id, p] of [["root", 0.5], ["a", 0.35], ["e", 0.7]]) close(n[id].effective, p, id + " is not downstream");
+});
+
+test("a future that happened settles its fork and its parent, and no reader's value moves them", () => {
+  const m = resolvable({ a: "happened" });
+  const n = compute(m);
+  assert.deepEqual(["root", "a", "b"].map((id) => n[id].effective), [1, 1, 0]);
+  close(n.c.effective, 0.525, "c: 0.3 + (0.5 − 0.275)");
+  close(n.d.effective, 0.5, "d: implied 1 × 0.5");
+  assert.equal(n.a.disagreement, false, "a settled future is not disputed");
+  const view = compute(m, assumed(m, [{ id: "b", value: "yes" }, { id: "root", value: 0.2 }, { id: "e", value: 0.1 }]));
+  assert.deepEqual(["root", "a", "b"].map((id) => view[id].effective), [1, 1, 0], "the resolution stands");
+  close(view.c.effective, 0.525, "c is still the site's");
+  close(view.e.effective, 0.1, "an open future takes the reader's value");
+  assert.deepEqual(payoff(m, ["a"], ["b"], n), { kind: "exact", low: 1, high: 1 }, "a bet won");
 });
 
 test("a bet's payoff counts the futures it loses in", () => {

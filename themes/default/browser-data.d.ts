@@ -45,10 +45,14 @@ export interface Future {
   probability: number | null;
   /** Where `probability` comes from. */
   source: "markets" | "estimate" | null;
-  /** Σ P(parent) × P(edge), capped at 1 (0–1); a root's own probability. */
+  /** Σ P(parent) × P(edge), capped at 1 (0–1), at the site's values
+   * (resolutions applied); a root's own probability. */
   implied: number | null;
   /** Own and implied differ by more than `rules.disagreement`. */
   disagreement: boolean;
+  /** How it was settled, once it resolved: `probability` stays what its
+   * markets or author said, and `model.js` applies the resolution. */
+  resolved: Resolved | null;
   tags: string[];
   /** Its markets' references, `platform:id`. */
   markets: string[];
@@ -61,6 +65,26 @@ export interface Future {
   /** Where each line of its title ends (UTF-16 units); short of the
    * title's length when it is cut. */
   lines: number[];
+}
+
+/** A bet that resolutions settled. */
+export interface Settled {
+  verdict: "won" | "lost";
+  /** The future that decided it. */
+  by: string;
+  /** As its page says it: "Won: “Human-level AI arrives” happened". */
+  display: string;
+}
+
+/** A future's resolution. */
+export interface Resolved {
+  outcome: "happened" | "did-not-happen";
+  /** The day it was settled, YYYY-MM-DD. */
+  on: string;
+  /** As the pages say it: "Happened on 1 March 2026". */
+  display: string;
+  /** Where it was settled (a full URL). */
+  source: string;
 }
 
 /** A window of years, both ends included. */
@@ -101,6 +125,8 @@ export interface Bet {
   community: Community | null;
   /** The futures that move its payoff most, largest first. */
   swings: Swing[];
+  /** Won or lost, once resolutions settle it; no reader's view changes it. */
+  settled: Settled | null;
 }
 
 /** A bet's chance of paying off, as its page prints it too. */

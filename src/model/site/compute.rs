@@ -5,11 +5,13 @@
 
 use rayon::prelude::*;
 
-use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Site, Source};
+use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
-use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing};
+use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing, Verdict, verdict};
+use crate::routes::FutureIx;
 use crate::source::futures::Future;
+use crate::source::record::Outcome;
 
 /// How many of the futures that move a bet most are kept (and shown).
 pub(super) const WHAT_MOVES: usize = 5;
@@ -40,6 +42,7 @@ pub(super) fn aggregate(values: &[f64]) -> Option<f64> {
 /// A future's numbers.
 struct FutureNumbers {
     own: Option<Own>,
+    settled: Settled,
     markets: Vec<(MarketRef, Observation)>,
     computed: Computed,
 }
@@ -47,8 +50,9 @@ struct FutureNumbers {
 /// Everything computed from the futures, their markets and the graph.
 struct Numbers {
     futures: Vec<FutureNumbers>,
-    /// Each bet's payoff and what moves it, in the bets' order.
-    bets: Vec<(Payoff, Vec<Swing>)>,
+    /// Each bet's payoff, what moves it and whether resolutions settled
+    /// it, in the bets' order.
+    bets: Vec<(Payoff, Vec<Swing>, Option<Verdict>)>,
     /// Futures whose parents overlap.
     warnings: Vec<Diagnostic>,
 }
@@ -74,17 +78,31 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
         .map(|(f, m)| own(f, m))
         .collect();
     let own: Vec<Option<f64>> = owns.iter().map(|o| o.map(|o| o.value)).collect();
+    let resolved: Vec<(FutureIx, Outcome)> = FutureIx::all(futures_in.len())
+        .zip(futures_in)
+        .filter_map(|(i, f)| Some((i, f.resolved.as_ref()?.outcome)))
+        .collect();
+    let fixed = graph.settled(&resolved);
+    let shown = graph.settle(&own, &fixed);
     let futures: Vec<FutureNumbers> = owns
         .into_iter()
         .zip(markets)
-        .zip(graph.compute(&own))
-        .map(|((own, markets), computed)| FutureNumbers {
-            own,
-            markets,
-            computed,
+        .zip(graph.compute(&shown))
+        .zip(FutureIx::all(futures_in.len()))
+        .map(|(((own, markets), mut computed), i)| {
+            let settled = settled(&fixed, &resolved, graph, i, own, shown[i]);
+            if matches!(settled, Settled::Fixed { .. }) {
+                computed.disagreement = false;
+            }
+            FutureNumbers {
+                own,
+                settled,
+                markets,
+                computed,
+            }
         })
         .collect();
-    let effective: Vec<Option<f64>> = own
+    let effective: Vec<Option<f64>> = shown
         .iter()
         .zip(&futures)
         .map(|(o, n)| o.or(n.computed.implied))
@@ -92,8 +110,12 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
     let bets = bets
         .par_iter()
         .map(|&sides| {
-            let swings = graph.swings(sides, &own, WHAT_MOVES);
-            (graph.payoff(sides, &effective), swings)
+            let swings = graph.swings(sides, &shown, &fixed, WHAT_MOVES);
+            (
+                graph.payoff(sides, &effective),
+                swings,
+                verdict(sides, &fixed),
+            )
         })
         .collect();
     let warnings = futures_in
@@ -105,6 +127,30 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
         futures,
         bets,
         warnings,
+    }
+}
+
+/// What resolutions make of future `i`, given what [`Graph::settled`]
+/// fixed, its own probability and the one [`Graph::settle`] gives it.
+fn settled(
+    fixed: &[Option<f64>],
+    resolved: &[(FutureIx, Outcome)],
+    graph: &Graph,
+    i: FutureIx,
+    own: Option<Own>,
+    shown: Option<f64>,
+) -> Settled {
+    if let Some(value) = fixed[i] {
+        let by = resolved
+            .iter()
+            .find(|&&(r, _)| r == i)
+            .or_else(|| resolved.iter().find(|&&(r, o)| graph.fixes(r, o, i)))
+            .map_or(i, |&(r, _)| r);
+        return Settled::Fixed { value, by };
+    }
+    match (own, shown) {
+        (Some(o), Some(s)) if (o.value - s).abs() > 1e-12 => Settled::Moved(s),
+        _ => Settled::Open,
     }
 }
 
@@ -150,7 +196,9 @@ impl Loaded {
             .map(|(e, n)| FutureEntry {
                 future: e.future,
                 summary: e.summary,
+                record: e.record,
                 own: n.own,
+                settled: n.settled,
                 markets: n.markets,
                 computed: n.computed,
                 bets_win: e.bets_win,
@@ -162,13 +210,14 @@ impl Loaded {
             .bets
             .into_iter()
             .zip(n.bets)
-            .map(|(b, (payoff, swings))| BetEntry {
+            .map(|(b, (payoff, swings, verdict))| BetEntry {
                 bet: b.bet,
                 argument: b.argument,
                 wins_if: b.wins_if,
                 loses_if: b.loses_if,
                 payoff,
                 swings,
+                verdict,
                 fork: b.fork,
             })
             .collect();
@@ -207,12 +256,14 @@ impl Site {
         };
         for (e, n) in self.futures.iter_mut().zip(n.futures) {
             e.own = n.own;
+            e.settled = n.settled;
             e.markets = n.markets;
             e.computed = n.computed;
         }
-        for (b, (payoff, swings)) in self.bets.iter_mut().zip(n.bets) {
+        for (b, (payoff, swings, verdict)) in self.bets.iter_mut().zip(n.bets) {
             b.payoff = payoff;
             b.swings = swings;
+            b.verdict = verdict;
         }
         self.computed = n.warnings;
     }

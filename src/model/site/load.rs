@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{BuildOptions, Loaded, LoadedBet, LoadedFuture, Page, TagEntry};
+use super::{BuildOptions, Loaded, LoadedBet, LoadedFuture, Page, RecordText, TagEntry};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::graph::Graph;
 use crate::routes::{self, BetIx, FutureIx, PostIx, Shape};
@@ -17,6 +17,7 @@ use crate::source::content::{self, Document, Kind};
 use crate::source::files::files_with_extension;
 use crate::source::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
 use crate::source::markdown::{self, Links};
+use crate::source::record;
 use crate::source::theme::Theme;
 
 /// Every file of a site, read and parsed, before the rules across files.
@@ -33,6 +34,7 @@ struct Sources {
 
 /// What the Markdown renderer and reference resolution need to check links.
 struct Checker<'a> {
+    today: jiff::civil::Date,
     graph: &'a Graph,
     links: Links<'a>,
 }
@@ -63,7 +65,9 @@ impl Loaded {
         };
         let mut routes = link_targets(root, &src.theme, &shape);
         routes.extend(src.future_files.iter().map(|id| routes::future(id)));
+        let today = options.today().map_err(|d| Diagnostics::from_iter([d]))?;
         let check = Checker {
+            today,
             graph: &graph,
             links: Links {
                 base_path: src.config.base_url.path(),
@@ -264,6 +268,7 @@ impl Checker<'_> {
                 &self.links,
                 d,
             ),
+            record: record_text(&future, &self.links, self.today, d),
             future,
             bets_win: Vec::new(),
             bets_lose: Vec::new(),
@@ -283,6 +288,34 @@ impl Checker<'_> {
                 bet,
             }
         })
+    }
+}
+
+/// Renders a future's record (its criteria and its evidence's notes) and
+/// checks its dates against `today`.
+pub(super) fn record_text(
+    future: &Future,
+    links: &Links<'_>,
+    today: jiff::civil::Date,
+    d: &mut Diagnostics,
+) -> RecordText {
+    record::after(
+        &future.file,
+        future.resolved.as_ref(),
+        &future.evidence,
+        today,
+        d,
+    );
+    let render = |text: &Located<String>, d: &mut Diagnostics| {
+        markdown::render(&text.value, &future.file, text.pos, links, d)
+    };
+    RecordText {
+        resolves_when: future.resolves_when.as_ref().map(|t| render(t, d)),
+        notes: future
+            .evidence
+            .iter()
+            .map(|e| e.note.as_ref().map(|n| render(n, d)))
+            .collect(),
     }
 }
 

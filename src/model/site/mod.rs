@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::community::{Community, Kind, Known, Subject, Wanted};
 use crate::fetch::markets::{MarketRef, Observation, Prices};
-use crate::model::graph::{Computed, Graph, NoFork, Payoff, Sides, Swing};
+use crate::model::graph::{Computed, Graph, NoFork, Payoff, Sides, Swing, Verdict};
 use crate::routes::{BetIx, FutureIx, PostIx, Shape};
 use crate::source::bets::Bet;
 use crate::source::config::Config;
@@ -40,6 +40,38 @@ pub struct BuildOptions {
     pub endpoints: Option<crate::fetch::remote::Endpoints>,
     /// How hard to try each request (default: from site.yaml's `markets`).
     pub policy: Option<crate::fetch::remote::Policy>,
+    /// The build's "now" (default: `SOURCE_DATE_EPOCH` where set, the
+    /// reproducible-builds convention, else the clock).
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    /// The build's "now": what dates in sources may not be after.
+    pub(crate) fn now(&self) -> Result<jiff::Timestamp, Diagnostic> {
+        if let Some(now) = self.now {
+            return Ok(now);
+        }
+        let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
+            return Ok(jiff::Timestamp::now());
+        };
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "SOURCE_DATE_EPOCH",
+                    crate::diagnostics::Pos::START,
+                    format!("`SOURCE_DATE_EPOCH` is `{text}`, not a number of seconds"),
+                )
+                .with_help("set it to the seconds since 1970-01-01 UTC (e.g. `git log -1 --format=%ct`), or unset it to use the clock")
+            })
+    }
+
+    /// The day of [`BuildOptions::now`], in UTC.
+    pub(crate) fn today(&self) -> Result<jiff::civil::Date, Diagnostic> {
+        Ok(jiff::tz::TimeZone::UTC.to_datetime(self.now()?).date())
+    }
 }
 
 /// A post, page or the home introduction with its Markdown rendered.
@@ -66,10 +98,25 @@ pub(crate) struct Own {
     pub source: Source,
 }
 
+/// What resolutions make of a future's probability.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Settled {
+    /// Nothing: no resolution reaches it.
+    Open,
+    /// 1 or 0: it resolved (`by` is itself), or the resolution of `by` (a
+    /// future it is the only parent of, or a fork sibling of) settles it.
+    Fixed { value: f64, by: FutureIx },
+    /// Its own probability, moved by resolutions upstream ("Changes follow
+    /// the arrows").
+    Moved(f64),
+}
+
 /// A future as loaded: its file and what links to it, before any number.
 pub(crate) struct LoadedFuture {
     pub future: Future,
     pub summary: Rendered,
+    /// Its `resolves_when` criteria and its evidence's notes, rendered.
+    pub record: RecordText,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<BetIx>,
     pub bets_lose: Vec<BetIx>,
@@ -77,12 +124,21 @@ pub(crate) struct LoadedFuture {
     pub posts: Vec<PostIx>,
 }
 
+/// The Markdown of a future's record, rendered.
+pub(crate) struct RecordText {
+    pub resolves_when: Option<Rendered>,
+    /// One per evidence item, in the file's order.
+    pub notes: Vec<Option<Rendered>>,
+}
+
 /// A future with its numbers.
 pub(crate) struct FutureEntry {
     pub future: Future,
     pub summary: Rendered,
+    pub record: RecordText,
     /// Its own probability: its markets' aggregate, else its author's estimate.
     pub own: Option<Own>,
+    pub settled: Settled,
     /// Each market it references, with what is known of it.
     pub markets: Vec<(MarketRef, Observation)>,
     pub computed: Computed,
@@ -94,9 +150,18 @@ pub(crate) struct FutureEntry {
 }
 
 impl FutureEntry {
-    /// Its own probability where it has one, else the implied one.
+    /// Its own probability as the site shows it: settled, moved by
+    /// resolutions upstream, or its own.
+    pub(crate) fn shown(&self) -> Option<f64> {
+        match self.settled {
+            Settled::Fixed { value, .. } | Settled::Moved(value) => Some(value),
+            Settled::Open => self.own.map(|o| o.value),
+        }
+    }
+
+    /// Its shown probability where it has one, else the implied one.
     pub(crate) fn effective(&self) -> Option<f64> {
-        self.own.map(|o| o.value).or(self.computed.implied)
+        self.shown().or(self.computed.implied)
     }
 
     /// The oldest value shown from a market whose refresh failed.
@@ -130,6 +195,8 @@ pub(crate) struct BetEntry {
     /// The futures that move its payoff most, largest first (at most
     /// [`compute::WHAT_MOVES`]; see [`Graph::swings`]).
     pub swings: Vec<Swing>,
+    /// Won or lost, once resolutions settle it.
+    pub verdict: Option<Verdict>,
     /// The fork its wins and losses part at, or why there is none (see
     /// [`Graph::essential_fork`]).
     pub fork: Result<FutureIx, NoFork>,

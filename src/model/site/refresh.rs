@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::load::collect_tags;
-use super::{BetEntry, FutureEntry, Page, Site};
+use super::load::record_text;
+use super::{BetEntry, FutureEntry, Page, RecordText, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::graph::{Graph, NoFork, Payoff, Swing};
 use crate::routes::{self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageNo, PostIx, Route, TagIx};
@@ -313,7 +314,7 @@ impl Site {
         else {
             return Err(Refresh::Rebuild);
         };
-        let (future, summary) = self.read_future(i, rel)?;
+        let (future, summary, record) = self.read_future(i, rel)?;
         let mut all: Vec<Future> = self.futures.iter().map(|e| e.future.clone()).collect();
         let edges_changed = targets(&all[i]) != targets(&future);
         all[i] = future;
@@ -331,6 +332,7 @@ impl Site {
             e.future = f;
         }
         self.futures[i].summary = summary;
+        self.futures[i].record = record;
         self.recompute();
         if edges_changed {
             self.find_forks();
@@ -357,13 +359,13 @@ impl Site {
         Ok(t)
     }
 
-    /// The future `i` as its file at `rel` now says, with its summary
-    /// rendered, if the edit can be applied without a full rebuild.
+    /// The future `i` as its file at `rel` now says, with its summary and
+    /// record rendered, if the edit can be applied without a full rebuild.
     fn read_future(
         &self,
         i: FutureIx,
         rel: &Path,
-    ) -> Result<(Future, markdown::Rendered), Refresh> {
+    ) -> Result<(Future, markdown::Rendered, RecordText), Refresh> {
         if files::needs_walk(&self.root.join(rel)) {
             return Err(Refresh::Rebuild);
         }
@@ -393,10 +395,15 @@ impl Site {
             &links,
             &mut diags,
         );
+        let today = self
+            .options
+            .today()
+            .map_err(|d| Refresh::Invalid(vec![d]))?;
+        let record = record_text(&future, &links, today, &mut diags);
         if diags.has_errors() {
             return Err(Refresh::Invalid(diags.into_sorted()));
         }
-        Ok((future, summary))
+        Ok((future, summary, record))
     }
 
     /// The bets, posts, tag pages and table pages that show one of the
@@ -492,18 +499,28 @@ fn tags_kept(old: &[String], new: &[String]) -> bool {
 
 /// What a bet's page shows that the graph decides: its payoff, what moves
 /// it and its essential fork.
-type BetNumbers = (Payoff, Vec<Swing>, Result<FutureIx, NoFork>);
+type BetNumbers = (
+    Payoff,
+    Vec<Swing>,
+    Option<crate::model::graph::Verdict>,
+    Result<FutureIx, NoFork>,
+);
 
 fn bet_numbers(b: &BetEntry) -> BetNumbers {
-    (b.payoff, b.swings.clone(), b.fork)
+    (b.payoff, b.swings.clone(), b.verdict, b.fork)
 }
 
 /// What a future's card shows of it: when it changes, every page showing
 /// the card is re-rendered.
-type Card = (String, Option<super::Own>, crate::model::graph::Computed);
+type Card = (
+    String,
+    Option<super::Own>,
+    super::Settled,
+    crate::model::graph::Computed,
+);
 
 fn card(e: &FutureEntry) -> Card {
-    (e.future.title.clone(), e.own, e.computed)
+    (e.future.title.clone(), e.own, e.settled, e.computed)
 }
 
 fn targets(f: &Future) -> Vec<futures::FutureId> {

@@ -16,7 +16,9 @@
 /** A future of the model: graph.json's, with its place in the site's order,
  * its members, its edges both ways and its box on the map (`rect`).
  * @typedef {Future & { index: number, members: string[], parents: Link[], children: Link[], box: Box }} Node */
-/** @typedef {{ data: Graph, futures: Node[], byId: Record<string, Node>, bets: Record<string, Bet>, rules: Rules, order: Node[], site: Numbers[] }} Model */
+/** `own`: each future's own probability once resolutions are applied (by
+ * index); `fixed`: what resolutions settle (by id, 1 or 0).
+ * @typedef {{ data: Graph, futures: Node[], byId: Record<string, Node>, bets: Record<string, Bet>, rules: Rules, order: Node[], site: Numbers[], own: (number | null)[], fixed: Record<string, number> }} Model */
 /** One future's numbers (see `compute`).
  * @typedef {{ own: number | null, implied: number | null, incoming: number | null, effective: number | null, disagreement: boolean }} Numbers */
 /** A bet's chance of paying off (see `payoff`): the build's `Payoff` without its text.
@@ -48,9 +50,33 @@ export function model(data) {
   const bets = Object.create(null);
   data.bets.forEach((b) => { bets[b.id] = b; });
   /** @type {Model} */
-  const m = { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId), site: [] };
-  m.site = numbers(m, {});
+  const m = { data, futures, byId, bets, rules: data.rules, order: topological(futures, byId), site: [], own: futures.map((f) => f.probability), fixed: Object.create(null) };
+  settle(m);
   return m;
+}
+
+/** Applies the resolutions to the site's numbers, as the build does
+ * (src/model/graph.rs `settled`, `settle`): a resolved future is 1 or 0
+ * and fixes what *assume it happens / does not* fixes (`assumed`); every
+ * other future with an own probability follows the arrows from the values
+ * its markets or author gave, and the result is the site's own probability.
+ * @param {Model} m */
+function settle(m) {
+  m.site = numbers(m, {});
+  const entries = m.futures.filter((f) => f.resolved).map((f) => ({ id: f.id, value: /** @type {Value} */ (f.resolved?.outcome === "happened" ? "yes" : "no") }));
+  if (!entries.length) return;
+  const fixed = assumed(m, entries);
+  const settled = numbers(m, fixed);
+  m.own = settled.map((n, i) => (m.futures[i].id in fixed || m.futures[i].probability != null ? n.effective : null));
+  m.fixed = fixed;
+  m.site = [];
+  m.site = numbers(m, {});
+}
+
+/** Whether a resolution settles future `id`, so no reader's value moves it.
+ * @param {Model} m @param {string} id */
+export function isFixed(m, id) {
+  return id in m.fixed;
 }
 
 /** Parents before children (Kahn's algorithm; the build checked there is no cycle).
@@ -84,7 +110,8 @@ export function disagrees(rules, own, implied) {
  * capping), `effective` (its value) and `disagreement`. A value is null
  * where it cannot be known.
  *
- * The futures in `overrides` are set; every other future follows by
+ * The futures in `overrides` are set, except those a resolution settles
+ * (`m.fixed`), which keep their 1 or 0; every other future follows by
  * "Changes follow the arrows": it moves by as much as its implied
  * probability moved from the site's (`follows`), so with nothing set every
  * number is the site's.
@@ -107,8 +134,9 @@ function numbers(m, overrides) {
   /** @type {Numbers[]} */
   const at = new Array(m.futures.length);
   m.order.forEach((f) => {
-    const set = f.id in overrides;
-    const own = set ? overrides[f.id] : f.probability;
+    const fixed = f.id in m.fixed;
+    const set = fixed || f.id in overrides;
+    const own = fixed ? m.fixed[f.id] : set ? overrides[f.id] : m.own[f.index];
     /** @type {Numbers} */
     const n = { own, implied: null, incoming: null, effective: null, disagreement: false };
     if (!f.parents.length) {
@@ -126,7 +154,7 @@ function numbers(m, overrides) {
       n.implied = sum == null ? null : Math.min(sum, 1);
       const site = m.site[f.index];
       n.effective = set ? own : site ? follows(own, site.implied, n.implied) : own != null ? own : n.implied;
-      n.disagreement = n.effective != null && own != null && n.implied != null && disagrees(m.rules, n.effective, n.implied);
+      n.disagreement = !fixed && n.effective != null && own != null && n.implied != null && disagrees(m.rules, n.effective, n.implied);
     }
     at[f.index] = n;
   });
