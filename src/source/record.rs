@@ -58,7 +58,7 @@ pub(crate) struct Resolution {
 
 /// Which way a piece of evidence points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Direction {
+pub enum Direction {
     /// It makes the future more likely.
     For,
     /// It makes the future less likely.
@@ -66,7 +66,7 @@ pub(crate) enum Direction {
 }
 
 impl Direction {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Direction::For => "for",
             Direction::Against => "against",
