@@ -149,12 +149,19 @@ fn observe(
     progress: Progress<'_>,
 ) -> Result<(Observed, Fetched), Error> {
     let mut diags = diagnostics::Diagnostics::default();
+    // What a fetch reads is dated by the clock, so a fetching run judges
+    // freshness by it; an offline build by its own "now", so that two builds
+    // at the same `SOURCE_DATE_EPOCH` mark the same values stale.
+    let now = match mode {
+        remote::Mode::Offline => loaded.now,
+        _ => jiff::Timestamp::now(),
+    };
     let run = remote::Run {
         root: &loaded.root,
         mode,
         refresh_after: loaded.config.markets.refresh_after,
         concurrency: loaded.config.markets.concurrency,
-        now: jiff::Timestamp::now(),
+        now,
     };
     let (prices, summary) = markets::update(
         &run,

@@ -65,7 +65,8 @@ impl Loaded {
         };
         let mut routes = link_targets(root, &src.theme, &shape);
         routes.extend(src.future_files.iter().map(|id| routes::future(id)));
-        let today = options.today().map_err(|d| Diagnostics::from_iter([d]))?;
+        let now = options.now().map_err(|d| Diagnostics::from_iter([d]))?;
+        let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
         let check = Checker {
             today,
             graph: &graph,
@@ -101,7 +102,11 @@ impl Loaded {
             tags,
             warnings: diags.into_sorted(),
             routes,
-            options: options.clone(),
+            now,
+            options: BuildOptions {
+                now: Some(now),
+                ..options.clone()
+            },
         })
     }
 }

@@ -259,6 +259,8 @@ pub(crate) struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
+    /// The build's "now", read once (see [`BuildOptions::now`]).
+    pub(crate) now: jiff::Timestamp,
     options: BuildOptions,
 }
 
