@@ -402,7 +402,7 @@ impl Renderer<'_> {
             .take(FEED_ENTRIES)
             .map(|(p, i)| {
                 let stamp =
-                    |d: Option<crate::source::content::PostDate>| d.map(|d| d.instant.to_string());
+                    |d: Option<crate::source::dates::PostDate>| d.map(|d| d.instant.to_string());
                 let published = stamp(p.doc.date).unwrap_or_default();
                 Entry {
                     post: self.post(i),

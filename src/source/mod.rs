@@ -10,6 +10,8 @@
 pub(crate) mod bets;
 pub(crate) mod config;
 pub(crate) mod content;
+pub(crate) mod dates;
+pub(crate) mod fields;
 pub(crate) mod files;
 pub(crate) mod futures;
 pub(crate) mod history;
