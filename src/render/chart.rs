@@ -65,6 +65,14 @@ pub(crate) struct Series {
     pub points: Vec<(Date, f64)>,
 }
 
+/// A dated piece of evidence, drawn as a mark at the top of the plot:
+/// ▲ where it makes the future more likely, ▼ less.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    pub date: Date,
+    pub up: bool,
+}
+
 /// The author's estimate through time: each committed change at its date
 /// (`None`: no estimate from then on), held until `today`.
 pub(crate) struct Estimate {
@@ -149,13 +157,20 @@ fn date_of(n: i32) -> Date {
 }
 
 /// A line chart of `series` plus the author's `estimate` as a dashed step
-/// line (flat when it has no history), as two SVGs (wide and narrow).
-/// `None` when there is nothing to draw (fewer than two dates in all).
-pub(crate) fn history(title: &str, series: &[Series], estimate: &Estimate) -> Option<String> {
+/// line (flat when it has no history) and the dates of `evidence`, as two
+/// SVGs (wide and narrow). `None` when there is nothing to draw (fewer
+/// than two dates in all).
+pub(crate) fn history(
+    title: &str,
+    series: &[Series],
+    estimate: &Estimate,
+    evidence: &[Mark],
+) -> Option<String> {
     let days: Vec<i32> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|(d, _)| day_number(*d)))
         .chain(estimate.changes.iter().map(|(d, _)| day_number(*d)))
+        .chain(evidence.iter().map(|m| day_number(m.date)))
         .collect();
     let today = estimate.stepped().then(|| day_number(estimate.today));
     if days.len() < 2 {
@@ -172,7 +187,7 @@ pub(crate) fn history(title: &str, series: &[Series], estimate: &Estimate) -> Op
     let labels = legend_labels(series);
     let mut out = String::new();
     for layout in [&WIDE, &NARROW] {
-        let svg = draw(layout, span, series, &labels, estimate)?;
+        let svg = draw(layout, span, series, &labels, estimate, evidence)?;
         out.push_str(&accessible(
             &svg.replace("#000000", "currentColor"),
             layout.class,
@@ -180,6 +195,7 @@ pub(crate) fn history(title: &str, series: &[Series], estimate: &Estimate) -> Op
             series,
             &labels,
             estimate,
+            evidence,
         ));
     }
     Some(out)
@@ -312,6 +328,7 @@ fn draw(
     series: &[Series],
     labels: &[String],
     estimate: &Estimate,
+    evidence: &[Mark],
 ) -> Option<String> {
     let last = last.max(first + 1);
     let (tick_days, step) = ticks(date_of(first), date_of(last), layout.max_ticks);
@@ -324,6 +341,11 @@ fn draw(
         .collect();
     if let Some(label) = estimate.label() {
         entries.push((label, Sample::Dashed));
+    }
+    for (up, label) in [(true, "evidence for"), (false, "evidence against")] {
+        if evidence.iter().any(|m| m.up == up) {
+            entries.push((label.to_string(), Sample::Mark(up)));
+        }
     }
     let mut svg = String::new();
     {
@@ -361,6 +383,7 @@ fn draw(
             draw_series(&mut chart, s, PALETTE[i % PALETTE.len()])?;
         }
         draw_estimate(&mut chart, estimate, (first, last))?;
+        draw_evidence(&mut chart, evidence)?;
         root.present().ok()?;
     }
     Some(svg)
@@ -429,6 +452,38 @@ fn draw_estimate(
     Some(())
 }
 
+/// Each piece of evidence: a faint line down the plot at its date, and a
+/// triangle at its top pointing the way the evidence points.
+fn draw_evidence(chart: &mut Chart<'_, '_>, evidence: &[Mark]) -> Option<()> {
+    for m in evidence {
+        let x = day_number(m.date);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x, 0.0), (x, 1.0)],
+                2,
+                4,
+                INK.mix(0.35).stroke_width(1),
+            ))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, 1.0)) + triangle(m.up, (0, 0)),
+            ))
+            .ok()?;
+    }
+    Some(())
+}
+
+/// ▲ (`up`) or ▼, 12 pixels wide, hanging below `at`.
+fn triangle(up: bool, (x, y): (i32, i32)) -> Polygon<(i32, i32)> {
+    let points = if up {
+        vec![(x - 6, y + 11), (x + 6, y + 11), (x, y + 1)]
+    } else {
+        vec![(x - 6, y + 1), (x + 6, y + 1), (x, y + 11)]
+    };
+    Polygon::new(points, INK.mix(0.85).filled())
+}
+
 /// The stretches of a line without a gap longer than [`GAP_DAYS`].
 fn runs(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
     points.chunk_by(|a, b| b.0 - a.0 <= GAP_DAYS).collect()
@@ -438,6 +493,8 @@ fn runs(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
 enum Sample {
     Line(RGBColor),
     Dashed,
+    /// An evidence mark, ▲ (`true`) or ▼.
+    Mark(bool),
 }
 
 /// Legend entries flowed into rows no wider than `width`.
@@ -486,6 +543,7 @@ fn draw_legend(
                     3,
                     INK.mix(0.75).stroke_width(2),
                 )),
+                Sample::Mark(up) => area.draw(&triangle(*up, (x + 10, y - 6))),
             }
             .ok()?;
             area.draw(&Text::new(
@@ -508,6 +566,7 @@ fn accessible(
     series: &[Series],
     labels: &[String],
     estimate: &Estimate,
+    evidence: &[Mark],
 ) -> String {
     let mut desc: Vec<String> = series
         .iter()
@@ -523,6 +582,13 @@ fn accessible(
         })
         .collect();
     desc.extend(estimate_words(estimate));
+    if !evidence.is_empty() {
+        let marks: Vec<String> = evidence
+            .iter()
+            .map(|m| format!("{} on {}", if m.up { "for" } else { "against" }, m.date))
+            .collect();
+        desc.push(format!("evidence marked: {}", marks.join(", ")));
+    }
     let head_end = svg.find('>').map_or(0, |i| i + 1);
     let (head, body) = svg.split_at(head_end);
     let head = head.replacen(
@@ -714,7 +780,7 @@ mod tests {
             current: Some(0.4),
             today: Date::constant(2026, 12, 1),
         };
-        let html = history("AGI <by> 2030", &series, &flat).unwrap();
+        let html = history("AGI <by> 2030", &series, &flat, &[]).unwrap();
         let svgs: Vec<&str> = html
             .split_inclusive("</svg>")
             .map(str::trim)
@@ -834,7 +900,7 @@ mod tests {
             [1, 2],
             "five months without data are not drawn as a line"
         );
-        assert!(history("t", &series, &NONE).is_some());
+        assert!(history("t", &series, &NONE, &[]).is_some());
     }
 
     #[test]
@@ -867,7 +933,7 @@ mod tests {
             )
         );
         // An estimate alone, with two dates, is a chart reaching today.
-        let svg = history("t", &[], &estimate).unwrap();
+        let svg = history("t", &[], &estimate, &[]).unwrap();
         assert!(svg.contains("author&apos;s estimate, now 35%"), "{svg}");
     }
 
@@ -877,7 +943,7 @@ mod tests {
             label: "x".into(),
             points: vec![(d("2026-01-01"), 0.3)],
         }];
-        assert!(history("t", &one, &NONE).is_none());
+        assert!(history("t", &one, &NONE, &[]).is_none());
     }
 
     #[test]
@@ -925,5 +991,48 @@ mod tests {
             "{svg}"
         );
         assert!(super::bars("t", &[]).is_none());
+    }
+
+    #[test]
+    fn evidence_is_marked_at_its_dates_and_in_words() {
+        let series = [Series {
+            label: "manifold:x".into(),
+            points: vec![(d("2026-01-01"), 0.3), (d("2026-03-01"), 0.4)],
+        }];
+        let marks = [
+            Mark {
+                date: d("2026-02-01"),
+                up: true,
+            },
+            Mark {
+                date: d("2025-12-01"),
+                up: false,
+            },
+        ];
+        let svg = history("t", &series, &NONE, &marks).unwrap();
+        let wide = &svg[..svg.find("</svg>").unwrap()];
+        assert!(
+            wide.contains("evidence marked: for on 2026-02-01, against on 2025-12-01"),
+            "{wide}"
+        );
+        assert!(
+            labels(wide).contains(&"evidence for") && labels(wide).contains(&"evidence against"),
+            "{wide}"
+        );
+        // Two marks on the plot and one in each legend entry.
+        assert_eq!(wide.matches("<polygon").count(), 4, "{wide}");
+        // The earlier evidence widens the time axis: December 2025 is on it.
+        assert!(
+            labels(wide).iter().any(|l| l.contains("Dec 2025")),
+            "{:?}",
+            labels(wide)
+        );
+        assert!(
+            history("t", &series, &NONE, &[])
+                .unwrap()
+                .matches("<polygon")
+                .count()
+                == 0
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! One function per kind of page: each gathers what its template shows
 //! into a context. [`Renderer::page`] picks the function for a route.
 
+use crate::source::record::Direction;
 use serde::Serialize;
 use tera::Context;
 
@@ -307,10 +308,20 @@ impl Renderer<'_> {
             current: e.future.estimate.map(|p| p.get()),
             today: self.site.today,
         };
+        let evidence: Vec<chart::Mark> = e
+            .future
+            .evidence
+            .iter()
+            .map(|x| chart::Mark {
+                date: x.date.value,
+                up: x.direction == Direction::For,
+            })
+            .collect();
         chart::history(
             &format!("Probability of “{}” over time", e.future.title),
             &series,
             &estimate,
+            &evidence,
         )
     }
 
