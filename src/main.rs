@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
+use forkcast::evidence::{Direction, EvidenceError, NewEvidence};
 use forkcast::scaffold::{self, NewKind};
 use forkcast::serve::{Event, ServeError, ServeOptions, Server};
 use forkcast::{BuildOptions, Diagnostic, DiscussError, Error, Format, config, render_all};
@@ -106,6 +107,45 @@ enum Command {
         kind: KindArg,
         /// Its title; the file name is made from it.
         name: String,
+    },
+    /// Record dated evidence on a future, in its file.
+    Evidence {
+        #[command(subcommand)]
+        action: EvidenceAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvidenceAction {
+    /// Append one item to a future's `evidence:` list (started if it has
+    /// none), changing no other byte of the file.
+    #[command(
+        group(ArgGroup::new("direction").required(true).args(["for_", "against"])),
+        after_help = "Example:\n  forkcast evidence add agi-arrives https://example.org/report --for \\\n    --title \"Lab X reports week-long agent tasks\" --date 2026-05-02\n\n\
+                      Nothing is written unless the file still loads with the item added.\n\
+                      Exit status: 0 added, 1 a problem in the future's file, 2 wrong arguments."
+    )]
+    Add {
+        /// The future's id: its file's name in futures/ without `.yaml`.
+        future: String,
+        /// Where the evidence is: an http:// or https:// address.
+        url: String,
+        /// It makes the future more likely.
+        #[arg(long = "for")]
+        for_: bool,
+        /// It makes the future less likely.
+        #[arg(long)]
+        against: bool,
+        /// What happened, in one line.
+        #[arg(long, value_name = "T", allow_hyphen_values = true)]
+        title: String,
+        /// The day it was published, YYYY-MM-DD, not after today (default:
+        /// today, from SOURCE_DATE_EPOCH when set).
+        #[arg(long, value_name = "D")]
+        date: Option<String>,
+        /// One line of Markdown about it.
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        note: Option<String>,
     },
 }
 
@@ -333,6 +373,33 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::New { kind, name } => new(&p, &root, kind, &name),
+        Command::Evidence {
+            action:
+                EvidenceAction::Add {
+                    future,
+                    url,
+                    for_,
+                    against: _,
+                    title,
+                    date,
+                    note,
+                },
+        } => {
+            let new = NewEvidence {
+                future,
+                url,
+                // clap requires exactly one of --for and --against.
+                direction: if for_ {
+                    Direction::For
+                } else {
+                    Direction::Against
+                },
+                title,
+                date,
+                note,
+            };
+            evidence_add(&p, &root, &new)
+        }
         Command::Check { online, drafts, .. } => check(&p, &root, online, drafts, started),
         Command::Serve { port, open, drafts } => {
             serve(&p, &root, &ServeOptions { port, drafts }, open, started)
@@ -384,6 +451,20 @@ fn new(p: &Printer, root: &Path, kind: KindArg, name: &str) -> ExitCode {
         Err(e) => {
             p.error(&e.to_string());
             ExitCode::from(1)
+        }
+    }
+}
+
+fn evidence_add(p: &Printer, root: &Path, new: &NewEvidence) -> ExitCode {
+    match forkcast::evidence::add(root, new) {
+        Ok(added) => {
+            p.info(&added.to_string());
+            ExitCode::SUCCESS
+        }
+        Err(EvidenceError::File(diags)) => p.failure(&Error::Content(diags), true),
+        Err(e) => {
+            p.error(&e.to_string());
+            ExitCode::from(if e.is_usage() { 2 } else { 1 })
         }
     }
 }
@@ -470,6 +551,7 @@ fn build(
     }
     if verbose {
         eprintln!("{}", built.summary);
+        eprintln!("{}", built.history);
         for (stage, took) in &built.timings {
             eprintln!("  {stage}: {took:.2?}");
         }

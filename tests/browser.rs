@@ -78,6 +78,19 @@ fn generated_site(dir: &Path, n: usize) {
             "title: Future number {i} of the generated map\nwithin: era-{era:03}\nprobability: 0.{}\n",
             1 + i % 9
         );
+        // A few resolved futures, one way and the other, far apart (so no
+        // two contradict), for model.js to settle as the build does.
+        if i % 1000 == 500 {
+            let outcome = if i % 2000 == 500 {
+                "happened"
+            } else {
+                "did-not-happen"
+            };
+            let _ = writeln!(
+                y,
+                "resolved: {{outcome: {outcome}, on: 2026-03-01, source: https://example.org/{i}}}"
+            );
+        }
         let targets: Vec<usize> = [i + 1, i + 9, i + 53]
             .into_iter()
             .filter(|&t| t < n - eras && (t + i) % 4 != 0)
@@ -122,6 +135,7 @@ fn the_map_works_in_headless_chromium() {
     let big = tmp.path().join("big");
     generated_site(&big, 5000);
     let (big_url, _) = build_and_serve(&big, tmp.path().join("big-public"));
+    let (resolved_url, _) = build_and_serve(&fixture("resolved"), tmp.path().join("resolved"));
 
     let futures = site["futures"].as_array().unwrap();
     let title = |id: &str| futures.iter().find(|f| f["id"] == id).unwrap()["title"].clone();
@@ -140,6 +154,7 @@ fn the_map_works_in_headless_chromium() {
     let config = serde_json::json!({
         "url": url,
         "bigUrl": big_url,
+        "resolvedUrl": resolved_url,
         "search": "Human-level AI arrives",
         "searchId": "human-level-ai",
         "searchTitle": title("human-level-ai"),
@@ -169,6 +184,13 @@ fn the_map_works_in_headless_chromium() {
         metrics["model_checked_big_bets"], 60,
         "model.js was checked against every bet of the big site"
     );
+    for site in ["big", "resolved"] {
+        let settled = metrics[format!("model_checked_{site}_settled")].as_u64();
+        assert!(
+            settled >= Some(4),
+            "model.js was checked on the {site} site with futures settled by resolutions: {metrics}"
+        );
+    }
     assert!(
         metrics["model_checked_big_swings"].as_u64().unwrap() >= 200,
         "model.js recomputed what moves the big site's bets: {}",
@@ -181,6 +203,80 @@ fn the_map_works_in_headless_chromium() {
 
     let shared = node_script(root, "view-share.mjs", &shared_view_config(&readers));
     println!("shared view metrics: {shared}");
+}
+
+/// Resolved futures in the browser (tests/browser/resolved.mjs) on
+/// tests/sites/resolved, whose numbers are worked out by hand here: "Agents
+/// ship to millions" happened, so its only parent "The lab race goes on" is
+/// settled at 100% and its fork sibling "Agents stall in pilots" at 0%; its
+/// child "Office work shifts to agents" (0.4 of its own, implied 0.5 × 0.5 =
+/// 0.25 before) follows the arrows to 0.4 + (1 × 0.5 − 0.25) = 65%. "A
+/// compute treaty is signed" did not happen. Screenshots of the map and the
+/// open panel, desktop and phone, light and dark, go to
+/// target/browser-artifacts/.
+#[test]
+fn resolved_futures_show_and_no_view_changes_them() {
+    let needs = [Tool::Chromium, Tool::Node, Tool::Npm("playwright-core")];
+    if !common::has_tools("the resolved futures' browser test", &needs) {
+        return;
+    }
+    let tmp = TempDir::new("resolved");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (url, site) = build_and_serve(&fixture("resolved"), tmp.path().join("out"));
+    let futures = site["futures"].as_array().unwrap();
+    let future = |id: &str| futures.iter().find(|f| f["id"] == id).unwrap();
+    assert_eq!(future("jobs-shift")["probability"].as_f64(), Some(0.4));
+    assert_eq!(future("agents-ship")["resolved"]["outcome"], "happened");
+    let field = |of: &str, key: &str| -> serde_json::Value {
+        futures
+            .iter()
+            .filter(|f| !f[of].is_null())
+            .map(|f| (f["id"].as_str().unwrap().to_string(), f[of][key].clone()))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    let verdicts: serde_json::Map<_, _> = site["bets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| !b["settled"].is_null())
+        .map(|b| {
+            (
+                b["id"].as_str().unwrap().to_string(),
+                b["settled"]["display"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts.len(),
+        2,
+        "the fixture's bets on resolved futures are settled: {verdicts:?}"
+    );
+    let config = serde_json::json!({
+        "url": url,
+        "artifacts": root.join("target/browser-artifacts"),
+        "titles": futures
+            .iter()
+            .map(|f| (f["id"].as_str().unwrap(), f["title"].clone()))
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        "displays": field("resolved", "display"),
+        "sources": field("resolved", "source"),
+        "verdicts": verdicts,
+        "hand": {
+            "happened": "agents-ship",
+            "didNot": "treaty",
+            "parent": "lab-race",
+            "sibling": "agents-stall",
+            "moved": "jobs-shift",
+            "movedText": "65% (author's estimate 40%, moved by resolutions before it)",
+            "open": "open-question",
+            "wonBet": "agents-skills",
+            "lostBet": "treaty-hedge",
+            "openBet": "office-tools",
+        },
+    });
+    let found = node_script(root, "resolved.mjs", &config);
+    println!("resolved futures: {found}");
 }
 
 /// What tests/browser/view-share.mjs opens: the issue's shared link, which
@@ -205,8 +301,9 @@ fn shared_view_config(readers: &serde_json::Value) -> serde_json::Value {
 }
 
 /// axe-core's WCAG 2.1 A and AA rules on every page kind of the example
-/// site and its open states, the map's colour scale, and the map by
-/// keyboard (tests/browser/axe.mjs). Fails on any violation.
+/// site and its open states, on tests/sites/resolved's map with a resolved
+/// future's panel open, the map's colour scale, and the map by keyboard
+/// (tests/browser/axe.mjs). Fails on any violation.
 #[test]
 fn every_page_passes_axe_core() {
     let needs = [
@@ -222,6 +319,7 @@ fn every_page_passes_axe_core() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tmp.path().join("example");
     let (url, _) = build_and_serve(root, out.clone());
+    let (resolved_url, _) = build_and_serve(&fixture("resolved"), tmp.path().join("resolved"));
     // One page of each kind; the 404 page as the server would send it.
     let pages = [
         "",
@@ -272,6 +370,8 @@ fn every_page_passes_axe_core() {
         "bet": "tsm-calls",
         "view": "human-level-ai:yes",
         "searchQuery": "invest",
+        "resolvedUrl": resolved_url,
+        "resolvedFuture": "agents-ship",
     });
     let found = node_script(root, "axe.mjs", &config);
     println!("accessibility: {found}");

@@ -81,9 +81,22 @@ fn the_example_site_shows_recorded_market_values_as_of_their_day() {
                 (last_value.parse::<f64>().unwrap() - value).abs() < 5e-5,
                 "{r}"
             );
+            // A resolved market's last value is its outcome, which pages show
+            // at the end of the scale like any value that rounds there.
+            let shown = match market["status"].as_str() {
+                Some("resolved YES") => {
+                    assert_eq!(value, 1.0, "{r}: resolved YES ends at 1");
+                    "&gt;99%".to_string()
+                }
+                Some("resolved NO") => {
+                    assert_eq!(value, 0.0, "{r}: resolved NO ends at 0");
+                    "&lt;1%".to_string()
+                }
+                _ => format!("{:.0}%", value * 100.0),
+            };
             assert!(
-                page.contains(&format!("<strong>{:.0}%</strong>", value * 100.0)),
-                "{id}: {r}"
+                page.contains(&format!("<strong>{shown}</strong>")),
+                "{id}: {r} shown as {shown}"
             );
             assert!(
                 page.contains(&format!("last read {day}")),
@@ -98,4 +111,75 @@ fn the_example_site_shows_recorded_market_values_as_of_their_day() {
         platforms.into_iter().collect::<Vec<_>>(),
         ["manifold", "metaculus", "polymarket"]
     );
+}
+
+/// The example site keeps a living record (issue 21): resolution criteria on
+/// every future that has a market, at least ten futures settled the way
+/// their markets resolved (and every future whose markets resolved is
+/// settled), and dated evidence on at least eight futures.
+#[test]
+fn the_example_site_is_resolved_as_its_markets_and_cites_evidence() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = TempDir::new("example-record");
+    forkcast::build(
+        root,
+        Some(&out.path().join("public")),
+        &BuildOptions {
+            offline: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let graph: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("public/graph.json"))).unwrap();
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&read(&root.join("data/markets.json"))).unwrap();
+    let mut resolved = 0;
+    for f in graph["futures"].as_array().unwrap() {
+        let id = f["id"].as_str().unwrap();
+        let yaml = read(&root.join(format!("futures/{id}.yaml")));
+        let has = |key: &str| yaml.lines().any(|l| l.starts_with(key));
+        let markets: Vec<&serde_json::Value> = f["markets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &snapshot["markets"][r.as_str().unwrap()])
+            .collect();
+        if !markets.is_empty() {
+            assert!(has("resolves_when:"), "{id}: a market and no resolves_when");
+        }
+        let outcomes: Vec<&str> = markets
+            .iter()
+            .filter_map(|m| match m["status"].as_str() {
+                Some("resolved YES") => Some("happened"),
+                Some("resolved NO") => Some("did-not-happen"),
+                _ => None,
+            })
+            .collect();
+        let settled = &f["resolved"];
+        if settled.is_null() {
+            assert!(outcomes.is_empty(), "{id}: its market resolved, it did not");
+            continue;
+        }
+        resolved += 1;
+        assert_eq!(outcomes.len(), markets.len(), "{id}: settled, markets open");
+        for outcome in outcomes {
+            assert_eq!(settled["outcome"].as_str(), Some(outcome), "{id}");
+        }
+        assert!(
+            markets.iter().any(|m| m["url"] == settled["source"]),
+            "{id}: settled by {}, not one of its markets",
+            settled["source"]
+        );
+    }
+    let with_evidence = std::fs::read_dir(root.join("futures"))
+        .unwrap()
+        .filter(|e| {
+            let yaml = read(&e.as_ref().unwrap().path());
+            yaml.lines().any(|l| l == "evidence:") && yaml.contains("\n  - date: 20")
+        })
+        .count();
+    assert!(resolved >= 10, "{resolved} resolved futures");
+    assert!(with_evidence >= 8, "{with_evidence} futures with evidence");
 }

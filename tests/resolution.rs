@@ -340,7 +340,9 @@ fn the_table_the_map_and_listings_mark_settled_futures() {
         !right.contains("settled") && right.contains(">25%</text>"),
         "{right}"
     );
-    assert!(futures.contains("✓ happened, ✗ did not happen: settled by a resolution"));
+    assert!(futures.contains(
+        "<li class=\"resolved-key\">✓ happened, ✗ did not happen: resolved, or settled by another’s resolution</li>"
+    ));
 
     // Cards: the home page lists every future, settled ones in words.
     let home = read(out.path(), "index.html");

@@ -93,3 +93,19 @@ fn the_code_is_linted_and_tested_with_the_browser_on_every_push() {
         "the browser tests may not skip in CI"
     );
 }
+
+#[test]
+fn every_workflow_checks_out_the_whole_history() {
+    // The estimates' history is read from git: a shallow checkout would
+    // show each future's newest change only (and warn).
+    for name in ["check.yml", "ci.yml", "nightly.yml"] {
+        let w = workflow(name);
+        let checkouts = w.matches("uses: actions/checkout@").count();
+        assert!(checkouts > 0, "{name} checks out the site");
+        assert_eq!(
+            w.matches("fetch-depth: 0").count(),
+            checkouts,
+            "{name}: every checkout needs `with: fetch-depth: 0`"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! The commands, each running the stages in order: the [`pipeline`]
 //! (`build`, `check`, `fetch`, `discuss`), [`serve`] (a full build, then
-//! incremental rebuilds on every edit) and [`scaffold`] (`init`, `new`).
+//! incremental rebuilds on every edit), [`scaffold`] (`init`, `new`) and
+//! [`evidence`] (`evidence add`, an item appended to a future's file).
 
+pub(crate) mod evidence;
 pub(crate) mod pipeline;
 pub(crate) mod scaffold;
 pub(crate) mod serve;

@@ -82,6 +82,8 @@ pub struct Built {
     pub summary: String,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// How reading the estimates' history from git went, in words.
+    pub history: String,
     pub markets: markets::Summary,
     /// With `community: true`.
     pub community: Option<community::Summary>,
@@ -149,12 +151,19 @@ fn observe(
     progress: Progress<'_>,
 ) -> Result<(Observed, Fetched), Error> {
     let mut diags = diagnostics::Diagnostics::default();
+    // What a fetch reads is dated by the clock, so a fetching run judges
+    // freshness by it; an offline build by its own "now", so that two builds
+    // at the same `SOURCE_DATE_EPOCH` mark the same values stale.
+    let now = match mode {
+        remote::Mode::Offline => loaded.now,
+        _ => jiff::Timestamp::now(),
+    };
     let run = remote::Run {
         root: &loaded.root,
         mode,
         refresh_after: loaded.config.markets.refresh_after,
         concurrency: loaded.config.markets.concurrency,
-        now: jiff::Timestamp::now(),
+        now,
     };
     let (prices, summary) = markets::update(
         &run,
@@ -284,8 +293,10 @@ pub fn build_with_progress(
         .join(", "),
         timings: vec![
             ("load, fetch, check and compute", loaded - started),
+            ("of which the estimates' history (git)", site.history.took),
             ("render and write", loaded.elapsed()),
         ],
+        history: site.history.describe(),
         warnings: site.warnings(),
         markets: fetched.markets,
         community: fetched.community,

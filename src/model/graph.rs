@@ -1396,9 +1396,7 @@ mod tests {
 
     /// The settlement test graph: a fork (root → a | b), a diamond (a, b →
     /// c), a single-parent child (a → d) and an unrelated root e.
-    fn resolvable(
-        resolved: &[(&str, &str)],
-    ) -> (Vec<Future>, Graph, Vec<Option<f64>>, Vec<Option<f64>>) {
+    fn resolvable(resolved: &[(&str, &str)]) -> (Graph, Vec<Option<f64>>, Vec<Option<f64>>) {
         let with = |id: &str, yaml: &str| {
             let r = resolved.iter().find(|(f, _)| *f == id).map_or(String::new(), |(_, o)| {
                 format!("resolved: {{outcome: {o}, on: 2026-01-01, source: https://example.org/{id}}}\n")
@@ -1440,7 +1438,7 @@ mod tests {
             .collect();
         let fixed = g.settled(&list);
         let shown = g.settle(&own(&f), &fixed);
-        (f, g, fixed, shown)
+        (g, fixed, shown)
     }
 
     fn effective(g: &Graph, shown: &[Option<f64>]) -> Vec<Option<f64>> {
@@ -1454,7 +1452,7 @@ mod tests {
 
     #[test]
     fn a_future_that_did_not_happen_moves_what_follows_it_and_nothing_else() {
-        let (_, g, fixed, shown) = resolvable(&[("b", "did-not-happen")]);
+        let (g, fixed, shown) = resolvable(&[("b", "did-not-happen")]);
         assert_eq!(fixed, [None, None, Some(0.0), None, None, None]);
         // c: own 0.3, implied 0.35×0.5 + 0.2×0.5 = 0.275 before and
         // 0.35×0.5 + 0×0.5 = 0.175 after: it moves by −0.1. d has no own
@@ -1474,7 +1472,7 @@ mod tests {
 
     #[test]
     fn a_future_that_happened_settles_its_fork_and_its_parent() {
-        let (_, g, fixed, shown) = resolvable(&[("a", "happened")]);
+        let (g, fixed, shown) = resolvable(&[("a", "happened")]);
         // a = 1; its only parent root happened; b, root's other child, did not.
         assert_eq!(fixed, [Some(1.0), Some(1.0), Some(0.0), None, None, None]);
         // c: implied 1×0.5 + 0×0.5 = 0.5, up 0.225 from 0.275: 0.3 → 0.525.
@@ -1491,7 +1489,7 @@ mod tests {
             ]
         );
         // The diamond's c is not settled: it has two parents.
-        let (_, _, fixed, _) = resolvable(&[("d", "happened")]);
+        let (_, fixed, _) = resolvable(&[("d", "happened")]);
         assert_eq!(
             fixed,
             [Some(1.0), Some(1.0), Some(0.0), Some(0.0), Some(1.0), None]
@@ -1500,7 +1498,7 @@ mod tests {
 
     #[test]
     fn resolutions_settle_bets_won_and_lost() {
-        let (_, g, fixed, shown) = resolvable(&[("a", "happened")]);
+        let (g, fixed, shown) = resolvable(&[("a", "happened")]);
         let [root, a, b, c, d, e] = ix([0, 1, 2, 3, 4, 5]);
         let (wins, loses) = ([a], [b]);
         let won = sides(&wins, &loses);

@@ -65,6 +65,86 @@ pub(crate) struct Series {
     pub points: Vec<(Date, f64)>,
 }
 
+/// A dated piece of evidence, drawn as a mark at the top of the plot:
+/// ▲ where it makes the future more likely, ▼ less.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    pub date: Date,
+    pub up: bool,
+}
+
+/// The author's estimate through time: each committed change at its date
+/// (`None`: no estimate from then on), held until `today`.
+pub(crate) struct Estimate {
+    /// Oldest first; empty outside a git repository.
+    pub changes: Vec<(Date, Option<f64>)>,
+    /// The value the file gives today, which may not be committed yet:
+    /// the line ends there.
+    pub current: Option<f64>,
+    /// The build's day: a stepped estimate's chart reaches it, so the last
+    /// value is seen to hold.
+    pub today: Date,
+}
+
+impl Estimate {
+    /// Whether the estimate changed through time (else it is one value,
+    /// drawn flat across the chart).
+    fn stepped(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// The last committed value.
+    fn committed(&self) -> Option<f64> {
+        self.changes.last().and_then(|(_, v)| *v)
+    }
+
+    /// The runs of the step line between `first` and `last` (day numbers),
+    /// broken where the estimate was removed; the value of today ends it.
+    fn steps(&self, last: i32) -> Vec<Vec<(i32, f64)>> {
+        let mut runs: Vec<Vec<(i32, f64)>> = Vec::new();
+        let mut open = false;
+        for (i, (date, value)) in self.changes.iter().enumerate() {
+            let start = day_number(*date);
+            let end = self
+                .changes
+                .get(i + 1)
+                .map_or(last, |(d, _)| day_number(*d))
+                .max(start);
+            match value {
+                Some(v) => {
+                    if !open {
+                        runs.push(Vec::new());
+                        open = true;
+                    }
+                    if let Some(run) = runs.last_mut() {
+                        run.extend([(start, *v), (end, *v)]);
+                    }
+                }
+                None => open = false,
+            }
+        }
+        if let Some(now) = self.current
+            && self.committed() != Some(now)
+        {
+            match runs.last_mut() {
+                Some(run) if open => run.push((last, now)),
+                _ => runs.push(vec![(last, now)]),
+            }
+        }
+        runs
+    }
+
+    /// The legend's words.
+    fn label(&self) -> Option<String> {
+        match (self.stepped(), self.current) {
+            (true, Some(p)) => Some(format!("author's estimate, now {:.0}%", p * 100.0)),
+            (true, None) => Some("author's estimate, none now".into()),
+            (false, Some(p)) => Some(format!("author's estimate, {:.0}%", p * 100.0)),
+            (false, None) => None,
+        }
+    }
+}
+
 fn day_number(d: Date) -> i32 {
     d.since(Date::constant(1970, 1, 1))
         .map_or(0, |span| span.get_days())
@@ -76,14 +156,23 @@ fn date_of(n: i32) -> Date {
         .unwrap_or(Date::constant(1970, 1, 1))
 }
 
-/// A line chart of `series` plus the author's `estimate` as a dashed line,
-/// as two SVGs (wide and narrow). `None` when there is nothing to draw
-/// (fewer than two points in all).
-pub(crate) fn history(title: &str, series: &[Series], estimate: Option<f64>) -> Option<String> {
+/// A line chart of `series` plus the author's `estimate` as a dashed step
+/// line (flat when it has no history) and the dates of `evidence`, as two
+/// SVGs (wide and narrow). `None` when there is nothing to draw (fewer
+/// than two dates in all).
+pub(crate) fn history(
+    title: &str,
+    series: &[Series],
+    estimate: &Estimate,
+    evidence: &[Mark],
+) -> Option<String> {
     let days: Vec<i32> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|(d, _)| day_number(*d)))
+        .chain(estimate.changes.iter().map(|(d, _)| day_number(*d)))
+        .chain(evidence.iter().map(|m| day_number(m.date)))
         .collect();
+    let today = estimate.stepped().then(|| day_number(estimate.today));
     if days.len() < 2 {
         return None;
     }
@@ -91,11 +180,14 @@ pub(crate) fn history(title: &str, series: &[Series], estimate: Option<f64>) -> 
     REGISTER.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     });
-    let span = (*days.iter().min()?, *days.iter().max()?);
+    let span = (
+        *days.iter().min()?,
+        (*days.iter().max()?).max(today.unwrap_or(i32::MIN)),
+    );
     let labels = legend_labels(series);
     let mut out = String::new();
     for layout in [&WIDE, &NARROW] {
-        let svg = draw(layout, span, series, &labels, estimate)?;
+        let svg = draw(layout, span, series, &labels, estimate, evidence)?;
         out.push_str(&accessible(
             &svg.replace("#000000", "currentColor"),
             layout.class,
@@ -103,6 +195,7 @@ pub(crate) fn history(title: &str, series: &[Series], estimate: Option<f64>) -> 
             series,
             &labels,
             estimate,
+            evidence,
         ));
     }
     Some(out)
@@ -234,7 +327,8 @@ fn draw(
     (first, last): (i32, i32),
     series: &[Series],
     labels: &[String],
-    estimate: Option<f64>,
+    estimate: &Estimate,
+    evidence: &[Mark],
 ) -> Option<String> {
     let last = last.max(first + 1);
     let (tick_days, step) = ticks(date_of(first), date_of(last), layout.max_ticks);
@@ -245,11 +339,13 @@ fn draw(
         .enumerate()
         .map(|(i, l)| (l.clone(), Sample::Line(PALETTE[i % PALETTE.len()])))
         .collect();
-    if let Some(p) = estimate {
-        entries.push((
-            format!("author's estimate, {:.0}%", p * 100.0),
-            Sample::Dashed,
-        ));
+    if let Some(label) = estimate.label() {
+        entries.push((label, Sample::Dashed));
+    }
+    for (up, label) in [(true, "evidence for"), (false, "evidence against")] {
+        if evidence.iter().any(|m| m.up == up) {
+            entries.push((label.to_string(), Sample::Mark(up)));
+        }
     }
     let mut svg = String::new();
     {
@@ -286,16 +382,8 @@ fn draw(
         for (i, s) in series.iter().enumerate() {
             draw_series(&mut chart, s, PALETTE[i % PALETTE.len()])?;
         }
-        if let Some(p) = estimate {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(first, p), (last, p)],
-                    7,
-                    5,
-                    INK.mix(0.75).stroke_width(2),
-                ))
-                .ok()?;
-        }
+        draw_estimate(&mut chart, estimate, (first, last))?;
+        draw_evidence(&mut chart, evidence)?;
         root.present().ok()?;
     }
     Some(svg)
@@ -338,6 +426,64 @@ fn draw_series(chart: &mut Chart<'_, '_>, s: &Series, color: RGBColor) -> Option
     Some(())
 }
 
+/// The author's estimate: a dashed step line through its changes, its
+/// value of today marked by a dot; without history, one flat line.
+fn draw_estimate(
+    chart: &mut Chart<'_, '_>,
+    estimate: &Estimate,
+    (first, last): (i32, i32),
+) -> Option<()> {
+    let ink = INK.mix(0.75);
+    let runs = match (estimate.stepped(), estimate.current) {
+        (true, _) => estimate.steps(last),
+        (false, Some(p)) => vec![vec![(first, p), (last, p)]],
+        (false, None) => return Some(()),
+    };
+    for run in runs {
+        chart
+            .draw_series(DashedLineSeries::new(run, 7, 5, ink.stroke_width(2)))
+            .ok()?;
+    }
+    if let (true, Some(now)) = (estimate.stepped(), estimate.current) {
+        chart
+            .draw_series(std::iter::once(Circle::new((last, now), 4, ink.filled())))
+            .ok()?;
+    }
+    Some(())
+}
+
+/// Each piece of evidence: a faint line down the plot at its date, and a
+/// triangle at its top pointing the way the evidence points.
+fn draw_evidence(chart: &mut Chart<'_, '_>, evidence: &[Mark]) -> Option<()> {
+    for m in evidence {
+        let x = day_number(m.date);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x, 0.0), (x, 1.0)],
+                2,
+                4,
+                INK.mix(0.35).stroke_width(1),
+            ))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, 1.0)) + triangle(m.up, (0, 0)),
+            ))
+            .ok()?;
+    }
+    Some(())
+}
+
+/// ▲ (`up`) or ▼, 12 pixels wide, hanging below `at`.
+fn triangle(up: bool, (x, y): (i32, i32)) -> Polygon<(i32, i32)> {
+    let points = if up {
+        vec![(x - 6, y + 11), (x + 6, y + 11), (x, y + 1)]
+    } else {
+        vec![(x - 6, y + 1), (x + 6, y + 1), (x, y + 11)]
+    };
+    Polygon::new(points, INK.mix(0.85).filled())
+}
+
 /// The stretches of a line without a gap longer than [`GAP_DAYS`].
 fn runs(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
     points.chunk_by(|a, b| b.0 - a.0 <= GAP_DAYS).collect()
@@ -347,6 +493,8 @@ fn runs(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
 enum Sample {
     Line(RGBColor),
     Dashed,
+    /// An evidence mark, ▲ (`true`) or ▼.
+    Mark(bool),
 }
 
 /// Legend entries flowed into rows no wider than `width`.
@@ -395,6 +543,7 @@ fn draw_legend(
                     3,
                     INK.mix(0.75).stroke_width(2),
                 )),
+                Sample::Mark(up) => area.draw(&triangle(*up, (x + 10, y - 6))),
             }
             .ok()?;
             area.draw(&Text::new(
@@ -416,7 +565,8 @@ fn accessible(
     title: &str,
     series: &[Series],
     labels: &[String],
-    estimate: Option<f64>,
+    estimate: &Estimate,
+    evidence: &[Mark],
 ) -> String {
     let mut desc: Vec<String> = series
         .iter()
@@ -431,8 +581,13 @@ fn accessible(
             ))
         })
         .collect();
-    if let Some(p) = estimate {
-        desc.push(format!("author's estimate {:.0}%", p * 100.0));
+    desc.extend(estimate_words(estimate));
+    if !evidence.is_empty() {
+        let marks: Vec<String> = evidence
+            .iter()
+            .map(|m| format!("{} on {}", if m.up { "for" } else { "against" }, m.date))
+            .collect();
+        desc.push(format!("evidence marked: {}", marks.join(", ")));
     }
     let head_end = svg.find('>').map_or(0, |i| i + 1);
     let (head, body) = svg.split_at(head_end);
@@ -449,6 +604,29 @@ fn accessible(
         escape_html(title),
         escape_html(&desc.join("; "))
     )
+}
+
+/// The author's estimate in words: each value from its date, and today's
+/// when it is not committed yet.
+fn estimate_words(estimate: &Estimate) -> Option<String> {
+    let value = |v: Option<f64>| v.map_or("none".to_string(), |p| format!("{:.0}%", p * 100.0));
+    if !estimate.stepped() {
+        return estimate
+            .current
+            .map(|p| format!("author's estimate {}", value(Some(p))));
+    }
+    let mut steps: Vec<String> = estimate
+        .changes
+        .iter()
+        .map(|(d, v)| format!("{} from {d}", value(*v)))
+        .collect();
+    if estimate.current != estimate.committed() {
+        steps.push(format!(
+            "{} now, not committed yet",
+            value(estimate.current)
+        ));
+    }
+    Some(format!("author's estimate: {}", steps.join(", ")))
 }
 
 /// One bar of a bar chart: a link, labelled, with a value from −1 to 1
@@ -570,6 +748,12 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const NONE: Estimate = Estimate {
+        changes: Vec::new(),
+        current: None,
+        today: Date::constant(2026, 12, 1),
+    };
+
     /// The text of every `<text>` element of one SVG.
     fn labels(svg: &str) -> Vec<&str> {
         svg.split("<text")
@@ -591,7 +775,12 @@ mod tests {
                 points: vec![(d("2026-03-01"), 0.2), (d("2026-06-01"), 0.25)],
             },
         ];
-        let html = history("AGI <by> 2030", &series, Some(0.4)).unwrap();
+        let flat = Estimate {
+            changes: Vec::new(),
+            current: Some(0.4),
+            today: Date::constant(2026, 12, 1),
+        };
+        let html = history("AGI <by> 2030", &series, &flat, &[]).unwrap();
         let svgs: Vec<&str> = html
             .split_inclusive("</svg>")
             .map(str::trim)
@@ -711,7 +900,41 @@ mod tests {
             [1, 2],
             "five months without data are not drawn as a line"
         );
-        assert!(history("t", &series, None).is_some());
+        assert!(history("t", &series, &NONE, &[]).is_some());
+    }
+
+    #[test]
+    fn the_estimate_steps_at_each_change_breaks_where_removed_and_ends_at_the_files_value() {
+        let estimate = Estimate {
+            changes: vec![
+                (d("2026-01-01"), Some(0.4)),
+                (d("2026-02-01"), None),
+                (d("2026-03-01"), Some(0.3)),
+            ],
+            current: Some(0.35),
+            today: d("2026-04-01"),
+        };
+        let day = |s: &str| day_number(d(s));
+        assert_eq!(
+            estimate.steps(day("2026-04-01")),
+            [
+                vec![(day("2026-01-01"), 0.4), (day("2026-02-01"), 0.4)],
+                vec![
+                    (day("2026-03-01"), 0.3),
+                    (day("2026-04-01"), 0.3),
+                    (day("2026-04-01"), 0.35)
+                ],
+            ]
+        );
+        assert_eq!(
+            estimate_words(&estimate).as_deref(),
+            Some(
+                "author's estimate: 40% from 2026-01-01, none from 2026-02-01, 30% from 2026-03-01, 35% now, not committed yet"
+            )
+        );
+        // An estimate alone, with two dates, is a chart reaching today.
+        let svg = history("t", &[], &estimate, &[]).unwrap();
+        assert!(svg.contains("author&apos;s estimate, now 35%"), "{svg}");
     }
 
     #[test]
@@ -720,7 +943,7 @@ mod tests {
             label: "x".into(),
             points: vec![(d("2026-01-01"), 0.3)],
         }];
-        assert!(history("t", &one, None).is_none());
+        assert!(history("t", &one, &NONE, &[]).is_none());
     }
 
     #[test]
@@ -768,5 +991,48 @@ mod tests {
             "{svg}"
         );
         assert!(super::bars("t", &[]).is_none());
+    }
+
+    #[test]
+    fn evidence_is_marked_at_its_dates_and_in_words() {
+        let series = [Series {
+            label: "manifold:x".into(),
+            points: vec![(d("2026-01-01"), 0.3), (d("2026-03-01"), 0.4)],
+        }];
+        let marks = [
+            Mark {
+                date: d("2026-02-01"),
+                up: true,
+            },
+            Mark {
+                date: d("2025-12-01"),
+                up: false,
+            },
+        ];
+        let svg = history("t", &series, &NONE, &marks).unwrap();
+        let wide = &svg[..svg.find("</svg>").unwrap()];
+        assert!(
+            wide.contains("evidence marked: for on 2026-02-01, against on 2025-12-01"),
+            "{wide}"
+        );
+        assert!(
+            labels(wide).contains(&"evidence for") && labels(wide).contains(&"evidence against"),
+            "{wide}"
+        );
+        // Two marks on the plot and one in each legend entry.
+        assert_eq!(wide.matches("<polygon").count(), 4, "{wide}");
+        // The earlier evidence widens the time axis: December 2025 is on it.
+        assert!(
+            labels(wide).iter().any(|l| l.contains("Dec 2025")),
+            "{:?}",
+            labels(wide)
+        );
+        assert!(
+            history("t", &series, &NONE, &[])
+                .unwrap()
+                .matches("<polygon")
+                .count()
+                == 0
+        );
     }
 }

@@ -212,6 +212,12 @@ impl Renderer<'_> {
             })
             .collect();
         ctx.insert("has_votes", &s.community.is_some());
+        // The legend explains ✓ and ✗ where some future resolved; the
+        // browser's map adds the same key only where this one has none.
+        ctx.insert(
+            "has_resolved",
+            &s.futures.iter().any(|e| e.future.resolved.is_some()),
+        );
         ctx.insert("votes_as_of", &community::as_of(s));
         if n == PageNo::FIRST {
             ctx.insert("map", &self.map);
@@ -251,6 +257,7 @@ impl Renderer<'_> {
         ctx.insert("markets", &self.market_views(i));
         ctx.insert("chart", &self.history_chart(i));
         self.insert_record(&mut ctx, i);
+        ctx.insert("estimate_changes", &estimate_changes(e));
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
         self.insert_community(&mut ctx, Route::Future(i));
@@ -424,10 +431,29 @@ impl Renderer<'_> {
                 points: o.history.clone(),
             })
             .collect();
+        let estimate = chart::Estimate {
+            changes: e
+                .estimates
+                .iter()
+                .map(|c| (c.date, c.value.map(|p| p.get())))
+                .collect(),
+            current: e.future.estimate.map(|p| p.get()),
+            today: self.site.today,
+        };
+        let evidence: Vec<chart::Mark> = e
+            .future
+            .evidence
+            .iter()
+            .map(|x| chart::Mark {
+                date: x.date.value,
+                up: x.direction == Direction::For,
+            })
+            .collect();
         chart::history(
             &format!("Probability of “{}” over time", e.future.title),
             &series,
-            e.future.estimate.map(|p| p.get()),
+            &estimate,
+            &evidence,
         )
     }
 
@@ -519,7 +545,7 @@ impl Renderer<'_> {
             .take(FEED_ENTRIES)
             .map(|(p, i)| {
                 let stamp =
-                    |d: Option<crate::source::content::PostDate>| d.map(|d| d.instant.to_string());
+                    |d: Option<crate::source::dates::PostDate>| d.map(|d| d.instant.to_string());
                 let published = stamp(p.doc.date).unwrap_or_default();
                 Entry {
                     post: self.post(i),
@@ -566,4 +592,55 @@ impl Renderer<'_> {
         ctx.insert("urls", &urls);
         ctx
     }
+}
+
+/// One change of the author's estimate as the future page lists it:
+/// "40% → 35% on 2 May 2026: *Scaling evidence weakens*".
+#[derive(Serialize)]
+struct EstimateChange {
+    /// The value before, if there was one.
+    from: Option<String>,
+    to: String,
+    /// `None`: the file's value is not committed yet.
+    date: Option<String>,
+    iso_date: Option<String>,
+    reason: Option<String>,
+    commit: Option<String>,
+}
+
+/// Future `e`'s estimate changes, newest first, ending at the file's value
+/// of today when it is not committed yet. Empty when the estimate was only
+/// ever set once: one value has no history.
+fn estimate_changes(e: &crate::model::site::FutureEntry) -> Vec<EstimateChange> {
+    let value = |v: Option<crate::source::futures::Probability>| {
+        v.map_or_else(|| "none".to_string(), |p| percent(Some(p.get())))
+    };
+    let mut list: Vec<EstimateChange> = e
+        .estimates
+        .iter()
+        .map(|c| EstimateChange {
+            from: c.before.map(|b| value(Some(b))),
+            to: value(c.value),
+            date: Some(format::long_date(c.date)),
+            iso_date: Some(c.date.to_string()),
+            reason: Some(c.reason.clone()),
+            commit: Some(c.commit.clone()),
+        })
+        .collect();
+    let committed = e.estimates.last().and_then(|c| c.value);
+    if !list.is_empty() && e.future.estimate != committed {
+        list.push(EstimateChange {
+            from: committed.map(|b| value(Some(b))),
+            to: value(e.future.estimate),
+            date: None,
+            iso_date: None,
+            reason: None,
+            commit: None,
+        });
+    }
+    if list.len() < 2 && list.iter().all(|c| c.from.is_none()) {
+        return Vec::new();
+    }
+    list.reverse();
+    list
 }

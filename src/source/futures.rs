@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Fix, Pos, thousands};
+pub(crate) use crate::source::fields::{Located, MAX_ID_CHARS, quoted, title_length};
 use crate::source::market_ref::MarketRef;
 use crate::source::record::{self, Evidence, RawEvidence, RawResolved, Resolution};
 use crate::source::yaml::{self, Examples, Scalar, Spanned, pos_of};
@@ -66,21 +67,6 @@ impl fmt::Display for FutureId {
     }
 }
 
-/// The longest id: ids are file names and URL segments, and the longest of
-/// the example site's is 41 characters. A limit also keeps "did you mean"
-/// from comparing a pasted 4 MB line with every id (10 s).
-pub(crate) const MAX_ID_CHARS: usize = 100;
-
-/// A value as a message quotes it: one of more than [`MAX_ID_CHARS`]
-/// characters is cut, so a pasted paragraph does not fill the terminal.
-pub(crate) fn quoted(s: &str) -> String {
-    if s.chars().count() <= MAX_ID_CHARS {
-        return s.to_string();
-    }
-    let start: String = s.chars().take(40).collect();
-    format!("{start}…")
-}
-
 /// `s` turned into lowercase kebab-case, for suggestions and URL slugs.
 pub(crate) fn kebab(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -108,13 +94,6 @@ impl Probability {
     pub(crate) fn get(self) -> f64 {
         self.0
     }
-}
-
-/// A value with the place it was written.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Located<T> {
-    pub value: T,
-    pub pos: Pos,
 }
 
 /// The expected window of a future, in years (inclusive).
@@ -542,7 +521,7 @@ fn probability(
 /// A probability as an author writes it; the error is a message and a
 /// hint. Percentages and decimal commas are understood well enough to
 /// say what to write instead.
-fn read_probability(text: &str, field: &str) -> Result<Probability, (String, String)> {
+pub(crate) fn read_probability(text: &str, field: &str) -> Result<Probability, (String, String)> {
     const RULE: &str = "a probability is a number strictly between 0 and 1";
     let percent = text.strip_suffix('%').map(str::trim_end);
     let number = percent.unwrap_or(text);
@@ -624,34 +603,6 @@ fn market(s: &str) -> Result<MarketRef, Fix> {
         Some(r) => format!("write the platform and the market's id, not its address: `{r}`"),
         None => "write the platform and the market's id, not its address: `platform:id`, e.g. `manifold:will-we-get-agi-before-2030`; platforms: manifold, polymarket, metaculus, kalshi".to_string(),
     }))
-}
-
-/// The longest title. A title is on every card, list and feed entry of
-/// what it names, and the map cuts it at three lines; a 10 MB one took
-/// two seconds to index and lay out, and every page that shows it grew.
-pub(crate) const MAX_TITLE_CHARS: usize = 300;
-
-/// Reports a title longer than [`MAX_TITLE_CHARS`].
-pub(crate) fn title_length(
-    file: &Path,
-    title: &Spanned<String>,
-    first_line: u32,
-    diags: &mut Diagnostics,
-) {
-    let chars = title.value.trim().chars().count();
-    if chars > MAX_TITLE_CHARS {
-        diags.push(
-            Diagnostic::error(
-                file,
-                pos_of(title, first_line),
-                format!(
-                    "`title` is {} characters long, more than {MAX_TITLE_CHARS}",
-                    thousands(chars)
-                ),
-            )
-            .with_help("shorten it to a line; say the rest in the summary or the text"),
-        );
-    }
 }
 
 /// The most tags a post or a future may have. Each tag's pages show the

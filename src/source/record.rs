@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::source::futures::{Located, title_length};
+use crate::source::fields::{Located, MAX_TITLE_CHARS, quoted, title_length};
 use crate::source::yaml::{Scalar, Spanned, pos_of};
 
 /// How a resolved future was settled.
@@ -58,7 +58,7 @@ pub(crate) struct Resolution {
 
 /// Which way a piece of evidence points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Direction {
+pub enum Direction {
     /// It makes the future more likely.
     For,
     /// It makes the future less likely.
@@ -66,7 +66,7 @@ pub(crate) enum Direction {
 }
 
 impl Direction {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Direction::For => "for",
             Direction::Against => "against",
@@ -204,7 +204,7 @@ fn evidence_item(file: &Path, raw: &RawEvidence, diags: &mut Diagnostics) -> Opt
             pos: pos_of(n, 1),
         })
     });
-    if title.is_empty() || title.chars().count() > crate::source::futures::MAX_TITLE_CHARS {
+    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
         return None;
     }
     Some(Evidence {
@@ -230,7 +230,7 @@ fn day(
         _ => {
             diags.push(
                 Diagnostic::error(file, pos, format!("invalid `{field}`: `{text}`"))
-                    .with_help(crate::source::content::date_hint(text)),
+                    .with_help(crate::source::dates::date_hint(text)),
             );
             None
         }
@@ -259,10 +259,7 @@ pub(crate) fn web_address(
         Diagnostic::error(
             file,
             pos_of(raw, 1),
-            format!(
-                "`{}` in `{field}` is not a web address",
-                crate::source::futures::quoted(url)
-            ),
+            format!("`{}` in `{field}` is not a web address", quoted(url)),
         )
         .with_help(help),
     );

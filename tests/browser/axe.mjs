@@ -1,7 +1,9 @@
 // Accessibility in Debian's Chromium: axe-core (from node_modules, never a
 // CDN) with the WCAG 2.1 A and AA rules on every page kind, desktop light
 // and dark and phone light, and on the open states (search results, the
-// map's panel, full screen, a what-if view); the map's colour scale read
+// map's panel, full screen, a what-if view), and on a site with resolved
+// futures (tests/sites/resolved: a resolved future's panel, a view entry
+// left out for it) on both screens in both schemes; the map's colour scale read
 // from the page's CSS custom properties (adjacent steps told apart, numbers
 // readable on every step); and the map by keyboard.
 // Usage: node axe.mjs CONFIG_JSON   (written by tests/browser.rs; its
@@ -71,6 +73,14 @@ const STATES = {
   "a what-if view on the bets": ["bets/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
   "a what-if view on a bet": ["bets/" + config.bet + "/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
   "a what-if view on the home page": [VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
+};
+
+// A site with resolved futures (tests/sites/resolved): the map with the
+// panel of a resolved future open, and a view whose entry for it was left
+// out, on both screens in both colour schemes.
+const RESOLVED = {
+  "the map's panel on a resolved future": ["futures/#" + config.resolvedFuture, (page) => page.waitForSelector(".map-panel:not([hidden]) .view-controls")],
+  "a view left out for a resolved future": ["bets/?view=" + config.resolvedFuture + ":0.5", (page) => page.waitForSelector("#your_view .view-notes:not([hidden])")],
 };
 
 // The map pages are audited once the map is drawn.
@@ -273,6 +283,19 @@ try {
         await audit(page, `${mode} /${path} with ${state}`);
       } catch (e) {
         problems.push(`${mode} /${path}: could not open ${state}: ${String(e).split("\n")[0]}`);
+      }
+      await context.close();
+    }
+  }
+  for (const [mode, options] of Object.entries({ ...MODES, "phone dark": { ...PHONE, colorScheme: "dark" } })) {
+    for (const [state, [path, act]] of Object.entries(RESOLVED)) {
+      const { page, context } = await open(options, path, config.resolvedUrl);
+      await settled(page, path);
+      try {
+        await act(page);
+        await audit(page, `${mode} resolved site /${path} with ${state}`);
+      } catch (e) {
+        problems.push(`${mode} resolved site /${path}: could not open ${state}: ${String(e).split("\n")[0]}`);
       }
       await context.close();
     }

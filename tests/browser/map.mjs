@@ -175,8 +175,10 @@ try {
   }
 
   // 6. The model in model.js gives the build's numbers: every implied
-  // probability, disagreement and bet payoff of graph.json, on both sites.
-  for (const site of [config.url, config.bigUrl]) {
+  // probability, disagreement and bet payoff of graph.json, on the three
+  // sites (the big one and tests/sites/resolved with resolved futures).
+  const sites = { example: config.url, big: config.bigUrl, resolved: config.resolvedUrl };
+  for (const [name, site] of Object.entries(sites)) {
     const { page, context } = await open(site + "futures/");
     await ready(page);
     const wrong = await page.evaluate(async () => {
@@ -193,6 +195,9 @@ try {
         const p = payoff(m, b.wins_if, b.loses_if, nums);
         if (p.kind !== b.payoff.kind || p.low !== b.payoff.low || p.high !== b.payoff.high) out.push([b.id, p, b.payoff]);
         if (payoffText(m.rules, p) !== b.payoff.display) out.push([b.id, payoffText(m.rules, p), b.payoff.display]);
+        // A bet the build settled is certain here too: won 1, lost 0.
+        const certain = b.settled && (b.settled.verdict === "won" ? 1 : 0);
+        if (b.settled && (p.low !== certain || p.high !== certain)) out.push([b.id, b.settled.verdict, p]);
         // What moves the bet: the build's swings, each recomputed here with
         // the future set to 1 and to 0 and the rest following the arrows.
         b.swings.forEach((w) => {
@@ -205,13 +210,13 @@ try {
           swings++;
         });
       });
-      return { out, futures: data.futures.length, bets: data.bets.length, swings };
+      return { out, futures: data.futures.length, bets: data.bets.length, swings, settled: Object.keys(m.fixed).length };
     });
     check(wrong.out.length === 0, `model.js disagrees with the build on ${site}: ` + JSON.stringify(wrong.out.slice(0, 5)));
-    const name = site === config.url ? "model_checked_example" : "model_checked_big";
-    results[name] = wrong.futures;
-    results[name + "_bets"] = wrong.bets;
-    results[name + "_swings"] = wrong.swings;
+    results["model_checked_" + name] = wrong.futures;
+    results["model_checked_" + name + "_bets"] = wrong.bets;
+    results["model_checked_" + name + "_swings"] = wrong.swings;
+    results["model_checked_" + name + "_settled"] = wrong.settled;
     await context.close();
   }
 
@@ -340,6 +345,9 @@ try {
     results.big_load_wall_ms = Date.now() - started;
     await page.screenshot({ path: `${shots}/map-5000.png` });
     check((await page.locator("#futures_map .group.closed .mark").count()) > 0, "the large site's closed groups show no marks");
+    // Its few resolved futures' marks are outlined, and only theirs.
+    const outlined = await page.locator("#futures_map .mark.settled").evaluateAll((ms) => ms.map((m) => m.getAttribute("data-id")));
+    check(outlined.length > 0 && outlined.every((id) => Number(id.slice(7)) % 1000 === 500), "the large site's settled futures' marks are not the outlined ones: " + outlined.join(", "));
     const small = (await drawnText(page)).filter((t) => t.px < MIN_PX - 0.01);
     check(small.length === 0, "the large site's first view draws text under 11 px: " + JSON.stringify(small.slice(0, 3)));
     check((await page.locator('#futures_map a[data-id="loose-0"]').count()) === 1, "a future in no era is not drawn");

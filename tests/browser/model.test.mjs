@@ -3,7 +3,7 @@
 // test runner (`node --test model.test.mjs`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { model, compute, assumed, payoff, payoffText, percent, viewPercent } from "../../themes/default/static/model.js";
+import { model, compute, assumed, isFixed, payoff, payoffText, percent, settledBy, viewPercent } from "../../themes/default/static/model.js";
 import { parseView, viewText } from "../../themes/default/static/view.js";
 
 const RULES = { disagreement: 0.15, display: { low: 0.01, high: 0.99 } };
@@ -122,6 +122,26 @@ test("a future that happened settles its fork and its parent, and no reader's va
   close(view.c.effective, 0.525, "c is still the site's");
   close(view.e.effective, 0.1, "an open future takes the reader's value");
   assert.deepEqual(payoff(m, ["a"], ["b"], n), { kind: "exact", low: 1, high: 1 }, "a bet won");
+});
+
+test("each settled future names the resolution that settled it, as the build does", () => {
+  const m = resolvable({ a: "happened", e: "did-not-happen" });
+  assert.deepEqual(["root", "a", "b", "e"].map((id) => settledBy(m, id)?.id), ["a", "a", "a", "e"]);
+  for (const id of ["c", "d"]) {
+    assert.equal(settledBy(m, id), null, id + " follows the arrows but is not settled");
+    assert.equal(isFixed(m, id), false);
+  }
+});
+
+test("a reader's view of a settled future is left out, with a note naming what settled it", () => {
+  const m = resolvable({ a: "happened" });
+  const { entries, notes } = parseView(m, "a:0.3,b:yes,c:0.4,root:no");
+  assert.deepEqual(entries, [{ id: "c", value: 0.4 }], "only the open future stays");
+  assert.deepEqual(notes, [
+    "“a:0.3”: a has resolved, and a view cannot change it",
+    "“b:yes”: b is settled by the resolution of a, and a view cannot change it",
+    "“root:no”: root is settled by the resolution of a, and a view cannot change it",
+  ]);
 });
 
 test("a bet's payoff counts the futures it loses in", () => {

@@ -1,7 +1,8 @@
 //! `forkcast serve`: builds the site into a private folder, serves it on
 //! 127.0.0.1 only ([`http`]), watches the sources and rebuilds what an edit
 //! touches — one post and the lists that show it, one future and its
-//! neighbours, and the search index entries they changed — then tells the
+//! neighbours, and the search index entries they changed; after a commit,
+//! the future pages whose estimate history changed — then tells the
 //! browser to reload. A broken edit shows its located error in the terminal
 //! and as an overlay while the last good site stays served. Markets come
 //! from the snapshot only.
@@ -28,6 +29,7 @@ use crate::output::{self, OutputFile};
 use crate::render::Renderer;
 use crate::render::search;
 use crate::routes::Route;
+use crate::source::history::{self, GitDirs};
 
 /// Where the site is served and how.
 #[derive(Clone, Debug)]
@@ -247,11 +249,48 @@ fn watch(
     watcher
         .watch(root, notify::RecursiveMode::NonRecursive)
         .map_err(|e| error(root, e))?;
+    let git = history::git_dirs(root);
+    if let Some(dirs) = &git {
+        watch_git(&mut watcher, dirs);
+    }
     let watcher = Arc::new(Mutex::new(watcher));
     let weak = Arc::downgrade(&watcher);
     let (s, r, b) = (shared.clone(), root.to_path_buf(), build.clone());
-    std::thread::spawn(move || watch_loop(&r, &b, &s, &rx, &weak));
+    std::thread::spawn(move || watch_loop(&r, git.as_ref(), &b, &s, &rx, &weak));
     Ok(watcher)
+}
+
+/// Watches where a commit or checkout shows: `HEAD` and its reflog, and
+/// the branches. Not the objects nor the index, which change on every
+/// `git add`. A repository that cannot be watched leaves the history as
+/// the last build read it, no worse than before.
+fn watch_git(watcher: &mut notify::RecommendedWatcher, dirs: &GitDirs) {
+    for (dir, mode) in [
+        (dirs.own.clone(), notify::RecursiveMode::NonRecursive),
+        (dirs.own.join("logs"), notify::RecursiveMode::NonRecursive),
+        (dirs.common.clone(), notify::RecursiveMode::NonRecursive),
+        (
+            dirs.common.join("refs/heads"),
+            notify::RecursiveMode::Recursive,
+        ),
+    ] {
+        if dir.is_dir() {
+            let _ = watcher.watch(&dir, mode);
+        }
+    }
+}
+
+/// Whether `path`, in a git folder, says that `HEAD` moved: the files
+/// [`watch_git`] watches, but no lock file (a commit still being made).
+fn moves_head(dirs: &GitDirs, path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if name.ends_with(".lock") {
+        return false;
+    }
+    path == dirs.own.join("HEAD")
+        || path == dirs.own.join("logs/HEAD")
+        || path == dirs.common.join("packed-refs")
+        || path.starts_with(dirs.common.join("refs/heads"))
 }
 
 /// Starts watching the folders among `paths` that were just created: a
@@ -287,19 +326,20 @@ fn full_build(root: &Path, options: &BuildOptions, out: &Path) -> Result<Session
 
 fn watch_loop(
     root: &Path,
+    git: Option<&GitDirs>,
     options: &BuildOptions,
     shared: &Shared,
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
     watcher: &WatcherRef,
 ) {
     while let Ok(first) = rx.recv() {
-        let paths = gather(root, first, rx);
-        if paths.is_empty() {
+        let edits = gather(root, git, first, rx);
+        if edits.paths.is_empty() && !edits.committed {
             continue;
         }
-        watch_new_folders(root, &paths, watcher);
+        watch_new_folders(root, &edits.paths, watcher);
         let started = Instant::now();
-        let event = match rebuild(root, options, shared, &paths, started) {
+        let event = match rebuild(root, options, shared, &edits, started) {
             Ok((what, took)) => {
                 http::broadcast(shared, "reload", "\"ok\"");
                 Event::Rebuilt { what, took }
@@ -328,19 +368,32 @@ fn watch_loop(
     }
 }
 
-/// The site files (relative to `root`) that one burst of events changed:
-/// editors write in bursts (temp file, rename, chmod).
+/// What one burst of events changed.
+struct Edits {
+    /// Site files, relative to the root.
+    paths: Vec<PathBuf>,
+    /// Whether `HEAD` moved (a commit, a checkout): the estimates' history
+    /// is read again.
+    committed: bool,
+}
+
+/// The site files (relative to `root`) that one burst of events changed,
+/// and whether a commit was made: editors write in bursts (temp file,
+/// rename, chmod), and so does git.
 fn gather(
     root: &Path,
+    git: Option<&GitDirs>,
     first: notify::Result<notify::Event>,
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
-) -> Vec<PathBuf> {
+) -> Edits {
     let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut committed = false;
     let mut take = |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev
             && !matches!(ev.kind, notify::EventKind::Access(_))
         {
             paths.extend(ev.paths.iter().filter_map(|p| relevant(root, p)));
+            committed |= git.is_some_and(|g| ev.paths.iter().any(|p| moves_head(g, p)));
         }
     };
     take(first);
@@ -351,7 +404,10 @@ fn gather(
             Err(_) => break,
         }
     }
-    paths.into_iter().collect()
+    Edits {
+        paths: paths.into_iter().collect(),
+        committed,
+    }
 }
 
 /// `path` relative to `root`, if it is a source file of the site (not an
@@ -379,7 +435,7 @@ fn rebuild(
     root: &Path,
     options: &BuildOptions,
     shared: &Shared,
-    changed: &[PathBuf],
+    edits: &Edits,
     started: Instant,
 ) -> Result<(String, Duration), Failure> {
     let mut session = shared
@@ -391,7 +447,7 @@ fn rebuild(
     // all fine again.
     let refreshed = match session.problem {
         Some(_) => Err(Refresh::Rebuild),
-        None => refresh(&mut session.site, changed),
+        None => refresh(&mut session.site, edits),
     };
     let result = match refreshed {
         Ok(touched) => write_touched(&mut session, &shared.out, &touched),
@@ -418,9 +474,9 @@ fn rebuild(
     Ok((what, took))
 }
 
-/// Applies edits of posts and futures to `site`; anything else needs a
-/// full rebuild.
-fn refresh(site: &mut Site, changed: &[PathBuf]) -> Result<Vec<Touched>, Refresh> {
+/// Applies edits of posts and futures, and a commit's estimate history, to
+/// `site`; anything else needs a full rebuild.
+fn refresh(site: &mut Site, edits: &Edits) -> Result<Vec<Touched>, Refresh> {
     let is_post = |p: &Path| {
         p.starts_with("content")
             && p.extension().is_some_and(|e| e == "md")
@@ -429,14 +485,19 @@ fn refresh(site: &mut Site, changed: &[PathBuf]) -> Result<Vec<Touched>, Refresh
     let is_future = |p: &Path| {
         p.starts_with("futures") && p.extension().is_some_and(|e| e == "yaml" || e == "yml")
     };
-    changed
+    let mut touched: Vec<Touched> = edits
+        .paths
         .iter()
         .map(|p| match p {
             p if is_post(p) => site.refresh_post(p),
             p if is_future(p) => site.refresh_future(p),
             _ => Err(Refresh::Rebuild),
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if edits.committed {
+        touched.push(site.refresh_history());
+    }
+    Ok(touched)
 }
 
 /// Renders and writes the routes `touched` names, and the search index

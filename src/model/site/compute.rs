@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::fetch::markets::{MarketRef, Observation, Prices};
+use crate::fetch::markets::{MarketRef, Observation, Prices, Status};
 use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing, Verdict, verdict};
 use crate::routes::FutureIx;
 use crate::source::futures::Future;
@@ -121,7 +121,14 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
     let warnings = futures_in
         .iter()
         .zip(&futures)
-        .filter_map(|(f, n)| overlap(f, &n.computed))
+        .flat_map(|(f, n)| {
+            let settled = f
+                .markets
+                .iter()
+                .zip(&n.markets)
+                .filter_map(|(at, (r, o))| unresolved(f, at.pos, r, o));
+            overlap(f, &n.computed).into_iter().chain(settled)
+        })
         .collect();
     Numbers {
         futures,
@@ -181,6 +188,45 @@ fn overlap(future: &Future, computed: &Computed) -> Option<Diagnostic> {
     )
 }
 
+/// The warning for a future whose market `r` (linked at `pos`) resolved
+/// while the future has no `resolved:`, saying what to write.
+fn unresolved(future: &Future, pos: Pos, r: &MarketRef, seen: &Observation) -> Option<Diagnostic> {
+    let Some(Status::Resolved(answer)) = &seen.status else {
+        return None;
+    };
+    if future.resolved.is_some() {
+        return None;
+    }
+    let outcome = match answer.to_ascii_uppercase().as_str() {
+        "YES" => Some("happened"),
+        "NO" => Some("did-not-happen"),
+        _ => None,
+    };
+    let on = seen
+        .as_of
+        .map_or_else(|| "YYYY-MM-DD".to_string(), |d| d.to_string());
+    let source = seen.url.as_deref().unwrap_or("https://…");
+    let help = match outcome {
+        Some(o) => format!(
+            "if the market settled this future, add to its file:\nresolved:\n  outcome: {o}\n  on: {on}   # the day it settled ({on} is when its value was read)\n  source: {source}"
+        ),
+        None => format!(
+            "it resolved {answer}, which says neither yes nor no: decide whether the future happened and add `resolved:` (outcome, on, source: {source}), or link another market"
+        ),
+    };
+    Some(
+        Diagnostic::warning(
+            &future.file,
+            pos,
+            format!(
+                "market `{r}` has resolved {answer}, but `{}` has no `resolved:`",
+                future.id
+            ),
+        )
+        .with_help(help),
+    )
+}
+
 impl Loaded {
     /// The site with every number computed from `observed`.
     pub(crate) fn compute(self, observed: Observed) -> Site {
@@ -201,6 +247,7 @@ impl Loaded {
                 settled: n.settled,
                 markets: n.markets,
                 computed: n.computed,
+                estimates: e.estimates,
                 bets_win: e.bets_win,
                 bets_lose: e.bets_lose,
                 posts: e.posts,
@@ -236,6 +283,8 @@ impl Loaded {
             bets,
             tags: self.tags,
             community: observed.community,
+            history: self.history,
+            today: jiff::tz::TimeZone::UTC.to_datetime(self.now).date(),
             found,
             computed: n.warnings,
             routes: self.routes,

@@ -16,6 +16,7 @@ use crate::source::config::Config;
 use crate::source::content::{self, Document, Kind};
 use crate::source::files::files_with_extension;
 use crate::source::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
+use crate::source::history::{self, History};
 use crate::source::markdown::{self, Links};
 use crate::source::record;
 use crate::source::theme::Theme;
@@ -30,6 +31,9 @@ struct Sources {
     /// Ids of every future file, including those with errors of their own:
     /// they exist, so references to them are not reported again as unknown.
     future_files: HashSet<String>,
+    /// Every future's estimate changes, from git.
+    history: History,
+    history_report: history::Report,
 }
 
 /// What the Markdown renderer and reference resolution need to check links.
@@ -65,7 +69,8 @@ impl Loaded {
         };
         let mut routes = link_targets(root, &src.theme, &shape);
         routes.extend(src.future_files.iter().map(|id| routes::future(id)));
-        let today = options.today().map_err(|d| Diagnostics::from_iter([d]))?;
+        let now = options.now().map_err(|d| Diagnostics::from_iter([d]))?;
+        let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
         let check = Checker {
             today,
             graph: &graph,
@@ -81,7 +86,7 @@ impl Loaded {
         });
         let posts = check.pages(posts, &mut diags);
         let pages = check.pages(pages, &mut diags);
-        let mut futures = check.futures(src.futures, &mut diags);
+        let mut futures = check.futures(src.futures, &src.history, &mut diags);
         let bets = check.bets(src.bets, &mut diags);
         link_futures(&mut futures, &bets, &posts);
         if diags.has_errors() {
@@ -100,8 +105,13 @@ impl Loaded {
             bets,
             tags,
             warnings: diags.into_sorted(),
+            history: src.history_report,
             routes,
-            options: options.clone(),
+            now,
+            options: BuildOptions {
+                now: Some(now),
+                ..options.clone()
+            },
         })
     }
 }
@@ -126,16 +136,26 @@ fn read_sources(
     }
     let theme = Theme::load(root, &config.theme).map_err(|d| Diagnostics::from_iter([d]))?;
     let (mut d1, mut d2, mut d3) = Default::default();
-    let (mut documents, (futures, bets)) = rayon::join(
-        || content::load(root, &mut d1),
-        || {
-            rayon::join(
-                || futures::load(root, &mut d2),
-                || bets::load(root, &mut d3),
-            )
-        },
-    );
+    // Git runs in its own process while the files are read: its thread
+    // only waits and parses, and takes no reader's place in rayon's pool.
+    let ((history, history_report), (mut documents, (futures, bets))) = std::thread::scope(|s| {
+        let git = s.spawn(|| history::read(root));
+        let files = rayon::join(
+            || content::load(root, &mut d1),
+            || {
+                rayon::join(
+                    || futures::load(root, &mut d2),
+                    || bets::load(root, &mut d3),
+                )
+            },
+        );
+        (
+            git.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            files,
+        )
+    });
     diags.extend(d1.into_iter().chain(d2).chain(d3));
+    diags.extend(history_report.warning());
     if !options.drafts {
         documents.retain(|d| !d.draft);
     }
@@ -150,6 +170,8 @@ fn read_sources(
         futures,
         bets,
         future_files,
+        history,
+        history_report,
     })
 }
 
@@ -259,8 +281,14 @@ impl Checker<'_> {
         in_parallel(docs, diags, |doc, d| self.page(doc, d))
     }
 
-    fn futures(&self, futures: Vec<Future>, diags: &mut Diagnostics) -> Vec<LoadedFuture> {
+    fn futures(
+        &self,
+        futures: Vec<Future>,
+        history: &History,
+        diags: &mut Diagnostics,
+    ) -> Vec<LoadedFuture> {
         in_parallel(futures, diags, |future, d| LoadedFuture {
+            estimates: history.of(future.id.as_str()).to_vec(),
             summary: markdown::render(
                 &future.summary,
                 &future.file,

@@ -24,6 +24,7 @@ use crate::source::bets::Bet;
 use crate::source::config::Config;
 use crate::source::content::Document;
 use crate::source::futures::Future;
+use crate::source::history::{self, Change};
 use crate::source::markdown::Rendered;
 use crate::source::theme::Theme;
 
@@ -117,6 +118,8 @@ pub(crate) struct LoadedFuture {
     pub summary: Rendered,
     /// Its `resolves_when` criteria and its evidence's notes, rendered.
     pub record: RecordText,
+    /// Its estimate's committed changes, oldest first (from git).
+    pub estimates: Vec<Change>,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<BetIx>,
     pub bets_lose: Vec<BetIx>,
@@ -142,6 +145,8 @@ pub(crate) struct FutureEntry {
     /// Each market it references, with what is known of it.
     pub markets: Vec<(MarketRef, Observation)>,
     pub computed: Computed,
+    /// Its estimate's committed changes, oldest first (from git).
+    pub estimates: Vec<Change>,
     /// Bets (indexes into [`Site::bets`]) that win or lose here.
     pub bets_win: Vec<BetIx>,
     pub bets_lose: Vec<BetIx>,
@@ -257,8 +262,12 @@ pub(crate) struct Loaded {
     pub tags: Vec<TagEntry>,
     /// The problems loading found that do not stop a build.
     pub warnings: Vec<Diagnostic>,
+    /// How reading the estimates' history from git went.
+    pub history: history::Report,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
+    /// The build's "now", read once (see [`BuildOptions::now`]).
+    pub(crate) now: jiff::Timestamp,
     options: BuildOptions,
 }
 
@@ -291,6 +300,10 @@ pub(crate) struct Site {
     pub(crate) tags: Vec<TagEntry>,
     /// Votes and discussion threads, with `community: true`.
     pub(crate) community: Option<Community>,
+    /// How reading the estimates' history from git went.
+    pub(crate) history: history::Report,
+    /// The day of the build's "now": an estimate holds until then.
+    pub(crate) today: jiff::civil::Date,
     /// Warnings of loading and fetching.
     found: Vec<Diagnostic>,
     /// Warnings about the numbers, made anew whenever they are computed.

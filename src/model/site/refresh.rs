@@ -13,6 +13,7 @@ use crate::routes::{self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageNo, PostIx, R
 use crate::source::content::{self, Document, Kind};
 use crate::source::files;
 use crate::source::futures::{self, Future, kebab};
+use crate::source::history;
 use crate::source::markdown::{self, Links};
 
 /// What an edit changed, so a server can re-render only that.
@@ -300,6 +301,26 @@ impl Site {
                     .map(|n| Route::Tag(k, n)),
             );
         }
+    }
+
+    /// Reads the estimates' history again after a commit (or a checkout:
+    /// `HEAD` moved), and says which future pages show another one.
+    pub(crate) fn refresh_history(&mut self) -> Touched {
+        let (history, report) = history::read(&self.root);
+        let mut t = Touched::default();
+        for (i, e) in FutureIx::all(self.futures.len()).zip(&mut self.futures) {
+            let now = history.of(e.future.id.as_str());
+            if e.estimates != now {
+                e.estimates = now.to_vec();
+                t.routes.insert(Route::Future(i));
+            }
+        }
+        if let Some(old) = self.history.warning() {
+            self.found.retain(|d| *d != old);
+        }
+        self.found.extend(report.warning());
+        self.history = report;
+        t
     }
 
     /// Re-reads the future at `rel` after an edit, recomputes the graph's

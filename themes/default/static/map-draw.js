@@ -1,10 +1,11 @@
 // @ts-check
 // What the map shows at the current zoom, and drawing it: which groups are
 // open, each future's box with its title lines, closed groups with their
-// marks, edges with P(edge) where there is room, the time axis. Text is
+// marks, edges with P(edge) where there is room, the time axis, and what
+// resolutions settled (a ✓ or ✗ on the box and words, not colour alone). Text is
 // never drawn smaller than the build's `min_text_px` on screen: it is
 // hidden instead. Only what is in view is drawn.
-import { ancestors, bucket, percent, reach, size, leaves } from "./model.js";
+import { ancestors, bucket, isFixed, percent, reach, settledBy, size, leaves } from "./model.js";
 
 /** @typedef {import("../browser-data").MapInfo} MapInfo */
 /** @typedef {import("../browser-data").Years} Years */
@@ -145,13 +146,23 @@ export function windowText(w) {
 // The site's number, then the reader's where their view changes it
 // (`35% → 60%`), its marks and its window: as much as fits the box, giving
 // up the window first, then the site's number (`→ 60%`; its name says both).
+// A resolved future says how, a future another's resolution settled says
+// so after its 100% or 0%; no view changes either.
 /** @param {State} s @param {Node} f */
 function numberLine(s, f) {
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id), mp = s.map;
   const marks = n.disagreement ? " ⚠" : "", when = f.when ? " · " + windowText(f.when) : "";
   const both = t.changed ? t.site + " → " + t.yours : t.site, yours = t.changed ? "→ " + t.yours : t.site;
   const room = f.box.w - 2 * mp.text_x;
-  return [both + marks + when, both + marks, yours + marks].find((line) => measure(s, line, mp.text_px) <= room) || yours;
+  const settled = settledWords(s, f);
+  const lines = settled ? [settled + when, settled, t.site] : [both + marks + when, both + marks, yours + marks];
+  return lines.find((line) => measure(s, line, mp.text_px) <= room) || lines[lines.length - 1];
+}
+/** "Happened", "Did not happen", "100% settled": what a settled future's box says; null for an open one.
+ * @param {State} s @param {Node} f */
+function settledWords(s, f) {
+  if (f.resolved) return f.resolved.outcome === "happened" ? "Happened" : "Did not happen";
+  return isFixed(s.m, f.id) ? s.reader.texts(f.id).site + " settled" : null;
 }
 /** A future's title lines as the build broke them (`lines`: each line's end).
  * @param {Node} f */
@@ -174,6 +185,8 @@ function titleLines(f) {
 function describe(s, f) {
   const when = f.when ? ", " + windowText(f.when) : "";
   if (f.members.length) return f.title + ": " + size(s.m, f.id) + " futures" + when + "; a group";
+  const settled = settledWords(s, f), by = settled && settledBy(s.m, f.id);
+  if (settled) return f.title + ": " + settled + when + "; " + (f.resolved ? f.resolved.display : by ? "by the resolution of “" + by.title + "”" : "by a resolution");
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
   const words = [t.changed ? "the site’s, then your view" : "", n.disagreement ? "disputed" : "", f.stale ? "market value as of " + f.stale : ""].filter(Boolean);
   return f.title + ": " + t.site + (t.changed ? " → " + t.yours : "") + when + (words.length ? "; " + words.join(", ") : "");
@@ -234,6 +247,8 @@ function classes(s, f, lit) {
   }
   if (s.selected === f.id) cls += " selected";
   if (s.reader.values[f.id] != null) cls += " in-view";
+  if (f.resolved) cls += " resolved " + f.resolved.outcome;
+  else if (!f.members.length && isFixed(s.m, f.id)) cls += " settled";
   return cls;
 }
 
@@ -253,9 +268,27 @@ function colour(s, id) {
   return p == null ? "unknown" : "p" + bucket(p);
 }
 
+// A resolved future's mark, a ✓ or ✗ in a disc on its box's top right
+// corner (clear of its title's first line), drawn at every zoom (its words
+// only where text is legible).
+const BADGE = 7;
+/** @param {Node} f @param {Element} a */
+function badge(f, a) {
+  if (!f.resolved) return;
+  const b = f.box, r = Math.min(BADGE, b.h / 3), cx = b.x + b.w - 1, cy = b.y + 1;
+  const g = el("g", { "class": "resolved-badge", "aria-hidden": "true" }, a);
+  el("circle", { cx, cy, r }, g);
+  const k = r * 0.45;
+  const d = f.resolved.outcome === "happened"
+    ? `M${cx - k},${cy} L${cx - k / 3},${cy + k * 0.7} L${cx + k},${cy - k * 0.6}`
+    : `M${cx - k * 0.7},${cy - k * 0.7} L${cx + k * 0.7},${cy + k * 0.7} M${cx + k * 0.7},${cy - k * 0.7} L${cx - k * 0.7},${cy + k * 0.7}`;
+  el("path", { d }, g);
+}
+
 /** @param {State} s @param {Node} f @param {Element} parent @param {Lit | null} lit */
 function drawFuture(s, f, parent, lit) {
   const a = link(s, f, parent, lit);
+  badge(f, a);
   const mp = s.map;
   if (mp.text_px * s.view.k < mp.min_text_px - 1e-9) return;
   const x = f.box.x + mp.text_x, lines = titleLines(f);
@@ -333,11 +366,17 @@ function drawMarks(s, f, parent, left, top, w, h) {
   const marks = el("g", { "class": "marks" }, parent);
   ids.slice(0, g.perRow * g.rows).forEach((id, i) => {
     el("rect", {
-      "class": "mark " + colour(s, id), "data-id": id,
+      "class": markClass(s, id), "data-id": id,
       x: f.box.x + (left + (i % g.perRow) * g.step) / k, y: f.box.y + (top + Math.floor(i / g.perRow) * g.step) / k,
       width: g.m / k, height: g.m / k, rx: Math.min(4, g.m / 4) / k,
     }, marks);
   });
+}
+// A closed group's mark for a settled future is outlined: its colour is
+// then certain, and the outline tells it from an open future's.
+/** @param {State} s @param {string} id */
+function markClass(s, id) {
+  return "mark " + colour(s, id) + (isFixed(s.m, id) ? " settled" : "");
 }
 // A group's futures in time order, found once.
 /** @type {Map<string, string[]>} */
@@ -532,5 +571,5 @@ export function renumber(s) {
     if (num && num.textContent !== line) num.textContent = line;
     set(a, "aria-label", nameOf(s, f, a));
   });
-  s.layer.querySelectorAll(".mark").forEach((r) => set(r, "class", "mark " + colour(s, r.getAttribute("data-id") || "")));
+  s.layer.querySelectorAll(".mark").forEach((r) => set(r, "class", markClass(s, r.getAttribute("data-id") || "")));
 }

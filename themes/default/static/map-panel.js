@@ -1,8 +1,9 @@
 // @ts-check
 // The map's side panel (a bottom sheet on a phone): a future's summary,
-// probability and where it comes from, implied probability, disagreement,
-// and the bets that win or lose there. Content goes in as text nodes only.
-import { percent, size } from "./model.js";
+// probability and where it comes from (or how it resolved), implied
+// probability, disagreement, and the bets that win or lose there, or how
+// they were settled. Content goes in as text nodes only.
+import { percent, settledBy, size, viewPercent } from "./model.js";
 import { windowText } from "./map-draw.js";
 import { html } from "./dom.js";
 import { controls, decorate } from "./view-ui.js";
@@ -38,6 +39,32 @@ function discussion(c, dl) {
   html("a", { href: c.url, rel: "nofollow noopener" }, "Vote or discuss", dd);
 }
 
+// How resolutions settled future `f` (`by`, maybe itself), with where it was settled.
+/** @param {Node} f @param {Node} by @param {HTMLElement} dl @param {string} p */
+function settlement(f, by, dl, p) {
+  const resolved = /** @type {import("../browser-data").Resolved} */ (by.resolved);
+  html("dt", {}, by === f ? "Resolved" : "Settled", dl);
+  const dd = html("dd", {}, null, dl);
+  if (by === f) dd.appendChild(document.createTextNode((resolved.outcome === "happened" ? "✓ " : "✗ ") + resolved.display + " · "));
+  else {
+    dd.appendChild(document.createTextNode(p + ": "));
+    html("a", { href: by.url }, by.title, dd);
+    dd.appendChild(document.createTextNode(" " + (resolved.outcome === "happened" ? "happened" : "did not happen") + " · "));
+  }
+  html("a", { href: resolved.source, rel: "nofollow noopener" }, "source", dd);
+}
+
+// Its own probability as the site shows it, once resolutions upstream
+// moved it, and where the value it started from comes from.
+/** @param {State} s @param {Node} f @param {import("./model.js").Numbers} n */
+function probabilityText(s, f, n) {
+  const rules = s.m.rules;
+  if (f.probability == null || n.own == null) return "none given";
+  const from = (f.source === "markets" ? "markets" : "author's estimate") + (f.stale ? ", as of " + f.stale : "");
+  const was = percent(rules, f.probability), now = percent(rules, n.own);
+  return now === was ? now + " (" + from + ")" : now + " (" + from + " " + was + ", moved by resolutions before it)";
+}
+
 /** Fills `panel` with future `f`; `actions.close` and `actions.showBet(id)` are its buttons.
  * @param {State} s @param {HTMLElement} panel @param {Node} f
  * @param {{ close: () => void, showBet: (id: string) => void }} actions */
@@ -56,8 +83,13 @@ export function showPanel(s, panel, f, actions) {
   const row = (dt, dd) => { html("dt", {}, dt, dl); html("dd", {}, dd, dl); };
   if (f.members.length) row("Group of", size(s.m, f.id) + " futures");
   if (f.when) row("Expected", windowText(f.when));
-  row("Probability", f.probability != null ? percent(rules, f.probability) + " (" + (f.source === "markets" ? "markets" : "author's estimate") + (f.stale ? ", as of " + f.stale : "") + ")" : "none given");
-  row("Implied by the graph", percent(rules, n.implied));
+  const by = settledBy(s.m, f.id);
+  // A settled future is certain: what the graph implies of it no longer counts.
+  if (by) settlement(f, by, dl, viewPercent(rules, n.effective));
+  else {
+    row("Probability", probabilityText(s, f, n));
+    row("Implied by the graph", percent(rules, n.implied));
+  }
   if (n.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
   if (f.community) discussion(f.community, dl);
   controls(s.reader, f.id, panel);
@@ -73,7 +105,7 @@ export function showPanel(s, panel, f, actions) {
       const li = html("li", { "data-bet": b.id }, null, ul);
       html("a", { href: b.url }, b.title, li);
       li.appendChild(document.createTextNode(" "));
-      html("span", { "class": "payoff-value muted" }, "pays off " + b.payoff.display, li);
+      html("span", { "class": "payoff-value muted" }, b.settled ? b.settled.display : "pays off " + b.payoff.display, li);
       li.appendChild(document.createTextNode(" "));
       html("button", { type: "button" }, "show on the map", li).addEventListener("click", () => actions.showBet(b.id));
     });

@@ -193,7 +193,7 @@ function controller(s) {
       s.section.classList.add("showing-bet");
       render(s);
       const pays = payoffText(s.m.rules, payoff(s.m, b.wins_if, b.loses_if, s.reader.nums));
-      c.say("Bet: " + b.title + ", pays off " + pays + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
+      c.say("Bet: " + b.title + ", " + (b.settled ? b.settled.display : "pays off " + pays) + (b.essential_fork ? ". It rides on " + s.m.byId[b.essential_fork].title : ""));
     },
     /** A closed group opens (zoomed in until its futures read); a future is selected.
      * @param {string} id */
@@ -386,6 +386,19 @@ function hint(s, c) {
   html("button", { type: "button", "aria-label": "Dismiss the hint" }, "×", note).addEventListener("click", c.used);
 }
 
+// The legend explains a resolved future's mark where the site has one:
+// the static legend (the template's) lists it where it already does.
+/** @param {State} s */
+function legend(s) {
+  const list = s.section.querySelector(".map-legend");
+  if (!list || list.querySelector(".resolved-key") || !s.m.futures.some((f) => f.resolved)) return;
+  const li = html("li", { "class": "resolved-key" }, null, list);
+  html("span", { "class": "badge-key" }, "✓", li);
+  li.appendChild(document.createTextNode(" happened, "));
+  html("span", { "class": "badge-key" }, "✗", li);
+  li.appendChild(document.createTextNode(" did not happen: resolved; “100% settled”, “0% settled”: fixed by another’s resolution"));
+}
+
 /** @param {HTMLElement} frame @param {HTMLElement} section @param {Model} m @param {View} reader */
 function start(frame, section, m, reader) {
   const s = state(frame, section, m, reader), c = controller(s);
@@ -394,6 +407,7 @@ function start(frame, section, m, reader) {
   frame.classList.add("live");
   frame.appendChild(s.panel);
   tools(s, c);
+  legend(s);
   hint(s, c);
   listen(s, c);
   const withView = () => s.section.classList.toggle("with-view", reader.active);

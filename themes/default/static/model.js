@@ -79,6 +79,17 @@ export function isFixed(m, id) {
   return id in m.fixed;
 }
 
+/** The resolved future that settles `id`: itself where it resolved, else
+ * the first (in the site's order) whose resolution fixes it, as the build
+ * names it (src/model/site/compute.rs `settled`); null where none does.
+ * @param {Model} m @param {string} id @returns {Node | null} */
+export function settledBy(m, id) {
+  if (!(id in m.fixed)) return null;
+  const f = m.byId[id];
+  if (f.resolved) return f;
+  return m.futures.find((r) => r.resolved && id in assumed(m, [{ id: r.id, value: r.resolved.outcome === "happened" ? "yes" : "no" }])) || null;
+}
+
 /** Parents before children (Kahn's algorithm; the build checked there is no cycle).
  * @param {Node[]} futures
  * @param {Record<string, Node>} byId */

@@ -46,13 +46,15 @@ function middle(c) {
   return c.low == null || c.high == null ? null : (c.low + c.high) / 2;
 }
 
-/** The bets whose chance of paying off reads differently in `view`, largest move first.
+/** The bets whose chance of paying off reads differently in `view`, largest
+ * move first; a bet resolutions settled never moves.
  * @param {View} view @returns {Change[]} */
 export function changedBets(view) {
   const m = view.m;
   /** @type {Change[]} */
   const out = [];
   Object.values(m.bets).forEach((b) => {
+    if (b.settled) return;
     const chance = payoff(m, b.wins_if, b.loses_if, view.nums), yours = payoffText(m.rules, chance, viewPercent);
     if (yours === b.payoff.display) return;
     const was = middle(b.payoff), now = middle(chance);

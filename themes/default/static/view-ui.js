@@ -4,7 +4,9 @@
 // not), the one place that lists the view with a reset, and the reader's
 // numbers beside the site's wherever the page shows a future's probability
 // or a bet's chance of paying off. The site's numbers are never replaced.
-import { payoff, payoffText, viewPercent } from "./model.js";
+// What resolutions settled has no controls and no number of the reader's:
+// a sentence or the bet's verdict says so instead.
+import { isFixed, payoff, payoffText, settledBy, viewPercent } from "./model.js";
 import { html } from "./dom.js";
 
 /** @typedef {import("../browser-data").Rules} Rules */
@@ -33,6 +35,8 @@ function plural(n, one, many) {
  */
 export function controls(view, id, parent) {
   const f = view.m.byId[id], rules = view.m.rules;
+  const by = settledBy(view.m, id);
+  if (by) return settled(f, by, parent);
   const box = html("div", { "class": "view-controls", role: "group", "aria-label": "Your view of “" + f.title + "”" }, null, parent);
   html("p", { "class": "view-controls-title" }, "Your view: what if?", box);
   const row = html("div", { "class": "view-row" }, null, box);
@@ -79,6 +83,21 @@ export function controls(view, id, parent) {
   return box;
 }
 
+/** In place of the controls of `f`, which the resolution of `by` (maybe
+ * itself) settled: why a reader cannot change it.
+ * @param {import("./model.js").Node} f @param {import("./model.js").Node} by @param {Element} parent */
+function settled(f, by, parent) {
+  const box = html("div", { "class": "view-controls settled" }, null, parent);
+  const p = html("p", {}, null, box);
+  if (by === f) p.textContent = "Resolved: a view cannot change it.";
+  else {
+    p.appendChild(document.createTextNode("Settled by the resolution of "));
+    html("a", { href: by.url }, by.title, p);
+    p.appendChild(document.createTextNode(": a view cannot change it."));
+  }
+  return box;
+}
+
 // ---- the one place that lists the view ------------------------------------
 
 /**
@@ -112,7 +131,7 @@ export function bar(view, mount, { pick = true, quiet = false } = {}) {
     notes.textContent = "";
     notes.hidden = !view.notes.length;
     if (view.notes.length) {
-      html("p", {}, "Left out of the address's view, which holds something this page cannot read:", notes);
+      html("p", {}, view.from === "address" ? "Left out of the view in the address:" : "Left out of the view kept from your last visit:", notes);
       const ul = html("ul", {}, null, notes);
       view.notes.forEach((n) => html("li", {}, n, ul));
     }
@@ -137,7 +156,9 @@ function picker(view, mount) {
     // By outermost group; a future in none, and no group itself, goes under "In no group".
     /** @type {Map<import("./model.js").Node | null, import("./model.js").Node[]>} */
     const groups = new Map();
+    // What resolutions settled cannot be changed: it is not offered.
     view.m.futures.forEach((f) => {
+      if (isFixed(view.m, f.id)) return;
       let top = f;
       while (top.within) top = view.m.byId[top.within];
       const key = top === f && !f.members.length ? null : top;
@@ -234,11 +255,15 @@ function betNumbers(view, root) {
     if (!b) return;
     const anchor = node.querySelector(".bet-odds, .bet-payoff, .payoff-value");
     if (!anchor) return;
-    const text = view.active ? payoffText(rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent) : null;
+    // A settled bet's chance cannot change: it says its verdict where the
+    // page does not say it already.
+    const verdict = b.settled && !(anchor.textContent || "").includes(b.settled.display) ? b.settled.display : null;
+    const text = !view.active ? null : b.settled ? verdict : payoffText(rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent);
     // A matrix row's last cell has the reader's chance inside it, below the site's.
     const cell = anchor.classList.contains("bet-payoff");
-    const span = beside(anchor, "view-payoff", text && (cell ? "yours " : "your view: pays off ") + text, "The chance it pays off in your view", cell);
-    if (span) span.classList.toggle("changed", text !== b.payoff.display);
+    const label = text && (b.settled ? text : (cell ? "yours " : "your view: pays off ") + text);
+    const span = beside(anchor, "view-payoff", label, b.settled ? "Settled: no view changes it" : "The chance it pays off in your view", cell);
+    if (span) span.classList.toggle("changed", !b.settled && text !== b.payoff.display);
   });
 }
 

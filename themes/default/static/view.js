@@ -3,9 +3,10 @@
 // the address (`?view=ID:V,ID:V`, V a number from 0 to 1, `yes` or `no`)
 // so it can be shared, and in the browser's storage so it follows them
 // from page to page. The view is data, parsed strictly: an entry that is
-// not `ID:V` for a future of this site is left out, with a note saying why.
+// not `ID:V` for a future of this site, or that would change a future a
+// resolution settled, is left out, with a note saying why.
 // Its numbers come from model.js; what shows them is view-ui.js.
-import { model, compute, assumed, percent, viewPercent } from "./model.js";
+import { model, compute, assumed, isFixed, settledBy, percent, viewPercent } from "./model.js";
 import { storageKey } from "./view-key.js";
 
 /** @typedef {import("../browser-data").Graph} Graph */
@@ -38,6 +39,8 @@ export function parseView(m, text) {
     if (!id) return void notes.push(`“${item}” is not ID:VALUE`);
     if (!m.byId[id]) return void notes.push(`“${item}”: this site has no future “${id}”`);
     if (value == null) return void notes.push(`“${item}”: a value is a number from 0 to 1, or yes or no`);
+    const by = settledBy(m, id);
+    if (by) return void notes.push(`“${item}”: ` + (by.id === id ? `${id} has resolved` : `${id} is settled by the resolution of ${by.id}`) + ", and a view cannot change it");
     if (given.has(id)) notes.push(`“${id}:${given.get(id)}”: ${id} is given again later, and the later value counts`);
     given.delete(id);
     given.set(id, value);
@@ -58,8 +61,8 @@ function round(v) {
 
 /**
  * The reader's view of graph `m`: `entries`, the `site` numbers and the
- * reader's `nums` (compute's results), notes on what the address held
- * that was left out. `set`, `remove` and `reset` change it; every change
+ * reader's `nums` (compute's results), notes on what the address (or
+ * storage, `from`) held that was left out. `set`, `remove` and `reset` change it; every change
  * recomputes, is written to the address and storage, and is told to the
  * functions given to `subscribe`.
  */
@@ -73,7 +76,9 @@ export class View {
     this.listeners = [];
     const asked = new URLSearchParams(location.search).get("view");
     const parsed = parseView(m, asked != null ? asked : stored(storageKey));
-    this.notes = asked != null ? parsed.notes : [];
+    /** Where the view was read from, which its notes name. */
+    this.from = asked != null ? "address" : "storage";
+    this.notes = parsed.notes;
     /** @type {Entry[]} */
     this.entries = [];
     /** The own probabilities the entries give, by future id (`assumed`). */
@@ -97,14 +102,16 @@ export class View {
    */
   texts(id, which = "effective") {
     const site = this.site[id][which], yours = this.nums[id][which];
-    const t = { site: percent(this.m.rules, site), yours: viewPercent(this.m.rules, yours) };
+    // A settled future is certain, and reads so: 100% or 0%, never >99%.
+    const sitePercent = which === "effective" && isFixed(this.m, id) ? viewPercent : percent;
+    const t = { site: sitePercent(this.m.rules, site), yours: viewPercent(this.m.rules, yours) };
     return { ...t, changed: site !== yours && t.site !== t.yours };
   }
 
   /** The reader's own value for `id`: a number in [0, 1], "yes" or "no".
    * @param {string} id @param {Value} value */
   set(id, value) {
-    if (!this.m.byId[id]) return;
+    if (!this.m.byId[id] || isFixed(this.m, id)) return;
     const v = typeof value === "number" ? round(Math.min(1, Math.max(0, value))) : value;
     const rest = this.entries.filter((e) => e.id !== id);
     const at = this.entries.findIndex((e) => e.id === id);
@@ -178,8 +185,9 @@ export function load(url) {
     got = fetch(url).then((r) => r.json()).then((/** @type {Graph} */ data) => {
       const m = model(data);
       const view = new View(m, storageKey(new URL(data.base_url).pathname));
-      // What storage brought, or the valid part of the address, is written back.
-      if (view.active || new URLSearchParams(location.search).has("view")) save(view.key, view.entries);
+      // What storage brought, or the valid part of the address, is written
+      // back: what was left out is gone from both.
+      if (view.active || view.notes.length || new URLSearchParams(location.search).has("view")) save(view.key, view.entries);
       // A change in another tab of the same site shows here too.
       addEventListener("storage", (e) => {
         if (e.key === view.key && e.newValue !== viewText(view.entries)) view.change(parseView(m, e.newValue || "").entries);
