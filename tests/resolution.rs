@@ -208,8 +208,14 @@ fn bets_say_they_won_or_lost_and_why() {
     assert!(open.contains("Chance of paying off 10%"), "{open}");
 
     let index = words(&read(out.path(), "bets/index.html"));
-    assert!(index.contains("Back Lab A placed ✓ won"), "{index}");
-    assert!(index.contains("Plant shrubs placed ✗ lost"), "{index}");
+    assert!(
+        index.contains("Back Lab A placed ✓ Won: “Lab A leads” happened on the map"),
+        "{index}"
+    );
+    assert!(
+        index.contains("Plant shrubs placed ✗ Lost: “A tree grows” happened"),
+        "{index}"
+    );
     assert!(
         index.contains("Wait at the bottom idea pays off 10%"),
         "{index}"

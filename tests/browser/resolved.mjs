@@ -136,6 +136,8 @@ try {
     check(!changed.includes(hand.wonBet) && !changed.includes(hand.lostBet), "what the view changes lists a settled bet: " + changed.join(", "));
     // The picker offers no settled future.
     await page.locator("#your_view summary", { hasText: "Change a future" }).click();
+    // The options are made on the toggle event, after the click returns.
+    await page.waitForSelector("#your_view .view-pick option[value]:not([value=''])", { state: "attached" });
     const offered = await page.locator("#your_view .view-pick option").evaluateAll((os) => os.map((o) => o.getAttribute("value")));
     check(offered.includes(hand.moved) && !offered.includes(hand.happened) && !offered.includes(hand.sibling), "the picker offers a settled future: " + offered.join(", "));
     check(errors.length === 0, "errors on /bets/: " + errors.join(" | "));
