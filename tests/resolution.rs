@@ -62,10 +62,15 @@ fn words(html: &str) -> String {
             _ => {}
         }
     }
-    unescape(&text.replace("&#x27;", "'").replace("&#x2F;", "/"))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    unescape(
+        &text
+            .replace("&#x27;", "'")
+            .replace("&#x2F;", "/")
+            .replace("&nbsp;", " "),
+    )
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 fn future_words(out: &TempDir, id: &str) -> String {
