@@ -8,15 +8,11 @@ use std::path::Path;
 use common::TempDir;
 use forkcast::BuildOptions;
 
-/// The example site's market data is real: every linked market has a value
-/// in data/markets.json equal to the last row of its history, dated by that
-/// row's day, and its future's page shows it as of that day, with a chart.
-#[test]
-fn the_example_site_shows_recorded_market_values_as_of_their_day() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = TempDir::new("example-markets");
+/// The example site built offline into `<temp>/public`.
+fn build_offline(label: &str) -> (TempDir, forkcast::Built) {
+    let out = TempDir::new(label);
     let built = forkcast::build(
-        root,
+        Path::new(env!("CARGO_MANIFEST_DIR")),
         Some(&out.path().join("public")),
         &BuildOptions {
             offline: true,
@@ -24,6 +20,16 @@ fn the_example_site_shows_recorded_market_values_as_of_their_day() {
         },
     )
     .unwrap();
+    (out, built)
+}
+
+/// The example site's market data is real: every linked market has a value
+/// in data/markets.json equal to the last row of its history, dated by that
+/// row's day, and its future's page shows it as of that day, with a chart.
+#[test]
+fn the_example_site_shows_recorded_market_values_as_of_their_day() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (out, built) = build_offline("example-markets");
     assert_eq!(built.markets.unavailable, 0, "{}", built.markets);
     let snapshot: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("data/markets.json")).unwrap())
@@ -120,16 +126,7 @@ fn the_example_site_shows_recorded_market_values_as_of_their_day() {
 #[test]
 fn the_example_site_is_resolved_as_its_markets_and_cites_evidence() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = TempDir::new("example-record");
-    forkcast::build(
-        root,
-        Some(&out.path().join("public")),
-        &BuildOptions {
-            offline: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (out, _) = build_offline("example-record");
     let read = |p: &Path| std::fs::read_to_string(p).unwrap();
     let graph: serde_json::Value =
         serde_json::from_str(&read(&out.path().join("public/graph.json"))).unwrap();

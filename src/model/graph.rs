@@ -125,6 +125,18 @@ pub(crate) enum Verdict {
     Missed { by: FutureIx },
 }
 
+impl Verdict {
+    /// The future that decided it.
+    pub(crate) fn by(self) -> FutureIx {
+        let (Verdict::Won { by } | Verdict::Lost { by } | Verdict::Missed { by }) = self;
+        by
+    }
+
+    pub(crate) fn won(self) -> bool {
+        matches!(self, Verdict::Won { .. })
+    }
+}
+
 /// Whether what resolutions `fixed` settles a bet with these `sides`: it
 /// pays off when some winning future happens and no losing one does.
 pub(crate) fn verdict(sides: Sides, fixed: &[Option<f64>]) -> Option<Verdict> {

@@ -8,7 +8,6 @@ use super::browser_data::{
 };
 use super::community;
 use super::{Renderer, views};
-use crate::model::graph::Verdict;
 use crate::model::site::{Page, Site, Source};
 use crate::render::format;
 use crate::render::layout::{self, Layout};
@@ -224,17 +223,10 @@ fn bet<'a>(site: &'a Site, shape: &Shape, k: BetIx) -> Bet<'a> {
                 swing: w.swing,
             })
             .collect(),
-        settled: b.verdict.map(|v| {
-            let (Verdict::Won { by } | Verdict::Lost { by } | Verdict::Missed { by }) = v;
-            Settled {
-                verdict: if matches!(v, Verdict::Won { .. }) {
-                    "won"
-                } else {
-                    "lost"
-                },
-                by: id(site, by),
-                display: format::verdict(v, &site.futures[by].future.title, b.wins_if.len()),
-            }
+        settled: b.verdict.map(|v| Settled {
+            verdict: if v.won() { "won" } else { "lost" },
+            by: id(site, v.by()),
+            display: format::verdict(v, &site.futures[v.by()].future.title, b.wins_if.len()),
         }),
     }
 }

@@ -68,6 +68,20 @@ pub(crate) fn resolution(r: &Resolution) -> String {
     }
 }
 
+/// The mark beside a settled outcome or a bet's verdict (never alone: the
+/// words go with it): ✓ what happened or won, ✗ what did not or lost.
+pub(crate) fn mark(yes: bool) -> &'static str {
+    if yes { "✓" } else { "✗" }
+}
+
+/// A settled outcome in words, as lists say it: `happened`, `did not happen`.
+pub(crate) fn outcome_words(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Happened => "happened",
+        Outcome::DidNotHappen => "did not happen",
+    }
+}
+
 /// A settled bet as its page says it: "Won: “X” happened"; `by` is the
 /// title of the future that decided it, `wins` how many it wins in.
 pub(crate) fn verdict(v: Verdict, by: &str, wins: usize) -> String {

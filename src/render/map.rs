@@ -8,11 +8,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::site::{Settled, Site};
+use crate::render::format;
 use crate::render::layout::{
     BASELINE, EDGE_PX, GROUP_BASELINE, GROUP_PX, GROUP_X, LINE_H, Layout, MARGIN, NODE_W, Rect,
     TEXT_X, TITLE_PX, header_height,
 };
 use crate::routes::{BetIx, FutureIx};
+use crate::source::record::Outcome;
 
 use crate::source::markdown::escape_html as esc;
 
@@ -196,7 +198,7 @@ fn edges(out: &mut String, site: &Site, layout: &Layout, open: bool) {
         let label = if grouped || n > 1 {
             format!("{n}")
         } else {
-            crate::render::format::percent(Some(p))
+            format::percent(Some(p))
         };
         let (from, to) = (layout.rects[a], layout.rects[b]);
         // An edge into an earlier band runs back across the map: drawn faint.
@@ -249,12 +251,7 @@ fn future_node(out: &mut String, site: &Site, layout: &Layout, i: FutureIx) {
     let number = numbers(site, i);
     // A resolved future's tooltip says when; the box has no room for it.
     let tip = match &e.future.resolved {
-        Some(r) => format!(
-            "{}: {} — {}",
-            e.future.title,
-            number,
-            crate::render::format::resolution(r)
-        ),
+        Some(r) => format!("{}: {} — {}", e.future.title, number, format::resolution(r)),
         None => format!("{}: {number}", e.future.title),
     };
     link_open(out, site, i, &class, &tip);
@@ -318,32 +315,30 @@ fn numbers(site: &Site, i: FutureIx) -> String {
     s
 }
 
-/// Whether future `i` is settled at 1 or 0 (by its own resolution or
-/// another's), and which.
-fn settled(site: &Site, i: FutureIx) -> Option<bool> {
+/// How future `i` is settled (by its own resolution or another's), if it is.
+fn settled(site: &Site, i: FutureIx) -> Option<Outcome> {
     match site.futures[i].settled {
-        Settled::Fixed { value, .. } => Some(value >= 0.5),
+        Settled::Fixed { outcome, .. } => Some(outcome),
         _ => None,
     }
 }
 
 /// ` settled happened` or ` settled did-not-happen`: the classes the
 /// theme draws a settled box with (the browser's map uses the same).
-fn settled_class(site: &Site, i: FutureIx) -> &'static str {
-    match settled(site, i) {
-        Some(true) => " settled happened",
-        Some(false) => " settled did-not-happen",
-        None => "",
-    }
+fn settled_class(site: &Site, i: FutureIx) -> String {
+    settled(site, i).map_or(String::new(), |o| format!(" settled {}", o.as_str()))
 }
 
 /// What a box says of its future's number: `✓ happened`, `✗ did not
 /// happen`, else its probability.
 fn reading(site: &Site, i: FutureIx) -> String {
     match settled(site, i) {
-        Some(true) => "✓ happened".into(),
-        Some(false) => "✗ did not happen".into(),
-        None => crate::render::format::percent(site.futures[i].effective()),
+        Some(o) => format!(
+            "{} {}",
+            format::mark(o == Outcome::Happened),
+            format::outcome_words(o)
+        ),
+        None => format::percent(site.futures[i].effective()),
     }
 }
 

@@ -313,17 +313,14 @@ impl Renderer<'_> {
             "resolution",
             &f.resolved.as_ref().map(|r| ResolutionView {
                 outcome: r.outcome.as_str(),
-                mark: match r.outcome {
-                    Outcome::Happened => "✓",
-                    Outcome::DidNotHappen => "✗",
-                },
+                mark: format::mark(r.outcome == Outcome::Happened),
                 display: format::resolution(r),
                 source: &r.source,
             }),
         );
         let settled_by = match e.settled {
-            Settled::Fixed { value, by } if by != i => {
-                let happened = value >= 0.5;
+            Settled::Fixed { outcome, by } if by != i => {
+                let happened = outcome == Outcome::Happened;
                 let why = match (happened, s.graph.parents(by).as_slice()) {
                     (true, [(p, _)]) if *p == i => "and this is its only parent",
                     (true, _) => "and it can only come about through this",
@@ -333,12 +330,8 @@ impl Renderer<'_> {
                     (false, _) => "and this is another branch of a fork on its only path",
                 };
                 Some(SettledBy {
-                    outcome: if happened {
-                        "happened"
-                    } else {
-                        "did-not-happen"
-                    },
-                    mark: if happened { "✓" } else { "✗" },
+                    outcome: outcome.as_str(),
+                    mark: format::mark(happened),
                     by: self.future_card(by, None),
                     why,
                 })

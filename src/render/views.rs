@@ -14,6 +14,7 @@ use crate::render::format::{self, percent};
 use crate::routes::{self, BetIx, FutureIx, PageNo, PostIx, Route};
 use crate::source::bets::BetKind;
 use crate::source::markdown::Heading;
+use crate::source::record::Outcome;
 
 #[derive(Serialize)]
 pub(super) struct SiteView {
@@ -131,22 +132,13 @@ pub(super) struct SettledMark {
 
 impl SettledMark {
     fn of(e: &FutureEntry, i: FutureIx) -> Option<SettledMark> {
-        let Settled::Fixed { value, by } = e.settled else {
+        let Settled::Fixed { outcome, by } = e.settled else {
             return None;
         };
-        let happened = value >= 0.5;
         Some(SettledMark {
-            outcome: if happened {
-                "happened"
-            } else {
-                "did-not-happen"
-            },
-            mark: if happened { "✓" } else { "✗" },
-            words: if happened {
-                "happened"
-            } else {
-                "did not happen"
-            },
+            outcome: outcome.as_str(),
+            mark: format::mark(outcome == Outcome::Happened),
+            words: format::outcome_words(outcome),
             resolved: by == i,
         })
     }
@@ -411,12 +403,10 @@ impl Renderer<'_> {
     }
 
     fn verdict_view(&self, b: &BetEntry, v: Verdict) -> VerdictView {
-        let (Verdict::Won { by } | Verdict::Lost { by } | Verdict::Missed { by }) = v;
-        let by_future = &self.site.futures[by].future;
-        let won = matches!(v, Verdict::Won { .. });
+        let by_future = &self.site.futures[v.by()].future;
         VerdictView {
-            kind: if won { "won" } else { "lost" },
-            mark: if won { "✓" } else { "✗" },
+            kind: if v.won() { "won" } else { "lost" },
+            mark: format::mark(v.won()),
             display: format::verdict(v, &by_future.title, b.wins_if.len()),
             by_url: self.url(&routes::future(by_future.id.as_str())),
         }

@@ -153,7 +153,12 @@ fn settled(
             .find(|&&(r, _)| r == i)
             .or_else(|| resolved.iter().find(|&&(r, o)| graph.fixes(r, o, i)))
             .map_or(i, |&(r, _)| r);
-        return Settled::Fixed { value, by };
+        let outcome = if value == 1.0 {
+            Outcome::Happened
+        } else {
+            Outcome::DidNotHappen
+        };
+        return Settled::Fixed { outcome, by };
     }
     match (own, shown) {
         (Some(o), Some(s)) if (o.value - s).abs() > 1e-12 => Settled::Moved(s),

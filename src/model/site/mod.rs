@@ -26,6 +26,7 @@ use crate::source::content::Document;
 use crate::source::futures::Future;
 use crate::source::history::{self, Change};
 use crate::source::markdown::Rendered;
+use crate::source::record::Outcome;
 use crate::source::theme::Theme;
 
 /// Choices made on the command line.
@@ -106,7 +107,7 @@ pub(crate) enum Settled {
     Open,
     /// 1 or 0: it resolved (`by` is itself), or the resolution of `by` (a
     /// future it is the only parent of, or a fork sibling of) settles it.
-    Fixed { value: f64, by: FutureIx },
+    Fixed { outcome: Outcome, by: FutureIx },
     /// Its own probability, moved by resolutions upstream ("Changes follow
     /// the arrows").
     Moved(f64),
@@ -159,7 +160,8 @@ impl FutureEntry {
     /// resolutions upstream, or its own.
     pub(crate) fn shown(&self) -> Option<f64> {
         match self.settled {
-            Settled::Fixed { value, .. } | Settled::Moved(value) => Some(value),
+            Settled::Fixed { outcome, .. } => Some(outcome.value()),
+            Settled::Moved(value) => Some(value),
             Settled::Open => self.own.map(|o| o.value),
         }
     }
