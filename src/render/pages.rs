@@ -339,17 +339,14 @@ impl Renderer<'_> {
             _ => None,
         };
         ctx.insert("settled_by", &settled_by);
-        let moved = match (e.settled, e.own) {
-            (Settled::Moved(v), Some(own)) => Some(Moved {
-                own: format!(
-                    "{} {}",
-                    views::source_label(Some(own)),
-                    percent(Some(own.value))
-                ),
-                shown: percent(Some(v)),
-            }),
-            _ => None,
-        };
+        let moved = views::visible_move(e).map(|(own, v)| Moved {
+            own: format!(
+                "{} {}",
+                views::source_label(Some(own)),
+                percent(Some(own.value))
+            ),
+            shown: percent(Some(v)),
+        });
         ctx.insert("moved", &moved);
         let mut order: Vec<usize> = (0..f.evidence.len()).collect();
         order.sort_by_key(|&k| std::cmp::Reverse(f.evidence[k].date.value));

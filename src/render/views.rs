@@ -261,17 +261,29 @@ pub(super) fn source_label(own: Option<Own>) -> String {
 /// Where the probability a future shows comes from, resolutions included:
 /// a moved value names what its markets or author said before.
 fn shown_source(site: &Site, e: &FutureEntry, i: FutureIx) -> String {
-    match e.settled {
-        Settled::Fixed { by, .. } if by == i => "resolved".into(),
-        Settled::Fixed { by, .. } => {
+    match (e.settled, visible_move(e)) {
+        (Settled::Fixed { by, .. }, _) if by == i => "resolved".into(),
+        (Settled::Fixed { by, .. }, _) => {
             format!("settled by “{}”", site.futures[by].future.title)
         }
-        Settled::Moved(_) => format!(
+        (_, Some((own, _))) => format!(
             "{} {}, moved by resolved futures upstream",
-            source_label(e.own),
-            percent(e.own.map(|o| o.value))
+            source_label(Some(own)),
+            percent(Some(own.value))
         ),
-        Settled::Open => source_label(e.own),
+        _ => source_label(e.own),
+    }
+}
+
+/// A future's own probability and the value resolutions upstream moved it
+/// to, where the move shows in the numbers as pages print them (a move
+/// that rounds away is not worth a sentence; the map's panel says the same).
+pub(super) fn visible_move(e: &FutureEntry) -> Option<(Own, f64)> {
+    match (e.settled, e.own) {
+        (Settled::Moved(v), Some(own)) if percent(Some(v)) != percent(Some(own.value)) => {
+            Some((own, v))
+        }
+        _ => None,
     }
 }
 
