@@ -57,6 +57,45 @@ struct Numbers {
     warnings: Vec<Diagnostic>,
 }
 
+/// What one computation of the graph starts from: each future's own
+/// probability and the resolutions that stand.
+pub(super) struct Start {
+    pub own: Vec<Option<Own>>,
+    pub resolved: Vec<(FutureIx, Outcome)>,
+}
+
+/// What the graph's rules give from a [`Start`].
+pub(super) struct Probabilities {
+    /// What resolutions fix (see [`Graph::settled`]).
+    pub fixed: Vec<Option<f64>>,
+    /// The site's own probabilities once resolutions apply.
+    pub shown: Vec<Option<f64>>,
+    pub computed: Vec<Computed>,
+    /// Shown, else implied: what the site gives each future.
+    pub effective: Vec<Option<f64>>,
+}
+
+impl Start {
+    /// The probabilities of every future, by the build's rules.
+    pub(super) fn probabilities(&self, graph: &Graph) -> Probabilities {
+        let own: Vec<Option<f64>> = self.own.iter().map(|o| o.map(|o| o.value)).collect();
+        let fixed = graph.settled(&self.resolved);
+        let shown = graph.settle(&own, &fixed);
+        let computed = graph.compute(&shown);
+        let effective = shown
+            .iter()
+            .zip(&computed)
+            .map(|(s, c)| s.or(c.implied))
+            .collect();
+        Probabilities {
+            fixed,
+            shown,
+            computed,
+            effective,
+        }
+    }
+}
+
 /// The one computation of a site's numbers, from the futures (in order),
 /// each bet's sides, and the market observations.
 fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Prices) -> Numbers {
@@ -72,25 +111,29 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
                 .collect()
         })
         .collect();
-    let owns: Vec<Option<Own>> = futures_in
+    let start = Start {
+        own: futures_in
+            .iter()
+            .zip(&markets)
+            .map(|(f, m)| {
+                let values: Vec<f64> = m.iter().filter_map(|(_, o)| o.value).collect();
+                own(&values, f.estimate.map(|p| p.get()))
+            })
+            .collect(),
+        resolved: FutureIx::all(futures_in.len())
+            .zip(futures_in)
+            .filter_map(|(i, f)| Some((i, f.resolved.as_ref()?.outcome)))
+            .collect(),
+    };
+    let p = start.probabilities(graph);
+    let futures: Vec<FutureNumbers> = start
+        .own
         .iter()
-        .zip(&markets)
-        .map(|(f, m)| own(f, m))
-        .collect();
-    let own: Vec<Option<f64>> = owns.iter().map(|o| o.map(|o| o.value)).collect();
-    let resolved: Vec<(FutureIx, Outcome)> = FutureIx::all(futures_in.len())
-        .zip(futures_in)
-        .filter_map(|(i, f)| Some((i, f.resolved.as_ref()?.outcome)))
-        .collect();
-    let fixed = graph.settled(&resolved);
-    let shown = graph.settle(&own, &fixed);
-    let futures: Vec<FutureNumbers> = owns
-        .into_iter()
         .zip(markets)
-        .zip(graph.compute(&shown))
+        .zip(p.computed.iter().copied())
         .zip(FutureIx::all(futures_in.len()))
-        .map(|(((own, markets), mut computed), i)| {
-            let settled = settled(&fixed, &resolved, graph, i, own, shown[i]);
+        .map(|(((&own, markets), mut computed), i)| {
+            let settled = settled(&p.fixed, &start.resolved, graph, i, own, p.shown[i]);
             if matches!(settled, Settled::Fixed { .. }) {
                 computed.disagreement = false;
             }
@@ -102,19 +145,14 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
             }
         })
         .collect();
-    let effective: Vec<Option<f64>> = shown
-        .iter()
-        .zip(&futures)
-        .map(|(o, n)| o.or(n.computed.implied))
-        .collect();
     let bets = bets
         .par_iter()
         .map(|&sides| {
-            let swings = graph.swings(sides, &shown, &fixed, WHAT_MOVES);
+            let swings = graph.swings(sides, &p.shown, &p.fixed, WHAT_MOVES);
             (
-                graph.payoff(sides, &effective),
+                graph.payoff(sides, &p.effective),
                 swings,
-                verdict(sides, &fixed),
+                verdict(sides, &p.fixed),
             )
         })
         .collect();
@@ -166,17 +204,16 @@ fn settled(
     }
 }
 
-/// A future's own probability: its markets' aggregate, else its author's
-/// estimate.
-fn own(future: &Future, markets: &[(MarketRef, Observation)]) -> Option<Own> {
-    let values: Vec<f64> = markets.iter().filter_map(|(_, o)| o.value).collect();
-    match (aggregate(&values), future.estimate) {
+/// A future's own probability: its markets' aggregate (of `values`), else
+/// its author's `estimate`.
+pub(super) fn own(values: &[f64], estimate: Option<f64>) -> Option<Own> {
+    match (aggregate(values), estimate) {
         (Some(p), _) => Some(Own {
             value: p,
             source: Source::Markets(values.len()),
         }),
         (None, Some(p)) => Some(Own {
-            value: p.get(),
+            value: p,
             source: Source::Estimate,
         }),
         (None, None) => None,

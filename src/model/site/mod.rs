@@ -6,10 +6,12 @@
 //! edit to a computed site for `serve`. Nothing here knows about templates
 //! or output files.
 
+mod asof;
 mod compute;
 mod load;
 mod refresh;
 
+pub(crate) use asof::{AsOf, committed_estimate_on, estimate_on, value_on};
 pub(crate) use refresh::{Refresh, Touched};
 
 use std::collections::HashSet;
