@@ -132,6 +132,8 @@ pub(crate) enum Route {
     BetsMatrix,
     Bet(BetIx),
     Search,
+    /// How each source did on the futures that resolved.
+    TrackRecord,
     NotFound,
     Atom,
     Sitemap,
@@ -150,12 +152,16 @@ const SECTIONS: &[&str] = &[
     "futures",
     "bets",
     "search",
+    "track-record",
     "404.html",
     "atom.xml",
     "sitemap.xml",
     "graph.json",
     "syntax.css",
 ];
+
+/// The track record's address: every page's footer links to it.
+pub(crate) const TRACK_RECORD: &str = "track-record/";
 
 /// The address of a post with `slug`.
 pub(crate) fn post(slug: &str) -> String {
@@ -255,6 +261,7 @@ impl Shape<'_> {
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
             Route::Search => "search/".into(),
+            Route::TrackRecord => TRACK_RECORD.into(),
             Route::NotFound => "404.html".into(),
             Route::Atom => "atom.xml".into(),
             Route::Sitemap => "sitemap.xml".into(),
@@ -289,6 +296,7 @@ impl Shape<'_> {
             Route::Bets,
             Route::BetsMatrix,
             Route::Search,
+            Route::TrackRecord,
             Route::NotFound,
             Route::Atom,
             Route::Sitemap,
@@ -360,6 +368,7 @@ mod tests {
             "bets/tsm/index.html",
             "bets/matrix/index.html",
             "search/index.html",
+            "track-record/index.html",
             "404.html",
             "graph.json",
         ] {
@@ -371,6 +380,7 @@ mod tests {
     fn pages_cannot_take_a_sections_address() {
         assert!(is_reserved("futures/mine/"));
         assert!(is_reserved("search/"));
+        assert!(is_reserved("track-record/"));
         assert!(!is_reserved("about/"));
         assert!(!is_reserved("guides/futures/"));
         assert_eq!(page(&["guides".into()], "setup"), "guides/setup/");

@@ -24,7 +24,7 @@ use plotters::style::FontStyle;
 
 use crate::render::text::FONT;
 /// Series colours (Okabe–Ito, safe for colour-blind readers).
-const PALETTE: [RGBColor; 5] = [
+pub(super) const PALETTE: [RGBColor; 5] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
@@ -32,7 +32,7 @@ const PALETTE: [RGBColor; 5] = [
     RGBColor(230, 159, 0),
 ];
 /// Drawn as black, then rewritten to `currentColor`.
-const INK: RGBColor = RGBColor(0, 0, 0);
+pub(super) const INK: RGBColor = RGBColor(0, 0, 0);
 /// Days without a value longer than this break a line: a straight segment
 /// across months without data would draw values nobody recorded.
 const GAP_DAYS: i32 = 31;
@@ -176,10 +176,7 @@ pub(crate) fn history(
     if days.len() < 2 {
         return None;
     }
-    static REGISTER: Once = Once::new();
-    REGISTER.call_once(|| {
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-    });
+    register_font();
     let span = (
         *days.iter().min()?,
         (*days.iter().max()?).max(today.unwrap_or(i32::MIN)),
@@ -189,7 +186,7 @@ pub(crate) fn history(
     for layout in [&WIDE, &NARROW] {
         let svg = draw(layout, span, series, &labels, estimate, evidence)?;
         out.push_str(&accessible(
-            &svg.replace("#000000", "currentColor"),
+            &svg,
             layout.class,
             title,
             series,
@@ -199,6 +196,15 @@ pub(crate) fn history(
         ));
     }
     Some(out)
+}
+
+/// Makes the page's sans-serif (DejaVu) the one plotters measures and
+/// names, once per process.
+pub(super) fn register_font() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
 }
 
 /// The legend's names: a market reference becomes its platform's name, with
@@ -589,6 +595,13 @@ fn accessible(
             .collect();
         desc.push(format!("evidence marked: {}", marks.join(", ")));
     }
+    titled(svg, class, title, &desc.join("; "))
+}
+
+/// A plotters drawing with its ink made `currentColor` (so it follows the
+/// page into dark mode), a class, a role, a `<title>` and a `<desc>`.
+pub(super) fn titled(svg: &str, class: &str, title: &str, desc: &str) -> String {
+    let svg = svg.replace("#000000", "currentColor");
     let head_end = svg.find('>').map_or(0, |i| i + 1);
     let (head, body) = svg.split_at(head_end);
     let head = head.replacen(
@@ -602,7 +615,7 @@ fn accessible(
     format!(
         "{head}<title>{}</title><desc>{}</desc>{body}",
         escape_html(title),
-        escape_html(&desc.join("; "))
+        escape_html(desc)
     )
 }
 

@@ -3,6 +3,7 @@
 //! `rules.display` tells the browser [`LOW`] and [`HIGH`]).
 
 use crate::model::graph::{Payoff, Verdict};
+use crate::model::site::{BINS, Bin, Forecaster};
 use crate::source::record::{Outcome, Resolution};
 
 /// Probabilities below this read `<1%`, above [`HIGH`] `>99%`: a rounded
@@ -107,6 +108,33 @@ pub(crate) fn date_span(first: jiff::civil::Date, last: jiff::civil::Date) -> St
     }
 }
 
+/// A Brier score to three decimals (`0.200`), `—` with no forecast: two
+/// sources a thousandth apart are not told apart by a page.
+pub(crate) fn brier(score: Option<f64>) -> String {
+    score.map_or_else(|| "—".into(), |b| format!("{b:.3}"))
+}
+
+/// Calibration bin `k` of [`BINS`]: `0–10%`, …, `90–100%`.
+pub(crate) fn bin(k: usize) -> String {
+    let width = 100 / BINS;
+    format!("{}–{}%", k * width, (k + 1) * width)
+}
+
+/// A calibration bin's tally: `2 of 3 happened`.
+pub(crate) fn happened(b: &Bin) -> String {
+    format!("{} of {} happened", b.happened, b.count)
+}
+
+/// A forecaster as the track record names it.
+pub(crate) fn forecaster(f: Forecaster) -> String {
+    match f {
+        Forecaster::Shown => "The site's shown probability".into(),
+        Forecaster::Markets => "All markets".into(),
+        Forecaster::Platform(p) => p.title().into(),
+        Forecaster::Author => "The author's estimate".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +161,22 @@ mod tests {
         assert_eq!(swing(-0.051), "−5 points");
         assert_eq!(swing(0.012), "+1 point");
         assert_eq!(swing(0.004), "<1 point");
+    }
+
+    #[test]
+    fn brier_scores_read_to_a_thousandth_and_bins_by_their_edges() {
+        assert_eq!(brier(Some(0.2003611)), "0.200");
+        assert_eq!(brier(Some(0.0)), "0.000");
+        assert_eq!(brier(None), "—");
+        assert_eq!(bin(0), "0–10%");
+        assert_eq!(bin(1), "10–20%");
+        assert_eq!(bin(9), "90–100%");
+        let b = Bin {
+            count: 3,
+            happened: 2,
+            mean: 0.35,
+        };
+        assert_eq!(happened(&b), "2 of 3 happened");
     }
 
     #[test]

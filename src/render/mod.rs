@@ -10,6 +10,7 @@
 //! shapes, [`community`] what pages show of discussion threads.
 
 pub(crate) mod browser_data;
+mod calibration;
 pub(crate) mod chart;
 mod community;
 mod data;

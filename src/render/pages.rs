@@ -9,7 +9,8 @@ use super::views::{self, FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
 use crate::model::site::Settled;
 use crate::output::OutputFile;
-use crate::render::chart;
+use crate::model::site::{BINS, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
+use crate::render::{calibration, chart};
 use crate::render::format::{self, percent};
 use crate::routes::{
     self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageIx, PageNo, PostIx, Route, TagIx,
@@ -40,6 +41,7 @@ impl Renderer<'_> {
             Route::BetsMatrix => ("bets_matrix.html", self.bets_matrix()),
             Route::Bet(i) => ("bet.html", self.bet(i)),
             Route::Search => ("search.html", self.search()),
+            Route::TrackRecord => ("track_record.html", self.track_record()),
             Route::NotFound => ("404.html", self.not_found()),
             Route::Atom => ("atom.xml", self.atom()),
             Route::Sitemap => ("sitemap.xml", self.sitemap()),
@@ -514,6 +516,56 @@ impl Renderer<'_> {
         self.context(Route::Search, "Search", description, "search")
     }
 
+    /// How each source did on the resolved futures: its Brier score, the
+    /// calibration chart (once [`CHART_FROM`] futures resolved) and every
+    /// resolved future with each source's forecast.
+    fn track_record(&self) -> Context {
+        #[derive(Serialize)]
+        struct Row {
+            id: String,
+            title: String,
+            url: String,
+            on: String,
+            iso: String,
+            outcome: &'static str,
+            words: &'static str,
+            mark: &'static str,
+            forecasts: Vec<String>,
+        }
+        let s = self.site;
+        let record = s.track_record();
+        let description = "How each source forecast the futures that resolved: Brier scores, calibration, and every forecast.";
+        let mut ctx = self.context(Route::TrackRecord, "Track record", description, "track-record");
+        let rows: Vec<Row> = record
+            .resolved
+            .iter()
+            .map(|r| {
+                let f = &s.futures[r.future].future;
+                Row {
+                    id: f.id.to_string(),
+                    title: f.title.clone(),
+                    url: self.route_url(Route::Future(r.future)),
+                    on: format::long_date(r.on),
+                    iso: r.on.to_string(),
+                    outcome: r.outcome.as_str(),
+                    words: format::outcome_words(r.outcome),
+                    mark: format::mark(r.outcome == Outcome::Happened),
+                    forecasts: r.forecasts.iter().map(|&p| percent(p)).collect(),
+                }
+            })
+            .collect();
+        ctx.insert("sources", &source_rows(&record));
+        ctx.insert("rows", &rows);
+        ctx.insert("lead_days", &LEAD_DAYS);
+        ctx.insert("chart_from", &CHART_FROM);
+        if record.charted() {
+            let (chart, bins) = calibration(&record);
+            ctx.insert("chart", &chart);
+            ctx.insert("bins", &bins);
+        }
+        ctx
+    }
+
     fn not_found(&self) -> Context {
         self.context(Route::NotFound, "Page not found", "", "404")
     }
@@ -582,6 +634,73 @@ impl Renderer<'_> {
         ctx.insert("urls", &urls);
         ctx
     }
+}
+
+/// A source of the track record: its name, score and how many futures it
+/// forecast.
+#[derive(Serialize)]
+struct SourceRow {
+    name: String,
+    score: String,
+    count: usize,
+}
+
+fn source_rows(record: &TrackRecord) -> Vec<SourceRow> {
+    (0..record.forecasters.len())
+        .map(|k| {
+            let score = record.score(k);
+            SourceRow {
+                name: format::forecaster(record.forecasters[k]),
+                score: format::brier(score.brier),
+                count: score.count,
+            }
+        })
+        .collect()
+}
+
+/// The sources the calibration chart draws: the site's shown probability
+/// (discs) and all markets together (squares).
+const CHARTED: [(Forecaster, calibration::Shape); 2] = [
+    (Forecaster::Shown, calibration::Shape::Disc),
+    (Forecaster::Markets, calibration::Shape::Square),
+];
+
+/// One calibration bin in the table beside the chart: each charted
+/// source's tally (`2 of 3 happened`, `—` for none).
+#[derive(Serialize)]
+struct BinRow {
+    bin: String,
+    tallies: Vec<String>,
+}
+
+/// The calibration chart and its bins as a table, for [`CHARTED`].
+fn calibration(record: &TrackRecord) -> (Option<String>, Vec<BinRow>) {
+    let series: Vec<calibration::Series> = CHARTED
+        .iter()
+        .filter_map(|&(who, shape)| {
+            let k = record.forecasters.iter().position(|&f| f == who)?;
+            Some(calibration::Series {
+                label: format::forecaster(who),
+                shape,
+                bins: record.calibration(k),
+            })
+        })
+        .collect();
+    let rows = (0..BINS)
+        .filter(|&k| series.iter().any(|s| s.bins[k].count > 0))
+        .map(|k| BinRow {
+            bin: format::bin(k),
+            tallies: series
+                .iter()
+                .map(|s| match s.bins[k] {
+                    b if b.count == 0 => "—".to_string(),
+                    b => format::happened(&b),
+                })
+                .collect(),
+        })
+        .collect();
+    let title = "Calibration: forecasts against how often they happened";
+    (calibration::chart(title, &series), rows)
 }
 
 /// One change of the author's estimate as the future page lists it:

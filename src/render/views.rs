@@ -31,6 +31,8 @@ pub(super) struct SiteView {
     pub(super) market_credit: Option<String>,
     /// The days the market values shown were read (`11–20 August 2026`), if any are.
     pub(super) markets_as_of: Option<String>,
+    /// The track record, linked from every page's footer.
+    pub(super) track_record_url: String,
 }
 
 impl SiteView {
@@ -47,6 +49,7 @@ impl SiteView {
             disagreement_points: (crate::model::graph::DISAGREEMENT * 100.0).round() as u32,
             market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
             markets_as_of: markets_as_of(site),
+            track_record_url: format!("{}{}", c.base_url.path(), crate::routes::TRACK_RECORD),
         }
     }
 }

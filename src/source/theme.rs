@@ -34,6 +34,7 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "templates/bet.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/track_record.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "static/style.css",

@@ -10,9 +10,11 @@ mod asof;
 mod compute;
 mod load;
 mod refresh;
+mod track;
 
 pub(crate) use asof::{AsOf, committed_estimate_on, estimate_on, value_on};
 pub(crate) use refresh::{Refresh, Touched};
+pub(crate) use track::{BINS, Bin, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
 
 use std::collections::HashSet;
 use std::path::PathBuf;

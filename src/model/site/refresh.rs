@@ -312,7 +312,8 @@ impl Site {
             let now = history.of(e.future.id.as_str());
             if e.estimates != now {
                 e.estimates = now.to_vec();
-                t.routes.insert(Route::Future(i));
+                // The track record scores the estimates as committed.
+                t.routes.extend([Route::Future(i), Route::TrackRecord]);
             }
         }
         if let Some(old) = self.history.warning() {
@@ -373,6 +374,7 @@ impl Site {
             Route::BetsMatrix,
             Route::GraphJson,
             Route::Summaries,
+            Route::TrackRecord,
         ]);
         t.routes.extend(touched.into_iter().map(Route::Future));
         t.searchable.push(Route::Future(i));
