@@ -164,10 +164,10 @@ fn each_source_is_scored_on_what_it_said_thirty_days_before() {
         [
             "The site's shown probability 0.200 10 of 10",
             "All markets 0.144 6 of 10",
+            "The author's estimate 0.236 6 of 10",
             "Manifold 0.213 4 of 10",
             "Polymarket 0.147 3 of 10",
             "Metaculus none: it forecast no resolved future 30 days before 0 of 10",
-            "The author's estimate 0.236 6 of 10",
         ]
     );
     let says = text(&page);
@@ -182,19 +182,19 @@ fn every_resolved_future_is_listed_with_each_forecast_newest_first() {
     let site = site_in_git();
     let out = build(site.path());
     let page = read(&out, "track-record/index.html");
-    // Columns: shown, all markets, Manifold, Polymarket, Metaculus, author.
+    // Columns: shown, all markets, author, Manifold, Polymarket, Metaculus.
     assert_eq!(
         rows(&page, "track-table"),
         [
-            "Delta merges ✗ did not happen 30 June 2026 50% 50% 80% 20% — 40%",
-            "Epsilon is banned ✗ did not happen 25 June 2026 30% — — — — 30%",
-            "Eta collapses ✗ did not happen 15 June 2026 10% 10% 10% — — 15%",
-            "Chips get cheap ✓ happened 1 June 2026 55% — — — — 20%",
-            "Gamma wins ✓ happened 31 May 2026 80% 80% — 80% — —",
-            "Beta stalls ✗ did not happen 30 April 2026 33% 33% 33% — — —",
-            "Theta lists ✓ happened 10 April 2026 40% 40% — 40% — —",
-            "Alpha ships ✓ happened 31 March 2026 70% 70% 70% — — 62%",
-            "Zeta opens ✓ happened 15 February 2026 40% — — — — 40%",
+            "Delta merges ✗ did not happen 30 June 2026 50% 50% 40% 80% 20% —",
+            "Epsilon is banned ✗ did not happen 25 June 2026 30% — 30% — — —",
+            "Eta collapses ✗ did not happen 15 June 2026 10% 10% 15% 10% — —",
+            "Chips get cheap ✓ happened 1 June 2026 55% — 20% — — —",
+            "Gamma wins ✓ happened 31 May 2026 80% 80% — — 80% —",
+            "Beta stalls ✗ did not happen 30 April 2026 33% 33% — 33% — —",
+            "Theta lists ✓ happened 10 April 2026 40% 40% — — 40% —",
+            "Alpha ships ✓ happened 31 March 2026 70% 70% 62% 70% — —",
+            "Zeta opens ✓ happened 15 February 2026 40% — 40% — — —",
             "Lab A leads ✓ happened 1 February 2026 30% — — — — —",
         ]
     );
@@ -254,7 +254,7 @@ fn nine_resolutions_and_no_repository_draw_no_chart_and_no_author_score() {
     let scores = rows(&page, "track-scores");
     // Nothing was committed: the author never forecast.
     assert_eq!(
-        scores.last().unwrap(),
+        scores[2],
         "The author's estimate none: it forecast no resolved future 30 days before 0 of 9"
     );
     assert_eq!(rows(&page, "track-table").len(), 9);

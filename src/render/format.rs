@@ -126,12 +126,23 @@ pub(crate) fn happened(b: &Bin) -> String {
 }
 
 /// A forecaster as the track record names it.
-pub(crate) fn forecaster(f: Forecaster) -> String {
+pub(crate) fn forecaster(f: Forecaster) -> &'static str {
     match f {
-        Forecaster::Shown => "The site's shown probability".into(),
-        Forecaster::Markets => "All markets".into(),
-        Forecaster::Platform(p) => p.title().into(),
-        Forecaster::Author => "The author's estimate".into(),
+        Forecaster::Shown => "The site's shown probability",
+        Forecaster::Markets => "All markets",
+        Forecaster::Platform(p) => p.title(),
+        Forecaster::Author => "The author's estimate",
+    }
+}
+
+/// A forecaster as a column of forecasts names it, where the page's key
+/// gives [`forecaster`]: `Site`, `Markets`, `Author`, a platform.
+pub(crate) fn forecaster_short(f: Forecaster) -> &'static str {
+    match f {
+        Forecaster::Shown => "Site",
+        Forecaster::Markets => "Markets",
+        Forecaster::Platform(p) => p.title(),
+        Forecaster::Author => "Author",
     }
 }
 

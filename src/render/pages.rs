@@ -560,6 +560,8 @@ impl Renderer<'_> {
         ctx.insert("chart_from", &CHART_FROM);
         if record.charted() {
             let (chart, bins) = calibration(&record);
+            let names: Vec<&str> = CHARTED.iter().map(|&(f, _)| format::forecaster(f)).collect();
+            ctx.insert("charted", &names);
             ctx.insert("chart", &chart);
             ctx.insert("bins", &bins);
         }
@@ -640,7 +642,8 @@ impl Renderer<'_> {
 /// forecast.
 #[derive(Serialize)]
 struct SourceRow {
-    name: String,
+    name: &'static str,
+    short: &'static str,
     score: String,
     count: usize,
 }
@@ -651,6 +654,7 @@ fn source_rows(record: &TrackRecord) -> Vec<SourceRow> {
             let score = record.score(k);
             SourceRow {
                 name: format::forecaster(record.forecasters[k]),
+                short: format::forecaster_short(record.forecasters[k]),
                 score: format::brier(score.brier),
                 count: score.count,
             }
@@ -680,7 +684,7 @@ fn calibration(record: &TrackRecord) -> (Option<String>, Vec<BinRow>) {
         .filter_map(|&(who, shape)| {
             let k = record.forecasters.iter().position(|&f| f == who)?;
             Some(calibration::Series {
-                label: format::forecaster(who),
+                label: format::forecaster(who).to_string(),
                 shape,
                 bins: record.calibration(k),
             })

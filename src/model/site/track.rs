@@ -67,8 +67,9 @@ pub(crate) struct Bin {
 
 /// Every resolved future with each forecaster's forecast.
 pub(crate) struct TrackRecord {
-    /// The site's shown probability, all markets, each platform some
-    /// resolved future links to (in [`Platform::ALL`]'s order), the author.
+    /// The site's shown probability, all markets, the author, then each
+    /// platform some resolved future links to (in [`Platform::ALL`]'s
+    /// order): the sources every site has come first.
     pub forecasters: Vec<Forecaster>,
     /// Newest resolution first (then by title).
     pub resolved: Vec<Resolved>,
@@ -223,10 +224,9 @@ impl Site {
             .into_iter()
             .filter(|&p| linked[p as usize])
             .map(Forecaster::Platform);
-        [Forecaster::Shown, Forecaster::Markets]
+        [Forecaster::Shown, Forecaster::Markets, Forecaster::Author]
             .into_iter()
             .chain(platforms)
-            .chain([Forecaster::Author])
             .collect()
     }
 }
