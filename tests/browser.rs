@@ -336,6 +336,8 @@ fn every_page_passes_axe_core() {
         "bets/",
         "bets/tsm-calls/",
         "bets/matrix/",
+        // Twelve resolved futures: scores, the calibration chart, forecasts.
+        "track-record/",
         "404.html",
         "search/?q=invest",
     ];
@@ -364,6 +366,8 @@ fn every_page_passes_axe_core() {
         "bets/bet-won/",
         "bets/bet-lost/",
         "bets/matrix/",
+        // Three resolutions: no calibration chart yet.
+        "track-record/",
     ];
     let config = serde_json::json!({
         "url": url,
@@ -697,7 +701,7 @@ fn pages_fit_a_phone_say_their_age_in_words_and_load_only_what_they_use() {
         "pages": [
             "", "posts/", "posts/page/2/", "posts/a-long-address/", "posts/contributing-a-future/",
             "about/", "tags/", "tags/agi/", "futures/", "futures/human-level-ai/",
-            "bets/", "bets/tsm-calls/", "bets/matrix/", "search/?q=invest", "404.html",
+            "bets/", "bets/tsm-calls/", "bets/matrix/", "track-record/", "search/?q=invest", "404.html",
         ],
         "searchQuery": "invest",
         "viewId": "human-level-ai",
