@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 
-use super::compute::{Start, own};
+use super::compute::{Probabilities, Start, own};
 use super::{BetEntry, FutureEntry, Site};
 use crate::model::graph::Payoff;
 use crate::routes::FutureIx;
@@ -84,6 +84,23 @@ impl Site {
     /// Every number the site gave on `date`, by the build's rules, from
     /// what was known that day.
     pub(crate) fn as_of(&self, date: Date) -> AsOf {
+        let p = self.probabilities_on(date);
+        let payoffs = self
+            .bets
+            .iter()
+            .map(|b: &BetEntry| self.graph.payoff(b.sides(), &p.effective))
+            .collect();
+        AsOf {
+            date,
+            implied: p.computed.iter().map(|c| c.implied).collect(),
+            effective: p.effective,
+            payoffs,
+        }
+    }
+
+    /// The probabilities of every future on `date` (without the bets'
+    /// payoffs, which the track record does not need).
+    pub(crate) fn probabilities_on(&self, date: Date) -> Probabilities {
         let start = Start {
             own: self
                 .futures
@@ -99,18 +116,7 @@ impl Site {
                 .filter_map(|(i, e)| Some((i, e.future.resolved.as_ref()?.outcome)))
                 .collect(),
         };
-        let p = start.probabilities(&self.graph);
-        let payoffs = self
-            .bets
-            .iter()
-            .map(|b: &BetEntry| self.graph.payoff(b.sides(), &p.effective))
-            .collect();
-        AsOf {
-            date,
-            implied: p.computed.iter().map(|c| c.implied).collect(),
-            effective: p.effective,
-            payoffs,
-        }
+        start.probabilities(&self.graph)
     }
 }
 

@@ -65,7 +65,7 @@ pub(super) struct Start {
 }
 
 /// What the graph's rules give from a [`Start`].
-pub(super) struct Probabilities {
+pub(crate) struct Probabilities {
     /// What resolutions fix (see [`Graph::settled`]).
     pub fixed: Vec<Option<f64>>,
     /// The site's own probabilities once resolutions apply.

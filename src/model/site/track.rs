@@ -181,7 +181,7 @@ impl Site {
             .collect();
         let shown: BTreeMap<Date, Vec<Option<f64>>> = days
             .par_iter()
-            .map(|&d| (d, self.as_of(d).effective))
+            .map(|&d| (d, self.probabilities_on(d).effective))
             .collect();
         let forecasters = self.forecasters(resolved.iter().map(|&(i, ..)| i));
         let mut list: Vec<Resolved> = resolved
