@@ -5,7 +5,7 @@
 //! outcome)² over the resolved futures it forecast. Calibration sorts the
 //! forecasts into ten 10-point bins and counts how often each came true.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -173,22 +173,13 @@ impl Site {
                 Some((i, r.outcome, r.on.value))
             })
             .collect();
-        let days: Vec<Date> = resolved
-            .iter()
-            .map(|&(_, _, on)| forecast_day(on))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let shown: BTreeMap<Date, Vec<Option<f64>>> = days
-            .par_iter()
-            .map(|&d| (d, self.probabilities_on(d).effective))
-            .collect();
+        let shown = self.shown_on_forecast_days(&resolved);
         let forecasters = self.forecasters(resolved.iter().map(|&(i, ..)| i));
         let mut list: Vec<Resolved> = resolved
             .into_iter()
             .map(|(i, outcome, on)| {
                 let day = forecast_day(on);
-                let that_day = shown.get(&day).and_then(|v| v[i]);
+                let that_day = shown.get(&i).copied().flatten();
                 let e = &self.futures[i];
                 Resolved {
                     future: i,
@@ -209,6 +200,27 @@ impl Site {
             forecasters,
             resolved: list,
         }
+    }
+
+    /// The site's shown probability of each `resolved` future on its
+    /// forecast day: the graph computed once per distinct day (in
+    /// parallel), keeping only the futures forecast that day.
+    fn shown_on_forecast_days(
+        &self,
+        resolved: &[(FutureIx, Outcome, Date)],
+    ) -> HashMap<FutureIx, Option<f64>> {
+        let mut by_day: BTreeMap<Date, Vec<FutureIx>> = BTreeMap::new();
+        for &(i, _, on) in resolved {
+            by_day.entry(forecast_day(on)).or_default().push(i);
+        }
+        let by_day: Vec<(Date, Vec<FutureIx>)> = by_day.into_iter().collect();
+        by_day
+            .par_iter()
+            .flat_map_iter(|(day, futures)| {
+                let effective = self.probabilities_on(*day).effective;
+                futures.iter().map(move |&i| (i, effective[i]))
+            })
+            .collect()
     }
 
     /// The forecasters scored over the futures `resolved`: a platform is
