@@ -61,7 +61,12 @@ fn git(dir: &Path, date: &str, args: &[&str]) {
         .env("GIT_COMMITTER_EMAIL", "author@example.org")
         .env("GIT_AUTHOR_DATE", &stamp)
         .env("GIT_COMMITTER_DATE", &stamp)
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .expect("git runs");
@@ -86,12 +91,26 @@ fn site_in_git() -> TempDir {
     let dir = TempDir::new("track");
     let d = dir.path();
     copy_dir(&fixture("track"), d);
-    edit(d, "futures/zeta.yaml", "probability: 0.6", "probability: 0.4");
+    edit(
+        d,
+        "futures/zeta.yaml",
+        "probability: 0.6",
+        "probability: 0.4",
+    );
     git(d, "2025-12-01", &["init", "-q"]);
     git(d, "2025-12-01", &["add", "-A"]);
     git(d, "2025-12-01", &["commit", "-q", "-m", "The futures"]);
-    edit(d, "futures/zeta.yaml", "probability: 0.4", "probability: 0.6");
-    git(d, "2026-01-20", &["commit", "-q", "-am", "Zeta is likelier"]);
+    edit(
+        d,
+        "futures/zeta.yaml",
+        "probability: 0.4",
+        "probability: 0.6",
+    );
+    git(
+        d,
+        "2026-01-20",
+        &["commit", "-q", "-am", "Zeta is likelier"],
+    );
     dir
 }
 
@@ -172,7 +191,9 @@ fn each_source_is_scored_on_what_it_said_thirty_days_before() {
     );
     let says = text(&page);
     assert!(
-        says.contains("0 is perfect, 0.25 is what saying 50% every time earns, and lower is better"),
+        says.contains(
+            "0 is perfect, 0.25 is what saying 50% every time earns, and lower is better"
+        ),
         "{says}"
     );
     assert!(
@@ -226,10 +247,19 @@ fn ten_resolutions_draw_the_calibration_chart_with_its_bins() {
         ]
     );
     // A wide and a narrow drawing, each titled and described in words.
-    assert_eq!(page.matches("<svg role=\"img\" class=\"chart chart-wide calibration\"").count(), 1);
-    assert_eq!(page.matches("<svg role=\"img\" class=\"chart chart-narrow calibration\"").count(), 1);
     assert_eq!(
-        page.matches("<title>Calibration: forecasts against how often they happened</title>").count(),
+        page.matches("<svg role=\"img\" class=\"chart chart-wide calibration\"")
+            .count(),
+        1
+    );
+    assert_eq!(
+        page.matches("<svg role=\"img\" class=\"chart chart-narrow calibration\"")
+            .count(),
+        1
+    );
+    assert_eq!(
+        page.matches("<title>Calibration: forecasts against how often they happened</title>")
+            .count(),
         2
     );
     let desc = text(&page[page.find("<desc>").unwrap()..page.find("</desc>").unwrap()]);
@@ -244,23 +274,26 @@ fn ten_resolutions_draw_the_calibration_chart_with_its_bins() {
 #[test]
 fn nine_resolutions_and_no_repository_draw_no_chart_and_no_author_score() {
     let site = site_without_git();
-    let theta = "resolved:\n  outcome: happened\n  on: 2026-04-10\n  source: https://example.org/theta\n";
+    let theta =
+        "resolved:\n  outcome: happened\n  on: 2026-04-10\n  source: https://example.org/theta\n";
     edit(site.path(), "futures/theta.yaml", theta, "");
     let out = build(site.path());
     let page = read(&out, "track-record/index.html");
-    assert!(!page.contains("chart-wide calibration"), "no chart below 10");
+    assert!(
+        !page.contains("chart-wide calibration"),
+        "no chart below 10"
+    );
     assert!(!page.contains("track-bins"));
     assert!(
-        text(&page).contains("The calibration chart appears once 10 futures have resolved; 9 have so far."),
+        text(&page).contains(
+            "The calibration chart appears once 10 futures have resolved; 9 have so far."
+        ),
         "{}",
         text(&page)
     );
     let scores = rows(&page, "track-scores");
     // Nothing was committed: the author never forecast.
-    assert_eq!(
-        scores[2],
-        "The author's estimate none 0 of 9"
-    );
+    assert_eq!(scores[2], "The author's estimate none 0 of 9");
     assert_eq!(rows(&page, "track-table").len(), 9);
 }
 
@@ -269,7 +302,10 @@ fn a_site_with_no_resolution_says_what_will_appear() {
     let out = build(&fixture("good"));
     let page = text(&read(&out, "track-record/index.html"));
     assert!(page.contains("No future has resolved yet."), "{page}");
-    assert!(page.contains("from 10 resolved futures on draws a calibration chart"), "{page}");
+    assert!(
+        page.contains("from 10 resolved futures on draws a calibration chart"),
+        "{page}"
+    );
     assert!(!page.contains("Every resolved future"));
 }
 
@@ -278,9 +314,14 @@ fn resolved_futures_and_every_footer_link_to_the_track_record() {
     let site = site_in_git();
     let out = build(site.path());
     let chips = read(&out, "futures/chips/index.html");
-    assert!(chips.contains("<a href=\"/track-record/#resolved-chips\">how each source forecast it</a>"));
+    assert!(
+        chips.contains("<a href=\"/track-record/#resolved-chips\">how each source forecast it</a>")
+    );
     let fork = read(&out, "futures/fork/index.html");
-    assert!(!fork.contains("how each source forecast it"), "fork did not resolve");
+    assert!(
+        !fork.contains("how each source forecast it"),
+        "fork did not resolve"
+    );
     assert!(read(&out, "index.html").contains("<a href=\"/track-record/\">Track record</a>"));
     assert!(read(&out, "sitemap.xml").contains("<loc>https://example.org/track-record/</loc>"));
 }

@@ -119,12 +119,14 @@ fn draw(layout: &Layout, series: &[Series]) -> Option<String> {
 }
 
 /// A point's mark, centred on its coordinate.
-fn mark<DB: DrawingBackend>(shape: Shape, color: RGBColor, r: i32) -> DynElement<'static, DB, (i32, i32)> {
+fn mark<DB: DrawingBackend>(
+    shape: Shape,
+    color: RGBColor,
+    r: i32,
+) -> DynElement<'static, DB, (i32, i32)> {
     match shape {
         Shape::Disc => Circle::new((0, 0), r, color.mix(0.85).filled()).into_dyn(),
-        Shape::Square => {
-            Rectangle::new([(-r, -r), (r, r)], color.stroke_width(3)).into_dyn()
-        }
+        Shape::Square => Rectangle::new([(-r, -r), (r, r)], color.stroke_width(3)).into_dyn(),
     }
 }
 

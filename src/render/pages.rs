@@ -8,10 +8,10 @@ use super::community::{self, CommunityView};
 use super::views::{self, FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
 use crate::model::site::Settled;
-use crate::output::OutputFile;
 use crate::model::site::{BINS, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
-use crate::render::{calibration, chart};
+use crate::output::OutputFile;
 use crate::render::format::{self, percent};
+use crate::render::{calibration, chart};
 use crate::routes::{
     self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageIx, PageNo, PostIx, Route, TagIx,
 };
@@ -535,7 +535,12 @@ impl Renderer<'_> {
         let s = self.site;
         let record = s.track_record();
         let description = "How each source forecast the futures that resolved: Brier scores, calibration, and every forecast.";
-        let mut ctx = self.context(Route::TrackRecord, "Track record", description, "track-record");
+        let mut ctx = self.context(
+            Route::TrackRecord,
+            "Track record",
+            description,
+            "track-record",
+        );
         let rows: Vec<Row> = record
             .resolved
             .iter()
@@ -560,7 +565,10 @@ impl Renderer<'_> {
         ctx.insert("chart_from", &CHART_FROM);
         if record.charted() {
             let (chart, bins) = calibration(&record);
-            let names: Vec<&str> = CHARTED.iter().map(|&(f, _)| format::forecaster(f)).collect();
+            let names: Vec<&str> = CHARTED
+                .iter()
+                .map(|&(f, _)| format::forecaster(f))
+                .collect();
             ctx.insert("charted", &names);
             ctx.insert("chart", &chart);
             ctx.insert("bins", &bins);
