@@ -180,3 +180,45 @@ fn the_example_site_is_resolved_as_its_markets_and_cites_evidence() {
     assert!(resolved >= 10, "{resolved} resolved futures");
     assert!(with_evidence >= 8, "{with_evidence} futures with evidence");
 }
+
+/// The example site's track record scores its real resolved signposts
+/// from their recorded histories. Of the twelve, ten have a market value
+/// 30 days before resolving; GPQA Diamond 95% (history from 7 May 2026,
+/// resolved 31 May) and OpenAI goes public (from 6 December 2025,
+/// resolved 31 December) have none, and no estimate was committed before
+/// the site's first commit (26 November 2026), so the author never
+/// forecast. Two rows read from data/history by hand:
+/// - Taiwan invaded in Q1 (resolved 31 March 2026): Polymarket on 1 March,
+///   0.0155, shown as 2%;
+/// - A three-hour horizon (8 May 2026): Metaculus on 8 April has no row,
+///   its last before is 4 April, 0.76; the Manifold market's history
+///   starts on 22 April, so only Metaculus forecast it.
+#[test]
+fn the_example_site_track_record_scores_its_resolved_signposts() {
+    let (out, _) = build_offline("example-track");
+    let page = std::fs::read_to_string(out.path().join("public/track-record/index.html")).unwrap();
+    let text = common::unescape(&page.replace("&#x27;", "'"));
+    for row in [
+        "<th scope=\"row\">The site's shown probability</th><td class=\"num\">",
+        "<th scope=\"row\">The author's estimate</th><td class=\"num\"><span class=\"muted\">none</span></td><td class=\"num\">0 of 12</td>",
+    ] {
+        assert!(text.contains(row), "{row}");
+    }
+    assert!(text.contains("10 of 12"), "ten of twelve forecast");
+    let row = |id: &str| {
+        let start = text.find(&format!("<tr id=\"resolved-{id}\">")).unwrap();
+        let row = &text[start..];
+        let cells: Vec<&str> = row[..row.find("</tr>").unwrap()]
+            .split("<td class=\"num\">")
+            .skip(1)
+            .map(|c| c.trim_end_matches("</td>"))
+            .collect();
+        cells.join(" ")
+    };
+    // Site, markets, author, Manifold, Polymarket, Metaculus.
+    assert_eq!(row("china-invades-taiwan-by-march-2026"), "2% 2% — — 2% —");
+    assert_eq!(row("three-hour-time-horizon-2026"), "76% 76% — — — 76%");
+    assert_eq!(row("gpqa-diamond-95-by-june-2026"), "— — — — — —");
+    // Twelve resolved: the calibration chart is drawn.
+    assert!(page.contains("class=\"chart chart-wide calibration\""));
+}
