@@ -69,14 +69,14 @@ pub(crate) fn committed_estimate_on(changes: &[Change], date: Date) -> Option<Pr
 /// whose reads were not all merged) would otherwise show an older value
 /// for days the site already showed the newer one, and invent a move.
 pub(crate) fn recorded_on(o: &Observation, date: Date) -> Option<f64> {
-    let after = o.history.partition_point(|&(d, _)| d <= date);
-    let from_history = after.checked_sub(1).map(|k| o.history[k]);
-    let snapshot = o.as_of.zip(o.value).filter(|&(d, _)| d <= date);
-    match (from_history, snapshot) {
-        (Some(h), Some(s)) if s.0 > h.0 => Some(s.1),
-        (Some(h), _) => Some(h.1),
-        (None, s) => s.map(|s| s.1),
+    if let Some((read, value)) = o.as_of.zip(o.value).filter(|&(d, _)| d <= date) {
+        let h = &o.history;
+        let newer = h.partition_point(|&(d, _)| d <= date) - h.partition_point(|&(d, _)| d < read);
+        if newer == 0 {
+            return Some(value);
+        }
     }
+    value_on(&o.history, date)
 }
 
 impl FutureEntry {
