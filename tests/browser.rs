@@ -336,6 +336,7 @@ fn every_page_passes_axe_core() {
         "bets/",
         "bets/tsm-calls/",
         "bets/matrix/",
+        "changes/",
         "404.html",
         "search/?q=invest",
     ];
@@ -364,6 +365,7 @@ fn every_page_passes_axe_core() {
         "bets/bet-won/",
         "bets/bet-lost/",
         "bets/matrix/",
+        "changes/",
     ];
     let config = serde_json::json!({
         "url": url,

@@ -258,16 +258,16 @@ fn the_changes_page_lists_each_kind_newest_first_with_both_numbers() {
     // The home page: the latest five, no consequences, and a link to all.
     let home = read(out.path(), "index.html");
     let latest: Vec<String> = items(&home).into_iter().map(|(_, w)| w).collect();
-    let kinds: Vec<&str> = latest
-        .iter()
-        .map(|w| w.split(' ').nth(1).unwrap_or(""))
-        .collect();
     assert_eq!(latest.len(), 5, "{latest:?}");
+    // Each with its date, the list having no day headings.
     assert!(
-        latest[0].starts_with("▼ Evidence against AGI arrives"),
+        latest[0].starts_with("▼ Evidence against · 20 September 2026 AGI arrives"),
         "{latest:?}"
     );
-    assert!(latest[4].starts_with("▼ Estimate AGI arrives"), "{kinds:?}");
+    assert!(
+        latest[4].starts_with("▼ Estimate · 10 August 2026 AGI arrives"),
+        "{latest:?}"
+    );
     assert!(home.contains("href=\"/changes/\">All changes"));
     // The nav links the page; the sitemap lists it, not the feeds.
     assert!(html.contains("href=\"/changes/\" aria-current=\"page\">Changes</a>"));

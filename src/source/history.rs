@@ -672,6 +672,47 @@ mod tests {
     }
 
     #[test]
+    fn additions_of_futures_and_bets_follow_renames_and_bets_have_no_estimate() {
+        let log = [
+            commit("ddd", "2026-04-01", "Rename a to b"),
+            "diff --git a/futures/a.yaml b/futures/b.yaml".into(),
+            "similarity index 100%".into(),
+            "rename from futures/a.yaml".into(),
+            "rename to futures/b.yaml".into(),
+            commit("ccc", "2026-03-01", "Add a bet"),
+            "diff --git a/bets/hedge.md b/bets/hedge.md".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.9".into(),
+            commit("bbb", "2026-02-01", "Add x again"),
+            "diff --git a/futures/x.yaml b/futures/x.yaml".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.3".into(),
+            commit("aaa", "2026-01-01", "Add a and x"),
+            "diff --git a/futures/a.yaml b/futures/a.yaml".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.2".into(),
+            "diff --git a/futures/x.yaml b/futures/x.yaml".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.3".into(),
+        ]
+        .join("\n");
+        let h = parse(&log);
+        let day = |s: &str| s.parse::<Date>().ok();
+        // b was added as a; x's newest creation counts; the bet is a bet.
+        assert_eq!(h.added.of(Kind::Future, "b"), day("2026-01-01"));
+        assert_eq!(h.added.of(Kind::Future, "a"), None);
+        assert_eq!(h.added.of(Kind::Future, "x"), day("2026-02-01"));
+        assert_eq!(h.added.of(Kind::Bet, "hedge"), day("2026-03-01"));
+        assert_eq!(h.added.of(Kind::Future, "hedge"), None);
+        // A bet's `probability:` line is not an estimate.
+        assert!(h.of("hedge").is_empty());
+        assert_eq!(
+            values(&h, "b"),
+            [("2026-01-01".into(), Some(0.2), "Add a and x".into())]
+        );
+    }
+
+    #[test]
     fn a_removed_estimate_is_a_change_to_none() {
         let log = [
             commit("bbb", "2026-02-01", "Leave it to the markets"),
