@@ -176,7 +176,7 @@ fn the_changes_page_lists_each_kind_newest_first_with_both_numbers() {
     let got = items(&html);
     let expected: Vec<(&str, &str)> = vec![
         // Consequences, futures then bets, largest first, 1 Oct against 3 Jul:
-        // signpost resolved: 30% → 1 (shown as happened: >99%), 70 points;
+        // signpost resolved: 30% → 1 (said as happened), 70 points;
         // agi 40% → 25%, 15 points; market-up: 40% (its value of 3 May) →
         // 54.99% (read 1 Oct), 14.99 points; boom = agi × 0.5: 20% → 12.5%
         // (reads 12%, half to even), 7.5 points; old-bet wins if agi:
@@ -184,7 +184,7 @@ fn the_changes_page_lists_each_kind_newest_first_with_both_numbers() {
         // newcomer and hedge were added in the window: no consequence.
         (
             "probability/signpost",
-            "Probability A signpost The site gives it >99% on 1 October 2026, against 30% on 3 July 2026.",
+            "Probability A signpost It happened (settled), against 30% on 3 July 2026.",
         ),
         (
             "probability/agi",

@@ -140,15 +140,19 @@ impl Renderer<'_> {
                     "▼"
                 })
             }
-            What::Probability { from, to } => Words::new(
-                "probability",
-                "Probability",
-                format!(
-                    "The site gives it {} on {today}, against {} on {since}.",
-                    percent(Some(*to)),
-                    percent(Some(*from))
-                ),
-            ),
+            What::Probability { from, to } => {
+                let now = match it.subject {
+                    About::Future(i) => match s.futures[i].settled {
+                        Settled::Fixed { outcome, .. } => {
+                            format!("It {} (settled)", format::outcome_words(outcome))
+                        }
+                        _ => format!("The site gives it {} on {today}", percent(Some(*to))),
+                    },
+                    About::Bet(_) => unreachable!("a probability is a future's"),
+                };
+                let detail = format!("{now}, against {} on {since}.", percent(Some(*from)));
+                Words::new("probability", "Probability", detail)
+            }
             What::Payoff { from, to } => Words::new(
                 "payoff",
                 "Chance of paying off",
