@@ -272,35 +272,35 @@ impl Site {
     /// values in the window and on its first day.
     fn market_moves(&self, w: Window) -> Vec<Item> {
         self.each_future()
-            .flat_map(|(i, e)| {
-                e.markets.iter().enumerate().flat_map(move |(m, (r, o))| {
-                    let points: Vec<Point> = o
-                        .history
-                        .iter()
-                        .filter(|&&(d, _)| w.start <= d && d <= w.today)
-                        .map(|&(date, value)| Point { date, value })
-                        .collect();
-                    market_moves(&points, w.threshold)
-                        .into_iter()
-                        .map(move |(a, b)| {
-                            let (from, to) = (points[a], points[b]);
-                            let market = key_part(&r.to_string());
-                            Item {
-                                date: to.date,
-                                subject: About::Future(i),
-                                key: format!(
-                                    "market/{}/{market}/{}/{}",
-                                    e.future.id, from.date, to.date
-                                ),
-                                what: What::MarketMove {
-                                    market: m,
-                                    from,
-                                    to,
-                                },
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                })
+            .flat_map(|(i, e)| (0..e.markets.len()).flat_map(move |m| self.moves_of(w, i, m)))
+            .collect()
+    }
+
+    /// The moves of future `i`'s market `m`.
+    fn moves_of(&self, w: Window, i: FutureIx, m: usize) -> Vec<Item> {
+        let e = &self.futures[i];
+        let (r, o) = &e.markets[m];
+        let points: Vec<Point> = o
+            .history
+            .iter()
+            .filter(|&&(d, _)| w.start <= d && d <= w.today)
+            .map(|&(date, value)| Point { date, value })
+            .collect();
+        let market = key_part(&r.to_string());
+        market_moves(&points, w.threshold)
+            .into_iter()
+            .map(|(a, b)| {
+                let (from, to) = (points[a], points[b]);
+                Item {
+                    date: to.date,
+                    subject: About::Future(i),
+                    key: format!("market/{}/{market}/{}/{}", e.future.id, from.date, to.date),
+                    what: What::MarketMove {
+                        market: m,
+                        from,
+                        to,
+                    },
+                }
             })
             .collect()
     }
