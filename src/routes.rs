@@ -136,6 +136,12 @@ pub(crate) enum Route {
     TrackRecord,
     NotFound,
     Atom,
+    /// What moved over the last days (`/changes/`).
+    Changes,
+    /// The same, as an Atom feed.
+    ChangesFeed,
+    /// What moved for one future, as an Atom feed.
+    FutureFeed(FutureIx),
     Sitemap,
     /// The whole graph, machine-readable.
     GraphJson,
@@ -155,6 +161,8 @@ const SECTIONS: &[&str] = &[
     "track-record",
     "404.html",
     "atom.xml",
+    "changes",
+    "changes.xml",
     "sitemap.xml",
     "graph.json",
     "syntax.css",
@@ -183,6 +191,11 @@ pub(crate) fn tag(slug: &str) -> String {
 
 pub(crate) fn future(id: &str) -> String {
     format!("futures/{id}/")
+}
+
+/// The Atom feed of future `id`'s changes.
+pub(crate) fn future_feed(id: &str) -> String {
+    format!("futures/{id}/atom.xml")
 }
 
 pub(crate) fn bet(id: &str) -> String {
@@ -264,6 +277,9 @@ impl Shape<'_> {
             Route::TrackRecord => TRACK_RECORD.into(),
             Route::NotFound => "404.html".into(),
             Route::Atom => "atom.xml".into(),
+            Route::Changes => "changes/".into(),
+            Route::ChangesFeed => "changes.xml".into(),
+            Route::FutureFeed(i) => future_feed(self.futures[i]),
             Route::Sitemap => "sitemap.xml".into(),
             Route::GraphJson => "graph.json".into(),
             Route::Summaries => "futures/summaries.json".into(),
@@ -299,6 +315,8 @@ impl Shape<'_> {
             Route::TrackRecord,
             Route::NotFound,
             Route::Atom,
+            Route::Changes,
+            Route::ChangesFeed,
             Route::Sitemap,
             Route::GraphJson,
             Route::Summaries,
@@ -309,6 +327,7 @@ impl Shape<'_> {
         all.extend(PostIx::all(self.posts.len()).map(Route::Post));
         all.extend(PageIx::all(self.pages.len()).map(Route::Page));
         all.extend(FutureIx::all(self.futures.len()).map(Route::Future));
+        all.extend(FutureIx::all(self.futures.len()).map(Route::FutureFeed));
         all.extend(BetIx::all(self.bets.len()).map(Route::Bet));
         for t in TagIx::all(self.tags.len()) {
             all.extend(PageNo::up_to(self.tag_pages(t)).map(|n| Route::Tag(t, n)));
@@ -324,6 +343,8 @@ impl Route {
         match self {
             Route::NotFound
             | Route::Atom
+            | Route::ChangesFeed
+            | Route::FutureFeed(_)
             | Route::Sitemap
             | Route::GraphJson
             | Route::Summaries
@@ -365,6 +386,9 @@ mod tests {
             "tags/chips/page/2/index.html",
             "futures/index.html",
             "futures/agi/index.html",
+            "futures/agi/atom.xml",
+            "changes/index.html",
+            "changes.xml",
             "bets/tsm/index.html",
             "bets/matrix/index.html",
             "search/index.html",

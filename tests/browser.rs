@@ -338,6 +338,7 @@ fn every_page_passes_axe_core() {
         "bets/matrix/",
         // Twelve resolved futures: scores, the calibration chart, forecasts.
         "track-record/",
+        "changes/",
         "404.html",
         "search/?q=invest",
     ];
@@ -368,6 +369,7 @@ fn every_page_passes_axe_core() {
         "bets/matrix/",
         // Three resolutions: no calibration chart yet.
         "track-record/",
+        "changes/",
     ];
     let config = serde_json::json!({
         "url": url,

@@ -53,6 +53,12 @@ pub(crate) fn swing(s: f64) -> String {
     }
 }
 
+/// A number of percentage points as site.yaml gives it: `5`, `2.5`.
+pub(crate) fn points(p: f64) -> String {
+    let text = format!("{p:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A date as people read it: `3 March 2026`.
 pub(crate) fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%-d %B %Y").to_string()
@@ -172,6 +178,8 @@ mod tests {
         assert_eq!(swing(-0.051), "−5 points");
         assert_eq!(swing(0.012), "+1 point");
         assert_eq!(swing(0.004), "<1 point");
+        assert_eq!(points(5.0), "5");
+        assert_eq!(points(2.5), "2.5");
     }
 
     #[test]

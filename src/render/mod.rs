@@ -7,10 +7,12 @@
 //! [`views`] holds what templates see of posts, futures and bets, [`pages`]
 //! one function per kind of page, [`matrix`] the bets matrix's rows and
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
-//! shapes, [`community`] what pages show of discussion threads.
+//! shapes, [`community`] what pages show of discussion threads, [`changes`]
+//! what `/changes/`, the home page and the feeds say of what moved.
 
 pub(crate) mod browser_data;
 mod calibration;
+mod changes;
 pub(crate) mod chart;
 mod community;
 mod data;
@@ -128,6 +130,10 @@ pub(crate) struct Renderer<'a> {
     /// Each post's card, made once: a post shows on its own page, its
     /// neighbours', a list page, its tag pages and the feed.
     post_cards: Vec<OnceLock<views::PostCard>>,
+    /// What moved, made once for `/changes/`, the home page and the feeds.
+    changes: crate::model::site::Changes,
+    /// Each future's items (indexes into `changes.items`), for its feed.
+    changes_of: Vec<Vec<usize>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -141,7 +147,16 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let layout = crate::render::layout::layout(&site.graph, &items);
+        let changes = site.changes();
+        let mut changes_of = vec![Vec::new(); site.futures.len()];
+        for (k, it) in changes.items.iter().enumerate() {
+            if let crate::model::site::About::Future(i) = it.subject {
+                changes_of[i.get()].push(k);
+            }
+        }
         Renderer {
+            changes,
+            changes_of,
             site,
             tera,
             shape: site.shape(),

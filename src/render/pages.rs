@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::changes::{self as moved, ChangeView};
 use super::community::{self, CommunityView};
 use super::views::{self, FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
@@ -24,6 +25,8 @@ const HOME_BETS_PER_KIND: usize = 3;
 const HOME_MEMBERS_PER_GROUP: usize = 6;
 /// How many posts the feed carries.
 const FEED_ENTRIES: usize = 20;
+/// How many of the latest changes the home page lists.
+const HOME_CHANGES: usize = 5;
 
 impl Renderer<'_> {
     /// Renders the page of `route` through its template.
@@ -44,6 +47,9 @@ impl Renderer<'_> {
             Route::TrackRecord => ("track_record.html", self.track_record()),
             Route::NotFound => ("404.html", self.not_found()),
             Route::Atom => ("atom.xml", self.atom()),
+            Route::Changes => ("changes.html", self.changes_page()),
+            Route::ChangesFeed => ("atom.xml", self.changes_feed()),
+            Route::FutureFeed(i) => ("atom.xml", self.future_feed(i)),
             Route::Sitemap => ("sitemap.xml", self.sitemap()),
             Route::GraphJson | Route::Summaries | Route::SyntaxCss => {
                 return self.file(route);
@@ -74,6 +80,16 @@ impl Renderer<'_> {
         ctx.insert("groups", &self.top_level(HOME_MEMBERS_PER_GROUP));
         ctx.insert("kinds", &self.bets_by_kind(HOME_BETS_PER_KIND));
         ctx.insert("future_count", &s.futures.len());
+        let start = self.changes.start;
+        let latest: Vec<ChangeView> = self
+            .changes
+            .items
+            .iter()
+            .filter(|it| !moved::is_consequence(it))
+            .take(HOME_CHANGES)
+            .map(|it| self.change_view(it, start))
+            .collect();
+        ctx.insert("changes", &latest);
         ctx
     }
 
@@ -260,6 +276,7 @@ impl Renderer<'_> {
         ctx.insert("chart", &self.history_chart(i));
         self.insert_record(&mut ctx, i);
         ctx.insert("estimate_changes", &estimate_changes(e));
+        ctx.insert("feed_url", &self.route_url(Route::FutureFeed(i)));
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
         self.insert_community(&mut ctx, Route::Future(i));
@@ -580,41 +597,143 @@ impl Renderer<'_> {
         self.context(Route::NotFound, "Page not found", "", "404")
     }
 
+    /// The posts' feed.
     fn atom(&self) -> Context {
-        #[derive(Serialize)]
-        struct Entry<'c> {
-            post: &'c PostCard,
-            published: String,
-            updated: String,
-            content: &'c str,
-        }
         let s = self.site;
-        let mut ctx = self.context(Route::Atom, &s.config.title, "", "feed");
-        let entries: Vec<Entry> = s
+        let stamp = |d: Option<crate::source::dates::PostDate>| d.map(|d| d.instant.to_string());
+        let entries: Vec<FeedEntry> = s
             .posts
             .iter()
             .zip(PostIx::all(self.site.posts.len()))
             .take(FEED_ENTRIES)
             .map(|(p, i)| {
-                let stamp =
-                    |d: Option<crate::source::dates::PostDate>| d.map(|d| d.instant.to_string());
+                let post = self.post(i);
                 let published = stamp(p.doc.date).unwrap_or_default();
-                Entry {
-                    post: self.post(i),
+                FeedEntry {
+                    title: post.title.clone(),
+                    url: post.permalink.clone(),
+                    id: post.permalink.clone(),
                     updated: stamp(p.doc.updated).unwrap_or_else(|| published.clone()),
-                    published,
-                    content: &p.rendered.html,
+                    published: Some(published),
+                    categories: post.tags.iter().map(|t| t.name.clone()).collect(),
+                    summary: post.summary.clone(),
+                    content: Some(&p.rendered.html),
                 }
             })
             .collect();
-        let updated = entries
+        let feed = Feed {
+            title: s.config.title.clone(),
+            subtitle: Some(s.config.description.clone()).filter(|d| !d.is_empty()),
+            id: s.config.base_url.as_str().to_string(),
+            alternate: s.config.base_url.as_str().to_string(),
+            entries,
+        };
+        self.feed(Route::Atom, feed)
+    }
+
+    /// A feed's context: its `updated` is its newest entry's, so two builds
+    /// of the same sources at one "now" write the same bytes.
+    fn feed(&self, route: Route, feed: Feed) -> Context {
+        let mut ctx = self.context(route, &feed.title, "", "feed");
+        let updated = feed
+            .entries
             .iter()
             .map(|e| e.updated.clone())
             .max()
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         ctx.insert("updated", &updated);
-        ctx.insert("entries", &entries);
+        ctx.insert("feed", &feed);
         ctx
+    }
+
+    /// `/changes/`: the consequences, then every other item by day.
+    fn changes_page(&self) -> Context {
+        let c = &self.changes;
+        let description = "What moved: estimates, evidence, resolutions, markets and what they did to the numbers.";
+        let mut ctx = self.context(Route::Changes, "What moved", description, "changes");
+        let (consequences, events): (Vec<_>, Vec<_>) =
+            c.items.iter().partition(|it| moved::is_consequence(it));
+        let view = |list: Vec<&crate::model::site::Item>| -> Vec<ChangeView> {
+            list.into_iter()
+                .map(|it| self.change_view(it, c.start))
+                .collect()
+        };
+        ctx.insert("consequences", &view(consequences));
+        ctx.insert("days", &moved::by_day(view(events)));
+        ctx.insert("since", &format::long_date(c.start));
+        ctx.insert("today", &format::long_date(c.today));
+        ctx.insert("window_days", &crate::model::site::WINDOW_DAYS);
+        ctx.insert("move_days", &crate::model::site::MOVE_DAYS);
+        ctx.insert(
+            "threshold",
+            &format::points(self.site.config.changes.threshold),
+        );
+        ctx.insert("feed_url", &self.route_url(Route::ChangesFeed));
+        ctx
+    }
+
+    /// `/changes.xml`: every item of `/changes/`.
+    fn changes_feed(&self) -> Context {
+        let s = self.site;
+        let entries = self.change_entries(&self.changes.items.iter().collect::<Vec<_>>());
+        let feed = Feed {
+            title: format!("What moved · {}", s.config.title),
+            subtitle: Some(format!(
+                "Estimates, evidence, resolutions, market moves and consequences of {} points or more",
+                format::points(s.config.changes.threshold)
+            )),
+            id: self.permalink(&self.shape.path(Route::ChangesFeed)),
+            alternate: self.permalink(&self.shape.path(Route::Changes)),
+            entries,
+        };
+        self.feed(Route::ChangesFeed, feed)
+    }
+
+    /// A future's feed: its estimate changes, evidence, market moves and
+    /// resolution.
+    fn future_feed(&self, i: FutureIx) -> Context {
+        let f = &self.site.futures[i].future;
+        let items: Vec<&crate::model::site::Item> = self.changes_of[i.get()]
+            .iter()
+            .map(|&k| &self.changes.items[k])
+            .filter(|it| !moved::is_consequence(it) && it.what != crate::model::site::What::Added)
+            .collect();
+        let feed = Feed {
+            title: format!("{} · {}", f.title, self.site.config.title),
+            subtitle: Some(format!(
+                "Changes of its estimate, evidence, market moves and resolution, from {}",
+                self.site.config.title
+            )),
+            id: self.permalink(&self.shape.path(Route::FutureFeed(i))),
+            alternate: self.permalink(&routes::future(f.id.as_str())),
+            entries: self.change_entries(&items),
+        };
+        self.feed(Route::FutureFeed(i), feed)
+    }
+
+    /// Items as feed entries, each dated at the start of its day (UTC).
+    fn change_entries(&self, items: &[&crate::model::site::Item]) -> Vec<FeedEntry<'static>> {
+        let base = self.permalink(&self.shape.path(Route::Changes));
+        items
+            .iter()
+            .map(|it| {
+                let v = self.change_view(it, self.changes.start);
+                let mut summary = v.detail.clone();
+                if let Some(r) = &v.reason {
+                    summary.push_str(&format!(" “{r}”"));
+                }
+                FeedEntry {
+                    title: format!("{}: {}", v.label, v.title),
+                    id: format!("{base}#{}", v.key),
+                    url: v.permalink,
+                    updated: format!("{}T00:00:00Z", v.date),
+                    published: None,
+                    categories: vec![v.kind.to_string()],
+                    summary,
+                    content: None,
+                }
+            })
+            .collect()
     }
 
     fn sitemap(&self) -> Context {
@@ -713,6 +832,33 @@ fn calibration(record: &TrackRecord) -> (Option<String>, Vec<BinRow>) {
         .collect();
     let title = "Calibration: forecasts against how often they happened";
     (calibration::chart(title, &series), rows)
+}
+
+/// An Atom feed, as `atom.xml` writes it: the posts' feed and what moved.
+#[derive(Serialize)]
+struct Feed<'c> {
+    title: String,
+    subtitle: Option<String>,
+    /// Its permanent identity: its own address.
+    id: String,
+    /// The page it follows.
+    alternate: String,
+    entries: Vec<FeedEntry<'c>>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'c> {
+    title: String,
+    /// Where it links.
+    url: String,
+    /// Its permanent identity: the same across builds.
+    id: String,
+    published: Option<String>,
+    updated: String,
+    categories: Vec<String>,
+    summary: String,
+    /// HTML, escaped again as Atom's `type="html"` wants.
+    content: Option<&'c str>,
 }
 
 /// One change of the author's estimate as the future page lists it:

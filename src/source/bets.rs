@@ -123,9 +123,12 @@ fn too_many(file: &Path, pos: Pos, field: &str, count: usize) -> Diagnostic {
     .with_help("name the few futures the bet really turns on")
 }
 
+/// The extensions of bet files under `bets/`.
+pub(crate) const BET_EXTENSIONS: &[&str] = &["md"];
+
 /// Reads every `bets/**/*.md`.
 pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Bet> {
-    let (bets, found) = crate::source::files::parse_files(root, "bets", &["md"], parse);
+    let (bets, found) = crate::source::files::parse_files(root, "bets", BET_EXTENSIONS, parse);
     diags.extend(found);
     bets
 }

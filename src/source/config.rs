@@ -127,6 +127,21 @@ pub(crate) struct Config {
     /// this repository (`repository`, on GitHub).
     pub community: Option<GitHubRepo>,
     pub markets: MarketsConfig,
+    pub changes: ChangesConfig,
+}
+
+/// `changes:`: what `/changes/` and the feeds count as a move.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ChangesConfig {
+    /// The smallest move, in percentage points, of a market (within 7
+    /// days) or of a probability or payoff (over the window) that is listed.
+    pub threshold: f64,
+}
+
+impl Default for ChangesConfig {
+    fn default() -> Self {
+        ChangesConfig { threshold: 5.0 }
+    }
 }
 
 /// A repository on GitHub: where `community` reads its threads.
@@ -198,6 +213,7 @@ struct RawConfig {
     repository: Option<Spanned<String>>,
     community: Option<Spanned<bool>>,
     markets: Option<RawMarkets>,
+    changes: Option<RawChanges>,
 }
 
 const EXAMPLES: Examples = &[
@@ -219,6 +235,8 @@ const EXAMPLES: Examples = &[
     ("refresh_after", "refresh_after: 6h"),
     ("timeout", "timeout: 10s"),
     ("concurrency", "concurrency: 16"),
+    ("changes", "changes:\n  threshold: 5"),
+    ("threshold", "threshold: 5"),
     (
         "credit",
         "credit: Market history from [ForecastBench](https://www.forecastbench.org/), CC BY-SA 4.0",
@@ -232,6 +250,12 @@ struct RawMarkets {
     timeout: Option<Spanned<String>>,
     concurrency: Option<Spanned<i64>>,
     credit: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChanges {
+    threshold: Option<Spanned<f64>>,
 }
 
 const MARKET_KEYS: &[&str] = &["refresh_after", "timeout", "concurrency", "credit"];
@@ -276,6 +300,10 @@ impl Config {
                 .markets
                 .as_ref()
                 .map_or_else(MarketsConfig::default, |m| markets(m, &mut errors)),
+            changes: raw
+                .changes
+                .as_ref()
+                .map_or_else(ChangesConfig::default, |c| changes(c, &mut errors)),
             title: raw.title,
             description: raw.description.unwrap_or_default(),
             author: raw.author,
@@ -447,6 +475,26 @@ fn markets(raw: &RawMarkets, errors: &mut Vec<Diagnostic>) -> MarketsConfig {
     }
 }
 
+fn changes(raw: &RawChanges, errors: &mut Vec<Diagnostic>) -> ChangesConfig {
+    let defaults = ChangesConfig::default();
+    match &raw.threshold {
+        // A move of 0 points is no move, and 100 points is the whole scale.
+        Some(t) if t.value > 0.0 && t.value < 100.0 => ChangesConfig { threshold: t.value },
+        Some(t) => {
+            errors.push(error_at(
+                t,
+                format!(
+                    "`changes.threshold` is {}: it is in percentage points, more than 0 and less than 100",
+                    t.value
+                ),
+                "e.g. `threshold: 5` lists moves of 5 points or more",
+            ));
+            defaults
+        }
+        None => defaults,
+    }
+}
+
 fn credit(raw: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Credit> {
     let markdown = raw.value.trim();
     if markdown.is_empty() {
@@ -499,6 +547,44 @@ pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_changes_threshold_is_in_points_between_0_and_100() {
+        let base = "title: T\nbase_url: https://e.org/\n";
+        let c = Config::parse(base).unwrap();
+        assert_eq!(c.changes.threshold, 5.0);
+        let c = Config::parse(&format!("{base}changes:\n  threshold: 2.5\n")).unwrap();
+        assert_eq!(c.changes.threshold, 2.5);
+        for bad in ["0", "-3", "100", "250"] {
+            let errs = Config::parse(&format!("{base}changes:\n  threshold: {bad}\n")).unwrap_err();
+            assert!(
+                errs[0].to_string().starts_with(&format!(
+                    "site.yaml:4:14: `changes.threshold` is {bad}: it is in percentage points"
+                )),
+                "{}",
+                errs[0]
+            );
+            assert!(errs[0].help.as_deref().unwrap().contains("threshold: 5"));
+        }
+        let errs = Config::parse(&format!("{base}changes:\n  threshold: five\n")).unwrap_err();
+        assert!(
+            errs[0].to_string().starts_with("site.yaml:4:"),
+            "{}",
+            errs[0]
+        );
+        assert!(errs[0].help.is_some(), "{}", errs[0]);
+        let errs = Config::parse(&format!("{base}changes:\n  treshold: 5\n")).unwrap_err();
+        assert_eq!(errs[0].to_string(), "site.yaml:4:3: unknown key `treshold`");
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `threshold`?"),
+            "{:?}",
+            errs[0].help
+        );
+    }
 
     #[test]
     fn the_root_is_the_nearest_folder_with_a_site_yaml() {

@@ -1,8 +1,10 @@
-//! The history of the authors' estimates, read from git: one `git log`
-//! for the whole site (never one per file) lists every commit that touched
-//! `futures/`, with its patch; a streaming parser keeps each future file's
-//! top-level `probability:` lines and follows renames back in time. Other
-//! modules see only [`History`]: each future's changes, oldest first.
+//! The history of the authors' estimates, and when each future and bet was
+//! added, read from git: one `git log` for the whole site (never one per
+//! file) lists every commit that touched `futures/` or `bets/`, with its
+//! patch; a streaming parser keeps each future file's top-level
+//! `probability:` lines and each file's `new file` header, and follows
+//! renames back in time. Other modules see only [`History`]: each future's
+//! changes, oldest first, and the day each file was added.
 //!
 //! Outside a repository, or without git, every future has no history and
 //! the build says so only when asked (`--verbose`); a shallow clone or a
@@ -17,6 +19,7 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::source::bets::BET_EXTENSIONS;
 use crate::source::futures::{FUTURE_EXTENSIONS, Probability, read_probability};
 
 /// One change of a future's estimate: the commit that made it.
@@ -36,10 +39,46 @@ pub(crate) struct Change {
     pub commit: String,
 }
 
-/// Every future's estimate changes, by future id (its file's name today).
+/// Which folder a file is in: the kind of thing it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Future,
+    Bet,
+}
+
+impl Kind {
+    /// The kind of the file at `path` (relative to the site), if any.
+    fn of(path: &str) -> Option<Kind> {
+        if path.starts_with("futures/") {
+            Some(Kind::Future)
+        } else if path.starts_with("bets/") {
+            Some(Kind::Bet)
+        } else {
+            None
+        }
+    }
+}
+
+/// The day each future and bet was added: by kind and id (its file's name
+/// today), the newest commit that created its file (following renames).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Added {
+    days: HashMap<(Kind, String), Date>,
+}
+
+impl Added {
+    /// When the file of the `kind` with `id` was added, if git knows.
+    pub(crate) fn of(&self, kind: Kind, id: &str) -> Option<Date> {
+        self.days.get(&(kind, id.to_string())).copied()
+    }
+}
+
+/// Every future's estimate changes, by future id (its file's name today),
+/// and when each future and bet was added.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct History {
     changes: HashMap<String, Vec<Change>>,
+    pub added: Added,
 }
 
 impl History {
@@ -52,7 +91,7 @@ impl History {
 /// How reading the history went, for `--verbose` and the warnings.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Status {
-    /// Read from this many commits that touched `futures/`.
+    /// Read from this many commits that touched `futures/` or `bets/`.
     Read { commits: usize },
     /// The site is in no git repository.
     NoRepository,
@@ -72,6 +111,8 @@ pub(crate) struct Report {
     /// How many changes of how many futures were found.
     pub changes: usize,
     pub futures: usize,
+    /// How many futures and bets git saw added.
+    pub added: usize,
 }
 
 impl Report {
@@ -105,8 +146,8 @@ impl Report {
     pub(crate) fn describe(&self) -> String {
         match &self.status {
             Status::Read { commits } | Status::Shallow { commits } => format!(
-                "estimate history: {} changes of {} futures in {commits} commits, read from git in {:.2?}",
-                self.changes, self.futures, self.took
+                "estimate history: {} changes of {} futures, {} futures and bets added, in {commits} commits, read from git in {:.2?}",
+                self.changes, self.futures, self.added, self.took
             ),
             Status::NoRepository => {
                 "estimate history: the site is not in a git repository; each future shows its current estimate only".into()
@@ -139,12 +180,13 @@ pub(crate) fn read(root: &Path) -> (History, Report) {
         took: started.elapsed(),
         changes: history.changes.values().map(Vec::len).sum(),
         futures: history.changes.len(),
+        added: history.added.days.len(),
     };
     (history, report)
 }
 
 /// Runs `git log` in `root` and parses its output as it streams in:
-/// the history, how many commits touched `futures/`, and whether one of
+/// the history, how many commits touched `futures/` or `bets/`, and whether one of
 /// them is a shallow clone's boundary.
 fn run_git(root: &Path) -> Result<(History, usize, bool), Status> {
     let mut child = Command::new("git")
@@ -176,6 +218,7 @@ fn run_git(root: &Path) -> Result<(History, usize, bool), Status> {
             "--no-textconv",
             "--",
             "futures/",
+            "bets/",
         ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -289,6 +332,8 @@ struct FilePatch {
     path: String,
     /// Its path before, when the commit renamed it.
     renamed_from: Option<String>,
+    /// The commit created it (`new file mode`).
+    created: bool,
     /// The top-level `probability:` value it added, if any.
     added: Option<String>,
     /// The top-level `probability:` value it removed, if any.
@@ -327,6 +372,8 @@ struct Parser {
     /// Renames of the current commit: they apply to older commits only.
     renames: Vec<(String, Option<String>, String)>,
     found: HashMap<String, Vec<Found>>,
+    /// The newest creation of each file, by kind and id of today.
+    added: HashMap<(Kind, String), Date>,
 }
 
 impl Parser {
@@ -354,6 +401,13 @@ impl Parser {
                         path: new_path(&String::from_utf8_lossy(paths)),
                         ..FilePatch::default()
                     });
+                }
+            }
+            Some(b'n') => {
+                if line.starts_with(b"new file mode ")
+                    && let Some(p) = self.patch.as_mut()
+                {
+                    p.created = true;
                 }
             }
             Some(b'r') => {
@@ -402,6 +456,18 @@ impl Parser {
         if let Some(from) = patch.renamed_from {
             self.renames.push((from, id.clone(), patch.path.clone()));
         }
+        let kind = Kind::of(&patch.path);
+        if patch.created
+            && let (Some(kind), Some(id)) = (kind, &id)
+        {
+            // Newest first: a file deleted and made again was added last
+            // when it was made again.
+            self.added.entry((kind, id.clone())).or_insert(commit.date);
+        }
+        // Only a future's column-0 `probability:` is its estimate.
+        if kind != Some(Kind::Future) {
+            return;
+        }
         let value = match (&patch.added, &patch.removed) {
             (Some(text), _) => match parse_value(text) {
                 Some(p) => Some(p),
@@ -445,16 +511,20 @@ impl Parser {
         self.current = None;
     }
 
-    /// The id of the future whose history a change of `path` belongs to.
+    /// The id of the future or bet whose history a change of `path` belongs to.
     fn id_of(&self, path: &str) -> Option<String> {
         if let Some(alias) = self.aliases.get(path) {
             return alias.clone();
         }
+        let extensions: &[&str] = match Kind::of(path)? {
+            Kind::Future => FUTURE_EXTENSIONS,
+            Kind::Bet => BET_EXTENSIONS,
+        };
         let path = Path::new(path);
-        let future = path
+        let known = path
             .extension()
-            .is_some_and(|e| FUTURE_EXTENSIONS.iter().any(|x| e == *x));
-        future
+            .is_some_and(|e| extensions.iter().any(|x| e == *x));
+        known
             .then(|| path.file_stem())
             .flatten()
             .map(|s| s.to_string_lossy().into_owned())
@@ -489,7 +559,10 @@ impl Parser {
                 (!list.is_empty()).then_some((id, list))
             })
             .collect();
-        History { changes }
+        History {
+            changes,
+            added: Added { days: self.added },
+        }
     }
 }
 
@@ -596,6 +669,47 @@ mod tests {
         );
         assert_eq!(h.of("agi")[1].commit, "ccc");
         assert!(h.of("boom").is_empty());
+    }
+
+    #[test]
+    fn additions_of_futures_and_bets_follow_renames_and_bets_have_no_estimate() {
+        let log = [
+            commit("ddd", "2026-04-01", "Rename a to b"),
+            "diff --git a/futures/a.yaml b/futures/b.yaml".into(),
+            "similarity index 100%".into(),
+            "rename from futures/a.yaml".into(),
+            "rename to futures/b.yaml".into(),
+            commit("ccc", "2026-03-01", "Add a bet"),
+            "diff --git a/bets/hedge.md b/bets/hedge.md".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.9".into(),
+            commit("bbb", "2026-02-01", "Add x again"),
+            "diff --git a/futures/x.yaml b/futures/x.yaml".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.3".into(),
+            commit("aaa", "2026-01-01", "Add a and x"),
+            "diff --git a/futures/a.yaml b/futures/a.yaml".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.2".into(),
+            "diff --git a/futures/x.yaml b/futures/x.yaml".into(),
+            "new file mode 100644".into(),
+            "+probability: 0.3".into(),
+        ]
+        .join("\n");
+        let h = parse(&log);
+        let day = |s: &str| s.parse::<Date>().ok();
+        // b was added as a; x's newest creation counts; the bet is a bet.
+        assert_eq!(h.added.of(Kind::Future, "b"), day("2026-01-01"));
+        assert_eq!(h.added.of(Kind::Future, "a"), None);
+        assert_eq!(h.added.of(Kind::Future, "x"), day("2026-02-01"));
+        assert_eq!(h.added.of(Kind::Bet, "hedge"), day("2026-03-01"));
+        assert_eq!(h.added.of(Kind::Future, "hedge"), None);
+        // A bet's `probability:` line is not an estimate.
+        assert!(h.of("hedge").is_empty());
+        assert_eq!(
+            values(&h, "b"),
+            [("2026-01-01".into(), Some(0.2), "Add a and x".into())]
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "templates/future.html",
     "templates/bets.html",
     "templates/bets_matrix.html",
+    "templates/changes.html",
     "templates/bet.html",
     "templates/404.html",
     "templates/search.html",

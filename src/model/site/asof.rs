@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use super::compute::{Probabilities, Start, own};
 use super::{BetEntry, FutureEntry, Site};
+use crate::fetch::markets::Observation;
 use crate::model::graph::Payoff;
 use crate::routes::FutureIx;
 use crate::source::futures::Probability;
@@ -16,12 +17,9 @@ use crate::source::history::Change;
 
 /// Every number the site gave on one day.
 pub(crate) struct AsOf {
-    pub date: Date,
     /// Each future's probability as the site showed it (its own, settled
     /// or moved, else implied), by [`FutureIx`].
     pub effective: Vec<Option<f64>>,
-    /// Each future's implied probability (from its parents; a root's own).
-    pub implied: Vec<Option<f64>>,
     /// Each bet's chance of paying off, in the bets' order.
     pub payoffs: Vec<Payoff>,
 }
@@ -62,12 +60,28 @@ pub(crate) fn committed_estimate_on(changes: &[Change], date: Date) -> Option<Pr
     after.checked_sub(1).and_then(|k| changes[k].value)
 }
 
+/// A market's value on `date` from all it recorded: its history and the
+/// snapshot's value (read on `as_of`), whichever is later on or before
+/// `date`. A history that lacks the snapshot's last read (a stale market
+/// whose reads were not all merged) would otherwise show an older value
+/// for days the site already showed the newer one, and invent a move.
+pub(crate) fn recorded_on(o: &Observation, date: Date) -> Option<f64> {
+    if let Some((read, value)) = o.as_of.zip(o.value).filter(|&(d, _)| d <= date) {
+        let h = &o.history;
+        let newer = h.partition_point(|&(d, _)| d <= date) - h.partition_point(|&(d, _)| d < read);
+        if newer == 0 {
+            return Some(value);
+        }
+    }
+    value_on(&o.history, date)
+}
+
 impl FutureEntry {
     /// Its markets' values on `date` (those with one), in its file's order.
     pub(crate) fn market_values_on(&self, date: Date) -> Vec<f64> {
         self.markets
             .iter()
-            .filter_map(|(_, o)| value_on(&o.history, date))
+            .filter_map(|(_, o)| recorded_on(o, date))
             .collect()
     }
 
@@ -91,8 +105,6 @@ impl Site {
             .map(|b: &BetEntry| self.graph.payoff(b.sides(), &p.effective))
             .collect();
         AsOf {
-            date,
-            implied: p.computed.iter().map(|c| c.implied).collect(),
             effective: p.effective,
             payoffs,
         }
@@ -147,6 +159,26 @@ mod tests {
         assert_eq!(value_on(&h, d("2026-01-05")), Some(0.4));
         assert_eq!(value_on(&h, d("2027-01-01")), Some(0.4));
         assert_eq!(value_on(&[], d("2026-01-01")), None);
+    }
+
+    #[test]
+    fn a_snapshot_read_later_than_the_history_counts_from_its_day() {
+        let o = Observation {
+            value: Some(0.6),
+            as_of: Some(d("2026-06-20")),
+            stale: true,
+            history: vec![(d("2026-06-10"), 0.2)],
+            ..Observation::default()
+        };
+        assert_eq!(recorded_on(&o, d("2026-06-09")), None);
+        assert_eq!(recorded_on(&o, d("2026-06-19")), Some(0.2));
+        assert_eq!(recorded_on(&o, d("2026-07-03")), Some(0.6));
+        // A history that has the day's value keeps its own.
+        let same = Observation {
+            history: vec![(d("2026-06-20"), 0.59)],
+            ..o.clone()
+        };
+        assert_eq!(recorded_on(&same, d("2026-07-03")), Some(0.59));
     }
 
     #[test]

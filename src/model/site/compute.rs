@@ -326,6 +326,7 @@ impl Loaded {
             tags: self.tags,
             community: observed.community,
             history: self.history,
+            added: self.added,
             today: jiff::tz::TimeZone::UTC.to_datetime(self.now).date(),
             found,
             computed: n.warnings,

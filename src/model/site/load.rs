@@ -106,6 +106,7 @@ impl Loaded {
             tags,
             warnings: diags.into_sorted(),
             history: src.history_report,
+            added: src.history.added,
             routes,
             now,
             options: BuildOptions {

@@ -7,12 +7,14 @@
 //! or output files.
 
 mod asof;
+mod changes;
 mod compute;
 mod load;
 mod refresh;
 mod track;
 
-pub(crate) use asof::{AsOf, committed_estimate_on, estimate_on, value_on};
+pub(crate) use asof::{committed_estimate_on, value_on};
+pub(crate) use changes::{About, Changes, Item, MOVE_DAYS, WINDOW_DAYS, What};
 pub(crate) use refresh::{Refresh, Touched};
 pub(crate) use track::{BINS, Bin, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
 
@@ -270,6 +272,8 @@ pub(crate) struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// How reading the estimates' history from git went.
     pub history: history::Report,
+    /// When each future and bet was added (from git).
+    pub added: history::Added,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
     /// The build's "now", read once (see [`BuildOptions::now`]).
@@ -308,6 +312,8 @@ pub(crate) struct Site {
     pub(crate) community: Option<Community>,
     /// How reading the estimates' history from git went.
     pub(crate) history: history::Report,
+    /// When each future and bet was added (from git).
+    pub(crate) added: history::Added,
     /// The day of the build's "now": an estimate holds until then.
     pub(crate) today: jiff::civil::Date,
     /// Warnings of loading and fetching.

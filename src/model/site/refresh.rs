@@ -25,6 +25,12 @@ pub(crate) struct Touched {
     pub searchable: Vec<Route>,
 }
 
+/// The routes that list what moved: any future's numbers, record or
+/// history may change them.
+fn changes_routes() -> [Route; 3] {
+    [Route::Home, Route::Changes, Route::ChangesFeed]
+}
+
 /// Why an edit cannot be applied incrementally.
 pub(crate) enum Refresh {
     /// The files have errors; the site is unchanged.
@@ -313,8 +319,14 @@ impl Site {
             if e.estimates != now {
                 e.estimates = now.to_vec();
                 // The track record scores the estimates as committed.
-                t.routes.extend([Route::Future(i), Route::TrackRecord]);
+                t.routes
+                    .extend([Route::Future(i), Route::FutureFeed(i), Route::TrackRecord]);
+                t.routes.extend(changes_routes());
             }
+        }
+        if history.added != self.added {
+            self.added = history.added.clone();
+            t.routes.extend(changes_routes());
         }
         if let Some(old) = self.history.warning() {
             self.found.retain(|d| *d != old);
@@ -377,6 +389,8 @@ impl Site {
             Route::TrackRecord,
         ]);
         t.routes.extend(touched.into_iter().map(Route::Future));
+        t.routes.insert(Route::FutureFeed(i));
+        t.routes.extend(changes_routes());
         t.searchable.push(Route::Future(i));
         self.touch_dependents(&changed, &bets_before, &mut t);
         Ok(t)
