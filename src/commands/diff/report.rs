@@ -441,3 +441,39 @@ fn json_number(n: Number) -> Json {
         Number::Absent | Number::Probability(None) => Json::Null,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_authors_text_stays_text_in_a_table_cell() {
+        assert_eq!(
+            escape("<script>x</script> | *bold* [a](javascript:b) @team &amp;\nnext"),
+            r"\<script\>x\</script\> \| \*bold\* \[a\]\(javascript:b\) \@team \&amp; next"
+        );
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a"), "`` `a ``");
+    }
+
+    #[test]
+    fn a_field_reads_as_what_changed() {
+        let f = |name, old, new| Field {
+            name,
+            target: None,
+            old,
+            new,
+        };
+        let list = |v: &[&str]| Value::List(v.iter().map(|s| s.to_string()).collect());
+        let n = Value::Number;
+        assert_eq!(field_words(&f("probability", n(0.4), n(0.35))), "probability: 40% → 35%");
+        // 35% and 35.2% print alike, so the written numbers show the edit.
+        assert_eq!(field_words(&f("probability", n(0.35), n(0.352))), "probability: 0.35 → 0.352");
+        assert_eq!(field_words(&f("tags", list(&["a", "b"]), list(&["b", "c"]))), "tags: +c, −a");
+        assert_eq!(field_words(&f("tags", list(&["a", "b"]), list(&["b", "a"]))), "tags: reordered");
+        let text = |s: &str| Value::Text(s.into());
+        assert_eq!(field_words(&f("summary", text("a"), text("b"))), "summary: edited");
+        assert_eq!(field_words(&f("summary", text(""), text("b"))), "summary: added");
+        assert_eq!(field_words(&f("within", Value::Absent, text("era"))), "within: — → “era”");
+    }
+}
