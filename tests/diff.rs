@@ -61,12 +61,19 @@ fn agi(boom_edge: &str, evidence: &str) -> String {
     )
 }
 
+fn scaling(resolved: &str) -> String {
+    format!(
+        "title: Scaling continues\nprobability: 0.6\nleads_to:\n  - future: abundance\n    probability: 0.5\n{resolved}"
+    )
+}
+
 const EVIDENCE: &str = "evidence:\n  - date: 2026-02-15\n    title: Lab X reports week-long agent tasks\n    url: https://example.org/x\n    direction: for\n";
 
 /// A repository whose site is in `site/`, in two commits:
 ///
 /// - 10 Jan (old): agi 40% leads to boom (edge 0.5) and bust (0.3); boom
-///   and bust have no estimate of their own; scaling 60%; the bet `chips`
+///   and bust have no estimate of their own; scaling 60% leads to
+///   abundance (edge 0.5), whose own estimate is 20%; the bet `chips`
 ///   wins in boom and loses in bust, `hedge` wins in scaling.
 /// - 1 Mar (new): agi's edge to boom 0.5 → 0.7 and one evidence item on
 ///   agi; `winter` (25%) added; `hedge` removed; scaling resolved as
@@ -81,7 +88,8 @@ fn repository() -> (TempDir, PathBuf) {
     write(&site, "futures/agi.yaml", &agi("0.5", ""));
     write(&site, "futures/boom.yaml", "title: Boom\n");
     write(&site, "futures/bust.yaml", "title: Bust\n");
-    write(&site, "futures/scaling.yaml", "title: Scaling continues\nprobability: 0.6\n");
+    write(&site, "futures/scaling.yaml", &scaling(""));
+    write(&site, "futures/abundance.yaml", "title: Abundance\nprobability: 0.2\n");
     write(
         &site,
         "bets/chips.md",
@@ -99,7 +107,7 @@ fn repository() -> (TempDir, PathBuf) {
     write(
         &site,
         "futures/scaling.yaml",
-        "title: Scaling continues\nprobability: 0.6\nresolved:\n  outcome: happened\n  on: 2026-02-01\n  source: https://example.org/scaling\n",
+        &scaling("resolved:\n  outcome: happened\n  on: 2026-02-01\n  source: https://example.org/scaling\n"),
     );
     commit(&repo, "2026-03-01", "The new site");
     (dir, site)
@@ -121,13 +129,17 @@ fn stdout(o: &Output) -> String {
 }
 
 // The moves, by hand. Old: agi 0.4 (its own); boom implied 0.4 × 0.5 =
-// 0.2; bust 0.4 × 0.3 = 0.12; scaling 0.6; chips wins in boom and loses in
-// bust, alternatives of agi's fork, so it pays P(boom) = 0.2; hedge P(scaling)
-// = 0.6. New: boom 0.4 × 0.7 = 0.28 (+8 points), bust still 0.12; scaling
-// resolved happened, 1 (+40 points, shown >99%); winter 0.25 (new: from 0,
-// +25); chips 0.28 (+8); hedge removed (to 0: −60). Largest first: hedge
-// 60, scaling 40, winter 25, then boom and chips at 8 each (a future
-// before a bet on a tie). agi and bust do not move.
+// 0.2; bust 0.4 × 0.3 = 0.12; scaling 0.6; abundance its own 0.2, implied
+// 0.6 × 0.5 = 0.3; chips wins in boom and loses in bust, alternatives of
+// agi's fork, so it pays P(boom) = 0.2; hedge P(scaling) = 0.6.
+// New: boom 0.4 × 0.7 = 0.28 (+8 points), bust still 0.12; scaling
+// resolved happened, 1 (+40 points, shown >99%); abundance implied
+// 1 × 0.5 = 0.5 (+20), and its own follows the arrows by as much:
+// 0.2 + (0.5 − 0.3) = 0.4 (+20); winter 0.25 (new: from 0, +25); chips
+// 0.28 (+8); hedge removed (to 0: −60). Largest first: hedge 60, scaling
+// 40, winter 25, abundance 20 twice, then boom and chips at 8 each (on a
+// tie a future, then an implied probability, then a bet). agi and bust do
+// not move; abundance's implied is listed as the site shows its own.
 
 #[test]
 fn the_moves_and_changes_of_a_commit_read_alike_in_every_format() {
@@ -138,11 +150,14 @@ fn the_moves_and_changes_of_a_commit_read_alike_in_every_format() {
         "Compared with HEAD~1 ({old}).
 
 Numbers that move by 1 point or more, largest first
-  bet     hedge    Hedge on scaling   60% → —     removed
-  future  scaling  Scaling continues  60% → >99%  +40 points
-  future  winter   AI winter          — → 25%     new
-  future  boom     Boom               20% → 28%   +8 points
-  bet     chips    Chip makers        20% → 28%   +8 points
+  bet      hedge      Hedge on scaling   60% → —     removed
+  future   scaling    Scaling continues  60% → >99%  +40 points
+  future   winter     AI winter          — → 25%     new
+  future   abundance  Abundance          20% → 40%   +20 points
+  implied  abundance  Abundance          30% → 50%   +20 points
+  future   boom       Boom               20% → 28%   +8 points
+  bet      chips      Chip makers        20% → 28%   +8 points
+  (implied: what a future's parents and edges give it, where the site shows its own estimate, markets or resolution instead)
 
 Futures
   added    winter   AI winter
@@ -168,7 +183,7 @@ Evidence added
     let expected = format!(
         "### Forkcast: `HEAD~1` ({old}) → the working tree
 
-3 futures and 1 bet added, removed or changed; 5 numbers move by 1 point or more.
+3 futures and 1 bet added, removed or changed; 7 numbers move by 1 point or more.
 
 #### Numbers that move by 1 point or more
 
@@ -177,8 +192,12 @@ Evidence added
 | bet | Hedge on scaling (`hedge`) | 60% | — | removed |
 | future | Scaling continues (`scaling`) | 60% | >99% | +40 points |
 | future | AI winter (`winter`) | — | 25% | new |
+| future | Abundance (`abundance`) | 20% | 40% | +20 points |
+| implied | Abundance (`abundance`) | 30% | 50% | +20 points |
 | future | Boom (`boom`) | 20% | 28% | +8 points |
 | bet | Chip makers (`chips`) | 20% | 28% | +8 points |
+
+*implied: what a future's parents and edges give it, where the site shows its own estimate, markets or resolution instead*
 
 #### Futures
 
@@ -236,6 +255,8 @@ Evidence added
         ("bet", "hedge", Some(0.6), None, -0.6),
         ("future", "scaling", Some(0.6), Some(1.0), 0.4),
         ("future", "winter", None, Some(0.25), 0.25),
+        ("future", "abundance", Some(0.2), Some(0.4), 0.2),
+        ("implied", "abundance", Some(0.3), Some(0.5), 0.2),
         ("future", "boom", Some(0.2), Some(0.28), 0.08),
         ("bet", "chips", Some(0.2), Some(0.28), 0.08),
     ];
@@ -249,7 +270,7 @@ Evidence added
         assert!(close(got.2, want.2) && close(got.3, want.3), "{got:?}");
         assert!((got.4 - want.4).abs() < 1e-9, "{got:?}");
     }
-    let chips = &json["moves"][4];
+    let chips = &json["moves"][6];
     assert_eq!(chips["new"]["low"], chips["new"]["high"], "exact: equal ends");
     let futures = &json["futures"];
     assert_eq!(futures["added"][0]["id"], "winter");

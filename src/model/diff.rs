@@ -5,7 +5,7 @@
 //! and evidence added, and every number that moves by a point or more,
 //! largest first. Values only: `commands::diff` puts them in words.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
@@ -32,8 +32,9 @@ pub(crate) struct Diff {
     pub resolutions: Vec<Resolved>,
     /// Evidence items the old version did not have, by future id.
     pub evidence: Vec<NewEvidence>,
-    /// Every future's probability and bet's payoff that moved by [`MOVE`]
-    /// or more, largest first.
+    /// Every future's probability, implied probability (where the site
+    /// shows another) and bet's payoff that moved by [`MOVE`] or more,
+    /// largest first.
     pub moves: Vec<Move>,
 }
 
@@ -104,7 +105,12 @@ pub(crate) struct NewEvidence {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Kind {
+    /// A future's probability as the site shows it.
     Future,
+    /// A future's implied probability, where the site shows its own (an
+    /// estimate, markets or a resolution) in one version at least:
+    /// otherwise it is the shown one, already a [`Kind::Future`] move.
+    Implied,
     Bet,
 }
 
@@ -145,6 +151,7 @@ impl Diff {
     /// What differs from `old` to `new`.
     pub(crate) fn between(old: Version<'_>, new: Version<'_>) -> Diff {
         let mut moves = future_moves(old, new);
+        moves.extend(implied_moves(old, new));
         moves.extend(bet_moves(old, new));
         moves.sort_by(|a, b| {
             b.size
@@ -400,6 +407,33 @@ fn future_moves(old: Version<'_>, new: Version<'_>) -> Vec<Move> {
             .collect()
     }
     moves(Kind::Future, numbers(old), numbers(new))
+}
+
+/// Each future's implied probability in each version, where it moved and
+/// the site shows another value in one version at least.
+fn implied_moves(old: Version<'_>, new: Version<'_>) -> Vec<Move> {
+    fn numbers<'a>(v: Version<'a>, own: &HashSet<&str>) -> HashMap<&'a str, (Item, Number)> {
+        v.core
+            .futures
+            .iter()
+            .zip(&v.shown.implied)
+            .filter(|(f, _)| own.contains(f.id.as_str()))
+            .map(|(f, &p)| {
+                let i = item(f.id.as_str(), &f.title);
+                (f.id.as_str(), (i, Number::Probability(p)))
+            })
+            .collect()
+    }
+    fn own<'a>(v: Version<'a>) -> impl Iterator<Item = &'a str> {
+        v.core
+            .futures
+            .iter()
+            .zip(v.shown.implied.iter().zip(&v.shown.effective))
+            .filter(|(_, (implied, shown))| implied != shown)
+            .map(|(f, _)| f.id.as_str())
+    }
+    let own: HashSet<&str> = own(old).chain(own(new)).collect();
+    moves(Kind::Implied, numbers(old, &own), numbers(new, &own))
 }
 
 /// Each bet's payoff in each version, where it moved.

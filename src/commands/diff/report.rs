@@ -17,7 +17,9 @@
 //!   those the revision did not have;
 //! - `moves`: `[{kind, id, title, old, new, move}]`, largest first, every
 //!   number that moved by a point or more: `kind` is `future` (old and new
-//!   are probabilities) or `bet` (`{low, high}`, equal where exact); null
+//!   are probabilities as the site shows them), `implied` (a future's
+//!   implied probability, listed where the site shows its own value
+//!   instead) or `bet` (`{low, high}`, equal where exact); null
 //!   where there is no number (not in that version, or none at all);
 //!   `move` is signed, a missing side counting as 0.
 //!
@@ -49,6 +51,9 @@ pub(crate) fn human(c: &Compared) -> String {
             ]
         });
         out.push_str(&aligned(rows.collect()));
+        if has_implied(d) {
+            out.push_str(&format!("  ({IMPLIED})\n"));
+        }
     }
     for (title, changes) in [("Futures", &d.futures), ("Bets", &d.bets)] {
         if !changes.is_empty() {
@@ -163,6 +168,9 @@ pub(crate) fn markdown(c: &Compared) -> String {
                 movement(m)
             ));
         }
+        if has_implied(d) {
+            out.push_str(&format!("\n*{IMPLIED}*\n"));
+        }
     }
     for (title, one, changes) in [("Futures", "Future", &d.futures), ("Bets", "Bet", &d.bets)] {
         if !changes.is_empty() {
@@ -260,6 +268,13 @@ fn counts(d: &Diff) -> String {
     )
 }
 
+/// What an `implied` row is.
+const IMPLIED: &str = "implied: what a future's parents and edges give it, where the site shows its own estimate, markets or resolution instead";
+
+fn has_implied(d: &Diff) -> bool {
+    d.moves.iter().any(|m| m.kind == Kind::Implied)
+}
+
 fn nothing(c: &Compared) -> String {
     format!(
         "This change touches no future or bet (compared with {}, {})",
@@ -275,6 +290,7 @@ fn short(commit: &str) -> &str {
 fn kind(k: Kind) -> &'static str {
     match k {
         Kind::Future => "future",
+        Kind::Implied => "implied",
         Kind::Bet => "bet",
     }
 }

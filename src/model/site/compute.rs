@@ -141,6 +141,8 @@ pub(crate) struct Shown {
     /// Each future's probability as the site shows it (its own, settled or
     /// moved, else implied), by [`FutureIx`].
     pub effective: Vec<Option<f64>>,
+    /// Each future's implied probability (from its parents; a root's own).
+    pub implied: Vec<Option<f64>>,
     /// Each bet's chance of paying off, in the bets' order.
     pub payoffs: Vec<Payoff>,
 }
@@ -158,6 +160,7 @@ impl Core {
             .map(|b| self.graph.payoff(b.sides(), &p.effective))
             .collect();
         Shown {
+            implied: p.computed.iter().map(|c| c.implied).collect(),
             effective: p.effective,
             payoffs,
         }
