@@ -162,7 +162,7 @@ Numbers that move by 1 point or more, largest first
 Futures
   added    winter   AI winter
   changed  agi      AGI arrives
-             leads_to → boom: 50% → 70%
+             leads_to boom: 50% → 70%
              evidence: 1 added
   changed  scaling  Scaling continues
              resolved: — → “happened on 2026-02-01”
@@ -179,6 +179,7 @@ Evidence added
     );
     assert_eq!(human, expected);
 
+    // A move's words do not break (`\u{a0}`, a no-break space).
     let markdown = stdout(&forkcast(&["diff", "HEAD~1", "--format", "markdown"], &site));
     let expected = format!(
         "### Forkcast: `HEAD~1` ({old}) → the working tree
@@ -187,43 +188,43 @@ Evidence added
 
 #### Numbers that move by 1 point or more
 
-| | Future or bet | Before | After | Move |
-|---|---|--:|--:|--:|
-| bet | Hedge on scaling (`hedge`) | 60% | — | removed |
-| future | Scaling continues (`scaling`) | 60% | >99% | +40 points |
-| future | AI winter (`winter`) | — | 25% | new |
-| future | Abundance (`abundance`) | 20% | 40% | +20 points |
-| implied | Abundance (`abundance`) | 30% | 50% | +20 points |
-| future | Boom (`boom`) | 20% | 28% | +8 points |
-| bet | Chip makers (`chips`) | 20% | 28% | +8 points |
+| Future or bet | Before → after | Move |
+|---|---|--:|
+| *bet* · Hedge on scaling (`hedge`) | 60% → — | removed |
+| *future* · Scaling continues (`scaling`) | 60% → >99% | +40\u{a0}points |
+| *future* · AI winter (`winter`) | — → 25% | new |
+| *future* · Abundance (`abundance`) | 20% → 40% | +20\u{a0}points |
+| *implied* · Abundance (`abundance`) | 30% → 50% | +20\u{a0}points |
+| *future* · Boom (`boom`) | 20% → 28% | +8\u{a0}points |
+| *bet* · Chip makers (`chips`) | 20% → 28% | +8\u{a0}points |
 
 *implied: what a future's parents and edges give it, where the site shows its own estimate, markets or resolution instead*
 
 #### Futures
 
-| | Future | What changed |
+| Change | Future | What changed |
 |---|---|---|
 | added | AI winter (`winter`) |  |
-| changed | AGI arrives (`agi`) | leads\\_to → boom: 50% → 70%<br>evidence: 1 added |
+| changed | AGI arrives (`agi`) | leads\\_to boom: 50% → 70%<br>evidence: 1 added |
 | changed | Scaling continues (`scaling`) | resolved: — → “happened on 2026-02-01” |
 
 #### Bets
 
-| | Bet | What changed |
+| Change | Bet | What changed |
 |---|---|---|
 | removed | Hedge on scaling (`hedge`) |  |
 
 #### Resolutions added
 
-| Future | Resolution | Source |
-|---|---|---|
-| Scaling continues (`scaling`) | ✓ Happened on 1 February 2026 | https://example.org/scaling |
+| Future | Resolution |
+|---|---|
+| Scaling continues (`scaling`) | ✓ Happened on 1 February 2026 (https://example.org/scaling) |
 
 #### Evidence added
 
-| Future | Date | | Evidence |
-|---|---|---|---|
-| AGI arrives (`agi`) | 15 February 2026 | ▲ For | Lab X reports week-long agent tasks (https://example.org/x) |
+| Future | Evidence |
+|---|---|
+| AGI arrives (`agi`) | ▲ For, 15 February 2026: Lab X reports week-long agent tasks (https://example.org/x) |
 "
     );
     assert_eq!(markdown, expected);

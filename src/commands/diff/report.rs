@@ -157,15 +157,17 @@ pub(crate) fn markdown(c: &Compared) -> String {
     );
     if !d.moves.is_empty() {
         out.push_str("\n#### Numbers that move by 1 point or more\n\n");
-        out.push_str("| | Future or bet | Before | After | Move |\n|---|---|--:|--:|--:|\n");
+        // Three columns, so the table fits a phone without scrolling.
+        out.push_str("| Future or bet | Before → after | Move |\n|---|---|--:|\n");
         for m in &d.moves {
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
+                "| *{}* · {} | {} → {} | {} |\n",
                 kind(m.kind),
                 md_item(&m.item),
                 number(m.old),
                 number(m.new),
-                movement(m)
+                // "+6 points" on one line, even in a narrow column.
+                movement(m).replace(' ', "\u{a0}")
             ));
         }
         if has_implied(d) {
@@ -174,27 +176,29 @@ pub(crate) fn markdown(c: &Compared) -> String {
     }
     for (title, one, changes) in [("Futures", "Future", &d.futures), ("Bets", "Bet", &d.bets)] {
         if !changes.is_empty() {
-            out.push_str(&format!("\n#### {title}\n\n| | {one} | What changed |\n|---|---|---|\n"));
+            out.push_str(&format!(
+                "\n#### {title}\n\n| Change | {one} | What changed |\n|---|---|---|\n"
+            ));
             out.push_str(&md_changes(changes));
         }
     }
     if !d.resolutions.is_empty() {
-        out.push_str("\n#### Resolutions added\n\n| Future | Resolution | Source |\n|---|---|---|\n");
+        out.push_str("\n#### Resolutions added\n\n| Future | Resolution |\n|---|---|\n");
         for r in &d.resolutions {
             let (mark, words) = resolution(&r.resolution);
             out.push_str(&format!(
-                "| {} | {mark} {words} | {} |\n",
+                "| {} | {mark} {words} ({}) |\n",
                 md_item(&r.future),
                 escape(&r.resolution.source)
             ));
         }
     }
     if !d.evidence.is_empty() {
-        out.push_str("\n#### Evidence added\n\n| Future | Date | | Evidence |\n|---|---|---|---|\n");
+        out.push_str("\n#### Evidence added\n\n| Future | Evidence |\n|---|---|\n");
         for e in &d.evidence {
             let (mark, words) = format::direction(e.direction);
             out.push_str(&format!(
-                "| {} | {} | {mark} {words} | {} ({}) |\n",
+                "| {} | {mark} {words}, {}: {} ({}) |\n",
                 md_item(&e.future),
                 format::long_date(e.date),
                 escape(&e.title),
@@ -319,11 +323,11 @@ fn resolution(r: &Resolution) -> (String, String) {
     (format::mark(happened).into(), format::resolution(r))
 }
 
-/// `probability: 40% → 35%`, `leads_to → boom: 50% → 70%`, `tags: +a, −b`,
+/// `probability: 40% → 35%`, `leads_to boom: 50% → 70%`, `tags: +a, −b`,
 /// `summary: edited`.
 fn field_words(f: &Field) -> String {
     let name = match &f.target {
-        Some(target) => format!("{} → {target}", f.name),
+        Some(target) => format!("{} {target}", f.name),
         None => f.name.to_string(),
     };
     format!("{name}: {}", change_words(f))
