@@ -92,7 +92,7 @@ pub(crate) fn discuss(
     if create && client.endpoints().github_token.is_none() {
         return Err(DiscussError::NoToken);
     }
-    let listing = github::list(client, repo, &|_, _| {});
+    let listing = github::list(client, repo, Timestamp::now(), &|_, _| {});
     if let Some((_, fault)) = listing.fault {
         return Err(DiscussError::Listing(fault));
     }

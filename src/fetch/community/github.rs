@@ -218,10 +218,13 @@ pub(crate) struct Listing {
 }
 
 /// Reads every issue with the label, page after page, reporting
-/// `(pages read, pages in all)`.
+/// `(pages read, pages in all)`. What it reads is dated `now`, the run's
+/// "now": a clock read later could fall in the next second, after the
+/// run's now, and freshness distrusts values from the future.
 pub(crate) fn list(
     client: &Client,
     repo: &GitHubRepo,
+    now: Timestamp,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Listing {
     let e = client.endpoints();
@@ -232,7 +235,6 @@ pub(crate) fn list(
         e.github, repo.owner, repo.name
     );
     let mut threads = Vec::new();
-    let now = Timestamp::now();
     for page in 1..=MAX_PAGES {
         let step = client
             .get(lane(e), &url, &headers)

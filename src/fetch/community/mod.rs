@@ -262,7 +262,7 @@ pub(crate) fn update(
     let listed_fresh = snap.listed_at.is_some_and(|t| run.is_fresh(t));
     if let Some(client) = mode.client().filter(|_| mode.verify() || !listed_fresh) {
         let before = client.requests();
-        let listing = github::list(client, repo, progress);
+        let listing = github::list(client, repo, run.now, progress);
         summary.requests = client.requests() - before;
         summary.fetched = true;
         summary.failed = listing.fault.is_some();

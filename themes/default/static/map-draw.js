@@ -158,11 +158,12 @@ function numberLine(s, f) {
   const lines = settled ? [settled + when, settled, t.site] : [both + marks + when, both + marks, yours + marks];
   return lines.find((line) => measure(s, line, mp.text_px) <= room) || lines[lines.length - 1];
 }
-/** "Happened", "Did not happen", "100% settled": what a settled future's box says; null for an open one.
+/** "Happened", "Did not happen": what a settled future's box says, whether its own resolution or
+ * another's settled it (as the static map and the tables say); null for an open one.
  * @param {State} s @param {Node} f */
 function settledWords(s, f) {
-  if (f.resolved) return f.resolved.outcome === "happened" ? "Happened" : "Did not happen";
-  return isFixed(s.m, f.id) ? s.reader.texts(f.id).site + " settled" : null;
+  if (!isFixed(s.m, f.id)) return null;
+  return s.m.fixed[f.id] === 1 ? "Happened" : "Did not happen";
 }
 /** A future's title lines as the build broke them (`lines`: each line's end).
  * @param {Node} f */

@@ -396,7 +396,7 @@ function legend(s) {
   html("span", { "class": "badge-key" }, "✓", li);
   li.appendChild(document.createTextNode(" happened, "));
   html("span", { "class": "badge-key" }, "✗", li);
-  li.appendChild(document.createTextNode(" did not happen: resolved; “100% settled”, “0% settled”: fixed by another’s resolution"));
+  li.appendChild(document.createTextNode(" did not happen: resolved; the words alone: settled by another’s resolution"));
 }
 
 /** @param {HTMLElement} frame @param {HTMLElement} section @param {Model} m @param {View} reader */
