@@ -563,7 +563,10 @@ fn diff(p: &Printer, root: &Path, rev: &str, format: DiffFormatArg) -> ExitCode 
         Err(DiffError::Content(diags)) => p.failure(&Error::Content(diags), false),
         Err(DiffError::NoSite(dir)) => p.failure(&Error::NoSite(dir), false),
         Err(e) => {
-            let help = e.help().map(|h| format!("\n  = help: {h}")).unwrap_or_default();
+            let help = e
+                .help()
+                .map(|h| format!("\n  = help: {h}"))
+                .unwrap_or_default();
             p.error(&format!("{e}{help}"));
             ExitCode::from(if e.is_usage() { 2 } else { 1 })
         }

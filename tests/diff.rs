@@ -32,7 +32,12 @@ fn git_at(dir: &Path, date: &str, args: &[&str]) -> Output {
         .env("GIT_COMMITTER_DATE", &stamp)
         // Reading the status must not refresh the index either.
         .env("GIT_OPTIONAL_LOCKS", "0")
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .expect("git runs");
@@ -83,13 +88,25 @@ fn repository() -> (TempDir, PathBuf) {
     let repo = dir.path().to_path_buf();
     let site = repo.join("site");
     git_at(&repo, "2026-01-01", &["init", "-q"]);
-    write(&repo, "README.md", "A repository with a site in a folder.\n");
-    write(&site, "site.yaml", "title: Diff\nbase_url: https://example.org/\n");
+    write(
+        &repo,
+        "README.md",
+        "A repository with a site in a folder.\n",
+    );
+    write(
+        &site,
+        "site.yaml",
+        "title: Diff\nbase_url: https://example.org/\n",
+    );
     write(&site, "futures/agi.yaml", &agi("0.5", ""));
     write(&site, "futures/boom.yaml", "title: Boom\n");
     write(&site, "futures/bust.yaml", "title: Bust\n");
     write(&site, "futures/scaling.yaml", &scaling(""));
-    write(&site, "futures/abundance.yaml", "title: Abundance\nprobability: 0.2\n");
+    write(
+        &site,
+        "futures/abundance.yaml",
+        "title: Abundance\nprobability: 0.2\n",
+    );
     write(
         &site,
         "bets/chips.md",
@@ -102,12 +119,18 @@ fn repository() -> (TempDir, PathBuf) {
     );
     commit(&repo, "2026-01-10", "The old site");
     write(&site, "futures/agi.yaml", &agi("0.7", EVIDENCE));
-    write(&site, "futures/winter.yaml", "title: AI winter\nprobability: 0.25\n");
+    write(
+        &site,
+        "futures/winter.yaml",
+        "title: AI winter\nprobability: 0.25\n",
+    );
     fs::remove_file(site.join("bets/hedge.md")).unwrap();
     write(
         &site,
         "futures/scaling.yaml",
-        &scaling("resolved:\n  outcome: happened\n  on: 2026-02-01\n  source: https://example.org/scaling\n"),
+        &scaling(
+            "resolved:\n  outcome: happened\n  on: 2026-02-01\n  source: https://example.org/scaling\n",
+        ),
     );
     commit(&repo, "2026-03-01", "The new site");
     (dir, site)
@@ -117,6 +140,9 @@ fn short(repo: &Path, rev: &str) -> String {
     let out = git_at(repo, "2026-01-01", &["rev-parse", "--short=7", rev]);
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// A move as the JSON gives it: kind, id, old, new, signed size.
+type MoveRow = (String, String, Option<f64>, Option<f64>, f64);
 
 fn stdout(o: &Output) -> String {
     assert!(
@@ -180,7 +206,10 @@ Evidence added
     assert_eq!(human, expected);
 
     // A move's words do not break (`\u{a0}`, a no-break space).
-    let markdown = stdout(&forkcast(&["diff", "HEAD~1", "--format", "markdown"], &site));
+    let markdown = stdout(&forkcast(
+        &["diff", "HEAD~1", "--format", "markdown"],
+        &site,
+    ));
     let expected = format!(
         "### Forkcast: `HEAD~1` ({old}) → the working tree
 
@@ -229,14 +258,16 @@ Evidence added
     );
     assert_eq!(markdown, expected);
 
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&forkcast(&["diff", "HEAD~1", "--format", "json"], &site)))
-            .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&forkcast(
+        &["diff", "HEAD~1", "--format", "json"],
+        &site,
+    )))
+    .unwrap();
     assert_eq!(json["format"], 1);
     assert_eq!(json["base"]["rev"], "HEAD~1");
     assert!(json["base"]["commit"].as_str().unwrap().starts_with(&old));
     assert_eq!(json["empty"], false);
-    let moves: Vec<(String, String, Option<f64>, Option<f64>, f64)> = json["moves"]
+    let moves: Vec<MoveRow> = json["moves"]
         .as_array()
         .unwrap()
         .iter()
@@ -272,7 +303,10 @@ Evidence added
         assert!((got.4 - want.4).abs() < 1e-9, "{got:?}");
     }
     let chips = &json["moves"][6];
-    assert_eq!(chips["new"]["low"], chips["new"]["high"], "exact: equal ends");
+    assert_eq!(
+        chips["new"]["low"], chips["new"]["high"],
+        "exact: equal ends"
+    );
     let futures = &json["futures"];
     assert_eq!(futures["added"][0]["id"], "winter");
     assert_eq!(futures["removed"].as_array().unwrap().len(), 0);
@@ -306,7 +340,11 @@ fn the_working_tree_is_compared_and_left_untouched() {
         )
     );
     // An edit not yet committed is what is compared: winter 25% → 30%.
-    write(&site, "futures/winter.yaml", "title: AI winter\nprobability: 0.3\n");
+    write(
+        &site,
+        "futures/winter.yaml",
+        "title: AI winter\nprobability: 0.3\n",
+    );
     let status = git_at(dir.path(), "2026-01-01", &["status", "--porcelain"]).stdout;
     let times = mtimes(dir.path());
     let out = stdout(&forkcast(&["diff", "--root", "site"], dir.path()));
@@ -328,7 +366,10 @@ Futures
     assert_eq!(mtimes(dir.path()), times);
     let after = git_at(dir.path(), "2026-01-01", &["status", "--porcelain"]).stdout;
     assert_eq!(after, status);
-    assert_eq!(String::from_utf8(status).unwrap(), " M site/futures/winter.yaml\n");
+    assert_eq!(
+        String::from_utf8(status).unwrap(),
+        " M site/futures/winter.yaml\n"
+    );
 }
 
 /// Every file below `dir` (git's folder too) and when it was last modified.
@@ -336,7 +377,12 @@ fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -354,7 +400,11 @@ fn an_unknown_revision_is_a_usage_error_and_outside_git_there_is_nothing_to_comp
     assert_eq!(out.status.code(), Some(2));
 
     let outside = TempDir::new("diff-outside");
-    write(outside.path(), "site.yaml", "title: Outside\nbase_url: https://example.org/\n");
+    write(
+        outside.path(),
+        "site.yaml",
+        "title: Outside\nbase_url: https://example.org/\n",
+    );
     let out = forkcast(&["diff"], outside.path());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -379,10 +429,17 @@ fn a_revision_that_does_not_load_is_named_with_its_file() {
         )),
         "{err}"
     );
-    assert!(err.contains("(at HEAD)\n  = help: compare with a revision where `forkcast check` passes"), "{err}");
+    assert!(
+        err.contains("(at HEAD)\n  = help: compare with a revision where `forkcast check` passes"),
+        "{err}"
+    );
 
     // The working tree's own errors are printed as `check` prints them.
-    write(&site, "futures/boom.yaml", "title: Boom\nleads_to: [nowhere]\n");
+    write(
+        &site,
+        "futures/boom.yaml",
+        "title: Boom\nleads_to: [nowhere]\n",
+    );
     let out = forkcast(&["diff", "HEAD~1"], &site);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

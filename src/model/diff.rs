@@ -272,9 +272,8 @@ fn future_fields(old: &Future, new: &Future) -> Vec<Field> {
     let within = |x: &Future| x.within.as_ref().map(|w| w.value.to_string());
     let when = |x: &Future| x.when.map(|w| w.to_string());
     let markets = |x: &Future| x.markets.iter().map(|m| m.value.to_string()).collect();
-    let prose = |t: &Option<crate::source::fields::Located<String>>| {
-        t.as_ref().map(|t| t.value.clone())
-    };
+    let prose =
+        |t: &Option<crate::source::fields::Located<String>>| t.as_ref().map(|t| t.value.clone());
     f.text("title", Some(old.title.clone()), Some(new.title.clone()));
     f.text("within", within(old), within(new));
     f.text("when", when(old), when(new));
@@ -286,9 +285,17 @@ fn future_fields(old: &Future, new: &Future) -> Vec<Field> {
     f.list("markets", markets(old), markets(new));
     edges(&mut f, old, new);
     f.list("tags", old.tags.clone(), new.tags.clone());
-    f.text("summary", Some(old.summary.clone()), Some(new.summary.clone()));
+    f.text(
+        "summary",
+        Some(old.summary.clone()),
+        Some(new.summary.clone()),
+    );
     f.list("sources", old.sources.clone(), new.sources.clone());
-    f.text("resolves_when", prose(&old.resolves_when), prose(&new.resolves_when));
+    f.text(
+        "resolves_when",
+        prose(&old.resolves_when),
+        prose(&new.resolves_when),
+    );
     let resolved = |x: &Future| x.resolved.as_ref().map(describe_resolution);
     f.text("resolved", resolved(old), resolved(new));
     let evidence = |x: &Future| x.evidence.iter().map(describe_evidence).collect();
@@ -305,7 +312,11 @@ fn edges(f: &mut Fields, old: &Future, new: &Future) {
             .find(|e| e.target.value.as_str() == target)
             .map(|e| e.probability.get())
     };
-    let mut targets: Vec<&str> = old.leads_to.iter().map(|e| e.target.value.as_str()).collect();
+    let mut targets: Vec<&str> = old
+        .leads_to
+        .iter()
+        .map(|e| e.target.value.as_str())
+        .collect();
     for e in &new.leads_to {
         if !targets.contains(&e.target.value.as_str()) {
             targets.push(e.target.value.as_str());
@@ -342,13 +353,21 @@ fn bet_fields(old: &CheckedBet, new: &CheckedBet) -> Vec<Field> {
     };
     let mut f = Fields::default();
     f.text("title", Some(old.title.clone()), Some(new.title.clone()));
-    f.text("kind", Some(old.kind.name().into()), Some(new.kind.name().into()));
+    f.text(
+        "kind",
+        Some(old.kind.name().into()),
+        Some(new.kind.name().into()),
+    );
     f.text(
         "status",
         Some(old.status.name().into()),
         Some(new.status.name().into()),
     );
-    f.list("instruments", old.instruments.clone(), new.instruments.clone());
+    f.list(
+        "instruments",
+        old.instruments.clone(),
+        new.instruments.clone(),
+    );
     f.list("wins_if", ids(&old.wins_if), ids(&new.wins_if));
     f.list("loses_if", ids(&old.loses_if), ids(&new.loses_if));
     f.text("horizon", old.horizon.clone(), new.horizon.clone());
@@ -372,7 +391,11 @@ fn record_added(old: &[Future], new: &[Future]) -> (Vec<Resolved>, Vec<NewEviden
         let was = before.get(f.id.as_str());
         let key = |r: &Resolution| (r.outcome, r.on.value, r.source.clone());
         let old_resolution = was.and_then(|w| w.resolved.as_ref()).map(key);
-        if let Some(r) = f.resolved.as_ref().filter(|r| Some(key(r)) != old_resolution) {
+        if let Some(r) = f
+            .resolved
+            .as_ref()
+            .filter(|r| Some(key(r)) != old_resolution)
+        {
             resolutions.push(Resolved {
                 future: item(f.id.as_str(), &f.title),
                 resolution: r.clone(),

@@ -221,7 +221,10 @@ fn parse_one<T>(
 }
 
 /// The items parsed, in the files' order, and every problem found.
-fn gather<T>(results: Vec<(Option<T>, Diagnostics)>, mut diags: Diagnostics) -> (Vec<T>, Diagnostics) {
+fn gather<T>(
+    results: Vec<(Option<T>, Diagnostics)>,
+    mut diags: Diagnostics,
+) -> (Vec<T>, Diagnostics) {
     let mut items = Vec::with_capacity(results.len());
     for (item, found) in results {
         diags.extend(found);

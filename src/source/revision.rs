@@ -68,7 +68,9 @@ impl RevisionError {
 impl fmt::Display for RevisionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RevisionError::NoGit => f.write_str("git is not installed (no `git` program could be started)"),
+            RevisionError::NoGit => {
+                f.write_str("git is not installed (no `git` program could be started)")
+            }
             RevisionError::NotARepository => f.write_str("the site is not in a git repository"),
             RevisionError::UnknownRevision(rev) => {
                 write!(f, "`{rev}` names no commit of the site's repository")
@@ -123,7 +125,13 @@ pub(crate) fn read(root: &Path, rev: &str) -> Result<Revision, RevisionError> {
 /// ending in `/`) and the commit `rev` names.
 fn locate(root: &Path, rev: &str) -> Result<(String, String), RevisionError> {
     let spec = format!("{rev}^{{commit}}");
-    let args = ["rev-parse", "--show-prefix", "--verify", "--end-of-options", &spec];
+    let args = [
+        "rev-parse",
+        "--show-prefix",
+        "--verify",
+        "--end-of-options",
+        &spec,
+    ];
     let out = git(root, &args)?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines = stdout.lines();
@@ -216,7 +224,10 @@ fn next_object(reader: &mut impl BufRead) -> Option<io::Result<String>> {
     reader.read_exact(&mut bytes).ok()?;
     bytes.pop();
     Some(String::from_utf8(bytes).map_err(|_| {
-        io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
     }))
 }
 

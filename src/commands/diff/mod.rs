@@ -45,7 +45,11 @@ impl fmt::Display for DiffError {
             DiffError::NoSite(root) => write!(f, "no {} in {}", config::FILE, root.display()),
             DiffError::Content(d) => {
                 let n = d.iter().filter(|d| d.is_error()).count();
-                write!(f, "{n} error{} in the site's files", if n == 1 { "" } else { "s" })
+                write!(
+                    f,
+                    "{n} error{} in the site's files",
+                    if n == 1 { "" } else { "s" }
+                )
             }
             DiffError::Revision(e) => e.fmt(f),
             DiffError::OldSide {
@@ -54,7 +58,10 @@ impl fmt::Display for DiffError {
                 problems,
             } => {
                 let short = &commit[..commit.len().min(7)];
-                write!(f, "the site at `{rev}` ({short}) does not load, so there is nothing to compare with:")?;
+                write!(
+                    f,
+                    "the site at `{rev}` ({short}) does not load, so there is nothing to compare with:"
+                )?;
                 for d in problems.iter().filter(|d| d.is_error()) {
                     write!(f, "\n  {d} (at {rev})")?;
                 }
@@ -171,7 +178,11 @@ fn working_tree(root: &Path) -> Result<(Config, Core), DiffError> {
 fn old_side(files: revision::Revision) -> Result<Core, Vec<Diagnostic>> {
     let file = Path::new(config::FILE);
     let text = files.config.map_err(|e| {
-        vec![Diagnostic::error(file, Pos::START, format!("cannot read {}: {e}", config::FILE))]
+        vec![Diagnostic::error(
+            file,
+            Pos::START,
+            format!("cannot read {}: {e}", config::FILE),
+        )]
     })?;
     Config::parse(&text)?;
     let mut diags = Diagnostics::default();

@@ -65,7 +65,11 @@ pub(crate) fn human(c: &Compared) -> String {
         out.push_str("\nResolutions added\n");
         let rows = d.resolutions.iter().map(|r| {
             let (mark, words) = resolution(&r.resolution);
-            vec![mark, r.future.id.clone(), format!("{words} ({})", r.resolution.source)]
+            vec![
+                mark,
+                r.future.id.clone(),
+                format!("{words} ({})", r.resolution.source),
+            ]
         });
         out.push_str(&aligned(rows.collect()));
     }
@@ -147,7 +151,10 @@ fn aligned(rows: Vec<Vec<String>>) -> String {
 pub(crate) fn markdown(c: &Compared) -> String {
     let d = &c.diff;
     if d.is_empty() {
-        return format!("**Forkcast:** {}.\n", nothing(c).replace(&c.rev, &code(&c.rev)));
+        return format!(
+            "**Forkcast:** {}.\n",
+            nothing(c).replace(&c.rev, &code(&c.rev))
+        );
     }
     let mut out = format!(
         "### Forkcast: {} ({}) → the working tree\n\n{}\n",
@@ -215,7 +222,10 @@ fn md_changes(changes: &Changes) -> String {
         format!("| {what} | {} | {} |\n", md_item(item), words.join("<br>"))
     };
     let added = changes.added.iter().map(|i| row("added", i, &[]));
-    let changed = changes.changed.iter().map(|c: &Changed| row("changed", &c.item, &c.fields));
+    let changed = changes
+        .changed
+        .iter()
+        .map(|c: &Changed| row("changed", &c.item, &c.fields));
     let removed = changes.removed.iter().map(|i| row("removed", i, &[]));
     added.chain(changed).chain(removed).collect()
 }
@@ -228,7 +238,11 @@ fn md_item(item: &Item) -> String {
 /// `text` in a code span, never broken by a backtick inside it.
 fn code(text: &str) -> String {
     let ticks = "`".repeat(longest_run(text, '`') + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
@@ -263,7 +277,8 @@ fn escape(text: &str) -> String {
 /// "2 futures and 1 bet changed; 3 numbers move."
 fn counts(d: &Diff) -> String {
     let n = |c: &Changes| c.added.len() + c.removed.len() + c.changed.len();
-    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let plural =
+        |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     format!(
         "{} and {} added, removed or changed; {} by 1 point or more.",
         plural(n(&d.futures), "future", "futures"),
@@ -376,8 +391,14 @@ fn value(v: &Value) -> String {
 
 /// `+a, −b`: the items added and removed; `reordered` if none were.
 fn list_change(old: &[String], new: &[String]) -> String {
-    let added = new.iter().filter(|x| !old.contains(x)).map(|x| format!("+{x}"));
-    let removed = old.iter().filter(|x| !new.contains(x)).map(|x| format!("−{x}"));
+    let added = new
+        .iter()
+        .filter(|x| !old.contains(x))
+        .map(|x| format!("+{x}"));
+    let removed = old
+        .iter()
+        .filter(|x| !new.contains(x))
+        .map(|x| format!("−{x}"));
     let words: Vec<String> = added.chain(removed).collect();
     if words.is_empty() {
         "reordered".into()
@@ -486,14 +507,35 @@ mod tests {
         };
         let list = |v: &[&str]| Value::List(v.iter().map(|s| s.to_string()).collect());
         let n = Value::Number;
-        assert_eq!(field_words(&f("probability", n(0.4), n(0.35))), "probability: 40% → 35%");
+        assert_eq!(
+            field_words(&f("probability", n(0.4), n(0.35))),
+            "probability: 40% → 35%"
+        );
         // 35% and 35.2% print alike, so the written numbers show the edit.
-        assert_eq!(field_words(&f("probability", n(0.35), n(0.352))), "probability: 0.35 → 0.352");
-        assert_eq!(field_words(&f("tags", list(&["a", "b"]), list(&["b", "c"]))), "tags: +c, −a");
-        assert_eq!(field_words(&f("tags", list(&["a", "b"]), list(&["b", "a"]))), "tags: reordered");
+        assert_eq!(
+            field_words(&f("probability", n(0.35), n(0.352))),
+            "probability: 0.35 → 0.352"
+        );
+        assert_eq!(
+            field_words(&f("tags", list(&["a", "b"]), list(&["b", "c"]))),
+            "tags: +c, −a"
+        );
+        assert_eq!(
+            field_words(&f("tags", list(&["a", "b"]), list(&["b", "a"]))),
+            "tags: reordered"
+        );
         let text = |s: &str| Value::Text(s.into());
-        assert_eq!(field_words(&f("summary", text("a"), text("b"))), "summary: edited");
-        assert_eq!(field_words(&f("summary", text(""), text("b"))), "summary: added");
-        assert_eq!(field_words(&f("within", Value::Absent, text("era"))), "within: — → “era”");
+        assert_eq!(
+            field_words(&f("summary", text("a"), text("b"))),
+            "summary: edited"
+        );
+        assert_eq!(
+            field_words(&f("summary", text(""), text("b"))),
+            "summary: added"
+        );
+        assert_eq!(
+            field_words(&f("within", Value::Absent, text("era"))),
+            "within: — → “era”"
+        );
     }
 }

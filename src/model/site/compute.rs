@@ -5,9 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::{
-    BetEntry, Core, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source,
-};
+use super::{BetEntry, Core, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::markets::{MarketRef, Observation, Prices, Status};
 use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing, Verdict, verdict};

@@ -238,7 +238,14 @@ impl Core {
             rename,
             diags,
         );
-        report_duplicates(&bets, |b| b.id.to_string(), |b| &b.file, "bet id", rename, diags);
+        report_duplicates(
+            &bets,
+            |b| b.id.to_string(),
+            |b| &b.file,
+            "bet id",
+            rename,
+            diags,
+        );
         report_reserved_bets(&bets, diags);
         let graph = Graph::build(&futures, future_files, diags);
         let bets = in_parallel(bets, diags, |bet, d| {
@@ -263,7 +270,10 @@ impl Core {
 
 /// A bet may not take the bets matrix's address.
 fn report_reserved_bets(bets: &[Bet], diags: &mut Diagnostics) {
-    for bet in bets.iter().filter(|b| routes::is_reserved_bet(b.id.as_str())) {
+    for bet in bets
+        .iter()
+        .filter(|b| routes::is_reserved_bet(b.id.as_str()))
+    {
         diags.push(
             Diagnostic::error(
                 &bet.file,
