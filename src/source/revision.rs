@@ -97,6 +97,13 @@ pub(crate) fn read(root: &Path, rev: &str) -> Result<Revision, RevisionError> {
     let listing = run(root, &args)?;
     let files = site_files(&listing, &prefix);
     let texts = cat_files(root, files.iter().map(|(_, oid)| oid.as_str()))?;
+    if texts.len() != files.len() {
+        return Err(RevisionError::Failed(format!(
+            "`git cat-file --batch` gave {} of the {} files listed",
+            texts.len(),
+            files.len()
+        )));
+    }
     let mut revision = Revision {
         commit,
         config: Ok(String::new()),
