@@ -118,7 +118,7 @@ impl Compared {
         report::markdown(self)
     }
 
-    /// The documented JSON shape (see [`report::json`]), numbers as
+    /// The documented JSON shape (see `commands/diff/report.rs`), numbers as
     /// fractions.
     pub fn json(&self) -> String {
         report::json(self)

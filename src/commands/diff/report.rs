@@ -1,7 +1,7 @@
 //! A [`Diff`] in words, three ways: for a terminal (aligned plain text),
 //! for a GitHub job summary (Markdown tables, every author's text escaped)
 //! and as JSON. Percentages and payoffs read as the site prints them
-//! ([`format`]).
+//! ([`format`](mod@format)).
 //!
 //! The JSON (`"format": 1`) is an object:
 //!
