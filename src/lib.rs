@@ -7,7 +7,7 @@
 //! files, charts, the map, search) → `output` (written atomically).
 //! `routes` names every output file; `diagnostics` is how every stage
 //! reports a problem; `commands` runs the stages for `build`, `check`,
-//! `fetch`, `discuss`, `serve`, `init`, `new` and `evidence add`. Those
+//! `fetch`, `discuss`, `serve`, `init`, `new`, `evidence add` and `diff`. Those
 //! modules are the crate's own; what follows is all an embedder (and the
 //! `forkcast` binary) calls.
 //!
@@ -23,6 +23,8 @@
 //! - [`scaffold::init`] a new site, [`scaffold::new`] post, future or bet.
 //! - [`evidence::add`] an item to a future's evidence, changing no other
 //!   byte of its file.
+//! - [`diff::diff`]: what the working tree changes against a git revision
+//!   (futures and bets, and the numbers that move), in words or JSON.
 //! - [`config::find_root`]: the site folder holding a path.
 //! - [`markets::import_history`]: a market's past prices from a CSV file.
 //! - [`search::query`]: the site's search over its built index files.
@@ -64,6 +66,12 @@ pub mod scaffold {
 /// `forkcast evidence add`: an item appended to a future's `evidence:`.
 pub mod evidence {
     pub use crate::commands::evidence::{Added, Direction, EvidenceError, NewEvidence, add};
+}
+
+/// `forkcast diff`: what the working tree changes against a git revision.
+pub mod diff {
+    pub use crate::commands::diff::{Compared, DiffError, diff};
+    pub use crate::source::revision::RevisionError;
 }
 
 /// Finding a site: the file that marks its root.

@@ -108,6 +108,22 @@ enum Command {
         /// Its title; the file name is made from it.
         name: String,
     },
+    /// What the working tree changes against a git revision: futures and
+    /// bets added, removed or changed, and every number that moves.
+    #[command(
+        after_help = "Examples:\n  forkcast diff                  against the last commit\n  forkcast diff origin/main --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n\n\
+                      Both versions are computed from the committed market snapshot; nothing is\n\
+                      fetched or written. Exit status: 0 compared, 1 a version does not load,\n\
+                      2 an unknown revision."
+    )]
+    Diff {
+        /// The revision to compare with: a branch, tag or commit (`git log --oneline` lists them).
+        #[arg(default_value = "HEAD")]
+        rev: String,
+        /// How to print it.
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiffFormatArg,
+    },
     /// Record dated evidence on a future, in its file.
     Evidence {
         #[command(subcommand)]
@@ -155,6 +171,16 @@ enum FormatArg {
     Human,
     /// GitHub Actions annotations on the pull request's lines.
     Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormatArg {
+    /// For a terminal: aligned plain text.
+    Human,
+    /// For a GitHub job summary: a heading and tables.
+    Markdown,
+    /// Machine-readable, probabilities as fractions.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -405,6 +431,7 @@ fn main() -> ExitCode {
             serve(&p, &root, &ServeOptions { port, drafts }, open, started)
         }
         Command::Fetch => fetch(&p, &root, started),
+        Command::Diff { rev, format } => diff(&p, &root, &rev, format),
         Command::Discuss { create } => discuss(&p, &root, create),
         Command::ImportHistory { file } => import_history(&p, &root, &file, started),
         Command::Build {
@@ -516,6 +543,33 @@ fn discuss(p: &Printer, root: &Path, create: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => p.failure(&e, false),
+    }
+}
+
+fn diff(p: &Printer, root: &Path, rev: &str, format: DiffFormatArg) -> ExitCode {
+    use forkcast::diff::DiffError;
+    match forkcast::diff::diff(root, rev, &BuildOptions::default()) {
+        Ok(compared) => {
+            print!(
+                "{}",
+                match format {
+                    DiffFormatArg::Human => compared.human(),
+                    DiffFormatArg::Markdown => compared.markdown(),
+                    DiffFormatArg::Json => compared.json(),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(DiffError::Content(diags)) => p.failure(&Error::Content(diags), false),
+        Err(DiffError::NoSite(dir)) => p.failure(&Error::NoSite(dir), false),
+        Err(e) => {
+            let help = e
+                .help()
+                .map(|h| format!("\n  = help: {h}"))
+                .unwrap_or_default();
+            p.error(&format!("{e}{help}"));
+            ExitCode::from(if e.is_usage() { 2 } else { 1 })
+        }
     }
 }
 

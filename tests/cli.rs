@@ -329,7 +329,9 @@ fn init_uses_the_built_in_theme_and_never_clobbers_a_site() {
 #[test]
 fn help_describes_every_option_and_groups_the_global_ones() {
     let here = Path::new(".");
-    for command in ["", "init", "build", "check", "serve", "fetch", "new"] {
+    for command in [
+        "", "init", "build", "check", "serve", "fetch", "new", "diff",
+    ] {
         let args: Vec<&str> = [command, "-h"]
             .into_iter()
             .filter(|a| !a.is_empty())

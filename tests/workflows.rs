@@ -75,6 +75,27 @@ fn the_pull_request_check_annotates_and_the_nightly_job_refreshes() {
 }
 
 #[test]
+fn a_pull_request_gets_its_diff_in_the_job_summary_without_script_injection() {
+    let check = workflow("check.yml");
+    assert!(
+        check.contains(
+            r#"forkcast diff "origin/$BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY""#
+        ),
+        "the diff against the base branch goes to the job summary"
+    );
+    assert!(check.contains("BASE_REF: ${{ github.base_ref }}"));
+    // A branch name is its author's text: pasted into a script by the
+    // expression syntax, `a";curl …` would run. Only `env:` may hold it.
+    for line in check.lines().filter(|l| l.contains("github.base_ref")) {
+        assert!(
+            line.trim_start().starts_with("BASE_REF:"),
+            "base_ref outside env: {line}"
+        );
+    }
+    assert!(check.contains("if: github.event_name == 'pull_request'"));
+}
+
+#[test]
 fn the_code_is_linted_and_tested_with_the_browser_on_every_push() {
     let ci = workflow("ci.yml");
     assert!(ci.contains("push") && ci.contains("pull_request"));

@@ -1,8 +1,10 @@
 //! The commands, each running the stages in order: the [`pipeline`]
 //! (`build`, `check`, `fetch`, `discuss`), [`serve`] (a full build, then
 //! incremental rebuilds on every edit), [`scaffold`] (`init`, `new`) and
-//! [`evidence`] (`evidence add`, an item appended to a future's file).
+//! [`evidence`] (`evidence add`, an item appended to a future's file) and
+//! [`diff`] (what the working tree changes against a git revision).
 
+pub(crate) mod diff;
 pub(crate) mod evidence;
 pub(crate) mod pipeline;
 pub(crate) mod scaffold;

@@ -88,7 +88,7 @@ impl Payoff {
     }
 
     /// Its low and high ends (equal where exact).
-    fn bounds(self) -> Option<(f64, f64)> {
+    pub(crate) fn bounds(self) -> Option<(f64, f64)> {
         match self {
             Payoff::Exact(x) => Some((x, x)),
             Payoff::Range(lo, hi) => Some((lo, hi)),

@@ -4,7 +4,7 @@
 
 use crate::model::graph::{Payoff, Verdict};
 use crate::model::site::{BINS, Bin, Forecaster};
-use crate::source::record::{Outcome, Resolution};
+use crate::source::record::{Direction, Outcome, Resolution};
 
 /// Probabilities below this read `<1%`, above [`HIGH`] `>99%`: a rounded
 /// 0% or 100% would claim a certainty no market or estimate has.
@@ -79,6 +79,15 @@ pub(crate) fn resolution(r: &Resolution) -> String {
 /// words go with it): ✓ what happened or won, ✗ what did not or lost.
 pub(crate) fn mark(yes: bool) -> &'static str {
     if yes { "✓" } else { "✗" }
+}
+
+/// Which way evidence points, as a mark and in words: `▲` `For`, `▼`
+/// `Against`.
+pub(crate) fn direction(d: Direction) -> (&'static str, &'static str) {
+    match d {
+        Direction::For => ("▲", "For"),
+        Direction::Against => ("▼", "Against"),
+    }
 }
 
 /// A settled outcome in words, as lists say it: `happened`, `did not happen`.

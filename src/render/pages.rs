@@ -373,10 +373,7 @@ impl Renderer<'_> {
             .into_iter()
             .map(|k| {
                 let ev = &f.evidence[k];
-                let (mark, words) = match ev.direction {
-                    Direction::For => ("▲", "For"),
-                    Direction::Against => ("▼", "Against"),
-                };
+                let (mark, words) = format::direction(ev.direction);
                 EvidenceView {
                     date: ev.date.value.to_string(),
                     date_display: format::long_date(ev.date.value),

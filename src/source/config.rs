@@ -273,7 +273,8 @@ impl Config {
         Config::read(&text, Some(root))
     }
 
-    #[cfg(test)]
+    /// Reads `site.yaml`'s `text` without looking for the theme it names
+    /// (`diff` reads it from a git revision).
     pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::read(text, None)
     }

@@ -169,31 +169,62 @@ pub(crate) fn parse_files<T: Send>(
         let rel = s.path.strip_prefix(root).unwrap_or(&s.path);
         Diagnostic::error(rel, Pos::START, format!("{} {}", s.what, s.why)).with_help(s.help)
     });
-    let mut diags: Diagnostics = skipped.collect();
-    let results: Vec<(Option<T>, Diagnostics)> = found
+    let diags: Diagnostics = skipped.collect();
+    let results = found
         .files
         .par_iter()
         .map(|path| {
             let rel = path.strip_prefix(root).unwrap_or(path);
-            let mut found = Diagnostics::default();
-            let item = match std::fs::read_to_string(path) {
-                Ok(text) => parse(rel, &text, &mut found),
-                Err(e) => {
-                    let help = if e.kind() == std::io::ErrorKind::InvalidData {
-                        "save it as UTF-8 text"
-                    } else {
-                        "make it readable (e.g. `chmod u+r` on it), or move it out of the site"
-                    };
-                    found.push(
-                        Diagnostic::error(rel, Pos::START, format!("cannot read the file: {e}"))
-                            .with_help(help),
-                    );
-                    None
-                }
-            };
-            (item, found)
+            parse_one(rel, std::fs::read_to_string(path), parse)
         })
         .collect();
+    gather(results, diags)
+}
+
+/// Parses files already read (`diff` reads them from a git revision) in
+/// parallel, as [`parse_files`] parses those it reads: each path relative
+/// to the site root, with its text or why it could not be read.
+pub(crate) fn parse_texts<T: Send>(
+    texts: Vec<(PathBuf, std::io::Result<String>)>,
+    parse: fn(&Path, &str, &mut Diagnostics) -> Option<T>,
+) -> (Vec<T>, Diagnostics) {
+    let results = texts
+        .into_par_iter()
+        .map(|(rel, text)| parse_one(&rel, text, parse))
+        .collect();
+    gather(results, Diagnostics::default())
+}
+
+/// One file's text parsed, or the error saying why it could not be read.
+fn parse_one<T>(
+    rel: &Path,
+    text: std::io::Result<String>,
+    parse: fn(&Path, &str, &mut Diagnostics) -> Option<T>,
+) -> (Option<T>, Diagnostics) {
+    let mut found = Diagnostics::default();
+    let item = match text {
+        Ok(text) => parse(rel, &text, &mut found),
+        Err(e) => {
+            let help = if e.kind() == std::io::ErrorKind::InvalidData {
+                "save it as UTF-8 text"
+            } else {
+                "make it readable (e.g. `chmod u+r` on it), or move it out of the site"
+            };
+            found.push(
+                Diagnostic::error(rel, Pos::START, format!("cannot read the file: {e}"))
+                    .with_help(help),
+            );
+            None
+        }
+    };
+    (item, found)
+}
+
+/// The items parsed, in the files' order, and every problem found.
+fn gather<T>(
+    results: Vec<(Option<T>, Diagnostics)>,
+    mut diags: Diagnostics,
+) -> (Vec<T>, Diagnostics) {
     let mut items = Vec::with_capacity(results.len());
     for (item, found) in results {
         diags.extend(found);

@@ -4,7 +4,8 @@
 //! problems ([`yaml`] words YAML's errors for authors); Markdown rendered,
 //! sanitized and its links checked ([`markdown`]); the market references
 //! authors write ([`market_ref`]); the history of each future's estimate,
-//! from one `git log` ([`history`]). Nothing here knows about other files'
+//! from one `git log` ([`history`]); a site's futures and bets as a git
+//! revision holds them ([`revision`], for `diff`). Nothing here knows about other files'
 //! contents: rules across files are the [`crate::model`]'s.
 
 pub(crate) mod bets;
@@ -18,5 +19,6 @@ pub(crate) mod history;
 pub(crate) mod markdown;
 pub(crate) mod market_ref;
 pub(crate) mod record;
+pub(crate) mod revision;
 pub(crate) mod theme;
 pub(crate) mod yaml;

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::{BetEntry, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source};
+use super::{BetEntry, Core, FutureEntry, Loaded, LoadedBet, Observed, Own, Settled, Site, Source};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::fetch::markets::{MarketRef, Observation, Prices, Status};
 use crate::model::graph::{Computed, Graph, Payoff, Sides, Swing, Verdict, verdict};
@@ -96,10 +96,30 @@ impl Start {
     }
 }
 
-/// The one computation of a site's numbers, from the futures (in order),
-/// each bet's sides, and the market observations.
-fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Prices) -> Numbers {
-    let markets: Vec<Vec<(MarketRef, Observation)>> = futures_in
+impl Start {
+    /// What the futures (in order) start from, given what is known of
+    /// each one's markets (in its file's order).
+    fn new(futures: &[&Future], markets: &[Vec<(MarketRef, Observation)>]) -> Start {
+        Start {
+            own: futures
+                .iter()
+                .zip(markets)
+                .map(|(f, m)| {
+                    let values: Vec<f64> = m.iter().filter_map(|(_, o)| o.value).collect();
+                    own(&values, f.estimate.map(|p| p.get()))
+                })
+                .collect(),
+            resolved: FutureIx::all(futures.len())
+                .zip(futures)
+                .filter_map(|(i, f)| Some((i, f.resolved.as_ref()?.outcome)))
+                .collect(),
+        }
+    }
+}
+
+/// What is known of each future's markets (in its file's order).
+fn observed(futures: &[&Future], prices: &Prices) -> Vec<Vec<(MarketRef, Observation)>> {
+    futures
         .iter()
         .map(|f| {
             f.markets
@@ -110,21 +130,46 @@ fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Price
                 })
                 .collect()
         })
-        .collect();
-    let start = Start {
-        own: futures_in
-            .iter()
-            .zip(&markets)
-            .map(|(f, m)| {
-                let values: Vec<f64> = m.iter().filter_map(|(_, o)| o.value).collect();
-                own(&values, f.estimate.map(|p| p.get()))
-            })
-            .collect(),
-        resolved: FutureIx::all(futures_in.len())
-            .zip(futures_in)
-            .filter_map(|(i, f)| Some((i, f.resolved.as_ref()?.outcome)))
-            .collect(),
-    };
+        .collect()
+}
+
+/// What a site shows of its futures and bets, without what moves the
+/// bets: the numbers `diff` compares.
+pub(crate) struct Shown {
+    /// Each future's probability as the site shows it (its own, settled or
+    /// moved, else implied), by [`FutureIx`].
+    pub effective: Vec<Option<f64>>,
+    /// Each future's implied probability (from its parents; a root's own).
+    pub implied: Vec<Option<f64>>,
+    /// Each bet's chance of paying off, in the bets' order.
+    pub payoffs: Vec<Payoff>,
+}
+
+impl Core {
+    /// Its numbers with the market observations `prices`, by the build's
+    /// rules ([`Start::probabilities`], [`Graph::payoff`]).
+    pub(crate) fn shown(&self, prices: &Prices) -> Shown {
+        let futures: Vec<&Future> = self.futures.iter().collect();
+        let start = Start::new(&futures, &observed(&futures, prices));
+        let p = start.probabilities(&self.graph);
+        let payoffs = self
+            .bets
+            .par_iter()
+            .map(|b| self.graph.payoff(b.sides(), &p.effective))
+            .collect();
+        Shown {
+            implied: p.computed.iter().map(|c| c.implied).collect(),
+            effective: p.effective,
+            payoffs,
+        }
+    }
+}
+
+/// The one computation of a site's numbers, from the futures (in order),
+/// each bet's sides, and the market observations.
+fn numbers(graph: &Graph, futures_in: &[&Future], bets: &[Sides], prices: &Prices) -> Numbers {
+    let markets = observed(futures_in, prices);
+    let start = Start::new(futures_in, &markets);
     let p = start.probabilities(graph);
     let futures: Vec<FutureNumbers> = start
         .own

@@ -7,14 +7,16 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{BuildOptions, Loaded, LoadedBet, LoadedFuture, Page, RecordText, TagEntry};
+use super::{
+    BuildOptions, CheckedBet, Core, Loaded, LoadedBet, LoadedFuture, Page, RecordText, TagEntry,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::graph::Graph;
 use crate::routes::{self, BetIx, FutureIx, PostIx, Shape};
 use crate::source::bets::{self, Bet};
 use crate::source::config::Config;
 use crate::source::content::{self, Document, Kind};
-use crate::source::files::files_with_extension;
+use crate::source::files::{self, files_with_extension};
 use crate::source::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
 use crate::source::history::{self, History};
 use crate::source::markdown::{self, Links};
@@ -49,18 +51,19 @@ impl Loaded {
     pub(crate) fn load(root: &Path, options: &BuildOptions) -> Result<Loaded, Diagnostics> {
         let mut diags = Diagnostics::default();
         let src = read_sources(root, options, &mut diags)?;
-        check_names(&src, &mut diags);
-        let graph = Graph::build(&src.futures, &src.future_files, &mut diags);
+        check_addresses(&src.documents, &mut diags);
+        let core = Core::check(src.futures, &src.future_files, src.bets, &mut diags);
+        let graph = core.graph;
         let (home, posts, pages) = by_kind(src.documents);
         let tags = collect_tags(
             posts.iter().map(|d| d.tags.as_slice()),
-            src.futures.iter().map(|f| f.tags.as_slice()),
+            core.futures.iter().map(|f| f.tags.as_slice()),
         );
         let shape = Shape {
             posts: posts.iter().map(|d| d.path.as_str()).collect(),
             pages: pages.iter().map(|d| d.path.as_str()).collect(),
-            futures: src.futures.iter().map(|f| f.id.as_str()).collect(),
-            bets: src.bets.iter().map(|b| b.id.as_str()).collect(),
+            futures: core.futures.iter().map(|f| f.id.as_str()).collect(),
+            bets: core.bets.iter().map(|b| b.bet.id.as_str()).collect(),
             tags: tags
                 .iter()
                 .map(|t| (t.slug.as_str(), t.posts.len()))
@@ -86,8 +89,8 @@ impl Loaded {
         });
         let posts = check.pages(posts, &mut diags);
         let pages = check.pages(pages, &mut diags);
-        let mut futures = check.futures(src.futures, &src.history, &mut diags);
-        let bets = check.bets(src.bets, &mut diags);
+        let mut futures = check.futures(core.futures, &src.history, &mut diags);
+        let bets = check.bets(core.bets, &mut diags);
         link_futures(&mut futures, &bets, &posts);
         if diags.has_errors() {
             return Err(diags);
@@ -160,10 +163,10 @@ fn read_sources(
     if !options.drafts {
         documents.retain(|d| !d.draft);
     }
-    let future_files = files_with_extension(&root.join("futures"), FUTURE_EXTENSIONS)
-        .iter()
-        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect();
+    let future_files = future_ids(&files_with_extension(
+        &root.join("futures"),
+        FUTURE_EXTENSIONS,
+    ));
     Ok(Sources {
         config,
         theme,
@@ -176,36 +179,99 @@ fn read_sources(
     })
 }
 
-/// Ids and addresses must be unique, and pages may not take a generated
-/// section's address.
-fn check_names(src: &Sources, diags: &mut Diagnostics) {
-    let rename = "rename one of the two files: the id is the file's name";
-    report_duplicates(
-        &src.futures,
-        |f| f.id.to_string(),
-        |f| &f.file,
-        "future id",
-        rename,
-        diags,
-    );
-    report_duplicates(
-        &src.bets,
-        |b| b.id.to_string(),
-        |b| &b.file,
-        "bet id",
-        rename,
-        diags,
-    );
-    report_duplicates(
-        &src.documents,
-        |d| d.path.clone(),
-        |d| &d.file,
-        "page address",
-        "rename one of the two files or give one a different `slug`",
-        diags,
-    );
-    for bet in src
-        .bets
+/// The ids every future file gives (its name), those with errors of their
+/// own included.
+fn future_ids(paths: &[PathBuf]) -> HashSet<String> {
+    paths
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect()
+}
+
+impl Core {
+    /// The futures and bets of the site at `root`, read as a build reads
+    /// them and checked across files; no other file is read.
+    pub(crate) fn read(root: &Path, diags: &mut Diagnostics) -> Core {
+        let (mut d1, mut d2) = (Diagnostics::default(), Diagnostics::default());
+        let (futures, bets) = rayon::join(
+            || futures::load(root, &mut d1),
+            || bets::load(root, &mut d2),
+        );
+        diags.extend(d1.into_iter().chain(d2));
+        let ids = future_ids(&files_with_extension(
+            &root.join("futures"),
+            FUTURE_EXTENSIONS,
+        ));
+        Core::check(futures, &ids, bets, diags)
+    }
+
+    /// The futures and bets from their files' texts (paths relative to the
+    /// site root, as a build names them), parsed by the same parsers and
+    /// checked across files the same way.
+    pub(crate) fn from_texts(
+        future_texts: Vec<(PathBuf, std::io::Result<String>)>,
+        bet_texts: Vec<(PathBuf, std::io::Result<String>)>,
+        diags: &mut Diagnostics,
+    ) -> Core {
+        let paths: Vec<PathBuf> = future_texts.iter().map(|(p, _)| p.clone()).collect();
+        let (futures, d1) = files::parse_texts(future_texts, futures::parse);
+        let (bets, d2) = files::parse_texts(bet_texts, bets::parse);
+        diags.extend(d1.into_iter().chain(d2));
+        Core::check(futures, &future_ids(&paths), bets, diags)
+    }
+
+    /// Checks parsed futures and bets across files: unique ids, the graph
+    /// of `within` and `leads_to`, each bet's futures and address.
+    /// `future_files` names every future file, including those with errors
+    /// of their own, which are then not reported again as unknown.
+    fn check(
+        futures: Vec<Future>,
+        future_files: &HashSet<String>,
+        bets: Vec<Bet>,
+        diags: &mut Diagnostics,
+    ) -> Core {
+        let rename = "rename one of the two files: the id is the file's name";
+        report_duplicates(
+            &futures,
+            |f| f.id.to_string(),
+            |f| &f.file,
+            "future id",
+            rename,
+            diags,
+        );
+        report_duplicates(
+            &bets,
+            |b| b.id.to_string(),
+            |b| &b.file,
+            "bet id",
+            rename,
+            diags,
+        );
+        report_reserved_bets(&bets, diags);
+        let graph = Graph::build(&futures, future_files, diags);
+        let bets = in_parallel(bets, diags, |bet, d| {
+            let resolve = |refs: &[Located<FutureId>], field: &str, d: &mut Diagnostics| {
+                refs.iter()
+                    .filter_map(|r| graph.resolve(r, &bet.file, field, d))
+                    .collect()
+            };
+            CheckedBet {
+                wins_if: resolve(&bet.wins_if, "wins_if", d),
+                loses_if: resolve(&bet.loses_if, "loses_if", d),
+                bet,
+            }
+        });
+        Core {
+            futures,
+            graph,
+            bets,
+        }
+    }
+}
+
+/// A bet may not take the bets matrix's address.
+fn report_reserved_bets(bets: &[Bet], diags: &mut Diagnostics) {
+    for bet in bets
         .iter()
         .filter(|b| routes::is_reserved_bet(b.id.as_str()))
     {
@@ -221,7 +287,20 @@ fn check_names(src: &Sources, diags: &mut Diagnostics) {
             .with_help("rename the file: the id is the file's name"),
         );
     }
-    for doc in src.documents.iter().filter(|d| d.kind == Kind::Page) {
+}
+
+/// Pages' addresses must be unique, and pages may not take a generated
+/// section's address.
+fn check_addresses(documents: &[Document], diags: &mut Diagnostics) {
+    report_duplicates(
+        documents,
+        |d| d.path.clone(),
+        |d| &d.file,
+        "page address",
+        "rename one of the two files or give one a different `slug`",
+        diags,
+    );
+    for doc in documents.iter().filter(|d| d.kind == Kind::Page) {
         if routes::is_reserved(&doc.path) {
             diags.push(
                 Diagnostic::error(
@@ -305,17 +384,13 @@ impl Checker<'_> {
         })
     }
 
-    fn bets(&self, bets: Vec<Bet>, diags: &mut Diagnostics) -> Vec<LoadedBet> {
-        in_parallel(bets, diags, |bet, d| {
-            let wins_if = self.resolve(&bet.wins_if, &bet.file, "wins_if", d);
-            let loses_if = self.resolve(&bet.loses_if, &bet.file, "loses_if", d);
-            LoadedBet {
-                argument: markdown::render(&bet.body, &bet.file, bet.body_pos, &self.links, d),
-                fork: self.graph.essential_fork(&wins_if, &loses_if),
-                wins_if,
-                loses_if,
-                bet,
-            }
+    fn bets(&self, bets: Vec<CheckedBet>, diags: &mut Diagnostics) -> Vec<LoadedBet> {
+        in_parallel(bets, diags, |b, d| LoadedBet {
+            argument: markdown::render(&b.bet.body, &b.bet.file, b.bet.body_pos, &self.links, d),
+            fork: self.graph.essential_fork(&b.wins_if, &b.loses_if),
+            wins_if: b.wins_if,
+            loses_if: b.loses_if,
+            bet: b.bet,
         })
     }
 }

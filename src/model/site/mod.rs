@@ -15,6 +15,7 @@ mod track;
 
 pub(crate) use asof::{committed_estimate_on, value_on};
 pub(crate) use changes::{About, Changes, Item, MOVE_DAYS, WINDOW_DAYS, What};
+pub(crate) use compute::Shown;
 pub(crate) use refresh::{Refresh, Touched};
 pub(crate) use track::{BINS, Bin, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
 
@@ -184,6 +185,35 @@ impl FutureEntry {
             .filter(|(_, o)| o.stale)
             .filter_map(|(_, o)| o.as_of)
             .min()
+    }
+}
+
+/// A site's futures and bets, each file parsed and the rules across them
+/// checked (unique ids, the graph of `within` and `leads_to`, the futures
+/// each bet names), with no Markdown rendered: what every number is
+/// computed from. A build makes one from the files on disk and goes on to
+/// a [`Loaded`] site; `diff` makes one of each side it compares.
+pub(crate) struct Core {
+    pub futures: Vec<Future>,
+    pub graph: Graph,
+    /// In the bets' files' order.
+    pub bets: Vec<CheckedBet>,
+}
+
+/// A bet with the futures it names found in the graph.
+pub(crate) struct CheckedBet {
+    pub bet: Bet,
+    pub wins_if: Vec<FutureIx>,
+    pub loses_if: Vec<FutureIx>,
+}
+
+impl CheckedBet {
+    /// The futures it wins and loses in.
+    pub(crate) fn sides(&self) -> Sides<'_> {
+        Sides {
+            wins: &self.wins_if,
+            loses: &self.loses_if,
+        }
     }
 }
 
