@@ -22,7 +22,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{TempDir, copy_dir, fixture, snapshot};
+use common::{TempDir, commit, copy_dir, fixture, git_at, snapshot};
 
 /// 1 October 2026, 00:00 UTC.
 const NOW: &str = "1790812800";
@@ -33,45 +33,10 @@ const LATER: &str = "1893456000";
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
-/// Runs git in `dir` as a machine with no configuration of its own would,
-/// the commit dated `date` (noon, UTC).
-fn git_at(dir: &Path, date: &str, args: &[&str]) {
-    let stamp = format!("{date}T12:00:00+00:00");
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.org")
-        .env("GIT_COMMITTER_NAME", "Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.org")
-        .env("GIT_AUTHOR_DATE", &stamp)
-        .env("GIT_COMMITTER_DATE", &stamp)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
-}
-
-fn commit(dir: &Path, date: &str, subject: &str) {
-    git_at(dir, date, &["add", "-A"]);
-    git_at(dir, date, &["commit", "-q", "-m", subject]);
 }
 
 const HOSTILE: &str = "<script>alert(1)</script> & \"friends\"";

@@ -11,53 +11,15 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::SystemTime;
 
-use common::{TempDir, forkcast};
-
-/// Runs git in `dir` as a machine with no configuration of its own would,
-/// the commit dated `date` (noon, UTC).
-fn git_at(dir: &Path, date: &str, args: &[&str]) -> Output {
-    let stamp = format!("{date}T12:00:00+00:00");
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.org")
-        .env("GIT_COMMITTER_NAME", "Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.org")
-        .env("GIT_AUTHOR_DATE", &stamp)
-        .env("GIT_COMMITTER_DATE", &stamp)
-        // Reading the status must not refresh the index either.
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use common::{TempDir, commit, forkcast, git_at};
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
-}
-
-fn commit(repo: &Path, date: &str, subject: &str) {
-    git_at(repo, date, &["add", "-A"]);
-    git_at(repo, date, &["commit", "-q", "-m", subject]);
 }
 
 fn agi(boom_edge: &str, evidence: &str) -> String {

@@ -11,38 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{TempDir, snapshot};
-
-/// Runs git in `dir` as a machine with no configuration of its own would,
-/// the commit dated `date` (noon, UTC).
-fn git_at(dir: &Path, date: &str, args: &[&str]) -> Output {
-    let stamp = format!("{date}T12:00:00+00:00");
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.org")
-        .env("GIT_COMMITTER_NAME", "Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.org")
-        .env("GIT_AUTHOR_DATE", &stamp)
-        .env("GIT_COMMITTER_DATE", &stamp)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use common::{TempDir, commit, git_at, snapshot};
 
 fn git(dir: &Path, args: &[&str]) -> Output {
     git_at(dir, "2026-01-01", args)
@@ -53,12 +22,6 @@ fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
-}
-
-/// Stages everything and commits it with `subject` on `date`.
-fn commit(dir: &Path, date: &str, subject: &str) {
-    git(dir, &["add", "-A"]);
-    git_at(dir, date, &["commit", "-q", "-m", subject]);
 }
 
 fn agi(probability: &str, edge: &str) -> String {

@@ -42,40 +42,9 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-use common::{TempDir, copy_dir, fixture, unescape};
+use common::{TempDir, copy_dir, fixture, git_at, unescape};
 use forkcast::BuildOptions;
-
-/// Runs git in `dir` with no configuration of the machine's, the commit
-/// dated `date` (noon, UTC).
-fn git(dir: &Path, date: &str, args: &[&str]) {
-    let stamp = format!("{date}T12:00:00+00:00");
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.org")
-        .env("GIT_COMMITTER_NAME", "Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.org")
-        .env("GIT_AUTHOR_DATE", &stamp)
-        .env("GIT_COMMITTER_DATE", &stamp)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Replaces `from` with `to` in the site's file `rel`.
 fn edit(site: &Path, rel: &str, from: &str, to: &str) {
@@ -97,16 +66,16 @@ fn site_in_git() -> TempDir {
         "probability: 0.6",
         "probability: 0.4",
     );
-    git(d, "2025-12-01", &["init", "-q"]);
-    git(d, "2025-12-01", &["add", "-A"]);
-    git(d, "2025-12-01", &["commit", "-q", "-m", "The futures"]);
+    git_at(d, "2025-12-01", &["init", "-q"]);
+    git_at(d, "2025-12-01", &["add", "-A"]);
+    git_at(d, "2025-12-01", &["commit", "-q", "-m", "The futures"]);
     edit(
         d,
         "futures/zeta.yaml",
         "probability: 0.4",
         "probability: 0.6",
     );
-    git(
+    git_at(
         d,
         "2026-01-20",
         &["commit", "-q", "-am", "Zeta is likelier"],

@@ -279,3 +279,40 @@ pub fn forkcast(args: &[&str], cwd: &Path) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Runs git in `dir` as a machine with no configuration of its own would,
+/// the commit dated `date` (noon, UTC); fails the test if git does.
+pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> std::process::Output {
+    let stamp = format!("{date}T12:00:00+00:00");
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.org")
+        .env("GIT_COMMITTER_NAME", "Author")
+        .env("GIT_COMMITTER_EMAIL", "author@example.org")
+        .env("GIT_AUTHOR_DATE", &stamp)
+        .env("GIT_COMMITTER_DATE", &stamp)
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Stages everything in `dir` and commits it with `subject` on `date`.
+pub fn commit(dir: &Path, date: &str, subject: &str) {
+    git_at(dir, date, &["add", "-A"]);
+    git_at(dir, date, &["commit", "-q", "-m", subject]);
+}
