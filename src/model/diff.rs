@@ -418,35 +418,17 @@ fn record_added(old: &[Future], new: &[Future]) -> (Vec<Resolved>, Vec<NewEviden
 
 /// Each future's probability in each version, where it moved.
 fn future_moves(old: Version<'_>, new: Version<'_>) -> Vec<Move> {
-    fn numbers<'a>(v: Version<'a>) -> HashMap<&'a str, (Item, Number)> {
-        v.core
-            .futures
-            .iter()
-            .zip(&v.shown.effective)
-            .map(|(f, &p)| {
-                let i = item(f.id.as_str(), &f.title);
-                (f.id.as_str(), (i, Number::Probability(p)))
-            })
-            .collect()
-    }
-    moves(Kind::Future, numbers(old), numbers(new))
+    let all = |_: &str| true;
+    moves(
+        Kind::Future,
+        probabilities(old, &old.shown.effective, all),
+        probabilities(new, &new.shown.effective, all),
+    )
 }
 
 /// Each future's implied probability in each version, where it moved and
 /// the site shows another value in one version at least.
 fn implied_moves(old: Version<'_>, new: Version<'_>) -> Vec<Move> {
-    fn numbers<'a>(v: Version<'a>, own: &HashSet<&str>) -> HashMap<&'a str, (Item, Number)> {
-        v.core
-            .futures
-            .iter()
-            .zip(&v.shown.implied)
-            .filter(|(f, _)| own.contains(f.id.as_str()))
-            .map(|(f, &p)| {
-                let i = item(f.id.as_str(), &f.title);
-                (f.id.as_str(), (i, Number::Probability(p)))
-            })
-            .collect()
-    }
     fn own<'a>(v: Version<'a>) -> impl Iterator<Item = &'a str> {
         v.core
             .futures
@@ -456,7 +438,31 @@ fn implied_moves(old: Version<'_>, new: Version<'_>) -> Vec<Move> {
             .map(|(f, _)| f.id.as_str())
     }
     let own: HashSet<&str> = own(old).chain(own(new)).collect();
-    moves(Kind::Implied, numbers(old, &own), numbers(new, &own))
+    let kept = |id: &str| own.contains(id);
+    moves(
+        Kind::Implied,
+        probabilities(old, &old.shown.implied, kept),
+        probabilities(new, &new.shown.implied, kept),
+    )
+}
+
+/// Each future of `v` that `keep` names, with its probability in `values`
+/// (one per future, in order), by id.
+fn probabilities<'a>(
+    v: Version<'a>,
+    values: &[Option<f64>],
+    keep: impl Fn(&str) -> bool,
+) -> HashMap<&'a str, (Item, Number)> {
+    v.core
+        .futures
+        .iter()
+        .zip(values)
+        .filter(|(f, _)| keep(f.id.as_str()))
+        .map(|(f, &p)| {
+            let i = item(f.id.as_str(), &f.title);
+            (f.id.as_str(), (i, Number::Probability(p)))
+        })
+        .collect()
 }
 
 /// Each bet's payoff in each version, where it moved.
