@@ -172,7 +172,7 @@ fn starter_files(dir: &Path) -> Vec<(PathBuf, String)> {
             crate::source::config::FILE,
             format!("title: \"{}\"\nbase_url: https://example.org/\ndescription: Possible futures, and the bets placed on them.\nauthor: \"\"\ntheme: default              # built in; a file in templates/ replaces its template of the same name\nposts_per_page: 10\n# repository: https://github.com/owner/repo\n# community: true           # votes and comment counts from the repository's GitHub issues\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16\n", name.replace('"', "'")),
         ),
-        (".gitignore", "/public/\n".into()),
+        (".gitignore", format!("/public/\n/{}/\n", crate::source::config::CACHE_DIR)),
         ("content/_index.md", "---\ntitle: Home\n---\nWhat this site is about, in a paragraph or two.\n".into()),
         ("content/about.md", "---\ntitle: About\n---\nWho writes this site, and how to contribute a future.\n".into()),
         (

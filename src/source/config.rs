@@ -10,6 +10,12 @@ use crate::source::yaml::{self, Examples, Spanned, pos_of};
 
 pub const FILE: &str = "site.yaml";
 
+/// The site's cache folder, beside site.yaml: what a build can make again
+/// but would rather not (drawn social cards, the estimates' history read
+/// from git), keyed by content. Never committed: `init` and the example
+/// site list it in `.gitignore`; deleting it only makes the next build slower.
+pub(crate) const CACHE_DIR: &str = ".forkcast-cache";
+
 /// The site that `start` belongs to, found the way cargo finds a package:
 /// `start` itself or the nearest folder above it that holds a `site.yaml`.
 /// `start` is resolved first, so that `.` and `..` search the folders above
