@@ -242,6 +242,71 @@ fn the_future_page_lists_each_change_and_the_chart_steps_through_them() {
     );
 }
 
+/// The line `--verbose` prints about the history.
+fn history_line(built: &Output) -> String {
+    String::from_utf8_lossy(&built.stderr)
+        .lines()
+        .find(|l| l.starts_with("estimate history:"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_history_is_read_from_the_cache_until_head_moves_and_a_bad_cache_is_read_again() {
+    let site = site_with_history();
+    let d = site.path();
+    let out = TempDir::new("history-cache-out");
+    let public = out.path().join("public");
+    let cache = d.join(".forkcast-cache/history/log.json");
+    let verbose = |what: &str| {
+        let line = history_line(&build(d, &public, &["--verbose"]));
+        assert!(line.contains(what), "expected `{what}`: {line}");
+        page(&public, "agi")
+    };
+    let first = verbose("read from git");
+    assert!(cache.is_file(), "the first build keeps what git said");
+    assert_eq!(verbose("read from the cache"), first);
+
+    // Proof that no `git log` ran: a subject changed in the cache only is
+    // what the page shows.
+    let text = fs::read_to_string(&cache).unwrap();
+    assert_eq!(text.matches("Agents arrive early").count(), 1);
+    fs::write(
+        &cache,
+        text.replace("Agents arrive early", "Said by the cache"),
+    )
+    .unwrap();
+    assert!(verbose("read from the cache").contains("Said by the cache"));
+
+    // A commit moves HEAD: git is read again, and the cache follows.
+    commit(d, "2026-06-01", "Commit the 50%");
+    let committed = verbose("read from git");
+    assert!(committed.contains("Commit the 50%"));
+    assert!(committed.contains("Agents arrive early"));
+    assert!(!committed.contains("Said by the cache"));
+    assert_eq!(verbose("read from the cache"), committed);
+
+    // Neither a corrupt file nor one of another format version is believed;
+    // each is replaced by what git says, and the build does not warn.
+    let good = fs::read_to_string(&cache).unwrap();
+    let other_version = good.replacen("\"version\":1,", "\"version\":999,", 1);
+    assert_ne!(other_version, good, "the version is in the key");
+    let out_of_range = good.replace(":0.45,", ":4.5,");
+    assert_ne!(out_of_range, good, "agi's 45% is in the cache");
+    for bad in [
+        "{\"key\": tru",
+        other_version.as_str(),
+        out_of_range.as_str(),
+    ] {
+        fs::write(&cache, bad).unwrap();
+        let built = build(d, &public, &["--verbose"]);
+        assert!(history_line(&built).contains("read from git"), "{bad}");
+        assert!(!String::from_utf8_lossy(&built.stderr).contains("warning"));
+        assert_eq!(page(&public, "agi"), committed);
+        assert_eq!(fs::read_to_string(&cache).unwrap(), good);
+    }
+}
+
 /// The abbreviated hash of the commit whose subject is `subject`.
 fn hash(dir: &Path, subject: &str) -> String {
     let out = git(dir, &["log", "--format=%h %s"]);
@@ -287,11 +352,16 @@ fn a_shallow_clone_warns_once_and_no_repository_says_nothing() {
         &["clone", "-q", "--depth", "2", &url, "shallow"],
     );
     let shallow = clones.path().join("shallow");
-    let built = build(&shallow, &clones.path().join("out"), &[]);
-    let stderr = String::from_utf8_lossy(&built.stderr);
-    assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
-    assert_eq!(stderr.matches("fetch-depth: 0").count(), 1, "{stderr}");
-    assert!(stderr.contains("shallow clone"), "{stderr}");
+    // The second build reads the history from the cache, and still knows
+    // the clone is shallow.
+    for _ in 0..2 {
+        let built = build(&shallow, &clones.path().join("out"), &[]);
+        let stderr = String::from_utf8_lossy(&built.stderr);
+        assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
+        assert_eq!(stderr.matches("fetch-depth: 0").count(), 1, "{stderr}");
+        assert!(stderr.contains("shallow clone"), "{stderr}");
+    }
+    assert!(shallow.join(".forkcast-cache/history/log.json").is_file());
     // What the clone knows: the two newest commits, the older one its
     // boundary (shown by git as adding every file).
     let agi = page(&clones.path().join("out"), "agi");

@@ -8,7 +8,11 @@
 //!
 //! Outside a repository, or without git, every future has no history and
 //! the build says so only when asked (`--verbose`); a shallow clone or a
-//! git failure is one warning in our words.
+//! git failure is one warning in our words. What `git log` found is kept in
+//! the site's cache folder by what it depends on ([`cache`]), so a build
+//! after the same commit runs one `git rev-parse` instead.
+
+mod cache;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read as _};
@@ -108,6 +112,8 @@ pub(crate) enum Status {
 pub(crate) struct Report {
     pub status: Status,
     pub took: Duration,
+    /// Read from the cache: no `git log` ran.
+    pub cached: bool,
     /// How many changes of how many futures were found.
     pub changes: usize,
     pub futures: usize,
@@ -146,8 +152,16 @@ impl Report {
     pub(crate) fn describe(&self) -> String {
         match &self.status {
             Status::Read { commits } | Status::Shallow { commits } => format!(
-                "estimate history: {} changes of {} futures, {} futures and bets added, in {commits} commits, read from git in {:.2?}",
-                self.changes, self.futures, self.added, self.took
+                "estimate history: {} changes of {} futures, {} futures and bets added, in {commits} commits, read {} in {:.2?}",
+                self.changes,
+                self.futures,
+                self.added,
+                if self.cached {
+                    "from the cache (the same commit as the last build's)"
+                } else {
+                    "from git"
+                },
+                self.took
             ),
             Status::NoRepository => {
                 "estimate history: the site is not in a git repository; each future shows its current estimate only".into()
@@ -164,20 +178,44 @@ impl Report {
 /// with it (theirs start with a space, `+`, `-`, `@` or a header word).
 const COMMIT: u8 = 0x1e;
 
-/// Reads the history of every future's estimate under `root` with one
-/// `git log`.
+/// Reads the history of every future's estimate under `root`: from the
+/// cache when it was read at the same commit, else with one `git log`.
 pub(crate) fn read(root: &Path) -> (History, Report) {
     let started = Instant::now();
-    let (history, status) = match run_git(root) {
-        Ok((history, commits, grafted)) if grafted || is_shallow(root) => {
-            (history, Status::Shallow { commits })
-        }
-        Ok((history, commits, _)) => (history, Status::Read { commits }),
+    let key = cache::Key::of(root);
+    let cached = key.as_ref().and_then(|k| cache::load(root, k));
+    let from_cache = cached.is_some();
+    let read = match cached {
+        Some(read) => Ok(read),
+        None => run_git(root, key.as_ref()).inspect(|read| {
+            if let Some(key) = &key {
+                cache::save(root, key, read);
+            }
+        }),
+    };
+    let shallow = || {
+        key.as_ref()
+            .map_or_else(|| is_shallow(root), cache::Key::shallow)
+    };
+    let (history, status) = match read {
+        Ok(read) if read.grafted || shallow() => (
+            read.history,
+            Status::Shallow {
+                commits: read.commits,
+            },
+        ),
+        Ok(read) => (
+            read.history,
+            Status::Read {
+                commits: read.commits,
+            },
+        ),
         Err(status) => (History::default(), status),
     };
     let report = Report {
         status,
         took: started.elapsed(),
+        cached: from_cache,
         changes: history.changes.values().map(Vec::len).sum(),
         futures: history.changes.len(),
         added: history.added.days.len(),
@@ -187,8 +225,10 @@ pub(crate) fn read(root: &Path) -> (History, Report) {
 
 /// Runs `git log` in `root` and parses its output as it streams in:
 /// the history, how many commits touched `futures/` or `bets/`, and whether one of
-/// them is a shallow clone's boundary.
-fn run_git(root: &Path) -> Result<(History, usize, bool), Status> {
+/// them is a shallow clone's boundary. With a key, the log starts at the
+/// key's commit, so what is cached under it is that commit's history even
+/// if `HEAD` moved meanwhile.
+fn run_git(root: &Path, key: Option<&cache::Key>) -> Result<cache::Read, Status> {
     let mut child = Command::new("git")
         .current_dir(root)
         // Git's messages in English, whatever the machine's language, so
@@ -216,10 +256,10 @@ fn run_git(root: &Path) -> Result<(History, usize, bool), Status> {
             "--no-color",
             "--no-ext-diff",
             "--no-textconv",
-            "--",
-            "futures/",
-            "bets/",
         ])
+        .args(key.map(cache::Key::head))
+        .arg("--")
+        .args(cache::PATHS)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -254,9 +294,11 @@ fn run_git(root: &Path) -> Result<(History, usize, bool), Status> {
     if !status.success() {
         return Err(failure(&errors));
     }
-    let commits = parser.commits;
-    let grafted = parser.grafted;
-    Ok((parser.finish(), commits, grafted))
+    Ok(cache::Read {
+        commits: parser.commits,
+        grafted: parser.grafted,
+        history: parser.finish(),
+    })
 }
 
 /// What a failed `git log` means, from its message.
