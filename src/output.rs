@@ -10,20 +10,25 @@
 //! folder beside the old one — files whose bytes did not change are hard
 //! links to the old ones, so they keep their inode and mtime — and swapping
 //! the two folders in one rename. A rebuild that changes nothing makes no
-//! staging folder at all: it costs reads, not writes.
+//! staging folder at all. With [`fingerprints`] of the last build, telling
+//! an unchanged file costs an `lstat` and a hash of the new bytes; without,
+//! the old file is read back and compared.
 //! Whenever a build stops, killed or failed, the output is either the old
 //! one or the new one, byte for byte; what a killed build left beside it is
 //! removed by the next one.
 
-use std::collections::{HashMap, HashSet};
+mod fingerprints;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::source::theme::{Origin, Theme};
+use fingerprints::{Fingerprints, Hash, Stamp};
 
 /// The file every output holds: it marks the folder as a Forkcast output
 /// and lists the files the build wrote, one path a line.
@@ -208,28 +213,37 @@ impl std::fmt::Display for Written {
     }
 }
 
-/// Where a file's bytes come from.
+/// Where a file's bytes come from. A new kind of source says how to write
+/// it, how to compare it with a file and what it hashes to.
 enum Source<'a> {
     Bytes(&'a [u8]),
-    Copy(&'a Path),
+    /// A file of the theme or the site's `static/`, read once.
+    Copy(Vec<u8>),
 }
 
 impl Source<'_> {
-    /// Writes a new file at `dest` (never through an existing one, which
-    /// may be a link to the old output's file).
-    fn write_to(&self, dest: &Path) -> io::Result<()> {
+    fn bytes(&self) -> &[u8] {
         match self {
-            Source::Bytes(bytes) => fs::write(dest, bytes),
-            Source::Copy(src) => fs::copy(src, dest).map(|_| ()),
+            Source::Bytes(bytes) => bytes,
+            Source::Copy(bytes) => bytes,
         }
+    }
+
+    /// Writes a new file at `dest` (never through an existing one, which
+    /// may be a link to the old output's file), and gives its stamp.
+    fn write_to(&self, dest: &Path) -> io::Result<Option<Stamp>> {
+        let mut file = fs::File::create_new(dest)?;
+        file.write_all(self.bytes())?;
+        Ok(file.metadata().ok().as_ref().and_then(Stamp::of))
     }
 
     /// Whether `dest` already holds exactly these bytes.
     fn same_as(&self, dest: &Path) -> bool {
-        match self {
-            Source::Bytes(bytes) => holds(dest, bytes),
-            Source::Copy(src) => fs::read(src).is_ok_and(|bytes| holds(dest, &bytes)),
-        }
+        holds(dest, self.bytes())
+    }
+
+    fn hash(&self) -> Hash {
+        fingerprints::hash(self.bytes())
     }
 }
 
@@ -388,36 +402,50 @@ fn busy(lock: &Path, out: &Path) -> WriteError {
     )))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    File,
-    Folder,
-}
-
 /// The output a build replaces.
 struct Old {
-    /// Every path in it.
-    paths: HashMap<PathBuf, Kind>,
     /// The files a build wrote, from its [`MARKER`]; `None` for an output
     /// from before the marker, all of which Forkcast wrote.
     ours: Option<HashSet<PathBuf>>,
+    /// What the last build recorded of its files.
+    fingerprints: Fingerprints,
 }
 
 impl Old {
-    /// The old files this build did not put: those a build wrote, to
+    /// The old files this build did not put that a build wrote: those to
+    /// remove (the marker aside). From the marker's list where there is
+    /// one, so a rebuild that changes nothing walks no folder.
+    fn removed(&self, out: &Path, put: &HashMap<PathBuf, Put>) -> Vec<PathBuf> {
+        match &self.ours {
+            Some(ours) => ours
+                .iter()
+                .filter(|rel| !put.contains_key(*rel) && rel.as_path() != Path::new(MARKER))
+                .filter(|rel| fs::symlink_metadata(out.join(rel)).is_ok_and(|m| !m.is_dir()))
+                .cloned()
+                .collect(),
+            None => self
+                .gone(out, put)
+                .map(|(removed, _)| removed)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Every old file this build did not put: those a build wrote, to
     /// remove (the marker aside), and the others, to keep.
-    fn gone(&self, put: &HashMap<PathBuf, bool>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-        let (removed, kept): (Vec<PathBuf>, Vec<PathBuf>) = self
-            .paths
-            .iter()
-            .filter(|(rel, kind)| **kind == Kind::File && !put.contains_key(*rel))
-            .map(|(rel, _)| rel.clone())
+    fn gone(
+        &self,
+        out: &Path,
+        put: &HashMap<PathBuf, Put>,
+    ) -> Result<(Vec<PathBuf>, Vec<PathBuf>), WriteError> {
+        let (removed, kept): (Vec<PathBuf>, Vec<PathBuf>) = existing_files(out)?
+            .into_iter()
+            .filter(|rel| !put.contains_key(rel))
             .partition(|rel| self.wrote(rel));
         let removed = removed
             .into_iter()
             .filter(|rel| rel.as_path() != Path::new(MARKER))
             .collect();
-        (removed, kept)
+        Ok((removed, kept))
     }
 
     /// Whether a build wrote `rel`: listed in the marker, the marker itself,
@@ -442,15 +470,27 @@ pub(crate) struct Publisher {
     out: PathBuf,
     staging: PathBuf,
     old: Option<Old>,
+    /// Where the output's fingerprints are kept, if anywhere.
+    fingerprints: Option<PathBuf>,
     state: Mutex<State>,
     /// Released last, once the staging folder is gone.
     _lock: Lock,
 }
 
+/// What was put at one path.
+#[derive(Clone, Copy)]
+struct Put {
+    /// Its bytes differ from the old output's file: it was staged.
+    changed: bool,
+    hash: Hash,
+    /// The file holding the bytes: the staged one, or the old one.
+    stamp: Option<Stamp>,
+}
+
 #[derive(Default)]
 struct State {
-    /// Every path put so far, and whether its bytes changed.
-    put: HashMap<PathBuf, bool>,
+    /// Every path put so far.
+    put: HashMap<PathBuf, Put>,
     /// The first write that failed; later files are not written.
     failure: Option<WriteError>,
 }
@@ -480,21 +520,30 @@ impl Publisher {
             remove_tree(&staging);
         }
         fs::create_dir_all(&staging).map_err(at(&staging))?;
-        let old = if fs::symlink_metadata(&out).is_ok_and(|m| m.is_dir()) {
-            Some(Old {
-                paths: existing(&out)?,
+        let old = fs::symlink_metadata(&out)
+            .is_ok_and(|m| m.is_dir())
+            .then(|| Old {
                 ours: manifest(&out),
-            })
-        } else {
-            None
-        };
+                fingerprints: Fingerprints::default(),
+            });
         Ok(Publisher {
             out,
             staging,
             old,
+            fingerprints: None,
             state: Mutex::new(State::default()),
             _lock: lock,
         })
+    }
+
+    /// Keeps the output's fingerprints in `file` (in the site's cache
+    /// folder), and trusts what it recorded of the old output's files.
+    pub(crate) fn with_fingerprints(mut self, file: PathBuf) -> Publisher {
+        if let Some(old) = &mut self.old {
+            old.fingerprints = Fingerprints::load(&file, &self.out);
+        }
+        self.fingerprints = Some(file);
+        self
     }
 
     /// Puts the theme's static files and the site's `static/` folder, in
@@ -502,15 +551,16 @@ impl Publisher {
     /// put afterwards win over both.
     pub(crate) fn put_statics(&self, theme: &Theme, site_static: &Path) {
         for f in &theme.statics {
-            let source = match &f.origin {
-                Origin::Builtin(text) => Source::Bytes(text.as_bytes()),
-                Origin::File(src) => Source::Copy(src),
-            };
-            self.put_source(PathBuf::from(&f.name), &source);
+            match &f.origin {
+                Origin::Builtin(text) => {
+                    self.put_source(PathBuf::from(&f.name), &Source::Bytes(text.as_bytes()));
+                }
+                Origin::File(src) => self.put_file(PathBuf::from(&f.name), src),
+            }
         }
         for src in crate::source::files::files_with_extension(site_static, &[]) {
             if let Ok(rel) = src.strip_prefix(site_static) {
-                self.put_source(rel.to_path_buf(), &Source::Copy(&src));
+                self.put_file(rel.to_path_buf(), &src);
             }
         }
     }
@@ -518,6 +568,16 @@ impl Publisher {
     /// Puts one rendered file.
     pub(crate) fn put(&self, file: OutputFile) {
         self.put_source(PathBuf::from(file.path), &Source::Bytes(&file.bytes));
+    }
+
+    /// Puts a copy of the file at `src`.
+    fn put_file(&self, rel: PathBuf, src: &Path) {
+        match fs::read(src) {
+            Ok(bytes) => self.put_source(rel, &Source::Copy(bytes)),
+            Err(e) => {
+                self.state().failure.get_or_insert(at(src)(e));
+            }
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -533,33 +593,46 @@ impl Publisher {
             if state.failure.is_some() {
                 return;
             }
-            if state.put.get(&rel) == Some(&true) {
+            if state.put.get(&rel).is_some_and(|p| p.changed) {
                 // Later wins: the earlier file goes.
                 let _ = fs::remove_file(&staged);
             }
         }
         let old = self.out.join(&rel);
-        let unchanged = self
-            .old
-            .as_ref()
-            .is_some_and(|o| o.paths.get(&rel) == Some(&Kind::File))
-            && source.same_as(&old);
+        let hash = source.hash();
         // Unchanged files are linked in only if the output changes at all
         // (see `finish`).
-        let written = if unchanged {
-            Ok(())
-        } else {
-            make_parent(&staged).and_then(|()| source.write_to(&staged))
+        let written = match self.unchanged(&rel, &old, source, hash) {
+            Some(stamp) => Ok(Put {
+                changed: false,
+                hash,
+                stamp: Some(stamp),
+            }),
+            None => make_parent(&staged)
+                .and_then(|()| source.write_to(&staged))
+                .map(|stamp| Put {
+                    changed: true,
+                    hash,
+                    stamp,
+                }),
         };
         let mut state = self.state();
         match written {
-            Ok(()) => {
-                state.put.insert(rel, !unchanged);
+            Ok(put) => {
+                state.put.insert(rel, put);
             }
             Err(e) => {
                 state.failure.get_or_insert(at(&old)(e));
             }
         }
+    }
+
+    /// The stamp of the old output's file at `rel` (full path `old`) if it
+    /// holds `source`'s bytes: known from its fingerprint, else read.
+    fn unchanged(&self, rel: &Path, old: &Path, source: &Source, hash: Hash) -> Option<Stamp> {
+        let known = self.old.as_ref()?;
+        let stamp = Stamp::of(&fs::symlink_metadata(old).ok()?)?;
+        (known.fingerprints.holds(rel, stamp, hash) || source.same_as(old)).then_some(stamp)
     }
 
     /// Makes what was put the output, or leaves the output untouched and
@@ -572,11 +645,11 @@ impl Publisher {
             }
             std::mem::take(&mut state.put)
         };
-        let changed = put.values().filter(|c| **c).count();
-        let (removed, kept) = self
+        let changed = put.values().filter(|p| p.changed).count();
+        let removed = self
             .old
             .as_ref()
-            .map_or_else(Default::default, |o| o.gone(&put));
+            .map_or_else(Vec::new, |o| o.removed(&self.out, &put));
         let written = Written {
             changed,
             unchanged: put.len() - changed,
@@ -587,15 +660,47 @@ impl Publisher {
         if self.old.is_some() && changed == 0 && removed.is_empty() && same_marker {
             // The output already is what this build made: a rebuild of an
             // unchanged site makes no folder and writes no file.
+            self.keep_fingerprints(&put);
             return Ok(written);
         }
-        put.par_iter()
-            .filter(|(_, changed)| !**changed)
-            .try_for_each(|(rel, _)| {
-                let from = self.out.join(rel);
-                link_or_copy(&from, &self.staging.join(rel)).map_err(at(&from))
-            })?;
-        for rel in &kept {
+        let kept = match &self.old {
+            Some(old) => old.gone(&self.out, &put)?.1,
+            None => Vec::new(),
+        };
+        self.link_unchanged(&put, &kept)?;
+        let path = self.staging.join(MARKER);
+        fs::write(&path, marker).map_err(at(&self.out.join(MARKER)))?;
+        swap(&self.staging, &self.out)?;
+        self.keep_fingerprints(&put);
+        Ok(written)
+    }
+
+    /// Links the old output's unchanged files, and those no build wrote,
+    /// into the staging folder: its folders first, level by level, then
+    /// every file in parallel.
+    fn link_unchanged(
+        &self,
+        put: &HashMap<PathBuf, Put>,
+        kept: &[PathBuf],
+    ) -> Result<(), WriteError> {
+        let unchanged: Vec<&PathBuf> = put
+            .iter()
+            .filter(|(_, p)| !p.changed)
+            .map(|(rel, _)| rel)
+            .collect();
+        let folders: BTreeSet<&Path> = unchanged
+            .iter()
+            .map(|rel| rel.as_path())
+            .chain(kept.iter().map(PathBuf::as_path))
+            .flat_map(|rel| rel.ancestors().skip(1))
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .collect();
+        make_folders(&self.staging, &folders)?;
+        unchanged.par_iter().try_for_each(|rel| {
+            let from = self.out.join(rel);
+            link_or_copy(&from, &self.staging.join(rel)).map_err(at(&from))
+        })?;
+        for rel in kept {
             let from = self.out.join(rel);
             link_or_copy(&from, &self.staging.join(rel)).map_err(|e| {
                 at(&from)(io::Error::other(format!(
@@ -603,15 +708,55 @@ impl Publisher {
                 )))
             })?;
         }
-        let path = self.staging.join(MARKER);
-        fs::write(&path, marker).map_err(at(&self.out.join(MARKER)))?;
-        swap(&self.staging, &self.out)?;
-        Ok(written)
+        Ok(())
+    }
+
+    /// Records each file's hash and stamp for the next build, unless
+    /// nothing changed since the last record.
+    fn keep_fingerprints(&self, put: &HashMap<PathBuf, Put>) {
+        let Some(file) = &self.fingerprints else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        let files: HashMap<PathBuf, (Stamp, Hash)> = put
+            .iter()
+            .filter_map(|(rel, p)| Some((rel.clone(), (p.stamp?, p.hash))))
+            .filter(|(_, (stamp, _))| stamp.settled(now))
+            .collect();
+        if !self
+            .old
+            .as_ref()
+            .is_some_and(|o| o.fingerprints.same(&files))
+        {
+            Fingerprints::save(file, &self.out, &files);
+        }
     }
 }
 
+/// Makes `folders` (relative to `base`, each listed with its parents)
+/// below `base`, shallowest first, each level in parallel: one `mkdir`
+/// each.
+fn make_folders(base: &Path, folders: &BTreeSet<&Path>) -> Result<(), WriteError> {
+    let mut levels: Vec<Vec<&Path>> = Vec::new();
+    for dir in folders {
+        let depth = dir.components().count();
+        levels.resize_with(levels.len().max(depth), Vec::new);
+        levels[depth - 1].push(dir);
+    }
+    for level in &levels {
+        level.par_iter().try_for_each(|dir| {
+            let path = base.join(dir);
+            match fs::create_dir(&path) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(at(&path)(e)),
+                _ => Ok(()),
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// The marker's text: its header and every path put, sorted.
-fn marker_text(put: &HashMap<PathBuf, bool>) -> String {
+fn marker_text(put: &HashMap<PathBuf, Put>) -> String {
     let mut paths: Vec<String> = put
         .keys()
         .map(|p| p.to_string_lossy().into_owned())
@@ -626,9 +771,8 @@ fn marker_text(put: &HashMap<PathBuf, bool>) -> String {
 }
 
 /// A new name for the file at `from`: a hard link where the file system
-/// allows one, else a copy.
+/// allows one, else a copy. `to`'s folder exists.
 fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
-    make_parent(to)?;
     fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
 }
 
@@ -711,10 +855,10 @@ fn make_parent(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Every path below `out`, relative to it. Symbolic links count as files:
+/// Every file below `out`, relative to it. Symbolic links count as files:
 /// they are linked or replaced, never followed.
-fn existing(out: &Path) -> Result<HashMap<PathBuf, Kind>, WriteError> {
-    let mut found = HashMap::new();
+fn existing_files(out: &Path) -> Result<Vec<PathBuf>, WriteError> {
+    let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(out).to_path_buf();
@@ -723,13 +867,10 @@ fn existing(out: &Path) -> Result<HashMap<PathBuf, Kind>, WriteError> {
                 source: e.into(),
             }
         })?;
-        if let Ok(rel) = entry.path().strip_prefix(out) {
-            let kind = if entry.file_type().is_dir() {
-                Kind::Folder
-            } else {
-                Kind::File
-            };
-            found.insert(rel.to_path_buf(), kind);
+        if !entry.file_type().is_dir()
+            && let Ok(rel) = entry.path().strip_prefix(out)
+        {
+            found.push(rel.to_path_buf());
         }
     }
     Ok(found)
@@ -870,6 +1011,91 @@ mod tests {
         // And a file into a folder again.
         publish(vec![file("posts/x/index.html", "x")]);
         assert_eq!(snapshot(&out), [("posts/x/index.html".into(), "x".into())]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Sets the modification time of `path` to `secs` after the epoch.
+    fn set_mtime(path: &Path, secs: u64) {
+        let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        let file = fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(time).unwrap();
+    }
+
+    /// Writes `text` into the file at `path` in place (same inode), then
+    /// gives it back the modification time it had: what no editor does, so
+    /// only a build that trusts the file's stamp misses it.
+    fn tamper_keeping_stamp(path: &Path, text: &str) {
+        let before = fs::metadata(path).unwrap();
+        let mut file = fs::File::options().write(true).open(path).unwrap();
+        assert_eq!(before.len(), text.len() as u64, "same size");
+        file.write_all(text.as_bytes()).unwrap();
+        file.set_modified(before.modified().unwrap()).unwrap();
+        drop(file);
+        let after = fs::metadata(path).unwrap();
+        assert_eq!((after.ino(), after.len()), (before.ino(), before.len()));
+        assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+    }
+
+    #[test]
+    fn fingerprints_tell_an_unchanged_file_without_reading_it_and_only_by_its_stamp() {
+        let dir = scratch("output-fingerprints");
+        let out = dir.join("public");
+        let record = dir.join("cache/fingerprints");
+        let publish = || {
+            let publisher = Publisher::begin(&out)
+                .unwrap()
+                .with_fingerprints(record.clone());
+            publisher.put(file("index.html", "home"));
+            publisher.put(file("a.html", "aaaa"));
+            publisher.finish().unwrap()
+        };
+        let a = out.join("a.html");
+        let unchanged = Written {
+            changed: 0,
+            unchanged: 2,
+            removed: 0,
+        };
+        assert_eq!(publish().changed, 2);
+        // Files written just now are not recorded (a write within the
+        // file clock's step could leave the same stamp).
+        tamper_keeping_stamp(&a, "xxxx");
+        assert_eq!(publish().changed, 1, "a.html read back and rewritten");
+        assert_eq!(fs::read_to_string(&a).unwrap(), "aaaa");
+
+        // An hour old, they are recorded by the next build, which reads them.
+        let hour_ago = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            - 3600;
+        set_mtime(&a, hour_ago);
+        set_mtime(&out.join("index.html"), hour_ago);
+        assert_eq!(publish(), unchanged);
+        assert!(fs::read_to_string(&record).unwrap().contains(" a.html\n"));
+        // Proof that the next build reads no old file: bytes changed behind
+        // its back with the stamp kept are not seen.
+        tamper_keeping_stamp(&a, "bbbb");
+        assert_eq!(publish(), unchanged);
+        assert_eq!(fs::read_to_string(&a).unwrap(), "bbbb");
+        // Any other stamp (here only the time moves by a second) is read.
+        set_mtime(&a, hour_ago + 1);
+        assert_eq!(publish().changed, 1);
+        assert_eq!(fs::read_to_string(&a).unwrap(), "aaaa");
+
+        // A corrupt record, or one of another output, is not believed.
+        set_mtime(&a, hour_ago);
+        assert_eq!(publish(), unchanged);
+        let good = fs::read_to_string(&record).unwrap();
+        let other = good.replacen(out.to_str().unwrap(), "/elsewhere", 1);
+        assert_ne!(other, good);
+        for bad in ["forkcast output fingerprints 1\n", "garbage", &other] {
+            fs::write(&record, bad).unwrap();
+            tamper_keeping_stamp(&a, "cccc");
+            assert_eq!(publish().changed, 1, "{bad}");
+            assert_eq!(fs::read_to_string(&a).unwrap(), "aaaa", "{bad}");
+            set_mtime(&a, hour_ago);
+            publish();
+        }
         fs::remove_dir_all(&dir).unwrap();
     }
 }

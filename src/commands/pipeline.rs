@@ -219,8 +219,16 @@ pub(crate) fn write_site(
     site: &Site,
     root: &Path,
     output: &Path,
+    fingerprints: Fingerprints,
 ) -> Result<(output::Written, tera::Tera, crate::render::search::Index), Error> {
-    let publisher = output::Publisher::begin(output).map_err(Error::Write)?;
+    let mut publisher = output::Publisher::begin(output).map_err(Error::Write)?;
+    if fingerprints == Fingerprints::Keep {
+        publisher = publisher.with_fingerprints(
+            root.join(config::CACHE_DIR)
+                .join("output")
+                .join("fingerprints"),
+        );
+    }
     publisher.put_statics(&site.theme, &root.join("static"));
     let (tera, index) = render::render(site, &|file| publisher.put(file)).map_err(Error::Render)?;
     let written = publisher.finish().map_err(Error::Write)?;
@@ -229,6 +237,16 @@ pub(crate) fn write_site(
 
 /// Loads, checks and computes the site at `root`: markets come from the
 /// snapshot, or are refreshed unless `options.offline`.
+/// Whether a build keeps its output's fingerprints in the site's cache
+/// folder, so the next build into the same output reads no old file back
+/// (see `output::Publisher::with_fingerprints`). `serve`'s output, which
+/// changes file by file afterwards, keeps none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fingerprints {
+    Keep,
+    None,
+}
+
 pub(crate) fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
     prepare(root, options, false, &no_progress).map(|(site, _)| site)
 }
@@ -278,7 +296,7 @@ pub fn build_with_progress(
     output::check_target(root, &output).map_err(Error::Output)?;
     let (site, fetched) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
-    let (written, _, _) = write_site(&site, root, &output)?;
+    let (written, _, _) = write_site(&site, root, &output, Fingerprints::Keep)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(Built {
         output,

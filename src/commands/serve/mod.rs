@@ -315,7 +315,7 @@ fn watch_new_folders(root: &Path, paths: &[PathBuf], watcher: &WatcherRef) {
 /// Loads, computes (from the market snapshot) and writes the whole site.
 fn full_build(root: &Path, options: &BuildOptions, out: &Path) -> Result<Session, pipeline::Error> {
     let site = pipeline::load(root, options)?;
-    let (_, tera, search) = pipeline::write_site(&site, root, out)?;
+    let (_, tera, search) = pipeline::write_site(&site, root, out, pipeline::Fingerprints::None)?;
     Ok(Session {
         site,
         tera,
