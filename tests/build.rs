@@ -442,6 +442,86 @@ fn posts_render_markdown_with_toc_highlighting_and_meta() {
     }
 }
 
+/// The highlight cache's blocks: each `KEY LENGTH` line, then the HTML.
+fn cached_blocks(text: &str) -> Vec<String> {
+    let mut rest = text.split_once('\n').unwrap().1;
+    let mut blocks = Vec::new();
+    while let Some((line, after)) = rest.split_once('\n') {
+        let len: usize = line.split_once(' ').unwrap().1.parse().unwrap();
+        blocks.push(after[..len].to_string());
+        rest = &after[len + 1..];
+    }
+    blocks
+}
+
+#[test]
+fn highlighted_code_is_reused_from_the_cache_and_a_bad_cache_is_remade() {
+    let site = TempDir::new("highlight-cache");
+    copy_dir(&fixture("good"), site.path());
+    let cache = site.path().join(".forkcast-cache/highlight/blocks");
+    let build = || {
+        let out = site.path().join("out");
+        let run = common::forkcast(
+            &["build", "--offline", "--quiet", "--output", "out"],
+            site.path(),
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        fs::read_to_string(out.join("posts/first-post/index.html")).unwrap()
+    };
+    let first = build();
+    let text = fs::read_to_string(&cache).unwrap();
+    // The fixture's one coloured block, `fn main() { println!("hi"); }`.
+    let blocks = cached_blocks(&text);
+    assert_eq!(blocks.len(), 1, "{text}");
+    assert!(blocks[0].contains("println"), "{text}");
+    assert!(
+        first.contains(&blocks[0]),
+        "the page shows the block as kept"
+    );
+
+    // Proof that syntect did not run: HTML changed in the cache only (same
+    // length) is what the page shows.
+    let tampered = text.replace("println", "PRINTLN");
+    fs::write(&cache, &tampered).unwrap();
+    let from_cache = build();
+    assert!(from_cache.contains("PRINTLN") && !from_cache.contains("println"));
+    assert_eq!(
+        fs::read_to_string(&cache).unwrap(),
+        tampered,
+        "not rewritten"
+    );
+
+    // Another program's cache, a truncated one, a wrong length: made again.
+    let (header, entries) = tampered.split_once('\n').unwrap();
+    let other_program = format!("{header}0\n{entries}");
+    let truncated = tampered[..tampered.len() - 10].to_string();
+    let (entry, html) = entries.split_once('\n').unwrap();
+    let (key, len) = entry.split_once(' ').unwrap();
+    let len: usize = len.parse().unwrap();
+    let wrong_length = format!("{header}\n{key} {}\n{html}", len + 1);
+    for bad in [
+        other_program,
+        truncated,
+        wrong_length,
+        "garbage".to_string(),
+    ] {
+        fs::write(&cache, &bad).unwrap();
+        assert_eq!(build(), first, "{bad}");
+        assert_eq!(fs::read_to_string(&cache).unwrap(), text, "{bad}");
+    }
+
+    // A block no page uses any more leaves the cache.
+    let post = site.path().join("content/posts/first-post.md");
+    let source = fs::read_to_string(&post).unwrap();
+    fs::write(&post, source.replace("```rust", "```text")).unwrap();
+    build();
+    assert_eq!(cached_blocks(&fs::read_to_string(&cache).unwrap()).len(), 0);
+}
+
 #[test]
 fn a_sites_own_templates_override_the_theme() {
     let out = build_good(&offline());

@@ -7,6 +7,8 @@
 //! Authors are untrusted, so the HTML goes through ammonia, a maintained
 //! whitelist sanitizer, before it reaches a page.
 
+pub(crate) mod highlights;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
@@ -377,20 +379,16 @@ fn highlight(lang: &str, code: &str, colour: bool) -> (String, bool) {
         .flatten();
     let (inner, coloured) = match syntax {
         Some(syntax) => {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(
-                syntax,
-                &SYNTAXES,
-                HIGHLIGHT_CLASS_STYLE,
-            );
-            let ok = LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
-                (generator.finalize(), true)
-            } else {
-                (escape_html(code), false)
+            let key = highlights::key(lang, code);
+            match highlights::get(key) {
+                Some(inner) => (inner, true),
+                None => match classed(syntax, code) {
+                    Some(inner) => {
+                        highlights::put(key, &inner);
+                        (inner, true)
+                    }
+                    None => (escape_html(code), false),
+                },
             }
         }
         None => (escape_html(code), false),
@@ -403,21 +401,41 @@ fn highlight(lang: &str, code: &str, colour: bool) -> (String, bool) {
     (html, coloured)
 }
 
+/// `code` in `syntax` as HTML with highlighting classes, if syntect can
+/// parse it.
+fn classed(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<String> {
+    let mut generator =
+        ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, HIGHLIGHT_CLASS_STYLE);
+    let ok = LinesWithEndings::from(code).all(|line| {
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_ok()
+    });
+    ok.then(|| generator.finalize())
+}
+
 /// HTML/XML escaping for text and quoted attribute values, the one every
 /// page, template and SVG uses. Unlike tera's default it leaves `/` alone,
 /// so URLs stay readable.
 pub(crate) fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    // Runs without a special character are copied whole: every page's
+    // every value passes through here.
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 

@@ -82,6 +82,9 @@ impl Loaded {
                 routes: &routes,
             },
         };
+        // Highlighted code the last build made is reused (see
+        // `markdown::highlights`), for everything rendered until `end`.
+        markdown::highlights::begin(root);
         let home = home.map(|d| check.page(d, &mut diags));
         let market_credit = src.config.markets.credit.as_ref().map(|c| {
             let file = Path::new(crate::source::config::FILE);
@@ -91,6 +94,7 @@ impl Loaded {
         let pages = check.pages(pages, &mut diags);
         let mut futures = check.futures(core.futures, &src.history, &mut diags);
         let bets = check.bets(core.bets, &mut diags);
+        markdown::highlights::end(root);
         link_futures(&mut futures, &bets, &posts);
         if diags.has_errors() {
             return Err(diags);
