@@ -230,11 +230,9 @@ impl Source<'_> {
     }
 
     /// Writes a new file at `dest` (never through an existing one, which
-    /// may be a link to the old output's file), and gives its stamp.
-    fn write_to(&self, dest: &Path) -> io::Result<Option<Stamp>> {
-        let mut file = fs::File::create_new(dest)?;
-        file.write_all(self.bytes())?;
-        Ok(file.metadata().ok().as_ref().and_then(Stamp::of))
+    /// may be a link to the old output's file).
+    fn write_to(&self, dest: &Path) -> io::Result<()> {
+        fs::File::create_new(dest)?.write_all(self.bytes())
     }
 
     /// Whether `dest` already holds exactly these bytes.
@@ -483,7 +481,8 @@ struct Put {
     /// Its bytes differ from the old output's file: it was staged.
     changed: bool,
     hash: Hash,
-    /// The file holding the bytes: the staged one, or the old one.
+    /// The stamp of the old file holding the bytes; none for a file just
+    /// written, too new to be recorded (see [`fingerprints`]).
     stamp: Option<Stamp>,
 }
 
@@ -587,7 +586,6 @@ impl Publisher {
     }
 
     fn put_source(&self, rel: PathBuf, source: &Source) {
-        let staged = self.staging.join(&rel);
         {
             let state = self.state();
             if state.failure.is_some() {
@@ -595,7 +593,7 @@ impl Publisher {
             }
             if state.put.get(&rel).is_some_and(|p| p.changed) {
                 // Later wins: the earlier file goes.
-                let _ = fs::remove_file(&staged);
+                let _ = fs::remove_file(self.staging.join(&rel));
             }
         }
         let old = self.out.join(&rel);
@@ -608,13 +606,16 @@ impl Publisher {
                 hash,
                 stamp: Some(stamp),
             }),
-            None => make_parent(&staged)
-                .and_then(|()| source.write_to(&staged))
-                .map(|stamp| Put {
-                    changed: true,
-                    hash,
-                    stamp,
-                }),
+            None => {
+                let staged = self.staging.join(&rel);
+                make_parent(&staged)
+                    .and_then(|()| source.write_to(&staged))
+                    .map(|()| Put {
+                        changed: true,
+                        hash,
+                        stamp: None,
+                    })
+            }
         };
         let mut state = self.state();
         match written {

@@ -96,10 +96,18 @@ fn is_word_char(c: char) -> bool {
 /// out, as the client splits a query. Words already in lowercase are
 /// borrowed, not copied: the index splits every page's text.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    // A word of fewer bytes than MIN_CHARS has fewer characters too; ASCII
+    // words, nearly all, are lowered without Unicode's tables.
     text.split(|c: char| !is_word_char(c))
-        .filter(|w| w.chars().nth(MIN_CHARS - 1).is_some())
+        .filter(|w| w.len() >= MIN_CHARS && w.chars().nth(MIN_CHARS - 1).is_some())
         .map(|w| {
-            if w.chars().any(char::is_uppercase) {
+            if w.is_ascii() {
+                if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(w.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(w)
+                }
+            } else if w.chars().any(char::is_uppercase) {
                 Cow::Owned(w.to_lowercase())
             } else {
                 Cow::Borrowed(w)
