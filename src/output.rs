@@ -719,17 +719,17 @@ impl Publisher {
             return;
         };
         let now = std::time::SystemTime::now();
-        let files: HashMap<PathBuf, (Stamp, Hash)> = put
-            .iter()
-            .filter_map(|(rel, p)| Some((rel.clone(), (p.stamp?, p.hash))))
-            .filter(|(_, (stamp, _))| stamp.settled(now))
-            .collect();
+        let files = || {
+            put.iter()
+                .filter_map(|(rel, p)| Some((rel.as_path(), p.stamp?, p.hash)))
+                .filter(|(_, stamp, _)| stamp.settled(now))
+        };
         if !self
             .old
             .as_ref()
-            .is_some_and(|o| o.fingerprints.same(&files))
+            .is_some_and(|o| o.fingerprints.same(files()))
         {
-            Fingerprints::save(file, &self.out, &files);
+            Fingerprints::save(file, &self.out, files());
         }
     }
 }

@@ -296,9 +296,9 @@ pub fn build_with_progress(
     output::check_target(root, &output).map_err(Error::Output)?;
     let (site, fetched) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
-    let (written, _, _) = write_site(&site, root, &output, Fingerprints::Keep)?;
+    let (written, tera, index) = write_site(&site, root, &output, Fingerprints::Keep)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    Ok(Built {
+    let built = Built {
         output,
         written,
         summary: [
@@ -318,7 +318,12 @@ pub fn build_with_progress(
         warnings: site.warnings(),
         markets: fetched.markets,
         community: fetched.community,
-    })
+    };
+    // Freeing the site, its templates and the search index touches every
+    // allocation of the build, one thread's work the caller need not wait
+    // for (the process may even exit first).
+    std::thread::spawn(move || drop((site, tera, index)));
+    Ok(built)
 }
 
 /// `forkcast discuss`: which futures and bets have no discussion thread,

@@ -107,20 +107,31 @@ impl Fingerprints {
 
     /// Whether `files` is exactly what is recorded (then nothing need be
     /// written).
-    pub(crate) fn same(&self, files: &HashMap<PathBuf, (Stamp, Hash)>) -> bool {
-        &self.known == files
+    pub(crate) fn same<'a>(&self, files: impl Iterator<Item = (&'a Path, Stamp, Hash)>) -> bool {
+        let mut n = 0;
+        for (rel, stamp, hash) in files {
+            if !self.holds(rel, stamp, hash) {
+                return false;
+            }
+            n += 1;
+        }
+        n == self.known.len()
     }
 
     /// Records `files` as the output at `out` holds them. A file that
     /// cannot be written costs the next build reads, nothing more, so
     /// failures are not reported.
-    pub(crate) fn save(file: &Path, out: &Path, files: &HashMap<PathBuf, (Stamp, Hash)>) {
+    pub(crate) fn save<'a>(
+        file: &Path,
+        out: &Path,
+        files: impl Iterator<Item = (&'a Path, Stamp, Hash)>,
+    ) {
         use std::fmt::Write;
         let (Some(dir), Some(out)) = (file.parent(), out.to_str()) else {
             return;
         };
         let mut text = format!("{HEADER}\n{out}\n");
-        for (rel, (s, hash)) in files {
+        for (rel, s, hash) in files {
             // A name with a line break cannot be a line; it is compared.
             let Some(rel) = rel.to_str().filter(|r| !r.contains('\n')) else {
                 continue;
