@@ -33,6 +33,7 @@ use crate::source::content::Document;
 use crate::source::futures::Future;
 use crate::source::history::{self, Change};
 use crate::source::markdown::Rendered;
+use crate::source::references::Target;
 use crate::source::record::Outcome;
 use crate::source::theme::Theme;
 
@@ -87,8 +88,24 @@ impl BuildOptions {
 pub(crate) struct Page {
     pub doc: Document,
     pub rendered: Rendered,
-    /// The futures it discusses.
+    /// The futures it discusses (its front matter's `futures`).
     pub futures: Vec<FutureIx>,
+}
+
+impl Page {
+    /// The futures it discusses: its front matter's, then those its text
+    /// references, each once.
+    pub(crate) fn discussed(&self) -> Vec<FutureIx> {
+        let mut all = self.futures.clone();
+        for t in self.rendered.html.targets() {
+            if let Target::Future(f) = t
+                && !all.contains(&f)
+            {
+                all.push(f);
+            }
+        }
+        all
+    }
 }
 
 /// Where a future's own probability comes from.
