@@ -37,7 +37,7 @@ const HOSTILE: &str = "AGI &lt;script&gt;alert(1)&lt;&#x2F;script&gt; &amp; &quo
 /// The link a reference to future `id` makes, with `words` and `number`.
 fn future_ref(id: &str, words: &str, number: &str) -> String {
     format!(
-        "<a class=\"ref\" href=\"/deep/path/futures/{id}/\" data-future=\"{id}\">{words} <span class=\"ref-p\">{number}</span></a>"
+        "<a class=\"ref\" href=\"/deep/path/futures/{id}/\" data-future=\"{id}\"><span class=\"ref-t\">{words}</span> <span class=\"ref-p\">{number}</span></a>"
     )
 }
 
@@ -50,9 +50,9 @@ fn every_form_links_with_its_title_or_words_and_number() {
         future_ref("agi", &hostile, "42%"),
         future_ref("agi", "the <em>big</em> one", "42%"),
         future_ref("both", "Both, the future", "20%"),
-        "<a class=\"ref\" href=\"/deep/path/bets/both/\" data-bet=\"both\">our bet <span class=\"ref-p\">30%</span><span class=\"visually-hidden\"> chance of paying off</span></a>".into(),
-        "<a class=\"ref\" href=\"/deep/path/futures/done/\" data-future=\"done\">Done deal <span class=\"ref-p settled happened\"><span aria-hidden=\"true\">✓</span> Happened</span></a>".into(),
-        "<a class=\"ref\" href=\"/deep/path/futures/gone/\" data-future=\"gone\">Gone for good <span class=\"ref-p settled did-not-happen\"><span aria-hidden=\"true\">✗</span> Did not happen</span></a>".into(),
+        "<a class=\"ref\" href=\"/deep/path/bets/both/\" data-bet=\"both\"><span class=\"ref-t\">our bet</span> <span class=\"ref-p\">30%</span><span class=\"visually-hidden\"> chance of paying off</span></a>".into(),
+        "<a class=\"ref\" href=\"/deep/path/futures/done/\" data-future=\"done\"><span class=\"ref-t\">Done deal</span> <span class=\"ref-p settled happened\"><span aria-hidden=\"true\">✓</span> Happened</span></a>".into(),
+        "<a class=\"ref\" href=\"/deep/path/futures/gone/\" data-future=\"gone\"><span class=\"ref-t\">Gone for good</span> <span class=\"ref-p settled did-not-happen\"><span aria-hidden=\"true\">✗</span> Did not happen</span></a>".into(),
         format!("<td>{}</td>", future_ref("chips", "the boom", "30%")),
     ];
     for e in &expected {
@@ -83,11 +83,11 @@ fn a_reference_shows_the_number_of_its_target_page() {
     };
     let future_page = read(out.path(), "futures/chips/index.html");
     let own = between(&future_page, "<dt>Probability</dt><dd><strong>", "</strong>");
-    let shown = between(&post, "data-future=\"chips\">the boom <span class=\"ref-p\">", "<");
+    let shown = between(&post, "data-future=\"chips\"><span class=\"ref-t\">the boom</span> <span class=\"ref-p\">", "<");
     assert_eq!((own.as_str(), shown.as_str()), ("30%", "30%"));
     let bet_page = read(out.path(), "bets/both/index.html");
     let own = between(&bet_page, "<strong class=\"payoff-value\">", "</strong>");
-    let shown = between(&post, "data-bet=\"both\">our bet <span class=\"ref-p\">", "<");
+    let shown = between(&post, "data-bet=\"both\"><span class=\"ref-t\">our bet</span> <span class=\"ref-p\">", "<");
     assert_eq!((own.as_str(), shown.as_str()), ("30%", "30%"));
 }
 
@@ -99,10 +99,10 @@ fn every_kind_of_markdown_takes_references() {
     let home = read(out.path(), "index.html");
     assert!(home.contains(&future_ref("agi", &HOSTILE.replace("&#x2F;", "/"), "42%")), "{home}");
     let about = read(out.path(), "about/index.html");
-    assert!(about.contains("data-bet=\"both\">Both, the bet <span class=\"ref-p\">30%</span>"), "{about}");
+    assert!(about.contains("data-bet=\"both\"><span class=\"ref-t\">Both, the bet</span> <span class=\"ref-p\">30%</span>"), "{about}");
     let agi = read(out.path(), "futures/agi/index.html");
     assert!(agi.contains(&future_ref("chips", "Chips boom", "30%")), "summary: {agi}");
-    assert!(agi.contains("data-bet=\"both\">the bet <span class=\"ref-p\">30%</span>"), "resolves_when: {agi}");
+    assert!(agi.contains("data-bet=\"both\"><span class=\"ref-t\">the bet</span> <span class=\"ref-p\">30%</span>"), "resolves_when: {agi}");
     let bet = read(out.path(), "bets/both/index.html");
     assert!(bet.contains(&future_ref("both", "the other both", "20%")), "{bet}");
 }

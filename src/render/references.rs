@@ -4,9 +4,10 @@
 //! (its verdict once settled) — in [`format`]'s words. One function for
 //! every page kind, so a reference reads the same everywhere.
 //!
-//! The markup: `<a class="ref" href="…/futures/agi/" data-future="agi">AGI
-//! by 2030 <span class="ref-p">42%</span></a>`; `data-future` / `data-bet`
-//! let `view-ui.js` show the reader's own number in `.ref-p`.
+//! The markup: `<a class="ref" href="…/futures/agi/" data-future="agi"><span
+//! class="ref-t">AGI by 2030</span> <span class="ref-p">42%</span></a>` (the
+//! words underlined, not the space or the number); `data-future` /
+//! `data-bet` let `view-ui.js` add the reader's number after `.ref-p`.
 
 use crate::model::site::{Settled, Site};
 use crate::render::format::{self, percent};
@@ -24,6 +25,7 @@ pub(crate) fn join(site: &Site, html: &Html) -> String {
         Part::Open => open(site, out, target),
         Part::Title => out.push_str(&escape_html(title(site, target))),
         Part::Close => {
+            out.push_str("</span>");
             out.push_str(&number(site, target));
             out.push_str("</a>");
         }
@@ -43,7 +45,7 @@ fn open(site: &Site, out: &mut String, target: Target) {
         }
     };
     out.push_str(&format!(
-        "<a class=\"ref\" href=\"{}{}\" {attribute}=\"{}\">",
+        "<a class=\"ref\" href=\"{}{}\" {attribute}=\"{}\"><span class=\"ref-t\">",
         escape_html(site.config.base_url.path()),
         escape_html(&path),
         escape_html(id)
