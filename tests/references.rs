@@ -59,7 +59,10 @@ fn every_form_links_with_its_title_or_words_and_number() {
         assert!(post.contains(e.as_str()), "missing {e}\nin {post}");
     }
     assert_eq!(post.matches("class=\"ref\"").count(), expected.len());
-    assert!(!post.contains("<script>alert"), "the hostile title is escaped");
+    assert!(
+        !post.contains("<script>alert"),
+        "the hostile title is escaped"
+    );
 }
 
 #[test]
@@ -82,12 +85,24 @@ fn a_reference_shows_the_number_of_its_target_page() {
         html[from..].split(end).next().unwrap().to_string()
     };
     let future_page = read(out.path(), "futures/chips/index.html");
-    let own = between(&future_page, "<dt>Probability</dt><dd><strong>", "</strong>");
-    let shown = between(&post, "data-future=\"chips\"><span class=\"ref-t\">the boom</span> <span class=\"ref-p\">", "<");
+    let own = between(
+        &future_page,
+        "<dt>Probability</dt><dd><strong>",
+        "</strong>",
+    );
+    let shown = between(
+        &post,
+        "data-future=\"chips\"><span class=\"ref-t\">the boom</span> <span class=\"ref-p\">",
+        "<",
+    );
     assert_eq!((own.as_str(), shown.as_str()), ("30%", "30%"));
     let bet_page = read(out.path(), "bets/both/index.html");
     let own = between(&bet_page, "<strong class=\"payoff-value\">", "</strong>");
-    let shown = between(&post, "data-bet=\"both\"><span class=\"ref-t\">our bet</span> <span class=\"ref-p\">", "<");
+    let shown = between(
+        &post,
+        "data-bet=\"both\"><span class=\"ref-t\">our bet</span> <span class=\"ref-p\">",
+        "<",
+    );
     assert_eq!((own.as_str(), shown.as_str()), ("30%", "30%"));
 }
 
@@ -97,14 +112,23 @@ fn a_reference_shows_the_number_of_its_target_page() {
 fn every_kind_of_markdown_takes_references() {
     let out = build();
     let home = read(out.path(), "index.html");
-    assert!(home.contains(&future_ref("agi", &HOSTILE.replace("&#x2F;", "/"), "42%")), "{home}");
+    assert!(
+        home.contains(&future_ref("agi", &HOSTILE.replace("&#x2F;", "/"), "42%")),
+        "{home}"
+    );
     let about = read(out.path(), "about/index.html");
     assert!(about.contains("data-bet=\"both\"><span class=\"ref-t\">Both, the bet</span> <span class=\"ref-p\">30%</span>"), "{about}");
     let agi = read(out.path(), "futures/agi/index.html");
-    assert!(agi.contains(&future_ref("chips", "Chips boom", "30%")), "summary: {agi}");
+    assert!(
+        agi.contains(&future_ref("chips", "Chips boom", "30%")),
+        "summary: {agi}"
+    );
     assert!(agi.contains("data-bet=\"both\"><span class=\"ref-t\">the bet</span> <span class=\"ref-p\">30%</span>"), "resolves_when: {agi}");
     let bet = read(out.path(), "bets/both/index.html");
-    assert!(bet.contains(&future_ref("both", "the other both", "20%")), "{bet}");
+    assert!(
+        bet.contains(&future_ref("both", "the other both", "20%")),
+        "{bet}"
+    );
 }
 
 /// A post that references a future is listed on its page among the posts
@@ -127,6 +151,9 @@ fn summaries_and_search_get_the_words() {
     let summary = "Plain AGI &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;friends&quot;, worded the big one, typed Both, the future, a bet our bet, settled Done deal and Gone for good.";
     assert!(list.contains(summary), "{list}");
     let summaries = read(out.path(), "futures/summaries.json");
-    assert!(summaries.contains("It needs Chips boom first."), "{summaries}");
+    assert!(
+        summaries.contains("It needs Chips boom first."),
+        "{summaries}"
+    );
     assert!(!summaries.contains("30%"), "{summaries}");
 }

@@ -889,10 +889,30 @@ fn an_edited_future_updates_the_references_to_it() {
     // chips 0.3 → 0.6: the bet `both` wins only in chips, so it pays off 60%.
     fs::write(&chips, "title: Chips bust\nprobability: 0.6\n").unwrap();
     let limit = Duration::from_secs(2);
-    wait_for(&server, "/posts/refs/", "the boom</span> <span class=\"ref-p\">60%</span>", limit);
-    wait_for(&server, "/posts/refs/", "our bet</span> <span class=\"ref-p\">60%</span>", limit);
-    wait_for(&server, "/about/", "Both, the bet</span> <span class=\"ref-p\">60%</span>", limit);
-    wait_for(&server, "/futures/agi/", "Chips bust</span> <span class=\"ref-p\">60%</span>", limit);
+    wait_for(
+        &server,
+        "/posts/refs/",
+        "the boom</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/posts/refs/",
+        "our bet</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/about/",
+        "Both, the bet</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/futures/agi/",
+        "Chips bust</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
     let (what, _) = server.last_rebuild().unwrap();
     assert_ne!(what, "everything", "one future is rebuilt incrementally");
 }

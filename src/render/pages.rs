@@ -68,7 +68,10 @@ impl Renderer<'_> {
     fn home(&self) -> Context {
         let s = self.site;
         let mut ctx = self.context(Route::Home, &s.config.title, "", "home");
-        ctx.insert("intro", &s.home.as_ref().map(|h| self.html(&h.rendered.html)));
+        ctx.insert(
+            "intro",
+            &s.home.as_ref().map(|h| self.html(&h.rendered.html)),
+        );
         ctx.insert(
             "highlighted",
             &s.home.as_ref().is_some_and(|h| h.rendered.highlighted),

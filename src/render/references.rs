@@ -85,7 +85,11 @@ fn number(site: &Site, target: Target) -> String {
             let bet = &site.bets[b];
             match bet.verdict {
                 Some(v) => {
-                    let kind = if v.won() { "verdict won" } else { "verdict lost" };
+                    let kind = if v.won() {
+                        "verdict won"
+                    } else {
+                        "verdict lost"
+                    };
                     settled(kind, v.won(), format::verdict_word(v.won()))
                 }
                 None => format!(

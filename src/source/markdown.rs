@@ -187,8 +187,7 @@ pub(crate) fn render(
             }) => {
                 let pos = at.at(source, range.start);
                 let target = links.refs.resolve(&dest_url, file, pos, diags);
-                if let Some(title) = refs.open(target, has_pothole, file, pos, &mut events, diags)
-                {
+                if let Some(title) = refs.open(target, has_pothole, file, pos, &mut events, diags) {
                     count(&mut out, summary.as_mut().filter(|_| !summary_done), title);
                 }
             }
@@ -224,7 +223,7 @@ pub(crate) fn render(
             escape_html(&html)
         }
     };
-    out.html = Html::from_marked(&html, &refs.parts);
+    out.html = Html::from_marked(html, &refs.parts);
     out.summary = shorten(summary.unwrap_or_default().trim(), SUMMARY_CHARS);
     out
 }
@@ -329,7 +328,10 @@ impl TextRun {
     /// Ends the run at the next event: reports what it holds.
     fn end(&mut self, file: &Path, at: &mut Cursor, source: &str, diags: &mut Diagnostics) {
         let empty = ["[[]]", "[[|"].iter().find_map(|p| self.text.find(p));
-        let open = self.text.find("[[").filter(|&i| self.in_cell && !self.text[i..].contains("]]"));
+        let open = self
+            .text
+            .find("[[")
+            .filter(|&i| self.in_cell && !self.text[i..].contains("]]"));
         let problem = match (empty, open) {
             (Some(i), _) => Some((
                 i,
@@ -762,7 +764,11 @@ mod tests {
     #[test]
     fn headings_get_unique_anchors_and_a_toc() {
         let (r, _) = md("## Why chips\n\ntext\n\n## Why chips\n\n### Power & water {#power}\n");
-        assert!(r.html.text().contains("<h2 id=\"why-chips\">"), "{}", r.html.text());
+        assert!(
+            r.html.text().contains("<h2 id=\"why-chips\">"),
+            "{}",
+            r.html.text()
+        );
         assert!(r.html.text().contains("<h2 id=\"why-chips-1\">"));
         assert!(
             r.html.text().contains("href=\"#why-chips-1\""),
@@ -778,7 +784,11 @@ mod tests {
     #[test]
     fn code_is_highlighted_with_classes() {
         let (r, _) = md("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
-        assert!(r.html.text().contains("data-lang=\"rust\""), "{}", r.html.text());
+        assert!(
+            r.html.text().contains("data-lang=\"rust\""),
+            "{}",
+            r.html.text()
+        );
         assert!(r.html.text().contains("class=\"hl-"), "{}", r.html.text());
         assert!(r.html.text().contains("&lt;b&gt;"));
         let (r, _) = md("```nosuchlang\n<i>\n```\n");
@@ -798,7 +808,9 @@ mod tests {
     fn internal_links_get_the_prefix_and_are_checked() {
         let (r, errs) = md("See [AGI](/futures/agi-by-2030/#why) and [x](/futures/agi-2030/).\n");
         assert!(
-            r.html.text().contains("href=\"/manual/futures/agi-by-2030/#why\""),
+            r.html
+                .text()
+                .contains("href=\"/manual/futures/agi-by-2030/#why\""),
             "{}",
             r.html.text()
         );
@@ -814,7 +826,8 @@ mod tests {
             "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c]( data:text/html,x) <vbscript:x> ![i](data:image/png;base64,AA) [ok](https://e.org/a:b) [rel](x.html#a:b) [m](mailto:a@b.org)\n",
         );
         assert_eq!(
-            r.html.text().matches("href=\"#\"").count() + r.html.text().matches("src=\"#\"").count(),
+            r.html.text().matches("href=\"#\"").count()
+                + r.html.text().matches("src=\"#\"").count(),
             5,
             "{}",
             r.html.text()
@@ -825,10 +838,18 @@ mod tests {
             "data:",
             "href=\"vbscript",
         ] {
-            assert!(!r.html.text().contains(bad), "{bad} survived in {}", r.html.text());
+            assert!(
+                !r.html.text().contains(bad),
+                "{bad} survived in {}",
+                r.html.text()
+            );
         }
         for good in ["https://e.org/a:b", "x.html#a:b", "mailto:a@b.org"] {
-            assert!(r.html.text().contains(good), "{good} lost in {}", r.html.text());
+            assert!(
+                r.html.text().contains(good),
+                "{good} lost in {}",
+                r.html.text()
+            );
         }
     }
 
@@ -847,7 +868,11 @@ mod tests {
             "onfocus",
             "type=\"text\"",
         ] {
-            assert!(!r.html.text().contains(bad), "{bad} survived in {}", r.html.text());
+            assert!(
+                !r.html.text().contains(bad),
+                "{bad} survived in {}",
+                r.html.text()
+            );
         }
     }
 
@@ -892,8 +917,14 @@ mod tests {
         assert!(errs.is_empty(), "{errs:?}");
         let html = shown(&r);
         assert!(html.contains("<code>[[agi-by-2030]]</code>"), "{html}");
-        assert!(html.contains("<code>[[agi-by-2030]]\n</code></pre>"), "{html}");
-        assert!(html.contains("<code>[[tsm-calls]]\n</code></pre>"), "{html}");
+        assert!(
+            html.contains("<code>[[agi-by-2030]]\n</code></pre>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>[[tsm-calls]]\n</code></pre>"),
+            "{html}"
+        );
         assert!(html.contains("<td>{Open f0}AGI{Close f0}</td>"), "{html}");
         assert_eq!(r.html.targets().count(), 1);
     }
@@ -937,8 +968,14 @@ mod tests {
         };
         assert_eq!(help("[[agi-by-2031]]"), "did you mean `agi-by-2030`?");
         assert_eq!(help("[[bet:tsm-call]]"), "did you mean `tsm-calls`?");
-        assert_eq!(help("[[both]]"), "say which: `[[future:both]]` or `[[bet:both]]`");
-        assert_eq!(help("[[future:tsm-calls]]"), "write `[[bet:tsm-calls]]` or `[[tsm-calls]]`");
+        assert_eq!(
+            help("[[both]]"),
+            "say which: `[[future:both]]` or `[[bet:both]]`"
+        );
+        assert_eq!(
+            help("[[future:tsm-calls]]"),
+            "write `[[bet:tsm-calls]]` or `[[tsm-calls]]`"
+        );
         assert_eq!(
             help("[[x:agi-by-2030]]"),
             "write `[[future:agi-by-2030]]`, `[[bet:agi-by-2030]]` or just `[[agi-by-2030]]`"

@@ -78,7 +78,9 @@ fn marker_index(c: char) -> Option<usize> {
 /// `source` with any character that could pass for a marker replaced by
 /// U+FFFD: one character for one, so lines and columns stay as written.
 pub(crate) fn without_markers(source: &str) -> Cow<'_, str> {
-    if !source.chars().any(|c| marker_index(c).is_some()) {
+    // Every marker's UTF-8 starts with 0xF3: most documents have no such
+    // byte, and a byte search is all they cost.
+    if !source.as_bytes().contains(&0xF3) || !source.chars().any(|c| marker_index(c).is_some()) {
         return Cow::Borrowed(source);
     }
     Cow::Owned(
@@ -97,7 +99,13 @@ impl Html {
     /// reference from its `Open` to its `Close`) in `html` and removes
     /// them. A reference the sanitizer took apart (a marker lost, or out of
     /// order) is left out whole, so no end tag is ever written alone.
-    pub(crate) fn from_marked(html: &str, parts: &[(Part, Target)]) -> Html {
+    pub(crate) fn from_marked(html: String, parts: &[(Part, Target)]) -> Html {
+        if parts.is_empty() {
+            return Html {
+                text: html,
+                slots: Vec::new(),
+            };
+        }
         let mut text = String::with_capacity(html.len());
         let mut found: Vec<Option<usize>> = vec![None; parts.len()];
         for c in html.chars() {
@@ -115,9 +123,11 @@ impl Html {
             }
             let at: Option<Vec<usize>> = found[start..=end].iter().copied().collect();
             if let Some(at) = at.filter(|a| a.is_sorted()) {
-                slots.extend(at.iter().zip(&parts[start..=end]).map(|(&at, &(part, target))| {
-                    Slot { at, part, target }
-                }));
+                slots.extend(
+                    at.iter()
+                        .zip(&parts[start..=end])
+                        .map(|(&at, &(part, target))| Slot { at, part, target }),
+                );
             }
             start = end + 1;
         }
@@ -271,3 +281,62 @@ impl Targets {
 
 /// What is wrong with a reference: the message and the help.
 type Problem = (String, String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: Target = Target::Future(FutureIx(0));
+    const B: Target = Target::Bet(BetIx(1));
+
+    /// Two references: `[[f]]` (three parts) and `[[b|x]]` (two).
+    const PARTS: [(Part, Target); 5] = [
+        (Part::Open, F),
+        (Part::Title, F),
+        (Part::Close, F),
+        (Part::Open, B),
+        (Part::Close, B),
+    ];
+
+    fn marked(order: &[usize]) -> String {
+        order
+            .iter()
+            .map(|&i| format!("<{i}>{}", marker(i)))
+            .collect()
+    }
+
+    #[test]
+    fn markers_become_slots_and_join_fills_them() {
+        let html = Html::from_marked(marked(&[0, 1, 2, 3, 4]), &PARTS);
+        assert_eq!(html.text(), "<0><1><2><3><4>");
+        let joined = html.join(|out, part, t| out.push_str(&format!("[{part:?} {t:?}]")));
+        assert_eq!(
+            joined,
+            "<0>[Open Future(FutureIx(0))]<1>[Title Future(FutureIx(0))]<2>[Close Future(FutureIx(0))]<3>[Open Bet(BetIx(1))]<4>[Close Bet(BetIx(1))]"
+        );
+        assert_eq!(html.targets().collect::<Vec<_>>(), [F, B]);
+    }
+
+    /// A reference whose marker the sanitizer dropped, or moved before its
+    /// start, is left out whole; the other stays.
+    #[test]
+    fn a_reference_taken_apart_is_left_out_whole() {
+        let lost = Html::from_marked(marked(&[1, 2, 3, 4]), &PARTS);
+        assert_eq!(lost.targets().collect::<Vec<_>>(), [B]);
+        assert_eq!(lost.join(|out, _, _| out.push('*')), "<1><2><3>*<4>*");
+        let moved = Html::from_marked(marked(&[0, 1, 2, 4, 3]), &PARTS);
+        assert_eq!(moved.targets().collect::<Vec<_>>(), [F]);
+    }
+
+    /// An author's marker character becomes U+FFFD, one character for one.
+    #[test]
+    fn authors_markers_are_replaced_in_place() {
+        let source = format!("a{}b", marker(0));
+        assert_eq!(without_markers(&source), "a\u{FFFD}b");
+        assert!(matches!(without_markers("plain é"), Cow::Borrowed(_)));
+        assert_eq!(
+            marker_index(char::from_u32(0xF_FFFD).unwrap()),
+            Some(0xFFFD)
+        );
+    }
+}

@@ -76,8 +76,12 @@ impl Loaded {
         let now = options.now().map_err(|d| Diagnostics::from_iter([d]))?;
         let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
         let targets = Targets::new(
-            core.futures.iter().map(|f| (f.id.as_str(), f.title.as_str())),
-            core.bets.iter().map(|b| (b.bet.id.as_str(), b.bet.title.as_str())),
+            core.futures
+                .iter()
+                .map(|f| (f.id.as_str(), f.title.as_str())),
+            core.bets
+                .iter()
+                .map(|b| (b.bet.id.as_str(), b.bet.title.as_str())),
         );
         let check = Checker {
             today,

@@ -33,8 +33,8 @@ use crate::source::content::Document;
 use crate::source::futures::Future;
 use crate::source::history::{self, Change};
 use crate::source::markdown::Rendered;
-use crate::source::references::Target;
 use crate::source::record::Outcome;
+use crate::source::references::Target;
 use crate::source::theme::Theme;
 
 /// Choices made on the command line.
