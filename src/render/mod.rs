@@ -13,6 +13,7 @@
 
 pub(crate) mod browser_data;
 mod calibration;
+mod card;
 mod changes;
 pub(crate) mod chart;
 mod community;
@@ -136,6 +137,9 @@ pub(crate) struct Renderer<'a> {
     changes: crate::model::site::Changes,
     /// Each future's items (indexes into `changes.items`), for its feed.
     changes_of: Vec<Vec<usize>>,
+    /// The numbers of the last weeks, for the cards' sparklines: made on
+    /// first use (a serve rebuild of one page may not need them).
+    trend: OnceLock<crate::model::site::Trend>,
 }
 
 impl<'a> Renderer<'a> {
@@ -167,6 +171,7 @@ impl<'a> Renderer<'a> {
             post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: site.futures_by_title(),
             layout,
+            trend: OnceLock::new(),
         }
     }
 

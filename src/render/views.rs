@@ -266,7 +266,7 @@ pub(super) fn source_label(own: Option<Own>) -> String {
 
 /// Where the probability a future shows comes from, resolutions included:
 /// a moved value names what its markets or author said before.
-fn shown_source(site: &Site, e: &FutureEntry, i: FutureIx) -> String {
+pub(super) fn shown_source(site: &Site, e: &FutureEntry, i: FutureIx) -> String {
     match (e.settled, visible_move(e)) {
         (Settled::Fixed { by, .. }, _) if by == i => "resolved".into(),
         (Settled::Fixed { by, .. }, _) => {

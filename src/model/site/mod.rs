@@ -12,12 +12,14 @@ mod compute;
 mod load;
 mod refresh;
 mod track;
+mod trend;
 
 pub(crate) use asof::{committed_estimate_on, value_on};
 pub(crate) use changes::{About, Changes, Item, MOVE_DAYS, WINDOW_DAYS, What};
 pub(crate) use compute::Shown;
 pub(crate) use refresh::{Refresh, Touched};
 pub(crate) use track::{BINS, Bin, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
+pub(crate) use trend::{TREND_WEEKS, Trend};
 
 use std::collections::HashSet;
 use std::path::PathBuf;
