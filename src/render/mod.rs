@@ -233,7 +233,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Rendered Markdown with its references' titles and numbers.
-    fn html(&self, html: &crate::source::references::Html) -> String {
+    fn html<'h>(&self, html: &'h crate::source::references::Html) -> std::borrow::Cow<'h, str> {
         references::join(self.site, html)
     }
 }

@@ -322,7 +322,7 @@ impl Renderer<'_> {
             words: &'static str,
             title: &'r str,
             url: &'r str,
-            note: Option<String>,
+            note: Option<std::borrow::Cow<'r, str>>,
         }
         let s = self.site;
         let e = &s.futures[i];
@@ -712,7 +712,7 @@ impl Renderer<'_> {
     }
 
     /// Items as feed entries, each dated at the start of its day (UTC).
-    fn change_entries(&self, items: &[&crate::model::site::Item]) -> Vec<FeedEntry> {
+    fn change_entries(&self, items: &[&crate::model::site::Item]) -> Vec<FeedEntry<'static>> {
         let base = self.permalink(&self.shape.path(Route::Changes));
         items
             .iter()
@@ -836,18 +836,18 @@ fn calibration(record: &TrackRecord) -> (Option<String>, Vec<BinRow>) {
 
 /// An Atom feed, as `atom.xml` writes it: the posts' feed and what moved.
 #[derive(Serialize)]
-struct Feed {
+struct Feed<'c> {
     title: String,
     subtitle: Option<String>,
     /// Its permanent identity: its own address.
     id: String,
     /// The page it follows.
     alternate: String,
-    entries: Vec<FeedEntry>,
+    entries: Vec<FeedEntry<'c>>,
 }
 
 #[derive(Serialize)]
-struct FeedEntry {
+struct FeedEntry<'c> {
     title: String,
     /// Where it links.
     url: String,
@@ -858,7 +858,7 @@ struct FeedEntry {
     categories: Vec<String>,
     summary: String,
     /// HTML, escaped again as Atom's `type="html"` wants.
-    content: Option<String>,
+    content: Option<std::borrow::Cow<'c, str>>,
 }
 
 /// One change of the author's estimate as the future page lists it:

@@ -9,6 +9,8 @@
 //! words underlined, not the space or the number); `data-future` /
 //! `data-bet` let `view-ui.js` add the reader's number after `.ref-p`.
 
+use std::borrow::Cow;
+
 use crate::model::site::{Settled, Site};
 use crate::render::format::{self, percent};
 use crate::routes;
@@ -16,12 +18,13 @@ use crate::source::markdown::escape_html;
 use crate::source::record::Outcome;
 use crate::source::references::{Html, Part, Target};
 
-/// `html` with each reference's link, title and number filled in.
-pub(crate) fn join(site: &Site, html: &Html) -> String {
+/// `html` with each reference's link, title and number filled in (as it
+/// is, without a copy, when it has none).
+pub(crate) fn join<'h>(site: &Site, html: &'h Html) -> Cow<'h, str> {
     if html.is_plain() {
-        return html.text().to_string();
+        return Cow::Borrowed(html.text());
     }
-    html.join(|out, part, target| match part {
+    Cow::Owned(html.join(|out, part, target| match part {
         Part::Open => open(site, out, target),
         Part::Title => out.push_str(&escape_html(title(site, target))),
         Part::Close => {
@@ -29,7 +32,7 @@ pub(crate) fn join(site: &Site, html: &Html) -> String {
             out.push_str(&number(site, target));
             out.push_str("</a>");
         }
-    })
+    }))
 }
 
 /// The link's start tag, with what the reader's view needs to update it.

@@ -50,7 +50,7 @@ impl SiteView {
             market_credit: site
                 .market_credit
                 .as_ref()
-                .map(|r| crate::render::references::join(site, &r.html)),
+                .map(|r| crate::render::references::join(site, &r.html).into_owned()),
             markets_as_of: markets_as_of(site),
             track_record_url: format!("{}{}", c.base_url.path(), crate::routes::TRACK_RECORD),
         }
