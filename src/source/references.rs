@@ -12,7 +12,7 @@
 //! sanitizing and removed; authors' own such characters are replaced first.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, closest};
@@ -171,6 +171,9 @@ impl Html {
 #[derive(Debug, Default)]
 pub(crate) struct Targets {
     by_id: HashMap<String, Named>,
+    /// Ids of future files with errors of their own: a reference to one is
+    /// not reported again as unknown.
+    broken: HashSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -192,7 +195,25 @@ impl Targets {
         for (i, (id, title)) in bets.enumerate() {
             by_id.entry(id.to_string()).or_default().bet = Some((BetIx(i), title.into()));
         }
-        Targets { by_id }
+        Targets {
+            by_id,
+            broken: HashSet::new(),
+        }
+    }
+
+    /// Says which of `ids` (every future file's) did not parse.
+    pub(crate) fn with_files(mut self, ids: &HashSet<String>) -> Targets {
+        self.broken = ids
+            .iter()
+            .filter(|id| {
+                !self
+                    .by_id
+                    .get(id.as_str())
+                    .is_some_and(|n| n.future.is_some())
+            })
+            .cloned()
+            .collect();
+        self
     }
 
     /// What `written` (between `[[` and `]]` or `|`, at `pos` of `file`)
@@ -219,6 +240,7 @@ impl Targets {
                 "a reference names no future or bet".into(),
                 "write the id of a future or bet between the brackets: `[[id]]` or `[[id|your words]]`".into(),
             )),
+            _ if kind != Some("bet") && self.broken.contains(id) => return None,
             _ => self.find(kind, id),
         };
         found

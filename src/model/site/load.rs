@@ -82,7 +82,8 @@ impl Loaded {
             core.bets
                 .iter()
                 .map(|b| (b.bet.id.as_str(), b.bet.title.as_str())),
-        );
+        )
+        .with_files(&src.future_files);
         let check = Checker {
             today,
             graph: &graph,
