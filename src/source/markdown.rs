@@ -249,6 +249,8 @@ struct Writing {
     /// whether its words are the author's (else the id follows, which the
     /// title replaces).
     open: Option<(Option<Target>, bool)>,
+    /// How many references it holds.
+    count: usize,
 }
 
 impl Writing {
@@ -272,7 +274,7 @@ impl Writing {
         events: &mut Vec<Event<'_>>,
         diags: &mut Diagnostics,
     ) -> Option<&'t str> {
-        let full = self.parts.len() / 2 >= MAX_REFERENCES;
+        let full = self.count >= MAX_REFERENCES;
         if full && target.is_some() {
             diags.push(
                 Diagnostic::error(
@@ -286,6 +288,7 @@ impl Writing {
         let target = target.filter(|_| !full);
         self.open = Some((target.map(|t| t.0), words || target.is_none()));
         let (t, title) = target?;
+        self.count += 1;
         events.push(self.mark(Part::Open, t));
         if words {
             return None;
@@ -1000,6 +1003,18 @@ mod tests {
         assert_eq!(
             shown(&r),
             "<p><b>x</b> {Open b0}{Title b0}{Close b0}  \u{FFFD}</p>\n"
+        );
+    }
+
+    /// One document holds at most 10,000 references; the first past them is
+    /// an error where it is written (line 5 + 10,000).
+    #[test]
+    fn references_are_bounded() {
+        let (r, errs) = md(&"[[agi-by-2030]]\n\n".repeat(10_001));
+        assert_eq!(r.html.targets().count(), 10_000);
+        assert_eq!(
+            errs,
+            ["content/posts/x.md:20005:1: more than 10000 references in one document"]
         );
     }
 }
