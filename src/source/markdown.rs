@@ -149,7 +149,8 @@ pub(crate) fn render(
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((at, level)) = heading.take() {
-                    let id = finish_heading(&mut events, at, level, &mut used_ids, &mut out.toc);
+                    let heading = (at, level, &refs);
+                    let id = finish_heading(&mut events, heading, &mut used_ids, &mut out.toc);
                     events.push(Event::Html(
                         format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
                     ));
@@ -251,6 +252,8 @@ struct Writing {
     open: Option<(Option<Target>, bool)>,
     /// How many references it holds.
     count: usize,
+    /// The title at each `Title` part, by the part's index.
+    titles: HashMap<usize, String>,
 }
 
 impl Writing {
@@ -293,8 +296,15 @@ impl Writing {
         if words {
             return None;
         }
+        self.titles.insert(self.parts.len(), title.to_string());
         events.push(self.mark(Part::Title, t));
         Some(title)
+    }
+
+    /// The title `html` stands for, if it is a `Title` part's marker.
+    fn title(&self, html: &str) -> Option<&str> {
+        let i = references::marker_index(html.chars().next()?)?;
+        self.titles.get(&i).map(String::as_str)
     }
 
     fn close(&mut self, events: &mut Vec<Event<'_>>) {
@@ -364,8 +374,7 @@ impl TextRun {
 /// anchor link, and records it for the table of contents.
 fn finish_heading(
     events: &mut [Event<'_>],
-    at: usize,
-    level: HeadingLevel,
+    (at, level, refs): (usize, HeadingLevel, &Writing),
     used: &mut Anchors,
     toc: &mut Vec<Heading>,
 ) -> String {
@@ -373,6 +382,7 @@ fn finish_heading(
         .iter()
         .filter_map(|e| match e {
             Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::InlineHtml(h) => refs.title(h),
             _ => None,
         })
         .collect();
@@ -1016,5 +1026,15 @@ mod tests {
             errs,
             ["content/posts/x.md:20005:1: more than 10000 references in one document"]
         );
+    }
+
+    /// A heading's anchor and its entry in the table of contents read the
+    /// title of a `[[id]]` in it.
+    #[test]
+    fn a_heading_reads_its_references_title() {
+        let (r, _) = md("## Why [[agi-by-2030]] matters\n\n## With [[tsm-calls|my words]]\n");
+        assert_eq!(r.toc[0].title, "Why AGI by 2030 matters");
+        assert_eq!(r.toc[0].id, "why-agi-by-2030-matters");
+        assert_eq!(r.toc[1].title, "With my words");
     }
 }

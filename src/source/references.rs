@@ -68,7 +68,8 @@ pub(crate) fn marker(index: usize) -> char {
         .unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
-fn marker_index(c: char) -> Option<usize> {
+/// The index marker `c` carries, if it is one.
+pub(crate) fn marker_index(c: char) -> Option<usize> {
     let c = u32::from(c);
     (FIRST_MARKER..FIRST_MARKER + MARKERS)
         .contains(&c)
