@@ -207,10 +207,9 @@ impl Targets {
         self.broken = ids
             .iter()
             .filter(|id| {
-                !self
-                    .by_id
+                self.by_id
                     .get(id.as_str())
-                    .is_some_and(|n| n.future.is_some())
+                    .is_none_or(|n| n.future.is_none())
             })
             .cloned()
             .collect();
