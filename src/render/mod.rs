@@ -8,10 +8,12 @@
 //! one function per kind of page, [`matrix`] the bets matrix's rows and
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
 //! shapes, [`community`] what pages show of discussion threads, [`changes`]
-//! what `/changes/`, the home page and the feeds say of what moved.
+//! what `/changes/`, the home page and the feeds say of what moved,
+//! [`references`] the `[[id]]` links of Markdown with their numbers.
 
 pub(crate) mod browser_data;
 mod calibration;
+mod card;
 mod changes;
 pub(crate) mod chart;
 mod community;
@@ -21,6 +23,7 @@ pub(crate) mod layout;
 pub(crate) mod map;
 mod matrix;
 mod pages;
+pub(crate) mod references;
 pub(crate) mod search;
 pub(crate) mod text;
 mod views;
@@ -134,6 +137,9 @@ pub(crate) struct Renderer<'a> {
     changes: crate::model::site::Changes,
     /// Each future's items (indexes into `changes.items`), for its feed.
     changes_of: Vec<Vec<usize>>,
+    /// The numbers of the last weeks, for the cards' sparklines: made on
+    /// first use (a serve rebuild of one page may not need them).
+    trend: OnceLock<crate::model::site::Trend>,
 }
 
 impl<'a> Renderer<'a> {
@@ -165,6 +171,7 @@ impl<'a> Renderer<'a> {
             post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: site.futures_by_title(),
             layout,
+            trend: OnceLock::new(),
         }
     }
 
@@ -223,5 +230,10 @@ impl<'a> Renderer<'a> {
 
     fn route_url(&self, route: Route) -> String {
         self.url(&self.shape.path(route))
+    }
+
+    /// Rendered Markdown with its references' titles and numbers.
+    fn html<'h>(&self, html: &'h crate::source::references::Html) -> std::borrow::Cow<'h, str> {
+        references::join(self.site, html)
     }
 }

@@ -47,7 +47,10 @@ impl SiteView {
             repository: c.repository.clone(),
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
             disagreement_points: (crate::model::graph::DISAGREEMENT * 100.0).round() as u32,
-            market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
+            market_credit: site
+                .market_credit
+                .as_ref()
+                .map(|r| crate::render::references::join(site, &r.html).into_owned()),
             markets_as_of: markets_as_of(site),
             track_record_url: format!("{}{}", c.base_url.path(), crate::routes::TRACK_RECORD),
         }
@@ -263,7 +266,7 @@ pub(super) fn source_label(own: Option<Own>) -> String {
 
 /// Where the probability a future shows comes from, resolutions included:
 /// a moved value names what its markets or author said before.
-fn shown_source(site: &Site, e: &FutureEntry, i: FutureIx) -> String {
+pub(super) fn shown_source(site: &Site, e: &FutureEntry, i: FutureIx) -> String {
     match (e.settled, visible_move(e)) {
         (Settled::Fixed { by, .. }, _) if by == i => "resolved".into(),
         (Settled::Fixed { by, .. }, _) => {

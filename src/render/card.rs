@@ -1,0 +1,216 @@
+//! What a card says of one page: the facts that the social card (a PNG),
+//! the embed and the hover card's data each show their own way — a title,
+//! the number with where it comes from and on what day, a sparkline, a
+//! first sentence, the site's name. One function per kind of page; the
+//! words and numbers come from [`crate::render::format`] and the views, so
+//! a card never says what its page does not.
+
+use serde::Serialize;
+
+use super::Renderer;
+use super::views::{shown_source, source_label};
+use crate::model::site::{FutureEntry, Page, Settled, Source, Trend};
+use crate::render::format::{self, percent};
+use crate::routes::{self, BetIx, FutureIx, PostIx, Route};
+
+/// The facts of one card.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub(crate) struct Card {
+    /// What the page is: `Future`, `Bet`, `Post`, or empty for the home page.
+    pub kind: &'static str,
+    pub title: String,
+    /// A future's probability or a bet's chance of paying off.
+    pub number: Option<Number>,
+    /// The number's course over the last weeks ([`crate::model::site::TREND_WEEKS`]),
+    /// one value a week, oldest first, from its first known week; empty
+    /// when fewer than two weeks are known. Rounded to a tenth of a point,
+    /// so that a card is redrawn only for a change a reader could see.
+    pub sparkline: Vec<f64>,
+    /// The summary's first sentence (a post's: its summary's).
+    pub sentence: String,
+    /// The site's title.
+    pub site: String,
+    /// The page's full address.
+    pub url: String,
+}
+
+/// A number as a card says it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub(crate) struct Number {
+    /// `42%`, `20–45%`, `Happened`, `Won`.
+    pub display: String,
+    /// What the number is: `chance`, `chance of paying off`, `resolved`.
+    pub label: &'static str,
+    /// Where it comes from, in words: `aggregate of 2 markets`.
+    pub source: String,
+    /// The day it stands for: `5 December 2026`.
+    pub date: String,
+}
+
+impl Renderer<'_> {
+    /// The card of future `i`.
+    pub(crate) fn future_facts(&self, i: FutureIx) -> Card {
+        let e = &self.site.futures[i];
+        Card {
+            kind: "Future",
+            title: e.future.title.clone(),
+            number: self.future_number(i, e),
+            sparkline: sparkline(self.trend().future(i)),
+            sentence: first_sentence(&e.summary.summary),
+            site: self.site.config.title.clone(),
+            url: self.permalink(&routes::future(e.future.id.as_str())),
+        }
+    }
+
+    fn future_number(&self, i: FutureIx, e: &FutureEntry) -> Option<Number> {
+        let today = format::long_date(self.site.today);
+        if let Settled::Fixed { outcome, by } = e.settled {
+            let on = self.site.futures[by].future.resolved.as_ref();
+            return Some(Number {
+                display: capitalized(format::outcome_words(outcome)),
+                label: "resolved",
+                source: shown_source(self.site, e, i),
+                date: on.map_or(today, |r| format::long_date(r.on.value)),
+            });
+        }
+        if let Some(p) = e.shown() {
+            let read = matches!(e.own.map(|o| o.source), Some(Source::Markets(_)))
+                .then(|| e.markets.iter().filter_map(|(_, o)| o.as_of).max())
+                .flatten();
+            return Some(Number {
+                display: percent(Some(p)),
+                label: "chance",
+                source: shown_source(self.site, e, i),
+                date: read.map_or(today, format::long_date),
+            });
+        }
+        e.computed.implied.map(|p| Number {
+            display: percent(Some(p)),
+            label: "chance",
+            source: format!("implied by the graph ({})", source_label(None)),
+            date: today,
+        })
+    }
+
+    /// The card of bet `b`.
+    pub(crate) fn bet_facts(&self, b: BetIx) -> Card {
+        let entry = &self.site.bets[b];
+        let number = match entry.verdict {
+            Some(v) => Number {
+                display: if v.won() { "Won" } else { "Lost" }.into(),
+                label: "resolved",
+                source: format::verdict(
+                    v,
+                    &self.site.futures[v.by()].future.title,
+                    entry.wins_if.len(),
+                ),
+                date: format::long_date(self.site.today),
+            },
+            None => Number {
+                display: format::payoff(entry.payoff),
+                label: "chance of paying off",
+                source: "from the futures it wins and loses in".into(),
+                date: format::long_date(self.site.today),
+            },
+        };
+        Card {
+            kind: "Bet",
+            title: entry.bet.title.clone(),
+            number: Some(number),
+            sparkline: sparkline(self.trend().bet(b)),
+            sentence: first_sentence(entry.summary()),
+            site: self.site.config.title.clone(),
+            url: self.permalink(&routes::bet(entry.bet.id.as_str())),
+        }
+    }
+
+    /// The card of post `i`: its title, date and summary.
+    pub(crate) fn post_facts(&self, i: PostIx) -> Card {
+        let p: &Page = &self.site.posts[i];
+        Card {
+            kind: "Post",
+            title: p.doc.title.clone(),
+            number: None,
+            sparkline: Vec::new(),
+            sentence: first_sentence(&self.post(i).summary),
+            site: self.site.config.title.clone(),
+            url: self.permalink(&p.doc.path),
+        }
+    }
+
+    /// The home page's card: the site's title and description.
+    pub(crate) fn home_facts(&self) -> Card {
+        let c = &self.site.config;
+        Card {
+            kind: "",
+            title: c.title.clone(),
+            number: None,
+            sparkline: Vec::new(),
+            sentence: first_sentence(&c.description),
+            site: c.title.clone(),
+            url: self.permalink(&self.shape.path(Route::Home)),
+        }
+    }
+
+    /// The numbers of the last weeks, computed on first use.
+    fn trend(&self) -> &Trend {
+        self.trend.get_or_init(|| self.site.trend())
+    }
+}
+
+/// The known values of a trend, from its first known week (a week without
+/// a value later on holds the one before), rounded to a tenth of a point.
+fn sparkline(values: &[Option<f64>]) -> Vec<f64> {
+    let mut last = None;
+    let points: Vec<f64> = values
+        .iter()
+        .filter_map(|v| {
+            last = v.or(last);
+            last.map(|p| (p * 1000.0).round() / 1000.0)
+        })
+        .collect();
+    if points.len() < 2 { Vec::new() } else { points }
+}
+
+/// The first sentence of `text`: up to the first `.`, `!` or `?` that ends
+/// a word and is followed by a space, or all of it.
+pub(crate) fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .zip(text.chars().skip(1))
+        .find(|((_, c), next)| matches!(c, '.' | '!' | '?') && next.is_whitespace())
+        .map_or(text.len(), |((i, c), _)| i + c.len_utf8());
+    text[..end].to_string()
+}
+
+fn capitalized(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_sentence_ends_at_its_stop() {
+        assert_eq!(first_sentence("One. Two."), "One.");
+        assert_eq!(first_sentence("Is it? Yes."), "Is it?");
+        assert_eq!(
+            first_sentence("Version 3.5 ships. Then"),
+            "Version 3.5 ships."
+        );
+        assert_eq!(first_sentence("  No stop at all  "), "No stop at all");
+        assert_eq!(first_sentence(""), "");
+    }
+
+    #[test]
+    fn a_sparkline_starts_at_its_first_known_week_and_holds_gaps() {
+        let v = [None, Some(0.2), None, Some(0.40049)];
+        assert_eq!(sparkline(&v), vec![0.2, 0.2, 0.4]);
+        assert_eq!(sparkline(&[None, Some(0.3)]), Vec::<f64>::new());
+    }
+}
