@@ -11,8 +11,9 @@ use crate::source::yaml::{self, Examples, Spanned, pos_of};
 pub const FILE: &str = "site.yaml";
 
 /// The site's cache folder, beside site.yaml: what a build can make again
-/// but would rather not (drawn social cards, the estimates' history read
-/// from git), keyed by content. Never committed: `init` and the example
+/// but would rather not (drawn social cards, `history/`: the estimates'
+/// history read from git, `highlight/`: highlighted code, `output/`: the
+/// last output's fingerprints), keyed by what each depends on. Never committed: `init` and the example
 /// site list it in `.gitignore`; deleting it only makes the next build slower.
 pub(crate) const CACHE_DIR: &str = ".forkcast-cache";
 
