@@ -234,12 +234,30 @@ pub(crate) fn render(
 /// Counts `t`, text of the document, in its words, its searchable text
 /// and (while it is being written) its summary.
 fn count(out: &mut Rendered, summary: Option<&mut String>, t: &str) {
-    out.words += t.split_whitespace().count();
+    out.words += word_count(t);
     out.text.push_str(t);
     out.text.push(' ');
     if let Some(s) = summary {
         s.push_str(t);
     }
+}
+
+/// How many words `t` holds, as `split_whitespace` counts them; ASCII
+/// text, nearly all of it, without decoding characters.
+fn word_count(t: &str) -> usize {
+    if !t.is_ascii() {
+        return t.split_whitespace().count();
+    }
+    // Unicode's White_Space in ASCII: tab to carriage return, and space.
+    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in t.as_bytes() {
+        let starts = !space(b) && !in_word;
+        words += usize::from(starts);
+        in_word = !space(b);
+    }
+    words
 }
 
 /// A document's references as it is rendered: the parts written so far
@@ -342,6 +360,13 @@ impl TextRun {
 
     /// Ends the run at the next event: reports what it holds.
     fn end(&mut self, file: &Path, at: &mut Cursor, source: &str, diags: &mut Diagnostics) {
+        // Every problem below starts at a `[[`; most runs have none, and
+        // one pass over the bytes finds that out.
+        if !self.text.as_bytes().windows(2).any(|w| w == b"[[") {
+            self.text.clear();
+            self.starts.clear();
+            return;
+        }
         let empty = ["[[]]", "[[|"].iter().find_map(|p| self.text.find(p));
         let open = self
             .text
@@ -681,6 +706,23 @@ pub(crate) fn highlight_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for t in [
+            "",
+            " ",
+            "one",
+            "  two words ",
+            "tab\tand\nlines\r\nvertical\x0btab\x0cfeed",
+            "unit\x1fseparator is no space",
+            "non-ASCII\u{a0}space and ünïcödé",
+        ] {
+            assert_eq!(word_count(t), t.split_whitespace().count(), "{t:?}");
+        }
+        // "tab", "and", "lines", "vertical", "tab", "feed": six.
+        assert_eq!(word_count("tab\tand\nlines\r\nvertical\x0btab\x0cfeed"), 6);
+    }
 
     fn routes() -> HashSet<String> {
         ["posts/hello/", "futures/agi-by-2030/", "about/"]
