@@ -535,9 +535,10 @@ impl Publisher {
         })
     }
 
-    /// Keeps the output's fingerprints in `file` (in the site's cache
-    /// folder), and trusts what it recorded of the old output's files.
-    pub(crate) fn with_fingerprints(mut self, file: PathBuf) -> Publisher {
+    /// Keeps the output's fingerprints in a file of `dir` (in the site's
+    /// cache folder), and trusts what it recorded of the old output's files.
+    pub(crate) fn with_fingerprints(mut self, dir: &Path) -> Publisher {
+        let file = Fingerprints::file_for(dir, &self.out);
         if let Some(old) = &mut self.old {
             old.fingerprints = Fingerprints::load(&file, &self.out);
         }
@@ -1041,16 +1042,18 @@ mod tests {
     fn fingerprints_tell_an_unchanged_file_without_reading_it_and_only_by_its_stamp() {
         let dir = scratch("output-fingerprints");
         let out = dir.join("public");
-        let record = dir.join("cache/fingerprints");
+        let records = dir.join("cache");
         let publish = || {
-            let publisher = Publisher::begin(&out)
-                .unwrap()
-                .with_fingerprints(record.clone());
+            let publisher = Publisher::begin(&out).unwrap().with_fingerprints(&records);
             publisher.put(file("index.html", "home"));
             publisher.put(file("a.html", "aaaa"));
             publisher.finish().unwrap()
         };
         let a = out.join("a.html");
+        let record = records.join(format!(
+            "{:016x}",
+            xxhash_rust::xxh3::xxh3_64(out.as_os_str().as_encoded_bytes())
+        ));
         let unchanged = Written {
             changed: 0,
             unchanged: 2,
@@ -1097,6 +1100,34 @@ mod tests {
             set_mtime(&a, hour_ago);
             publish();
         }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn each_output_keeps_its_own_record_and_only_the_newest_four_stay() {
+        let dir = scratch("output-records");
+        let records = dir.join("cache");
+        let count = || fs::read_dir(&records).unwrap().count();
+        for (n, name) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+            let out = dir.join(name);
+            let publisher = Publisher::begin(&out).unwrap().with_fingerprints(&records);
+            publisher.put(file("index.html", name));
+            publisher.finish().unwrap();
+            // One record per output, at most four: a, b, c, d, then e
+            // takes a's place (the oldest).
+            assert_eq!(count(), (n + 1).min(4), "after {name}");
+            // Record times must differ for "oldest" to be defined.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let kept: Vec<String> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .filter(|name| {
+                let out = dir.join(name).canonicalize().unwrap();
+                Fingerprints::file_for(&records, &out).exists()
+            })
+            .map(|name| name.to_string())
+            .collect();
+        assert_eq!(kept, ["b", "c", "d", "e"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

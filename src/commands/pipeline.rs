@@ -223,11 +223,7 @@ pub(crate) fn write_site(
 ) -> Result<(output::Written, tera::Tera, crate::render::search::Index), Error> {
     let mut publisher = output::Publisher::begin(output).map_err(Error::Write)?;
     if fingerprints == Fingerprints::Keep {
-        publisher = publisher.with_fingerprints(
-            root.join(config::CACHE_DIR)
-                .join("output")
-                .join("fingerprints"),
-        );
+        publisher = publisher.with_fingerprints(&root.join(config::CACHE_DIR).join("output"));
     }
     publisher.put_statics(&site.theme, &root.join("static"));
     let (tera, index) = render::render(site, &|file| publisher.put(file)).map_err(Error::Render)?;

@@ -1,6 +1,7 @@
 //! What each file of the last build's output holds, as a content hash
 //! beside the file's stamp (device, inode, size, modification time), kept in
-//! the site's cache folder (`.forkcast-cache/output/`). A file whose stamp
+//! the site's cache folder (`.forkcast-cache/output/`, one file per output
+//! folder, named by a hash of its path; the [`KEPT`] written last stay). A file whose stamp
 //! is the one recorded still holds the recorded bytes, so the next build
 //! tells it unchanged from one `lstat` and a hash of the new bytes, without
 //! reading it back. The stamp is what `make` and `rsync` trust: writing a
@@ -20,6 +21,10 @@ use std::path::{Path, PathBuf};
 
 /// The first line of the file; raise its number when the format changes.
 const HEADER: &str = "forkcast output fingerprints 1";
+
+/// How many outputs' records a site keeps: a build into a new folder
+/// does not cost the usual output its record.
+const KEPT: usize = 4;
 
 /// A hash of a file's bytes.
 pub(crate) type Hash = u128;
@@ -84,6 +89,12 @@ pub(crate) struct Fingerprints {
 }
 
 impl Fingerprints {
+    /// The file in `dir` that records the output at `out`.
+    pub(crate) fn file_for(dir: &Path, out: &Path) -> PathBuf {
+        let path = out.as_os_str().as_encoded_bytes();
+        dir.join(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(path)))
+    }
+
     /// What `file` records of the output at `out`: nothing if it records
     /// another output, or cannot be read.
     pub(crate) fn load(file: &Path, out: &Path) -> Fingerprints {
@@ -149,6 +160,7 @@ impl Fingerprints {
         if written.is_err() {
             let _ = fs::remove_file(&temp);
         }
+        prune(dir);
     }
 }
 
@@ -168,4 +180,20 @@ fn parse_line(line: &str) -> Option<(PathBuf, (Stamp, Hash))> {
         mtime_nsec,
     };
     Some((PathBuf::from(fields.next()?), (stamp, hash)))
+}
+
+/// Removes all but the [`KEPT`] records written last from `dir`.
+fn prune(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut records: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    records.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, path) in records.iter().skip(KEPT) {
+        let _ = fs::remove_file(path);
+    }
 }
