@@ -25,6 +25,10 @@ use rayon::prelude::*;
 
 use crate::source::theme::{Origin, Theme};
 
+pub(crate) mod cards;
+pub(crate) use cards::CachedFile;
+pub use cards::CardCount;
+
 /// The file every output holds: it marks the folder as a Forkcast output
 /// and lists the files the build wrote, one path a line.
 pub const MARKER: &str = ".forkcast-output";
@@ -212,6 +216,8 @@ impl std::fmt::Display for Written {
 enum Source<'a> {
     Bytes(&'a [u8]),
     Copy(&'a Path),
+    /// A file of the cache: hard-linked, never read.
+    Link(&'a Path),
 }
 
 impl Source<'_> {
@@ -221,6 +227,7 @@ impl Source<'_> {
         match self {
             Source::Bytes(bytes) => fs::write(dest, bytes),
             Source::Copy(src) => fs::copy(src, dest).map(|_| ()),
+            Source::Link(src) => link_or_copy(src, dest),
         }
     }
 
@@ -229,6 +236,7 @@ impl Source<'_> {
         match self {
             Source::Bytes(bytes) => holds(dest, bytes),
             Source::Copy(src) => fs::read(src).is_ok_and(|bytes| holds(dest, &bytes)),
+            Source::Link(src) => cards::same_file(src, dest),
         }
     }
 }
@@ -518,6 +526,18 @@ impl Publisher {
     /// Puts one rendered file.
     pub(crate) fn put(&self, file: OutputFile) {
         self.put_source(PathBuf::from(file.path), &Source::Bytes(&file.bytes));
+    }
+
+    /// Puts a file from `cache`, drawn first if the cache has none.
+    pub(crate) fn put_cached(&self, file: CachedFile, cache: &cards::Cache) {
+        let rel = PathBuf::from(&file.path);
+        match cache.get(file) {
+            Ok(from) => self.put_source(rel, &Source::Link(&from)),
+            Err(e) => {
+                let failure = at(&self.out.join(&rel))(e);
+                self.state().failure.get_or_insert(failure);
+            }
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {

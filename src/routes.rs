@@ -151,6 +151,33 @@ pub(crate) enum Route {
     SyntaxCss,
 }
 
+/// A page with a social card: a PNG beside the page, named in its
+/// `og:image`. Cards are drawn apart from the routes (and cached), and the
+/// sitemap does not list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum CardOf {
+    Home,
+    Future(FutureIx),
+    Bet(BetIx),
+    Post(PostIx),
+}
+
+impl CardOf {
+    /// The card of the page at `route`, if it has one.
+    pub(crate) fn of(route: Route) -> Option<CardOf> {
+        match route {
+            Route::Home => Some(CardOf::Home),
+            Route::Future(i) => Some(CardOf::Future(i)),
+            Route::Bet(i) => Some(CardOf::Bet(i)),
+            Route::Post(i) => Some(CardOf::Post(i)),
+            _ => None,
+        }
+    }
+}
+
+/// The name of a card's file in its page's folder.
+const CARD: &str = "card.png";
+
 /// The first path segments generated sections own; a page may not take one.
 const SECTIONS: &[&str] = &[
     "posts",
@@ -166,6 +193,7 @@ const SECTIONS: &[&str] = &[
     "sitemap.xml",
     "graph.json",
     "syntax.css",
+    CARD,
 ];
 
 /// The track record's address: every page's footer links to it.
@@ -304,6 +332,26 @@ impl Shape<'_> {
         pages(self.futures.len(), FUTURES_TABLE_PAGE)
     }
 
+    /// The URL path of the card of `page`, e.g. `futures/agi/card.png`.
+    pub(crate) fn card(&self, page: CardOf) -> String {
+        let route = match page {
+            CardOf::Home => Route::Home,
+            CardOf::Future(i) => Route::Future(i),
+            CardOf::Bet(i) => Route::Bet(i),
+            CardOf::Post(i) => Route::Post(i),
+        };
+        format!("{}{CARD}", self.path(route))
+    }
+
+    /// Every page with a card.
+    pub(crate) fn cards(&self) -> Vec<CardOf> {
+        let mut all = vec![CardOf::Home];
+        all.extend(FutureIx::all(self.futures.len()).map(CardOf::Future));
+        all.extend(BetIx::all(self.bets.len()).map(CardOf::Bet));
+        all.extend(PostIx::all(self.posts.len()).map(CardOf::Post));
+        all
+    }
+
     /// Every route of the site.
     pub(crate) fn all(&self) -> Vec<Route> {
         let mut all = vec![
@@ -398,6 +446,19 @@ mod tests {
         ] {
             assert!(files.iter().any(|f| f == expected), "{expected} missing");
         }
+        let cards: Vec<String> = s.cards().into_iter().map(|c| s.card(c)).collect();
+        assert_eq!(
+            cards,
+            [
+                "card.png",
+                "futures/agi/card.png",
+                "bets/tsm/card.png",
+                "posts/a/card.png",
+                "posts/b/card.png",
+                "posts/c/card.png"
+            ]
+        );
+        assert!(cards.iter().all(|c| !files.contains(c)));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 pub(crate) mod browser_data;
 mod calibration;
 mod card;
+mod card_image;
 mod changes;
 pub(crate) mod chart;
 mod community;
@@ -33,7 +34,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::model::site::Site;
-use crate::output::OutputFile;
+use crate::output::{CachedFile, OutputFile};
 use crate::render::layout::Layout;
 use crate::routes::{FutureIx, Route, Shape};
 use crate::source::markdown;
@@ -90,15 +91,16 @@ impl RenderError {
 }
 
 /// Renders the whole site, handing each file to `emit` as soon as it is
-/// done (from any thread), so pages need not all be held at once. Returns
-/// the parsed templates and the search index, which `serve` keeps for its
-/// incremental rebuilds.
+/// done (from any thread), so pages need not all be held at once, and each
+/// social card, still to be drawn, to `cards`. Returns the parsed templates
+/// and the search index, which `serve` keeps for its incremental rebuilds.
 pub(crate) fn render(
     site: &Site,
     emit: &(dyn Fn(OutputFile) + Sync),
+    cards: &(dyn Fn(CachedFile) + Sync),
 ) -> Result<(Tera, crate::render::search::Index), RenderError> {
     let tera = templates(site)?;
-    let index = Renderer::new(site, &tera).render_all(emit)?;
+    let index = Renderer::new(site, &tera).render_all(emit, cards)?;
     Ok((tera, index))
 }
 
@@ -177,15 +179,26 @@ impl<'a> Renderer<'a> {
     fn render_all(
         &self,
         emit: &(dyn Fn(OutputFile) + Sync),
+        cards: &(dyn Fn(CachedFile) + Sync),
     ) -> Result<crate::render::search::Index, RenderError> {
         // The search index is the one large step that is not a page; building
-        // it beside the pages keeps both cores busy through its merge.
+        // it beside the pages keeps both cores busy through its merge. Cards
+        // are handed out beside both: the few to draw are drawn in parallel.
         let (pages, index) = rayon::join(
             || {
-                self.shape
-                    .all()
-                    .par_iter()
-                    .try_for_each(|&route| self.file(route).map(emit))
+                rayon::join(
+                    || {
+                        let all = self.shape.cards();
+                        all.par_iter().for_each(|&c| cards(self.card_file(c)));
+                    },
+                    || {
+                        self.shape
+                            .all()
+                            .par_iter()
+                            .try_for_each(|&route| self.file(route).map(emit))
+                    },
+                )
+                .1
             },
             || {
                 let index = crate::render::search::Index::build(self.search_docs());

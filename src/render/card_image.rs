@@ -1,0 +1,289 @@
+//! The social card as a picture: a [`Card`]'s facts laid out as SVG (text
+//! escaped, lines broken by [`crate::render::text`]) and drawn to a
+//! 1200×630 PNG by resvg with the embedded DejaVu Sans — no system font,
+//! no file read. Sized to be read where a chat app shows it 400 pixels
+//! wide, a third of its size: a 58-pixel title reads as 19 pixels there.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, LazyLock};
+
+use resvg::{tiny_skia, usvg};
+
+use super::card::Card;
+use super::text;
+
+/// The card's size in pixels, as `og:image:width` and `height` say it.
+pub(crate) const WIDTH: u32 = 1200;
+pub(crate) const HEIGHT: u32 = 630;
+
+/// Changes whenever the drawing changes, so that no cached card of an
+/// older design is placed: part of every card's [`key`].
+const DESIGN: u32 = 1;
+
+const PAD: f64 = 64.0;
+const FAMILY: &str = "DejaVu Sans";
+/// Text and ink: 15.9:1, 8.6:1 and 6.7:1 on the white ground.
+const INK: &str = "#111111";
+const MUTED: &str = "#4a4a4a";
+const ACCENT: &str = "#1d4ed8";
+const FOOTER: &str = "#111827";
+const WHITE: &str = "#ffffff";
+
+/// The name a card's bytes are cached under: a hash of its facts, its size
+/// and [`DESIGN`] (FNV-1a, 128 bits, written as 32 hex digits). Stable
+/// across builds, versions and machines, which a `std` hasher is not.
+pub(crate) fn key(card: &Card) -> String {
+    // Serializing a struct of strings and numbers cannot fail.
+    let facts = serde_json::to_string(card).unwrap_or_default();
+    let text = format!("{WIDTH}x{HEIGHT} design {DESIGN}\n{facts}");
+    format!("{:032x}", fnv1a_128(text.as_bytes()))
+}
+
+fn fnv1a_128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u128::from(b)).wrapping_mul(PRIME))
+}
+
+/// Draws `card` as a PNG.
+pub(crate) fn draw(card: &Card) -> Result<Vec<u8>, String> {
+    let tree = usvg::Tree::from_str(&svg(card), &OPTIONS)
+        .map_err(|e| format!("the card's SVG would not parse: {e}"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the card")?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("the card would not encode as PNG: {e}"))
+}
+
+/// What resvg draws with: the embedded font only, and no image a card
+/// could name (it names none; this makes sure no file is ever read).
+static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
+    let mut fonts = usvg::fontdb::Database::new();
+    fonts.load_font_data(text::FONT.to_vec());
+    usvg::Options {
+        font_family: FAMILY.into(),
+        fontdb: Arc::new(fonts),
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    }
+});
+
+/// The card as SVG. Every text from the site is escaped ([`escape`]).
+pub(crate) fn svg(card: &Card) -> String {
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FAMILY}"><rect width="{WIDTH}" height="{HEIGHT}" fill="{WHITE}"/>"#
+    );
+    let room = f64::from(WIDTH) - 2.0 * PAD;
+    if !card.kind.is_empty() {
+        let kind = card.kind.to_uppercase();
+        line(&mut s, PAD, 96.0, 30.0, MUTED, &kind, "letter-spacing=\"3\"");
+    }
+    match &card.number {
+        Some(n) => {
+            let bottom = block(&mut s, &card.title, 58.0, 68.0, 168.0, room, 3, INK);
+            let number_at = (bottom + 150.0).max(440.0);
+            line(&mut s, PAD, number_at, 140.0, ACCENT, &n.display, "");
+            let caption = format!("{} · {}, {}", n.label, n.source, n.date);
+            let width = if card.sparkline.is_empty() { room } else { 640.0 };
+            block(&mut s, &caption, 30.0, 36.0, number_at + 52.0, width, 2, MUTED);
+            sparkline(&mut s, &card.sparkline, number_at);
+        }
+        None => {
+            let bottom = block(&mut s, &card.title, 64.0, 76.0, 178.0, room, 3, INK);
+            let lines = if bottom > 300.0 { 2 } else { 3 };
+            block(&mut s, &card.sentence, 36.0, 46.0, bottom + 64.0, room, lines, MUTED);
+        }
+    }
+    footer(&mut s, card);
+    s.push_str("</svg>");
+    s
+}
+
+/// `text` broken into at most `max` lines of `room` pixels at `px`, the
+/// first baseline at `y`; returns the last baseline.
+#[allow(clippy::too_many_arguments, reason = "one SVG text block: place, size, ink")]
+fn block(
+    s: &mut String,
+    text: &str,
+    px: f64,
+    leading: f64,
+    y: f64,
+    room: f64,
+    max: usize,
+    fill: &str,
+) -> f64 {
+    let lines = text::wrap(text, px, room, max);
+    let mut at = y;
+    for (k, l) in text::lines_of(text, &lines).iter().enumerate() {
+        at = y + leading * k as f64;
+        line(s, PAD, at, px, fill, l, "");
+    }
+    at
+}
+
+fn line(s: &mut String, x: f64, y: f64, px: f64, fill: &str, text: &str, extra: &str) {
+    let _ = write!(
+        s,
+        r#"<text x="{x}" y="{y}" font-size="{px}" fill="{fill}" {extra}>{}</text>"#,
+        escape(text)
+    );
+}
+
+/// The last weeks' course in a box at the right, beside the number whose
+/// baseline is at `y`: the lowest and highest values fill its height
+/// (at least 10 points apart, so noise stays flat), the last value dotted.
+fn sparkline(s: &mut String, values: &[f64], y: f64) {
+    if values.len() < 2 {
+        return;
+    }
+    let (w, h) = (336.0, 110.0);
+    let (left, top) = (f64::from(WIDTH) - PAD - w, y - h);
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mid = f64::midpoint(lo, hi);
+    let span = (hi - lo).max(0.1);
+    let step = w / (values.len() - 1) as f64;
+    let point = |k: usize, v: f64| {
+        let x = left + step * k as f64;
+        (x, top + h / 2.0 - (v - mid) / span * h)
+    };
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| {
+            let (x, y) = point(k, v);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let _ = write!(
+        s,
+        r#"<polyline points="{}" fill="none" stroke="{ACCENT}" stroke-width="6" stroke-linejoin="round" stroke-linecap="round"/>"#,
+        points.join(" ")
+    );
+    let (x, y) = point(values.len() - 1, values[values.len() - 1]);
+    let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="10" fill="{ACCENT}"/>"#);
+    let weeks = format!("last {} weeks", values.len());
+    line(s, left, top + h + 52.0, 30.0, MUTED, &weeks, "");
+}
+
+/// A dark band along the bottom: the site's name, and its address.
+fn footer(s: &mut String, card: &Card) {
+    let top = f64::from(HEIGHT) - 66.0;
+    let _ = write!(
+        s,
+        r#"<rect y="{top}" width="{WIDTH}" height="66" fill="{FOOTER}"/>"#
+    );
+    let host = card
+        .url
+        .split_once("://")
+        .map_or(card.url.as_str(), |(_, rest)| rest);
+    let host = host.split('/').next().unwrap_or_default();
+    let host_width = text::width(host, 28.0);
+    let room = f64::from(WIDTH) - 3.0 * PAD - host_width;
+    let name = text::lines_of(&card.site, &text::wrap(&card.site, 30.0, room, 1));
+    let baseline = top + 44.0;
+    line(s, PAD, baseline, 30.0, WHITE, &name.concat(), "");
+    let right = f64::from(WIDTH) - PAD;
+    line(s, right, baseline, 28.0, "#e5e7eb", host, "text-anchor=\"end\"");
+}
+
+/// `text` as SVG character data: markup characters escaped, and the
+/// characters XML does not allow (most control characters) left out, so
+/// no title can add an element or break the document.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if c < ' ' || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::card::Number;
+
+    fn card(title: &str) -> Card {
+        Card {
+            kind: "Future",
+            title: title.into(),
+            number: Some(Number {
+                display: "42%".into(),
+                label: "chance",
+                source: "aggregate of 2 markets".into(),
+                date: "5 December 2026".into(),
+            }),
+            sparkline: vec![0.3, 0.35, 0.42],
+            sentence: String::new(),
+            site: "Futures <of> AI".into(),
+            url: "https://example.org/sub/futures/x/".into(),
+        }
+    }
+
+    #[test]
+    fn a_hostile_title_stays_text() {
+        let hostile = r#"</text><script>alert(1)</script><image href="/etc/passwd"/>&x;"#;
+        let svg = svg(&card(hostile));
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(!svg.contains("<image"), "{svg}");
+        assert!(svg.contains("&lt;/text&gt;&lt;script&gt;"), "{svg}");
+        assert!(svg.contains("Futures &lt;of&gt; AI"), "{svg}");
+        // The document still parses, as one svg with only our elements.
+        let tree = usvg::Tree::from_str(&svg, &OPTIONS).unwrap();
+        assert_eq!(tree.size().width(), 1200.0);
+        assert!(draw(&card(hostile)).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_left_out() {
+        assert_eq!(escape("a\u{0}b\u{1b}c\td"), "abc d");
+        assert_eq!(escape("\"q\" & 'a'"), "&quot;q&quot; &amp; &#39;a&#39;");
+    }
+
+    #[test]
+    fn a_drawn_card_is_a_1200_by_630_png() {
+        let png = draw(&card("Open-weight models match the frontier")).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        // IHDR: length (4), "IHDR" (4), then width and height, big-endian.
+        assert_eq!(&png[12..16], b"IHDR");
+        assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), 1200);
+        assert_eq!(u32::from_be_bytes([png[20], png[21], png[22], png[23]]), 630);
+    }
+
+    #[test]
+    fn a_long_title_is_cut_after_three_lines() {
+        let long = "word ".repeat(80);
+        let svg = svg(&card(&long));
+        // Three title lines, the last ending in an ellipsis.
+        let titles = svg.matches(r#"font-size="58""#).count();
+        assert_eq!(titles, 3, "{svg}");
+        assert!(svg.contains("word…</text>"), "{svg}");
+    }
+
+    #[test]
+    fn the_key_follows_the_facts() {
+        let a = card("A");
+        let mut b = a.clone();
+        assert_eq!(key(&a), key(&b));
+        b.sparkline[2] = 0.43;
+        assert_ne!(key(&a), key(&b));
+        assert_eq!(key(&a).len(), 32);
+        // FNV-1a of nothing is its offset basis.
+        assert_eq!(fnv1a_128(b""), 0x6c62272e07bb014262b821756295c58d);
+    }
+}
