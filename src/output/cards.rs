@@ -46,7 +46,13 @@ pub(crate) struct Cache {
     reused: AtomicUsize,
     /// The names this build placed, so that [`Cache::prune`] keeps them.
     used: Mutex<HashSet<String>>,
+    /// A shared lock on [`LOCK`] while the build runs: another build of
+    /// the site (a `serve` beside a `build`, another base URL) may be
+    /// placing cards this one does not use, so pruning waits for none.
+    lock: Option<fs::File>,
 }
+
+const LOCK: &str = ".lock";
 
 /// What a file being drawn is called until it is renamed into place:
 /// this prefix and the process id, so a killed build's are removed.
@@ -54,11 +60,23 @@ const TEMP: &str = ".drawing-";
 
 impl Cache {
     pub(crate) fn new(dir: PathBuf) -> Cache {
+        // Without the lock (a read-only cache folder), nothing is pruned.
+        let lock = fs::create_dir_all(&dir)
+            .and_then(|()| {
+                fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(dir.join(LOCK))
+            })
+            .and_then(|f| f.lock_shared().map(|()| f))
+            .ok();
         Cache {
             dir,
             drawn: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             used: Mutex::new(HashSet::new()),
+            lock,
         }
     }
 
@@ -102,7 +120,12 @@ impl Cache {
     /// After a full build: removes every cached file it did not use (the
     /// cards of an older design, or of facts that changed), and what a
     /// killed build left half drawn. Returns how many it removed.
+    /// Skipped while another build of the site uses the cache.
     pub(crate) fn prune(&self) -> usize {
+        let alone = self.lock.as_ref().is_some_and(|f| f.try_lock().is_ok());
+        if !alone {
+            return 0;
+        }
         super::remove_stale(&self.dir, TEMP);
         let used = self
             .used
@@ -187,6 +210,9 @@ mod tests {
         assert_eq!(second.get(file("aa", &DRAWS)).unwrap(), a);
         assert_eq!(second.count(), CardCount { drawn: 0, reused: 1 });
         assert_eq!(DRAWS.load(Ordering::Relaxed), 2);
+        // Not while the first build holds the cache.
+        assert_eq!(second.prune(), 0);
+        drop(first);
         // "bb" was not used by the second build.
         assert_eq!(second.prune(), 1);
         assert!(a.is_file() && !dir.join("bb.png").exists());

@@ -129,9 +129,17 @@ impl Renderer<'_> {
             });
         }
         if let Some(p) = e.shown() {
-            let read = matches!(e.own.map(|o| o.source), Some(Source::Markets(_)))
-                .then(|| e.markets.iter().filter_map(|(_, o)| o.as_of).max())
-                .flatten();
+            let read = match e.own.map(|o| o.source) {
+                Some(Source::Markets(_)) => e.markets.iter().filter_map(|(_, o)| o.as_of).max(),
+                // The day the estimate shown was committed (a card that
+                // said "today" would be redrawn every day for nothing).
+                Some(Source::Estimate) => e
+                    .estimates
+                    .last()
+                    .filter(|c| c.value.map(|v| v.get()) == Some(p))
+                    .map(|c| c.date),
+                None => None,
+            };
             return Some(Number {
                 display: percent(Some(p)),
                 label: "chance",

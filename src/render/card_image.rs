@@ -88,10 +88,13 @@ pub(crate) fn svg(card: &Card) -> String {
         Some(n) => {
             let bottom = block(&mut s, &card.title, 58.0, 68.0, 168.0, room, 3, INK);
             let number_at = (bottom + 150.0).max(440.0);
-            line(&mut s, PAD, number_at, 140.0, ACCENT, &n.display, "");
-            let caption = format!("{} · {}, {}", n.label, n.source, n.date);
-            let width = if card.sparkline.is_empty() { room } else { 640.0 };
-            block(&mut s, &caption, 30.0, 36.0, number_at + 52.0, width, 2, MUTED);
+            // "Did not happen" must fit where "42%" does.
+            let beside = if card.sparkline.is_empty() { room } else { 680.0 };
+            let px = (beside / text::width(&n.display, 1.0)).min(140.0);
+            line(&mut s, PAD, number_at, px.floor(), ACCENT, &n.display, "");
+            let caption = format!("{} · {}", n.label, n.source);
+            block(&mut s, &caption, 30.0, 36.0, number_at + 52.0, beside, 1, MUTED);
+            block(&mut s, &n.date, 30.0, 36.0, number_at + 90.0, beside, 1, MUTED);
             sparkline(&mut s, &card.sparkline, number_at);
         }
         None => {
@@ -168,7 +171,8 @@ fn sparkline(s: &mut String, values: &[f64], y: f64) {
     );
     let (x, y) = point(values.len() - 1, values[values.len() - 1]);
     let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="10" fill="{ACCENT}"/>"#);
-    let weeks = format!("last {} weeks", values.len());
+    // Weekly values: n of them span n - 1 weeks.
+    let weeks = format!("last {} weeks", values.len() - 1);
     line(s, left, top + h + 52.0, 30.0, MUTED, &weeks, "");
 }
 
