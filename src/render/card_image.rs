@@ -18,7 +18,7 @@ pub(crate) const HEIGHT: u32 = 630;
 
 /// Changes whenever the drawing changes, so that no cached card of an
 /// older design is placed: part of every card's [`key`].
-const DESIGN: u32 = 1;
+const DESIGN: u32 = 2;
 
 const PAD: f64 = 64.0;
 const FAMILY: &str = "DejaVu Sans";
@@ -87,14 +87,19 @@ pub(crate) fn svg(card: &Card) -> String {
     match &card.number {
         Some(n) => {
             let bottom = block(&mut s, &card.title, 58.0, 68.0, 168.0, room, 3, INK);
-            let number_at = (bottom + 150.0).max(440.0);
+            let number_at = (bottom + 146.0).max(430.0);
             // "Did not happen" must fit where "42%" does.
             let beside = if card.sparkline.is_empty() { room } else { 680.0 };
             let px = (beside / text::width(&n.display, 1.0)).min(140.0);
             line(&mut s, PAD, number_at, px.floor(), ACCENT, &n.display, "");
-            let caption = format!("{} · {}", n.label, n.source);
-            block(&mut s, &caption, 30.0, 36.0, number_at + 52.0, beside, 1, MUTED);
-            block(&mut s, &n.date, 30.0, 36.0, number_at + 90.0, beside, 1, MUTED);
+            let caption = if n.source == n.label {
+                n.label.to_string()
+            } else {
+                format!("{} · {}", n.label, n.source)
+            };
+            // Below the number's descenders ("Happened").
+            block(&mut s, &caption, 30.0, 36.0, number_at + 62.0, beside, 1, MUTED);
+            block(&mut s, &n.date, 30.0, 36.0, number_at + 100.0, beside, 1, MUTED);
             sparkline(&mut s, &card.sparkline, number_at);
         }
         None => {
@@ -173,7 +178,7 @@ fn sparkline(s: &mut String, values: &[f64], y: f64) {
     let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="10" fill="{ACCENT}"/>"#);
     // Weekly values: n of them span n - 1 weeks.
     let weeks = format!("last {} weeks", values.len() - 1);
-    line(s, left, top + h + 52.0, 30.0, MUTED, &weeks, "");
+    line(s, left, top + h + 62.0, 30.0, MUTED, &weeks, "");
 }
 
 /// A dark band along the bottom: the site's name, and its address.
