@@ -331,6 +331,40 @@ fn an_edited_probability_reaches_the_bets_matrix_and_what_moves_a_bet() {
 }
 
 #[test]
+fn a_changed_futures_card_is_redrawn_and_served() {
+    let (dir, server) = start();
+    let card = server.output().join("futures/agi-arrives/card.png");
+    let before = fs::read(&card).unwrap();
+    let future = dir.path().join("futures/agi-arrives.yaml");
+    let original = fs::read_to_string(&future).unwrap();
+    fs::write(&future, original.replace("probability: 0.4\n", "probability: 0.5\n")).unwrap();
+    wait_for(
+        &server,
+        "/futures/agi-arrives/",
+        "content=\"AGI arrives: 50% (chance)\"",
+        Duration::from_secs(5),
+    );
+    // The same four cards as a build redraws (tests/cards.rs): AGI arrives,
+    // the treaty, Learn to direct agents, Stay close to the fleets.
+    let (what, _) = server.last_rebuild().unwrap();
+    assert!(what.ends_with(", 4 cards"), "{what}");
+    let after = fs::read(&card).unwrap();
+    assert_ne!(before, after, "the card was not redrawn");
+    assert_eq!(&after[1..4], b"PNG");
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(
+        s,
+        "GET /futures/agi-arrives/card.png HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let head = String::from_utf8_lossy(&answer[..answer.len().min(300)]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200") && head.contains("image/png"), "{head}");
+    assert!(answer.ends_with(&after), "the new card is served");
+}
+
+#[test]
 fn nothing_outside_the_output_folder_is_served() {
     let (_dir, server) = start();
     for path in [

@@ -18,7 +18,7 @@ pub(crate) const HEIGHT: u32 = 630;
 
 /// Changes whenever the drawing changes, so that no cached card of an
 /// older design is placed: part of every card's [`key`].
-const DESIGN: u32 = 2;
+const DESIGN: u32 = 4;
 
 const PAD: f64 = 64.0;
 const FAMILY: &str = "DejaVu Sans";
@@ -49,13 +49,59 @@ fn fnv1a_128(bytes: &[u8]) -> u128 {
 
 /// Draws `card` as a PNG.
 pub(crate) fn draw(card: &Card) -> Result<Vec<u8>, String> {
+    let pixmap = pixels(card)?;
+    let encoded = match indexed(&pixmap) {
+        Some((palette, pixels)) => encode_indexed(&palette, &pixels),
+        None => pixmap.encode_png().map_err(|e| e.to_string()),
+    };
+    encoded.map_err(|e| format!("the card would not encode as PNG: {e}"))
+}
+
+fn pixels(card: &Card) -> Result<tiny_skia::Pixmap, String> {
     let tree = usvg::Tree::from_str(&svg(card), &OPTIONS)
         .map_err(|e| format!("the card's SVG would not parse: {e}"))?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("no room for the card")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap
-        .encode_png()
-        .map_err(|e| format!("the card would not encode as PNG: {e}"))
+    Ok(pixmap)
+}
+
+/// The card's pixels as indexes into a palette of its colours, when it has
+/// at most 256 (a card has about 130: a few inks, each anti-aliased on one
+/// ground): the same picture as RGBA in about a third of the bytes.
+fn indexed(pixmap: &tiny_skia::Pixmap) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut palette: Vec<u8> = Vec::new();
+    let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut pixels = Vec::with_capacity(pixmap.pixels().len());
+    for p in pixmap.pixels() {
+        // The ground is opaque, so every pixel is: its colour is unpremultiplied.
+        let rgb = [p.red(), p.green(), p.blue()];
+        let k = match index.get(&rgb) {
+            Some(&k) => k,
+            None => {
+                let k = u8::try_from(index.len()).ok()?;
+                index.insert(rgb, k);
+                palette.extend_from_slice(&rgb);
+                k
+            }
+        };
+        pixels.push(k);
+    }
+    Some((palette, pixels))
+}
+
+fn encode_indexed(palette: &[u8], pixels: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(palette);
+    // Measured on a card with a three-line title: 27 KB unfiltered, 34 KB
+    // with the default adaptive filter (indexes are not magnitudes).
+    encoder.set_filter(png::Filter::NoFilter);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(pixels).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// What resvg draws with: the embedded font only, and no image a card
@@ -272,6 +318,17 @@ mod tests {
         assert_eq!(&png[12..16], b"IHDR");
         assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), 1200);
         assert_eq!(u32::from_be_bytes([png[20], png[21], png[22], png[23]]), 630);
+    }
+
+    #[test]
+    fn the_palette_holds_every_colour_exactly() {
+        let pixmap = pixels(&card("Ünïcode title, with a sparkline")).unwrap();
+        let (palette, indexes) = indexed(&pixmap).expect("at most 256 colours");
+        for (p, &k) in pixmap.pixels().iter().zip(&indexes) {
+            let at = usize::from(k) * 3;
+            assert_eq!(&palette[at..at + 3], [p.red(), p.green(), p.blue()]);
+            assert_eq!(p.alpha(), 255);
+        }
     }
 
     #[test]

@@ -536,8 +536,9 @@ fn write_touched(
     for path in &index.removed {
         let _ = std::fs::remove_file(out.join(path));
     }
-    write_files(out, &files).map_err(Failure::Other)?;
+    // Cards first: a page is never served before the card it names.
     let cards = place_cards(&renderer, &site.root, out).map_err(Failure::Other)?;
+    write_files(out, &files).map_err(Failure::Other)?;
     let paths = files.iter().map(|f| f.path.clone()).chain(cards.iter().cloned());
     record_written(out, paths, &index.removed);
     Ok(match cards.len() {
