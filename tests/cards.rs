@@ -9,7 +9,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use common::{TempDir, copy_dir, fixture, start_tags, unescape};
+use common::{TempDir, Tool, copy_dir, fixture, has_tools, start_tags, unescape};
 use forkcast::{BuildOptions, CardCount};
 
 fn offline() -> BuildOptions {
@@ -194,4 +194,35 @@ fn a_hostile_title_draws_a_card() {
             assert_eq!(png_size(&fs::read(&path).unwrap()), (1200, 630));
         }
     }
+}
+
+/// What Tesseract reads on the PNG at `path`.
+fn ocr(path: &Path) -> String {
+    let out = std::process::Command::new("tesseract")
+        .arg(path)
+        .arg("stdout")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_card_reads_back_as_its_title_and_number() {
+    if !has_tools("a_card_reads_back_as_its_title_and_number", &[Tool::Tesseract]) {
+        return;
+    }
+    let (_dir, root, out) = site("cards-ocr");
+    build(&root, &out, &offline());
+    let future = ocr(&out.join("futures/agi-arrives/card.png"));
+    for words in ["FUTURE", "AGI arrives", "40%", "Fixture Futures", "example.org"] {
+        assert!(future.contains(words), "{words:?} not read in {future:?}");
+    }
+    let bet = ocr(&out.join("bets/foundry-calls/card.png"));
+    // The en dash of 20–70% may read as a hyphen; the numbers must not.
+    for words in ["Call options on the foundry", "20", "70%", "chance of paying off"] {
+        assert!(bet.contains(words), "{words:?} not read in {bet:?}");
+    }
+    let post = ocr(&out.join("posts/first-post/card.png"));
+    assert!(post.contains("First post"), "{post:?}");
 }
