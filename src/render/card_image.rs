@@ -70,20 +70,26 @@ fn pixels(card: &Card) -> Result<tiny_skia::Pixmap, String> {
 /// ground): the same picture as RGBA in about a third of the bytes.
 fn indexed(pixmap: &tiny_skia::Pixmap) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut palette: Vec<u8> = Vec::new();
-    let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = rustc_hash::FxHashMap::default();
     let mut pixels = Vec::with_capacity(pixmap.pixels().len());
+    let mut last = None;
     for p in pixmap.pixels() {
         // The ground is opaque, so every pixel is: its colour is unpremultiplied.
         let rgb = [p.red(), p.green(), p.blue()];
-        let k = match index.get(&rgb) {
-            Some(&k) => k,
-            None => {
-                let k = u8::try_from(index.len()).ok()?;
-                index.insert(rgb, k);
-                palette.extend_from_slice(&rgb);
-                k
-            }
+        // Most pixels repeat the one before (the ground, the footer).
+        let k = match last {
+            Some((was, k)) if was == rgb => k,
+            _ => match index.get(&rgb) {
+                Some(&k) => k,
+                None => {
+                    let k = u8::try_from(index.len()).ok()?;
+                    index.insert(rgb, k);
+                    palette.extend_from_slice(&rgb);
+                    k
+                }
+            },
         };
+        last = Some((rgb, k));
         pixels.push(k);
     }
     Some((palette, pixels))
