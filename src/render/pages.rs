@@ -51,7 +51,11 @@ impl Renderer<'_> {
             Route::ChangesFeed => ("atom.xml", self.changes_feed()),
             Route::FutureFeed(i) => ("atom.xml", self.future_feed(i)),
             Route::Sitemap => ("sitemap.xml", self.sitemap()),
-            Route::GraphJson | Route::Summaries | Route::SyntaxCss => {
+            Route::GraphJson
+            | Route::Summaries
+            | Route::SyntaxCss
+            | Route::FutureCard(_)
+            | Route::BetCard(_) => {
                 return self.file(route);
             }
         };

@@ -324,6 +324,14 @@ impl Site {
                 t.routes.extend(changes_routes());
             }
         }
+        // The cards' sparklines follow the estimates' history, through the
+        // graph to futures and bets whose pages do not show it.
+        if !t.routes.is_empty() {
+            t.routes
+                .extend(FutureIx::all(self.futures.len()).map(Route::FutureCard));
+            t.routes
+                .extend(BetIx::all(self.bets.len()).map(Route::BetCard));
+        }
         if history.added != self.added {
             self.added = history.added.clone();
             t.routes.extend(changes_routes());

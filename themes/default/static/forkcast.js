@@ -3,7 +3,7 @@
 // each group of rows (each <tbody>; a row headed by a rowgroup heading stays
 // first). Cells with nothing in them sort last either way.
 // A table wider than the screen says so. Progressive enhancement only;
-// every page reads fine without it.
+// every page reads fine without it. Last, the loader of the hover cards.
 
 /** A cell's sort key: its `data-sort` number, else its text; null when empty.
  * @param {HTMLTableCellElement} cell */
@@ -57,3 +57,33 @@ document.querySelectorAll(".table-wrap, .matrix-wrap, .content table").forEach((
   watch.observe(box);
   if (box.firstElementChild) watch.observe(box.firstElementChild);
 });
+
+// Hover cards (hover-card.js) on links to a future's or bet's page in what
+// authors wrote — posts, pages, summaries, bet arguments, evidence notes —
+// and on references anywhere; not on the site's own lists and navigation,
+// which show the numbers already. The module loads on the first pointer or
+// focus on such a link, so a page weighs no more until then; never on a
+// screen without hover (touch), where the link just works.
+const site = new URL("./", import.meta.url).pathname;
+
+/** The link `target` is in, if a card is shown for it.
+ * @param {EventTarget | null} target @returns {HTMLAnchorElement | null} */
+function cardLink(target) {
+  const a = target instanceof Element ? target.closest("a[href]") : null;
+  if (!(a instanceof HTMLAnchorElement) || a.origin !== location.origin || a.pathname === location.pathname) return null;
+  if (!a.classList.contains("ref") && !a.closest(".content, .evidence-note, .intro")) return null;
+  const page = a.pathname.startsWith(site) ? a.pathname.slice(site.length) : "";
+  return /^(futures|bets)\/[a-z0-9-]+\/$/.test(page) && page !== "bets/matrix/" ? a : null;
+}
+
+if (matchMedia("(hover: hover)").matches) {
+  /** @param {Event} e */
+  const first = (e) => {
+    if ((e instanceof PointerEvent && e.pointerType === "touch") || !cardLink(e.target)) return;
+    document.removeEventListener("pointerover", first);
+    document.removeEventListener("focusin", first);
+    import("./hover-card.js").then((m) => m.start(cardLink, e), (err) => console.error("forkcast hover card:", err));
+  };
+  document.addEventListener("pointerover", first);
+  document.addEventListener("focusin", first);
+}
