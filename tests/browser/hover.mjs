@@ -66,6 +66,13 @@ try {
   const { page, context, requests, errors } = await open(config.post);
   const before = requests.filter((r) => !isCardFile(r.path));
   check(before.length === requests.length, "loaded before any hover: " + requests.filter((r) => isCardFile(r.path)).map((r) => r.path).join(", "));
+  // What the post loaded before this change, and nothing more: its page,
+  // the stylesheet, the three modules every page has (view-key.js is
+  // view-page.js's) and the icon; the cards' loader is part of forkcast.js.
+  const expected = ["", "style.css", "forkcast.js", "search.js", "view-page.js", "view-key.js", "favicon.svg"]
+    .map((p) => (p ? base + p : base + config.post)).sort();
+  const got = before.map((r) => r.path).sort();
+  check(JSON.stringify(got) === JSON.stringify(expected), `before any hover the post loaded ${got.join(", ")}; expected ${expected.join(", ")}`);
   results.post_requests_before_use = before.length;
   results.post_bytes_before_use = before.reduce((n, r) => n + r.bytes, 0);
   const a = page.locator(link("futures", config.future)).first();

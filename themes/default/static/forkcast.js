@@ -58,18 +58,13 @@ document.querySelectorAll(".table-wrap, .matrix-wrap, .content table").forEach((
   if (box.firstElementChild) watch.observe(box.firstElementChild);
 });
 
-// Hover cards (hover-card.js) on links to a future's or bet's page in what
-// authors wrote — posts, pages, summaries, bet arguments, evidence notes —
-// and on references anywhere; not on the site's own lists and navigation,
-// which show the numbers already. The module loads on the first pointer or
-// focus on such a link, so a page weighs no more until then; never on a
-// screen without hover (touch), where the link just works.
+// Hover cards (hover-card.js, loaded on first use) on links to futures and
+// bets in authors' text and on references; never without hover (touch).
 const site = new URL("./", import.meta.url).pathname;
 
-/** The link `target` is in, if a card is shown for it.
- * @param {EventTarget | null} target @returns {HTMLAnchorElement | null} */
-function cardLink(target) {
-  const a = target instanceof Element ? target.closest("a[href]") : null;
+/** The link `t` is in, if it shows a card. @param {EventTarget | null} t */
+function cardLink(t) {
+  const a = t instanceof Element ? t.closest("a[href]") : null;
   if (!(a instanceof HTMLAnchorElement) || a.origin !== location.origin || a.pathname === location.pathname) return null;
   if (!a.classList.contains("ref") && !a.closest(".content, .evidence-note, .intro")) return null;
   const page = a.pathname.startsWith(site) ? a.pathname.slice(site.length) : "";
@@ -80,10 +75,10 @@ if (matchMedia("(hover: hover)").matches) {
   /** @param {Event} e */
   const first = (e) => {
     if ((e instanceof PointerEvent && e.pointerType === "touch") || !cardLink(e.target)) return;
-    document.removeEventListener("pointerover", first);
-    document.removeEventListener("focusin", first);
-    import("./hover-card.js").then((m) => m.start(cardLink, e), (err) => console.error("forkcast hover card:", err));
+    removeEventListener("pointerover", first);
+    removeEventListener("focusin", first);
+    import("./hover-card.js").then((m) => m.start(cardLink, e), console.error);
   };
-  document.addEventListener("pointerover", first);
-  document.addEventListener("focusin", first);
+  addEventListener("pointerover", first);
+  addEventListener("focusin", first);
 }

@@ -3,7 +3,12 @@
 // focused, shows a small card — title, number with its source and day, a
 // sparkline of the last weeks, the summary's first sentence — read from the
 // item's card.json (fetched once, kept). forkcast.js loads this module on the
-// first pointer or focus on such a link, and never without hover (touch).
+// first pointer or focus on such a link, and never without hover (touch),
+// where the link just works; until then a page loads nothing of it. Which
+// links (forkcast.js's `cardLink`): those in what authors wrote — posts,
+// pages, summaries, bet arguments, evidence notes, the home page's intro —
+// and references anywhere; not the site's own navigation and lists, which
+// show each number beside its link already.
 // WCAG 1.4.13: Escape closes the card; it stays while the pointer is on the
 // link or on the card, and while the link has focus.
 import { html } from "./dom.js";
