@@ -769,7 +769,8 @@ fn hover_cards_show_on_links_to_futures_and_bets() {
     };
     forkcast::build(&site, Some(&out.join("manual")), &options).unwrap();
     serve_static(listener, out);
-    let estimate = fs::read_to_string(site.join("futures/foundry-stays-concentrated.yaml")).unwrap();
+    let estimate =
+        fs::read_to_string(site.join("futures/foundry-stays-concentrated.yaml")).unwrap();
     assert!(
         estimate.contains("\nprobability: 0.45\n") && !estimate.contains("\nmarkets:"),
         "the 45% below assumes this estimate and no market"

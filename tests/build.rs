@@ -682,7 +682,10 @@ fn every_future_and_bet_has_a_hover_card() {
             assert_eq!(c["kind"], kind, "{list}/{id}");
             assert_eq!(c["title"], item["title"], "{list}/{id}");
             let line = c["sparkline"].as_array().unwrap();
-            assert!(line.iter().all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap())));
+            assert!(
+                line.iter()
+                    .all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap()))
+            );
             assert_eq!(line.is_empty(), c["trend"] == "", "{list}/{id}: {c}");
         }
     }
