@@ -765,7 +765,8 @@ fn pages_fit_a_phone_say_their_age_in_words_and_load_only_what_they_use() {
 
 /// The hover cards (tests/browser/hover.mjs) on a copy of the example site
 /// served below a base path (`/manual/`), with one future more whose title
-/// is markup and a post linking to it. "Leading-edge fabrication stays
+/// is markup and a post linking to it. The post links the future below by
+/// a reference (`[[id|text]]`) and a group by a plain link. "Leading-edge fabrication stays
 /// concentrated in one foundry" has the author's estimate 0.45 and no
 /// market, so its card and its page both say 45%; its first sentence is its
 /// summary's up to "…the advanced packaging they need."
@@ -806,16 +807,27 @@ fn hover_cards_show_on_links_to_futures_and_bets() {
         ..Default::default()
     };
     forkcast::build(&site, Some(&out.join("manual")), &options).unwrap();
-    serve_static(listener, out);
+    serve_static(listener, out.clone());
     let estimate =
         fs::read_to_string(site.join("futures/foundry-stays-concentrated.yaml")).unwrap();
     assert!(
         estimate.contains("\nprobability: 0.45\n") && !estimate.contains("\nmarkets:"),
         "the 45% below assumes this estimate and no market"
     );
+    let graph = fs::read_to_string(out.join("manual/graph.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&graph).unwrap();
+    let plain = graph["futures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "chip-supply")
+        .expect("the example site has chip-supply");
     let config = serde_json::json!({
         "url": url,
         "post": "posts/why-the-foundry-bet/",
+        // A plain Markdown link in the post, beside its references.
+        "plain": "chip-supply",
+        "plainTitle": plain["title"],
         "future": "foundry-stays-concentrated",
         "title": "Leading-edge fabrication stays concentrated in one foundry",
         "number": "45%",

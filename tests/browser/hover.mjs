@@ -76,11 +76,14 @@ try {
   results.post_requests_before_use = before.length;
   results.post_bytes_before_use = before.reduce((n, r) => n + r.bytes, 0);
   const a = page.locator(link("futures", config.future)).first();
+  check(await a.evaluate((e) => e.classList.contains("ref")), "the post's first link to the future is not a reference");
+  const refNumber = (await a.locator(".ref-p").innerText()).trim();
   await a.hover();
   await page.waitForSelector(CARD);
   const text = (sel) => page.locator(`#hover_card ${sel}`).innerText();
   check(await text(".hc-title") === config.title, `the card's title is “${await text(".hc-title")}”`);
   check(await text(".hc-number strong") === pageNumber, `the card says ${await text(".hc-number strong")}, the page ${pageNumber}`);
+  check(refNumber === pageNumber, `the reference says ${refNumber}, the page ${pageNumber}`);
   check(await text(".hc-sentence") === config.sentence, `the card's sentence is “${await text(".hc-sentence")}”`);
   check(await page.locator("#hover_card .hc-trend svg polyline").count() === 1, "the card has no sparkline");
   check(await page.getAttribute("#hover_card", "role") === "tooltip", "the card is not a tooltip");
@@ -122,7 +125,11 @@ try {
   await hidden(page);
   check(await a.evaluate((e) => e === document.activeElement), "Escape moved the focus");
 
-  // 6. A bet's card, and axe with a card open, light and dark; screenshots.
+  // 6. A plain Markdown link shows its future's card too.
+  await page.locator(`.content a:not(.ref)[href="${base}futures/${config.plain}/"]`).first().hover();
+  await page.waitForFunction((t) => document.querySelector("#hover_card:not([hidden]) .hc-title")?.textContent === t, config.plainTitle);
+
+  // 7. A bet's card, and axe with a card open, light and dark; screenshots.
   for (const scheme of ["light", "dark"]) {
     await page.emulateMedia({ colorScheme: scheme });
     const bet = page.locator(link("bets", config.bet)).first();
@@ -138,7 +145,7 @@ try {
   check(errors.length === 0, "page errors: " + errors.join(" | "));
   await context.close();
 
-  // 7. A window as narrow as a phone, with a mouse: the card fits in it.
+  // 8. A window as narrow as a phone, with a mouse: the card fits in it.
   {
     const narrow = { viewport: PHONE.viewport, deviceScaleFactor: 2 };
     const { page, context } = await open(config.post, narrow);
@@ -161,7 +168,7 @@ try {
     await context.close();
   }
 
-  // 8. A touch screen: no card, nothing of it loaded; the tap navigates.
+  // 9. A touch screen: no card, nothing of it loaded; the tap navigates.
   {
     const { page, context, requests } = await open(config.post, PHONE);
     const l = page.locator(link("futures", config.future)).first();
@@ -173,7 +180,7 @@ try {
     await context.close();
   }
 
-  // 9. A title that is markup shows as text and runs nothing.
+  // 10. A title that is markup shows as text and runs nothing.
   {
     const { page, context, dialogs } = await open(config.hostilePost);
     await page.locator(link("futures", config.hostile)).hover();
