@@ -5,8 +5,8 @@
 // pointer moves onto it, Escape closes it; a touch screen gets no card and
 // the tap navigates; a title that is markup shows as text and runs nothing;
 // axe-core finds nothing with the card open, light and dark; on a window as
-// narrow as a phone, with a mouse, the card stays inside it. Screenshots of
-// the open card go to the artifacts folder.
+// narrow as a phone, with a mouse, the card stays inside it; a reader's view
+// adds their number. Screenshots of the open card go to the artifacts folder.
 // Usage: node hover.mjs CONFIG_JSON   (written by tests/browser.rs)
 // Prints one JSON line of measurements; exits 1 with a message on failure.
 import { DESKTOP, PHONE, check, launch } from "./harness.mjs";
@@ -190,6 +190,19 @@ try {
     check(await page.locator("#hover_card img, #hover_card script").count() === 0, "the hostile title became markup");
     await page.waitForTimeout(300);
     check(dialogs.length === 0, "a dialog opened: " + dialogs.join(", "));
+    await context.close();
+  }
+
+  // 11. A reader's view that sets the future to 30%: the card says it
+  // beside the site's number, which stays.
+  {
+    const { page, context, errors } = await open(`${config.post}?view=${config.future}:0.3`);
+    await page.locator(link("futures", config.future)).first().hover();
+    await page.waitForSelector(`${CARD} .hc-yours`);
+    const mine = await page.locator("#hover_card .hc-yours").innerText();
+    check(mine === "In your view: 30%", `with a view the card says “${mine}”`);
+    check(await page.locator("#hover_card .hc-number strong").innerText() === config.number, "the site's number changed under a view");
+    check(errors.length === 0, "page errors: " + errors.join(" | "));
     await context.close();
   }
 } finally {

@@ -46,6 +46,18 @@ function data(a) {
   return card;
 }
 
+/** The reader's number for the page `a` leads to, where their view changes
+ * it; only where view-page.js loaded the view (its list shows), so a card
+ * never loads the graph itself.
+ * @param {HTMLAnchorElement} a @returns {Promise<string | null>} */
+async function yours(a) {
+  const mount = document.getElementById("your_view"), graph = mount && mount.getAttribute("data-graph");
+  const [, kind, id] = /\/(future|bet)s\/([^/]+)\/$/.exec(a.pathname) || [];
+  if (!mount || mount.hidden || !graph || !id || (kind !== "future" && kind !== "bet")) return null;
+  const [{ load }, { yoursOf }] = await Promise.all([import("./view.js"), import("./view-ui.js")]);
+  return yoursOf((await load(graph)).view, kind, id);
+}
+
 /** Starts the cards: `find` says which link (if any) an event's target is in;
  * `first` is the event that loaded this module, shown at once.
  * @param {Finder} find @param {Event} first */
@@ -65,9 +77,9 @@ export function start(find, first) {
     close();
     shown = a;
     a.setAttribute("aria-describedby", box.id);
-    const [card] = await Promise.all([data(a), styled]);
+    const [card, mine] = await Promise.all([data(a), yours(a).catch(() => null), styled]);
     if (shown !== a || !card) return;
-    fill(box, card);
+    fill(box, card, mine);
     box.hidden = false;
     place(box, a);
   }
@@ -147,9 +159,9 @@ export function start(find, first) {
   else over(first);
 }
 
-/** Fills the card with `card`'s facts, as text.
- * @param {HTMLElement} box @param {HoverCard} card */
-function fill(box, card) {
+/** Fills the card with `card`'s facts, and the reader's number `mine`, as text.
+ * @param {HTMLElement} box @param {HoverCard} card @param {string | null} mine */
+function fill(box, card, mine) {
   box.replaceChildren();
   html("p", { class: "hc-kind" }, card.kind, box);
   html("p", { class: "hc-title" }, card.title, box);
@@ -160,6 +172,7 @@ function fill(box, card) {
     p.append(` ${n.label}`);
     html("p", { class: "hc-source" }, `${n.source} · ${n.date}`, box);
   }
+  if (mine) html("p", { class: "hc-yours" }, `In your view: ${mine}`, box);
   if (card.sparkline.length > 1) {
     const p = html("p", { class: "hc-trend" }, null, box);
     p.appendChild(sparkline(card.sparkline));
