@@ -162,8 +162,10 @@ try {
       checked++;
     }
     results.narrow_cards_checked = checked;
-    await links.first().hover();
-    await page.waitForSelector(CARD);
+    const ref = page.locator(link("futures", config.future)).first();
+    await ref.scrollIntoViewIfNeeded();
+    await ref.hover();
+    await page.waitForFunction((t) => document.querySelector("#hover_card:not([hidden]) .hc-title")?.textContent === t, config.title);
     await page.screenshot({ path: `${config.artifacts}/hover-card-narrow-light.png` });
     await context.close();
   }
