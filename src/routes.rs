@@ -127,10 +127,14 @@ pub(crate) enum Route {
     /// The map and a page of the table of futures.
     Futures(PageNo),
     Future(FutureIx),
+    /// What a hover card shows of a future (`futures/<id>/card.json`).
+    FutureCard(FutureIx),
     Bets,
     /// Every bet against every future some bet wins or loses in.
     BetsMatrix,
     Bet(BetIx),
+    /// What a hover card shows of a bet (`bets/<id>/card.json`).
+    BetCard(BetIx),
     Search,
     /// How each source did on the futures that resolved.
     TrackRecord,
@@ -230,6 +234,12 @@ pub(crate) fn bet(id: &str) -> String {
     format!("bets/{id}/")
 }
 
+/// The file a hover card reads beside a future's or bet's page at `page`
+/// (`futures/<id>/`): `theme/default/static/hover-card.js` asks for it there.
+fn card_json(page: &str) -> String {
+    format!("{page}card.json")
+}
+
 /// The name below `bets/` the matrix takes, so no bet may.
 const MATRIX: &str = "matrix";
 
@@ -298,9 +308,11 @@ impl Shape<'_> {
             Route::Futures(n) if n == PageNo::FIRST => "futures/".into(),
             Route::Futures(n) => format!("futures/table/{}/", n.get()),
             Route::Future(i) => future(self.futures[i]),
+            Route::FutureCard(i) => card_json(&future(self.futures[i])),
             Route::Bets => "bets/".into(),
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
+            Route::BetCard(i) => card_json(&bet(self.bets[i])),
             Route::Search => "search/".into(),
             Route::TrackRecord => TRACK_RECORD.into(),
             Route::NotFound => "404.html".into(),
@@ -376,7 +388,9 @@ impl Shape<'_> {
         all.extend(PageIx::all(self.pages.len()).map(Route::Page));
         all.extend(FutureIx::all(self.futures.len()).map(Route::Future));
         all.extend(FutureIx::all(self.futures.len()).map(Route::FutureFeed));
+        all.extend(FutureIx::all(self.futures.len()).map(Route::FutureCard));
         all.extend(BetIx::all(self.bets.len()).map(Route::Bet));
+        all.extend(BetIx::all(self.bets.len()).map(Route::BetCard));
         for t in TagIx::all(self.tags.len()) {
             all.extend(PageNo::up_to(self.tag_pages(t)).map(|n| Route::Tag(t, n)));
         }
@@ -393,12 +407,24 @@ impl Route {
             | Route::Atom
             | Route::ChangesFeed
             | Route::FutureFeed(_)
+            | Route::FutureCard(_)
+            | Route::BetCard(_)
             | Route::Sitemap
             | Route::GraphJson
             | Route::Summaries
             | Route::SyntaxCss => false,
             Route::Tag(_, n) => n == PageNo::FIRST,
             _ => true,
+        }
+    }
+
+    /// The data file made from the same facts as this page (its hover
+    /// card), which `serve` re-renders with it.
+    pub(crate) fn companion(self) -> Option<Route> {
+        match self {
+            Route::Future(i) => Some(Route::FutureCard(i)),
+            Route::Bet(i) => Some(Route::BetCard(i)),
+            _ => None,
         }
     }
 }
@@ -435,6 +461,8 @@ mod tests {
             "futures/index.html",
             "futures/agi/index.html",
             "futures/agi/atom.xml",
+            "futures/agi/card.json",
+            "bets/tsm/card.json",
             "changes/index.html",
             "changes.xml",
             "bets/tsm/index.html",

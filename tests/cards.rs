@@ -72,7 +72,8 @@ fn meta(html: &str, key: &str) -> String {
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
     assert_eq!(&bytes[12..16], b"IHDR");
-    let be = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let be =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     (be(16), be(20))
 }
 
@@ -87,7 +88,10 @@ fn check_cards(out: &Path, base: &str) {
         assert_eq!(meta(&html, "twitter:card"), "summary_large_image", "{page}");
         let title = meta(&html, "og:title");
         let alt = meta(&html, "og:image:alt");
-        assert!(alt.starts_with(&title), "{page}: {alt:?} does not name {title:?}");
+        assert!(
+            alt.starts_with(&title),
+            "{page}: {alt:?} does not name {title:?}"
+        );
         let png = fs::read(out.join(page).join("card.png")).unwrap();
         assert_eq!(png_size(&png), (1200, 630), "{page}");
     }
@@ -119,7 +123,12 @@ fn every_future_bet_post_and_the_home_page_has_a_card() {
 fn inodes(out: &Path) -> BTreeMap<&'static str, u64> {
     PAGES
         .iter()
-        .map(|p| (*p, fs::metadata(out.join(p).join("card.png")).unwrap().ino()))
+        .map(|p| {
+            (
+                *p,
+                fs::metadata(out.join(p).join("card.png")).unwrap().ino(),
+            )
+        })
         .collect()
 }
 
@@ -127,20 +136,41 @@ fn inodes(out: &Path) -> BTreeMap<&'static str, u64> {
 fn cards_are_drawn_once_per_content() {
     let (_dir, root, out) = site("cards-cache");
     let cache = root.join(".forkcast-cache/cards");
-    assert_eq!(build(&root, &out, &offline()), CardCount { drawn: 13, reused: 0 });
+    assert_eq!(
+        build(&root, &out, &offline()),
+        CardCount {
+            drawn: 13,
+            reused: 0
+        }
+    );
     let pngs = |dir: &Path| {
         fs::read_dir(dir)
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".png"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".png")
+            })
             .count()
     };
     assert_eq!(pngs(&cache), 13);
     let first = inodes(&out);
     // A card in the output is the cache's file, linked.
     let agi = fs::metadata(out.join("futures/agi-arrives/card.png")).unwrap();
-    assert!(agi.nlink() >= 2, "the card is not a hard link of the cache's");
+    assert!(
+        agi.nlink() >= 2,
+        "the card is not a hard link of the cache's"
+    );
 
-    assert_eq!(build(&root, &out, &offline()), CardCount { drawn: 0, reused: 13 });
+    assert_eq!(
+        build(&root, &out, &offline()),
+        CardCount {
+            drawn: 0,
+            reused: 13
+        }
+    );
     assert_eq!(inodes(&out), first);
 
     // AGI arrives 0.4 → 0.5 moves its own card; A compute treaty's, whose
@@ -155,7 +185,11 @@ fn cards_are_drawn_once_per_content() {
     // home page and posts no number: 4 cards.
     let file = root.join("futures/agi-arrives.yaml");
     let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replace("probability: 0.4\n", "probability: 0.5\n")).unwrap();
+    fs::write(
+        &file,
+        text.replace("probability: 0.4\n", "probability: 0.5\n"),
+    )
+    .unwrap();
     let count = build(&root, &out, &offline());
     let second = inodes(&out);
     let redrawn: Vec<&str> = PAGES
@@ -172,12 +206,24 @@ fn cards_are_drawn_once_per_content() {
             "bets/treaty-hedge/",
         ]
     );
-    assert_eq!(count, CardCount { drawn: 4, reused: 9 });
+    assert_eq!(
+        count,
+        CardCount {
+            drawn: 4,
+            reused: 9
+        }
+    );
     // The four cards of 0.4 were not used by this build: pruned.
     assert_eq!(pngs(&cache), 13);
 
     fs::remove_dir_all(&cache).unwrap();
-    assert_eq!(build(&root, &out, &offline()), CardCount { drawn: 13, reused: 0 });
+    assert_eq!(
+        build(&root, &out, &offline()),
+        CardCount {
+            drawn: 13,
+            reused: 0
+        }
+    );
 }
 
 #[test]
@@ -203,24 +249,42 @@ fn ocr(path: &Path) -> String {
         .arg("stdout")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
 fn a_card_reads_back_as_its_title_and_number() {
-    if !has_tools("a_card_reads_back_as_its_title_and_number", &[Tool::Tesseract]) {
+    if !has_tools(
+        "a_card_reads_back_as_its_title_and_number",
+        &[Tool::Tesseract],
+    ) {
         return;
     }
     let (_dir, root, out) = site("cards-ocr");
     build(&root, &out, &offline());
     let future = ocr(&out.join("futures/agi-arrives/card.png"));
-    for words in ["FUTURE", "AGI arrives", "40%", "Fixture Futures", "example.org"] {
+    for words in [
+        "FUTURE",
+        "AGI arrives",
+        "40%",
+        "Fixture Futures",
+        "example.org",
+    ] {
         assert!(future.contains(words), "{words:?} not read in {future:?}");
     }
     let bet = ocr(&out.join("bets/foundry-calls/card.png"));
     // The en dash of 20–70% may read as a hyphen; the numbers must not.
-    for words in ["Call options on the foundry", "20", "70%", "chance of paying off"] {
+    for words in [
+        "Call options on the foundry",
+        "20",
+        "70%",
+        "chance of paying off",
+    ] {
         assert!(bet.contains(words), "{words:?} not read in {bet:?}");
     }
     let post = ocr(&out.join("posts/first-post/card.png"));

@@ -337,7 +337,11 @@ fn a_changed_futures_card_is_redrawn_and_served() {
     let before = fs::read(&card).unwrap();
     let future = dir.path().join("futures/agi-arrives.yaml");
     let original = fs::read_to_string(&future).unwrap();
-    fs::write(&future, original.replace("probability: 0.4\n", "probability: 0.5\n")).unwrap();
+    fs::write(
+        &future,
+        original.replace("probability: 0.4\n", "probability: 0.5\n"),
+    )
+    .unwrap();
     wait_for(
         &server,
         "/futures/agi-arrives/",
@@ -360,7 +364,10 @@ fn a_changed_futures_card_is_redrawn_and_served() {
     let mut answer = Vec::new();
     s.read_to_end(&mut answer).unwrap();
     let head = String::from_utf8_lossy(&answer[..answer.len().min(300)]).to_lowercase();
-    assert!(head.starts_with("http/1.1 200") && head.contains("image/png"), "{head}");
+    assert!(
+        head.starts_with("http/1.1 200") && head.contains("image/png"),
+        "{head}"
+    );
     assert!(answer.ends_with(&after), "the new card is served");
 }
 
@@ -909,4 +916,97 @@ fn a_request_during_a_rebuild_gets_a_whole_file() {
             &bad[..bad.len().min(5)]
         );
     }
+}
+
+/// A future's edit re-renders what references it: the post and page whose
+/// text does, the future whose summary does, the bet (whose chance moved
+/// with it: it wins only in `chips`) and what references the bet.
+#[test]
+fn an_edited_future_updates_the_references_to_it() {
+    let dir = TempDir::new("serve-references");
+    copy_dir(&fixture("references"), dir.path());
+    let server = serve(dir.path());
+    let chips = dir.path().join("futures/chips.yaml");
+    // chips 0.3 → 0.6: the bet `both` wins only in chips, so it pays off 60%.
+    fs::write(&chips, "title: Chips bust\nprobability: 0.6\n").unwrap();
+    let limit = Duration::from_secs(2);
+    wait_for(
+        &server,
+        "/posts/refs/",
+        "the boom</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/posts/refs/",
+        "our bet</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/about/",
+        "Both, the bet</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/futures/agi/",
+        "Chips bust</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    let (what, _) = server.last_rebuild().unwrap();
+    assert_ne!(what, "everything", "one future is rebuilt incrementally");
+}
+
+/// A commit changes the estimates' history, and with it the sparklines of
+/// cards whose pages show nothing new: "A compute treaty" has no estimate
+/// of its own, so its weekly values are implied by "AGI arrives" (0.3 ×
+/// P(AGI) + 0.5 × 0.3): 21% while AGI's committed estimate was 0.2, 27% at
+/// 0.4. Committing the 0.4 that was only in the file redraws the treaty's
+/// card, served as a fresh build writes it.
+#[test]
+fn a_commit_redraws_the_sparklines_of_cards_whose_pages_did_not_change() {
+    let dir = TempDir::new("serve-cards");
+    copy_dir(&fixture("good"), dir.path());
+    let days = jiff::Timestamp::now().as_second() / 86_400;
+    let today = jiff::civil::date(1970, 1, 1) + jiff::Span::new().days(days);
+    let day = |ago: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(ago))
+            .unwrap()
+            .to_string()
+    };
+    let agi = dir.path().join("futures/agi-arrives.yaml");
+    let text = fs::read_to_string(&agi).unwrap();
+    assert!(text.contains("\nprobability: 0.4\n"));
+    fs::write(&agi, text.replace("probability: 0.4", "probability: 0.2")).unwrap();
+    common::git_at(dir.path(), &day(60), &["init", "-q"]);
+    common::commit(dir.path(), &day(60), "AGI at 0.2");
+    fs::write(&agi, &text).unwrap();
+    let server = serve(dir.path());
+    let card = "/futures/treaty/card.json";
+    let (status, before) = get(&server, card);
+    assert_eq!(status, 200);
+    assert!(before.contains("\"sparkline\":[0.21,"), "{before}");
+
+    common::commit(dir.path(), &day(30), "AGI at 0.4");
+    let started = Instant::now();
+    let mut after = before.clone();
+    while after == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{card} was not redrawn after the commit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        after = get(&server, card).1;
+    }
+    let fresh = TempDir::new("serve-cards-build");
+    let options = forkcast::BuildOptions {
+        offline: true,
+        ..Default::default()
+    };
+    forkcast::build(dir.path(), Some(&fresh.path().join("out")), &options).unwrap();
+    let built = fs::read_to_string(fresh.path().join("out/futures/treaty/card.json")).unwrap();
+    assert_eq!(after, built);
+    assert!(built.contains(",0.27,0.27]"), "{built}");
 }

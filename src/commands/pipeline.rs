@@ -217,19 +217,13 @@ fn no_progress(_: &str, _: usize, _: usize) {}
 /// Renders `site` (from `root`) into `output`, each file written as soon as
 /// it is rendered; if anything fails, `output` is left as it was. Returns
 /// the templates too, which `serve` keeps for its incremental rebuilds.
-pub(crate) fn write_site(
-    site: &Site,
-    root: &Path,
-    output: &Path,
-) -> Result<Wrote, Error> {
+pub(crate) fn write_site(site: &Site, root: &Path, output: &Path) -> Result<Wrote, Error> {
     let publisher = output::Publisher::begin(output).map_err(Error::Write)?;
     publisher.put_statics(&site.theme, &root.join("static"));
     let cache = card_cache(root);
-    let (tera, index) = render::render(
-        site,
-        &|file| publisher.put(file),
-        &|card| publisher.put_cached(card, &cache),
-    )
+    let (tera, index) = render::render(site, &|file| publisher.put(file), &|card| {
+        publisher.put_cached(card, &cache)
+    })
     .map_err(Error::Render)?;
     let written = publisher.finish().map_err(Error::Write)?;
     // Only now is every card the site shows known; the rest are of older

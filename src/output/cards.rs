@@ -204,11 +204,23 @@ mod tests {
         let first = Cache::new(dir.clone());
         let a = first.get(file("aa", &DRAWS)).unwrap();
         first.get(file("bb", &DRAWS)).unwrap();
-        assert_eq!(first.count(), CardCount { drawn: 2, reused: 0 });
+        assert_eq!(
+            first.count(),
+            CardCount {
+                drawn: 2,
+                reused: 0
+            }
+        );
         assert_eq!(fs::read(&a).unwrap(), b"png");
         let second = Cache::new(dir.clone());
         assert_eq!(second.get(file("aa", &DRAWS)).unwrap(), a);
-        assert_eq!(second.count(), CardCount { drawn: 0, reused: 1 });
+        assert_eq!(
+            second.count(),
+            CardCount {
+                drawn: 0,
+                reused: 1
+            }
+        );
         assert_eq!(DRAWS.load(Ordering::Relaxed), 2);
         // Not while the first build holds the cache.
         assert_eq!(second.prune(), 0);

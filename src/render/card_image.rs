@@ -134,14 +134,26 @@ pub(crate) fn svg(card: &Card) -> String {
     let room = f64::from(WIDTH) - 2.0 * PAD;
     if !card.kind.is_empty() {
         let kind = card.kind.to_uppercase();
-        line(&mut s, PAD, 96.0, 30.0, MUTED, &kind, "letter-spacing=\"3\"");
+        line(
+            &mut s,
+            PAD,
+            96.0,
+            30.0,
+            MUTED,
+            &kind,
+            "letter-spacing=\"3\"",
+        );
     }
     match &card.number {
         Some(n) => {
             let bottom = block(&mut s, &card.title, 58.0, 68.0, 168.0, room, 3, INK);
             let number_at = (bottom + 146.0).max(430.0);
             // "Did not happen" must fit where "42%" does.
-            let beside = if card.sparkline.is_empty() { room } else { 680.0 };
+            let beside = if card.sparkline.is_empty() {
+                room
+            } else {
+                680.0
+            };
             let px = (beside / text::width(&n.display, 1.0)).min(140.0);
             line(&mut s, PAD, number_at, px.floor(), ACCENT, &n.display, "");
             let caption = if n.source == n.label {
@@ -150,14 +162,41 @@ pub(crate) fn svg(card: &Card) -> String {
                 format!("{} · {}", n.label, n.source)
             };
             // Below the number's descenders ("Happened").
-            block(&mut s, &caption, 30.0, 36.0, number_at + 62.0, beside, 1, MUTED);
-            block(&mut s, &n.date, 30.0, 36.0, number_at + 100.0, beside, 1, MUTED);
+            block(
+                &mut s,
+                &caption,
+                30.0,
+                36.0,
+                number_at + 62.0,
+                beside,
+                1,
+                MUTED,
+            );
+            block(
+                &mut s,
+                &n.date,
+                30.0,
+                36.0,
+                number_at + 100.0,
+                beside,
+                1,
+                MUTED,
+            );
             sparkline(&mut s, &card.sparkline, number_at);
         }
         None => {
             let bottom = block(&mut s, &card.title, 64.0, 76.0, 178.0, room, 3, INK);
             let lines = if bottom > 300.0 { 2 } else { 3 };
-            block(&mut s, &card.sentence, 36.0, 46.0, bottom + 64.0, room, lines, MUTED);
+            block(
+                &mut s,
+                &card.sentence,
+                36.0,
+                46.0,
+                bottom + 64.0,
+                room,
+                lines,
+                MUTED,
+            );
         }
     }
     footer(&mut s, card);
@@ -167,7 +206,10 @@ pub(crate) fn svg(card: &Card) -> String {
 
 /// `text` broken into at most `max` lines of `room` pixels at `px`, the
 /// first baseline at `y`; returns the last baseline.
-#[allow(clippy::too_many_arguments, reason = "one SVG text block: place, size, ink")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one SVG text block: place, size, ink"
+)]
 fn block(
     s: &mut String,
     text: &str,
@@ -227,7 +269,10 @@ fn sparkline(s: &mut String, values: &[f64], y: f64) {
         points.join(" ")
     );
     let (x, y) = point(values.len() - 1, values[values.len() - 1]);
-    let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="10" fill="{ACCENT}"/>"#);
+    let _ = write!(
+        s,
+        r#"<circle cx="{x:.1}" cy="{y:.1}" r="10" fill="{ACCENT}"/>"#
+    );
     // Weekly values: n of them span n - 1 weeks.
     let weeks = format!("last {} weeks", values.len() - 1);
     line(s, left, top + h + 62.0, 30.0, MUTED, &weeks, "");
@@ -251,7 +296,15 @@ fn footer(s: &mut String, card: &Card) {
     let baseline = top + 44.0;
     line(s, PAD, baseline, 30.0, WHITE, &name.concat(), "");
     let right = f64::from(WIDTH) - PAD;
-    line(s, right, baseline, 28.0, "#e5e7eb", host, "text-anchor=\"end\"");
+    line(
+        s,
+        right,
+        baseline,
+        28.0,
+        "#e5e7eb",
+        host,
+        "text-anchor=\"end\"",
+    );
 }
 
 /// `text` as SVG character data: markup characters escaped, and the
@@ -322,8 +375,14 @@ mod tests {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         // IHDR: length (4), "IHDR" (4), then width and height, big-endian.
         assert_eq!(&png[12..16], b"IHDR");
-        assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), 1200);
-        assert_eq!(u32::from_be_bytes([png[20], png[21], png[22], png[23]]), 630);
+        assert_eq!(
+            u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+            1200
+        );
+        assert_eq!(
+            u32::from_be_bytes([png[20], png[21], png[22], png[23]]),
+            630
+        );
     }
 
     #[test]

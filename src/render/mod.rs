@@ -8,7 +8,8 @@
 //! one function per kind of page, [`matrix`] the bets matrix's rows and
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
 //! shapes, [`community`] what pages show of discussion threads, [`changes`]
-//! what `/changes/`, the home page and the feeds say of what moved.
+//! what `/changes/`, the home page and the feeds say of what moved,
+//! [`references`] the `[[id]]` links of Markdown with their numbers.
 
 pub(crate) mod browser_data;
 mod calibration;
@@ -23,6 +24,7 @@ pub(crate) mod layout;
 pub(crate) mod map;
 mod matrix;
 mod pages;
+pub(crate) mod references;
 pub(crate) mod search;
 pub(crate) mod text;
 mod views;
@@ -223,6 +225,8 @@ impl<'a> Renderer<'a> {
         let bytes = match route {
             Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,
             Route::Summaries => data::summaries_json(self.site, &path)?,
+            Route::FutureCard(i) => data::card_json(&self.future_facts(i), &path)?,
+            Route::BetCard(b) => data::card_json(&self.bet_facts(b), &path)?,
             Route::SyntaxCss => markdown::highlight_css().into_bytes(),
             page => return self.page(page),
         };
@@ -241,5 +245,10 @@ impl<'a> Renderer<'a> {
 
     fn route_url(&self, route: Route) -> String {
         self.url(&self.shape.path(route))
+    }
+
+    /// Rendered Markdown with its references' titles and numbers.
+    fn html<'h>(&self, html: &'h crate::source::references::Html) -> std::borrow::Cow<'h, str> {
+        references::join(self.site, html)
     }
 }

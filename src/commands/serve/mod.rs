@@ -317,7 +317,9 @@ fn watch_new_folders(root: &Path, paths: &[PathBuf], watcher: &WatcherRef) {
 fn full_build(root: &Path, options: &BuildOptions, out: &Path) -> Result<Session, pipeline::Error> {
     let site = pipeline::load(root, options)?;
     let pipeline::Wrote {
-        tera, index: search, ..
+        tera,
+        index: search,
+        ..
     } = pipeline::write_site(&site, root, out)?;
     Ok(Session {
         site,
@@ -514,9 +516,11 @@ fn write_touched(
         site, tera, search, ..
     } = session;
     let renderer = Renderer::new(site, tera);
+    // A future's or bet's hover card is made from what its page shows.
     let routes: BTreeSet<Route> = touched
         .iter()
         .flat_map(|t| t.routes.iter().copied())
+        .flat_map(|r| std::iter::once(r).chain(r.companion()))
         .collect();
     let routes: Vec<Route> = routes.into_iter().collect();
     let mut files = renderer
@@ -539,7 +543,10 @@ fn write_touched(
     // Cards first: a page is never served before the card it names.
     let cards = place_cards(&renderer, &site.root, out).map_err(Failure::Other)?;
     write_files(out, &files).map_err(Failure::Other)?;
-    let paths = files.iter().map(|f| f.path.clone()).chain(cards.iter().cloned());
+    let paths = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(cards.iter().cloned());
     record_written(out, paths, &index.removed);
     Ok(match cards.len() {
         0 => format!("{pages} pages"),

@@ -184,6 +184,7 @@ function picker(view, mount) {
 export function decorate(view, root) {
   futureNumbers(view, root);
   betNumbers(view, root);
+  refNumbers(view, root);
   root.querySelectorAll("table.futures-table").forEach((table) => {
     if (table instanceof HTMLTableElement) whenInSight(table, () => futuresTable(view, table));
   });
@@ -265,6 +266,35 @@ function betNumbers(view, root) {
     const span = beside(anchor, "view-payoff", label, b.settled ? "Settled: no view changes it" : "The chance it pays off in your view", cell);
     if (span) span.classList.toggle("changed", !b.settled && text !== b.payoff.display);
   });
+}
+
+// A `[[id]]` reference in a post's text: the reader's number after the
+// site's, inside the link (a sentence reads "AGI by 2030 42% → yours 60%").
+// What is settled keeps its words.
+/** @param {View} view @param {ParentNode} root */
+function refNumbers(view, root) {
+  root.querySelectorAll("a.ref[data-future], a.ref[data-bet]").forEach((a) => {
+    const num = a.querySelector(".ref-p");
+    if (!num || num.classList.contains("settled") || num.classList.contains("verdict")) return;
+    const future = a.getAttribute("data-future");
+    const yours = future ? yoursOf(view, "future", future) : yoursOf(view, "bet", a.getAttribute("data-bet") || "");
+    beside(num, "view-num", yours == null ? null : "→ yours " + yours, "In your view");
+  });
+}
+
+/** The reader's number for future or bet `id` where their view changes it,
+ * else null (references and hover cards show it beside the site's).
+ * @param {View} view @param {"future" | "bet"} kind @param {string} id @returns {string | null} */
+export function yoursOf(view, kind, id) {
+  const m = view.m;
+  if (kind === "future") {
+    const t = m.byId[id] ? view.texts(id) : null;
+    return t && t.changed ? t.yours : null;
+  }
+  const b = m.bets[id];
+  if (!b || b.settled || !view.active) return null;
+  const t = payoffText(m.rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent);
+  return t !== b.payoff.display ? t : null;
 }
 
 // The futures table's "Your view" column, after "Implied", while a view is
