@@ -24,6 +24,8 @@ fn site(label: &str) -> (TempDir, PathBuf, PathBuf) {
     let dir = TempDir::new(label);
     let root = dir.path().join("site");
     copy_dir(&fixture("good"), &root);
+    // Tests that build the fixture in place leave its cache there.
+    let _ = fs::remove_dir_all(root.join(".forkcast-cache"));
     let out = dir.path().join("public");
     (dir, root, out)
 }
@@ -231,6 +233,7 @@ fn a_hostile_title_draws_a_card() {
     let dir = TempDir::new("cards-hostile");
     let root = dir.path().join("site");
     copy_dir(&fixture("hostile"), &root);
+    let _ = fs::remove_dir_all(root.join(".forkcast-cache"));
     let out = dir.path().join("public");
     let count = build(&root, &out, &offline());
     assert!(count.drawn > 0 && count.reused == 0, "{count:?}");

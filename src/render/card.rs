@@ -8,10 +8,8 @@
 use serde::Serialize;
 
 use super::Renderer;
-use super::card_image;
 use super::views::{shown_source, source_label};
 use crate::model::site::{FutureEntry, Page, Settled, Source, Trend};
-use crate::output::CachedFile;
 use crate::render::format::{self, percent};
 use crate::routes::{self, BetIx, CardOf, FutureIx, PostIx, Route};
 
@@ -49,17 +47,6 @@ pub(crate) struct Number {
     pub date: String,
 }
 
-/// What a page's head says of its card (`og:image` and its neighbours).
-#[derive(Serialize)]
-pub(crate) struct CardMeta {
-    /// The PNG's full address.
-    pub url: String,
-    pub width: u32,
-    pub height: u32,
-    /// What the picture says: the title and the number.
-    pub alt: String,
-}
-
 impl Renderer<'_> {
     /// The facts of `page`'s card.
     pub(crate) fn facts(&self, page: CardOf) -> Card {
@@ -68,38 +55,6 @@ impl Renderer<'_> {
             CardOf::Future(i) => self.future_facts(i),
             CardOf::Bet(b) => self.bet_facts(b),
             CardOf::Post(i) => self.post_facts(i),
-        }
-    }
-
-    /// `page`'s card, to be taken from the cache or drawn.
-    pub(crate) fn card_file(&self, page: CardOf) -> CachedFile {
-        let facts = self.facts(page);
-        CachedFile {
-            path: self.shape.card(page),
-            key: card_image::key(&facts),
-            draw: Box::new(move || card_image::draw(&facts)),
-        }
-    }
-
-    /// Every card of the site.
-    pub(crate) fn card_files(&self) -> Vec<CachedFile> {
-        let all = self.shape.cards();
-        all.into_iter().map(|c| self.card_file(c)).collect()
-    }
-
-    /// What `page`'s head says of its card.
-    pub(crate) fn card_meta(&self, page: CardOf) -> CardMeta {
-        let facts = self.facts(page);
-        let alt = match &facts.number {
-            Some(n) => format!("{}: {} ({})", facts.title, n.display, n.label),
-            None if facts.sentence.is_empty() => facts.title,
-            None => format!("{}: {}", facts.title, facts.sentence),
-        };
-        CardMeta {
-            url: self.permalink(&self.shape.card(page)),
-            width: card_image::WIDTH,
-            height: card_image::HEIGHT,
-            alt,
         }
     }
 

@@ -8,9 +8,12 @@ use std::fmt::Write as _;
 use std::sync::{Arc, LazyLock};
 
 use resvg::{tiny_skia, usvg};
+use serde::Serialize;
 
 use super::card::Card;
-use super::text;
+use super::{Renderer, text};
+use crate::output::CachedFile;
+use crate::routes::CardOf;
 
 /// The card's size in pixels, as `og:image:width` and `height` say it.
 pub(crate) const WIDTH: u32 = 1200;
@@ -28,6 +31,51 @@ const MUTED: &str = "#4a4a4a";
 const ACCENT: &str = "#1d4ed8";
 const FOOTER: &str = "#111827";
 const WHITE: &str = "#ffffff";
+
+/// What a page's head says of its card (`og:image` and its neighbours).
+#[derive(Serialize)]
+pub(crate) struct CardMeta {
+    /// The PNG's full address.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// What the picture says: the title and the number.
+    pub alt: String,
+}
+
+impl Renderer<'_> {
+    /// `page`'s card, to be taken from the cache or drawn.
+    pub(crate) fn card_file(&self, page: CardOf) -> CachedFile {
+        let facts = self.facts(page);
+        CachedFile {
+            path: self.shape.card(page),
+            key: key(&facts),
+            draw: Box::new(move || draw(&facts)),
+        }
+    }
+
+    /// Every card of the site.
+    pub(crate) fn card_files(&self) -> Vec<CachedFile> {
+        let all = self.shape.cards();
+        all.into_iter().map(|c| self.card_file(c)).collect()
+    }
+
+    /// What `page`'s head says of its card.
+    pub(crate) fn card_meta(&self, page: CardOf) -> CardMeta {
+        let facts = self.facts(page);
+        let alt = match &facts.number {
+            Some(n) => format!("{}: {} ({})", facts.title, n.display, n.label),
+            None if facts.sentence.is_empty() => facts.title,
+            None => format!("{}: {}", facts.title, facts.sentence),
+        };
+        CardMeta {
+            url: self.permalink(&self.shape.card(page)),
+            width: WIDTH,
+            height: HEIGHT,
+            alt,
+        }
+    }
+}
 
 /// The name a card's bytes are cached under: a hash of its facts, its size
 /// and [`DESIGN`] (FNV-1a, 128 bits, written as 32 hex digits). Stable
