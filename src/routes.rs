@@ -127,10 +127,18 @@ pub(crate) enum Route {
     /// The map and a page of the table of futures.
     Futures(PageNo),
     Future(FutureIx),
+    /// Future `i`'s card for an iframe on another site.
+    FutureEmbed(FutureIx),
+    /// Its oEmbed description (JSON), naming the embed's iframe code.
+    FutureOembed(FutureIx),
     Bets,
     /// Every bet against every future some bet wins or loses in.
     BetsMatrix,
     Bet(BetIx),
+    /// Bet `i`'s card for an iframe on another site.
+    BetEmbed(BetIx),
+    /// Its oEmbed description.
+    BetOembed(BetIx),
     Search,
     /// How each source did on the futures that resolved.
     TrackRecord,
@@ -202,6 +210,16 @@ pub(crate) fn bet(id: &str) -> String {
     format!("bets/{id}/")
 }
 
+/// The embed (a card for an iframe) of the future or bet at `page`.
+pub(crate) fn embed(page: &str) -> String {
+    format!("{page}embed/")
+}
+
+/// The oEmbed description of the future or bet at `page`.
+pub(crate) fn oembed(page: &str) -> String {
+    format!("{page}oembed.json")
+}
+
 /// The name below `bets/` the matrix takes, so no bet may.
 const MATRIX: &str = "matrix";
 
@@ -270,9 +288,13 @@ impl Shape<'_> {
             Route::Futures(n) if n == PageNo::FIRST => "futures/".into(),
             Route::Futures(n) => format!("futures/table/{}/", n.get()),
             Route::Future(i) => future(self.futures[i]),
+            Route::FutureEmbed(i) => embed(&future(self.futures[i])),
+            Route::FutureOembed(i) => oembed(&future(self.futures[i])),
             Route::Bets => "bets/".into(),
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
+            Route::BetEmbed(i) => embed(&bet(self.bets[i])),
+            Route::BetOembed(i) => oembed(&bet(self.bets[i])),
             Route::Search => "search/".into(),
             Route::TrackRecord => TRACK_RECORD.into(),
             Route::NotFound => "404.html".into(),
@@ -328,7 +350,9 @@ impl Shape<'_> {
         all.extend(PageIx::all(self.pages.len()).map(Route::Page));
         all.extend(FutureIx::all(self.futures.len()).map(Route::Future));
         all.extend(FutureIx::all(self.futures.len()).map(Route::FutureFeed));
+        all.extend(FutureIx::all(self.futures.len()).flat_map(|i| Route::Future(i).companions()));
         all.extend(BetIx::all(self.bets.len()).map(Route::Bet));
+        all.extend(BetIx::all(self.bets.len()).flat_map(|i| Route::Bet(i).companions()));
         for t in TagIx::all(self.tags.len()) {
             all.extend(PageNo::up_to(self.tag_pages(t)).map(|n| Route::Tag(t, n)));
         }
@@ -337,11 +361,26 @@ impl Shape<'_> {
 }
 
 impl Route {
+    /// The files that say what this page says of its future or bet, and
+    /// change when it does: a future's or bet's embed and oEmbed description.
+    pub(crate) fn companions(self) -> Vec<Route> {
+        match self {
+            Route::Future(i) => vec![Route::FutureEmbed(i), Route::FutureOembed(i)],
+            Route::Bet(i) => vec![Route::BetEmbed(i), Route::BetOembed(i)],
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the sitemap lists it: pages people land on, not data files,
-    /// the feed or the not-found page.
+    /// the feed, the not-found page, or embeds (cards for other sites'
+    /// iframes, marked `noindex`: a search result should open the page).
     pub(crate) fn in_sitemap(self) -> bool {
         match self {
-            Route::NotFound
+            Route::FutureEmbed(_)
+            | Route::FutureOembed(_)
+            | Route::BetEmbed(_)
+            | Route::BetOembed(_)
+            | Route::NotFound
             | Route::Atom
             | Route::ChangesFeed
             | Route::FutureFeed(_)
@@ -387,6 +426,10 @@ mod tests {
             "futures/index.html",
             "futures/agi/index.html",
             "futures/agi/atom.xml",
+            "futures/agi/embed/index.html",
+            "futures/agi/oembed.json",
+            "bets/tsm/embed/index.html",
+            "bets/tsm/oembed.json",
             "changes/index.html",
             "changes.xml",
             "bets/tsm/index.html",

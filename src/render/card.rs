@@ -96,16 +96,17 @@ impl Renderer<'_> {
     pub(crate) fn bet_facts(&self, b: BetIx) -> Card {
         let entry = &self.site.bets[b];
         let number = match entry.verdict {
-            Some(v) => Number {
-                display: if v.won() { "Won" } else { "Lost" }.into(),
-                label: "resolved",
-                source: format::verdict(
-                    v,
-                    &self.site.futures[v.by()].future.title,
-                    entry.wins_if.len(),
-                ),
-                date: format::long_date(self.site.today),
-            },
+            Some(v) => {
+                // The day of the resolution that settled it.
+                let by = &self.site.futures[v.by()].future;
+                let on = by.resolved.as_ref().map_or(self.site.today, |r| r.on.value);
+                Number {
+                    display: if v.won() { "Won" } else { "Lost" }.into(),
+                    label: "resolved",
+                    source: format::verdict(v, &by.title, entry.wins_if.len()),
+                    date: format::long_date(on),
+                }
+            }
             None => Number {
                 display: format::payoff(entry.payoff),
                 label: "chance of paying off",

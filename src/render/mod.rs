@@ -8,7 +8,9 @@
 //! one function per kind of page, [`matrix`] the bets matrix's rows and
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
 //! shapes, [`community`] what pages show of discussion threads, [`changes`]
-//! what `/changes/`, the home page and the feeds say of what moved.
+//! what `/changes/`, the home page and the feeds say of what moved,
+//! [`card`] what a card says of a page and [`embed`] a future's or bet's
+//! card for other sites' iframes, with its oEmbed description.
 
 pub(crate) mod browser_data;
 mod calibration;
@@ -17,6 +19,7 @@ mod changes;
 pub(crate) mod chart;
 mod community;
 mod data;
+mod embed;
 pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod map;
@@ -34,6 +37,7 @@ use tera::Tera;
 
 use crate::model::site::Site;
 use crate::output::OutputFile;
+use crate::render::embed::Subject;
 use crate::render::layout::Layout;
 use crate::routes::{FutureIx, Route, Shape};
 use crate::source::markdown;
@@ -138,6 +142,8 @@ pub(crate) struct Renderer<'a> {
     /// The numbers of the last weeks, for the cards' sparklines: made on
     /// first use (a serve rebuild of one page may not need them).
     trend: OnceLock<crate::model::site::Trend>,
+    /// The embeds' stylesheet and its hash, made on first use.
+    embed_style: OnceLock<embed::EmbedStyle>,
 }
 
 impl<'a> Renderer<'a> {
@@ -170,6 +176,7 @@ impl<'a> Renderer<'a> {
             by_title: site.futures_by_title(),
             layout,
             trend: OnceLock::new(),
+            embed_style: OnceLock::new(),
         }
     }
 
@@ -211,6 +218,10 @@ impl<'a> Renderer<'a> {
             Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,
             Route::Summaries => data::summaries_json(self.site, &path)?,
             Route::SyntaxCss => markdown::highlight_css().into_bytes(),
+            Route::FutureEmbed(i) => return self.embed_file(route, Subject::Future(i)),
+            Route::BetEmbed(b) => return self.embed_file(route, Subject::Bet(b)),
+            Route::FutureOembed(i) => return self.oembed_file(route, Subject::Future(i)),
+            Route::BetOembed(b) => return self.oembed_file(route, Subject::Bet(b)),
             page => return self.page(page),
         };
         Ok(OutputFile { path, bytes })

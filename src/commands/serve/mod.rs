@@ -511,9 +511,11 @@ fn write_touched(
         site, tera, search, ..
     } = session;
     let renderer = Renderer::new(site, tera);
+    // A future's or bet's embed says what its page says, so it changes with it.
     let routes: BTreeSet<Route> = touched
         .iter()
         .flat_map(|t| t.routes.iter().copied())
+        .flat_map(|r| std::iter::once(r).chain(r.companions()))
         .collect();
     let routes: Vec<Route> = routes.into_iter().collect();
     let mut files = renderer
