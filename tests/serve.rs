@@ -91,6 +91,24 @@ fn start() -> (TempDir, Server) {
 }
 
 #[test]
+fn an_edited_future_updates_its_embed_which_gets_no_reload_script() {
+    let (dir, server) = start();
+    let (status, embed) = get(&server, "/futures/agi-arrives/embed/");
+    assert_eq!(status, 200);
+    assert!(embed.contains("<strong>40%</strong>"), "{embed}");
+    assert!(
+        !embed.contains("live.js"),
+        "a page whose policy allows no script gets none"
+    );
+    let file = dir.path().join("futures/agi-arrives.yaml");
+    let yaml = fs::read_to_string(&file).unwrap();
+    fs::write(&file, yaml.replace("probability: 0.4\n", "probability: 0.55\n")).unwrap();
+    let limit = Duration::from_secs(2);
+    wait_for(&server, "/futures/agi-arrives/embed/", "<strong>55%</strong>", limit);
+    wait_for(&server, "/futures/agi-arrives/", "<strong>55%</strong>", limit);
+}
+
+#[test]
 fn edits_appear_and_broken_edits_show_an_overlay() {
     let (dir, server) = start();
     assert!(

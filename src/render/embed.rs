@@ -70,6 +70,9 @@ struct Spark {
 }
 
 /// oEmbed 1.0's "rich" type (<https://oembed.com/#section2.3>).
+// No `thumbnail_url` yet: it is to name the page's social card (with
+// `thumbnail_width` and `thumbnail_height`, 1200 and 630), whose branch had
+// not reached main when this was written.
 #[derive(Serialize)]
 struct Oembed<'a> {
     version: &'static str,
