@@ -481,10 +481,10 @@ fn hostile_content_never_reaches_a_page_as_markup() {
                 !["iframe", "style", "object", "embed", "frame", "base"]
                     .contains(&tag.name.as_str())
                     || (embed && tag.name == "style" && tag.attributes.is_empty())
-                    && (tag.name != "form"
-                        || tag
-                            .attributes
-                            .contains(&("class".into(), "site-search".into()))),
+                        && (tag.name != "form"
+                            || tag
+                                .attributes
+                                .contains(&("class".into(), "site-search".into()))),
                 "{path} has a <{}> element",
                 tag.name
             );

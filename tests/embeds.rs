@@ -93,7 +93,9 @@ fn pages(out: &Path) -> Vec<String> {
 /// The text between the first `open` and the `close` after it.
 fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
     let start = text.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
-    let end = text[start..].find(close).unwrap_or_else(|| panic!("no {close}"));
+    let end = text[start..]
+        .find(close)
+        .unwrap_or_else(|| panic!("no {close}"));
     &text[start..start + end]
 }
 
@@ -131,19 +133,41 @@ fn every_future_and_bet_has_an_embed_without_script_under_20_kb() {
     for page in &pages {
         let path = out.join(page).join("embed/index.html");
         let html = fs::read_to_string(&path).unwrap_or_else(|_| panic!("no embed for {page}"));
-        assert!(out.join(page).join("oembed.json").is_file(), "{page}: no oembed.json");
-        assert!(!html.to_ascii_lowercase().contains("<script"), "{page}: a script");
+        assert!(
+            out.join(page).join("oembed.json").is_file(),
+            "{page}: no oembed.json"
+        );
+        assert!(
+            !html.to_ascii_lowercase().contains("<script"),
+            "{page}: a script"
+        );
         for tag in start_tags(&html) {
-            assert!(EMBED_TAGS.contains(&tag.name.as_str()), "{page}: <{}>", tag.name);
+            assert!(
+                EMBED_TAGS.contains(&tag.name.as_str()),
+                "{page}: <{}>",
+                tag.name
+            );
             for (name, _) in &tag.attributes {
                 // Neither a handler nor a style attribute (the policy blocks both).
-                assert!(!name.starts_with("on") && name != "style", "{page}: {name}=");
+                assert!(
+                    !name.starts_with("on") && name != "style",
+                    "{page}: {name}="
+                );
             }
         }
-        let csp = attr_of(&html, "meta", ("http-equiv", "Content-Security-Policy"), "content")
-            .unwrap_or_else(|| panic!("{page}: no CSP"));
+        let csp = attr_of(
+            &html,
+            "meta",
+            ("http-equiv", "Content-Security-Policy"),
+            "content",
+        )
+        .unwrap_or_else(|| panic!("{page}: no CSP"));
         let css = between(&html, "<style>", "</style>");
-        assert_eq!(html.matches("<style").count(), 1, "{page}: one style element");
+        assert_eq!(
+            html.matches("<style").count(),
+            1,
+            "{page}: one style element"
+        );
         assert_eq!(
             csp,
             format!(
@@ -161,7 +185,12 @@ fn every_future_and_bet_has_an_embed_without_script_under_20_kb() {
         }
     }
     println!("largest embed: {} bytes ({})", largest.0, largest.1);
-    assert!(largest.0 < 20_000, "{} weighs {} bytes", largest.1, largest.0);
+    assert!(
+        largest.0 < 20_000,
+        "{} weighs {} bytes",
+        largest.1,
+        largest.0
+    );
     assert!(
         largest.1.contains("hostile"),
         "the worst case is a hostile title: {}",
@@ -177,7 +206,10 @@ fn a_hostile_title_stays_text_in_the_embed_the_code_and_the_json() {
     let out = build(tmp.path(), BASE);
     let title = hostile_title();
     let site = "AGI Preparedness Manual";
-    for (page, kind) in [("futures/hostile-title/", "Future"), ("bets/hostile-bet/", "Bet")] {
+    for (page, kind) in [
+        ("futures/hostile-title/", "Future"),
+        ("bets/hostile-bet/", "Bet"),
+    ] {
         let embed = fs::read_to_string(out.join(page).join("embed/index.html")).unwrap();
         let heading = between(&embed, "<h1>", "</h1>");
         let link = format!("<a href=\"{BASE}{page}\" target=\"_blank\" rel=\"noopener\">");
@@ -191,7 +223,10 @@ fn a_hostile_title_stays_text_in_the_embed_the_code_and_the_json() {
         assert_eq!(json["title"], title.as_str());
         assert_eq!(json["provider_name"], site);
         assert_eq!(json["provider_url"], BASE);
-        assert_eq!((json["width"].as_u64(), json["height"].as_u64()), (Some(480), Some(260)));
+        assert_eq!(
+            (json["width"].as_u64(), json["height"].as_u64()),
+            (Some(480), Some(260))
+        );
         let code = json["html"].as_str().unwrap();
         // The code is one iframe, whatever the title holds.
         let tags = start_tags(code);
@@ -217,7 +252,11 @@ fn a_hostile_title_stays_text_in_the_embed_the_code_and_the_json() {
         let html = fs::read_to_string(out.join(page).join("index.html")).unwrap();
         let field = between(&html, "<textarea id=\"embed_code\"", "</textarea>");
         let shown = &field[field.find('>').unwrap() + 1..];
-        assert_eq!(unescape(shown), code, "{page}: the code shown is the oEmbed's");
+        assert_eq!(
+            unescape(shown),
+            code,
+            "{page}: the code shown is the oEmbed's"
+        );
         let alternate = ("type", "application/json+oembed");
         assert_eq!(
             attr_of(&html, "link", alternate, "href"),
@@ -235,8 +274,14 @@ fn an_embed_says_a_future_resolved_or_a_bet_settled() {
     let read = |page: &str| fs::read_to_string(out.join(page).join("embed/index.html")).unwrap();
     // imo-2026-perfect-score: `resolved: {outcome: happened, on: 2026-07-26}`.
     let future = read("futures/imo-2026-perfect-score/");
-    assert!(future.contains("Resolved: <strong>Happened</strong>"), "{future}");
-    assert!(future.contains("Resolved on <time>26 July 2026</time></p>"), "{future}");
+    assert!(
+        future.contains("Resolved: <strong>Happened</strong>"),
+        "{future}"
+    );
+    assert!(
+        future.contains("Resolved on <time>26 July 2026</time></p>"),
+        "{future}"
+    );
     let bet = read("bets/settled-win/");
     assert!(bet.contains("Resolved: <strong>Won</strong>"), "{bet}");
     assert!(
@@ -245,7 +290,10 @@ fn an_embed_says_a_future_resolved_or_a_bet_settled() {
     );
     // An open future: its number, what it is, where it comes from.
     let open = read("futures/hostile-title/");
-    assert!(open.contains("<strong>40%</strong> <span class=\"label\">chance</span>"), "{open}");
+    assert!(
+        open.contains("<strong>40%</strong> <span class=\"label\">chance</span>"),
+        "{open}"
+    );
     assert!(open.contains("· author&#39;s estimate</p>"), "{open}");
 }
 
@@ -256,13 +304,21 @@ fn a_sparkline_has_a_text_alternative() {
     let mut drawn = 0;
     for page in pages(&out) {
         let html = fs::read_to_string(out.join(&page).join("embed/index.html")).unwrap();
-        let Some(svg) = html.find("<svg") else { continue };
+        let Some(svg) = html.find("<svg") else {
+            continue;
+        };
         drawn += 1;
         let svg = &html[svg..];
         assert!(svg.starts_with("<svg class=\"spark\""), "{page}");
-        assert!(svg.contains("role=\"img\" aria-labelledby=\"spark_title\""), "{page}");
+        assert!(
+            svg.contains("role=\"img\" aria-labelledby=\"spark_title\""),
+            "{page}"
+        );
         let alt = between(svg, "<title id=\"spark_title\">", "</title>");
-        assert!(alt.starts_with("Its chance") && alt.ends_with("today."), "{page}: {alt}");
+        assert!(
+            alt.starts_with("Its chance") && alt.ends_with("today."),
+            "{page}: {alt}"
+        );
     }
     // The example's markets have histories: most futures have a line.
     assert!(drawn >= 20, "only {drawn} sparklines");
@@ -288,7 +344,12 @@ fn node_script(script: &str, config: &serde_json::Value) -> serde_json::Value {
 
 #[test]
 fn embeds_work_in_an_iframe_on_another_site() {
-    let needs = [Tool::Chromium, Tool::Node, Tool::Npm("playwright-core"), Tool::Npm("axe-core")];
+    let needs = [
+        Tool::Chromium,
+        Tool::Node,
+        Tool::Npm("playwright-core"),
+        Tool::Npm("axe-core"),
+    ];
     if !common::has_tools("the embeds' browser test", &needs) {
         return;
     }

@@ -102,10 +102,24 @@ fn an_edited_future_updates_its_embed_which_gets_no_reload_script() {
     );
     let file = dir.path().join("futures/agi-arrives.yaml");
     let yaml = fs::read_to_string(&file).unwrap();
-    fs::write(&file, yaml.replace("probability: 0.4\n", "probability: 0.55\n")).unwrap();
+    fs::write(
+        &file,
+        yaml.replace("probability: 0.4\n", "probability: 0.55\n"),
+    )
+    .unwrap();
     let limit = Duration::from_secs(2);
-    wait_for(&server, "/futures/agi-arrives/embed/", "<strong>55%</strong>", limit);
-    wait_for(&server, "/futures/agi-arrives/", "<strong>55%</strong>", limit);
+    wait_for(
+        &server,
+        "/futures/agi-arrives/embed/",
+        "<strong>55%</strong>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/futures/agi-arrives/",
+        "<strong>55%</strong>",
+        limit,
+    );
 }
 
 #[test]

@@ -157,7 +157,11 @@ impl Renderer<'_> {
         let (kind, title, path) = match subject {
             Subject::Future(i) => {
                 let id = self.site.futures[i].future.id.as_str();
-                ("Future", &self.site.futures[i].future.title, routes::future(id))
+                (
+                    "Future",
+                    &self.site.futures[i].future.title,
+                    routes::future(id),
+                )
             }
             Subject::Bet(b) => {
                 let id = self.site.bets[b].bet.id.as_str();
