@@ -275,7 +275,7 @@ fn an_embed_says_a_future_resolved_or_a_bet_settled() {
     // imo-2026-perfect-score: `resolved: {outcome: happened, on: 2026-07-26}`.
     let future = read("futures/imo-2026-perfect-score/");
     assert!(
-        future.contains("Resolved: <strong>Happened</strong>"),
+        future.contains("Resolved:</span> <strong>Happened</strong>"),
         "{future}"
     );
     assert!(
@@ -283,7 +283,10 @@ fn an_embed_says_a_future_resolved_or_a_bet_settled() {
         "{future}"
     );
     let bet = read("bets/settled-win/");
-    assert!(bet.contains("Resolved: <strong>Won</strong>"), "{bet}");
+    assert!(
+        bet.contains("Resolved:</span> <strong>Won</strong>"),
+        "{bet}"
+    );
     assert!(
         bet.contains("Resolved on <time>26 July 2026</time> · Won: “"),
         "{bet}"
@@ -369,6 +372,7 @@ fn embeds_work_in_an_iframe_on_another_site() {
     let embeds: Vec<serde_json::Value> = [
         "futures/agents-do-real-work/",
         "futures/imo-2026-perfect-score/",
+        "futures/openai-announces-agi-2025/",
         "futures/hostile-title/",
         "bets/hostile-bet/",
         "bets/settled-win/",
@@ -386,5 +390,5 @@ fn embeds_work_in_an_iframe_on_another_site() {
     });
     let found = node_script("embed.mjs", &config);
     println!("embeds in Chromium: {found}");
-    assert_eq!(found["framed"], 5 * 4, "each embed framed in four looks");
+    assert_eq!(found["framed"], 6 * 5, "each embed framed in five looks");
 }

@@ -1,6 +1,7 @@
 // Embeds in Debian's Chromium. Each card in an iframe of the size its code
 // gives, on a page of another origin (a server of this script's on another
-// port of 127.0.0.1), on a desktop and a phone, light and dark: axe-core's
+// port of 127.0.0.1), on a desktop and a phone, light and dark, and on a
+// 320-pixel phone: axe-core's
 // WCAG 2.1 A and AA rules find nothing, the console stays clean (a style its
 // policy refused would be logged there), its colours follow the scheme, the
 // card fits its frame, and no script runs (its policy refuses one added to
@@ -23,6 +24,8 @@ const LOOKS = {
   "desktop-dark": { ...DESKTOP, colorScheme: "dark" },
   "phone-light": { ...PHONE, colorScheme: "light" },
   "phone-dark": { ...PHONE, colorScheme: "dark" },
+  // The narrowest phone in use: the frame narrows to 304 pixels.
+  "small-phone-light": { ...PHONE, viewport: { width: 320, height: 568 }, colorScheme: "light" },
 };
 // The card's background in each scheme (embed.css's --bg).
 const BACKGROUND = { light: "rgb(255, 255, 255)", dark: "rgb(27, 30, 35)" };
