@@ -279,6 +279,44 @@ fn resolved_futures_show_and_no_view_changes_them() {
     println!("resolved futures: {found}");
 }
 
+/// References in the browser (tests/browser/references.mjs) on
+/// tests/sites/references: `chips` is 30% (its estimate), the bet `both`
+/// wins only in it (30%), `done` happened. A view setting chips to 60%
+/// makes the chips reference read "30% → yours 60%" and the bet's the
+/// same (it pays off exactly when chips happens); `done` keeps "Happened".
+#[test]
+fn references_follow_the_readers_view() {
+    let needs = [
+        Tool::Chromium,
+        Tool::Node,
+        Tool::Npm("playwright-core"),
+        Tool::Npm("axe-core"),
+    ];
+    if !common::has_tools("the references' browser test", &needs) {
+        return;
+    }
+    let tmp = TempDir::new("references-browser");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (url, _) = build_and_serve(&fixture("references"), tmp.path().join("out"));
+    let config = serde_json::json!({
+        "url": url,
+        "artifacts": root.join("target/browser-artifacts"),
+        "post": "posts/refs/",
+        "view": "chips:0.6",
+        "hand": {
+            "future": "chips",
+            "futureSite": "30%",
+            "futureYours": "60%",
+            "bet": "both",
+            "betSite": "30%",
+            "betYours": "60%",
+            "settled": "done",
+        },
+    });
+    let found = node_script(root, "references.mjs", &config);
+    println!("references: {found}");
+}
+
 /// What tests/browser/view-share.mjs opens: the shared link, which
 /// assumes human-level AI arrives and sets "Scaling stalls" to 10%. Its
 /// child "Fleets of AIs build better AI" is then implied at 1 × 0.6 = 60%

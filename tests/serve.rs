@@ -908,3 +908,43 @@ fn a_request_during_a_rebuild_gets_a_whole_file() {
         );
     }
 }
+
+/// A future's edit re-renders what references it: the post and page whose
+/// text does, the future whose summary does, the bet (whose chance moved
+/// with it: it wins only in `chips`) and what references the bet.
+#[test]
+fn an_edited_future_updates_the_references_to_it() {
+    let dir = TempDir::new("serve-references");
+    copy_dir(&fixture("references"), dir.path());
+    let server = serve(dir.path());
+    let chips = dir.path().join("futures/chips.yaml");
+    // chips 0.3 → 0.6: the bet `both` wins only in chips, so it pays off 60%.
+    fs::write(&chips, "title: Chips bust\nprobability: 0.6\n").unwrap();
+    let limit = Duration::from_secs(2);
+    wait_for(
+        &server,
+        "/posts/refs/",
+        "the boom</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/posts/refs/",
+        "our bet</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/about/",
+        "Both, the bet</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/futures/agi/",
+        "Chips bust</span> <span class=\"ref-p\">60%</span>",
+        limit,
+    );
+    let (what, _) = server.last_rebuild().unwrap();
+    assert_ne!(what, "everything", "one future is rebuilt incrementally");
+}

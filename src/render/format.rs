@@ -98,6 +98,20 @@ pub(crate) fn outcome_words(o: Outcome) -> &'static str {
     }
 }
 
+/// A settled outcome as a reference in a sentence says it: `Happened`,
+/// `Did not happen` (as a future's page does).
+pub(crate) fn outcome_title(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Happened => "Happened",
+        Outcome::DidNotHappen => "Did not happen",
+    }
+}
+
+/// A settled bet in one word, as a reference says it: `Won`, `Lost`.
+pub(crate) fn verdict_word(won: bool) -> &'static str {
+    if won { "Won" } else { "Lost" }
+}
+
 /// A settled bet as its page says it: "Won: “X” happened"; `by` is the
 /// title of the future that decided it, `wins` how many it wins in.
 pub(crate) fn verdict(v: Verdict, by: &str, wins: usize) -> String {

@@ -9,6 +9,7 @@
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
 //! shapes, [`community`] what pages show of discussion threads, [`changes`]
 //! what `/changes/`, the home page and the feeds say of what moved,
+//! [`references`] the `[[id]]` links of Markdown with their numbers,
 //! [`card`] what a card says of a page and [`embed`] a future's or bet's
 //! card for other sites' iframes, with its oEmbed description.
 
@@ -25,6 +26,7 @@ pub(crate) mod layout;
 pub(crate) mod map;
 mod matrix;
 mod pages;
+pub(crate) mod references;
 pub(crate) mod search;
 pub(crate) mod text;
 mod views;
@@ -239,5 +241,10 @@ impl<'a> Renderer<'a> {
 
     fn route_url(&self, route: Route) -> String {
         self.url(&self.shape.path(route))
+    }
+
+    /// Rendered Markdown with its references' titles and numbers.
+    fn html<'h>(&self, html: &'h crate::source::references::Html) -> std::borrow::Cow<'h, str> {
+        references::join(self.site, html)
     }
 }

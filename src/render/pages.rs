@@ -75,7 +75,10 @@ impl Renderer<'_> {
     fn home(&self) -> Context {
         let s = self.site;
         let mut ctx = self.context(Route::Home, &s.config.title, "", "home");
-        ctx.insert("intro", &s.home.as_ref().map(|h| h.rendered.html.as_str()));
+        ctx.insert(
+            "intro",
+            &s.home.as_ref().map(|h| self.html(&h.rendered.html)),
+        );
         ctx.insert(
             "highlighted",
             &s.home.as_ref().is_some_and(|h| h.rendered.highlighted),
@@ -126,7 +129,7 @@ impl Renderer<'_> {
         let mut ctx = self.context(Route::Post(i), &p.doc.title, &card.summary, "posts");
         ctx.insert("og_type", "article");
         ctx.insert("post", card);
-        ctx.insert("content", &p.rendered.html);
+        ctx.insert("content", &self.html(&p.rendered.html));
         ctx.insert("highlighted", &p.rendered.highlighted);
         ctx.insert("toc", &toc(&p.rendered.toc));
         ctx.insert("futures", &self.future_cards(&p.futures));
@@ -144,7 +147,7 @@ impl Renderer<'_> {
         let summary = p.doc.summary.as_deref().unwrap_or(&p.rendered.summary);
         let mut ctx = self.context(Route::Page(i), &p.doc.title, summary, "page");
         ctx.insert("page", &self.post_card(p));
-        ctx.insert("content", &p.rendered.html);
+        ctx.insert("content", &self.html(&p.rendered.html));
         ctx.insert("highlighted", &p.rendered.highlighted);
         ctx.insert("toc", &toc(&p.rendered.toc));
         ctx.insert("edit_url", &self.edit_url(&p.doc.file));
@@ -259,7 +262,7 @@ impl Renderer<'_> {
         let f = &e.future;
         let mut ctx = self.context(Route::Future(i), &f.title, &e.summary.summary, "futures");
         ctx.insert("future", &self.future_card(i, None));
-        ctx.insert("summary", &e.summary.html);
+        ctx.insert("summary", &self.html(&e.summary.html));
         ctx.insert("highlighted", &e.summary.highlighted);
         ctx.insert(
             "group",
@@ -327,14 +330,14 @@ impl Renderer<'_> {
             words: &'static str,
             title: &'r str,
             url: &'r str,
-            note: Option<&'r str>,
+            note: Option<std::borrow::Cow<'r, str>>,
         }
         let s = self.site;
         let e = &s.futures[i];
         let f = &e.future;
         ctx.insert(
             "resolves_when",
-            &e.record.resolves_when.as_ref().map(|r| r.html.as_str()),
+            &e.record.resolves_when.as_ref().map(|r| self.html(&r.html)),
         );
         ctx.insert(
             "resolution",
@@ -395,7 +398,7 @@ impl Renderer<'_> {
                         .notes
                         .get(k)
                         .and_then(|n| n.as_ref())
-                        .map(|n| n.html.as_str()),
+                        .map(|n| self.html(&n.html)),
                 }
             })
             .collect();
@@ -523,7 +526,7 @@ impl Renderer<'_> {
             &b.fork.ok().map(|f| self.future_card(f, None)),
         );
         ctx.insert("no_fork", &b.fork.err().map(|why| self.no_fork(i, why)));
-        ctx.insert("content", &b.argument.html);
+        ctx.insert("content", &self.html(&b.argument.html));
         ctx.insert("highlighted", &b.argument.highlighted);
         ctx.insert("wins_if", &self.future_cards(&b.wins_if));
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));
@@ -623,7 +626,7 @@ impl Renderer<'_> {
                     published: Some(published),
                     categories: post.tags.iter().map(|t| t.name.clone()).collect(),
                     summary: post.summary.clone(),
-                    content: Some(&p.rendered.html),
+                    content: Some(self.html(&p.rendered.html)),
                 }
             })
             .collect();
@@ -864,7 +867,7 @@ struct FeedEntry<'c> {
     categories: Vec<String>,
     summary: String,
     /// HTML, escaped again as Atom's `type="html"` wants.
-    content: Option<&'c str>,
+    content: Option<std::borrow::Cow<'c, str>>,
 }
 
 /// One change of the author's estimate as the future page lists it:

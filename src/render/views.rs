@@ -47,7 +47,10 @@ impl SiteView {
             repository: c.repository.clone(),
             generator: format!("Forkcast {}", env!("CARGO_PKG_VERSION")),
             disagreement_points: (crate::model::graph::DISAGREEMENT * 100.0).round() as u32,
-            market_credit: site.market_credit.as_ref().map(|r| r.html.clone()),
+            market_credit: site
+                .market_credit
+                .as_ref()
+                .map(|r| crate::render::references::join(site, &r.html).into_owned()),
             markets_as_of: markets_as_of(site),
             track_record_url: format!("{}{}", c.base_url.path(), crate::routes::TRACK_RECORD),
         }

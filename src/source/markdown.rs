@@ -4,6 +4,9 @@
 //! time and a plain-text summary. Root-relative links get the site's path
 //! prefix and are checked against the routes the site will have.
 //!
+//! `[[id]]` references to futures and bets become links whose number is
+//! filled in when a page is rendered ([`crate::source::references`]).
+//!
 //! Authors are untrusted, so the HTML goes through ammonia, a maintained
 //! whitelist sanitizer, before it reaches a page.
 
@@ -11,13 +14,18 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::diagnostics::{Cursor, Diagnostic, Diagnostics, Pos, closest};
 use crate::source::futures::{kebab, quoted};
+use crate::source::references::{
+    self, Html, MAX_REFERENCES, Part, Target, Targets, without_markers,
+};
 
 /// The class prefix of highlighted tokens; the theme's syntax.css uses it.
 pub(crate) const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -39,8 +47,8 @@ pub(crate) struct Heading {
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rendered {
-    /// Sanitized HTML.
-    pub html: String,
+    /// Sanitized HTML, with the places of its references' links and numbers.
+    pub html: Html,
     pub toc: Vec<Heading>,
     /// The first paragraph as plain text, shortened.
     pub summary: String,
@@ -63,6 +71,8 @@ pub(crate) struct Links<'a> {
     pub base_path: &'a str,
     /// Every output path without its leading slash: `posts/x/`, `style.css`.
     pub routes: &'a HashSet<String>,
+    /// The futures and bets `[[id]]` may name.
+    pub refs: &'a Targets,
 }
 
 /// Renders `source`, which starts at `start` of `file`. Broken internal links
@@ -74,7 +84,9 @@ pub(crate) fn render(
     links: &Links<'_>,
     diags: &mut Diagnostics,
 ) -> Rendered {
+    let source = &*without_markers(source);
     let options = Options::ENABLE_TABLES
+        | Options::ENABLE_WIKILINKS
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -93,16 +105,27 @@ pub(crate) fn render(
     // Raw HTML from the author is the only markup pulldown-cmark passes
     // through unescaped; without any, the output needs no sanitizer.
     let mut raw_html = RawHtml::default();
+    let mut refs = Writing::default();
+    let mut run = TextRun::default();
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        if refs.skips(&event) {
+            continue;
+        }
+        match &event {
+            Event::Text(t) if code.is_none() => run.push(t, range.start),
+            _ => {
+                run.end(file, &mut at, source, diags);
+                run.in_cell = match &event {
+                    Event::Start(Tag::TableCell) => true,
+                    Event::End(TagEnd::TableCell) => false,
+                    _ => run.in_cell,
+                };
+            }
+        }
         match &event {
             Event::Html(h) | Event::InlineHtml(h) => raw_html.open(h, range.start),
             Event::Text(t) | Event::Code(t) => {
-                out.words += t.split_whitespace().count();
-                out.text.push_str(t);
-                out.text.push(' ');
-                if let Some(s) = summary.as_mut().filter(|_| !summary_done) {
-                    s.push_str(t);
-                }
+                count(&mut out, summary.as_mut().filter(|_| !summary_done), t);
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(s) = summary.as_mut().filter(|_| !summary_done) {
@@ -126,7 +149,8 @@ pub(crate) fn render(
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((at, level)) = heading.take() {
-                    let id = finish_heading(&mut events, at, level, &mut used_ids, &mut out.toc);
+                    let heading = (at, level, &refs);
+                    let id = finish_heading(&mut events, heading, &mut used_ids, &mut out.toc);
                     events.push(Event::Html(
                         format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
                     ));
@@ -157,6 +181,28 @@ pub(crate) fn render(
                     events.push(Event::Html(html.into()));
                 }
             }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
+                let pos = at.at(source, range.start);
+                let target = links.refs.resolve(&dest_url, file, pos, diags);
+                if let Some(title) = refs.open(target, has_pothole, file, pos, &mut events, diags) {
+                    count(&mut out, summary.as_mut().filter(|_| !summary_done), title);
+                }
+            }
+            Event::End(TagEnd::Link) if refs.is_open() => refs.close(&mut events),
+            Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { .. },
+                ..
+            }) => {
+                let message = "`![[…]]` is not a reference: a future or bet is not an image";
+                diags.push(
+                    Diagnostic::error(file, at.at(source, range.start), message)
+                        .with_help("remove the `!`: `[[id]]` links a future or bet"),
+                );
+            }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
                     let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
@@ -167,9 +213,10 @@ pub(crate) fn render(
             other => events.push(other),
         }
     }
+    run.end(file, &mut at, source, diags);
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = match raw_html.too_deep {
+    let html = match raw_html.too_deep {
         _ if !raw_html.seen => html,
         None => sanitize(&html),
         Some(offset) => {
@@ -177,16 +224,157 @@ pub(crate) fn render(
             escape_html(&html)
         }
     };
+    out.html = Html::from_marked(html, &refs.parts);
     out.summary = shorten(summary.unwrap_or_default().trim(), SUMMARY_CHARS);
     out
+}
+
+/// Counts `t`, text of the document, in its words, its searchable text
+/// and (while it is being written) its summary.
+fn count(out: &mut Rendered, summary: Option<&mut String>, t: &str) {
+    out.words += t.split_whitespace().count();
+    out.text.push_str(t);
+    out.text.push(' ');
+    if let Some(s) = summary {
+        s.push_str(t);
+    }
+}
+
+/// A document's references as it is rendered: the parts written so far
+/// (each a marker in the HTML, its index that of its part) and the one
+/// being written.
+#[derive(Default)]
+struct Writing {
+    parts: Vec<(Part, Target)>,
+    /// The reference being written: its target (none after an error), and
+    /// whether its words are the author's (else the id follows, which the
+    /// title replaces).
+    open: Option<(Option<Target>, bool)>,
+    /// How many references it holds.
+    count: usize,
+    /// The title at each `Title` part, by the part's index.
+    titles: HashMap<usize, String>,
+}
+
+impl Writing {
+    fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Whether `event` is the id written inside `[[id]]`.
+    fn skips(&self, event: &Event<'_>) -> bool {
+        matches!(self.open, Some((_, false))) && !matches!(event, Event::End(TagEnd::Link))
+    }
+
+    /// Starts a reference to `target` (none: it was reported) at `pos`;
+    /// returns the title it shows when the author gave no words.
+    fn open<'t>(
+        &mut self,
+        target: Option<(Target, &'t str)>,
+        words: bool,
+        file: &Path,
+        pos: Pos,
+        events: &mut Vec<Event<'_>>,
+        diags: &mut Diagnostics,
+    ) -> Option<&'t str> {
+        let full = self.count >= MAX_REFERENCES;
+        if full && target.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    pos,
+                    format!("more than {MAX_REFERENCES} references in one document"),
+                )
+                .with_help("split the document, or link the rest with `[text](/futures/<id>/)`"),
+            );
+        }
+        let target = target.filter(|_| !full);
+        self.open = Some((target.map(|t| t.0), words || target.is_none()));
+        let (t, title) = target?;
+        self.count += 1;
+        events.push(self.mark(Part::Open, t));
+        if words {
+            return None;
+        }
+        self.titles.insert(self.parts.len(), title.to_string());
+        events.push(self.mark(Part::Title, t));
+        Some(title)
+    }
+
+    /// The title `html` stands for, if it is a `Title` part's marker.
+    fn title(&self, html: &str) -> Option<&str> {
+        let i = references::marker_index(html.chars().next()?)?;
+        self.titles.get(&i).map(String::as_str)
+    }
+
+    fn close(&mut self, events: &mut Vec<Event<'_>>) {
+        if let Some((Some(t), _)) = self.open.take() {
+            events.push(self.mark(Part::Close, t));
+        }
+    }
+
+    fn mark(&mut self, part: Part, target: Target) -> Event<'static> {
+        let m = references::marker(self.parts.len());
+        self.parts.push((part, target));
+        Event::InlineHtml(m.to_string().into())
+    }
+}
+
+/// Consecutive text outside code (pulldown-cmark splits it at brackets),
+/// checked for what looks like a reference but is none: `[[]]`, `[[|x]]`,
+/// and `[[id|text]]` in a table, whose `|` ends the cell.
+#[derive(Default)]
+struct TextRun {
+    text: String,
+    /// Where each piece starts: in `text`, and in the source.
+    starts: Vec<(usize, usize)>,
+    /// Inside a table's cell.
+    in_cell: bool,
+}
+
+impl TextRun {
+    fn push(&mut self, t: &str, offset: usize) {
+        self.starts.push((self.text.len(), offset));
+        self.text.push_str(t);
+    }
+
+    /// Ends the run at the next event: reports what it holds.
+    fn end(&mut self, file: &Path, at: &mut Cursor, source: &str, diags: &mut Diagnostics) {
+        let empty = ["[[]]", "[[|"].iter().find_map(|p| self.text.find(p));
+        let open = self
+            .text
+            .find("[[")
+            .filter(|&i| self.in_cell && !self.text[i..].contains("]]"));
+        let problem = match (empty, open) {
+            (Some(i), _) => Some((
+                i,
+                "a reference names no future or bet",
+                "write the id of a future or bet between the brackets: `[[id]]` or `[[id|your words]]`",
+            )),
+            (None, Some(i)) => Some((
+                i,
+                "a reference in a table cell is cut by its `|`",
+                "in a table, write the `|` of `[[id|text]]` as `\\|`: `[[id\\|text]]`",
+            )),
+            (None, None) => None,
+        };
+        if let Some((i, message, help)) = problem {
+            let piece = self.starts.iter().rev().find(|(r, _)| *r <= i);
+            if let Some(&(r, offset)) = piece {
+                let pos = at.at(source, offset + (i - r));
+                diags.push(Diagnostic::error(file, pos, message).with_help(help));
+            }
+        }
+        self.text.clear();
+        self.starts.clear();
+    }
 }
 
 /// Gives a heading an id (its own `{#id}` or one made from its text) and an
 /// anchor link, and records it for the table of contents.
 fn finish_heading(
     events: &mut [Event<'_>],
-    at: usize,
-    level: HeadingLevel,
+    (at, level, refs): (usize, HeadingLevel, &Writing),
     used: &mut Anchors,
     toc: &mut Vec<Heading>,
 ) -> String {
@@ -194,6 +382,7 @@ fn finish_heading(
         .iter()
         .filter_map(|e| match e {
             Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::InlineHtml(h) => refs.title(h),
             _ => None,
         })
         .collect();
@@ -481,11 +670,20 @@ mod tests {
             .into()
     }
 
+    fn targets() -> Targets {
+        Targets::new(
+            [("agi-by-2030", "AGI by 2030"), ("both", "Both, the future")].into_iter(),
+            [("tsm-calls", "TSM calls"), ("both", "Both, the bet")].into_iter(),
+        )
+    }
+
     fn md(source: &str) -> (Rendered, Vec<String>) {
         let routes = routes();
+        let targets = targets();
         let links = Links {
             base_path: "/manual/",
             routes: &routes,
+            refs: &targets,
         };
         let mut diags = Diagnostics::default();
         let r = render(
@@ -540,7 +738,7 @@ mod tests {
     fn code_past_the_budget_is_shown_plain() {
         let block = format!("```rust\n{}```\n\n", "let x = 1;\n".repeat(10_000));
         let (r, _) = md(&block.repeat(20));
-        let blocks: Vec<&str> = r.html.split("<pre").skip(1).collect();
+        let blocks: Vec<&str> = r.html.text().split("<pre").skip(1).collect();
         assert_eq!(blocks.len(), 20);
         assert!(blocks[0].contains("hl-"));
         assert!(blocks[19].starts_with(" class=\"code\" data-lang=\"rust\"><code>let x = 1;"));
@@ -563,26 +761,30 @@ mod tests {
         );
         let (r, errs) = md(&fine);
         assert!(errs.is_empty(), "{errs:?}");
-        assert!(r.html.contains("<div></div>"));
+        assert!(r.html.text().contains("<div></div>"));
     }
 
     #[test]
     fn extensions_are_on() {
         let (r, _) =
             md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n- [x] done\n\n[^1]: note\n");
-        assert!(r.html.contains("<table>"), "{}", r.html);
-        assert!(r.html.contains("<del>old</del>"));
-        assert!(r.html.contains("class=\"footnote-reference\""));
-        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.text().contains("<table>"), "{}", r.html.text());
+        assert!(r.html.text().contains("<del>old</del>"));
+        assert!(r.html.text().contains("class=\"footnote-reference\""));
+        assert!(r.html.text().contains("type=\"checkbox\""));
     }
 
     #[test]
     fn headings_get_unique_anchors_and_a_toc() {
         let (r, _) = md("## Why chips\n\ntext\n\n## Why chips\n\n### Power & water {#power}\n");
-        assert!(r.html.contains("<h2 id=\"why-chips\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"why-chips-1\">"));
         assert!(
-            r.html.contains("href=\"#why-chips-1\""),
+            r.html.text().contains("<h2 id=\"why-chips\">"),
+            "{}",
+            r.html.text()
+        );
+        assert!(r.html.text().contains("<h2 id=\"why-chips-1\">"));
+        assert!(
+            r.html.text().contains("href=\"#why-chips-1\""),
             "a visible anchor link"
         );
         assert_eq!(
@@ -595,11 +797,15 @@ mod tests {
     #[test]
     fn code_is_highlighted_with_classes() {
         let (r, _) = md("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
-        assert!(r.html.contains("data-lang=\"rust\""), "{}", r.html);
-        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
-        assert!(r.html.contains("&lt;b&gt;"));
+        assert!(
+            r.html.text().contains("data-lang=\"rust\""),
+            "{}",
+            r.html.text()
+        );
+        assert!(r.html.text().contains("class=\"hl-"), "{}", r.html.text());
+        assert!(r.html.text().contains("&lt;b&gt;"));
         let (r, _) = md("```nosuchlang\n<i>\n```\n");
-        assert!(r.html.contains("&lt;i&gt;"));
+        assert!(r.html.text().contains("&lt;i&gt;"));
     }
 
     #[test]
@@ -615,9 +821,11 @@ mod tests {
     fn internal_links_get_the_prefix_and_are_checked() {
         let (r, errs) = md("See [AGI](/futures/agi-by-2030/#why) and [x](/futures/agi-2030/).\n");
         assert!(
-            r.html.contains("href=\"/manual/futures/agi-by-2030/#why\""),
-            "{}",
             r.html
+                .text()
+                .contains("href=\"/manual/futures/agi-by-2030/#why\""),
+            "{}",
+            r.html.text()
         );
         assert_eq!(
             errs,
@@ -631,10 +839,11 @@ mod tests {
             "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c]( data:text/html,x) <vbscript:x> ![i](data:image/png;base64,AA) [ok](https://e.org/a:b) [rel](x.html#a:b) [m](mailto:a@b.org)\n",
         );
         assert_eq!(
-            r.html.matches("href=\"#\"").count() + r.html.matches("src=\"#\"").count(),
+            r.html.text().matches("href=\"#\"").count()
+                + r.html.text().matches("src=\"#\"").count(),
             5,
             "{}",
-            r.html
+            r.html.text()
         );
         for bad in [
             "href=\"javascript",
@@ -642,10 +851,18 @@ mod tests {
             "data:",
             "href=\"vbscript",
         ] {
-            assert!(!r.html.contains(bad), "{bad} survived in {}", r.html);
+            assert!(
+                !r.html.text().contains(bad),
+                "{bad} survived in {}",
+                r.html.text()
+            );
         }
         for good in ["https://e.org/a:b", "x.html#a:b", "mailto:a@b.org"] {
-            assert!(r.html.contains(good), "{good} lost in {}", r.html);
+            assert!(
+                r.html.text().contains(good),
+                "{good} lost in {}",
+                r.html.text()
+            );
         }
     }
 
@@ -664,7 +881,160 @@ mod tests {
             "onfocus",
             "type=\"text\"",
         ] {
-            assert!(!r.html.contains(bad), "{bad} survived in {}", r.html);
+            assert!(
+                !r.html.text().contains(bad),
+                "{bad} survived in {}",
+                r.html.text()
+            );
         }
+    }
+
+    /// Each part of a reference in the HTML, as `{Open}` … `{Close}`, so a
+    /// test reads where render puts the link, title and number.
+    fn shown(r: &Rendered) -> String {
+        r.html.join(|out, part, target| {
+            let t = match target {
+                Target::Future(f) => format!("f{}", f.get()),
+                Target::Bet(b) => format!("b{}", b.get()),
+            };
+            out.push_str(&format!("{{{part:?} {t}}}"));
+        })
+    }
+
+    #[test]
+    fn every_form_of_reference_is_a_slot() {
+        let (r, errs) = md(
+            "See [[agi-by-2030]], [[agi-by-2030|the *big* one]], [[future:both]], [[bet:both|that bet]] and [[tsm-calls]].\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            shown(&r),
+            "<p>See {Open f0}{Title f0}{Close f0}, {Open f0}the <em>big</em> one{Close f0}, \
+             {Open f1}{Title f1}{Close f1}, {Open b1}that bet{Close b1} and \
+             {Open b0}{Title b0}{Close b0}.</p>\n"
+        );
+        // Search and summaries read the title or the author's words.
+        assert_eq!(
+            r.summary,
+            "See AGI by 2030, the big one, Both, the future, that bet and TSM calls."
+        );
+        assert!(r.text.contains("AGI by 2030"));
+        assert!(!r.text.contains("agi-by-2030"), "{}", r.text);
+    }
+
+    #[test]
+    fn code_is_left_alone_and_a_table_takes_an_escaped_bar() {
+        let (r, errs) = md(
+            "`[[agi-by-2030]]`\n\n    [[agi-by-2030]]\n\n```\n[[tsm-calls]]\n```\n\n| a |\n|---|\n| [[agi-by-2030\\|AGI]] |\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let html = shown(&r);
+        assert!(html.contains("<code>[[agi-by-2030]]</code>"), "{html}");
+        assert!(
+            html.contains("<code>[[agi-by-2030]]\n</code></pre>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>[[tsm-calls]]\n</code></pre>"),
+            "{html}"
+        );
+        assert!(html.contains("<td>{Open f0}AGI{Close f0}</td>"), "{html}");
+        assert_eq!(r.html.targets().count(), 1);
+    }
+
+    /// Each error is at its `[[` (the document starts at line 5, column 1).
+    #[test]
+    fn reference_errors_are_located_with_help() {
+        let (_, errs) = md(
+            "[[agi-by-2031]] [[both]] [[idea:agi-by-2030]]\n[[future:tsm-calls]] [[bet:agi-by-2030]] [[]] [[ ]]\n\n| a |\n|---|\n| x [[tsm-calls|T]] |\n\n![[tsm-calls]]\n",
+        );
+        assert_eq!(
+            errs,
+            [
+                "content/posts/x.md:5:1: unknown future or bet `agi-by-2031` in a reference",
+                "content/posts/x.md:5:17: `both` is both a future and a bet",
+                "content/posts/x.md:5:26: unknown kind `idea` in the reference `[[idea:agi-by-2030]]`",
+                "content/posts/x.md:6:1: `tsm-calls` is a bet, not a future",
+                "content/posts/x.md:6:22: `agi-by-2030` is a future, not a bet",
+                "content/posts/x.md:6:42: a reference names no future or bet",
+                "content/posts/x.md:6:47: a reference names no future or bet",
+                "content/posts/x.md:10:5: a reference in a table cell is cut by its `|`",
+                "content/posts/x.md:12:1: `![[…]]` is not a reference: a future or bet is not an image",
+            ]
+        );
+    }
+
+    #[test]
+    fn reference_errors_say_how_to_fix_them() {
+        let help = |source: &str| {
+            let routes = routes();
+            let targets = targets();
+            let links = Links {
+                base_path: "/",
+                routes: &routes,
+                refs: &targets,
+            };
+            let mut diags = Diagnostics::default();
+            render(source, Path::new("x.md"), Pos::START, &links, &mut diags);
+            let d = diags.into_sorted();
+            d[0].help.clone().unwrap_or_default()
+        };
+        assert_eq!(help("[[agi-by-2031]]"), "did you mean `agi-by-2030`?");
+        assert_eq!(help("[[bet:tsm-call]]"), "did you mean `tsm-calls`?");
+        assert_eq!(
+            help("[[both]]"),
+            "say which: `[[future:both]]` or `[[bet:both]]`"
+        );
+        assert_eq!(
+            help("[[future:tsm-calls]]"),
+            "write `[[bet:tsm-calls]]` or `[[tsm-calls]]`"
+        );
+        assert_eq!(
+            help("[[x:agi-by-2030]]"),
+            "write `[[future:agi-by-2030]]`, `[[bet:agi-by-2030]]` or just `[[agi-by-2030]]`"
+        );
+        assert_eq!(
+            help("| a |\n|---|\n| [[tsm-calls|T]] |\n"),
+            "in a table, write the `|` of `[[id|text]]` as `\\|`: `[[id\\|text]]`"
+        );
+    }
+
+    /// A reference survives the sanitizer; one it takes apart (inside a
+    /// script) is dropped whole; an author's marker characters are not
+    /// taken for references.
+    #[test]
+    fn references_survive_sanitizing() {
+        let source = format!(
+            "<b>x</b> [[tsm-calls]] <script>[[agi-by-2030]]</script> {}\n",
+            references::marker(0)
+        );
+        let (r, errs) = md(&source);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            shown(&r),
+            "<p><b>x</b> {Open b0}{Title b0}{Close b0}  \u{FFFD}</p>\n"
+        );
+    }
+
+    /// One document holds at most 10,000 references; the first past them is
+    /// an error where it is written (line 5 + 10,000).
+    #[test]
+    fn references_are_bounded() {
+        let (r, errs) = md(&"[[agi-by-2030]]\n\n".repeat(10_001));
+        assert_eq!(r.html.targets().count(), 10_000);
+        assert_eq!(
+            errs,
+            ["content/posts/x.md:20005:1: more than 10000 references in one document"]
+        );
+    }
+
+    /// A heading's anchor and its entry in the table of contents read the
+    /// title of a `[[id]]` in it.
+    #[test]
+    fn a_heading_reads_its_references_title() {
+        let (r, _) = md("## Why [[agi-by-2030]] matters\n\n## With [[tsm-calls|my words]]\n");
+        assert_eq!(r.toc[0].title, "Why AGI by 2030 matters");
+        assert_eq!(r.toc[0].id, "why-agi-by-2030-matters");
+        assert_eq!(r.toc[1].title, "With my words");
     }
 }

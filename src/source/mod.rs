@@ -2,7 +2,8 @@
 //! ([`content`]), futures ([`futures`]), bets ([`bets`]) and the theme
 //! ([`theme`]), each file parsed on its own into typed values with located
 //! problems ([`yaml`] words YAML's errors for authors); Markdown rendered,
-//! sanitized and its links checked ([`markdown`]); the market references
+//! sanitized and its links checked ([`markdown`]), its `[[id]]` references
+//! resolved against the futures and bets it is given ([`references`]); the market references
 //! authors write ([`market_ref`]); the history of each future's estimate,
 //! from one `git log` ([`history`]); a site's futures and bets as a git
 //! revision holds them ([`revision`], for `diff`). Nothing here knows about other files'
@@ -19,6 +20,7 @@ pub(crate) mod history;
 pub(crate) mod markdown;
 pub(crate) mod market_ref;
 pub(crate) mod record;
+pub(crate) mod references;
 pub(crate) mod revision;
 pub(crate) mod theme;
 pub(crate) mod yaml;

@@ -21,6 +21,7 @@ use crate::source::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located,
 use crate::source::history::{self, History};
 use crate::source::markdown::{self, Links};
 use crate::source::record;
+use crate::source::references::Targets;
 use crate::source::theme::Theme;
 
 /// Every file of a site, read and parsed, before the rules across files.
@@ -74,12 +75,22 @@ impl Loaded {
         routes.extend(src.future_files.iter().map(|id| routes::future(id)));
         let now = options.now().map_err(|d| Diagnostics::from_iter([d]))?;
         let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+        let targets = Targets::new(
+            core.futures
+                .iter()
+                .map(|f| (f.id.as_str(), f.title.as_str())),
+            core.bets
+                .iter()
+                .map(|b| (b.bet.id.as_str(), b.bet.title.as_str())),
+        )
+        .with_files(&src.future_files);
         let check = Checker {
             today,
             graph: &graph,
             links: Links {
                 base_path: src.config.base_url.path(),
                 routes: &routes,
+                refs: &targets,
             },
         };
         let home = home.map(|d| check.page(d, &mut diags));
@@ -446,7 +457,7 @@ fn in_parallel<T: Send, U: Send>(
 }
 
 /// Tells each future the bets that win or lose in it and the posts that
-/// discuss it.
+/// discuss it (name it in their front matter or reference it).
 fn link_futures(futures: &mut [LoadedFuture], bets: &[LoadedBet], posts: &[Page]) {
     for (b, entry) in BetIx::all(bets.len()).zip(bets) {
         for &f in &entry.wins_if {
@@ -457,7 +468,7 @@ fn link_futures(futures: &mut [LoadedFuture], bets: &[LoadedBet], posts: &[Page]
         }
     }
     for (p, post) in PostIx::all(posts.len()).zip(posts) {
-        for &f in &post.futures {
+        for f in post.discussed() {
             futures[f].posts.push(p);
         }
     }

@@ -36,6 +36,7 @@ use crate::source::futures::Future;
 use crate::source::history::{self, Change};
 use crate::source::markdown::Rendered;
 use crate::source::record::Outcome;
+use crate::source::references::Target;
 use crate::source::theme::Theme;
 
 /// Choices made on the command line.
@@ -89,8 +90,24 @@ impl BuildOptions {
 pub(crate) struct Page {
     pub doc: Document,
     pub rendered: Rendered,
-    /// The futures it discusses.
+    /// The futures it discusses (its front matter's `futures`).
     pub futures: Vec<FutureIx>,
+}
+
+impl Page {
+    /// The futures it discusses: its front matter's, then those its text
+    /// references, each once.
+    pub(crate) fn discussed(&self) -> Vec<FutureIx> {
+        let mut all = self.futures.clone();
+        for t in self.rendered.html.targets() {
+            if let Target::Future(f) = t
+                && !all.contains(&f)
+            {
+                all.push(f);
+            }
+        }
+        all
+    }
 }
 
 /// Where a future's own probability comes from.

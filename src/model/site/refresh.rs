@@ -9,12 +9,15 @@ use super::load::record_text;
 use super::{BetEntry, FutureEntry, Page, RecordText, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::graph::{Graph, NoFork, Payoff, Swing};
-use crate::routes::{self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageNo, PostIx, Route, TagIx};
+use crate::routes::{
+    self, BetIx, FUTURES_TABLE_PAGE, FutureIx, PageIx, PageNo, PostIx, Route, TagIx,
+};
 use crate::source::content::{self, Document, Kind};
 use crate::source::files;
 use crate::source::futures::{self, Future, kebab};
 use crate::source::history;
 use crate::source::markdown::{self, Links};
+use crate::source::references::{Html, Target, Targets};
 
 /// What an edit changed, so a server can re-render only that.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,7 +108,7 @@ impl Site {
                 .clone()
                 .flat_map(|p| p.doc.tags.iter().map(|t| kebab(t)))
                 .collect(),
-            futures: versions.flat_map(|p| p.futures.clone()).collect(),
+            futures: versions.flat_map(Page::discussed).collect(),
             tags_before: self
                 .tags
                 .iter()
@@ -160,9 +163,11 @@ impl Site {
 
     fn render_post(&self, doc: Document) -> Result<Page, Refresh> {
         let mut diags = Diagnostics::default();
+        let targets = self.targets();
         let links = Links {
             base_path: self.config.base_url.path(),
             routes: &self.routes,
+            refs: &targets,
         };
         let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut diags);
         let futures: Vec<FutureIx> = doc
@@ -421,9 +426,11 @@ impl Site {
         if future.id != old.id || refs(&future) != refs(old) || future.tags != old.tags {
             return Err(Refresh::Rebuild);
         }
+        let targets = self.targets();
         let links = Links {
             base_path: self.config.base_url.path(),
             routes: &self.routes,
+            refs: &targets,
         };
         let summary = markdown::render(
             &future.summary,
@@ -449,8 +456,9 @@ impl Site {
         let shows_changed = |fs: &[FutureIx]| fs.iter().any(|f| changed.contains(f));
         // Futures and tag pages list the bets that win or lose there, with
         // their payoffs.
-        let listed = self.touch_bets(changed, bets_before, t);
+        let (listed, moved) = self.touch_bets(changed, bets_before, t);
         t.routes.extend(listed.iter().map(|&f| Route::Future(f)));
+        self.touch_references(changed, &moved, t);
         t.routes.extend(
             PostIx::all(self.posts.len())
                 .filter(|&p| shows_changed(&self.posts[p].futures))
@@ -476,25 +484,62 @@ impl Site {
 
     /// The pages of bets that show a `changed` future or whose numbers
     /// moved; returns the futures where a bet whose numbers moved wins or
-    /// loses.
+    /// loses, and those bets.
     fn touch_bets(
         &self,
         changed: &[FutureIx],
         bets_before: &[BetNumbers],
         t: &mut Touched,
-    ) -> HashSet<FutureIx> {
+    ) -> (HashSet<FutureIx>, HashSet<BetIx>) {
         let shows_changed = |fs: &[FutureIx]| fs.iter().any(|f| changed.contains(f));
-        let mut listed = HashSet::new();
+        let (mut listed, mut moved) = (HashSet::new(), HashSet::new());
         for (b, bet) in BetIx::all(self.bets.len()).zip(&self.bets) {
-            let moved = bets_before[b] != bet_numbers(bet);
-            if moved {
+            if bets_before[b] != bet_numbers(bet) {
                 listed.extend(bet.wins_if.iter().chain(&bet.loses_if).copied());
+                moved.insert(b);
             }
-            if moved || shows_changed(&self.shown_on_bet(bet)) {
+            if moved.contains(&b) || shows_changed(&self.shown_on_bet(bet)) {
                 t.routes.insert(Route::Bet(b));
             }
         }
-        listed
+        (listed, moved)
+    }
+
+    /// The posts (and their feed), pages, futures and bets whose Markdown
+    /// references a `changed` future or a bet whose numbers `moved`: the
+    /// title or number their references show changed (the home page, with
+    /// its introduction, is touched by every future's edit).
+    fn touch_references(&self, changed: &[FutureIx], moved: &HashSet<BetIx>, t: &mut Touched) {
+        let hit = |h: &Html| {
+            h.targets().any(|x| match x {
+                Target::Future(f) => changed.contains(&f),
+                Target::Bet(b) => moved.contains(&b),
+            })
+        };
+        for (p, post) in PostIx::all(self.posts.len()).zip(&self.posts) {
+            if hit(&post.rendered.html) {
+                t.routes.extend([Route::Post(p), Route::Atom]);
+            }
+        }
+        for (p, page) in PageIx::all(self.pages.len()).zip(&self.pages) {
+            if hit(&page.rendered.html) {
+                t.routes.insert(Route::Page(p));
+            }
+        }
+        for (f, e) in FutureIx::all(self.futures.len()).zip(&self.futures) {
+            let record = &e.record;
+            let mut texts = std::iter::once(&e.summary)
+                .chain(&record.resolves_when)
+                .chain(record.notes.iter().flatten());
+            if texts.any(|r| hit(&r.html)) {
+                t.routes.insert(Route::Future(f));
+            }
+        }
+        for (b, bet) in BetIx::all(self.bets.len()).zip(&self.bets) {
+            if hit(&bet.argument.html) {
+                t.routes.insert(Route::Bet(b));
+            }
+        }
     }
 
     /// The futures a bet's page shows: where it wins and loses, what moves
@@ -509,6 +554,18 @@ impl Site {
         shown
     }
 
+    /// The futures and bets `[[id]]` may name, as they are now.
+    fn targets(&self) -> Targets {
+        Targets::new(
+            self.futures
+                .iter()
+                .map(|e| (e.future.id.as_str(), e.future.title.as_str())),
+            self.bets
+                .iter()
+                .map(|b| (b.bet.id.as_str(), b.bet.title.as_str())),
+        )
+    }
+
     /// Rebuilds the links between posts and the futures they discuss, and
     /// the tags, after posts changed.
     fn relink(&mut self) {
@@ -516,7 +573,7 @@ impl Site {
             e.posts.clear();
         }
         for (p, post) in PostIx::all(self.posts.len()).zip(&self.posts) {
-            for &f in &post.futures {
+            for f in post.discussed() {
                 self.futures[f].posts.push(p);
             }
         }

@@ -184,6 +184,7 @@ function picker(view, mount) {
 export function decorate(view, root) {
   futureNumbers(view, root);
   betNumbers(view, root);
+  refNumbers(view, root);
   root.querySelectorAll("table.futures-table").forEach((table) => {
     if (table instanceof HTMLTableElement) whenInSight(table, () => futuresTable(view, table));
   });
@@ -264,6 +265,28 @@ function betNumbers(view, root) {
     const label = text && (b.settled ? text : (cell ? "yours " : "your view: pays off ") + text);
     const span = beside(anchor, "view-payoff", label, b.settled ? "Settled: no view changes it" : "The chance it pays off in your view", cell);
     if (span) span.classList.toggle("changed", !b.settled && text !== b.payoff.display);
+  });
+}
+
+// A `[[id]]` reference in a post's text: the reader's number after the
+// site's, inside the link (a sentence reads "AGI by 2030 42% → yours 60%").
+// What is settled keeps its words.
+/** @param {View} view @param {ParentNode} root */
+function refNumbers(view, root) {
+  const m = view.m;
+  root.querySelectorAll("a.ref[data-future], a.ref[data-bet]").forEach((a) => {
+    const num = a.querySelector(".ref-p");
+    if (!num || num.classList.contains("settled") || num.classList.contains("verdict")) return;
+    const id = a.getAttribute("data-future"), b = m.bets[a.getAttribute("data-bet") || ""];
+    let yours = null;
+    if (id && m.byId[id]) {
+      const t = view.texts(id);
+      if (t.changed) yours = t.yours;
+    } else if (b && !b.settled && view.active) {
+      const t = payoffText(m.rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent);
+      if (t !== b.payoff.display) yours = t;
+    }
+    beside(num, "view-num", yours == null ? null : "→ yours " + yours, "In your view");
   });
 }
 
