@@ -131,6 +131,8 @@ pub(crate) enum Route {
     FutureEmbed(FutureIx),
     /// Its oEmbed description (JSON), naming the embed's iframe code.
     FutureOembed(FutureIx),
+    /// What a hover card shows of a future (`futures/<id>/card.json`).
+    FutureCard(FutureIx),
     Bets,
     /// Every bet against every future some bet wins or loses in.
     BetsMatrix,
@@ -139,6 +141,8 @@ pub(crate) enum Route {
     BetEmbed(BetIx),
     /// Its oEmbed description.
     BetOembed(BetIx),
+    /// What a hover card shows of a bet (`bets/<id>/card.json`).
+    BetCard(BetIx),
     Search,
     /// How each source did on the futures that resolved.
     TrackRecord,
@@ -220,6 +224,12 @@ pub(crate) fn oembed(page: &str) -> String {
     format!("{page}oembed.json")
 }
 
+/// The file a hover card reads beside a future's or bet's page at `page`
+/// (`futures/<id>/`): `theme/default/static/hover-card.js` asks for it there.
+fn card_json(page: &str) -> String {
+    format!("{page}card.json")
+}
+
 /// The name below `bets/` the matrix takes, so no bet may.
 const MATRIX: &str = "matrix";
 
@@ -290,11 +300,13 @@ impl Shape<'_> {
             Route::Future(i) => future(self.futures[i]),
             Route::FutureEmbed(i) => embed(&future(self.futures[i])),
             Route::FutureOembed(i) => oembed(&future(self.futures[i])),
+            Route::FutureCard(i) => card_json(&future(self.futures[i])),
             Route::Bets => "bets/".into(),
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
             Route::BetEmbed(i) => embed(&bet(self.bets[i])),
             Route::BetOembed(i) => oembed(&bet(self.bets[i])),
+            Route::BetCard(i) => card_json(&bet(self.bets[i])),
             Route::Search => "search/".into(),
             Route::TrackRecord => TRACK_RECORD.into(),
             Route::NotFound => "404.html".into(),
@@ -361,16 +373,6 @@ impl Shape<'_> {
 }
 
 impl Route {
-    /// The files that say what this page says of its future or bet, and
-    /// change when it does: a future's or bet's embed and oEmbed description.
-    pub(crate) fn companions(self) -> Vec<Route> {
-        match self {
-            Route::Future(i) => vec![Route::FutureEmbed(i), Route::FutureOembed(i)],
-            Route::Bet(i) => vec![Route::BetEmbed(i), Route::BetOembed(i)],
-            _ => Vec::new(),
-        }
-    }
-
     /// Whether the sitemap lists it: pages people land on, not data files,
     /// the feed, the not-found page, or embeds (cards for other sites'
     /// iframes, marked `noindex`: a search result should open the page).
@@ -384,12 +386,29 @@ impl Route {
             | Route::Atom
             | Route::ChangesFeed
             | Route::FutureFeed(_)
+            | Route::FutureCard(_)
+            | Route::BetCard(_)
             | Route::Sitemap
             | Route::GraphJson
             | Route::Summaries
             | Route::SyntaxCss => false,
             Route::Tag(_, n) => n == PageNo::FIRST,
             _ => true,
+        }
+    }
+
+    /// The files made from the same facts as this future's or bet's page
+    /// (its card: the hover card's data, the embed and its oEmbed
+    /// description), which `serve` re-renders with it.
+    pub(crate) fn companions(self) -> Vec<Route> {
+        match self {
+            Route::Future(i) => vec![
+                Route::FutureCard(i),
+                Route::FutureEmbed(i),
+                Route::FutureOembed(i),
+            ],
+            Route::Bet(i) => vec![Route::BetCard(i), Route::BetEmbed(i), Route::BetOembed(i)],
+            _ => Vec::new(),
         }
     }
 }
@@ -430,6 +449,8 @@ mod tests {
             "futures/agi/oembed.json",
             "bets/tsm/embed/index.html",
             "bets/tsm/oembed.json",
+            "futures/agi/card.json",
+            "bets/tsm/card.json",
             "changes/index.html",
             "changes.xml",
             "bets/tsm/index.html",

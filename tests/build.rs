@@ -667,3 +667,70 @@ fn the_search_index_answers_known_queries() {
     assert!(meta.contains("\"docs\":"), "{meta}");
     assert!(read(out.path(), "search/index.html").contains("search-page-results"));
 }
+
+/// The card of `path` (`futures/x/` or `bets/x/`) in the build at `out`, parsed.
+fn card(out: &Path, path: &str) -> serde_json::Value {
+    let text = read(out, &format!("{path}card.json"));
+    assert!(
+        !text.contains('<') && !text.contains('>'),
+        "{path}card.json holds a raw < or >: {text}"
+    );
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}card.json: {e}"))
+}
+
+/// Every future and bet has a `card.json` for its hover card, with its
+/// title and the number its page shows (`pages_show_the_graphs_numbers`
+/// works them out by hand: agi-arrives 40%, treaty implied 27%, the foundry
+/// bet 20–70%) and its summary's first sentence.
+#[test]
+fn every_future_and_bet_has_a_hover_card() {
+    let out = build_good(&offline());
+    let graph: serde_json::Value = serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
+    for (list, kind) in [("futures", "Future"), ("bets", "Bet")] {
+        for item in graph[list].as_array().unwrap() {
+            let id = item["id"].as_str().unwrap();
+            let c = card(out.path(), &format!("{list}/{id}/"));
+            assert_eq!(c["kind"], kind, "{list}/{id}");
+            assert_eq!(c["title"], item["title"], "{list}/{id}");
+            let line = c["sparkline"].as_array().unwrap();
+            assert!(
+                line.iter()
+                    .all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap()))
+            );
+            assert_eq!(line.is_empty(), c["trend"] == "", "{list}/{id}: {c}");
+        }
+    }
+    let agi = card(out.path(), "futures/agi-arrives/");
+    assert_eq!(agi["number"]["display"], "40%");
+    assert_eq!(agi["number"]["label"], "chance");
+    assert_eq!(agi["number"]["source"], "author's estimate");
+    assert_ne!(agi["number"]["date"], "");
+    assert_eq!(agi["sentence"], "Models reach human level.");
+    let treaty = card(out.path(), "futures/treaty/");
+    assert_eq!(treaty["number"]["display"], "27%");
+    assert!(
+        treaty["number"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("implied by the graph"),
+        "{treaty}"
+    );
+    let bet = card(out.path(), "bets/foundry-calls/");
+    assert_eq!(bet["number"]["display"], "20–70%");
+    assert_eq!(bet["number"]["label"], "chance of paying off");
+    assert_eq!(
+        bet["sentence"],
+        "Chips are the narrowest point, whoever wins."
+    );
+
+    // A title that is markup stays text, escaped so no `<` is written.
+    let hostile = TempDir::new("hostile-cards");
+    forkcast::build(
+        &fixture("hostile"),
+        Some(&hostile.path().join("public")),
+        &offline(),
+    )
+    .unwrap();
+    let evil = card(hostile.path(), "futures/evil-future/");
+    assert_eq!(evil["title"], "</script><script>alert(10)</script>");
+}

@@ -948,3 +948,67 @@ fn an_edited_future_updates_the_references_to_it() {
     let (what, _) = server.last_rebuild().unwrap();
     assert_ne!(what, "everything", "one future is rebuilt incrementally");
 }
+
+/// A commit changes the estimates' history, and with it the sparklines of
+/// cards whose pages show nothing new: "A compute treaty" has no estimate
+/// of its own, so its weekly values are implied by "AGI arrives" (0.3 ×
+/// P(AGI) + 0.5 × 0.3): 21% while AGI's committed estimate was 0.2, 27% at
+/// 0.4. Committing the 0.4 that was only in the file redraws the treaty's
+/// card, served as a fresh build writes it.
+#[test]
+fn a_commit_redraws_the_sparklines_of_cards_whose_pages_did_not_change() {
+    let dir = TempDir::new("serve-cards");
+    copy_dir(&fixture("good"), dir.path());
+    let days = jiff::Timestamp::now().as_second() / 86_400;
+    let today = jiff::civil::date(1970, 1, 1) + jiff::Span::new().days(days);
+    let day = |ago: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(ago))
+            .unwrap()
+            .to_string()
+    };
+    let agi = dir.path().join("futures/agi-arrives.yaml");
+    let text = fs::read_to_string(&agi).unwrap();
+    assert!(text.contains("\nprobability: 0.4\n"));
+    fs::write(&agi, text.replace("probability: 0.4", "probability: 0.2")).unwrap();
+    common::git_at(dir.path(), &day(60), &["init", "-q"]);
+    common::commit(dir.path(), &day(60), "AGI at 0.2");
+    fs::write(&agi, &text).unwrap();
+    let server = serve(dir.path());
+    let card = "/futures/treaty/card.json";
+    let (status, before) = get(&server, card);
+    assert_eq!(status, 200);
+    assert!(before.contains("\"sparkline\":[0.21,"), "{before}");
+    // The embed draws the same sparkline.
+    let embed = "/futures/treaty/embed/";
+    let line = |html: &str| {
+        let start = html.find("<polyline points=\"").expect("a sparkline") + 18;
+        html[start..start + html[start..].find('"').unwrap()].to_string()
+    };
+    let embed_before = line(&get(&server, embed).1);
+
+    common::commit(dir.path(), &day(30), "AGI at 0.4");
+    let started = Instant::now();
+    let mut after = before.clone();
+    while after == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{card} was not redrawn after the commit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        after = get(&server, card).1;
+    }
+    let fresh = TempDir::new("serve-cards-build");
+    let options = forkcast::BuildOptions {
+        offline: true,
+        ..Default::default()
+    };
+    forkcast::build(dir.path(), Some(&fresh.path().join("out")), &options).unwrap();
+    let built = fs::read_to_string(fresh.path().join("out/futures/treaty/card.json")).unwrap();
+    assert_eq!(after, built);
+    assert!(built.contains(",0.27,0.27]"), "{built}");
+    let embed_after = line(&get(&server, embed).1);
+    let built = fs::read_to_string(fresh.path().join("out/futures/treaty/embed/index.html"));
+    assert_ne!(embed_after, embed_before, "{embed} was not redrawn");
+    assert_eq!(embed_after, line(&built.unwrap()));
+}

@@ -219,6 +219,8 @@ impl<'a> Renderer<'a> {
         let bytes = match route {
             Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,
             Route::Summaries => data::summaries_json(self.site, &path)?,
+            Route::FutureCard(i) => data::card_json(&self.future_facts(i), &path)?,
+            Route::BetCard(b) => data::card_json(&self.bet_facts(b), &path)?,
             Route::SyntaxCss => markdown::highlight_css().into_bytes(),
             Route::FutureEmbed(i) => return self.embed_file(route, Subject::Future(i)),
             Route::BetEmbed(b) => return self.embed_file(route, Subject::Bet(b)),

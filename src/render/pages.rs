@@ -58,7 +58,9 @@ impl Renderer<'_> {
             | Route::FutureEmbed(_)
             | Route::FutureOembed(_)
             | Route::BetEmbed(_)
-            | Route::BetOembed(_) => {
+            | Route::BetOembed(_)
+            | Route::FutureCard(_)
+            | Route::BetCard(_) => {
                 return self.file(route);
             }
         };

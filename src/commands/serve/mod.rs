@@ -511,7 +511,8 @@ fn write_touched(
         site, tera, search, ..
     } = session;
     let renderer = Renderer::new(site, tera);
-    // A future's or bet's embed says what its page says, so it changes with it.
+    // A future's or bet's hover card, embed and oEmbed are made from what
+    // its page shows.
     let routes: BTreeSet<Route> = touched
         .iter()
         .flat_map(|t| t.routes.iter().copied())
