@@ -127,12 +127,20 @@ pub(crate) enum Route {
     /// The map and a page of the table of futures.
     Futures(PageNo),
     Future(FutureIx),
+    /// Future `i`'s card for an iframe on another site.
+    FutureEmbed(FutureIx),
+    /// Its oEmbed description (JSON), naming the embed's iframe code.
+    FutureOembed(FutureIx),
     /// What a hover card shows of a future (`futures/<id>/card.json`).
     FutureCard(FutureIx),
     Bets,
     /// Every bet against every future some bet wins or loses in.
     BetsMatrix,
     Bet(BetIx),
+    /// Bet `i`'s card for an iframe on another site.
+    BetEmbed(BetIx),
+    /// Its oEmbed description.
+    BetOembed(BetIx),
     /// What a hover card shows of a bet (`bets/<id>/card.json`).
     BetCard(BetIx),
     Search,
@@ -234,6 +242,16 @@ pub(crate) fn bet(id: &str) -> String {
     format!("bets/{id}/")
 }
 
+/// The embed (a card for an iframe) of the future or bet at `page`.
+pub(crate) fn embed(page: &str) -> String {
+    format!("{page}embed/")
+}
+
+/// The oEmbed description of the future or bet at `page`.
+pub(crate) fn oembed(page: &str) -> String {
+    format!("{page}oembed.json")
+}
+
 /// The file a hover card reads beside a future's or bet's page at `page`
 /// (`futures/<id>/`): `theme/default/static/hover-card.js` asks for it there.
 fn card_json(page: &str) -> String {
@@ -308,10 +326,14 @@ impl Shape<'_> {
             Route::Futures(n) if n == PageNo::FIRST => "futures/".into(),
             Route::Futures(n) => format!("futures/table/{}/", n.get()),
             Route::Future(i) => future(self.futures[i]),
+            Route::FutureEmbed(i) => embed(&future(self.futures[i])),
+            Route::FutureOembed(i) => oembed(&future(self.futures[i])),
             Route::FutureCard(i) => card_json(&future(self.futures[i])),
             Route::Bets => "bets/".into(),
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
+            Route::BetEmbed(i) => embed(&bet(self.bets[i])),
+            Route::BetOembed(i) => oembed(&bet(self.bets[i])),
             Route::BetCard(i) => card_json(&bet(self.bets[i])),
             Route::Search => "search/".into(),
             Route::TrackRecord => TRACK_RECORD.into(),
@@ -388,9 +410,9 @@ impl Shape<'_> {
         all.extend(PageIx::all(self.pages.len()).map(Route::Page));
         all.extend(FutureIx::all(self.futures.len()).map(Route::Future));
         all.extend(FutureIx::all(self.futures.len()).map(Route::FutureFeed));
-        all.extend(FutureIx::all(self.futures.len()).map(Route::FutureCard));
+        all.extend(FutureIx::all(self.futures.len()).flat_map(|i| Route::Future(i).companions()));
         all.extend(BetIx::all(self.bets.len()).map(Route::Bet));
-        all.extend(BetIx::all(self.bets.len()).map(Route::BetCard));
+        all.extend(BetIx::all(self.bets.len()).flat_map(|i| Route::Bet(i).companions()));
         for t in TagIx::all(self.tags.len()) {
             all.extend(PageNo::up_to(self.tag_pages(t)).map(|n| Route::Tag(t, n)));
         }
@@ -400,10 +422,15 @@ impl Shape<'_> {
 
 impl Route {
     /// Whether the sitemap lists it: pages people land on, not data files,
-    /// the feed or the not-found page.
+    /// the feed, the not-found page, or embeds (cards for other sites'
+    /// iframes, marked `noindex`: a search result should open the page).
     pub(crate) fn in_sitemap(self) -> bool {
         match self {
-            Route::NotFound
+            Route::FutureEmbed(_)
+            | Route::FutureOembed(_)
+            | Route::BetEmbed(_)
+            | Route::BetOembed(_)
+            | Route::NotFound
             | Route::Atom
             | Route::ChangesFeed
             | Route::FutureFeed(_)
@@ -418,13 +445,18 @@ impl Route {
         }
     }
 
-    /// The data file made from the same facts as this page (its hover
-    /// card), which `serve` re-renders with it.
-    pub(crate) fn companion(self) -> Option<Route> {
+    /// The files made from the same facts as this future's or bet's page
+    /// (its card: the hover card's data, the embed and its oEmbed
+    /// description), which `serve` re-renders with it.
+    pub(crate) fn companions(self) -> Vec<Route> {
         match self {
-            Route::Future(i) => Some(Route::FutureCard(i)),
-            Route::Bet(i) => Some(Route::BetCard(i)),
-            _ => None,
+            Route::Future(i) => vec![
+                Route::FutureCard(i),
+                Route::FutureEmbed(i),
+                Route::FutureOembed(i),
+            ],
+            Route::Bet(i) => vec![Route::BetCard(i), Route::BetEmbed(i), Route::BetOembed(i)],
+            _ => Vec::new(),
         }
     }
 }
@@ -461,6 +493,10 @@ mod tests {
             "futures/index.html",
             "futures/agi/index.html",
             "futures/agi/atom.xml",
+            "futures/agi/embed/index.html",
+            "futures/agi/oembed.json",
+            "bets/tsm/embed/index.html",
+            "bets/tsm/oembed.json",
             "futures/agi/card.json",
             "bets/tsm/card.json",
             "changes/index.html",

@@ -91,6 +91,38 @@ fn start() -> (TempDir, Server) {
 }
 
 #[test]
+fn an_edited_future_updates_its_embed_which_gets_no_reload_script() {
+    let (dir, server) = start();
+    let (status, embed) = get(&server, "/futures/agi-arrives/embed/");
+    assert_eq!(status, 200);
+    assert!(embed.contains("<strong>40%</strong>"), "{embed}");
+    assert!(
+        !embed.contains("live.js"),
+        "a page whose policy allows no script gets none"
+    );
+    let file = dir.path().join("futures/agi-arrives.yaml");
+    let yaml = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        yaml.replace("probability: 0.4\n", "probability: 0.55\n"),
+    )
+    .unwrap();
+    let limit = Duration::from_secs(2);
+    wait_for(
+        &server,
+        "/futures/agi-arrives/embed/",
+        "<strong>55%</strong>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/futures/agi-arrives/",
+        "<strong>55%</strong>",
+        limit,
+    );
+}
+
+#[test]
 fn edits_appear_and_broken_edits_show_an_overlay() {
     let (dir, server) = start();
     assert!(
@@ -988,6 +1020,13 @@ fn a_commit_redraws_the_sparklines_of_cards_whose_pages_did_not_change() {
     let (status, before) = get(&server, card);
     assert_eq!(status, 200);
     assert!(before.contains("\"sparkline\":[0.21,"), "{before}");
+    // The embed draws the same sparkline.
+    let embed = "/futures/treaty/embed/";
+    let line = |html: &str| {
+        let start = html.find("<polyline points=\"").expect("a sparkline") + 18;
+        html[start..start + html[start..].find('"').unwrap()].to_string()
+    };
+    let embed_before = line(&get(&server, embed).1);
 
     common::commit(dir.path(), &day(30), "AGI at 0.4");
     let started = Instant::now();
@@ -1009,4 +1048,8 @@ fn a_commit_redraws_the_sparklines_of_cards_whose_pages_did_not_change() {
     let built = fs::read_to_string(fresh.path().join("out/futures/treaty/card.json")).unwrap();
     assert_eq!(after, built);
     assert!(built.contains(",0.27,0.27]"), "{built}");
+    let embed_after = line(&get(&server, embed).1);
+    let built = fs::read_to_string(fresh.path().join("out/futures/treaty/embed/index.html"));
+    assert_ne!(embed_after, embed_before, "{embed} was not redrawn");
+    assert_eq!(embed_after, line(&built.unwrap()));
 }

@@ -289,6 +289,8 @@ pub(crate) struct HoverCard<'a> {
     /// One value a week (0–1), oldest first, the last one now; empty when
     /// fewer than two weeks are known.
     pub sparkline: &'a [f64],
+    /// The values its height spans, bottom and top (`render::card::spark_range`).
+    pub sparkline_range: [f64; 2],
     /// The sparkline in words, for readers who cannot see it: `30% 12
     /// weeks ago, 42% now`; empty without one.
     pub trend: String,

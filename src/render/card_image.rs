@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock};
 use resvg::{tiny_skia, usvg};
 use serde::Serialize;
 
-use super::card::Card;
+use super::card::{Card, spark_height, spark_range};
 use super::{Renderer, text};
 use crate::output::CachedFile;
 use crate::routes::CardOf;
@@ -286,22 +286,18 @@ fn line(s: &mut String, x: f64, y: f64, px: f64, fill: &str, text: &str, extra: 
 }
 
 /// The last weeks' course in a box at the right, beside the number whose
-/// baseline is at `y`: the lowest and highest values fill its height
-/// (at least 10 points apart, so noise stays flat), the last value dotted.
+/// baseline is at `y`, spanning [`spark_range`], the last value dotted.
 fn sparkline(s: &mut String, values: &[f64], y: f64) {
     if values.len() < 2 {
         return;
     }
     let (w, h) = (336.0, 110.0);
     let (left, top) = (f64::from(WIDTH) - PAD - w, y - h);
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mid = f64::midpoint(lo, hi);
-    let span = (hi - lo).max(0.1);
+    let range = spark_range(values);
     let step = w / (values.len() - 1) as f64;
     let point = |k: usize, v: f64| {
         let x = left + step * k as f64;
-        (x, top + h / 2.0 - (v - mid) / span * h)
+        (x, top + h * (1.0 - spark_height(range, v)))
     };
     let points: Vec<String> = values
         .iter()

@@ -290,27 +290,14 @@ pub(super) fn card_json(card: &Card, file: &str) -> Result<Vec<u8>, EncodeError>
             date: &n.date,
         }),
         sparkline: &card.sparkline,
-        trend: trend_words(&card.sparkline),
+        sparkline_range: {
+            let (lo, hi) = crate::render::card::spark_range(&card.sparkline);
+            [lo, hi]
+        },
+        trend: crate::render::card::trend_words(&card.sparkline),
         sentence: &card.sentence,
     };
     encode(file, &hover).map(script_safe)
-}
-
-/// A sparkline in words: its first and last values, `30% 12 weeks ago, 42%
-/// now` (one value a week, so the first is `len - 1` weeks old).
-fn trend_words(values: &[f64]) -> String {
-    let [first, .., last] = values else {
-        return String::new();
-    };
-    let weeks = match values.len() - 1 {
-        1 => "1 week".to_string(),
-        n => format!("{n} weeks"),
-    };
-    format!(
-        "{} {weeks} ago, {} now",
-        format::percent(Some(*first)),
-        format::percent(Some(*last))
-    )
 }
 
 /// JSON with `<`, `>`, `&` and line separators written as `\u` escapes, so
@@ -322,20 +309,4 @@ fn script_safe(json: String) -> Vec<u8> {
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
         .into_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::trend_words;
-
-    #[test]
-    fn a_sparkline_in_words_gives_its_ends_and_its_age() {
-        // 13 values, one a week: the first is 12 weeks old.
-        let mut v = vec![0.3; 12];
-        v.push(0.421);
-        assert_eq!(trend_words(&v), "30% 12 weeks ago, 42% now");
-        assert_eq!(trend_words(&[0.5, 0.999]), "50% 1 week ago, >99% now");
-        assert_eq!(trend_words(&[0.5]), "");
-        assert_eq!(trend_words(&[]), "");
-    }
 }

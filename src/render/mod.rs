@@ -9,7 +9,9 @@
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
 //! shapes, [`community`] what pages show of discussion threads, [`changes`]
 //! what `/changes/`, the home page and the feeds say of what moved,
-//! [`references`] the `[[id]]` links of Markdown with their numbers.
+//! [`references`] the `[[id]]` links of Markdown with their numbers,
+//! [`card`] what a card says of a page and [`embed`] a future's or bet's
+//! card for other sites' iframes, with its oEmbed description.
 
 pub(crate) mod browser_data;
 mod calibration;
@@ -19,6 +21,7 @@ mod changes;
 pub(crate) mod chart;
 mod community;
 mod data;
+mod embed;
 pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod map;
@@ -37,6 +40,7 @@ use tera::Tera;
 
 use crate::model::site::Site;
 use crate::output::{CachedFile, OutputFile};
+use crate::render::embed::Subject;
 use crate::render::layout::Layout;
 use crate::routes::{FutureIx, Route, Shape};
 use crate::source::markdown;
@@ -142,6 +146,8 @@ pub(crate) struct Renderer<'a> {
     /// The numbers of the last weeks, for the cards' sparklines: made on
     /// first use (a serve rebuild of one page may not need them).
     trend: OnceLock<crate::model::site::Trend>,
+    /// The embeds' stylesheet and its hash, made on first use.
+    embed_style: OnceLock<embed::EmbedStyle>,
 }
 
 impl<'a> Renderer<'a> {
@@ -174,6 +180,7 @@ impl<'a> Renderer<'a> {
             by_title: site.futures_by_title(),
             layout,
             trend: OnceLock::new(),
+            embed_style: OnceLock::new(),
         }
     }
 
@@ -228,6 +235,10 @@ impl<'a> Renderer<'a> {
             Route::FutureCard(i) => data::card_json(&self.future_facts(i), &path)?,
             Route::BetCard(b) => data::card_json(&self.bet_facts(b), &path)?,
             Route::SyntaxCss => markdown::highlight_css().into_bytes(),
+            Route::FutureEmbed(i) => return self.embed_file(route, Subject::Future(i)),
+            Route::BetEmbed(b) => return self.embed_file(route, Subject::Bet(b)),
+            Route::FutureOembed(i) => return self.oembed_file(route, Subject::Future(i)),
+            Route::BetOembed(b) => return self.oembed_file(route, Subject::Bet(b)),
             page => return self.page(page),
         };
         Ok(OutputFile { path, bytes })

@@ -38,6 +38,8 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "templates/track_record.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
+    "templates/embed.html",
+    "templates/embed.css",
     "static/style.css",
     "static/forkcast.js",
     "static/map.js",
@@ -55,6 +57,7 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "static/view-page.js",
     "static/hover-card.js",
     "static/hover-card.css",
+    "static/copy.js",
 );
 
 /// Where a file of the theme comes from.

@@ -253,6 +253,8 @@ export interface HoverCard {
   /** One value a week (0–1), oldest first, the last one now; empty when
    * fewer than two weeks are known. */
   sparkline: number[];
+  /** The values its height spans, bottom and top. */
+  sparkline_range: [number, number];
   /** The sparkline in words: `30% 12 weeks ago, 42% now`; empty without one. */
   trend: string;
   /** The summary's first sentence. */

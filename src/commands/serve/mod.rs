@@ -516,11 +516,12 @@ fn write_touched(
         site, tera, search, ..
     } = session;
     let renderer = Renderer::new(site, tera);
-    // A future's or bet's hover card is made from what its page shows.
+    // A future's or bet's hover card, embed and oEmbed are made from what
+    // its page shows.
     let routes: BTreeSet<Route> = touched
         .iter()
         .flat_map(|t| t.routes.iter().copied())
-        .flat_map(|r| std::iter::once(r).chain(r.companion()))
+        .flat_map(|r| std::iter::once(r).chain(r.companions()))
         .collect();
     let routes: Vec<Route> = routes.into_iter().collect();
     let mut files = renderer

@@ -175,22 +175,21 @@ function fill(box, card, mine) {
   if (mine) html("p", { class: "hc-yours" }, `In your view: ${mine}`, box);
   if (card.sparkline.length > 1) {
     const p = html("p", { class: "hc-trend" }, null, box);
-    p.appendChild(sparkline(card.sparkline));
+    p.appendChild(sparkline(card.sparkline, card.sparkline_range));
     html("span", {}, card.trend, p);
   }
   if (card.sentence) html("p", { class: "hc-sentence" }, card.sentence, box);
 }
 
-/** A line of `values` (0–1, one a week) from 0 at the bottom to 1 at the
+/** A line of `values` (one a week) across the build's range, bottom to
  * top, with a dot on the last; hidden from screen readers, which read the
  * same in words beside it.
- * @param {number[]} values */
-function sparkline(values) {
+ * @param {number[]} values @param {[number, number]} range the values its height spans, from the build */
+function sparkline(values, [lo, hi]) {
   const w = 96, h = 28, pad = 3;
   const x = (/** @type {number} */ i) => (pad + (i * (w - 2 * pad)) / (values.length - 1)).toFixed(1);
-  const y = (/** @type {number} */ v) => (h - pad - v * (h - 2 * pad)).toFixed(1);
+  const y = (/** @type {number} */ v) => (h - pad - ((v - lo) / (hi - lo)) * (h - 2 * pad)).toFixed(1);
   const svg = svgEl("svg", { class: "sparkline", viewBox: `0 0 ${w} ${h}`, width: String(w), height: String(h), "aria-hidden": "true" });
-  svgEl("line", { class: "axis", x1: "0", x2: String(w), y1: y(0), y2: y(0) }, svg);
   svgEl("polyline", { points: values.map((v, i) => `${x(i)},${y(v)}`).join(" ") }, svg);
   const last = values.length - 1;
   svgEl("circle", { cx: x(last), cy: y(values[last] ?? 0), r: "2.5" }, svg);
