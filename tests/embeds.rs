@@ -227,6 +227,16 @@ fn a_hostile_title_stays_text_in_the_embed_the_code_and_the_json() {
             (json["width"].as_u64(), json["height"].as_u64()),
             (Some(480), Some(260))
         );
+        // The thumbnail is the page's social card, which the build wrote.
+        assert_eq!(json["thumbnail_url"], format!("{BASE}{page}card.png"));
+        assert!(out.join(page).join("card.png").is_file(), "{page}");
+        assert_eq!(
+            (
+                json["thumbnail_width"].as_u64(),
+                json["thumbnail_height"].as_u64()
+            ),
+            (Some(1200), Some(630))
+        );
         let code = json["html"].as_str().unwrap();
         // The code is one iframe, whatever the title holds.
         let tags = start_tags(code);

@@ -65,10 +65,8 @@ struct Spark {
     alt: String,
 }
 
-/// oEmbed 1.0's "rich" type (<https://oembed.com/#section2.3>).
-// No `thumbnail_url` yet: it is to name the page's social card (with
-// `thumbnail_width` and `thumbnail_height`, 1200 and 630), whose branch had
-// not reached main when this was written.
+/// oEmbed 1.0's "rich" type (<https://oembed.com/#section2.3>), with the
+/// page's social card as its thumbnail.
 #[derive(Serialize)]
 struct Oembed<'a> {
     version: &'static str,
@@ -80,6 +78,9 @@ struct Oembed<'a> {
     html: &'a str,
     width: u32,
     height: u32,
+    thumbnail_url: String,
+    thumbnail_width: u32,
+    thumbnail_height: u32,
 }
 
 /// What has an embed.
@@ -140,6 +141,9 @@ impl Renderer<'_> {
             html: &links.code,
             width: WIDTH,
             height: HEIGHT,
+            thumbnail_url: self.permalink(&self.shape.card(subject.into())),
+            thumbnail_width: crate::render::card_image::WIDTH,
+            thumbnail_height: crate::render::card_image::HEIGHT,
         };
         let path = self.shape.file(route);
         let bytes = serde_json::to_vec(&description).map_err(|e| RenderError::Template {
