@@ -49,7 +49,7 @@ pub use diagnostics::{Diagnostic, Format, Pos, Severity, render_all};
 pub use fetch::community::discuss::DiscussError;
 pub use fetch::remote::{ClientError, Endpoints, Failure, Fault, Policy};
 pub use model::site::BuildOptions;
-pub use output::{MARKER, Refused, WriteError, Written};
+pub use output::{CardCount, MARKER, Refused, WriteError, Written};
 pub use render::RenderError;
 pub use render::browser_data::EncodeError;
 

@@ -606,6 +606,7 @@ fn build(
     if verbose {
         eprintln!("{}", built.summary);
         eprintln!("{}", built.history);
+        eprintln!("{}", built.cards);
         for (stage, took) in &built.timings {
             eprintln!("  {stage}: {took:.2?}");
         }

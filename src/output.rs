@@ -30,6 +30,10 @@ use rayon::prelude::*;
 use crate::source::theme::{Origin, Theme};
 use fingerprints::{Fingerprints, Hash, Stamp};
 
+pub(crate) mod cards;
+pub(crate) use cards::CachedFile;
+pub use cards::CardCount;
+
 /// The file every output holds: it marks the folder as a Forkcast output
 /// and lists the files the build wrote, one path a line.
 pub const MARKER: &str = ".forkcast-output";
@@ -219,29 +223,38 @@ enum Source<'a> {
     Bytes(&'a [u8]),
     /// A file of the theme or the site's `static/`, read once.
     Copy(Vec<u8>),
+    /// A file of the cache: hard-linked, never read.
+    Link(&'a Path),
 }
 
 impl Source<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Source::Bytes(bytes) => bytes,
-            Source::Copy(bytes) => bytes,
-        }
-    }
-
     /// Writes a new file at `dest` (never through an existing one, which
-    /// may be a link to the old output's file).
+    /// may be a link to the old output's file); its folder exists.
     fn write_to(&self, dest: &Path) -> io::Result<()> {
-        fs::File::create_new(dest)?.write_all(self.bytes())
+        match self {
+            Source::Bytes(bytes) => fs::File::create_new(dest)?.write_all(bytes),
+            Source::Copy(bytes) => fs::File::create_new(dest)?.write_all(bytes),
+            Source::Link(src) => link_in(src, dest),
+        }
     }
 
     /// Whether `dest` already holds exactly these bytes.
     fn same_as(&self, dest: &Path) -> bool {
-        holds(dest, self.bytes())
+        match self {
+            Source::Bytes(bytes) => holds(dest, bytes),
+            Source::Copy(bytes) => holds(dest, bytes),
+            Source::Link(src) => cards::same_file(src, dest),
+        }
     }
 
-    fn hash(&self) -> Hash {
-        fingerprints::hash(self.bytes())
+    /// What the fingerprints record of it: a hash of its bytes. A cached
+    /// file has none: it is told by its inode (two `stat`s), never read.
+    fn hash(&self) -> Option<Hash> {
+        match self {
+            Source::Bytes(bytes) => Some(fingerprints::hash(bytes)),
+            Source::Copy(bytes) => Some(fingerprints::hash(bytes)),
+            Source::Link(_) => None,
+        }
     }
 }
 
@@ -480,7 +493,8 @@ pub(crate) struct Publisher {
 struct Put {
     /// Its bytes differ from the old output's file: it was staged.
     changed: bool,
-    hash: Hash,
+    /// What the fingerprints record of its bytes (see [`Source::hash`]).
+    hash: Option<Hash>,
     /// The stamp of the old file holding the bytes; none for a file just
     /// written, too new to be recorded (see [`fingerprints`]).
     stamp: Option<Stamp>,
@@ -580,6 +594,18 @@ impl Publisher {
         }
     }
 
+    /// Puts a file from `cache`, drawn first if the cache has none.
+    pub(crate) fn put_cached(&self, file: CachedFile, cache: &cards::Cache) {
+        let rel = PathBuf::from(&file.path);
+        match cache.get(file) {
+            Ok(from) => self.put_source(rel, &Source::Link(&from)),
+            Err(e) => {
+                let failure = at(&self.out.join(&rel))(e);
+                self.state().failure.get_or_insert(failure);
+            }
+        }
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state
             .lock()
@@ -631,10 +657,17 @@ impl Publisher {
 
     /// The stamp of the old output's file at `rel` (full path `old`) if it
     /// holds `source`'s bytes: known from its fingerprint, else read.
-    fn unchanged(&self, rel: &Path, old: &Path, source: &Source, hash: Hash) -> Option<Stamp> {
+    fn unchanged(
+        &self,
+        rel: &Path,
+        old: &Path,
+        source: &Source,
+        hash: Option<Hash>,
+    ) -> Option<Stamp> {
         let known = self.old.as_ref()?;
         let stamp = Stamp::of(&fs::symlink_metadata(old).ok()?)?;
-        (known.fingerprints.holds(rel, stamp, hash) || source.same_as(old)).then_some(stamp)
+        let recorded = hash.is_some_and(|h| known.fingerprints.holds(rel, stamp, h));
+        (recorded || source.same_as(old)).then_some(stamp)
     }
 
     /// Makes what was put the output, or leaves the output untouched and
@@ -700,11 +733,11 @@ impl Publisher {
         make_folders(&self.staging, &folders)?;
         unchanged.par_iter().try_for_each(|rel| {
             let from = self.out.join(rel);
-            link_or_copy(&from, &self.staging.join(rel)).map_err(at(&from))
+            link_in(&from, &self.staging.join(rel)).map_err(at(&from))
         })?;
         for rel in kept {
             let from = self.out.join(rel);
-            link_or_copy(&from, &self.staging.join(rel)).map_err(|e| {
+            link_in(&from, &self.staging.join(rel)).map_err(|e| {
                 at(&from)(io::Error::other(format!(
                     "Forkcast did not write this file and will not remove it, but the site now needs its place ({e}); move it out of the output"
                 )))
@@ -722,7 +755,7 @@ impl Publisher {
         let now = std::time::SystemTime::now();
         let files = || {
             put.iter()
-                .filter_map(|(rel, p)| Some((rel.as_path(), p.stamp?, p.hash)))
+                .filter_map(|(rel, p)| Some((rel.as_path(), p.stamp?, p.hash?)))
                 .filter(|(_, stamp, _)| stamp.settled(now))
         };
         if !self
@@ -774,8 +807,14 @@ fn marker_text(put: &HashMap<PathBuf, Put>) -> String {
 
 /// A new name for the file at `from`: a hard link where the file system
 /// allows one, else a copy. `to`'s folder exists.
-fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+fn link_in(from: &Path, to: &Path) -> io::Result<()> {
     fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
+}
+
+/// [`link_in`], making `to`'s folder first.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    make_parent(to)?;
+    link_in(from, to)
 }
 
 impl Drop for Publisher {

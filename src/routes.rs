@@ -127,10 +127,22 @@ pub(crate) enum Route {
     /// The map and a page of the table of futures.
     Futures(PageNo),
     Future(FutureIx),
+    /// Future `i`'s card for an iframe on another site.
+    FutureEmbed(FutureIx),
+    /// Its oEmbed description (JSON), naming the embed's iframe code.
+    FutureOembed(FutureIx),
+    /// What a hover card shows of a future (`futures/<id>/card.json`).
+    FutureCard(FutureIx),
     Bets,
     /// Every bet against every future some bet wins or loses in.
     BetsMatrix,
     Bet(BetIx),
+    /// Bet `i`'s card for an iframe on another site.
+    BetEmbed(BetIx),
+    /// Its oEmbed description.
+    BetOembed(BetIx),
+    /// What a hover card shows of a bet (`bets/<id>/card.json`).
+    BetCard(BetIx),
     Search,
     /// How each source did on the futures that resolved.
     TrackRecord,
@@ -151,6 +163,33 @@ pub(crate) enum Route {
     SyntaxCss,
 }
 
+/// A page with a social card: a PNG beside the page, named in its
+/// `og:image`. Cards are drawn apart from the routes (and cached), and the
+/// sitemap does not list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum CardOf {
+    Home,
+    Future(FutureIx),
+    Bet(BetIx),
+    Post(PostIx),
+}
+
+impl CardOf {
+    /// The card of the page at `route`, if it has one.
+    pub(crate) fn of(route: Route) -> Option<CardOf> {
+        match route {
+            Route::Home => Some(CardOf::Home),
+            Route::Future(i) => Some(CardOf::Future(i)),
+            Route::Bet(i) => Some(CardOf::Bet(i)),
+            Route::Post(i) => Some(CardOf::Post(i)),
+            _ => None,
+        }
+    }
+}
+
+/// The name of a card's file in its page's folder.
+const CARD: &str = "card.png";
+
 /// The first path segments generated sections own; a page may not take one.
 const SECTIONS: &[&str] = &[
     "posts",
@@ -166,6 +205,7 @@ const SECTIONS: &[&str] = &[
     "sitemap.xml",
     "graph.json",
     "syntax.css",
+    CARD,
 ];
 
 /// The track record's address: every page's footer links to it.
@@ -200,6 +240,22 @@ pub(crate) fn future_feed(id: &str) -> String {
 
 pub(crate) fn bet(id: &str) -> String {
     format!("bets/{id}/")
+}
+
+/// The embed (a card for an iframe) of the future or bet at `page`.
+pub(crate) fn embed(page: &str) -> String {
+    format!("{page}embed/")
+}
+
+/// The oEmbed description of the future or bet at `page`.
+pub(crate) fn oembed(page: &str) -> String {
+    format!("{page}oembed.json")
+}
+
+/// The file a hover card reads beside a future's or bet's page at `page`
+/// (`futures/<id>/`): `theme/default/static/hover-card.js` asks for it there.
+fn card_json(page: &str) -> String {
+    format!("{page}card.json")
 }
 
 /// The name below `bets/` the matrix takes, so no bet may.
@@ -270,9 +326,15 @@ impl Shape<'_> {
             Route::Futures(n) if n == PageNo::FIRST => "futures/".into(),
             Route::Futures(n) => format!("futures/table/{}/", n.get()),
             Route::Future(i) => future(self.futures[i]),
+            Route::FutureEmbed(i) => embed(&future(self.futures[i])),
+            Route::FutureOembed(i) => oembed(&future(self.futures[i])),
+            Route::FutureCard(i) => card_json(&future(self.futures[i])),
             Route::Bets => "bets/".into(),
             Route::BetsMatrix => format!("bets/{MATRIX}/"),
             Route::Bet(i) => bet(self.bets[i]),
+            Route::BetEmbed(i) => embed(&bet(self.bets[i])),
+            Route::BetOembed(i) => oembed(&bet(self.bets[i])),
+            Route::BetCard(i) => card_json(&bet(self.bets[i])),
             Route::Search => "search/".into(),
             Route::TrackRecord => TRACK_RECORD.into(),
             Route::NotFound => "404.html".into(),
@@ -304,6 +366,26 @@ impl Shape<'_> {
         pages(self.futures.len(), FUTURES_TABLE_PAGE)
     }
 
+    /// The URL path of the card of `page`, e.g. `futures/agi/card.png`.
+    pub(crate) fn card(&self, page: CardOf) -> String {
+        let route = match page {
+            CardOf::Home => Route::Home,
+            CardOf::Future(i) => Route::Future(i),
+            CardOf::Bet(i) => Route::Bet(i),
+            CardOf::Post(i) => Route::Post(i),
+        };
+        format!("{}{CARD}", self.path(route))
+    }
+
+    /// Every page with a card.
+    pub(crate) fn cards(&self) -> Vec<CardOf> {
+        let mut all = vec![CardOf::Home];
+        all.extend(FutureIx::all(self.futures.len()).map(CardOf::Future));
+        all.extend(BetIx::all(self.bets.len()).map(CardOf::Bet));
+        all.extend(PostIx::all(self.posts.len()).map(CardOf::Post));
+        all
+    }
+
     /// Every route of the site.
     pub(crate) fn all(&self) -> Vec<Route> {
         let mut all = vec![
@@ -328,7 +410,9 @@ impl Shape<'_> {
         all.extend(PageIx::all(self.pages.len()).map(Route::Page));
         all.extend(FutureIx::all(self.futures.len()).map(Route::Future));
         all.extend(FutureIx::all(self.futures.len()).map(Route::FutureFeed));
+        all.extend(FutureIx::all(self.futures.len()).flat_map(|i| Route::Future(i).companions()));
         all.extend(BetIx::all(self.bets.len()).map(Route::Bet));
+        all.extend(BetIx::all(self.bets.len()).flat_map(|i| Route::Bet(i).companions()));
         for t in TagIx::all(self.tags.len()) {
             all.extend(PageNo::up_to(self.tag_pages(t)).map(|n| Route::Tag(t, n)));
         }
@@ -338,19 +422,41 @@ impl Shape<'_> {
 
 impl Route {
     /// Whether the sitemap lists it: pages people land on, not data files,
-    /// the feed or the not-found page.
+    /// the feed, the not-found page, or embeds (cards for other sites'
+    /// iframes, marked `noindex`: a search result should open the page).
     pub(crate) fn in_sitemap(self) -> bool {
         match self {
-            Route::NotFound
+            Route::FutureEmbed(_)
+            | Route::FutureOembed(_)
+            | Route::BetEmbed(_)
+            | Route::BetOembed(_)
+            | Route::NotFound
             | Route::Atom
             | Route::ChangesFeed
             | Route::FutureFeed(_)
+            | Route::FutureCard(_)
+            | Route::BetCard(_)
             | Route::Sitemap
             | Route::GraphJson
             | Route::Summaries
             | Route::SyntaxCss => false,
             Route::Tag(_, n) => n == PageNo::FIRST,
             _ => true,
+        }
+    }
+
+    /// The files made from the same facts as this future's or bet's page
+    /// (its card: the hover card's data, the embed and its oEmbed
+    /// description), which `serve` re-renders with it.
+    pub(crate) fn companions(self) -> Vec<Route> {
+        match self {
+            Route::Future(i) => vec![
+                Route::FutureCard(i),
+                Route::FutureEmbed(i),
+                Route::FutureOembed(i),
+            ],
+            Route::Bet(i) => vec![Route::BetCard(i), Route::BetEmbed(i), Route::BetOembed(i)],
+            _ => Vec::new(),
         }
     }
 }
@@ -387,6 +493,12 @@ mod tests {
             "futures/index.html",
             "futures/agi/index.html",
             "futures/agi/atom.xml",
+            "futures/agi/embed/index.html",
+            "futures/agi/oembed.json",
+            "bets/tsm/embed/index.html",
+            "bets/tsm/oembed.json",
+            "futures/agi/card.json",
+            "bets/tsm/card.json",
             "changes/index.html",
             "changes.xml",
             "bets/tsm/index.html",
@@ -398,6 +510,19 @@ mod tests {
         ] {
             assert!(files.iter().any(|f| f == expected), "{expected} missing");
         }
+        let cards: Vec<String> = s.cards().into_iter().map(|c| s.card(c)).collect();
+        assert_eq!(
+            cards,
+            [
+                "card.png",
+                "futures/agi/card.png",
+                "bets/tsm/card.png",
+                "posts/a/card.png",
+                "posts/b/card.png",
+                "posts/c/card.png"
+            ]
+        );
+        assert!(cards.iter().all(|c| !files.contains(c)));
     }
 
     #[test]

@@ -363,6 +363,8 @@ fn every_page_passes_axe_core() {
         "",
         "posts/",
         "posts/why-the-foundry-bet/",
+        // A task list: its boxes need names.
+        "posts/career-hedges-for-a-fast-takeoff/",
         "tags/",
         "tags/agents/",
         "about/",
@@ -587,6 +589,16 @@ fn browser_files(out: &Path) -> Vec<(PathBuf, String)> {
         (out.join("futures/summaries.json"), "Summaries".to_string()),
         (out.join("search/meta.json"), "SearchMeta".to_string()),
     ];
+    // One hover card of each kind.
+    for kind in ["futures", "bets"] {
+        let card = fs::read_dir(out.join(kind))
+            .unwrap()
+            .map(|e| e.unwrap().path().join("card.json"))
+            .filter(|p| p.is_file())
+            .min()
+            .unwrap_or_else(|| panic!("{} has no {kind}/*/card.json", out.display()));
+        files.push((card, "HoverCard".into()));
+    }
     let mut search: Vec<PathBuf> = fs::read_dir(out.join("search"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -668,7 +680,7 @@ fn every_field_the_build_writes_is_declared_for_the_browser() {
     let mut written = std::collections::BTreeSet::new();
     for out in built_sites(tmp.path()) {
         for (path, ty) in browser_files(&out) {
-            if ty == "Graph" || ty == "SearchMeta" {
+            if ty == "Graph" || ty == "SearchMeta" || ty == "HoverCard" {
                 let json: serde_json::Value =
                     serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
                 keys(&json, &mut written);
@@ -751,4 +763,83 @@ fn pages_fit_a_phone_say_their_age_in_words_and_load_only_what_they_use() {
     });
     let metrics = node_script(root, "phone.mjs", &config);
     println!("phone metrics: {metrics}");
+}
+
+/// The hover cards (tests/browser/hover.mjs) on a copy of the example site
+/// served below a base path (`/manual/`), with one future more whose title
+/// is markup and a post linking to it. The post links the future below by
+/// a reference (`[[id|text]]`) and a group by a plain link. "Leading-edge fabrication stays
+/// concentrated in one foundry" has the author's estimate 0.45 and no
+/// market, so its card and its page both say 45%; its first sentence is its
+/// summary's up to "…the advanced packaging they need."
+#[test]
+fn hover_cards_show_on_links_to_futures_and_bets() {
+    let needs = [
+        Tool::Chromium,
+        Tool::Node,
+        Tool::Npm("playwright-core"),
+        Tool::Npm("axe-core"),
+    ];
+    if !common::has_tools("the hover card test", &needs) {
+        return;
+    }
+    let tmp = TempDir::new("hover");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tmp.path().join("site");
+    for part in ["content", "futures", "bets", "data"] {
+        copy_dir(&root.join(part), &site.join(part));
+    }
+    fs::copy(root.join("site.yaml"), site.join("site.yaml")).unwrap();
+    fs::write(
+        site.join("futures/hostile-title.yaml"),
+        "title: \"<img src=x onerror=alert(1)>\"\nprobability: 0.5\nsummary: \"<script>alert(2)</script> A title that is markup.\"\n",
+    )
+    .unwrap();
+    fs::write(
+        site.join("content/posts/a-hostile-link.md"),
+        "---\ntitle: A hostile link\ndate: 2026-08-02\n---\nSee [this future](/futures/hostile-title/).\n",
+    )
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/manual/", listener.local_addr().unwrap());
+    let out = tmp.path().join("public");
+    let options = BuildOptions {
+        offline: true,
+        base_url: Some(url.clone()),
+        ..Default::default()
+    };
+    forkcast::build(&site, Some(&out.join("manual")), &options).unwrap();
+    serve_static(listener, out.clone());
+    let estimate =
+        fs::read_to_string(site.join("futures/foundry-stays-concentrated.yaml")).unwrap();
+    assert!(
+        estimate.contains("\nprobability: 0.45\n") && !estimate.contains("\nmarkets:"),
+        "the 45% below assumes this estimate and no market"
+    );
+    let graph = fs::read_to_string(out.join("manual/graph.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&graph).unwrap();
+    let plain = graph["futures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "chip-supply")
+        .expect("the example site has chip-supply");
+    let config = serde_json::json!({
+        "url": url,
+        "post": "posts/why-the-foundry-bet/",
+        // A plain Markdown link in the post, beside its references.
+        "plain": "chip-supply",
+        "plainTitle": plain["title"],
+        "future": "foundry-stays-concentrated",
+        "title": "Leading-edge fabrication stays concentrated in one foundry",
+        "number": "45%",
+        "sentence": "TSMC remains the only supplier that can make frontier accelerators at volume, with good yields and the advanced packaging they need.",
+        "bet": "tsm-calls",
+        "hostilePost": "posts/a-hostile-link/",
+        "hostile": "hostile-title",
+        "hostileTitle": "<img src=x onerror=alert(1)>",
+        "artifacts": root.join("target/browser-artifacts"),
+    });
+    let found = node_script(root, "hover.mjs", &config);
+    println!("hover cards: {found}");
 }

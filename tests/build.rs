@@ -218,9 +218,10 @@ fn the_sitemap_lists_every_page_once() {
         .collect();
     let unique: HashSet<&&str> = locs.iter().collect();
     assert_eq!(unique.len(), locs.len(), "duplicates in the sitemap");
+    // Every page but the embeds: cards for other sites' iframes, `noindex`.
     let pages = snapshot(&out.path().join("public"))
         .into_keys()
-        .filter(|p| p.ends_with("index.html"))
+        .filter(|p| p.ends_with("index.html") && !p.ends_with("/embed/index.html"))
         .count();
     assert_eq!(locs.len(), pages);
     for loc in locs {
@@ -551,15 +552,19 @@ fn hostile_content_never_reaches_a_page_as_markup() {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
+        // An embed's one `<style>` is the theme's, allowed by its hash
+        // (tests/embeds.rs recomputes it); no other page has one.
+        let embed = path.ends_with("/embed/index.html");
         for tag in start_tags(&text) {
             tags_seen += 1;
             assert!(
                 !["iframe", "style", "object", "embed", "frame", "base"]
                     .contains(&tag.name.as_str())
-                    && (tag.name != "form"
-                        || tag
-                            .attributes
-                            .contains(&("class".into(), "site-search".into()))),
+                    || (embed && tag.name == "style" && tag.attributes.is_empty())
+                        && (tag.name != "form"
+                            || tag
+                                .attributes
+                                .contains(&("class".into(), "site-search".into()))),
                 "{path} has a <{}> element",
                 tag.name
             );
@@ -572,7 +577,13 @@ fn hostile_content_never_reaches_a_page_as_markup() {
                 assert!(
                     matches!(
                         src,
-                        Some("/forkcast.js" | "/map.js" | "/search.js" | "/view-page.js")
+                        Some(
+                            "/forkcast.js"
+                                | "/map.js"
+                                | "/search.js"
+                                | "/view-page.js"
+                                | "/copy.js"
+                        )
                     ),
                     "{path}: a script that is not the theme's: {src:?}"
                 );
@@ -686,7 +697,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name())
-        // The site's cache folder is meant to stay.
+        // The site's cache (social cards) is the build's to keep.
         .filter(|n| n.to_string_lossy().starts_with('.') && n != ".forkcast-cache")
         .collect();
     assert!(
@@ -736,4 +747,71 @@ fn the_search_index_answers_known_queries() {
     let meta = fs::read_to_string(dir.join("meta.json")).unwrap();
     assert!(meta.contains("\"docs\":"), "{meta}");
     assert!(read(out.path(), "search/index.html").contains("search-page-results"));
+}
+
+/// The card of `path` (`futures/x/` or `bets/x/`) in the build at `out`, parsed.
+fn card(out: &Path, path: &str) -> serde_json::Value {
+    let text = read(out, &format!("{path}card.json"));
+    assert!(
+        !text.contains('<') && !text.contains('>'),
+        "{path}card.json holds a raw < or >: {text}"
+    );
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}card.json: {e}"))
+}
+
+/// Every future and bet has a `card.json` for its hover card, with its
+/// title and the number its page shows (`pages_show_the_graphs_numbers`
+/// works them out by hand: agi-arrives 40%, treaty implied 27%, the foundry
+/// bet 20–70%) and its summary's first sentence.
+#[test]
+fn every_future_and_bet_has_a_hover_card() {
+    let out = build_good(&offline());
+    let graph: serde_json::Value = serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
+    for (list, kind) in [("futures", "Future"), ("bets", "Bet")] {
+        for item in graph[list].as_array().unwrap() {
+            let id = item["id"].as_str().unwrap();
+            let c = card(out.path(), &format!("{list}/{id}/"));
+            assert_eq!(c["kind"], kind, "{list}/{id}");
+            assert_eq!(c["title"], item["title"], "{list}/{id}");
+            let line = c["sparkline"].as_array().unwrap();
+            assert!(
+                line.iter()
+                    .all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap()))
+            );
+            assert_eq!(line.is_empty(), c["trend"] == "", "{list}/{id}: {c}");
+        }
+    }
+    let agi = card(out.path(), "futures/agi-arrives/");
+    assert_eq!(agi["number"]["display"], "40%");
+    assert_eq!(agi["number"]["label"], "chance");
+    assert_eq!(agi["number"]["source"], "author's estimate");
+    assert_ne!(agi["number"]["date"], "");
+    assert_eq!(agi["sentence"], "Models reach human level.");
+    let treaty = card(out.path(), "futures/treaty/");
+    assert_eq!(treaty["number"]["display"], "27%");
+    assert!(
+        treaty["number"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("implied by the graph"),
+        "{treaty}"
+    );
+    let bet = card(out.path(), "bets/foundry-calls/");
+    assert_eq!(bet["number"]["display"], "20–70%");
+    assert_eq!(bet["number"]["label"], "chance of paying off");
+    assert_eq!(
+        bet["sentence"],
+        "Chips are the narrowest point, whoever wins."
+    );
+
+    // A title that is markup stays text, escaped so no `<` is written.
+    let hostile = TempDir::new("hostile-cards");
+    forkcast::build(
+        &fixture("hostile"),
+        Some(&hostile.path().join("public")),
+        &offline(),
+    )
+    .unwrap();
+    let evil = card(hostile.path(), "futures/evil-future/");
+    assert_eq!(evil["title"], "</script><script>alert(10)</script>");
 }

@@ -91,6 +91,38 @@ fn start() -> (TempDir, Server) {
 }
 
 #[test]
+fn an_edited_future_updates_its_embed_which_gets_no_reload_script() {
+    let (dir, server) = start();
+    let (status, embed) = get(&server, "/futures/agi-arrives/embed/");
+    assert_eq!(status, 200);
+    assert!(embed.contains("<strong>40%</strong>"), "{embed}");
+    assert!(
+        !embed.contains("live.js"),
+        "a page whose policy allows no script gets none"
+    );
+    let file = dir.path().join("futures/agi-arrives.yaml");
+    let yaml = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        yaml.replace("probability: 0.4\n", "probability: 0.55\n"),
+    )
+    .unwrap();
+    let limit = Duration::from_secs(2);
+    wait_for(
+        &server,
+        "/futures/agi-arrives/embed/",
+        "<strong>55%</strong>",
+        limit,
+    );
+    wait_for(
+        &server,
+        "/futures/agi-arrives/",
+        "<strong>55%</strong>",
+        limit,
+    );
+}
+
+#[test]
 fn edits_appear_and_broken_edits_show_an_overlay() {
     let (dir, server) = start();
     assert!(
@@ -328,6 +360,47 @@ fn an_edited_probability_reaches_the_bets_matrix_and_what_moves_a_bet() {
     );
     let (what, _) = server.last_rebuild().unwrap();
     assert_ne!(what, "everything", "one future is rebuilt incrementally");
+}
+
+#[test]
+fn a_changed_futures_card_is_redrawn_and_served() {
+    let (dir, server) = start();
+    let card = server.output().join("futures/agi-arrives/card.png");
+    let before = fs::read(&card).unwrap();
+    let future = dir.path().join("futures/agi-arrives.yaml");
+    let original = fs::read_to_string(&future).unwrap();
+    fs::write(
+        &future,
+        original.replace("probability: 0.4\n", "probability: 0.5\n"),
+    )
+    .unwrap();
+    wait_for(
+        &server,
+        "/futures/agi-arrives/",
+        "content=\"AGI arrives: 50% (chance)\"",
+        Duration::from_secs(5),
+    );
+    // The same four cards as a build redraws (tests/cards.rs): AGI arrives,
+    // the treaty, Learn to direct agents, Stay close to the fleets.
+    let (what, _) = server.last_rebuild().unwrap();
+    assert!(what.ends_with(", 4 cards"), "{what}");
+    let after = fs::read(&card).unwrap();
+    assert_ne!(before, after, "the card was not redrawn");
+    assert_eq!(&after[1..4], b"PNG");
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    write!(
+        s,
+        "GET /futures/agi-arrives/card.png HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let head = String::from_utf8_lossy(&answer[..answer.len().min(300)]).to_lowercase();
+    assert!(
+        head.starts_with("http/1.1 200") && head.contains("image/png"),
+        "{head}"
+    );
+    assert!(answer.ends_with(&after), "the new card is served");
 }
 
 #[test]
@@ -915,4 +988,68 @@ fn an_edited_future_updates_the_references_to_it() {
     );
     let (what, _) = server.last_rebuild().unwrap();
     assert_ne!(what, "everything", "one future is rebuilt incrementally");
+}
+
+/// A commit changes the estimates' history, and with it the sparklines of
+/// cards whose pages show nothing new: "A compute treaty" has no estimate
+/// of its own, so its weekly values are implied by "AGI arrives" (0.3 ×
+/// P(AGI) + 0.5 × 0.3): 21% while AGI's committed estimate was 0.2, 27% at
+/// 0.4. Committing the 0.4 that was only in the file redraws the treaty's
+/// card, served as a fresh build writes it.
+#[test]
+fn a_commit_redraws_the_sparklines_of_cards_whose_pages_did_not_change() {
+    let dir = TempDir::new("serve-cards");
+    copy_dir(&fixture("good"), dir.path());
+    let days = jiff::Timestamp::now().as_second() / 86_400;
+    let today = jiff::civil::date(1970, 1, 1) + jiff::Span::new().days(days);
+    let day = |ago: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(ago))
+            .unwrap()
+            .to_string()
+    };
+    let agi = dir.path().join("futures/agi-arrives.yaml");
+    let text = fs::read_to_string(&agi).unwrap();
+    assert!(text.contains("\nprobability: 0.4\n"));
+    fs::write(&agi, text.replace("probability: 0.4", "probability: 0.2")).unwrap();
+    common::git_at(dir.path(), &day(60), &["init", "-q"]);
+    common::commit(dir.path(), &day(60), "AGI at 0.2");
+    fs::write(&agi, &text).unwrap();
+    let server = serve(dir.path());
+    let card = "/futures/treaty/card.json";
+    let (status, before) = get(&server, card);
+    assert_eq!(status, 200);
+    assert!(before.contains("\"sparkline\":[0.21,"), "{before}");
+    // The embed draws the same sparkline.
+    let embed = "/futures/treaty/embed/";
+    let line = |html: &str| {
+        let start = html.find("<polyline points=\"").expect("a sparkline") + 18;
+        html[start..start + html[start..].find('"').unwrap()].to_string()
+    };
+    let embed_before = line(&get(&server, embed).1);
+
+    common::commit(dir.path(), &day(30), "AGI at 0.4");
+    let started = Instant::now();
+    let mut after = before.clone();
+    while after == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{card} was not redrawn after the commit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        after = get(&server, card).1;
+    }
+    let fresh = TempDir::new("serve-cards-build");
+    let options = forkcast::BuildOptions {
+        offline: true,
+        ..Default::default()
+    };
+    forkcast::build(dir.path(), Some(&fresh.path().join("out")), &options).unwrap();
+    let built = fs::read_to_string(fresh.path().join("out/futures/treaty/card.json")).unwrap();
+    assert_eq!(after, built);
+    assert!(built.contains(",0.27,0.27]"), "{built}");
+    let embed_after = line(&get(&server, embed).1);
+    let built = fs::read_to_string(fresh.path().join("out/futures/treaty/embed/index.html"));
+    assert_ne!(embed_after, embed_before, "{embed} was not redrawn");
+    assert_eq!(embed_after, line(&built.unwrap()));
 }

@@ -72,6 +72,15 @@ fn the_pull_request_check_annotates_and_the_nightly_job_refreshes() {
     );
     assert!(nightly.contains("git add data/"));
     assert!(nightly.contains("deploy-pages"));
+    // The cache of social cards is kept between nights: saved under a new
+    // key each run, restored from the newest, before the build.
+    let cache = nightly
+        .find("actions/cache@")
+        .expect("the site's cache is kept");
+    assert!(cache < nightly.find("forkcast build").unwrap());
+    assert!(nightly.contains("path: .forkcast-cache"));
+    assert!(nightly.contains("key: forkcast-cache-${{ github.run_id }}"));
+    assert!(nightly.contains("restore-keys: forkcast-cache-"));
 }
 
 #[test]

@@ -77,6 +77,8 @@ pub struct Built {
     pub output: PathBuf,
     /// How many files the output holds, and which of them changed.
     pub written: output::Written,
+    /// How many social cards were drawn, and how many taken from the cache.
+    pub cards: output::CardCount,
     pub warnings: Vec<Diagnostic>,
     /// What the site holds, e.g. "7 posts, 1 page, 32 futures, 13 bets, 20 tags".
     pub summary: String,
@@ -220,15 +222,40 @@ pub(crate) fn write_site(
     root: &Path,
     output: &Path,
     fingerprints: Fingerprints,
-) -> Result<(output::Written, tera::Tera, crate::render::search::Index), Error> {
+) -> Result<Wrote, Error> {
     let mut publisher = output::Publisher::begin(output).map_err(Error::Write)?;
     if fingerprints == Fingerprints::Keep {
         publisher = publisher.with_fingerprints(&root.join(config::CACHE_DIR).join("output"));
     }
     publisher.put_statics(&site.theme, &root.join("static"));
-    let (tera, index) = render::render(site, &|file| publisher.put(file)).map_err(Error::Render)?;
+    let cache = card_cache(root);
+    let (tera, index) = render::render(site, &|file| publisher.put(file), &|card| {
+        publisher.put_cached(card, &cache)
+    })
+    .map_err(Error::Render)?;
     let written = publisher.finish().map_err(Error::Write)?;
-    Ok((written, tera, index))
+    // Only now is every card the site shows known; the rest are of older
+    // facts or designs.
+    cache.prune();
+    Ok(Wrote {
+        written,
+        cards: cache.count(),
+        tera,
+        index,
+    })
+}
+
+/// What [`write_site`] made.
+pub(crate) struct Wrote {
+    pub written: output::Written,
+    pub cards: output::CardCount,
+    pub tera: tera::Tera,
+    pub index: crate::render::search::Index,
+}
+
+/// The social cards' folder of the site's cache.
+pub(crate) fn card_cache(root: &Path) -> output::cards::Cache {
+    output::cards::Cache::new(root.join(config::CACHE_DIR).join("cards"))
 }
 
 /// Loads, checks and computes the site at `root`: markets come from the
@@ -256,7 +283,7 @@ pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Di
         ..options.clone()
     };
     let (site, _) = prepare(root, &options, online, &no_progress)?;
-    render::render(&site, &drop).map_err(Error::Render)?;
+    render::render(&site, &drop, &drop).map_err(Error::Render)?;
     Ok(site.warnings())
 }
 
@@ -292,11 +319,12 @@ pub fn build_with_progress(
     output::check_target(root, &output).map_err(Error::Output)?;
     let (site, fetched) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();
-    let (written, tera, index) = write_site(&site, root, &output, Fingerprints::Keep)?;
+    let wrote = write_site(&site, root, &output, Fingerprints::Keep)?;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let built = Built {
         output,
-        written,
+        written: wrote.written,
+        cards: wrote.cards,
         summary: [
             count(site.posts.len(), "post"),
             count(site.pages.len(), "page"),
@@ -318,7 +346,7 @@ pub fn build_with_progress(
     // Freeing the site, its templates and the search index touches every
     // allocation of the build, one thread's work the caller need not wait
     // for (the process may even exit first).
-    std::thread::spawn(move || drop((site, tera, index)));
+    std::thread::spawn(move || drop((site, wrote.tera, wrote.index)));
     Ok(built)
 }
 

@@ -1,5 +1,6 @@
 //! The shape of every JSON file the browser reads: `graph.json`,
-//! `summaries.json` and the search index's `search/*.json`, declared once.
+//! `summaries.json`, the hover cards' `card.json` and the search index's
+//! `search/*.json`, declared once.
 //! Nothing here computes: `render::data` and `search` fill these types and
 //! [`encode`] writes them.
 //!
@@ -274,6 +275,41 @@ pub(crate) struct Display {
 /// `summaries.json`: each future's plain-text summary, by id, for the map's
 /// side panel.
 pub(crate) type Summaries<'a> = BTreeMap<&'a str, &'a str>;
+
+/// `futures/<id>/card.json` and `bets/<id>/card.json`: what a hover card
+/// shows of a future or bet, from the facts its social card and embed show
+/// (`render::card`).
+#[derive(Serialize)]
+pub(crate) struct HoverCard<'a> {
+    /// `Future` or `Bet`.
+    pub kind: &'a str,
+    pub title: &'a str,
+    /// Its probability or chance of paying off, as its page says it.
+    pub number: Option<CardNumber<'a>>,
+    /// One value a week (0–1), oldest first, the last one now; empty when
+    /// fewer than two weeks are known.
+    pub sparkline: &'a [f64],
+    /// The values its height spans, bottom and top (`render::card::spark_range`).
+    pub sparkline_range: [f64; 2],
+    /// The sparkline in words, for readers who cannot see it: `30% 12
+    /// weeks ago, 42% now`; empty without one.
+    pub trend: String,
+    /// The summary's first sentence.
+    pub sentence: &'a str,
+}
+
+/// A hover card's number.
+#[derive(Serialize)]
+pub(crate) struct CardNumber<'a> {
+    /// `42%`, `20–45%`, `Happened`, `Won`.
+    pub display: &'a str,
+    /// `chance`, `chance of paying off` or `resolved`.
+    pub label: &'a str,
+    /// Where it comes from, in words: `aggregate of 2 markets`.
+    pub source: &'a str,
+    /// The day it stands for: `5 December 2026`.
+    pub date: &'a str,
+}
 
 /// `search/meta.json`: what a query needs before it reads any chunk.
 #[derive(Serialize)]

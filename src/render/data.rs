@@ -3,9 +3,10 @@
 //! shapes are [`super::browser_data`]'s; here each part is filled.
 
 use super::browser_data::{
-    Bet, Column, Discussions, Display, Edge, EncodeError, Future, Graph, Group, MapInfo, Resolved,
-    Rules, Settled, Summaries, Swing, Years, encode,
+    Bet, CardNumber, Column, Discussions, Display, Edge, EncodeError, Future, Graph, Group,
+    HoverCard, MapInfo, Resolved, Rules, Settled, Summaries, Swing, Years, encode,
 };
+use super::card::Card;
 use super::community;
 use super::{Renderer, views};
 use crate::model::site::{Page, Site, Source};
@@ -275,6 +276,28 @@ pub(super) fn summaries_json(site: &Site, file: &str) -> Result<Vec<u8>, EncodeE
         .map(|e| (e.future.id.as_str(), e.summary.summary.as_str()))
         .collect();
     encode(file, &summaries).map(script_safe)
+}
+
+/// A future's or bet's `card.json`: its card's facts, for the hover card.
+pub(super) fn card_json(card: &Card, file: &str) -> Result<Vec<u8>, EncodeError> {
+    let hover = HoverCard {
+        kind: card.kind,
+        title: &card.title,
+        number: card.number.as_ref().map(|n| CardNumber {
+            display: &n.display,
+            label: n.label,
+            source: &n.source,
+            date: &n.date,
+        }),
+        sparkline: &card.sparkline,
+        sparkline_range: {
+            let (lo, hi) = crate::render::card::spark_range(&card.sparkline);
+            [lo, hi]
+        },
+        trend: crate::render::card::trend_words(&card.sparkline),
+        sentence: &card.sentence,
+    };
+    encode(file, &hover).map(script_safe)
 }
 
 /// JSON with `<`, `>`, `&` and line separators written as `\u` escapes, so

@@ -9,15 +9,19 @@
 //! columns, [`data`] the machine-readable files and [`browser_data`] their
 //! shapes, [`community`] what pages show of discussion threads, [`changes`]
 //! what `/changes/`, the home page and the feeds say of what moved,
-//! [`references`] the `[[id]]` links of Markdown with their numbers.
+//! [`references`] the `[[id]]` links of Markdown with their numbers,
+//! [`card`] what a card says of a page and [`embed`] a future's or bet's
+//! card for other sites' iframes, with its oEmbed description.
 
 pub(crate) mod browser_data;
 mod calibration;
 mod card;
+mod card_image;
 mod changes;
 pub(crate) mod chart;
 mod community;
 mod data;
+mod embed;
 pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod map;
@@ -35,7 +39,8 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::model::site::Site;
-use crate::output::OutputFile;
+use crate::output::{CachedFile, OutputFile};
+use crate::render::embed::Subject;
 use crate::render::layout::Layout;
 use crate::routes::{FutureIx, Route, Shape};
 use crate::source::markdown;
@@ -92,15 +97,16 @@ impl RenderError {
 }
 
 /// Renders the whole site, handing each file to `emit` as soon as it is
-/// done (from any thread), so pages need not all be held at once. Returns
-/// the parsed templates and the search index, which `serve` keeps for its
-/// incremental rebuilds.
+/// done (from any thread), so pages need not all be held at once, and each
+/// social card, still to be drawn, to `cards`. Returns the parsed templates
+/// and the search index, which `serve` keeps for its incremental rebuilds.
 pub(crate) fn render(
     site: &Site,
     emit: &(dyn Fn(OutputFile) + Sync),
+    cards: &(dyn Fn(CachedFile) + Sync),
 ) -> Result<(Tera, crate::render::search::Index), RenderError> {
     let tera = templates(site)?;
-    let index = Renderer::new(site, &tera).render_all(emit)?;
+    let index = Renderer::new(site, &tera).render_all(emit, cards)?;
     Ok((tera, index))
 }
 
@@ -140,6 +146,8 @@ pub(crate) struct Renderer<'a> {
     /// The numbers of the last weeks, for the cards' sparklines: made on
     /// first use (a serve rebuild of one page may not need them).
     trend: OnceLock<crate::model::site::Trend>,
+    /// The embeds' stylesheet and its hash, made on first use.
+    embed_style: OnceLock<embed::EmbedStyle>,
 }
 
 impl<'a> Renderer<'a> {
@@ -172,6 +180,7 @@ impl<'a> Renderer<'a> {
             by_title: site.futures_by_title(),
             layout,
             trend: OnceLock::new(),
+            embed_style: OnceLock::new(),
         }
     }
 
@@ -179,15 +188,26 @@ impl<'a> Renderer<'a> {
     fn render_all(
         &self,
         emit: &(dyn Fn(OutputFile) + Sync),
+        cards: &(dyn Fn(CachedFile) + Sync),
     ) -> Result<crate::render::search::Index, RenderError> {
         // The search index is the one large step that is not a page; building
-        // it beside the pages keeps both cores busy through its merge.
+        // it beside the pages keeps both cores busy through its merge. Cards
+        // are handed out beside both: the few to draw are drawn in parallel.
         let (pages, index) = rayon::join(
             || {
-                self.shape
-                    .all()
-                    .par_iter()
-                    .try_for_each(|&route| self.file(route).map(emit))
+                rayon::join(
+                    || {
+                        let all = self.shape.cards();
+                        all.par_iter().for_each(|&c| cards(self.card_file(c)));
+                    },
+                    || {
+                        self.shape
+                            .all()
+                            .par_iter()
+                            .try_for_each(|&route| self.file(route).map(emit))
+                    },
+                )
+                .1
             },
             || {
                 let index = crate::render::search::Index::build(self.search_docs());
@@ -212,7 +232,13 @@ impl<'a> Renderer<'a> {
         let bytes = match route {
             Route::GraphJson => data::graph_json(self.site, &self.shape, &self.layout, &path)?,
             Route::Summaries => data::summaries_json(self.site, &path)?,
+            Route::FutureCard(i) => data::card_json(&self.future_facts(i), &path)?,
+            Route::BetCard(b) => data::card_json(&self.bet_facts(b), &path)?,
             Route::SyntaxCss => markdown::highlight_css().into_bytes(),
+            Route::FutureEmbed(i) => return self.embed_file(route, Subject::Future(i)),
+            Route::BetEmbed(b) => return self.embed_file(route, Subject::Bet(b)),
+            Route::FutureOembed(i) => return self.oembed_file(route, Subject::Future(i)),
+            Route::BetOembed(b) => return self.oembed_file(route, Subject::Bet(b)),
             page => return self.page(page),
         };
         Ok(OutputFile { path, bytes })

@@ -6,6 +6,7 @@ use tera::Context;
 
 use super::changes::{self as moved, ChangeView};
 use super::community::{self, CommunityView};
+use super::embed::Subject;
 use super::views::{self, FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
 use crate::model::site::Settled;
@@ -51,7 +52,15 @@ impl Renderer<'_> {
             Route::ChangesFeed => ("atom.xml", self.changes_feed()),
             Route::FutureFeed(i) => ("atom.xml", self.future_feed(i)),
             Route::Sitemap => ("sitemap.xml", self.sitemap()),
-            Route::GraphJson | Route::Summaries | Route::SyntaxCss => {
+            Route::GraphJson
+            | Route::Summaries
+            | Route::SyntaxCss
+            | Route::FutureEmbed(_)
+            | Route::FutureOembed(_)
+            | Route::BetEmbed(_)
+            | Route::BetOembed(_)
+            | Route::FutureCard(_)
+            | Route::BetCard(_) => {
                 return self.file(route);
             }
         };
@@ -280,6 +289,7 @@ impl Renderer<'_> {
         self.insert_record(&mut ctx, i);
         ctx.insert("estimate_changes", &estimate_changes(e));
         ctx.insert("feed_url", &self.route_url(Route::FutureFeed(i)));
+        ctx.insert("embed", &self.embed_links(Subject::Future(i)));
         ctx.insert("edit_url", &self.edit_url(&f.file));
         ctx.insert("discuss_url", &self.discuss_url(&f.title));
         self.insert_community(&mut ctx, Route::Future(i));
@@ -524,6 +534,7 @@ impl Renderer<'_> {
         ctx.insert("loses_if", &self.future_cards(&b.loses_if));
         ctx.insert("edit_url", &self.edit_url(&b.bet.file));
         ctx.insert("discuss_url", &self.discuss_url(&b.bet.title));
+        ctx.insert("embed", &self.embed_links(Subject::Bet(i)));
         self.insert_community(&mut ctx, Route::Bet(i));
         ctx
     }

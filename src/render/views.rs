@@ -582,6 +582,8 @@ impl Renderer<'_> {
         );
         ctx.insert("section", section);
         ctx.insert("og_type", "website");
+        let card = crate::routes::CardOf::of(route).map(|c| self.card_meta(c));
+        ctx.insert("social_card", &card);
         // Pages showing coloured code say so; the others skip syntax.css.
         ctx.insert("highlighted", &false);
         ctx

@@ -212,6 +212,7 @@ pub(crate) fn render(
                 }
                 events.push(Event::Start(tag));
             }
+            Event::TaskListMarker(done) => events.push(Event::InlineHtml(task_box(done).into())),
             other => events.push(other),
         }
     }
@@ -461,6 +462,16 @@ impl Anchors {
     }
 }
 
+/// A task list's box: a form control needs a name to pass WCAG, even a
+/// disabled one, so it says its state in words too.
+fn task_box(done: bool) -> &'static str {
+    if done {
+        "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\"> "
+    } else {
+        "<input type=\"checkbox\" disabled=\"\" aria-label=\"to do\"> "
+    }
+}
+
 /// How deep an author's raw HTML may nest. html5ever, under the sanitizer,
 /// looks through every open element for each new block, so 100,000
 /// unclosed `<div>`s took 29 s; hand-written HTML nests a few levels, a
@@ -657,7 +668,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["class", "id"])
         .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_tag_attributes("pre", ["data-lang"])
         .attribute_filter(|element, attribute, value| {
             if element == "input" && attribute == "type" && value != "checkbox" {

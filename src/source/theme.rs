@@ -38,6 +38,8 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "templates/track_record.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
+    "templates/embed.html",
+    "templates/embed.css",
     "static/style.css",
     "static/forkcast.js",
     "static/map.js",
@@ -53,6 +55,9 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "static/view-ui.js",
     "static/view-changes.js",
     "static/view-page.js",
+    "static/hover-card.js",
+    "static/hover-card.css",
+    "static/copy.js",
 );
 
 /// Where a file of the theme comes from.

@@ -15,12 +15,18 @@ pub enum Tool {
     Node,
     /// A package that `npm ci` in tests/browser installs.
     Npm(&'static str),
+    /// Tesseract OCR (Debian's `tesseract-ocr`), which reads cards back.
+    Tesseract,
 }
 
 impl Tool {
     fn present(self) -> bool {
         match self {
             Tool::Chromium => Path::new("/usr/bin/chromium").is_file(),
+            Tool::Tesseract => std::process::Command::new("tesseract")
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success()),
             Tool::Node => std::process::Command::new("node")
                 .arg("--version")
                 .output()
@@ -37,6 +43,7 @@ impl Tool {
             Tool::Chromium => "/usr/bin/chromium".into(),
             Tool::Node => "node".into(),
             Tool::Npm(package) => format!("`npm ci` in tests/browser (for {package})"),
+            Tool::Tesseract => "tesseract (apt-get install tesseract-ocr)".into(),
         }
     }
 }

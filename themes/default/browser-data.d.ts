@@ -243,6 +243,35 @@ export interface Display {
 /** `summaries.json`: each future's plain-text summary, by id. */
 export type Summaries = Record<string, string>;
 
+/** `futures/<id>/card.json` and `bets/<id>/card.json`: what a hover card
+ * shows of a future or bet, from the facts its social card and embed show. */
+export interface HoverCard {
+  kind: "Future" | "Bet";
+  title: string;
+  /** Its probability or chance of paying off, as its page says it. */
+  number: CardNumber | null;
+  /** One value a week (0–1), oldest first, the last one now; empty when
+   * fewer than two weeks are known. */
+  sparkline: number[];
+  /** The values its height spans, bottom and top. */
+  sparkline_range: [number, number];
+  /** The sparkline in words: `30% 12 weeks ago, 42% now`; empty without one. */
+  trend: string;
+  /** The summary's first sentence. */
+  sentence: string;
+}
+
+/** A hover card's number. */
+export interface CardNumber {
+  /** `42%`, `20–45%`, `Happened`, `Won`. */
+  display: string;
+  label: "chance" | "chance of paying off" | "resolved";
+  /** Where it comes from, in words: `aggregate of 2 markets`. */
+  source: string;
+  /** The day it stands for: `5 December 2026`. */
+  date: string;
+}
+
 /** `search/meta.json`: what a query needs before it reads any chunk. */
 export interface SearchMeta {
   /** How many documents the index numbers (removed ones included). */

@@ -355,9 +355,15 @@ fn serve_file(stream: &mut TcpStream, shared: &Shared, target: &str, head_only: 
     }
 }
 
+/// `page` with the live-reload script, unless its own policy allows no
+/// script (an embed), where the script could not run and its refusal would
+/// be an error in the console.
 fn with_live_reload(page: &[u8]) -> Vec<u8> {
     let tag = "<script src=\"/__forkcast/live.js\"></script>";
     let text = String::from_utf8_lossy(page);
+    if text.contains("script-src 'none'") {
+        return page.to_vec();
+    }
     let injected = match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]),
         None => format!("{text}{tag}"),

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use notify::Watcher;
+use rayon::prelude::*;
 use tera::Tera;
 
 use crate::commands::pipeline;
@@ -315,7 +316,11 @@ fn watch_new_folders(root: &Path, paths: &[PathBuf], watcher: &WatcherRef) {
 /// Loads, computes (from the market snapshot) and writes the whole site.
 fn full_build(root: &Path, options: &BuildOptions, out: &Path) -> Result<Session, pipeline::Error> {
     let site = pipeline::load(root, options)?;
-    let (_, tera, search) = pipeline::write_site(&site, root, out, pipeline::Fingerprints::None)?;
+    let pipeline::Wrote {
+        tera,
+        index: search,
+        ..
+    } = pipeline::write_site(&site, root, out, pipeline::Fingerprints::None)?;
     Ok(Session {
         site,
         tera,
@@ -511,9 +516,12 @@ fn write_touched(
         site, tera, search, ..
     } = session;
     let renderer = Renderer::new(site, tera);
+    // A future's or bet's hover card, embed and oEmbed are made from what
+    // its page shows.
     let routes: BTreeSet<Route> = touched
         .iter()
         .flat_map(|t| t.routes.iter().copied())
+        .flat_map(|r| std::iter::once(r).chain(r.companions()))
         .collect();
     let routes: Vec<Route> = routes.into_iter().collect();
     let mut files = renderer
@@ -533,15 +541,47 @@ fn write_touched(
     for path in &index.removed {
         let _ = std::fs::remove_file(out.join(path));
     }
+    // Cards first: a page is never served before the card it names.
+    let cards = place_cards(&renderer, &site.root, out).map_err(Failure::Other)?;
     write_files(out, &files).map_err(Failure::Other)?;
-    record_written(out, &files, &index.removed);
-    Ok(format!("{pages} pages"))
+    let paths = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(cards.iter().cloned());
+    record_written(out, paths, &index.removed);
+    Ok(match cards.len() {
+        0 => format!("{pages} pages"),
+        n => format!("{pages} pages, {n} cards"),
+    })
+}
+
+/// Puts every card whose facts changed in the output: each is looked up
+/// in the cache (and drawn if missing), and only those not already
+/// linked there are placed. Returns the paths placed.
+fn place_cards(renderer: &Renderer<'_>, root: &Path, out: &Path) -> Result<Vec<String>, String> {
+    let cache = pipeline::card_cache(root);
+    let placed: Vec<Result<Option<String>, String>> = renderer
+        .card_files()
+        .into_par_iter()
+        .map(|card| {
+            let dest = out.join(&card.path);
+            let path = card.path.clone();
+            let from = cache
+                .get(card)
+                .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+            match output::cards::place(&from, &dest) {
+                Ok(changed) => Ok(changed.then_some(path)),
+                Err(e) => Err(format!("cannot write {}: {e}", dest.display())),
+            }
+        })
+        .collect();
+    placed.into_iter().filter_map(Result::transpose).collect()
 }
 
 /// Lists the files an edit wrote (and not those it removed) in the
 /// output's marker, so the next full build knows them as Forkcast's and
 /// removes those it no longer makes.
-fn record_written(out: &Path, files: &[OutputFile], removed: &[String]) {
+fn record_written(out: &Path, files: impl Iterator<Item = String>, removed: &[String]) {
     let marker = out.join(crate::output::MARKER);
     let Ok(text) = std::fs::read_to_string(&marker) else {
         return;
@@ -549,7 +589,7 @@ fn record_written(out: &Path, files: &[OutputFile], removed: &[String]) {
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default().to_string();
     let mut paths: BTreeSet<String> = lines.map(str::to_string).collect();
-    paths.extend(files.iter().map(|f| f.path.clone()));
+    paths.extend(files);
     for r in removed {
         paths.remove(r);
     }

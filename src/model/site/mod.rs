@@ -19,7 +19,7 @@ pub(crate) use changes::{About, Changes, Item, MOVE_DAYS, WINDOW_DAYS, What};
 pub(crate) use compute::Shown;
 pub(crate) use refresh::{Refresh, Touched};
 pub(crate) use track::{BINS, Bin, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
-pub(crate) use trend::{TREND_WEEKS, Trend};
+pub(crate) use trend::Trend;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -329,6 +329,16 @@ impl Site {
                 t.routes.extend(changes_routes());
             }
         }
+        // The cards' sparklines (hover cards and embeds) follow the
+        // estimates' history, through the graph to futures and bets whose
+        // pages do not show it.
+        if !t.routes.is_empty() {
+            t.routes.extend(
+                FutureIx::all(self.futures.len()).flat_map(|i| Route::Future(i).companions()),
+            );
+            t.routes
+                .extend(BetIx::all(self.bets.len()).flat_map(|b| Route::Bet(b).companions()));
+        }
         if history.added != self.added {
             self.added = history.added.clone();
             t.routes.extend(changes_routes());

@@ -12,11 +12,10 @@ use crate::routes::{BetIx, FutureIx};
 /// How many weeks back a sparkline reaches.
 pub(crate) const TREND_WEEKS: i64 = 12;
 
-/// The site's numbers on [`Trend::days`], oldest first; the last day is
+/// The site's numbers once a week, oldest first; the last week is
 /// today, with the numbers the build shows (uncommitted estimates and
 /// all), not a recomputation.
 pub(crate) struct Trend {
-    pub days: Vec<Date>,
     /// Each future's probability on each day (its shown one, else implied).
     futures: Vec<Vec<Option<f64>>>,
     /// Each bet's chance of paying off on each day (a range by its middle).
@@ -63,10 +62,6 @@ impl Site {
                     .collect()
             })
             .collect();
-        Trend {
-            days,
-            futures,
-            bets,
-        }
+        Trend { futures, bets }
     }
 }

@@ -3,7 +3,7 @@
 // each group of rows (each <tbody>; a row headed by a rowgroup heading stays
 // first). Cells with nothing in them sort last either way.
 // A table wider than the screen says so. Progressive enhancement only;
-// every page reads fine without it.
+// every page reads fine without it. Last, the loader of the hover cards.
 
 /** A cell's sort key: its `data-sort` number, else its text; null when empty.
  * @param {HTMLTableCellElement} cell */
@@ -57,3 +57,28 @@ document.querySelectorAll(".table-wrap, .matrix-wrap, .content table").forEach((
   watch.observe(box);
   if (box.firstElementChild) watch.observe(box.firstElementChild);
 });
+
+// Hover cards (hover-card.js, loaded on first use) on links to futures and
+// bets in authors' text and on references; never without hover (touch).
+const site = new URL("./", import.meta.url).pathname;
+
+/** The link `t` is in, if it shows a card. @param {EventTarget | null} t */
+function cardLink(t) {
+  const a = t instanceof Element ? t.closest("a[href]") : null;
+  if (!(a instanceof HTMLAnchorElement) || a.origin !== location.origin || a.pathname === location.pathname) return null;
+  if (!a.classList.contains("ref") && !a.closest(".content, .evidence-note, .intro")) return null;
+  const page = a.pathname.startsWith(site) ? a.pathname.slice(site.length) : "";
+  return /^(futures|bets)\/[a-z0-9-]+\/$/.test(page) && page !== "bets/matrix/" ? a : null;
+}
+
+if (matchMedia("(hover: hover)").matches) {
+  /** @param {Event} e */
+  const first = (e) => {
+    if ((e instanceof PointerEvent && e.pointerType === "touch") || !cardLink(e.target)) return;
+    removeEventListener("pointerover", first);
+    removeEventListener("focusin", first);
+    import("./hover-card.js").then((m) => m.start(cardLink, e), console.error);
+  };
+  addEventListener("pointerover", first);
+  addEventListener("focusin", first);
+}

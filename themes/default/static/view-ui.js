@@ -273,21 +273,28 @@ function betNumbers(view, root) {
 // What is settled keeps its words.
 /** @param {View} view @param {ParentNode} root */
 function refNumbers(view, root) {
-  const m = view.m;
   root.querySelectorAll("a.ref[data-future], a.ref[data-bet]").forEach((a) => {
     const num = a.querySelector(".ref-p");
     if (!num || num.classList.contains("settled") || num.classList.contains("verdict")) return;
-    const id = a.getAttribute("data-future"), b = m.bets[a.getAttribute("data-bet") || ""];
-    let yours = null;
-    if (id && m.byId[id]) {
-      const t = view.texts(id);
-      if (t.changed) yours = t.yours;
-    } else if (b && !b.settled && view.active) {
-      const t = payoffText(m.rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent);
-      if (t !== b.payoff.display) yours = t;
-    }
+    const future = a.getAttribute("data-future");
+    const yours = future ? yoursOf(view, "future", future) : yoursOf(view, "bet", a.getAttribute("data-bet") || "");
     beside(num, "view-num", yours == null ? null : "→ yours " + yours, "In your view");
   });
+}
+
+/** The reader's number for future or bet `id` where their view changes it,
+ * else null (references and hover cards show it beside the site's).
+ * @param {View} view @param {"future" | "bet"} kind @param {string} id @returns {string | null} */
+export function yoursOf(view, kind, id) {
+  const m = view.m;
+  if (kind === "future") {
+    const t = m.byId[id] ? view.texts(id) : null;
+    return t && t.changed ? t.yours : null;
+  }
+  const b = m.bets[id];
+  if (!b || b.settled || !view.active) return null;
+  const t = payoffText(m.rules, payoff(m, b.wins_if, b.loses_if, view.nums), viewPercent);
+  return t !== b.payoff.display ? t : null;
 }
 
 // The futures table's "Your view" column, after "Implied", while a view is
