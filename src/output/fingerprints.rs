@@ -192,7 +192,7 @@ fn prune(dir: &Path) {
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    records.sort_by(|a, b| b.0.cmp(&a.0));
+    records.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (_, path) in records.iter().skip(KEPT) {
         let _ = fs::remove_file(path);
     }
