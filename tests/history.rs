@@ -263,6 +263,9 @@ fn the_history_is_read_from_the_cache_until_head_moves_and_a_bad_cache_is_read_a
         assert!(line.contains(what), "expected `{what}`: {line}");
         page(&public, "agi")
     };
+    // `check` writes nothing, not even the cache.
+    forkcast::check(d, &forkcast::BuildOptions::default(), false).unwrap();
+    assert!(!d.join(".forkcast-cache").exists(), "check wrote the cache");
     let first = verbose("read from git");
     assert!(cache.is_file(), "the first build keeps what git said");
     assert_eq!(verbose("read from the cache"), first);

@@ -280,6 +280,7 @@ pub(crate) fn load(root: &Path, options: &BuildOptions) -> Result<Site, Error> {
 pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Diagnostic>, Error> {
     let options = BuildOptions {
         offline: !online,
+        read_only: true,
         ..options.clone()
     };
     let (site, _) = prepare(root, &options, online, &no_progress)?;

@@ -179,8 +179,9 @@ impl Report {
 const COMMIT: u8 = 0x1e;
 
 /// Reads the history of every future's estimate under `root`: from the
-/// cache when it was read at the same commit, else with one `git log`.
-pub(crate) fn read(root: &Path) -> (History, Report) {
+/// cache when it was read at the same commit, else with one `git log`
+/// (kept in the cache if `keep`).
+pub(crate) fn read(root: &Path, keep: bool) -> (History, Report) {
     let started = Instant::now();
     let key = cache::Key::of(root);
     let cached = key.as_ref().and_then(|k| cache::load(root, k));
@@ -188,7 +189,7 @@ pub(crate) fn read(root: &Path) -> (History, Report) {
     let read = match cached {
         Some(read) => Ok(read),
         None => run_git(root, key.as_ref()).inspect(|read| {
-            if let Some(key) = &key {
+            if let Some(key) = key.as_ref().filter(|_| keep) {
                 cache::save(root, key, read);
             }
         }),

@@ -105,7 +105,7 @@ impl Loaded {
         let pages = check.pages(pages, &mut diags);
         let mut futures = check.futures(core.futures, &src.history, &mut diags);
         let bets = check.bets(core.bets, &mut diags);
-        markdown::highlights::end(root);
+        markdown::highlights::end(root, !options.read_only);
         link_futures(&mut futures, &bets, &posts);
         if diags.has_errors() {
             return Err(diags);
@@ -158,7 +158,7 @@ fn read_sources(
     // Git runs in its own process while the files are read: its thread
     // only waits and parses, and takes no reader's place in rayon's pool.
     let ((history, history_report), (mut documents, (futures, bets))) = std::thread::scope(|s| {
-        let git = s.spawn(|| history::read(root));
+        let git = s.spawn(|| history::read(root, !options.read_only));
         let files = rayon::join(
             || content::load(root, &mut d1),
             || {

@@ -55,6 +55,9 @@ pub struct BuildOptions {
     /// The build's "now" (default: `SOURCE_DATE_EPOCH` where set, the
     /// reproducible-builds convention, else the clock).
     pub now: Option<jiff::Timestamp>,
+    /// Write nothing into the site's folder, not even its cache folder
+    /// (what `check` promises): caches are read, never saved.
+    pub read_only: bool,
 }
 
 impl BuildOptions {

@@ -317,7 +317,7 @@ impl Site {
     /// Reads the estimates' history again after a commit (or a checkout:
     /// `HEAD` moved), and says which future pages show another one.
     pub(crate) fn refresh_history(&mut self) -> Touched {
-        let (history, report) = history::read(&self.root);
+        let (history, report) = history::read(&self.root, true);
         let mut t = Touched::default();
         for (i, e) in FutureIx::all(self.futures.len()).zip(&mut self.futures) {
             let now = history.of(e.future.id.as_str());

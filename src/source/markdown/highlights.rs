@@ -74,11 +74,12 @@ pub(crate) fn begin(root: &Path) {
     };
 }
 
-/// Ends a session: the cache keeps the blocks it used, written only if that
-/// is not what it holds. Failures cost the next build time, nothing more.
-pub(crate) fn end(root: &Path) {
+/// Ends a session: the cache keeps the blocks it used (if `keep`), written
+/// only if that is not what it holds. Failures cost the next build time,
+/// nothing more.
+pub(crate) fn end(root: &Path, keep: bool) {
     let memo = std::mem::take(&mut *memo());
-    if !memo.made && memo.used.len() == memo.known.len() {
+    if !keep || (!memo.made && memo.used.len() == memo.known.len()) {
         return;
     }
     let Some(program) = program() else { return };
