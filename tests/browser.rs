@@ -173,7 +173,7 @@ fn the_map_works_in_headless_chromium() {
         "otherScriptHit": "भविष्य की कृत्रिम बुद्धि",
         "artifacts": artifacts,
     });
-    let metrics = node_script(root, "map.mjs", &config);
+    let metrics = common::node_script("map.mjs", &config);
     // Reported, not asserted as timings: see the benchmark section of the README.
     println!("browser metrics: {metrics}");
     assert!(
@@ -198,10 +198,10 @@ fn the_map_works_in_headless_chromium() {
     );
 
     let readers = readers_view_config(&site, &config);
-    let view = node_script(root, "view.mjs", &readers);
+    let view = common::node_script("view.mjs", &readers);
     println!("reader's view metrics: {view}");
 
-    let shared = node_script(root, "view-share.mjs", &shared_view_config(&readers));
+    let shared = common::node_script("view-share.mjs", &shared_view_config(&readers));
     println!("shared view metrics: {shared}");
 }
 
@@ -275,7 +275,7 @@ fn resolved_futures_show_and_no_view_changes_them() {
             "openBet": "office-tools",
         },
     });
-    let found = node_script(root, "resolved.mjs", &config);
+    let found = common::node_script("resolved.mjs", &config);
     println!("resolved futures: {found}");
 }
 
@@ -313,7 +313,7 @@ fn references_follow_the_readers_view() {
             "settled": "done",
         },
     });
-    let found = node_script(root, "references.mjs", &config);
+    let found = common::node_script("references.mjs", &config);
     println!("references: {found}");
 }
 
@@ -422,7 +422,7 @@ fn every_page_passes_axe_core() {
         "resolvedUrl": resolved_url,
         "resolvedFuture": "agents-ship",
     });
-    let found = node_script(root, "axe.mjs", &config);
+    let found = common::node_script("axe.mjs", &config);
     println!("accessibility: {found}");
 }
 
@@ -486,23 +486,6 @@ fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> ser
             "rangeBetYours": tsm_yours,
         },
     })
-}
-
-/// Runs `node SCRIPT CONFIG` in tests/browser and returns the JSON line it printed.
-fn node_script(root: &Path, script: &str, config: &serde_json::Value) -> serde_json::Value {
-    let output = Command::new("node")
-        .arg(script)
-        .arg(config.to_string())
-        .current_dir(root.join("tests/browser"))
-        .output()
-        .expect("cannot start node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{}{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(stdout.trim()).unwrap()
 }
 
 #[test]
@@ -761,7 +744,7 @@ fn pages_fit_a_phone_say_their_age_in_words_and_load_only_what_they_use() {
         "plainPost": "posts/why-the-foundry-bet/",
         "codePost": "posts/contributing-a-future/",
     });
-    let metrics = node_script(root, "phone.mjs", &config);
+    let metrics = common::node_script("phone.mjs", &config);
     println!("phone metrics: {metrics}");
 }
 
@@ -840,6 +823,6 @@ fn hover_cards_show_on_links_to_futures_and_bets() {
         "hostileTitle": "<img src=x onerror=alert(1)>",
         "artifacts": root.join("target/browser-artifacts"),
     });
-    let found = node_script(root, "hover.mjs", &config);
+    let found = common::node_script("hover.mjs", &config);
     println!("hover cards: {found}");
 }

@@ -10,7 +10,6 @@ mod common;
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use base64::Engine as _;
 use common::{TempDir, Tool, copy_dir, start_tags, unescape};
@@ -337,24 +336,6 @@ fn a_sparkline_has_a_text_alternative() {
     assert!(drawn >= 20, "only {drawn} sparklines");
 }
 
-/// Runs `node SCRIPT CONFIG` in tests/browser and returns the JSON line it printed.
-fn node_script(script: &str, config: &serde_json::Value) -> serde_json::Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new("node")
-        .arg(script)
-        .arg(config.to_string())
-        .current_dir(root.join("tests/browser"))
-        .output()
-        .expect("cannot start node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{}{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(stdout.trim()).unwrap()
-}
-
 #[test]
 fn embeds_work_in_an_iframe_on_another_site() {
     let needs = [
@@ -398,7 +379,7 @@ fn embeds_work_in_an_iframe_on_another_site() {
         "height": 260,
         "artifacts": root.join("target/browser-artifacts/embeds"),
     });
-    let found = node_script("embed.mjs", &config);
+    let found = common::node_script("embed.mjs", &config);
     println!("embeds in Chromium: {found}");
     assert_eq!(found["framed"], 6 * 5, "each embed framed in five looks");
 }

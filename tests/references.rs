@@ -7,30 +7,7 @@
 
 mod common;
 
-use std::fs;
-use std::path::Path;
-
-use common::{TempDir, fixture};
-use forkcast::BuildOptions;
-
-fn build() -> TempDir {
-    let out = TempDir::new("references");
-    let options = BuildOptions {
-        offline: true,
-        ..Default::default()
-    };
-    forkcast::build(
-        &fixture("references"),
-        Some(&out.path().join("public")),
-        &options,
-    )
-    .unwrap();
-    out
-}
-
-fn read(root: &Path, path: &str) -> String {
-    fs::read_to_string(root.join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use common::read_public;
 
 const HOSTILE: &str = "AGI &lt;script&gt;alert(1)&lt;&#x2F;script&gt; &amp; &quot;friends&quot;";
 
@@ -43,8 +20,8 @@ fn future_ref(id: &str, words: &str, number: &str) -> String {
 
 #[test]
 fn every_form_links_with_its_title_or_words_and_number() {
-    let out = build();
-    let post = read(out.path(), "posts/refs/index.html");
+    let out = common::build_fixture("references");
+    let post = read_public(out.path(), "posts/refs/index.html");
     let hostile = HOSTILE.replace("&#x2F;", "/");
     let expected = [
         future_ref("agi", &hostile, "42%"),
@@ -67,8 +44,8 @@ fn every_form_links_with_its_title_or_words_and_number() {
 
 #[test]
 fn code_spans_and_blocks_are_left_alone() {
-    let out = build();
-    let post = read(out.path(), "posts/refs/index.html");
+    let out = common::build_fixture("references");
+    let post = read_public(out.path(), "posts/refs/index.html");
     assert!(post.contains("<code>[[agi]]</code>"), "{post}");
     assert!(post.contains("<code>[[agi]] indented\n</code>"), "{post}");
     assert!(post.contains("<code>[[agi]] fenced\n</code>"), "{post}");
@@ -78,13 +55,13 @@ fn code_spans_and_blocks_are_left_alone() {
 /// shows, read from both pages.
 #[test]
 fn a_reference_shows_the_number_of_its_target_page() {
-    let out = build();
-    let post = read(out.path(), "posts/refs/index.html");
+    let out = common::build_fixture("references");
+    let post = read_public(out.path(), "posts/refs/index.html");
     let between = |html: &str, start: &str, end: &str| -> String {
         let from = html.find(start).unwrap_or_else(|| panic!("no {start}")) + start.len();
         html[from..].split(end).next().unwrap().to_string()
     };
-    let future_page = read(out.path(), "futures/chips/index.html");
+    let future_page = read_public(out.path(), "futures/chips/index.html");
     let own = between(
         &future_page,
         "<dt>Probability</dt><dd><strong>",
@@ -96,7 +73,7 @@ fn a_reference_shows_the_number_of_its_target_page() {
         "<",
     );
     assert_eq!((own.as_str(), shown.as_str()), ("30%", "30%"));
-    let bet_page = read(out.path(), "bets/both/index.html");
+    let bet_page = read_public(out.path(), "bets/both/index.html");
     let own = between(&bet_page, "<strong class=\"payoff-value\">", "</strong>");
     let shown = between(
         &post,
@@ -110,21 +87,21 @@ fn a_reference_shows_the_number_of_its_target_page() {
 /// bet's argument take references too.
 #[test]
 fn every_kind_of_markdown_takes_references() {
-    let out = build();
-    let home = read(out.path(), "index.html");
+    let out = common::build_fixture("references");
+    let home = read_public(out.path(), "index.html");
     assert!(
         home.contains(&future_ref("agi", &HOSTILE.replace("&#x2F;", "/"), "42%")),
         "{home}"
     );
-    let about = read(out.path(), "about/index.html");
+    let about = read_public(out.path(), "about/index.html");
     assert!(about.contains("data-bet=\"both\"><span class=\"ref-t\">Both, the bet</span> <span class=\"ref-p\">30%</span>"), "{about}");
-    let agi = read(out.path(), "futures/agi/index.html");
+    let agi = read_public(out.path(), "futures/agi/index.html");
     assert!(
         agi.contains(&future_ref("chips", "Chips boom", "30%")),
         "summary: {agi}"
     );
     assert!(agi.contains("data-bet=\"both\"><span class=\"ref-t\">the bet</span> <span class=\"ref-p\">30%</span>"), "resolves_when: {agi}");
-    let bet = read(out.path(), "bets/both/index.html");
+    let bet = read_public(out.path(), "bets/both/index.html");
     assert!(
         bet.contains(&future_ref("both", "the other both", "20%")),
         "{bet}"
@@ -135,9 +112,9 @@ fn every_kind_of_markdown_takes_references() {
 /// that discuss it, as one naming it in `futures:` is.
 #[test]
 fn a_referenced_future_lists_the_post() {
-    let out = build();
+    let out = common::build_fixture("references");
     for id in ["agi", "chips", "both", "done", "gone"] {
-        let page = read(out.path(), &format!("futures/{id}/index.html"));
+        let page = read_public(out.path(), &format!("futures/{id}/index.html"));
         assert!(page.contains("<h2>Discussed in</h2>"), "{id}");
         assert!(page.contains("href=\"/deep/path/posts/refs/\""), "{id}");
     }
@@ -146,11 +123,11 @@ fn a_referenced_future_lists_the_post() {
 /// Summaries and search read the words of a reference, never its number.
 #[test]
 fn summaries_and_search_get_the_words() {
-    let out = build();
-    let list = read(out.path(), "posts/index.html");
+    let out = common::build_fixture("references");
+    let list = read_public(out.path(), "posts/index.html");
     let summary = "Plain AGI &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;friends&quot;, worded the big one, typed Both, the future, a bet our bet, settled Done deal and Gone for good.";
     assert!(list.contains(summary), "{list}");
-    let summaries = read(out.path(), "futures/summaries.json");
+    let summaries = read_public(out.path(), "futures/summaries.json");
     assert!(
         summaries.contains("It needs Chips boom first."),
         "{summaries}"

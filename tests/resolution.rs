@@ -19,30 +19,7 @@
 
 mod common;
 
-use std::fs;
-use std::path::Path;
-
-use common::{TempDir, fixture, unescape};
-use forkcast::BuildOptions;
-
-fn build() -> TempDir {
-    let out = TempDir::new("resolution");
-    let options = BuildOptions {
-        offline: true,
-        ..Default::default()
-    };
-    forkcast::build(
-        &fixture("resolution"),
-        Some(&out.path().join("public")),
-        &options,
-    )
-    .unwrap();
-    out
-}
-
-fn read(root: &Path, path: &str) -> String {
-    fs::read_to_string(root.join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use common::{TempDir, read_public, unescape};
 
 /// What a reader reads of a page's `<main>`: its text, tags dropped,
 /// entities decoded, runs of white space one space.
@@ -74,13 +51,16 @@ fn words(html: &str) -> String {
 }
 
 fn future_words(out: &TempDir, id: &str) -> String {
-    words(&read(out.path(), &format!("futures/{id}/index.html")))
+    words(&read_public(
+        out.path(),
+        &format!("futures/{id}/index.html"),
+    ))
 }
 
 #[test]
 fn future_pages_say_how_each_future_was_settled() {
-    let out = build();
-    let lab_a = read(out.path(), "futures/lab-a/index.html");
+    let out = common::build_fixture("resolution");
+    let lab_a = read_public(out.path(), "futures/lab-a/index.html");
     let text = words(&lab_a);
     assert!(
         text.contains("✓ Happened on 1 March 2026 · source"),
@@ -165,8 +145,8 @@ fn future_pages_say_how_each_future_was_settled() {
 
 #[test]
 fn evidence_is_a_timeline_newest_first_with_direction_in_words() {
-    let out = build();
-    let html = read(out.path(), "futures/chips/index.html");
+    let out = common::build_fixture("resolution");
+    let html = read_public(out.path(), "futures/chips/index.html");
     let text = words(&html);
     assert!(
         text.contains(
@@ -185,8 +165,8 @@ fn evidence_is_a_timeline_newest_first_with_direction_in_words() {
 
 #[test]
 fn bets_say_they_won_or_lost_and_why() {
-    let out = build();
-    let won = words(&read(out.path(), "bets/bet-won/index.html"));
+    let out = common::build_fixture("resolution");
+    let won = words(&read_public(out.path(), "bets/bet-won/index.html"));
     assert!(
         won.contains("✓ Won: “Lab A leads” happened · how it was settled"),
         "{won}"
@@ -203,16 +183,16 @@ fn bets_say_they_won_or_lost_and_why() {
         won.contains("Loses if Lab B leads ✗ did not happen"),
         "{won}"
     );
-    let lost = words(&read(out.path(), "bets/bet-lost/index.html"));
+    let lost = words(&read_public(out.path(), "bets/bet-lost/index.html"));
     assert!(
         lost.contains("✗ Lost: “A tree grows” happened · how it was settled"),
         "{lost}"
     );
-    let open = words(&read(out.path(), "bets/bet-open/index.html"));
+    let open = words(&read_public(out.path(), "bets/bet-open/index.html"));
     assert!(!open.contains("Won") && !open.contains("Lost"), "{open}");
     assert!(open.contains("Chance of paying off 10%"), "{open}");
 
-    let index = words(&read(out.path(), "bets/index.html"));
+    let index = words(&read_public(out.path(), "bets/index.html"));
     assert!(
         index.contains("Back Lab A placed ✓ Won: “Lab A leads” happened on the map"),
         "{index}"
@@ -226,7 +206,7 @@ fn bets_say_they_won_or_lost_and_why() {
         "{index}"
     );
 
-    let matrix = read(out.path(), "bets/matrix/index.html");
+    let matrix = read_public(out.path(), "bets/matrix/index.html");
     let row = |id: &str| {
         let start = matrix
             .find(&format!("<tr data-bet=\"{id}\">"))
@@ -250,8 +230,9 @@ fn bets_say_they_won_or_lost_and_why() {
 
 #[test]
 fn graph_json_carries_resolutions_and_verdicts() {
-    let out = build();
-    let graph: serde_json::Value = serde_json::from_str(&read(out.path(), "graph.json")).unwrap();
+    let out = common::build_fixture("resolution");
+    let graph: serde_json::Value =
+        serde_json::from_str(&read_public(out.path(), "graph.json")).unwrap();
     let future = |id: &str| {
         graph["futures"]
             .as_array()
@@ -291,8 +272,8 @@ fn graph_json_carries_resolutions_and_verdicts() {
 
 #[test]
 fn the_table_the_map_and_listings_mark_settled_futures() {
-    let out = build();
-    let futures = read(out.path(), "futures/index.html");
+    let out = common::build_fixture("resolution");
+    let futures = read_public(out.path(), "futures/index.html");
     let cell = |id: &str| {
         let row = futures
             .find(&format!("<tr data-future=\"{id}\">"))
@@ -356,7 +337,7 @@ fn the_table_the_map_and_listings_mark_settled_futures() {
     ));
 
     // Cards: the home page lists every future, settled ones in words.
-    let home = read(out.path(), "index.html");
+    let home = read_public(out.path(), "index.html");
     assert!(home.contains(
         "<span class=\"prob settled happened\" data-future=\"lab-a\" title=\"resolved\"><span aria-hidden=\"true\">✓</span> happened</span>"
     ));

@@ -323,3 +323,36 @@ pub fn commit(dir: &Path, date: &str, subject: &str) {
     git_at(dir, date, &["add", "-A"]);
     git_at(dir, date, &["commit", "-q", "-m", subject]);
 }
+
+/// Runs `node SCRIPT CONFIG` in tests/browser and returns the JSON line it printed.
+pub fn node_script(script: &str, config: &serde_json::Value) -> serde_json::Value {
+    let output = std::process::Command::new("node")
+        .arg(script)
+        .arg(config.to_string())
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser"))
+        .output()
+        .expect("cannot start node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap()
+}
+
+/// Builds the fixture site `name` offline into `public/` of a new temporary folder.
+pub fn build_fixture(name: &str) -> TempDir {
+    let out = TempDir::new(name);
+    let options = forkcast::BuildOptions {
+        offline: true,
+        ..Default::default()
+    };
+    forkcast::build(&fixture(name), Some(&out.path().join("public")), &options).unwrap();
+    out
+}
+
+/// The text of `path` in the `public/` folder under `root`.
+pub fn read_public(root: &Path, path: &str) -> String {
+    fs::read_to_string(root.join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
