@@ -140,6 +140,22 @@ pub(crate) struct Bet<'a> {
     pub swings: Vec<Swing<'a>>,
     /// Won or lost, once resolutions settle it; no reader's view changes it.
     pub settled: Option<Settled<'a>>,
+    /// What is at stake, where its author says.
+    pub stake: Option<StakeData>,
+}
+
+/// A bet's stake: the amount (in `rules.currency`) and what it is worth if
+/// the bet pays off, as a multiple; the expected value and returns are the
+/// browser's to compute under a reader's view.
+#[derive(Serialize)]
+pub(crate) struct StakeData {
+    /// More than 0.
+    pub amount: f64,
+    /// More than 0.
+    pub pays: f64,
+    /// stake × (P × pays − 1) at the site's numbers, as the pages print it:
+    /// `+$100`, `−$600 to +$1,000`, `unknown`.
+    pub expected: String,
 }
 
 /// A bet's chance of paying off, as its page prints it too.
@@ -263,6 +279,19 @@ pub(crate) struct Rules {
     /// Own and implied must differ by more than this (0–1) to be disputed.
     pub disagreement: f64,
     pub display: Display,
+    /// The unit of bets' stakes; `None`: plain numbers.
+    pub currency: Option<CurrencyRule>,
+    /// A reader's future with at least this probability (0–1) in which
+    /// none of their bets pays off is listed as uncovered.
+    pub uncovered: f64,
+}
+
+/// How amounts read: `unit` before the number where `before` (`$2,000`),
+/// else after it with a space (`2,000 hours`).
+#[derive(Serialize)]
+pub(crate) struct CurrencyRule {
+    pub unit: String,
+    pub before: bool,
 }
 
 /// Probabilities below `low` read `<1%`, above `high` `>99%` (0–1 both).

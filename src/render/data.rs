@@ -3,8 +3,9 @@
 //! shapes are [`super::browser_data`]'s; here each part is filled.
 
 use super::browser_data::{
-    Bet, CardNumber, Column, Discussions, Display, Edge, EncodeError, Future, Graph, Group,
-    HoverCard, MapInfo, Resolved, Rules, Settled, Summaries, Swing, Years, encode,
+    Bet, CardNumber, Column, CurrencyRule, Discussions, Display, Edge, EncodeError, Future, Graph,
+    Group, HoverCard, MapInfo, Resolved, Rules, Settled, StakeData, Summaries, Swing, Years,
+    encode,
 };
 use super::card::Card;
 use super::community;
@@ -118,6 +119,11 @@ pub(super) fn graph_json(
                 low: format::LOW,
                 high: format::HIGH,
             },
+            currency: site.config.currency.as_ref().map(|c| CurrencyRule {
+                unit: c.as_str().to_string(),
+                before: c.is_symbol(),
+            }),
+            uncovered: crate::model::stakes::UNCOVERED,
         },
         community: site.community.as_ref().map(|c| Discussions {
             repository: c.repository.url(),
@@ -228,6 +234,11 @@ fn bet<'a>(site: &'a Site, shape: &Shape, k: BetIx) -> Bet<'a> {
             verdict: if v.won() { "won" } else { "lost" },
             by: id(site, v.by()),
             display: format::verdict(v, &site.futures[v.by()].future.title, b.wins_if.len()),
+        }),
+        stake: b.bet.stake.zip(b.expected()).map(|(stake, ev)| StakeData {
+            amount: stake.amount(),
+            pays: stake.pays(),
+            expected: format::amount(ev, site.config.currency.as_ref()),
         }),
     }
 }

@@ -4,6 +4,8 @@
 
 use crate::model::graph::{Payoff, Verdict};
 use crate::model::site::{BINS, Bin, Forecaster};
+use crate::model::stakes::Amount;
+use crate::source::config::Currency;
 use crate::source::record::{Direction, Outcome, Resolution};
 
 /// Probabilities below this read `<1%`, above [`HIGH`] `>99%`: a rounded
@@ -38,6 +40,53 @@ pub(crate) fn payoff(p: Payoff) -> String {
             }
         }
         Payoff::Unknown => "unknown".into(),
+    }
+}
+
+/// An amount of the site's currency: whole units (`2,000`), to one
+/// decimal below 10 (`2.5`), with the unit before it where it is a symbol
+/// (`$2,000`) and after it otherwise (`2,000 hours`); `signed` puts `+` or
+/// `−` before a gain or a loss (`+$1,000`, `−$600`). `model.js`'s `money`
+/// follows the same rule from `rules.currency`.
+pub(crate) fn money(x: f64, currency: Option<&Currency>, signed: bool) -> String {
+    let tenths = (x.abs() * 10.0).round() as u64;
+    let whole = if x.abs() < 10.0 {
+        tenths / 10
+    } else {
+        x.abs().round() as u64
+    };
+    let mut digits = crate::diagnostics::thousands(whole as usize);
+    if x.abs() < 10.0 && tenths % 10 != 0 {
+        digits = format!("{digits}.{}", tenths % 10);
+    }
+    let zero = digits == "0";
+    let sign = match () {
+        _ if !signed || zero => "",
+        _ if x < 0.0 => "−",
+        _ => "+",
+    };
+    match currency {
+        Some(c) if c.is_symbol() => format!("{sign}{}{digits}", c.as_str()),
+        Some(c) => format!("{sign}{digits} {}", c.as_str()),
+        None => format!("{sign}{digits}"),
+    }
+}
+
+/// An expected value or another signed amount that follows from a chance:
+/// `+$100`, or a range `−$600 to +$1,000` (ends that read alike are one
+/// amount); `unknown`.
+pub(crate) fn amount(a: Amount, currency: Option<&Currency>) -> String {
+    match a {
+        Amount::Exact(x) => money(x, currency, true),
+        Amount::Range(lo, hi) => {
+            let (lo, hi) = (money(lo, currency, true), money(hi, currency, true));
+            if lo == hi {
+                lo
+            } else {
+                format!("{lo} to {hi}")
+            }
+        }
+        Amount::Unknown => "unknown".into(),
     }
 }
 
@@ -178,6 +227,23 @@ pub(crate) fn forecaster_short(f: Forecaster) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_reads_with_its_unit_and_sign() {
+        let dollar = Currency::parse("$").unwrap();
+        let hours = Currency::parse("hours").unwrap();
+        assert_eq!(money(2000.0, Some(&dollar), false), "$2,000");
+        assert_eq!(money(-600.0, Some(&dollar), true), "−$600");
+        assert_eq!(money(1234567.4, Some(&hours), true), "+1,234,567 hours");
+        assert_eq!(money(2.46, None, true), "+2.5");
+        assert_eq!(money(9.96, None, false), "10");
+        assert_eq!(money(-0.04, None, true), "0");
+        assert_eq!(
+            amount(Amount::Range(-600.0, 1000.0), Some(&dollar)),
+            "−$600 to +$1,000"
+        );
+        assert_eq!(amount(Amount::Range(99.6, 100.2), None), "+100");
+    }
 
     #[test]
     fn percentages_never_claim_certainty() {

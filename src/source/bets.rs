@@ -68,6 +68,8 @@ pub(crate) struct Bet {
     pub horizon: Option<String>,
     /// One or two plain sentences for listings and search, as posts have.
     pub summary: Option<String>,
+    /// What is at stake, where the author says.
+    pub stake: Option<Stake>,
     /// The argument, in Markdown.
     pub body: String,
     pub body_pos: Pos,
@@ -85,6 +87,40 @@ struct RawBet {
     loses_if: Option<Vec<Spanned<String>>>,
     horizon: Option<Spanned<Scalar>>,
     summary: Option<String>,
+    stake: Option<Spanned<Scalar>>,
+    pays: Option<Spanned<Scalar>>,
+}
+
+/// What a bet puts at stake: `amount` (in the site's `currency`) and what
+/// it is worth if the bet pays off, `pays` times the amount; otherwise the
+/// amount is lost. Both are positive and finite, and one is never given
+/// without the other (the expected value needs both).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Stake {
+    amount: f64,
+    pays: f64,
+}
+
+impl Stake {
+    /// The largest stake an author may write: beyond it sums lose the
+    /// units a page prints.
+    pub(crate) const MAX: f64 = 1e12;
+    /// The largest multiple: a bet paying more is a lottery ticket, and
+    /// its sums too would lose their units.
+    pub(crate) const MAX_PAYS: f64 = 1e6;
+
+    pub(crate) fn new(amount: f64, pays: f64) -> Option<Stake> {
+        let ok = |x: f64, max: f64| x.is_finite() && x > 0.0 && x <= max;
+        (ok(amount, Stake::MAX) && ok(pays, Stake::MAX_PAYS)).then_some(Stake { amount, pays })
+    }
+
+    pub(crate) fn amount(self) -> f64 {
+        self.amount
+    }
+
+    pub(crate) fn pays(self) -> f64 {
+        self.pays
+    }
 }
 
 fn idea() -> BetStatus {
@@ -103,6 +139,8 @@ const EXAMPLES: Examples = &[
         "summary",
         "summary: A small position on the one foundry that makes nearly every leading AI chip",
     ),
+    ("stake", "stake: 2000"),
+    ("pays", "pays: 3"),
 ];
 
 /// The most futures a bet may name in `wins_if`, and in `loses_if`. What
@@ -226,6 +264,7 @@ pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<
             None
         }
     });
+    let stake = stake(file, &raw, line, diags);
     title_length(file, &raw.title, line, diags);
     let title = raw.title.value.trim().to_string();
     if diags.error_count() > errors_before {
@@ -245,9 +284,87 @@ pub(crate) fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Option<
             .summary
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
+        stake,
         body: fm.body.to_string(),
         body_pos: Pos::new(fm.body_line, 1),
     })
+}
+
+/// `stake` and `pays`, both or neither; each a positive number.
+fn stake(file: &Path, raw: &RawBet, line: u32, diags: &mut Diagnostics) -> Option<Stake> {
+    let number = |value: &Spanned<Scalar>, field: &str, max: f64, diags: &mut Diagnostics| {
+        let text = value.value.0.trim();
+        let parsed = plain_number(text);
+        match parsed.filter(|x| x.is_finite() && *x > 0.0 && *x <= max) {
+            Some(x) => Some(x),
+            None => {
+                let (message, help) = number_problem(text, field, parsed, max);
+                diags.push(Diagnostic::error(file, pos_of(value, line), message).with_help(help));
+                None
+            }
+        }
+    };
+    match (&raw.stake, &raw.pays) {
+        (None, None) => None,
+        (Some(s), None) => {
+            diags.push(
+                Diagnostic::error(file, pos_of(s, line), "`stake` is given without `pays`")
+                    .with_help("add `pays: 3`: what the stake is worth if the bet pays off, as a multiple (1 gets it back)"),
+            );
+            None
+        }
+        (None, Some(p)) => {
+            diags.push(
+                Diagnostic::error(file, pos_of(p, line), "`pays` is given without `stake`")
+                    .with_help("add `stake: 2000`: the amount put in, in the site's `currency`"),
+            );
+            None
+        }
+        (Some(s), Some(p)) => {
+            let amount = number(s, "stake", Stake::MAX, diags);
+            let pays = number(p, "pays", Stake::MAX_PAYS, diags);
+            Stake::new(amount?, pays?)
+        }
+    }
+}
+
+/// A number as an author may write an amount: `2000`, `2_000`, `2,000.50`
+/// or `1e3`; `None` for anything else.
+fn plain_number(text: &str) -> Option<f64> {
+    let digits: String = text.chars().filter(|c| !matches!(c, '_' | ',')).collect();
+    let grouped = digits.len() != text.len();
+    // A comma is a thousands separator only in `2,000`, never a decimal one.
+    if grouped
+        && text
+            .split(',')
+            .skip(1)
+            .any(|g| g.len() < 3 || !g[..3].bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn number_problem(text: &str, field: &str, parsed: Option<f64>, max: f64) -> (String, String) {
+    let what = if field == "stake" {
+        "the amount put in, in the site's `currency`, e.g. `stake: 2000`"
+    } else {
+        "what the stake is worth if the bet pays off, as a multiple, e.g. `pays: 3`"
+    };
+    match parsed {
+        None => (
+            format!("`{field}` is `{}`, not a number", quoted(text)),
+            format!("write a plain number without a currency sign: {what}"),
+        ),
+        Some(x) if x <= 0.0 => (
+            format!("`{field}` is {text}: it must be more than 0"),
+            format!("write {what}"),
+        ),
+        Some(_) => (
+            format!("`{field}` is {text}, more than {}", thousands(max as usize)),
+            format!("write {what}"),
+        ),
+    }
 }
 
 /// How to write a horizon; `2027/12` is turned into `2027-12`.
@@ -330,5 +447,31 @@ mod tests {
         );
         let (_, errs) = parse_one("---\ntitle: X\nkind: stocks\nstatus: idea\nwins_if: [a]\n---\n");
         assert_eq!(errs, ["bets/tsm-calls.md:3:7: invalid `kind`: `stocks`"]);
+    }
+
+    #[test]
+    fn a_stake_needs_both_fields_and_positive_numbers() {
+        let (bet, errs) = parse_one(
+            "---\ntitle: X\nkind: financial\nwins_if: [a]\nstake: 2,000\npays: 2.5\n---\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(bet.unwrap().stake, Stake::new(2000.0, 2.5));
+        let (_, errs) =
+            parse_one("---\ntitle: X\nkind: financial\nwins_if: [a]\nstake: 2000\n---\n");
+        assert_eq!(
+            errs,
+            ["bets/tsm-calls.md:5:8: `stake` is given without `pays`"]
+        );
+        let (_, errs) =
+            parse_one("---\ntitle: X\nkind: financial\nwins_if: [a]\nstake: $2000\npays: 0\n---\n");
+        assert_eq!(
+            errs,
+            [
+                "bets/tsm-calls.md:5:8: `stake` is `$2000`, not a number",
+                "bets/tsm-calls.md:6:7: `pays` is 0: it must be more than 0",
+            ]
+        );
+        assert_eq!(plain_number("2,00"), None);
+        assert_eq!(plain_number("1_000.5"), Some(1000.5));
     }
 }

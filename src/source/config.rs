@@ -135,6 +135,45 @@ pub(crate) struct Config {
     pub community: Option<GitHubRepo>,
     pub markets: MarketsConfig,
     pub changes: ChangesConfig,
+    /// What bets' stakes are counted in (`$`, `€`, `USD`, `hours`); `None`:
+    /// plain numbers.
+    pub currency: Option<Currency>,
+}
+
+/// The unit of bets' stakes, as site.yaml names it: a symbol (`$`, `€`,
+/// `CHF` is not one) goes before an amount, a word after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Currency(String);
+
+impl Currency {
+    /// The longest unit name: a word, not a sentence.
+    pub(crate) const MAX_CHARS: usize = 16;
+
+    pub(crate) fn parse(text: &str) -> Result<Currency, Fix> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Fix::new(
+                "write a unit such as `$`, `€` or `hours`, or remove `currency`",
+            ));
+        }
+        if text.chars().count() > Currency::MAX_CHARS || text.chars().any(char::is_control) {
+            return Err(Fix::new(format!(
+                "write a short unit of at most {} characters on one line, such as `$`, `USD` or `hours`",
+                Currency::MAX_CHARS
+            )));
+        }
+        Ok(Currency(text.to_string()))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A symbol (no letter or digit, at most 3 characters: `$`, `€`,
+    /// `R$` is a word) is written before an amount, anything else after it.
+    pub(crate) fn is_symbol(&self) -> bool {
+        self.0.chars().count() <= 3 && !self.0.chars().any(char::is_alphanumeric)
+    }
 }
 
 /// `changes:`: what `/changes/` and the feeds count as a move.
@@ -221,6 +260,7 @@ struct RawConfig {
     community: Option<Spanned<bool>>,
     markets: Option<RawMarkets>,
     changes: Option<RawChanges>,
+    currency: Option<Spanned<String>>,
 }
 
 const EXAMPLES: Examples = &[
@@ -233,6 +273,7 @@ const EXAMPLES: Examples = &[
     ("author", "author: Ada Lovelace"),
     ("theme", "theme: default"),
     ("posts_per_page", "posts_per_page: 10"),
+    ("currency", "currency: $"),
     ("repository", "repository: https://github.com/owner/repo"),
     ("community", "community: true"),
     (
@@ -312,6 +353,11 @@ impl Config {
                 .changes
                 .as_ref()
                 .map_or_else(ChangesConfig::default, |c| changes(c, &mut errors)),
+            currency: raw.currency.as_ref().and_then(|c| {
+                Currency::parse(&c.value)
+                    .map_err(|fix| errors.push(error_at(c, "invalid `currency`", fix)))
+                    .ok()
+            }),
             title: raw.title,
             description: raw.description.unwrap_or_default(),
             author: raw.author,

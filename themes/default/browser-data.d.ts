@@ -127,6 +127,21 @@ export interface Bet {
   swings: Swing[];
   /** Won or lost, once resolutions settle it; no reader's view changes it. */
   settled: Settled | null;
+  /** What is at stake, where its author says. */
+  stake: StakeData | null;
+}
+
+/** A bet's stake: the amount (in `rules.currency`) and what it is worth if
+ * the bet pays off, as a multiple; the expected value and returns are the
+ * browser's to compute under a reader's view. */
+export interface StakeData {
+  /** More than 0. */
+  amount: number;
+  /** More than 0. */
+  pays: number;
+  /** stake × (P × pays − 1) at the site's numbers, as the pages print it:
+   * `+$100`, `−$600 to +$1,000`, `unknown`. */
+  expected: string;
 }
 
 /** A bet's chance of paying off, as its page prints it too. */
@@ -232,6 +247,18 @@ export interface Rules {
   /** Own and implied must differ by more than this (0–1) to be disputed. */
   disagreement: number;
   display: Display;
+  /** The unit of bets' stakes; null: plain numbers. */
+  currency: CurrencyRule | null;
+  /** A reader's future with at least this probability (0–1) in which none
+   * of their bets pays off is listed as uncovered. */
+  uncovered: number;
+}
+
+/** How amounts read: `unit` before the number where `before` (`$2,000`),
+ * else after it with a space (`2,000 hours`). */
+export interface CurrencyRule {
+  unit: string;
+  before: boolean;
 }
 
 /** Probabilities below `low` read `<1%`, above `high` `>99%` (0–1 both). */

@@ -286,6 +286,14 @@ impl BetEntry {
         }
     }
 
+    /// Its stake's expected value at its chance of paying off, where it
+    /// has a stake.
+    pub(crate) fn expected(&self) -> Option<crate::model::stakes::Amount> {
+        self.bet
+            .stake
+            .map(|stake| crate::model::stakes::expected(stake, self.payoff))
+    }
+
     /// What listings and search show of it: its `summary`, else the
     /// argument's first paragraph.
     pub(crate) fn summary(&self) -> &str {

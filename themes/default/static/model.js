@@ -290,6 +290,48 @@ export function payoffText(rules, p, format = percent) {
   return lo.replace(/%$/, "") + "–" + hi;
 }
 
+/** The expected value of a bet's stake at its chance `p` (src/model/stakes.rs
+ * `expected`): stake × (P × pays − 1), a range where P is bounds.
+ * @param {import("../browser-data").StakeData} stake @param {Chance} p
+ * @returns {Chance} an amount: `low` and `high` in the site's currency */
+export function expected(stake, p) {
+  if (p.low == null || p.high == null) return { kind: "unknown", low: null, high: null };
+  const at = (/** @type {number} */ x) => stake.amount * (x * stake.pays - 1);
+  return { kind: p.kind, low: at(p.low), high: at(p.high) };
+}
+
+/** What a stake returns once its bet is decided (src/model/stakes.rs
+ * `returns`): stake × (pays − 1) if it pays off, else the stake lost.
+ * @param {import("../browser-data").StakeData} stake @param {boolean} won */
+export function returns(stake, won) {
+  return won ? stake.amount * (stake.pays - 1) : -stake.amount;
+}
+
+/** An amount as the pages print it (src/render/format.rs `money`): whole
+ * units, one decimal below 10, the unit before a symbol and after a word,
+ * `+` or `−` before a gain or loss where `signed`.
+ * @param {Rules} rules @param {number} x @param {boolean} [signed] */
+export function money(rules, x, signed = false) {
+  const abs = Math.abs(x);
+  const tenths = Math.round(abs * 10);
+  const whole = abs < 10 ? Math.floor(tenths / 10) : Math.round(abs);
+  let digits = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (abs < 10 && tenths % 10) digits += "." + (tenths % 10);
+  const sign = !signed || digits === "0" ? "" : x < 0 ? "\u2212" : "+";
+  const c = rules.currency;
+  if (!c) return sign + digits;
+  return c.before ? sign + c.unit + digits : sign + digits + " " + c.unit;
+}
+
+/** An expected value as the pages print it (src/render/format.rs `amount`):
+ * `+$100`, `−$600 to +$1,000` (ends that read alike are one), `unknown`.
+ * @param {Rules} rules @param {Chance} a */
+export function amountText(rules, a) {
+  if (a.low == null || a.high == null) return "unknown";
+  const lo = money(rules, a.low, true), hi = money(rules, a.high, true);
+  return a.kind === "exact" || lo === hi ? lo : lo + " to " + hi;
+}
+
 /** The colour bucket (0–9) of a probability, as the static map's.
  * @param {number} p */
 export function bucket(p) {
