@@ -52,6 +52,7 @@ pub use model::site::BuildOptions;
 pub use output::{CardCount, MARKER, Refused, WriteError, Written};
 pub use render::RenderError;
 pub use render::browser_data::EncodeError;
+pub use render::spreadsheet::SpreadsheetError;
 
 /// `forkcast serve`: a server on 127.0.0.1 that rebuilds on every edit.
 pub mod serve {

@@ -29,7 +29,7 @@ mod matrix;
 mod pages;
 pub(crate) mod references;
 pub(crate) mod search;
-mod spreadsheet;
+pub(crate) mod spreadsheet;
 pub(crate) mod text;
 mod views;
 
