@@ -150,11 +150,17 @@ try {
   }
 
   // 7. One change at 5,000 futures, as the slider makes it: recomputed,
-  // redrawn (map, panel, table) and the page laid out again, timed in the page.
+  // redrawn (map, panel, table) and the page laid out again, timed in the
+  // page, with bets held and the map coloured by them (the panel says what
+  // the future means for them, the table has their column).
   {
     const { ctx, errors } = await context();
+    await ctx.addInitScript(() => { try { localStorage.setItem("forkcast.map.colour", "exposure"); } catch (_) { /* not the site */ } });
     const page = await ctx.newPage();
-    await page.goto(bigUrl + "futures/#" + config.bigFuture);
+    await page.goto(bigUrl + "futures/?hold=" + config.bigHold + "#" + config.bigFuture);
+    await page.waitForSelector(".map-panel:not([hidden]) .for-your-bets");
+    await page.waitForSelector(".map-section.colour-exposure #futures_map a[class*=exp-]");
+    await page.waitForSelector(".futures-table th.hold-col");
     const times = await timeViewChanges(page, 15);
     await waitText(page, `#futures_map a[data-id="${config.bigFuture}"] .node-num`, "→", "the map does not show the slider's value");
     results.big_view_change_ms_median = times[Math.floor(times.length / 2)];
