@@ -297,7 +297,7 @@ fn resolved_futures_show_and_no_view_changes_them() {
 /// the slowdown 22% and the treaty 20% too. Under the view race 10%, grid
 /// 3%, quake 20%: the quake 20%, the bust 15%, the race 10% (the slowdown,
 /// 2% + 10%, has policy winning); without the quake entry, the bust and
-/// the race.
+/// the race. With the race, the grid and the bust at 1%, none.
 #[test]
 fn the_bets_a_reader_holds_show_in_headless_chromium() {
     let needs = [
@@ -360,6 +360,9 @@ fn the_bets_a_reader_holds_show_in_headless_chromium() {
             "uncoveredView": [["quake", "4% → yours 20%"], ["bust", "15%"], ["race", "60% → yours 10%"]],
             "viewRemoved": "quake",
             "uncoveredViewLess": [["bust", "15%"], ["race", "60% → yours 10%"]],
+            // The race, the grid and the bust at 1%: the slowdown (0.2% + 10%) has policy
+            // winning, the quake is 4%: nothing is uncovered.
+            "viewCovered": "race:0.01,grid:0.01,bust:0.01",
             "glut": "glut",
             "glutWords": "If this happens: 1 of your bets wins (+$2,000), 2 lose (−$500 on the one with a stake); net +$1,500.",
             "glutLines": [

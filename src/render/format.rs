@@ -56,7 +56,7 @@ pub(crate) fn money(x: f64, currency: Option<&Currency>, signed: bool) -> String
         x.abs().round() as u64
     };
     let mut digits = crate::diagnostics::thousands(whole as usize);
-    if x.abs() < 10.0 && tenths % 10 != 0 {
+    if x.abs() < 10.0 && !tenths.is_multiple_of(10) {
         digits = format!("{digits}.{}", tenths % 10);
     }
     let zero = digits == "0";

@@ -144,6 +144,12 @@ try {
   await waitUncovered(page, hand.uncoveredViewLess, "the uncovered futures once the view's entry is removed");
   await page.getByRole("button", { name: "Reset your view" }).click();
   await waitUncovered(page, hand.uncovered, "the uncovered futures once the view is reset");
+  // A view under which every future at 5% or more has a bet paying off: a sentence says so.
+  await page.goto(url + "bets/?view=" + hand.viewCovered);
+  await waitText(page, ".uncovered .uncovered-none", "None: in every future with a probability of 5% or more in your view, at least one of your bets pays off.", "no sentence where nothing is uncovered");
+  check(await page.locator(".uncovered-list").count() === 0, "a list where nothing is uncovered");
+  await page.getByRole("button", { name: "Reset your view" }).click();
+  await waitUncovered(page, hand.uncovered, "the uncovered futures once that view is reset");
 
   // 5. The matrix: each row's toggle, the held rows marked; a fourth bet marked there.
   await page.goto(url + "bets/matrix/");
