@@ -523,10 +523,25 @@ fn every_page_passes_axe_core() {
         "track-record/",
         "changes/",
     ];
+    // Stakes in a currency that is a word: exact, a range, below 10, settled.
+    let (stakes_url, _) = build_and_serve(&fixture("stakes"), tmp.path().join("stakes"));
+    let stakes_pages = [
+        "bets/",
+        "bets/exact-bet/",
+        "bets/range-bet/",
+        "bets/settled-won/",
+        "bets/no-stake/",
+        "bets/matrix/",
+        "bets/?view=alpha:0.9",
+        "bets/range-bet/?view=alpha:0.9",
+    ];
     let config = serde_json::json!({
         "url": url,
         "pages": pages,
-        "sites": [{"name": "resolution fixture", "url": resolution_url, "pages": resolution_pages}],
+        "sites": [
+            {"name": "resolution fixture", "url": resolution_url, "pages": resolution_pages},
+            {"name": "stakes fixture", "url": stakes_url, "pages": stakes_pages},
+        ],
         "future": "human-level-ai",
         "bet": "tsm-calls",
         "view": "human-level-ai:yes",
@@ -576,6 +591,35 @@ fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> ser
     // Numbers, worded in the browser by model.js's `percent` and
     // `payoffText`, which map.mjs holds to the build's own wording.
     let tsm_yours = [1.0 - (fab + bust), 1.0 - fab.max(bust)];
+    // Stakes: "Equipment makers" puts 1,500 at 1.8×, so its expected value
+    // is 1,500 × (0.69 × 1.8 − 1) = +363 at the site's 69% and 1,500 ×
+    // (0.54 × 1.8 − 1) = −42 at the view's 54%. The TSM calls put 2,000 at
+    // 3×: 2,000 × (P × 3 − 1) at each end of their chance. The open bets'
+    // total in the view is the sum of the two (the third stake is settled).
+    let stake = |id: &str| {
+        let bet = site["bets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .unwrap();
+        (
+            bet["stake"]["amount"].as_f64(),
+            bet["stake"]["pays"].as_f64(),
+        )
+    };
+    assert_eq!(
+        stake("chip-equipment"),
+        (Some(1500.0), Some(1.8)),
+        "the hand-computed values below assume this stake"
+    );
+    assert_eq!(stake("tsm-calls"), (Some(2000.0), Some(3.0)));
+    let chip_yours = 1500.0 * ((0.30 + 0.24) * 1.8 - 1.0);
+    let tsm_ev = |p: f64| 2000.0 * (p * 3.0 - 1.0);
+    let stakes_total = [
+        chip_yours + tsm_ev(tsm_yours[0]),
+        chip_yours + tsm_ev(tsm_yours[1]),
+    ];
     serde_json::json!({
         "url": map["url"],
         "bigUrl": map["bigUrl"],
@@ -598,6 +642,11 @@ fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> ser
             "exactBetSite": "69%",
             "rangeBet": "tsm-calls",
             "rangeBetYours": tsm_yours,
+            "stakeSite": "+$363",
+            "stakeYours": "−$42",
+            "stakeYoursValue": chip_yours,
+            "stakesTotalYours": stakes_total,
+            "settledStake": "taiwan-shock-puts-2026",
         },
     })
 }
@@ -608,8 +657,11 @@ fn the_readers_view_rules_hold_on_graphs_computed_by_hand() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // model.js's amounts are held to the build's on a site with stakes.
+    let stakes = common::build_fixture("stakes");
     let output = Command::new("node")
         .args(["--test", "model.test.mjs", "hold.test.mjs"])
+        .env("FORKCAST_STAKES_SITE", stakes.path().join("public"))
         .current_dir(root.join("tests/browser"))
         .output()
         .expect("cannot start node");
@@ -618,6 +670,11 @@ fn the_readers_view_rules_hold_on_graphs_computed_by_hand() {
         "model.test.mjs or hold.test.mjs failed:\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("# skipped 0"),
+        "no test of model.test.mjs was skipped:\n{stdout}"
     );
 }
 

@@ -5,7 +5,7 @@
 // Prints one JSON line of measurements; exits 1 with a message on failure.
 import { DESKTOP as DESKTOP_SCREEN, PHONE, check, launch } from "./harness.mjs";
 import { timeViewChanges } from "./view-timing.mjs";
-import { percent, payoffText, viewPercent } from "../../themes/default/static/model.js";
+import { amountText, percent, payoffText, viewPercent } from "../../themes/default/static/model.js";
 
 const config = JSON.parse(process.argv[2]);
 const results = {};
@@ -53,7 +53,9 @@ try {
     ...config.hand,
     childImpliedSite: percent(rules, config.hand.childImpliedSite),
     rangeBetYours: payoffText(rules, { kind: "range", low: config.hand.rangeBetYours[0], high: config.hand.rangeBetYours[1] }, viewPercent),
+    stakesTotalYours: amountText(rules, { kind: "range", low: config.hand.stakesTotalYours[0], high: config.hand.stakesTotalYours[1] }),
   };
+  check(amountText(rules, { kind: "exact", low: hand.stakeYoursValue, high: hand.stakeYoursValue }) === hand.stakeYours, "the hand's expected value reads " + hand.stakeYours);
 
   // 1. A shared address opens the view; what it holds that is not a view is left out with a note.
   const { ctx, errors } = await context();
@@ -135,6 +137,31 @@ try {
     await page.goto(url + "bets/?view=" + hand.assume + ":yes");
     check(!(await page.locator("#your_view").isVisible()), "the view's place shows without JavaScript");
     check(await page.locator(".view-payoff").count() === 0, "a reader's number without JavaScript");
+    await ctx.close();
+  }
+
+  // 5b. Stakes: a bet's expected value in the view shows beside the site's,
+  // on its page, on /bets/ (and the open bets' total) and in the matrix.
+  {
+    const { ctx, errors } = await context();
+    const page = await ctx.newPage();
+    const view = "?view=" + hand.assume + ":yes," + hand.slider + ":" + hand.sliderTo / 100;
+    await page.goto(url + "bets/" + hand.exactBet + "/" + view);
+    await waitText(page, ".stake .view-ev", "yours: " + hand.stakeYours, "the bet page's expected value in the view");
+    check((await page.textContent(".stake .ev-value")) === hand.stakeSite, "the bet page hides the site's expected value");
+    await page.goto(url + "bets/" + view);
+    await waitText(page, `.bet-list [data-bet="${hand.exactBet}"] .view-ev`, "yours: " + hand.stakeYours, "/bets/'s expected value in the view");
+    check((await page.textContent(`.bet-list [data-bet="${hand.exactBet}"] .ev-value`)) === hand.stakeSite, "/bets/ hides the site's expected value");
+    await waitText(page, ".stake-total .view-ev", "yours: " + hand.stakesTotalYours, "the open bets' expected value together in the view");
+    await page.goto(url + "bets/matrix/" + view);
+    await waitText(page, `tr[data-bet="${hand.exactBet}"] td.bet-ev .view-ev`, "yours: " + hand.stakeYours, "the matrix's expected value in the view");
+    check((await page.textContent(`tr[data-bet="${hand.exactBet}"] td.bet-ev`)).startsWith(hand.stakeSite), "the matrix hides the site's expected value");
+    // Sortable with it: by expected value, the row's cell sorts by the site's number.
+    await page.getByRole("button", { name: "Expected value" }).click();
+    check(await page.locator('th[aria-sort="ascending"]', { hasText: "Expected value" }).count() === 1, "the expected value column does not sort");
+    // A settled bet's return is not the view's to change.
+    check(await page.locator(`tr[data-bet="${hand.settledStake}"] .view-ev`).count() === 0, "a settled bet shows an expected value in the view");
+    check(errors.length === 0, "errors with stakes: " + errors.join("; "));
     await ctx.close();
   }
 

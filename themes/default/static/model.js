@@ -300,6 +300,23 @@ export function expected(stake, p) {
   return { kind: p.kind, low: at(p.low), high: at(p.high) };
 }
 
+/** The sum of some amounts (src/model/stakes.rs `total`): exact where each
+ * is, a range where any is; the unknown ones are left out and counted.
+ * @param {Chance[]} amounts @returns {{ known: Chance, unknown: number }} */
+export function total(amounts) {
+  let low = 0, high = 0, range = false, known = 0;
+  for (const a of amounts) {
+    if (a.low == null || a.high == null) continue;
+    low += a.low;
+    high += a.high;
+    range = range || a.kind === "range";
+    known++;
+  }
+  const unknown = amounts.length - known;
+  if (!known) return { known: { kind: "unknown", low: null, high: null }, unknown };
+  return { known: { kind: range ? "range" : "exact", low, high }, unknown };
+}
+
 /** What a stake returns once its bet is decided (src/model/stakes.rs
  * `returns`): stake × (pays − 1) if it pays off, else the stake lost.
  * @param {import("../browser-data").StakeData} stake @param {boolean} won */
