@@ -161,6 +161,8 @@ pub(crate) enum Route {
     Summaries,
     /// The code-highlighting stylesheet.
     SyntaxCss,
+    /// The whole model as a spreadsheet with live formulas.
+    Spreadsheet,
 }
 
 /// A page with a social card: a PNG beside the page, named in its
@@ -188,7 +190,7 @@ impl CardOf {
 }
 
 /// The name of a card's file in its page's folder.
-const CARD: &str = "card.png";
+pub(crate) const CARD: &str = "card.png";
 
 /// The first path segments generated sections own; a page may not take one.
 const SECTIONS: &[&str] = &[
@@ -205,8 +207,12 @@ const SECTIONS: &[&str] = &[
     "sitemap.xml",
     "graph.json",
     "syntax.css",
+    SPREADSHEET,
     CARD,
 ];
+
+/// The spreadsheet's address: `/futures/` and `/bets/` link to it.
+pub(crate) const SPREADSHEET: &str = "forkcast.xlsx";
 
 /// The track record's address: every page's footer links to it.
 pub(crate) const TRACK_RECORD: &str = "track-record/";
@@ -346,6 +352,7 @@ impl Shape<'_> {
             Route::GraphJson => "graph.json".into(),
             Route::Summaries => "futures/summaries.json".into(),
             Route::SyntaxCss => "syntax.css".into(),
+            Route::Spreadsheet => SPREADSHEET.into(),
         }
     }
 
@@ -403,6 +410,7 @@ impl Shape<'_> {
             Route::GraphJson,
             Route::Summaries,
             Route::SyntaxCss,
+            Route::Spreadsheet,
         ];
         all.extend(PageNo::up_to(self.post_pages()).map(Route::PostList));
         all.extend(PageNo::up_to(self.future_pages()).map(Route::Futures));
@@ -439,7 +447,8 @@ impl Route {
             | Route::Sitemap
             | Route::GraphJson
             | Route::Summaries
-            | Route::SyntaxCss => false,
+            | Route::SyntaxCss
+            | Route::Spreadsheet => false,
             Route::Tag(_, n) => n == PageNo::FIRST,
             _ => true,
         }
@@ -507,6 +516,7 @@ mod tests {
             "track-record/index.html",
             "404.html",
             "graph.json",
+            "forkcast.xlsx",
         ] {
             assert!(files.iter().any(|f| f == expected), "{expected} missing");
         }

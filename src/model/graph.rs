@@ -434,6 +434,19 @@ impl Graph {
         Shape::of(self, sides).payoff(|f| p[f])
     }
 
+    /// Which of [`Graph::payoff`]'s rules apply to a bet with these
+    /// `sides`: what the spreadsheet writes as formulas of live values.
+    pub(crate) fn payoff_rule(&self, sides: Sides) -> PayoffRule {
+        let s = Shape::of(self, sides);
+        PayoffRule {
+            wins: s.wins,
+            loses: s.loses,
+            wins_one_fork: s.wins_one_fork,
+            loses_one_fork: s.loses_one_fork,
+            all_one_fork: s.all_one_fork,
+        }
+    }
+
     /// What moves a bet with these `sides`, given each future's own
     /// probability: the `limit` futures of largest [`Swing`] (by size),
     /// largest first, those that move it by (nearly) nothing left out.
@@ -813,6 +826,20 @@ fn any_of(values: impl Iterator<Item = Option<f64>>, one_fork: bool) -> Payoff {
         _ if one_fork => Payoff::Exact(sum.min(1.0)),
         _ => Payoff::Range(values.iter().copied().fold(0.0, f64::max), sum.min(1.0)),
     }
+}
+
+/// A bet's sides as [`Graph::payoff`] reads them: each future once, in the
+/// site's order, and which of them are alternatives of one fork. P(W) (and
+/// P(L)) is one future's probability, the sum of alternatives of one fork
+/// (capped at 1), else the bounds [max, min(1, sum)]; the payoff is P(W)
+/// where there is no losing future or `all_one_fork`, else bounds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PayoffRule {
+    pub wins: Vec<FutureIx>,
+    pub loses: Vec<FutureIx>,
+    pub wins_one_fork: bool,
+    pub loses_one_fork: bool,
+    pub all_one_fork: bool,
 }
 
 /// A bet's sides as the payoff rule reads them: which of them are

@@ -1,5 +1,5 @@
 //! Files drawn from data and kept by content in the site's cache folder:
-//! the social cards. A card is named by a key of everything it is drawn
+//! the social cards, and the spreadsheet. A card is named by a key of everything it is drawn
 //! from; one already in the cache is placed in the output by a hard link
 //! (a copy where linking fails) and never read or drawn again, a missing
 //! one is drawn, written beside its place and renamed into it, so the
@@ -92,8 +92,15 @@ impl Cache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(name.clone());
+        // Counted are the social cards; other files drawn from data (the
+        // spreadsheet) are cached alike.
+        let count = if Path::new(&file.path).file_name() == Some(crate::routes::CARD.as_ref()) {
+            1
+        } else {
+            0
+        };
         if fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.reused.fetch_add(count, Ordering::Relaxed);
             return Ok(path);
         }
         let bytes = (file.draw)()
@@ -106,7 +113,7 @@ impl Cache {
         fs::rename(&temp, &path).inspect_err(|_| {
             let _ = fs::remove_file(&temp);
         })?;
-        self.drawn.fetch_add(1, Ordering::Relaxed);
+        self.drawn.fetch_add(count, Ordering::Relaxed);
         Ok(path)
     }
 

@@ -29,6 +29,7 @@ mod matrix;
 mod pages;
 pub(crate) mod references;
 pub(crate) mod search;
+mod spreadsheet;
 pub(crate) mod text;
 mod views;
 
@@ -52,6 +53,8 @@ pub enum RenderError {
     Template { template: String, message: String },
     /// A data file for the browser that could not be encoded.
     Encode(browser_data::EncodeError),
+    /// The spreadsheet could not be written.
+    Spreadsheet(spreadsheet::SpreadsheetError),
 }
 
 impl fmt::Display for RenderError {
@@ -61,6 +64,7 @@ impl fmt::Display for RenderError {
                 write!(f, "template `{template}`: {message}")
             }
             RenderError::Encode(e) => e.fmt(f),
+            RenderError::Spreadsheet(e) => e.fmt(f),
         }
     }
 }
@@ -70,6 +74,7 @@ impl std::error::Error for RenderError {
         match self {
             RenderError::Template { .. } => None,
             RenderError::Encode(e) => Some(e),
+            RenderError::Spreadsheet(e) => Some(e),
         }
     }
 }
@@ -77,6 +82,12 @@ impl std::error::Error for RenderError {
 impl From<browser_data::EncodeError> for RenderError {
     fn from(e: browser_data::EncodeError) -> RenderError {
         RenderError::Encode(e)
+    }
+}
+
+impl From<spreadsheet::SpreadsheetError> for RenderError {
+    fn from(e: spreadsheet::SpreadsheetError) -> RenderError {
+        RenderError::Spreadsheet(e)
     }
 }
 
@@ -197,13 +208,19 @@ impl<'a> Renderer<'a> {
             || {
                 rayon::join(
                     || {
+                        // The spreadsheet, drawn only when its facts
+                        // changed, comes from the cache as the cards do.
                         let all = self.shape.cards();
-                        all.par_iter().for_each(|&c| cards(self.card_file(c)));
+                        rayon::join(
+                            || all.par_iter().for_each(|&c| cards(self.card_file(c))),
+                            || cards(self.spreadsheet_file()),
+                        );
                     },
                     || {
                         self.shape
                             .all()
                             .par_iter()
+                            .filter(|&&route| route != Route::Spreadsheet)
                             .try_for_each(|&route| self.file(route).map(emit))
                     },
                 )
@@ -235,6 +252,7 @@ impl<'a> Renderer<'a> {
             Route::FutureCard(i) => data::card_json(&self.future_facts(i), &path)?,
             Route::BetCard(b) => data::card_json(&self.bet_facts(b), &path)?,
             Route::SyntaxCss => markdown::highlight_css().into_bytes(),
+            Route::Spreadsheet => spreadsheet::draw(&self.spreadsheet_facts(), &path)?,
             Route::FutureEmbed(i) => return self.embed_file(route, Subject::Future(i)),
             Route::BetEmbed(b) => return self.embed_file(route, Subject::Bet(b)),
             Route::FutureOembed(i) => return self.oembed_file(route, Subject::Future(i)),
@@ -242,6 +260,25 @@ impl<'a> Renderer<'a> {
             page => return self.page(page),
         };
         Ok(OutputFile { path, bytes })
+    }
+
+    /// What the spreadsheet is drawn from.
+    fn spreadsheet_facts(&self) -> spreadsheet::Facts {
+        spreadsheet::Facts::of(self.site, &self.shape, &self.common)
+    }
+
+    /// The spreadsheet, to be taken from the cache or drawn.
+    pub(crate) fn spreadsheet_file(&self) -> CachedFile {
+        let facts = self.spreadsheet_facts();
+        let path = self.shape.file(Route::Spreadsheet);
+        CachedFile {
+            key: spreadsheet::key(&facts),
+            draw: {
+                let path = path.clone();
+                Box::new(move || spreadsheet::draw(&facts, &path).map_err(|e| e.to_string()))
+            },
+            path,
+        }
     }
 
     /// `path` below the base URL, as a link.

@@ -56,6 +56,7 @@ impl Renderer<'_> {
             Route::GraphJson
             | Route::Summaries
             | Route::SyntaxCss
+            | Route::Spreadsheet
             | Route::FutureEmbed(_)
             | Route::FutureOembed(_)
             | Route::BetEmbed(_)

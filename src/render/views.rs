@@ -34,6 +34,8 @@ pub(super) struct SiteView {
     pub(super) markets_as_of: Option<String>,
     /// The track record, linked from every page's footer.
     pub(super) track_record_url: String,
+    /// The model as a spreadsheet, linked from `/futures/` and `/bets/`.
+    pub(super) spreadsheet_url: String,
 }
 
 impl SiteView {
@@ -54,6 +56,7 @@ impl SiteView {
                 .map(|r| crate::render::references::join(site, &r.html).into_owned()),
             markets_as_of: markets_as_of(site),
             track_record_url: format!("{}{}", c.base_url.path(), crate::routes::TRACK_RECORD),
+            spreadsheet_url: format!("{}{}", c.base_url.path(), crate::routes::SPREADSHEET),
         }
     }
 }

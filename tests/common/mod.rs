@@ -17,7 +17,17 @@ pub enum Tool {
     Npm(&'static str),
     /// Tesseract OCR (Debian's `tesseract-ocr`), which reads cards back.
     Tesseract,
+    /// LibreOffice (Debian's `libreoffice-calc-nogui`), which recalculates
+    /// the spreadsheet.
+    LibreOffice,
+    /// openpyxl for Debian's Python (`python3-openpyxl`), which reads the
+    /// spreadsheet back.
+    Openpyxl,
 }
+
+/// Debian's Python, whose `python3-openpyxl` .ci/run installs (a `python3`
+/// earlier on the path may be another one).
+pub const PYTHON: &str = "/usr/bin/python3";
 
 impl Tool {
     fn present(self) -> bool {
@@ -25,6 +35,14 @@ impl Tool {
             Tool::Chromium => Path::new("/usr/bin/chromium").is_file(),
             Tool::Tesseract => std::process::Command::new("tesseract")
                 .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            Tool::LibreOffice => std::process::Command::new("soffice")
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            Tool::Openpyxl => std::process::Command::new(PYTHON)
+                .args(["-c", "import openpyxl"])
                 .output()
                 .is_ok_and(|o| o.status.success()),
             Tool::Node => std::process::Command::new("node")
@@ -44,6 +62,8 @@ impl Tool {
             Tool::Node => "node".into(),
             Tool::Npm(package) => format!("`npm ci` in tests/browser (for {package})"),
             Tool::Tesseract => "tesseract (apt-get install tesseract-ocr)".into(),
+            Tool::LibreOffice => "soffice (apt-get install libreoffice-calc-nogui)".into(),
+            Tool::Openpyxl => format!("openpyxl for {PYTHON} (apt-get install python3-openpyxl)"),
         }
     }
 }

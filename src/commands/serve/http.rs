@@ -490,6 +490,7 @@ fn mime(path: &Path) -> &'static str {
         "txt" | "csv" => "text/plain; charset=utf-8",
         "woff2" => "font/woff2",
         "pdf" => "application/pdf",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "application/octet-stream",
     }
 }

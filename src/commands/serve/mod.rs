@@ -26,7 +26,7 @@ use tera::Tera;
 use crate::commands::pipeline;
 use crate::diagnostics::{self, Diagnostic, Format};
 use crate::model::site::{BuildOptions, Refresh, Site, Touched};
-use crate::output::{self, OutputFile};
+use crate::output::{self, CachedFile, OutputFile};
 use crate::render::Renderer;
 use crate::render::search;
 use crate::routes::Route;
@@ -544,10 +544,15 @@ fn write_touched(
     // Cards first: a page is never served before the card it names.
     let cards = place_cards(&renderer, &site.root, out).map_err(Failure::Other)?;
     write_files(out, &files).map_err(Failure::Other)?;
+    // The spreadsheet after the pages, which do not wait for it: redrawn
+    // (from the cache) only when the numbers or titles it holds changed.
+    let sheet =
+        place_cached(renderer.spreadsheet_file(), &site.root, out).map_err(Failure::Other)?;
     let paths = files
         .iter()
         .map(|f| f.path.clone())
-        .chain(cards.iter().cloned());
+        .chain(cards.iter().cloned())
+        .chain(sheet);
     record_written(out, paths, &index.removed);
     Ok(match cards.len() {
         0 => format!("{pages} pages"),
@@ -576,6 +581,20 @@ fn place_cards(renderer: &Renderer<'_>, root: &Path, out: &Path) -> Result<Vec<S
         })
         .collect();
     placed.into_iter().filter_map(Result::transpose).collect()
+}
+
+/// Puts `file` in the output from the cache (drawn first if missing), unless
+/// it is there already. Returns its path if it changed.
+fn place_cached(file: CachedFile, root: &Path, out: &Path) -> Result<Option<String>, String> {
+    let dest = out.join(&file.path);
+    let path = file.path.clone();
+    let from = pipeline::card_cache(root)
+        .get(file)
+        .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    match output::cards::place(&from, &dest) {
+        Ok(changed) => Ok(changed.then_some(path)),
+        Err(e) => Err(format!("cannot write {}: {e}", dest.display())),
+    }
 }
 
 /// Lists the files an edit wrote (and not those it removed) in the
