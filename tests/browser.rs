@@ -279,6 +279,118 @@ fn resolved_futures_show_and_no_view_changes_them() {
     println!("resolved futures: {found}");
 }
 
+/// The bets a reader holds (tests/browser/hold.mjs) on tests/sites/hold,
+/// worked out by hand. The race (60%) forks into the boom (0.5: 30%) and the
+/// stall (0.4: 24%); the boom leads on to the glut (0.3: 9%); the slowdown
+/// has two parents, the stall and the treaty (20%): 12% + 10% = 22%; the
+/// bust is 15%, the grid 8%, the quake 4%; agents happened and the act did
+/// not; era-now is a group with 90% of its own. Held: chips (wins in the
+/// boom, loses in the stall or the bust; $1,000 at 3×: +$2,000 or −$1,000),
+/// the hedge (wins in the stall or the act; $500 at 2×: +$500 or −$500),
+/// policy (wins in the treaty or the slowdown, loses in the glut; no stake)
+/// and agents-skills (settled: won). If the glut happens, the boom did and
+/// the stall did not: chips win (+$2,000), the hedge loses (the act did not
+/// happen either: −$500), policy loses; net +$1,500. If the stall happens:
+/// the hedge wins (+$500), chips lose (−$1,000). Uncovered (at least 5%, no
+/// held bet wins, not a group, not settled): the race 60% (nothing decided),
+/// the bust 15% (chips lose), the grid 8%; holding only chips and the hedge,
+/// the slowdown 22% and the treaty 20% too. Under the view race 10%, grid
+/// 3%, quake 20%: the quake 20%, the bust 15%, the race 10% (the slowdown,
+/// 2% + 10%, has policy winning); without the quake entry, the bust and
+/// the race. With the race, the grid and the bust at 1%, none.
+#[test]
+fn the_bets_a_reader_holds_show_in_headless_chromium() {
+    let needs = [
+        Tool::Chromium,
+        Tool::Node,
+        Tool::Npm("playwright-core"),
+        Tool::Npm("axe-core"),
+    ];
+    if !common::has_tools("the held bets' browser test", &needs) {
+        return;
+    }
+    let tmp = TempDir::new("hold");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (url, site) = build_and_serve(&fixture("hold"), tmp.path().join("out"));
+    let futures = site["futures"].as_array().unwrap();
+    let p = |id: &str| {
+        let f = futures.iter().find(|f| f["id"] == id).unwrap();
+        f["probability"].as_f64().or(f["implied"].as_f64())
+    };
+    for (id, want) in [
+        ("race", 0.6),
+        ("boom", 0.3),
+        ("stall", 0.24),
+        ("glut", 0.09),
+        ("slow", 0.22),
+        ("bust", 0.15),
+        ("grid", 0.08),
+        ("quake", 0.04),
+    ] {
+        let got = p(id).unwrap();
+        assert!(
+            (got - want).abs() < 1e-9,
+            "the hand-computed values assume {id} at {want}, not {got}"
+        );
+    }
+    assert_eq!(site["rules"]["uncovered"], 0.05);
+    let titles = |list: &serde_json::Value| -> serde_json::Value {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["id"].as_str().unwrap().to_string(), x["title"].clone()))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    let config = serde_json::json!({
+        "url": url,
+        "artifacts": root.join("target/browser-artifacts"),
+        "titles": {"futures": titles(&site["futures"]), "bets": titles(&site["bets"])},
+        "hand": {
+            "chips": "chips",
+            "hedge": "hedge",
+            "policy": "policy",
+            "settled": "agents-skills",
+            "markup": "grid-backup",
+            "uncoveredTwo": [["race", "60%"], ["slow", "22%"], ["treaty", "20%"], ["bust", "15%"], ["grid", "8%"]],
+            "uncovered": [["race", "60%"], ["bust", "15%"], ["grid", "8%"]],
+            "loss": "bust",
+            "lossWords": "If it happens, 1 of your bets loses (−$1,000).",
+            "view": "race:0.1,grid:0.03,quake:0.2",
+            "uncoveredView": [["quake", "4% → yours 20%"], ["bust", "15%"], ["race", "60% → yours 10%"]],
+            "viewRemoved": "quake",
+            "uncoveredViewLess": [["bust", "15%"], ["race", "60% → yours 10%"]],
+            // The race, the grid and the bust at 1%: the slowdown (0.2% + 10%) has policy
+            // winning, the quake is 4%: nothing is uncovered.
+            "viewCovered": "race:0.01,grid:0.01,bust:0.01",
+            "glut": "glut",
+            "glutWords": "If this happens: 1 of your bets wins (+$2,000), 2 lose (−$500 on the one with a stake); net +$1,500.",
+            "glutLines": [
+                ["chips", "▲ wins Call options on chip makers +$2,000"],
+                ["hedge", "▼ loses A hedge on a slowdown −$500"],
+                ["policy", "▼ loses A second career in compute policy no stake given"],
+            ],
+            "race": "race",
+            "raceWords": "None of your bets pays off if it happens, and it has a 60% chance: one of your uncovered futures.",
+            "stall": "stall",
+            "stallWords": "If this happens: 1 of your bets wins (+$500), 1 loses (−$1,000); net −$500.",
+            "map": [
+                ["boom", "both", "▲1 ▼1 +$1,500"],
+                ["stall", "both", "▲1 ▼1 −$500"],
+                ["glut", "both", "▲1 ▼2 +$1,500"],
+                ["treaty", "win", "▲1 · 20%"],
+                ["slow", "win", "▲1"],
+                ["bust", "lose", "▼1 −$1,000"],
+                ["race", "none", "60%"],
+                ["grid", "none", "8%"],
+                ["agents", "none", "Happened"],
+            ],
+        },
+    });
+    let found = common::node_script("hold.mjs", &config);
+    println!("held bets: {found}");
+}
+
 /// References in the browser (tests/browser/references.mjs) on
 /// tests/sites/references: `chips` is 30% (its estimate), the bet `both`
 /// wins only in it (30%), `done` happened. A view setting chips to 60%
@@ -411,10 +523,25 @@ fn every_page_passes_axe_core() {
         "track-record/",
         "changes/",
     ];
+    // Stakes in a currency that is a word: exact, a range, below 10, settled.
+    let (stakes_url, _) = build_and_serve(&fixture("stakes"), tmp.path().join("stakes"));
+    let stakes_pages = [
+        "bets/",
+        "bets/exact-bet/",
+        "bets/range-bet/",
+        "bets/settled-won/",
+        "bets/no-stake/",
+        "bets/matrix/",
+        "bets/?view=alpha:0.9",
+        "bets/range-bet/?view=alpha:0.9",
+    ];
     let config = serde_json::json!({
         "url": url,
         "pages": pages,
-        "sites": [{"name": "resolution fixture", "url": resolution_url, "pages": resolution_pages}],
+        "sites": [
+            {"name": "resolution fixture", "url": resolution_url, "pages": resolution_pages},
+            {"name": "stakes fixture", "url": stakes_url, "pages": stakes_pages},
+        ],
         "future": "human-level-ai",
         "bet": "tsm-calls",
         "view": "human-level-ai:yes",
@@ -464,10 +591,41 @@ fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> ser
     // Numbers, worded in the browser by model.js's `percent` and
     // `payoffText`, which map.mjs holds to the build's own wording.
     let tsm_yours = [1.0 - (fab + bust), 1.0 - fab.max(bust)];
+    // Stakes: "Equipment makers" puts 1,500 at 1.8×, so its expected value
+    // is 1,500 × (0.69 × 1.8 − 1) = +363 at the site's 69% and 1,500 ×
+    // (0.54 × 1.8 − 1) = −42 at the view's 54%. The TSM calls put 2,000 at
+    // 3×: 2,000 × (P × 3 − 1) at each end of their chance. The open bets'
+    // total in the view is the sum of the two (the third stake is settled).
+    let stake = |id: &str| {
+        let bet = site["bets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .unwrap();
+        (
+            bet["stake"]["amount"].as_f64(),
+            bet["stake"]["pays"].as_f64(),
+        )
+    };
+    assert_eq!(
+        stake("chip-equipment"),
+        (Some(1500.0), Some(1.8)),
+        "the hand-computed values below assume this stake"
+    );
+    assert_eq!(stake("tsm-calls"), (Some(2000.0), Some(3.0)));
+    let chip_yours = 1500.0 * ((0.30 + 0.24) * 1.8 - 1.0);
+    let tsm_ev = |p: f64| 2000.0 * (p * 3.0 - 1.0);
+    let stakes_total = [
+        chip_yours + tsm_ev(tsm_yours[0]),
+        chip_yours + tsm_ev(tsm_yours[1]),
+    ];
     serde_json::json!({
         "url": map["url"],
         "bigUrl": map["bigUrl"],
         "bigFuture": "future-00100",
+        // Bets held while one change is timed: ten of the big site's sixty.
+        "bigHold": (0..10).map(|k| format!("bet-{k:02}")).collect::<Vec<_>>().join(","),
         "titles": map["titles"],
         "rules": site["rules"],
         "hand": {
@@ -484,6 +642,11 @@ fn readers_view_config(site: &serde_json::Value, map: &serde_json::Value) -> ser
             "exactBetSite": "69%",
             "rangeBet": "tsm-calls",
             "rangeBetYours": tsm_yours,
+            "stakeSite": "+$363",
+            "stakeYours": "−$42",
+            "stakeYoursValue": chip_yours,
+            "stakesTotalYours": stakes_total,
+            "settledStake": "taiwan-shock-puts-2026",
         },
     })
 }
@@ -494,16 +657,24 @@ fn the_readers_view_rules_hold_on_graphs_computed_by_hand() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // model.js's amounts are held to the build's on a site with stakes.
+    let stakes = common::build_fixture("stakes");
     let output = Command::new("node")
-        .args(["--test", "model.test.mjs"])
+        .args(["--test", "model.test.mjs", "hold.test.mjs"])
+        .env("FORKCAST_STAKES_SITE", stakes.path().join("public"))
         .current_dir(root.join("tests/browser"))
         .output()
         .expect("cannot start node");
     assert!(
         output.status.success(),
-        "model.test.mjs failed:\n{}{}",
+        "model.test.mjs or hold.test.mjs failed:\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("# skipped 0"),
+        "no test of model.test.mjs was skipped:\n{stdout}"
     );
 }
 
@@ -534,8 +705,9 @@ fn the_theme_modules_type_check() {
     tsc(root, &["-p", "../../themes/default/jsconfig.json"]);
 }
 
-/// The example site, and the good fixture with a discussion thread for one
-/// future (so `community` has a thread's counts too), built into `tmp`.
+/// The example site, the good fixture with a discussion thread for one
+/// future (so `community` has a thread's counts too), and the held bets'
+/// fixture (stakes and a currency), built into `tmp`.
 fn built_sites(tmp: &Path) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let options = BuildOptions {
@@ -554,14 +726,18 @@ fn built_sites(tmp: &Path) -> Vec<PathBuf> {
              "up": 4, "down": 1, "comments": 2, "created_at": "2026-01-01T00:00:00Z", "fetched_at": "2026-11-20T06:00:00Z"}]}"#,
     )
     .unwrap();
-    [(root.to_path_buf(), "example-out"), (good, "good-out")]
-        .into_iter()
-        .map(|(site, name)| {
-            let out = tmp.join(name);
-            forkcast::build(&site, Some(&out), &options).unwrap();
-            out
-        })
-        .collect()
+    [
+        (root.to_path_buf(), "example-out"),
+        (good, "good-out"),
+        (fixture("hold"), "hold-out"),
+    ]
+    .into_iter()
+    .map(|(site, name)| {
+        let out = tmp.join(name);
+        forkcast::build(&site, Some(&out), &options).unwrap();
+        out
+    })
+    .collect()
 }
 
 /// Each JSON file of `out` that the browser reads, with its type's name in

@@ -51,7 +51,7 @@ fn generated_site(dir: &Path, n: usize) {
     }
     let id = |i: usize| format!("future-{i:04}");
     // The forks: i leads to i + 1, i + 2, i + 3 and nothing else leads there.
-    let fork_child = |i: usize| i % 25 != 0 && i % 25 <= 3 && i > 3;
+    let fork_child = |i: usize| !i.is_multiple_of(25) && i % 25 <= 3 && i > 3;
     let mut children: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut out_sum = vec![0.0; n];
     for i in (0..n).filter(|i| i % 25 == 0 && i + 3 < n) {

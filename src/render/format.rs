@@ -56,7 +56,7 @@ pub(crate) fn money(x: f64, currency: Option<&Currency>, signed: bool) -> String
         x.abs().round() as u64
     };
     let mut digits = crate::diagnostics::thousands(whole as usize);
-    if x.abs() < 10.0 && tenths % 10 != 0 {
+    if x.abs() < 10.0 && !tenths.is_multiple_of(10) {
         digits = format!("{digits}.{}", tenths % 10);
     }
     let zero = digits == "0";
@@ -70,6 +70,20 @@ pub(crate) fn money(x: f64, currency: Option<&Currency>, signed: bool) -> String
         Some(c) => format!("{sign}{digits} {}", c.as_str()),
         None => format!("{sign}{digits}"),
     }
+}
+
+/// What a stake is worth if its bet pays off, as a multiple of it (pages
+/// put `×` after it): `3`, `2.5`, `1.25` (at most two decimals, none that
+/// are 0).
+pub(crate) fn multiple(x: f64) -> String {
+    let hundredths = (x * 100.0).round() as u64;
+    let mut out = crate::diagnostics::thousands((hundredths / 100) as usize);
+    let cents = hundredths % 100;
+    if cents != 0 {
+        let decimals = format!("{cents:02}");
+        out = format!("{out}.{}", decimals.trim_end_matches('0'));
+    }
+    out
 }
 
 /// An expected value or another signed amount that follows from a chance:
@@ -243,6 +257,11 @@ mod tests {
             "−$600 to +$1,000"
         );
         assert_eq!(amount(Amount::Range(99.6, 100.2), None), "+100");
+        assert_eq!(multiple(3.0), "3");
+        assert_eq!(multiple(2.5), "2.5");
+        assert_eq!(multiple(1.25), "1.25");
+        assert_eq!(multiple(1.05), "1.05");
+        assert_eq!(multiple(12000.0), "12,000");
     }
 
     #[test]

@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::Renderer;
 use super::views::{BetCard, FutureCard};
 use crate::model::graph::Verdict;
+use crate::model::stakes;
+use crate::render::format;
 use crate::routes::{BetIx, FutureIx};
 use crate::source::bets::BetKind;
 
@@ -16,8 +18,11 @@ pub(super) struct Matrix {
     groups: Vec<ColumnGroup>,
     columns: Vec<Column>,
     kinds: Vec<KindRows>,
-    /// Cells in a full-width row: the bet, every future, the payoff.
+    /// Cells in a full-width row: the bet, every future, the payoff (and
+    /// the expected value, where a bet has a stake).
     width: usize,
+    /// Some bet has a stake: rows end with its expected value.
+    staked: bool,
 }
 
 /// A run of adjacent columns whose futures share a group.
@@ -34,6 +39,9 @@ struct Column {
     /// How many bets win and lose if it happens.
     wins: usize,
     loses: usize,
+    /// What the bets with a stake return together if it happens
+    /// (`+$3,000`), where any of them wins or loses in it.
+    returns: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -95,19 +103,43 @@ impl Renderer<'_> {
             })
             .filter(|k| !k.rows.is_empty())
             .collect();
+        let staked = self.site.bets.iter().any(|b| b.bet.stake.is_some());
         Matrix {
             groups: self.column_groups(&columns),
-            width: columns.len() + 2,
+            width: columns.len() + 2 + usize::from(staked),
             columns: columns
                 .iter()
                 .map(|&f| Column {
                     future: self.future_card(f, None),
                     wins: self.site.futures[f].bets_win.len(),
                     loses: self.site.futures[f].bets_lose.len(),
+                    returns: self.column_returns(f),
                 })
                 .collect(),
             kinds,
+            staked,
         }
+    }
+
+    /// What the bets with a stake return together if future `f` happens:
+    /// the sum of their cells in its column.
+    fn column_returns(&self, f: FutureIx) -> Option<String> {
+        let e = &self.site.futures[f];
+        let bets = &self.site.bets;
+        let stake = |b: &BetIx| bets[*b].bet.stake;
+        let wins = e
+            .bets_win
+            .iter()
+            .filter_map(stake)
+            .map(|s| stakes::returns(s, true));
+        let loses = e
+            .bets_lose
+            .iter()
+            .filter_map(stake)
+            .map(|s| stakes::returns(s, false));
+        let all: Vec<f64> = wins.chain(loses).collect();
+        (!all.is_empty())
+            .then(|| format::money(all.iter().sum(), self.site.config.currency.as_ref(), true))
     }
 
     /// The futures some bet wins or loses in, group by group (groups in

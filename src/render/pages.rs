@@ -11,6 +11,7 @@ use super::views::{self, FutureCard, PostCard, TagLink, toc};
 use super::{RenderError, Renderer};
 use crate::model::site::Settled;
 use crate::model::site::{BINS, CHART_FROM, Forecaster, LEAD_DAYS, TrackRecord};
+use crate::model::stakes;
 use crate::output::OutputFile;
 use crate::render::format::{self, percent};
 use crate::render::{calibration, chart};
@@ -501,7 +502,39 @@ impl Renderer<'_> {
         let description = "Bets placed on the futures, with their chance of paying off.";
         let mut ctx = self.context(Route::Bets, "Bets", description, "bets");
         ctx.insert("kinds", &self.bets_by_kind(usize::MAX));
+        ctx.insert("stakes", &self.stake_totals());
         ctx
+    }
+
+    /// What the site's bets put at stake together, where any has a stake:
+    /// the open ones' stakes and expected values, the settled ones' returns.
+    fn stake_totals(&self) -> Option<StakeTotals> {
+        let currency = self.site.config.currency.as_ref();
+        let staked: Vec<&crate::model::site::BetEntry> = self
+            .site
+            .bets
+            .iter()
+            .filter(|b| b.bet.stake.is_some())
+            .collect();
+        if staked.is_empty() {
+            return None;
+        }
+        let (settled, open): (Vec<&crate::model::site::BetEntry>, Vec<_>) =
+            staked.iter().partition(|b| b.verdict.is_some());
+        let sum = stakes::total(open.iter().filter_map(|b| b.expected()));
+        let returned: f64 = settled.iter().filter_map(|b| b.returned()).sum();
+        let at_stake: f64 = open
+            .iter()
+            .filter_map(|b| b.bet.stake.map(|s| s.amount()))
+            .sum();
+        Some(StakeTotals {
+            open: open.len(),
+            at_stake: format::money(at_stake, currency, false),
+            expected: format::amount(sum.known, currency),
+            unknown: sum.unknown,
+            settled: settled.len(),
+            returned: format::money(returned, currency, true),
+        })
     }
 
     fn bets_matrix(&self) -> Context {
@@ -775,6 +808,23 @@ impl Renderer<'_> {
         ctx.insert("urls", &urls);
         ctx
     }
+}
+
+/// What `/bets/` says of the stakes of all bets together.
+#[derive(Serialize)]
+struct StakeTotals {
+    /// How many bets with a stake are not settled.
+    open: usize,
+    /// Their stakes together: `$2,400`.
+    at_stake: String,
+    /// Their expected values together (`−$600 to +$1,000`; `unknown` where
+    /// none is known), without the `unknown` ones.
+    expected: String,
+    unknown: usize,
+    /// How many bets with a stake resolutions settled, and what they
+    /// returned together.
+    settled: usize,
+    returned: String,
 }
 
 /// A source of the track record: its name, score and how many futures it

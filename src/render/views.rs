@@ -10,6 +10,7 @@ use super::Renderer;
 use super::browser_data::Payoff as PayoffView;
 use crate::model::graph::{NoFork, Payoff, Verdict};
 use crate::model::site::{BetEntry, FutureEntry, Own, Page, Settled, Site, Source};
+use crate::model::stakes::{self, Amount};
 use crate::render::format::{self, percent};
 use crate::routes::{self, BetIx, FutureIx, PageNo, PostIx, Route};
 use crate::source::bets::BetKind;
@@ -182,6 +183,32 @@ pub(super) struct BetCard {
     pub(super) payoff: PayoffView,
     /// Won or lost, once resolutions settle it.
     pub(super) verdict: Option<VerdictView>,
+    /// What is at stake, where its author says.
+    pub(super) stake: Option<StakeView>,
+}
+
+/// A bet's stake as pages show it, in the site's currency.
+#[derive(Serialize)]
+pub(super) struct StakeView {
+    /// `$2,000`.
+    pub(super) amount: String,
+    /// What it is worth if the bet pays off, as a multiple: `3` (`3×`).
+    pub(super) pays: String,
+    /// What it is worth then: `$6,000`.
+    pub(super) worth: String,
+    /// What it returns if the bet pays off (`+$4,000`), and if not (`−$2,000`).
+    pub(super) gain: String,
+    pub(super) loss: String,
+    /// The expected value at the site's numbers: `+$100`, `−$600 to
+    /// +$1,000`, `unknown`.
+    pub(super) expected: String,
+    /// `exact`, `range` or `unknown`, as its payoff's.
+    pub(super) expected_kind: &'static str,
+    /// The expected value as one number to sort by (midpoint of a range);
+    /// once settled, what it returned.
+    pub(super) sort: Option<f64>,
+    /// What it returned, once resolutions settle the bet: `−$2,000`.
+    pub(super) returned: Option<String>,
 }
 
 /// Why a bet has no essential fork, for its page to say in a sentence.
@@ -420,7 +447,36 @@ impl Renderer<'_> {
             summary: b.summary().to_string(),
             payoff: payoff_view(b.payoff),
             verdict: b.verdict.map(|v| self.verdict_view(b, v)),
+            stake: self.stake_view(b),
         }
+    }
+
+    /// Bet `b`'s stake, if it has one, in the site's currency.
+    fn stake_view(&self, b: &BetEntry) -> Option<StakeView> {
+        let stake = b.bet.stake?;
+        let currency = self.site.config.currency.as_ref();
+        let money = |x: f64, signed: bool| format::money(x, currency, signed);
+        let ev = stakes::expected(stake, b.payoff);
+        let returned = b.returned();
+        Some(StakeView {
+            amount: money(stake.amount(), false),
+            pays: format::multiple(stake.pays()),
+            worth: money(stakes::worth(stake), false),
+            gain: money(stakes::returns(stake, true), true),
+            loss: money(stakes::returns(stake, false), true),
+            expected: format::amount(ev, currency),
+            expected_kind: match ev {
+                Amount::Exact(_) => "exact",
+                Amount::Range(..) => "range",
+                Amount::Unknown => "unknown",
+            },
+            sort: returned.or(match ev {
+                Amount::Exact(x) => Some(x),
+                Amount::Range(lo, hi) => Some((lo + hi) / 2.0),
+                Amount::Unknown => None,
+            }),
+            returned: returned.map(|x| money(x, true)),
+        })
     }
 
     fn verdict_view(&self, b: &BetEntry, v: Verdict) -> VerdictView {

@@ -55,6 +55,8 @@ pub(crate) const DEFAULT: &[(&str, &str)] = embed!(
     "static/view-ui.js",
     "static/view-changes.js",
     "static/view-page.js",
+    "static/hold.js",
+    "static/hold-ui.js",
     "static/hover-card.js",
     "static/hover-card.css",
     "static/copy.js",

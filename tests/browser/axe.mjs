@@ -72,6 +72,8 @@ const STATES = {
   "a what-if view on a future": ["futures/" + config.future + "/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
   "a what-if view on the bets": ["bets/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
   "a what-if view on a bet": ["bets/" + config.bet + "/" + VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
+  // A bet's expected value in the view, beside the site's (the example's bets with stakes).
+  "a what-if view on the matrix": ["bets/matrix/" + VIEW, (page) => page.waitForSelector(".view-ev")],
   "a what-if view on the home page": [VIEW, (page) => page.waitForSelector("#your_view:not([hidden])")],
 };
 

@@ -1,6 +1,7 @@
 // The map's numbers for the README and closing notes: time to interactive,
 // one zoom step, the bytes of the first view, and one change of the
-// reader's view with a future's panel open. Not a test.
+// reader's view with a future's panel open, without and with ten bets held
+// (the map coloured by them). Not a test.
 // Usage: node bench.mjs URL [RUNS]
 import { chromium } from "playwright-core";
 import { timeViewChanges } from "./view-timing.mjs";
@@ -11,7 +12,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
 });
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ready = [], zoom = [], render = [], view = [];
+const ready = [], zoom = [], render = [], view = [], held = [];
 let weight = 0;
 for (let i = 0; i < Number(runs); i++) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -38,6 +39,14 @@ for (let i = 0; i < Number(runs); i++) {
   });
   await page.goto(url + "futures/#" + busiest);
   view.push(median(await timeViewChanges(page, 15)));
+  // The same with ten bets held and the map coloured by them.
+  const bets = await page.evaluate(async () => (await (await fetch(document.getElementById("futures_map").getAttribute("data-graph"))).json()).bets.slice(0, 10).map((b) => b.id));
+  if (bets.length) {
+    await page.evaluate(() => localStorage.setItem("forkcast.map.colour", "exposure"));
+    await page.goto(url + "futures/?hold=" + bets.join(",") + "#" + busiest);
+    await page.waitForSelector(".map-panel:not([hidden]) .for-your-bets");
+    held.push(median(await timeViewChanges(page, 15)));
+  }
   await context.close();
 }
 await browser.close();
@@ -49,4 +58,5 @@ console.log(JSON.stringify({
   zoom_render_ms: median(render),
   first_view_bytes: weight,
   view_change_ms: median(view),
+  view_change_held_ms: held.length ? median(held) : null,
 }));

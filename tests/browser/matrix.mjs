@@ -1,6 +1,7 @@
 // Drives Debian's Chromium through /bets/matrix/: sorting by a column keeps
 // each kind's rows together under their heading, cells without a mark sort
-// last, and on a phone the bets' names stay in view when the table scrolls.
+// last, the expected values of bets with stakes sort (those without last),
+// and on a phone the bets' names stay in view when the table scrolls.
 // Usage: node matrix.mjs URL   (written by tests/bets.rs); exits 1 on failure.
 import { check, launch } from "./harness.mjs";
 
@@ -18,6 +19,7 @@ try {
     rows: Array.from(b.rows).slice(1).map((r) => ({
       bet: r.dataset.bet,
       payoff: Number(r.querySelector(".bet-payoff").dataset.sort),
+      ev: r.querySelector(".bet-ev")?.dataset.sort,
       cells: Array.from(r.cells).map((c) => c.textContent.trim()),
     })),
   })));
@@ -25,7 +27,8 @@ try {
   check(before.length >= 2, "bets grouped by kind");
   const sorted = (xs, by) => xs.every((x, i) => i === 0 || by(xs[i - 1]) <= by(x));
 
-  await page.click("table.matrix thead tr:last-child th:last-child button");
+  const payoffHeading = page.locator("table.matrix thead tr:last-child th", { hasText: "Pays off" }).getByRole("button");
+  await payoffHeading.click();
   let after = await groups();
   check(after.map((g) => g.heading).join() === before.map((g) => g.heading).join(), "kind headings stay first, in order");
   for (const g of after) {
@@ -33,9 +36,20 @@ try {
     const was = before.find((b) => b.heading === g.heading);
     check(g.rows.map((r) => r.bet).sort().join() === was.rows.map((r) => r.bet).sort().join(), `${g.heading}: the same bets`);
   }
-  await page.click("table.matrix thead tr:last-child th:last-child button");
+  await payoffHeading.click();
   after = await groups();
   for (const g of after) check(sorted(g.rows, (r) => -r.payoff), `${g.heading}: by payoff, descending`);
+
+  // The expected value: the bets with a stake by it, then those without.
+  await page.locator("table.matrix thead tr:last-child th", { hasText: "Expected value" }).getByRole("button").click();
+  after = await groups();
+  let staked = 0;
+  for (const g of after) {
+    const values = g.rows.map((r) => r.ev === undefined ? Infinity : Number(r.ev));
+    check(sorted(values, (v) => v), `${g.heading}: by expected value, those without a stake last: ${values}`);
+    staked += values.filter((v) => v !== Infinity).length;
+  }
+  check(staked >= 2, `only ${staked} bets with a stake on the matrix`);
 
   // A future's column: the bets that win there, then those that lose, then the rest.
   const column = await page.$$eval("table.matrix thead tr:last-child th", (ths) =>
@@ -43,7 +57,8 @@ try {
   check(column > 0, "a column for ai-investment-bust");
   await page.click(`table.matrix thead tr:last-child th:nth-child(${column + 1}) button`);
   after = await groups();
-  const rank = (r) => ({ "✓ wins": 0, "✗ loses": 1 })[r.cells[column]] ?? 2;
+  // A cell of a bet with a stake goes on with what it returns there.
+  const rank = (r) => r.cells[column].startsWith("✓ wins") ? 0 : r.cells[column].startsWith("✗ loses") ? 1 : 2;
   let marked = 0;
   for (const g of after) {
     check(sorted(g.rows, rank), `${g.heading}: wins, then losses, then nothing`);

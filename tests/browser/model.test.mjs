@@ -3,7 +3,9 @@
 // test runner (`node --test model.test.mjs`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { model, compute, assumed, isFixed, payoff, payoffText, percent, settledBy, viewPercent } from "../../themes/default/static/model.js";
+import { model, compute, assumed, isFixed, payoff, payoffText, percent, settledBy, viewPercent, expected, returns, money, amountText, total } from "../../themes/default/static/model.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseView, viewText } from "../../themes/default/static/view.js";
 
 const RULES = { disagreement: 0.15, display: { low: 0.01, high: 0.99 } };
@@ -247,4 +249,64 @@ test("numbers read as the build prints them", () => {
   assert.equal(viewPercent(RULES, 1), "100%");
   assert.equal(viewPercent(RULES, 0), "0%");
   assert.equal(payoffText(RULES, { kind: "range", low: 1, high: 1 }, viewPercent), "100%");
+});
+
+// The cases of src/render/format.rs's `money_reads_with_its_unit_and_sign`.
+test("amounts read as the build prints them", () => {
+  const dollar = { ...RULES, currency: { unit: "$", before: true } };
+  const hours = { ...RULES, currency: { unit: "hours", before: false } };
+  const plain = { ...RULES, currency: null };
+  assert.equal(money(dollar, 2000), "$2,000");
+  assert.equal(money(dollar, -600, true), "\u2212$600");
+  assert.equal(money(hours, 1234567.4, true), "+1,234,567 hours");
+  assert.equal(money(plain, 2.46, true), "+2.5");
+  assert.equal(money(plain, 9.96), "10");
+  assert.equal(money(plain, -0.04, true), "0");
+  assert.equal(amountText(dollar, { kind: "range", low: -600, high: 1000 }), "\u2212$600 to +$1,000");
+  assert.equal(amountText(plain, { kind: "range", low: 99.6, high: 100.2 }), "+100");
+  assert.equal(amountText(plain, { kind: "unknown", low: null, high: null }), "unknown");
+});
+
+// src/model/stakes.rs's tests: stake × (P × pays − 1), the returns, the sums.
+test("a stake's expected value, returns and totals follow the build's rules", () => {
+  const stake = { amount: 2000, pays: 3, expected: "" };
+  assert.deepEqual(expected(stake, { kind: "exact", low: 0.5, high: 0.5 }), { kind: "exact", low: 1000, high: 1000 });
+  const r = expected(stake, { kind: "range", low: 0.1, high: 0.5 });
+  assert.equal(r.kind, "range");
+  close(r.low, 2000 * (0.1 * 3 - 1), "low end");
+  close(r.high, 1000, "high end");
+  assert.equal(expected(stake, { kind: "unknown", low: null, high: null }).kind, "unknown");
+  assert.equal(returns(stake, true), 4000);
+  assert.equal(returns(stake, false), -2000);
+  const mixed = total([{ kind: "exact", low: 100, high: 100 }, { kind: "unknown", low: null, high: null }, { kind: "range", low: -600, high: 1000 }]);
+  assert.deepEqual(mixed, { known: { kind: "range", low: -500, high: 1100 }, unknown: 1 });
+  assert.deepEqual(total([{ kind: "exact", low: 100, high: 100 }, { kind: "exact", low: -600, high: -600 }]).known, { kind: "exact", low: -500, high: -500 });
+  assert.equal(total([]).known.kind, "unknown");
+});
+
+// A site the build wrote (tests/sites/stakes, built by tests/browser.rs
+// into FORKCAST_STAKES_SITE): every amount model.js prints equals the
+// build's — each bet's expected value in graph.json (exact, a range, below
+// 10, negative, in a currency that is a word) and its page's stake and returns.
+const built = process.env.FORKCAST_STAKES_SITE;
+test("model.js prints a built site's amounts as the build does", { skip: built ? false : "FORKCAST_STAKES_SITE is not set (tests/browser.rs sets it)" }, () => {
+  const dir = /** @type {string} */ (built);
+  const data = JSON.parse(readFileSync(join(dir, "graph.json"), "utf8"));
+  const rules = data.rules;
+  assert.deepEqual(rules.currency, { unit: "CHF", before: false });
+  const staked = data.bets.filter((b) => b.stake);
+  assert.ok(staked.length >= 5, "the fixture's bets with stakes");
+  const texts = staked.map((b) => amountText(rules, expected(b.stake, b.payoff)));
+  staked.forEach((b, k) => assert.equal(texts[k], b.stake.expected, b.id + "'s expected value"));
+  for (const wanted of ["+400 CHF", "\u2212400 CHF to \u2212100 CHF", "\u22121.5 CHF"]) {
+    assert.ok(texts.includes(wanted), wanted + " is among the cases: " + texts.join(", "));
+  }
+  for (const b of staked) {
+    const page = readFileSync(join(dir, "bets", b.id, "index.html"), "utf8");
+    const stake = page.match(/<dt>Stake<\/dt><dd><strong>([^<]*)<\/strong>/);
+    assert.ok(stake, b.id + "'s page says its stake");
+    assert.equal(money(rules, b.stake.amount), stake[1], b.id + "'s stake");
+    const gain = money(rules, returns(b.stake, true), true), loss = money(rules, returns(b.stake, false), true);
+    assert.ok(page.includes("the stake: " + gain + "; otherwise the stake is lost: " + loss), b.id + ": " + gain + ", " + loss);
+  }
 });

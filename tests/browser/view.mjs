@@ -5,7 +5,7 @@
 // Prints one JSON line of measurements; exits 1 with a message on failure.
 import { DESKTOP as DESKTOP_SCREEN, PHONE, check, launch } from "./harness.mjs";
 import { timeViewChanges } from "./view-timing.mjs";
-import { percent, payoffText, viewPercent } from "../../themes/default/static/model.js";
+import { amountText, percent, payoffText, viewPercent } from "../../themes/default/static/model.js";
 
 const config = JSON.parse(process.argv[2]);
 const results = {};
@@ -53,7 +53,9 @@ try {
     ...config.hand,
     childImpliedSite: percent(rules, config.hand.childImpliedSite),
     rangeBetYours: payoffText(rules, { kind: "range", low: config.hand.rangeBetYours[0], high: config.hand.rangeBetYours[1] }, viewPercent),
+    stakesTotalYours: amountText(rules, { kind: "range", low: config.hand.stakesTotalYours[0], high: config.hand.stakesTotalYours[1] }),
   };
+  check(amountText(rules, { kind: "exact", low: hand.stakeYoursValue, high: hand.stakeYoursValue }) === hand.stakeYours, "the hand's expected value reads " + hand.stakeYours);
 
   // 1. A shared address opens the view; what it holds that is not a view is left out with a note.
   const { ctx, errors } = await context();
@@ -138,6 +140,31 @@ try {
     await ctx.close();
   }
 
+  // 5b. Stakes: a bet's expected value in the view shows beside the site's,
+  // on its page, on /bets/ (and the open bets' total) and in the matrix.
+  {
+    const { ctx, errors } = await context();
+    const page = await ctx.newPage();
+    const view = "?view=" + hand.assume + ":yes," + hand.slider + ":" + hand.sliderTo / 100;
+    await page.goto(url + "bets/" + hand.exactBet + "/" + view);
+    await waitText(page, ".stake .view-ev", "yours: " + hand.stakeYours, "the bet page's expected value in the view");
+    check((await page.textContent(".stake .ev-value")) === hand.stakeSite, "the bet page hides the site's expected value");
+    await page.goto(url + "bets/" + view);
+    await waitText(page, `.bet-list [data-bet="${hand.exactBet}"] .view-ev`, "yours: " + hand.stakeYours, "/bets/'s expected value in the view");
+    check((await page.textContent(`.bet-list [data-bet="${hand.exactBet}"] .ev-value`)) === hand.stakeSite, "/bets/ hides the site's expected value");
+    await waitText(page, ".stake-total .view-ev", "yours: " + hand.stakesTotalYours, "the open bets' expected value together in the view");
+    await page.goto(url + "bets/matrix/" + view);
+    await waitText(page, `tr[data-bet="${hand.exactBet}"] td.bet-ev .view-ev`, "yours: " + hand.stakeYours, "the matrix's expected value in the view");
+    check((await page.textContent(`tr[data-bet="${hand.exactBet}"] td.bet-ev`)).startsWith(hand.stakeSite), "the matrix hides the site's expected value");
+    // Sortable with it: by expected value, the row's cell sorts by the site's number.
+    await page.getByRole("button", { name: "Expected value" }).click();
+    check(await page.locator('th[aria-sort="ascending"]', { hasText: "Expected value" }).count() === 1, "the expected value column does not sort");
+    // A settled bet's return is not the view's to change.
+    check(await page.locator(`tr[data-bet="${hand.settledStake}"] .view-ev`).count() === 0, "a settled bet shows an expected value in the view");
+    check(errors.length === 0, "errors with stakes: " + errors.join("; "));
+    await ctx.close();
+  }
+
   // 6. A phone: the bets page with a view fits the screen.
   {
     const { ctx, errors } = await context(PHONE);
@@ -150,11 +177,17 @@ try {
   }
 
   // 7. One change at 5,000 futures, as the slider makes it: recomputed,
-  // redrawn (map, panel, table) and the page laid out again, timed in the page.
+  // redrawn (map, panel, table) and the page laid out again, timed in the
+  // page, with bets held and the map coloured by them (the panel says what
+  // the future means for them, the table has their column).
   {
     const { ctx, errors } = await context();
+    await ctx.addInitScript(() => { try { localStorage.setItem("forkcast.map.colour", "exposure"); } catch (_) { /* not the site */ } });
     const page = await ctx.newPage();
-    await page.goto(bigUrl + "futures/#" + config.bigFuture);
+    await page.goto(bigUrl + "futures/?hold=" + config.bigHold + "#" + config.bigFuture);
+    await page.waitForSelector(".map-panel:not([hidden]) .for-your-bets");
+    await page.waitForSelector(".map-section.colour-exposure #futures_map a[class*=exp-]");
+    await page.waitForSelector(".futures-table th.hold-col");
     const times = await timeViewChanges(page, 15);
     await waitText(page, `#futures_map a[data-id="${config.bigFuture}"] .node-num`, "→", "the map does not show the slider's value");
     results.big_view_change_ms_median = times[Math.floor(times.length / 2)];

@@ -294,6 +294,13 @@ impl BetEntry {
             .map(|stake| crate::model::stakes::expected(stake, self.payoff))
     }
 
+    /// What its stake returned, once resolutions settle it, where it has
+    /// a stake.
+    pub(crate) fn returned(&self) -> Option<f64> {
+        let (stake, verdict) = self.bet.stake.zip(self.verdict)?;
+        Some(crate::model::stakes::returns(stake, verdict.won()))
+    }
+
     /// What listings and search show of it: its `summary`, else the
     /// argument's first paragraph.
     pub(crate) fn summary(&self) -> &str {

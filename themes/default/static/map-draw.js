@@ -5,7 +5,7 @@
 // resolutions settled (a ✓ or ✗ on the box and words, not colour alone). Text is
 // never drawn smaller than the build's `min_text_px` on screen: it is
 // hidden instead. Only what is in view is drawn.
-import { ancestors, bucket, isFixed, percent, reach, settledBy, size, leaves } from "./model.js";
+import { ancestors, bucket, exposureKind, exposureShort, isFixed, money, percent, reach, settledBy, size, leaves } from "./model.js";
 
 /** @typedef {import("../browser-data").MapInfo} MapInfo */
 /** @typedef {import("../browser-data").Years} Years */
@@ -155,8 +155,28 @@ function numberLine(s, f) {
   const both = t.changed ? t.site + " → " + t.yours : t.site, yours = t.changed ? "→ " + t.yours : t.site;
   const room = f.box.w - 2 * mp.text_x;
   const settled = settledWords(s, f);
-  const lines = settled ? [settled + when, settled, t.site] : [both + marks + when, both + marks, yours + marks];
+  let lines = settled ? [settled + when, settled, t.site] : [both + marks + when, both + marks, yours + marks];
+  // Coloured by the reader's bets, the box says how many win and lose
+  // first (the colour is never the only cue), then as much of the rest as fits.
+  const bets = !settled && byBets(s) ? exposureShort(s.m.rules, /** @type {import("./hold.js").Hold} */ (s.hold).exposure(f.id)) : "";
+  if (bets) lines = lines.map((line) => bets + " · " + line).concat([bets]);
   return lines.find((line) => measure(s, line, mp.text_px) <= room) || lines[lines.length - 1];
+}
+/** Whether the map is coloured by the bets the reader holds.
+ * @param {State} s */
+function byBets(s) {
+  return s.colourBy === "exposure" && !!s.hold && s.hold.active;
+}
+/** What a future happening means for the held bets, in words for its name:
+ * `your bets if it happens: 2 win, 1 loses, net +$1,000`.
+ * @param {State} s @param {Node} f */
+function betWords(s, f) {
+  if (!s.hold || isFixed(s.m, f.id)) return "";
+  const e = s.hold.exposure(f.id), words = [];
+  if (e.wins.length) words.push(e.wins.length + (e.wins.length === 1 ? " wins" : " win"));
+  if (e.loses.length) words.push(e.loses.length + (e.loses.length === 1 ? " loses" : " lose"));
+  if (e.staked) words.push((e.wins.length && e.loses.length ? "net " : "") + money(s.m.rules, e.net, true));
+  return "your bets if it happens: " + (words.length ? words.join(", ") : "none decided");
 }
 /** "Happened", "Did not happen": what a settled future's box says, whether its own resolution or
  * another's settled it (as the static map and the tables say); null for an open one.
@@ -179,18 +199,32 @@ function titleLines(f) {
   });
   return out;
 }
+/** A group's futures by what they mean for the held bets, in words:
+ * `; for your bets, 3 where some win, 1 where some lose`.
+ * @param {State} s @param {Node} f */
+function groupBets(s, f) {
+  const hold = /** @type {import("./hold.js").Hold} */ (s.hold), count = { win: 0, lose: 0, both: 0 };
+  marked(s, f.id).forEach((id) => {
+    const k = isFixed(s.m, id) ? "none" : exposureKind(hold.exposure(id));
+    if (k !== "none") count[k]++;
+  });
+  const words = [count.win ? count.win + " where some win" : "", count.lose ? count.lose + " where some lose" : "", count.both ? count.both + " where some win and some lose" : ""].filter(Boolean);
+  return "; for your bets, " + (words.length ? words.join(", ") : "none decides any");
+}
 /** Its accessible name and tooltip: the full title and what it holds or its
  * numbers, in the order the box shows them (a name must hold the visible
  * text, WCAG 2.5.3), then in words what its marks mean.
  * @param {State} s @param {Node} f */
 function describe(s, f) {
   const when = f.when ? ", " + windowText(f.when) : "";
-  if (f.members.length) return f.title + ": " + size(s.m, f.id) + " futures" + when + "; a group";
+  if (f.members.length) return f.title + ": " + size(s.m, f.id) + " futures" + when + "; a group" + (byBets(s) ? groupBets(s, f) : "");
   const settled = settledWords(s, f), by = settled && settledBy(s.m, f.id);
   if (settled) return f.title + ": " + settled + when + "; " + (f.resolved ? f.resolved.display : by ? "by the resolution of “" + by.title + "”" : "by a resolution");
   const n = s.reader.nums[f.id], t = s.reader.texts(f.id);
-  const words = [t.changed ? "the site’s, then your view" : "", n.disagreement ? "disputed" : "", f.stale ? "market value as of " + f.stale : ""].filter(Boolean);
-  return f.title + ": " + t.site + (t.changed ? " → " + t.yours : "") + when + (words.length ? "; " + words.join(", ") : "");
+  // Coloured by the held bets, the box's marks come first, as it shows them.
+  const bets = byBets(s) ? exposureShort(s.m.rules, /** @type {import("./hold.js").Hold} */ (s.hold).exposure(f.id)) : "";
+  const words = [bets ? betWords(s, f) : "", t.changed ? "the site’s, then your view" : "", n.disagreement ? "disputed" : "", f.stale ? "market value as of " + f.stale : ""].filter(Boolean);
+  return f.title + ": " + (bets ? bets + " · " : "") + t.site + (t.changed ? " → " + t.yours : "") + when + (words.length ? "; " + words.join(", ") : "");
 }
 
 /** A drawn box's accessible name: where its title is cut short ("…"),
@@ -198,7 +232,10 @@ function describe(s, f) {
  * @param {State} s @param {Node} f @param {Element} a */
 function nameOf(s, f, a) {
   const full = describe(s, f), shown = [...a.querySelectorAll("text")].map((t) => t.textContent || "");
-  return shown.some((line) => line.endsWith("…")) ? shown.join(" ") + " — " + full : full;
+  // So too where the number line, shortened to fit, is not in the name as it
+  // stands (the held bets' marks before "→ 60%").
+  const numbers = a.querySelector(".node-num"), line = numbers ? numbers.textContent || "" : "";
+  return shown.some((l) => l.endsWith("…")) || !full.includes(line) ? shown.join(" ") + " — " + full : full;
 }
 
 /** @param {State} s @param {Node} f */
@@ -263,8 +300,11 @@ function link(s, f, parent, lit) {
   return a;
 }
 
-/** @param {State} s @param {string} id */
+/** Its colour's class: its probability's step, or (coloured by the bets
+ * the reader holds) what it happening means for them.
+ * @param {State} s @param {string} id */
 function colour(s, id) {
+  if (byBets(s)) return "exp-" + (isFixed(s.m, id) ? "none" : exposureKind(/** @type {import("./hold.js").Hold} */ (s.hold).exposure(id)));
   const p = s.reader.nums[id].effective;
   return p == null ? "unknown" : "p" + bucket(p);
 }
@@ -366,10 +406,13 @@ function drawMarks(s, f, parent, left, top, w, h) {
   if (g.perRow < 1 || g.rows < 1) return;
   const marks = el("g", { "class": "marks" }, parent);
   ids.slice(0, g.perRow * g.rows).forEach((id, i) => {
+    const cls = markClass(s, id);
+    // Coloured by the reader's bets, a mark's shape says it too: a win's is round, a loss's square.
+    const rx = cls.includes(" exp-win") ? g.m / 2 : cls.includes(" exp-lose") ? 0 : Math.min(4, g.m / 4);
     el("rect", {
-      "class": markClass(s, id), "data-id": id,
+      "class": cls, "data-id": id,
       x: f.box.x + (left + (i % g.perRow) * g.step) / k, y: f.box.y + (top + Math.floor(i / g.perRow) * g.step) / k,
-      width: g.m / k, height: g.m / k, rx: Math.min(4, g.m / 4) / k,
+      width: g.m / k, height: g.m / k, rx: rx / k,
     }, marks);
   });
 }

@@ -93,6 +93,8 @@ export function showPanel(s, panel, f, actions) {
   if (n.disagreement) row("⚠ Disputed", "its own probability and the graph's differ by more than " + Math.round(rules.disagreement * 100) + " points");
   if (f.community) discussion(f.community, dl);
   controls(s.reader, f.id, panel);
+  // What it means for the bets the reader holds, while they hold some (map.js).
+  const forBets = s.holdPanel ? html("div", { "class": "hold-slot" }, null, panel) : null;
   const bets = s.m.data.bets;
   /** @type {[string, import("../browser-data").Bet[]][]} */
   const lists = [["Bets that win here", bets.filter((b) => b.wins_if.indexOf(f.id) >= 0)],
@@ -110,6 +112,7 @@ export function showPanel(s, panel, f, actions) {
       html("button", { type: "button" }, "show on the map", li).addEventListener("click", () => actions.showBet(b.id));
     });
   });
+  if (forBets && s.holdPanel) s.holdPanel(f.id, forBets);
   // The reader's numbers for its bets, as everywhere else on the page.
   decorate(s.reader, panel);
   panel.hidden = false;

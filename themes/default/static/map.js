@@ -7,6 +7,7 @@
 // nothing runs while nothing moves.
 import { ancestors, payoff, payoffText } from "./model.js";
 import { load } from "./view.js";
+import { whenHolding } from "./view-key.js";
 import { changedFutures } from "./view-changes.js";
 import { el, render, renumber, restyle, applyView, legibleScale } from "./map-draw.js";
 import { showPanel } from "./map-panel.js";
@@ -18,6 +19,7 @@ import { listen } from "./map-input.js";
 /** @typedef {import("./model.js").Model} Model */
 /** @typedef {import("./model.js").Node} Node */
 /** @typedef {import("./view.js").View} View */
+/** @typedef {import("./hold.js").Hold} Hold */
 /**
  * The map's state: the graph, the reader's view (whose numbers it draws),
  * the build's geometry, the zoom (`view`, `minK`), groups opened by hand
@@ -32,11 +34,13 @@ import { listen } from "./map-input.js";
  *   fontFamily: string, frameSize: { w: number, h: number },
  *   svg: SVGSVGElement, layer: SVGGElement, panel: HTMLElement,
  *   toggle: HTMLButtonElement, status: HTMLSpanElement, hint: HTMLDivElement | null,
+ *   hold: Hold | null, colourBy: "probability" | "exposure",
+ *   holdPanel: ((id: string, slot: HTMLElement) => void) | null,
  * }} State
  */
 /** @typedef {ReturnType<typeof controller>} Controller */
 
-const SETTLE_MS = 120, MAX_K = 4, STEP = 1.4, HINT_KEY = "forkcast.map.hint";
+const SETTLE_MS = 120, MAX_K = 4, STEP = 1.4, HINT_KEY = "forkcast.map.hint", COLOUR_KEY = "forkcast.map.colour";
 // What a view changes is framed no closer than the map's own size: one
 // changed future alone shows with its neighbours, not at four times its size.
 const FRAME_MAX_K = 1;
@@ -62,6 +66,7 @@ function state(frame, section, m, reader) {
     toggle: html("button", { type: "button", "class": "fullscreen-toggle", "aria-pressed": "false" }, phone.matches ? "Open the map full screen" : "Full screen"),
     status: html("span", { "class": "muted status", role: "status", "aria-live": "polite" }, ""),
     hint: null,
+    hold: null, colourBy: "probability", holdPanel: null,
   };
 }
 
@@ -441,7 +446,75 @@ function start(frame, section, m, reader) {
     if (s.m.byId[id] && id !== s.selected) c.reveal(id);
   });
   addEventListener("resize", () => { c.size(); c.refit(); c.settle(); });
+  const graphUrl = frame.getAttribute("data-graph");
+  if (graphUrl) whenHolding(graphUrl, () => { holding(s, c, graphUrl).catch((err) => console.error("forkcast map, bets held:", err)); });
   document.documentElement.setAttribute("data-map-ready", String(Math.round(performance.now())));
+}
+
+// ---- the bets the reader holds ---------------------------------------------
+
+/** Loads the bets the reader holds (hold.js, only while they hold some):
+ * the panel says what each future means for them, and a control colours
+ * the map by it ("your bets": win, lose, both or none), with its legend.
+ * @param {State} s @param {Controller} c @param {string} graph */
+async function holding(s, c, graph) {
+  const [{ load: loadHold }, ui] = await Promise.all([import("./hold.js"), import("./hold-ui.js")]);
+  const { hold } = await loadHold(graph);
+  s.hold = hold;
+  s.holdPanel = (id, slot) => {
+    ui.forFuture(hold, s.reader, id, slot, { heading: "h4" });
+    ui.mark(hold, s.panel, false);
+  };
+  let wanted = "probability";
+  try { wanted = localStorage.getItem(COLOUR_KEY) || wanted; } catch (_) { /* no storage: by probability */ }
+  // The control sits with the bets it colours by, above the frame (full screen too).
+  const bar = ui.barMount();
+  const button = html("button", { type: "button", "class": "colour-toggle", "aria-pressed": String(wanted === "exposure") }, "Colour the map by them");
+  if (bar) bar.querySelector(".hold-tools")?.appendChild(button);
+  exposureLegend(s);
+  const sync = () => {
+    s.colourBy = hold.active && button.getAttribute("aria-pressed") === "true" ? "exposure" : "probability";
+    s.section.classList.toggle("colour-exposure", s.colourBy === "exposure");
+  };
+  button.addEventListener("click", () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    button.setAttribute("aria-pressed", String(on));
+    try { localStorage.setItem(COLOUR_KEY, on ? "exposure" : "probability"); } catch (_) { /* the choice holds for this page */ }
+    sync();
+    render(s);
+    c.say(on ? "Coloured by your bets: what each future happening means for them" : "Coloured by probability");
+  });
+  // The box listing the held bets sits above the frame: as it grows or shrinks, the frame still ends on the first screen.
+  if (bar && window.ResizeObserver) new ResizeObserver(() => { c.size(); c.refit(); c.settle(); }).observe(bar);
+  hold.subscribe(() => {
+    sync();
+    render(s);
+    ui.mark(hold, s.panel, false);
+    // A panel opened before any bet was held has no place for them yet.
+    if (s.selected && !s.panel.hidden && !s.panel.querySelector(".for-your-bets")) c.select(s.selected, false);
+  });
+  sync();
+  render(s);
+  if (s.selected && !s.panel.hidden) c.select(s.selected, false);
+}
+
+// The legend's keys for the colours by your bets, shown in their place while the map is coloured so.
+/** @param {State} s */
+function exposureLegend(s) {
+  const list = s.section.querySelector(".map-legend");
+  if (!list || list.querySelector(".exposure-key")) return;
+  /** @type {(cls: string, mark: string, words: string) => void} */
+  const key = (cls, mark, words) => {
+    const li = html("li", { "class": "exposure-key" }, null, list);
+    html("span", { "class": "swatch " + cls }, null, li);
+    li.appendChild(document.createTextNode((mark ? mark + " " : "") + words));
+  };
+  html("li", { "class": "exposure-key" }, "If it happens, your bets:", list);
+  key("exp-win", "▲", "some win");
+  key("exp-lose", "▼", "some lose");
+  key("exp-both", "▲▼", "some win and some lose");
+  key("exp-none", "", "none decided");
+  html("li", { "class": "exposure-key" }, "On a box: ▲ how many win, ▼ how many lose, then the net amount", list);
 }
 
 const frame = document.getElementById("futures_map");

@@ -300,6 +300,23 @@ export function expected(stake, p) {
   return { kind: p.kind, low: at(p.low), high: at(p.high) };
 }
 
+/** The sum of some amounts (src/model/stakes.rs `total`): exact where each
+ * is, a range where any is; the unknown ones are left out and counted.
+ * @param {Chance[]} amounts @returns {{ known: Chance, unknown: number }} */
+export function total(amounts) {
+  let low = 0, high = 0, range = false, known = 0;
+  for (const a of amounts) {
+    if (a.low == null || a.high == null) continue;
+    low += a.low;
+    high += a.high;
+    range = range || a.kind === "range";
+    known++;
+  }
+  const unknown = amounts.length - known;
+  if (!known) return { known: { kind: "unknown", low: null, high: null }, unknown };
+  return { known: { kind: range ? "range" : "exact", low, high }, unknown };
+}
+
 /** What a stake returns once its bet is decided (src/model/stakes.rs
  * `returns`): stake × (pays − 1) if it pays off, else the stake lost.
  * @param {import("../browser-data").StakeData} stake @param {boolean} won */
@@ -372,4 +389,117 @@ export function reach(m, id, dir) {
     });
   }
   return seen;
+}
+
+// ---- your bets: what each future means for the bets a reader holds ----------
+
+/** What a future happening means for a reader's bets (see `exposure`): the
+ * held bets it makes win and lose, those it does not decide, those
+ * resolutions settled already; with stakes, the sums of what the winning
+ * and losing ones return (`gain` ≥ 0, `loss` ≤ 0, `net`), over the bets
+ * with a stake (`staked`); bets without one are counted, not summed.
+ * @typedef {{ wins: Bet[], loses: Bet[], open: Bet[], settled: Bet[], gain: number, loss: number, net: number, staked: number }} Exposure */
+
+/** @type {WeakMap<Model, Map<string, Record<string, number>>>} */
+const happening = new WeakMap();
+
+/** What future `id` happening fixes, by future id (1 or 0): what *assume it
+ * happens* fixes (`assumed`: it, its single-parent chain at 1, their fork
+ * siblings at 0), with what resolutions settled kept as they settled it.
+ * Found once per future of a model.
+ * @param {Model} m @param {string} id @returns {Record<string, number>} */
+export function ifHappens(m, id) {
+  let cache = happening.get(m);
+  if (!cache) happening.set(m, (cache = new Map()));
+  let fixed = cache.get(id);
+  if (!fixed) {
+    fixed = Object.assign(assumed(m, [{ id, value: "yes" }]), m.fixed);
+    cache.set(id, fixed);
+  }
+  return fixed;
+}
+
+/** How bet `b` is decided where `fixed` (`ifHappens`) holds: it wins when
+ * one of its `wins_if` is fixed at 1 and none of its `loses_if` is; it
+ * loses when one of its `loses_if` is fixed at 1, or all its `wins_if` at
+ * 0; otherwise it is not decided (null).
+ * @param {Bet} b @param {Record<string, number>} fixed @returns {"wins" | "loses" | null} */
+export function decides(b, fixed) {
+  if (b.loses_if.some((id) => fixed[id] === 1)) return "loses";
+  if (b.wins_if.some((id) => fixed[id] === 1)) return "wins";
+  if (b.wins_if.length && b.wins_if.every((id) => fixed[id] === 0)) return "loses";
+  return null;
+}
+
+/** What future `id` happening means for the bets `held` (ids of `m.bets`,
+ * in the reader's order): a bet resolutions settled is decided already and
+ * counts neither way.
+ * @param {Model} m @param {string} id @param {string[]} held @returns {Exposure} */
+export function exposure(m, id, held) {
+  const fixed = ifHappens(m, id);
+  /** @type {Exposure} */
+  const out = { wins: [], loses: [], open: [], settled: [], gain: 0, loss: 0, net: 0, staked: 0 };
+  held.forEach((bid) => {
+    const b = m.bets[bid];
+    if (!b) return;
+    if (b.settled) return void out.settled.push(b);
+    const d = decides(b, fixed);
+    if (!d) return void out.open.push(b);
+    (d === "wins" ? out.wins : out.loses).push(b);
+    if (!b.stake) return;
+    const r = returns(b.stake, d === "wins");
+    if (d === "wins") out.gain += r; else out.loss += r;
+    out.staked += 1;
+  });
+  out.net = out.gain + out.loss;
+  return out;
+}
+
+/** Whether a future is one the uncovered list can name: not a group (a group
+ * happening says nothing of which of its futures does: each is listed on
+ * its own) and not settled by a resolution.
+ * @param {Model} m @param {Node} f */
+function coverable(m, f) {
+  return !f.members.length && !(f.id in m.fixed);
+}
+
+/**
+ * The reader's uncovered futures: those not settled (and not groups) whose
+ * probability in `nums` (compute's results: the reader's view) is at least
+ * `rules.uncovered`, in which none of the bets `held` wins; largest first
+ * (the site's order between equals). `known` gives exposures already found
+ * (by future id), so a change of the view finds none again.
+ * @param {Model} m @param {Record<string, Numbers>} nums @param {string[]} held
+ * @param {(id: string) => Exposure} [known]
+ * @returns {{ id: string, p: number, exposure: Exposure }[]} */
+export function uncovered(m, nums, held, known = (id) => exposure(m, id, held)) {
+  /** @type {{ id: string, p: number, exposure: Exposure }[]} */
+  const out = [];
+  m.futures.forEach((f) => {
+    const p = nums[f.id].effective;
+    // As the build compares rules' thresholds: within 1e-9 counts as equal.
+    if (p == null || p < m.rules.uncovered - 1e-9 || !coverable(m, f)) return;
+    const e = known(f.id);
+    if (!e.wins.length) out.push({ id: f.id, p, exposure: e });
+  });
+  return out.sort((a, b) => b.p - a.p);
+}
+
+/** How a future stands for the held bets, as the map colours it: some win
+ * and some lose (`both`), `win`, `lose`, or none decided (`none`).
+ * @param {Exposure} e @returns {"win" | "lose" | "both" | "none"} */
+export function exposureKind(e) {
+  return e.wins.length ? (e.loses.length ? "both" : "win") : e.loses.length ? "lose" : "none";
+}
+
+/** An exposure in a few characters, for a map's box or a table's cell:
+ * `▲2 ▼1 +$1,000` (2 win, 1 loses, the net where they have stakes); empty
+ * where it decides none.
+ * @param {Rules} rules @param {Exposure} e */
+export function exposureShort(rules, e) {
+  const parts = [];
+  if (e.wins.length) parts.push("▲" + e.wins.length);
+  if (e.loses.length) parts.push("▼" + e.loses.length);
+  if (e.staked) parts.push(money(rules, e.net, true));
+  return parts.join(" ");
 }

@@ -5,7 +5,9 @@
 // graph.json load (dynamic imports) only where they are used — the futures
 // and bets pages, which offer a view, and other pages showing futures while
 // the reader has one (in the address, or stored from another page or tab).
-import { storageKey } from "./view-key.js";
+// The bets the reader holds (hold.js, hold-ui.js) load the same way: on the
+// bets pages, which offer to mark them, and elsewhere only while some are held.
+import { storageKey, whenHolding } from "./view-key.js";
 
 const mount = document.getElementById("your_view");
 const graph = mount && mount.getAttribute("data-graph");
@@ -23,6 +25,10 @@ if (mount && graph && document.querySelector("[data-future], [data-bet]")) {
     };
     addEventListener("storage", started);
   }
+  // The bets the reader holds: the bets pages offer to mark them; other
+  // pages showing futures or bets load their code only while some are held.
+  if (cls.contains("section-bets")) startHold(graph);
+  else whenHolding(graph, () => startHold(graph));
 }
 
 /** @param {string} key */
@@ -62,5 +68,16 @@ async function start(mount, graph) {
     }
   } catch (err) {
     console.error("forkcast view:", err);
+  }
+}
+
+/** @param {string} graph */
+async function startHold(graph) {
+  try {
+    const [{ load }, { page }] = await Promise.all([import("./hold.js"), import("./hold-ui.js")]);
+    const { view, hold } = await load(graph);
+    page(hold, view);
+  } catch (err) {
+    console.error("forkcast bets held:", err);
   }
 }

@@ -6,7 +6,7 @@
 // or a bet's chance of paying off. The site's numbers are never replaced.
 // What resolutions settled has no controls and no number of the reader's:
 // a sentence or the bet's verdict says so instead.
-import { isFixed, payoff, payoffText, settledBy, viewPercent } from "./model.js";
+import { amountText, expected, isFixed, payoff, payoffText, settledBy, total, viewPercent } from "./model.js";
 import { html } from "./dom.js";
 
 /** @typedef {import("../browser-data").Rules} Rules */
@@ -184,6 +184,7 @@ function picker(view, mount) {
 export function decorate(view, root) {
   futureNumbers(view, root);
   betNumbers(view, root);
+  stakeNumbers(view, root);
   refNumbers(view, root);
   root.querySelectorAll("table.futures-table").forEach((table) => {
     if (table instanceof HTMLTableElement) whenInSight(table, () => futuresTable(view, table));
@@ -265,6 +266,30 @@ function betNumbers(view, root) {
     const label = text && (b.settled ? text : (cell ? "yours " : "your view: pays off ") + text);
     const span = beside(anchor, "view-payoff", label, b.settled ? "Settled: no view changes it" : "The chance it pays off in your view", cell);
     if (span) span.classList.toggle("changed", !b.settled && text !== b.payoff.display);
+  });
+}
+
+// A bet's expected value in the reader's view, after the site's (`.ev-value`:
+// the bet page, /bets/, a matrix row's last cell), and the open bets' sum on
+// /bets/ (`.ev-total`). A settled bet returned what it returned: no view's.
+/** @param {View} view @param {ParentNode} root */
+function stakeNumbers(view, root) {
+  const m = view.m, rules = m.rules;
+  if (!m.data.bets.some((b) => b.stake)) return;
+  /** @param {import("../browser-data").Bet} b */
+  const yours = (b) => b.stake ? expected(b.stake, payoff(m, b.wins_if, b.loses_if, view.nums)) : null;
+  root.querySelectorAll("[data-bet]").forEach((node) => {
+    const b = m.bets[node.getAttribute("data-bet") || ""], anchor = node.querySelector(".ev-value");
+    if (!b || !b.stake || b.settled || !anchor) return;
+    const ev = view.active ? yours(b) : null, text = ev && amountText(rules, ev);
+    const span = beside(anchor, "view-ev", text && "yours: " + text, "The expected value in your view", anchor.tagName === "TD");
+    if (span) span.classList.toggle("changed", text !== b.stake.expected);
+  });
+  root.querySelectorAll(".ev-total").forEach((anchor) => {
+    const open = m.data.bets.filter((b) => b.stake && !b.settled);
+    const text = view.active ? amountText(rules, total(open.map((b) => /** @type {import("./model.js").Chance} */ (yours(b)))).known) : null;
+    const span = beside(anchor, "view-ev", text && "yours: " + text, "The open bets' expected value together in your view");
+    if (span) span.classList.toggle("changed", text !== anchor.textContent);
   });
 }
 
