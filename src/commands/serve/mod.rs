@@ -26,7 +26,7 @@ use tera::Tera;
 use crate::commands::pipeline;
 use crate::diagnostics::{self, Diagnostic, Format};
 use crate::model::site::{BuildOptions, Refresh, Site, Touched};
-use crate::output::{self, CachedFile, OutputFile};
+use crate::output::{self, OutputFile};
 use crate::render::Renderer;
 use crate::render::search;
 use crate::routes::Route;
@@ -524,9 +524,16 @@ fn write_touched(
         .flat_map(|r| std::iter::once(r).chain(r.companions()))
         .collect();
     let routes: Vec<Route> = routes.into_iter().collect();
-    let mut files = renderer
-        .render_routes(&routes)
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    // The spreadsheet is drawn (only when the numbers or titles it holds
+    // changed: else it is in the cache) beside the pages.
+    let sheet = renderer.spreadsheet_file();
+    let sheet_path = sheet.path.clone();
+    let (files, sheet) = rayon::join(
+        || renderer.render_routes(&routes),
+        || pipeline::card_cache(&site.root).get(sheet),
+    );
+    let mut files = files.map_err(|e| Failure::Other(e.to_string()))?;
+    let sheet = sheet.map_err(|e| Failure::Other(format!("cannot write {sheet_path}: {e}")))?;
     let docs = touched
         .iter()
         .flat_map(|t| t.searchable.iter())
@@ -544,10 +551,10 @@ fn write_touched(
     // Cards first: a page is never served before the card it names.
     let cards = place_cards(&renderer, &site.root, out).map_err(Failure::Other)?;
     write_files(out, &files).map_err(Failure::Other)?;
-    // The spreadsheet after the pages, which do not wait for it: redrawn
-    // (from the cache) only when the numbers or titles it holds changed.
-    let sheet =
-        place_cached(renderer.spreadsheet_file(), &site.root, out).map_err(Failure::Other)?;
+    let dest = out.join(&sheet_path);
+    let sheet = output::cards::place(&sheet, &dest)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", dest.display())))?
+        .then_some(sheet_path);
     let paths = files
         .iter()
         .map(|f| f.path.clone())
@@ -581,20 +588,6 @@ fn place_cards(renderer: &Renderer<'_>, root: &Path, out: &Path) -> Result<Vec<S
         })
         .collect();
     placed.into_iter().filter_map(Result::transpose).collect()
-}
-
-/// Puts `file` in the output from the cache (drawn first if missing), unless
-/// it is there already. Returns its path if it changed.
-fn place_cached(file: CachedFile, root: &Path, out: &Path) -> Result<Option<String>, String> {
-    let dest = out.join(&file.path);
-    let path = file.path.clone();
-    let from = pipeline::card_cache(root)
-        .get(file)
-        .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    match output::cards::place(&from, &dest) {
-        Ok(changed) => Ok(changed.then_some(path)),
-        Err(e) => Err(format!("cannot write {}: {e}", dest.display())),
-    }
 }
 
 /// Lists the files an edit wrote (and not those it removed) in the
