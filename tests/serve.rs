@@ -593,7 +593,8 @@ fn a_taken_port_says_to_pick_another() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // A usage error (2): nothing is wrong with the site, another port will do.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(&format!("port {port} is already in use")),
         "{stderr}"
