@@ -211,8 +211,9 @@ report it at $REPOSITORY/issues"
 # Puts the binary in $dir under a temporary name, then renames it: a
 # forkcast already there is replaced whole or not at all.
 install_binary() {
-    mkdir -p "$dir" 2>/dev/null || fail "cannot create the folder $dir; choose another with --to DIR"
-    dir=$(cd "$dir" && pwd)
+    mkdir -p -- "$dir" 2>/dev/null || fail "cannot create the folder $dir; choose another with --to DIR"
+    # An absolute path, to compare with PATH (CDPATH would make cd print).
+    dir=$(CDPATH='' cd -- "$dir" && pwd)
     partial="$dir/.forkcast.install.$$"
     cp "$tmp/unpacked/forkcast" "$partial" 2>/dev/null ||
         fail "cannot write to $dir; choose another folder with --to DIR (or run as a user who may write there)"
