@@ -23,6 +23,9 @@ pub enum Tool {
     /// openpyxl for Debian's Python (`python3-openpyxl`), which reads the
     /// spreadsheet back.
     Openpyxl,
+    /// wget (Debian's `wget`), which install.sh downloads with when there
+    /// is no curl.
+    Wget,
 }
 
 /// Debian's Python, whose `python3-openpyxl` .ci/run installs (a `python3`
@@ -45,6 +48,10 @@ impl Tool {
                 .args(["-c", "import openpyxl"])
                 .output()
                 .is_ok_and(|o| o.status.success()),
+            Tool::Wget => std::process::Command::new("wget")
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success()),
             Tool::Node => std::process::Command::new("node")
                 .arg("--version")
                 .output()
@@ -64,6 +71,7 @@ impl Tool {
             Tool::Tesseract => "tesseract (apt-get install tesseract-ocr)".into(),
             Tool::LibreOffice => "soffice (apt-get install libreoffice-calc-nogui)".into(),
             Tool::Openpyxl => format!("openpyxl for {PYTHON} (apt-get install python3-openpyxl)"),
+            Tool::Wget => "wget (apt-get install wget)".into(),
         }
     }
 }
