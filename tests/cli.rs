@@ -332,7 +332,10 @@ fn init_writes_the_workflows_and_a_gitignore_unless_told_not_to() {
     let o = forkcast(&["init", "mysite"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let site = dir.path().join("mysite");
-    for file in [".github/workflows/check.yml", ".github/workflows/nightly.yml"] {
+    for file in [
+        ".github/workflows/check.yml",
+        ".github/workflows/nightly.yml",
+    ] {
         assert!(site.join(file).is_file(), "{file}");
     }
     let told = stderr(&o);
@@ -345,7 +348,10 @@ fn init_writes_the_workflows_and_a_gitignore_unless_told_not_to() {
     ] {
         assert!(told.contains(hint), "init does not say {hint:?}:\n{told}");
     }
-    assert!(!told.contains("forkcast's source"), "an installed user has no source");
+    assert!(
+        !told.contains("forkcast's source"),
+        "an installed user has no source"
+    );
     let o = forkcast(&["init", "mysite"], dir.path());
     assert_eq!(o.status.code(), Some(1), "a second init is refused");
     assert!(stderr(&o).contains("holds a site already"));

@@ -78,11 +78,19 @@ impl Site {
         fs::create_dir(&bin).unwrap();
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_forkcast"), bin.join("forkcast")).unwrap();
         fs::create_dir(site.dir.path().join("home")).unwrap();
-        git_at(site.dir.path(), "2026-11-01", &["init", "-q", "--bare", "origin.git"]);
+        git_at(
+            site.dir.path(),
+            "2026-11-01",
+            &["init", "-q", "--bare", "origin.git"],
+        );
         let path = site.path();
         git_at(&path, "2026-11-01", &["init", "-q", "-b", "main"]);
         common::commit(&path, "2026-11-01", "Start the site");
-        git_at(&path, "2026-11-01", &["remote", "add", "origin", "../origin.git"]);
+        git_at(
+            &path,
+            "2026-11-01",
+            &["remote", "add", "origin", "../origin.git"],
+        );
         git_at(&path, "2026-11-01", &["push", "-q", "-u", "origin", "main"]);
         site
     }
@@ -134,18 +142,17 @@ fn run_workflow(site: &Site, name: &str, event: &str, runner_env: &[(&str, Strin
     for job in workflow.jobs.values() {
         for step in &job.steps {
             let Some(script) = &step.run else {
-                assert!(step.uses.is_some(), "{name}: a step with neither run nor uses");
+                assert!(
+                    step.uses.is_some(),
+                    "{name}: a step with neither run nor uses"
+                );
                 continue;
             };
             assert!(
                 !script.contains("${{"),
                 "{name}: an expression pasted into a script (use env:): {script}"
             );
-            if !step
-                .condition
-                .as_deref()
-                .is_none_or(|c| holds(c, event))
-            {
+            if !step.condition.as_deref().is_none_or(|c| holds(c, event)) {
                 run.skipped.push(step.label());
                 continue;
             }
@@ -340,7 +347,10 @@ fn a_pull_request_is_checked_and_its_diff_summarised() {
         "the job summary names the new future:\n{}",
         run.summary
     );
-    assert!(path.join("public/futures/robots-build-robots/index.html").is_file());
+    assert!(
+        path.join("public/futures/robots-build-robots/index.html")
+            .is_file()
+    );
 
     // The push that merges it is checked and built, with no diff.
     site.git(&path, &["checkout", "-q", "main"]);
@@ -405,6 +415,9 @@ fn a_nightly_run_commits_changed_prices_as_the_bot_and_pushes_them() {
         "the bot commits data/ only: {files}"
     );
     assert_eq!(site.git(&origin, &["rev-parse", "main^"]), first);
-    assert!(path.join("public/futures/models-keep-improving/index.html").is_file());
+    assert!(
+        path.join("public/futures/models-keep-improving/index.html")
+            .is_file()
+    );
     assert_eq!(site.git(&path, &["status", "--porcelain"]), "");
 }
