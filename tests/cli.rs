@@ -380,7 +380,7 @@ fn init_writes_the_workflows_and_a_gitignore_unless_told_not_to() {
         "an installed user has no source"
     );
     let o = forkcast(&["init", "mysite"], dir.path());
-    assert_eq!(o.status.code(), Some(1), "a second init is refused");
+    assert_eq!(o.status.code(), Some(2), "a second init is refused");
     assert!(stderr(&o).contains("holds a site already"));
 
     // git sees the site's sources only: not the output, the work files a
