@@ -41,10 +41,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create a site: config, a post, two futures, a bet (the theme is built in).
+    /// Create a site: config, a post, two futures, a bet, GitHub workflows (the theme is built in).
     Init {
         /// Where to create it: a folder without a site.yaml (default: --root, or the current folder).
         dir: Option<PathBuf>,
+        /// Write no GitHub workflows (.github/workflows/check.yml and nightly.yml).
+        #[arg(long)]
+        no_workflows: bool,
     },
     /// Build the site into public/.
     Build {
@@ -386,9 +389,10 @@ fn main() -> ExitCode {
         quiet: cli.quiet,
     };
     let started = Instant::now();
-    if let Command::Init { dir } = cli.command {
+    if let Command::Init { dir, no_workflows } = cli.command {
         // init makes a site rather than looking for one.
-        return init(&p, &dir.or(cli.root).unwrap_or_else(|| PathBuf::from(".")));
+        let dir = dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
+        return init(&p, &dir, !no_workflows);
     }
     match SiteDir::locate(cli.root.clone()) {
         Ok(site) => p.site = site,
@@ -453,8 +457,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn init(p: &Printer, dir: &Path) -> ExitCode {
-    match scaffold::init(dir) {
+fn init(p: &Printer, dir: &Path, workflows: bool) -> ExitCode {
+    match scaffold::init(dir, workflows) {
         Ok(made) => {
             p.info(&made.to_string());
             ExitCode::SUCCESS

@@ -41,6 +41,20 @@ pub const MARKER: &str = ".forkcast-output";
 const MARKER_HEADER: &str =
     "# Written by Forkcast: `forkcast build` replaces this folder. The files it wrote:\n";
 
+/// The folder a build writes into, in the site's folder, unless told another.
+pub(crate) const DEFAULT_OUTPUT: &str = "public";
+
+/// The lock a build holds, beside the output folder `name`, while it writes it.
+pub(crate) fn lock_name(name: &str) -> String {
+    format!(".{name}.lock")
+}
+
+/// The start of the folder a build writes into before it replaces the
+/// output folder `name`; the builder's process id follows.
+pub(crate) fn staging_prefix(name: &str) -> String {
+    format!(".{name}.building-")
+}
+
 /// The folders of a site that hold its sources.
 pub(crate) const SOURCE_FOLDERS: [&str; 7] = [
     "content",
@@ -523,10 +537,10 @@ impl Publisher {
         };
         let name = out
             .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+            .map_or(DEFAULT_OUTPUT.into(), |n| n.to_string_lossy().into_owned());
         fs::create_dir_all(&parent).map_err(at(&parent))?;
-        let lock = Lock::take(parent.join(format!(".{name}.lock")), &out)?;
-        let prefix = format!(".{name}.building-");
+        let lock = Lock::take(parent.join(lock_name(&name)), &out)?;
+        let prefix = staging_prefix(&name);
         remove_stale(&parent, &prefix);
         let staging = parent.join(format!("{prefix}{}", std::process::id()));
         if fs::symlink_metadata(&staging).is_ok() {

@@ -354,6 +354,59 @@ fn init_uses_the_built_in_theme_and_never_clobbers_a_site() {
 }
 
 #[test]
+fn init_writes_the_workflows_and_a_gitignore_unless_told_not_to() {
+    let dir = TempDir::new("init-workflows");
+    let o = forkcast(&["init", "mysite"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = dir.path().join("mysite");
+    for file in [
+        ".github/workflows/check.yml",
+        ".github/workflows/nightly.yml",
+    ] {
+        assert!(site.join(file).is_file(), "{file}");
+    }
+    let told = stderr(&o);
+    for hint in [
+        ".github/workflows/nightly.yml",
+        "Settings → Pages → Source: GitHub Actions",
+        "https://<owner>.github.io/<repo>/",
+        "forkcast theme eject [TEMPLATE]",
+        "static/extra.css",
+    ] {
+        assert!(told.contains(hint), "init does not say {hint:?}:\n{told}");
+    }
+    assert!(
+        !told.contains("forkcast's source"),
+        "an installed user has no source"
+    );
+    let o = forkcast(&["init", "mysite"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "a second init is refused");
+    assert!(stderr(&o).contains("holds a site already"));
+
+    // git sees the site's sources only: not the output, the work files a
+    // build leaves beside it if it is killed, or the cache.
+    common::git_at(&site, "2026-11-01", &["init", "-q"]);
+    let o = forkcast(&["build", "--offline"], &site);
+    assert!(o.status.success(), "{}", stderr(&o));
+    fs::create_dir(site.join(".public.building-4242")).unwrap();
+    fs::write(site.join(".public.building-4242/index.html"), "half").unwrap();
+    fs::write(site.join(".public.lock"), "4242").unwrap();
+    assert!(site.join(".forkcast-cache").is_dir());
+    let status = common::git_at(&site, "2026-11-01", &["status", "--porcelain", "-uall"]);
+    let untracked = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(untracked.contains("?? site.yaml\n"), "{untracked}");
+    for ignored in ["public/", ".public.", ".forkcast-cache"] {
+        assert!(!untracked.contains(ignored), "{ignored}:\n{untracked}");
+    }
+
+    let o = forkcast(&["init", "bare", "--no-workflows"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("bare/site.yaml").is_file());
+    assert!(!dir.path().join("bare/.github").exists());
+    assert!(!stderr(&o).contains("GitHub Pages"));
+}
+
+#[test]
 fn help_describes_every_option_and_groups_the_global_ones() {
     let here = Path::new(".");
     for command in [

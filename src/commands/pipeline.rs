@@ -316,7 +316,7 @@ pub fn build_with_progress(
     progress: Progress<'_>,
 ) -> Result<Built, Error> {
     let started = Instant::now();
-    let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
+    let output = output.map_or_else(|| root.join(output::DEFAULT_OUTPUT), Path::to_path_buf);
     output::check_target(root, &output).map_err(Error::Output)?;
     let (site, fetched) = prepare(root, options, false, progress)?;
     let loaded = Instant::now();

@@ -1,5 +1,6 @@
 //! `forkcast init` and `forkcast new`: files written from templates, never
-//! over an existing one.
+//! over an existing one. The GitHub workflows `init` writes are kept beside
+//! this file, in scaffold/, with the release that writes them filled in.
 
 use std::fmt;
 use std::fs;
@@ -148,14 +149,30 @@ pub struct Scaffolded {
     pub created: Vec<PathBuf>,
     /// Files of the scaffold that were there already, left as they were.
     pub kept: Vec<PathBuf>,
+    /// Whether the GitHub workflows were asked for (not `--no-workflows`).
+    pub workflows: bool,
 }
 
+/// The GitHub workflows `init` writes, by path: check.yml checks every pull
+/// request, nightly.yml refreshes the prices and publishes on GitHub Pages.
+const WORKFLOWS: [(&str, &str); 2] = [
+    (
+        ".github/workflows/check.yml",
+        include_str!("scaffold/check.yml"),
+    ),
+    (
+        ".github/workflows/nightly.yml",
+        include_str!("scaffold/nightly.yml"),
+    ),
+];
+
 /// Scaffolds a site in `dir`: configuration, a home and an about page, one
-/// post, two futures and one bet. The built-in theme is not copied: the
-/// site uses it until a template of the same name in `templates/`
-/// replaces one. Refuses a folder that holds a site; in any other folder,
-/// files that exist already are kept.
-pub fn init(dir: &Path) -> Result<Scaffolded, ScaffoldError> {
+/// post, two futures, one bet, a `.gitignore` and, with `workflows`, the
+/// GitHub workflows that check and publish it. The built-in theme is not
+/// copied: the site uses it until a template of the same name in
+/// `templates/` replaces one. Refuses a folder that holds a site; in any
+/// other folder, files that exist already are kept.
+pub fn init(dir: &Path, workflows: bool) -> Result<Scaffolded, ScaffoldError> {
     if dir.join(crate::source::config::FILE).exists() {
         return Err(ScaffoldError::SiteExists(dir.to_path_buf()));
     }
@@ -163,8 +180,17 @@ pub fn init(dir: &Path) -> Result<Scaffolded, ScaffoldError> {
         dir: dir.to_path_buf(),
         created: Vec::new(),
         kept: Vec::new(),
+        workflows,
     };
-    for (path, text) in starter_files(dir) {
+    let mut files = starter_files(dir);
+    if workflows {
+        files.extend(
+            WORKFLOWS
+                .iter()
+                .map(|(path, template)| (PathBuf::from(path), workflow(template))),
+        );
+    }
+    for (path, text) in files {
         match write_new(&dir.join(&path), &text) {
             Ok(()) => done.created.push(path),
             Err(ScaffoldError::Exists(_)) => done.kept.push(path),
@@ -184,9 +210,9 @@ fn starter_files(dir: &Path) -> Vec<(PathBuf, String)> {
     [
         (
             crate::source::config::FILE,
-            format!("title: \"{}\"\nbase_url: https://example.org/\ndescription: Possible futures, and the bets placed on them.\nauthor: \"\"\ntheme: default              # built in; a file in templates/ replaces its template of the same name\nposts_per_page: 10\n# repository: https://github.com/owner/repo\n# community: true           # votes and comment counts from the repository's GitHub issues\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16\n", name.replace('"', "'")),
+            format!("title: \"{}\"\nbase_url: https://example.org/  # on GitHub Pages: https://<owner>.github.io/<repo>/\ndescription: Possible futures, and the bets placed on them.\nauthor: \"\"\ntheme: default              # built in; a file in templates/ replaces its template of the same name\nposts_per_page: 10\n# repository: https://github.com/owner/repo\n# community: true           # votes and comment counts from the repository's GitHub issues\nmarkets:\n  refresh_after: 6h\n  timeout: 10s\n  concurrency: 16\n", name.replace('"', "'")),
         ),
-        (".gitignore", format!("/public/\n/{}/\n", crate::source::config::CACHE_DIR)),
+        (".gitignore", gitignore()),
         ("content/_index.md", "---\ntitle: Home\n---\nWhat this site is about, in a paragraph or two.\n".into()),
         ("content/about.md", "---\ntitle: About\n---\nWho writes this site, and how to contribute a future.\n".into()),
         (
@@ -211,6 +237,36 @@ fn starter_files(dir: &Path) -> Vec<(PathBuf, String)> {
     .collect()
 }
 
+/// A workflow's text, installing the release of forkcast that runs now:
+/// `__REPOSITORY__@v__VERSION__` becomes e.g. `forkcast/forkcast@v0.1.0`.
+fn workflow(template: &str) -> String {
+    template
+        .replace("__REPOSITORY__", action_repository())
+        .replace("__VERSION__", env!("CARGO_PKG_VERSION"))
+}
+
+/// `owner/repo` of forkcast's GitHub Action (action.yml at the root of its
+/// repository): the repository's address without GitHub's.
+fn action_repository() -> &'static str {
+    let url = env!("CARGO_PKG_REPOSITORY");
+    url.strip_prefix("https://github.com/")
+        .unwrap_or(url)
+        .trim_end_matches('/')
+}
+
+/// What git is not to keep: the built site, the build's work files beside
+/// it (see `output::Publisher::begin`) and the cache. `serve` writes outside
+/// the site, to the temporary folder.
+fn gitignore() -> String {
+    use crate::output::{DEFAULT_OUTPUT, lock_name, staging_prefix};
+    format!(
+        "# Written by `forkcast build`: the site, and its work files while it builds.\n/{DEFAULT_OUTPUT}/\n/{}*/\n/{}\n# Kept between builds to make them faster; safe to delete.\n/{}/\n",
+        staging_prefix(DEFAULT_OUTPUT),
+        lock_name(DEFAULT_OUTPUT),
+        crate::source::config::CACHE_DIR
+    )
+}
+
 impl fmt::Display for Scaffolded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let paths = |paths: &[PathBuf]| wrapped(paths.iter().map(|p| p.display().to_string()));
@@ -229,9 +285,15 @@ impl fmt::Display for Scaffolded {
             .map(str::to_string);
         writeln!(
             f,
-            "\nIt uses the built-in theme. To change a template, put a file of the same name in\ntemplates/ (e.g. templates/post.html): it replaces the built-in one. Start from\nthe one in forkcast's source, themes/default/templates/. The templates:\n{}",
+            "\nIt uses the built-in theme. To change a template, put a file of the same name in\ntemplates/ (e.g. templates/post.html): it replaces the built-in one.\n`forkcast theme eject [TEMPLATE]` copies them there to start from; extra styles\ngo in static/extra.css. The templates:\n{}",
             wrapped(templates)
         )?;
+        if self.workflows {
+            writeln!(
+                f,
+                "\nTo publish on GitHub Pages, push the site to a GitHub repository, turn Pages on\n(Settings → Pages → Source: GitHub Actions) and set base_url in site.yaml to\nhttps://<owner>.github.io/<repo>/. Then .github/workflows/nightly.yml publishes\nevery push to main and refreshes the prices each night; check.yml checks every\npull request."
+            )?;
+        }
         writeln!(f, "\nNext:")?;
         if self.dir != Path::new(".") {
             writeln!(f, "  cd {}", self.dir.display())?;
@@ -275,13 +337,16 @@ mod tests {
     fn init_makes_a_site_that_builds_and_new_adds_to_it() {
         let dir = std::env::temp_dir().join(format!("forkcast-init-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let made = init(&dir).unwrap();
+        let made = init(&dir, true).unwrap();
         assert!(made.kept.is_empty());
         assert!(
             !dir.join("themes").exists(),
             "the built-in theme is not copied"
         );
-        assert!(matches!(init(&dir), Err(ScaffoldError::SiteExists(_))));
+        assert!(matches!(
+            init(&dir, true),
+            Err(ScaffoldError::SiteExists(_))
+        ));
         let post = new(&dir, NewKind::Post, "Why chips matter").unwrap();
         assert!(post.ends_with("content/posts/why-chips-matter.md"));
         assert!(matches!(
@@ -327,7 +392,7 @@ mod tests {
         ));
         assert!(!dir.join("content/posts").exists());
         fs::write(dir.join("content/about.md"), "mine").unwrap();
-        let made = init(&dir).unwrap();
+        let made = init(&dir, false).unwrap();
         assert_eq!(made.kept, [PathBuf::from("content/about.md")]);
         assert_eq!(
             fs::read_to_string(dir.join("content/about.md")).unwrap(),
@@ -337,6 +402,40 @@ mod tests {
             made.to_string()
                 .contains("\nKept, as they were:\n  content/about.md\n")
         );
+        assert!(!dir.join(".github").exists(), "no workflows were asked for");
+        assert!(!made.to_string().contains("GitHub Pages"));
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_workflows_install_this_release_with_every_placeholder_filled() {
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(action_repository(), "forkcast/forkcast");
+        for (path, template) in WORKFLOWS {
+            let text = workflow(template);
+            assert!(!text.contains("__"), "{path}: a placeholder is left");
+            assert!(
+                text.contains(&format!(
+                    "- uses: forkcast/forkcast@v{version}\n        with:\n          version: \"{version}\"\n"
+                )),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn git_ignores_the_output_its_work_files_and_the_cache() {
+        assert_eq!(
+            gitignore()
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .collect::<Vec<_>>(),
+            [
+                "/public/",
+                "/.public.building-*/",
+                "/.public.lock",
+                "/.forkcast-cache/"
+            ]
+        );
     }
 }

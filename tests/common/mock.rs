@@ -3,6 +3,8 @@
 //! special ids: `fault-500`, `fault-503-once`, `fault-429-once`,
 //! `fault-html`, `fault-malformed`, `fault-missing`, `fault-range`,
 //! `fault-nan`, `fault-slow`, `fault-drop`, anything unknown is a 404.
+// Each test file that includes it uses a part.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
