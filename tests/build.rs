@@ -694,7 +694,9 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     // Any of the posts may be the one rendered first.
     let error = errors[0].to_string();
     assert!(
-        error.starts_with("templates/post.html:1:45: unknown variable `post.nope` (rendering posts/"),
+        error.starts_with(
+            "templates/post.html:1:45: unknown variable `post.nope` (rendering posts/"
+        ),
         "{error}"
     );
     assert_eq!(snapshot(&site.join("public")), before);

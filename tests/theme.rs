@@ -72,7 +72,11 @@ fn stylesheets(html: &str) -> Vec<String> {
     start_tags(html)
         .into_iter()
         .filter(|t| t.name == "link")
-        .filter(|t| t.attributes.iter().any(|(a, v)| a == "rel" && v == "stylesheet"))
+        .filter(|t| {
+            t.attributes
+                .iter()
+                .any(|(a, v)| a == "rel" && v == "stylesheet")
+        })
         .filter_map(|t| t.attributes.into_iter().find(|(a, _)| a == "href"))
         .map(|(_, href)| href)
         .collect()
@@ -97,11 +101,15 @@ fn eject_copies_every_template_keeps_the_sites_own_and_changes_nothing_built() {
             assert!(!told.contains("Wrote templates/post.html"), "{told}");
         } else {
             assert_eq!(copy, text, "{name} is the built-in one");
-            assert!(told.contains(&format!("Wrote templates/{name}\n")), "{told}");
+            assert!(
+                told.contains(&format!("Wrote templates/{name}\n")),
+                "{told}"
+            );
         }
     }
     assert!(
-        told.contains("replaces the built-in one of the same name") && told.contains("static/extra.css"),
+        told.contains("replaces the built-in one of the same name")
+            && told.contains("static/extra.css"),
         "it says how overrides work: {told}"
     );
     assert!(!site.join("templates/style.css").exists() && !site.join("static/style.css").exists());
@@ -127,7 +135,11 @@ fn eject_one_template_by_name_or_stem() {
     let (_dir, site) = themed_site("eject-one");
     let o = forkcast(&["theme", "eject", "future"], &site);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).starts_with("Wrote templates/future.html\n"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("Wrote templates/future.html\n"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         fs::read_to_string(site.join("templates/future.html")).unwrap(),
         builtin("future.html")
@@ -144,8 +156,14 @@ fn eject_one_template_by_name_or_stem() {
     let o = forkcast(&["theme", "eject", "post.html"], &site);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let told = stderr(&o);
-    assert!(told.starts_with("Kept templates/post.html (it is there already)\nNothing new"), "{told}");
-    assert_eq!(fs::read_to_string(site.join("templates/post.html")).unwrap(), own);
+    assert!(
+        told.starts_with("Kept templates/post.html (it is there already)\nNothing new"),
+        "{told}"
+    );
+    assert_eq!(
+        fs::read_to_string(site.join("templates/post.html")).unwrap(),
+        own
+    );
 }
 
 #[test]
@@ -215,10 +233,17 @@ fn extra_css_is_linked_after_the_themes_stylesheet_on_every_page() {
             style.is_some() && extra > style,
             "{path}: extra.css after style.css: {sheets:?}"
         );
-        assert!(html.contains("style-src 'self'"), "{path}: same origin, allowed");
+        assert!(
+            html.contains("style-src 'self'"),
+            "{path}: same origin, allowed"
+        );
     }
     // The partial the post template includes is used, not warned about.
-    let post = &pages.iter().find(|(p, _)| p == "posts/hello/index.html").unwrap().1;
+    let post = &pages
+        .iter()
+        .find(|(p, _)| p == "posts/hello/index.html")
+        .unwrap()
+        .1;
     assert!(post.contains("<p class=\"signature\">Written for Themed Futures.</p>"));
 }
 
@@ -234,7 +259,10 @@ fn a_sites_style_css_is_warned_about_and_no_extra_css_is_linked_without_one() {
         told.contains("static/style.css:1:1: warning: replaces the theme's stylesheet; to add styles, put them in static/extra.css\n"),
         "{told}"
     );
-    assert!(told.contains("= help: static/extra.css is linked after"), "{told}");
+    assert!(
+        told.contains("= help: static/extra.css is linked after"),
+        "{told}"
+    );
     let public = site.join("public");
     assert_eq!(
         fs::read_to_string(public.join("style.css")).unwrap(),
@@ -247,7 +275,11 @@ fn a_sites_style_css_is_warned_about_and_no_extra_css_is_linked_without_one() {
 
     // Another theme file replaced: the same warning in general words.
     fs::remove_file(site.join("static/style.css")).unwrap();
-    fs::write(site.join("static/favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n").unwrap();
+    fs::write(
+        site.join("static/favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    )
+    .unwrap();
     let o = forkcast(&["check"], &site);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -260,7 +292,8 @@ fn a_sites_style_css_is_warned_about_and_no_extra_css_is_linked_without_one() {
 #[test]
 fn a_misspelt_override_is_warned_about_with_the_name_it_meant() {
     let (_dir, site) = themed_site("misspelt");
-    let future = builtin("future.html").replace("{% block main %}", "{% block main %}<!-- mine -->");
+    let future =
+        builtin("future.html").replace("{% block main %}", "{% block main %}<!-- mine -->");
     fs::write(site.join("templates/futur.html"), future).unwrap();
     for command in ["build", "check"] {
         let o = run(command, &site);
@@ -270,11 +303,21 @@ fn a_misspelt_override_is_warned_about_with_the_name_it_meant() {
             told.contains("templates/futur.html:1:1: warning: `futur.html` replaces no built-in template and no template uses it\n"),
             "{command}: {told}"
         );
-        assert!(told.contains("= help: did you mean `future.html`?"), "{command}: {told}");
-        assert!(!told.contains("signature"), "an included partial is no mistake: {told}");
+        assert!(
+            told.contains("= help: did you mean `future.html`?"),
+            "{command}: {told}"
+        );
+        assert!(
+            !told.contains("signature"),
+            "an included partial is no mistake: {told}"
+        );
         assert_eq!(told.matches("warning:").count(), 1, "{told}");
     }
-    assert!(!fs::read_to_string(site.join("public/futures/rain/index.html")).unwrap().contains("<!-- mine -->"));
+    assert!(
+        !fs::read_to_string(site.join("public/futures/rain/index.html"))
+            .unwrap()
+            .contains("<!-- mine -->")
+    );
 }
 
 /// `base.html` as the site's own, with `from` replaced by `to`.
@@ -295,18 +338,33 @@ fn line_col(text: &str, needle: &str) -> (usize, usize) {
 #[test]
 fn an_unknown_variable_in_base_html_is_located_there_for_build_and_check() {
     let (_dir, site) = themed_site("unknown-variable");
-    broken_base(&site, "<title>{% if section == \"home\" %}{{ site.title }}", "<title>{% if section == \"home\" %}{{ site.titel }}");
+    broken_base(
+        &site,
+        "<title>{% if section == \"home\" %}{{ site.title }}",
+        "<title>{% if section == \"home\" %}{{ site.titel }}",
+    );
     let text = fs::read_to_string(site.join("templates/base.html")).unwrap();
     let (line, col) = line_col(&text, "site.titel");
     for command in ["build", "check"] {
         let o = run(command, &site);
         assert_eq!(o.status.code(), Some(1), "{command}: {}", stderr(&o));
         let told = stderr(&o);
-        let head = format!("templates/base.html:{line}:{col}: error: unknown variable `site.titel` (rendering ");
+        let head = format!(
+            "templates/base.html:{line}:{col}: error: unknown variable `site.titel` (rendering "
+        );
         assert!(told.starts_with(&head), "{command}: {told}");
-        assert!(told.contains("{{ site.titel }}"), "the line is shown: {told}");
-        assert!(told.contains("= help: did you mean `site.title`?"), "{command}: {told}");
-        assert!(told.ends_with("error: 1 error; nothing was written\n") || command == "check", "{told}");
+        assert!(
+            told.contains("{{ site.titel }}"),
+            "the line is shown: {told}"
+        );
+        assert!(
+            told.contains("= help: did you mean `site.title`?"),
+            "{command}: {told}"
+        );
+        assert!(
+            told.ends_with("error: 1 error; nothing was written\n") || command == "check",
+            "{told}"
+        );
     }
     assert!(!site.join("public").exists(), "nothing was written");
 }
@@ -314,7 +372,11 @@ fn an_unknown_variable_in_base_html_is_located_there_for_build_and_check() {
 #[test]
 fn a_template_that_does_not_parse_is_located_at_its_line_for_build_and_check() {
     let (_dir, site) = themed_site("parse-error");
-    broken_base(&site, "<body class=\"section-{{ section }}\">", "<body class=\"section-{{ section }\">");
+    broken_base(
+        &site,
+        "<body class=\"section-{{ section }}\">",
+        "<body class=\"section-{{ section }\">",
+    );
     let text = fs::read_to_string(site.join("templates/base.html")).unwrap();
     let (line, _) = line_col(&text, "<body class=");
     for command in ["build", "check"] {
@@ -323,7 +385,10 @@ fn a_template_that_does_not_parse_is_located_at_its_line_for_build_and_check() {
         let told = stderr(&o);
         let head = format!("templates/base.html:{line}:");
         assert!(told.starts_with(&head), "{command}: {told}");
-        assert!(told.contains(": error: the template does not parse: expected"), "{command}: {told}");
+        assert!(
+            told.contains(": error: the template does not parse: expected"),
+            "{command}: {told}"
+        );
         assert!(told.contains("= help: Tera's syntax"), "{command}: {told}");
     }
 }

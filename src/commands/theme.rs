@@ -74,7 +74,10 @@ impl fmt::Display for Ejected {
             writeln!(f, "Kept {} (it is there already)", path.display())?;
         }
         if self.written.is_empty() {
-            writeln!(f, "Nothing new: the site has every template asked for; delete one to eject it again.")?;
+            writeln!(
+                f,
+                "Nothing new: the site has every template asked for; delete one to eject it again."
+            )?;
         }
         write!(
             f,
@@ -118,7 +121,10 @@ fn templates() -> impl Iterator<Item = (&'static str, &'static str)> {
 
 /// Whether `asked` names `template`: `post.html`, or `post` for short.
 fn named(template: &str, asked: &str) -> bool {
-    template == asked || template.rsplit_once('.').is_some_and(|(stem, _)| stem == asked)
+    template == asked
+        || template
+            .rsplit_once('.')
+            .is_some_and(|(stem, _)| stem == asked)
 }
 
 /// Writes `text` to `path` unless a file is there; says whether it wrote.

@@ -85,11 +85,10 @@ impl Rendering<'_> {
             .find_map(|l| l.trim().strip_prefix("= "))
             .unwrap_or(text.lines().next().unwrap_or_default());
         Some(
-            Diagnostic::error(file, pos, format!("the template does not parse: {what}"))
-                .with_help(
-                    "Tera's syntax: `{{ value }}` shows a value, `{% if … %}…{% endif %}` and \
+            Diagnostic::error(file, pos, format!("the template does not parse: {what}")).with_help(
+                "Tera's syntax: `{{ value }}` shows a value, `{% if … %}…{% endif %}` and \
                      `{% for x in list %}…{% endfor %}` wrap others, `{# … #}` is a comment",
-                ),
+            ),
         )
     }
 
@@ -113,7 +112,10 @@ impl Rendering<'_> {
             }
             ErrorKind::Msg(m) if m.contains("loads macros from") => {
                 let mut names = m.split('`').skip(1).step_by(2);
-                let (importer, imported) = (names.next().unwrap_or_default(), names.next().unwrap_or_default());
+                let (importer, imported) = (
+                    names.next().unwrap_or_default(),
+                    names.next().unwrap_or_default(),
+                );
                 Mistake {
                     template: Some(importer.to_string()),
                     ..mistake(
@@ -138,9 +140,11 @@ impl Rendering<'_> {
                 name,
                 format!("check its spelling; {docs}"),
             ),
-            ErrorKind::TemplateNotFound(name) => {
-                mistake(format!("no template named `{name}`"), name, self.template_help(name))
-            }
+            ErrorKind::TemplateNotFound(name) => mistake(
+                format!("no template named `{name}`"),
+                name,
+                self.template_help(name),
+            ),
             ErrorKind::MissingParent { current, parent } => Mistake {
                 template: Some(current.clone()),
                 ..mistake(
@@ -235,9 +239,15 @@ impl Rendering<'_> {
         let names = self.theme.templates.iter().map(|t| t.name.as_str());
         match closest(name, names) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => "name a built-in template (`forkcast theme eject` lists them) or one of \
-                     the site's templates/"
-                .into(),
+            None => format!(
+                "the templates are the built-in ones and the site's own: {}",
+                self.theme
+                    .templates
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -268,8 +278,7 @@ fn suggest(name: &str, values: &serde_json::Value) -> Suggestion {
                 None if fixed.is_empty() => return Suggestion::Unknown,
                 None => {
                     let owner = format!("`{}`", fixed.join("."));
-                    let mut names: Vec<String> =
-                        fields.keys().map(|k| format!("`{k}`")).collect();
+                    let mut names: Vec<String> = fields.keys().map(|k| format!("`{k}`")).collect();
                     names.sort();
                     names.truncate(FIELDS_SHOWN);
                     return Suggestion::Fields(owner, names);
@@ -340,18 +349,23 @@ mod tests {
     #[test]
     fn a_misspelt_field_is_corrected_part_by_part() {
         let values = serde_json::json!({"site": {"title": "T", "base_path": "/"}, "path": ""});
-        assert!(matches!(suggest("site.titel", &values), Suggestion::Close(s) if s == "site.title"));
+        assert!(
+            matches!(suggest("site.titel", &values), Suggestion::Close(s) if s == "site.title")
+        );
         assert!(matches!(suggest("sit.title", &values), Suggestion::Close(s) if s == "site.title"));
         assert!(
             matches!(suggest("site.zzzzzz", &values), Suggestion::Fields(o, f) if o == "`site`" && f == ["`base_path`", "`title`"])
         );
-        assert!(matches!(suggest("item.title", &values), Suggestion::Unknown));
+        assert!(matches!(
+            suggest("entry.title", &values),
+            Suggestion::Unknown
+        ));
     }
 
     #[test]
     fn names_are_found_whole() {
         let text = "{{ my_site.title }}{{ site.title_short }}\n{{ site.title }}";
-        assert_eq!(find_name(text, "site.title"), Some(42));
+        assert_eq!(find_name(text, "site.title"), Some(45));
         assert_eq!(find_name(text, "nowhere"), None);
     }
 }

@@ -174,11 +174,7 @@ impl Theme {
     /// built-in template and that no template extends, includes or
     /// imports: a misspelt override would otherwise be silently ignored.
     fn unused_templates(&self) -> Vec<Diagnostic> {
-        let used: HashSet<&str> = self
-            .templates
-            .iter()
-            .flat_map(|t| uses(&t.text))
-            .collect();
+        let used: HashSet<&str> = self.templates.iter().flat_map(|t| uses(&t.text)).collect();
         let builtin: Vec<&str> = builtin_templates().collect();
         self.templates
             .iter()
@@ -195,11 +191,13 @@ impl Theme {
                 );
                 Some(match crate::diagnostics::closest(&t.name, builtin.iter().copied()) {
                     Some(near) => warning.with_help(format!(
-                        "did you mean `{near}`? A template replaces the built-in one of the same name (`forkcast theme eject` lists them)"
+                        "did you mean `{near}`? A template replaces the built-in one of the same name"
                     )),
-                    None => warning.with_help(
-                        "name it after a built-in template to replace that one (`forkcast theme eject` lists them), or use it from another with `{% include \"…\" %}`",
-                    ),
+                    None => warning.with_help(format!(
+                        "name it after the built-in template it replaces ({}), or use it from another with `{{% include \"{}\" %}}`",
+                        builtin.join(", "),
+                        t.name
+                    )),
                 })
             })
             .collect()
@@ -336,5 +334,27 @@ impl Files {
                 origin,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_are_the_extended_included_and_imported_names() {
+        let text = r#"{% extends "base.html" %}{% import 'macros.html' as m %}
+{%- include ["partials/a.html", "b.html"] ignore missing -%}{% if x %}"c.html"{% endif %}"#;
+        assert_eq!(
+            uses(text),
+            ["base.html", "macros.html", "partials/a.html", "b.html"]
+        );
+    }
+
+    #[test]
+    fn every_built_in_template_is_named() {
+        let names: Vec<&str> = builtin_templates().collect();
+        assert!(names.contains(&"base.html") && names.contains(&"atom.xml"));
+        assert!(!names.iter().any(|n| n.ends_with(".js")));
     }
 }
