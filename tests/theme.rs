@@ -392,3 +392,32 @@ fn a_template_that_does_not_parse_is_located_at_its_line_for_build_and_check() {
         assert!(told.contains("= help: Tera's syntax"), "{command}: {told}");
     }
 }
+
+#[test]
+fn serve_shows_a_template_mistake_located_and_keeps_serving() {
+    use forkcast::serve::{Event, ServeOptions, Server};
+    let (_dir, site) = themed_site("serve");
+    let server = Server::start(
+        &site,
+        &ServeOptions {
+            port: 0,
+            drafts: false,
+        },
+    )
+    .unwrap();
+    broken_base(&site, "{{ site.title }}", "{{ site.titel }}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let diags = loop {
+        assert!(std::time::Instant::now() < deadline, "no problem reported");
+        match server.next_event(std::time::Duration::from_secs(5)) {
+            Some(Event::Problem(diags)) => break diags,
+            Some(Event::Failed(text)) => panic!("not located: {text}"),
+            _ => continue,
+        }
+    };
+    let text = fs::read_to_string(site.join("templates/base.html")).unwrap();
+    let (line, col) = line_col(&text, "site.titel");
+    let head =
+        format!("templates/base.html:{line}:{col}: unknown variable `site.titel` (rendering ");
+    assert!(diags[0].to_string().starts_with(&head), "{diags:?}");
+}
