@@ -100,7 +100,7 @@ enum Command {
         /// also `title`, `url`, `status`): one row per market and day.
         file: PathBuf,
     },
-    /// Create a post, future or bet from a template.
+    /// Create a post, page, future or bet from a template.
     New {
         /// What to create.
         #[arg(value_enum)]
@@ -202,6 +202,8 @@ enum DiffFormatArg {
 enum KindArg {
     /// A post, in content/posts/.
     Post,
+    /// A page without a date, in content/ (its address is /NAME/).
+    Page,
     /// A future, in futures/.
     Future,
     /// A bet, in bets/.
@@ -475,16 +477,19 @@ fn init(p: &Printer, dir: &Path) -> ExitCode {
             p.info(&made.to_string());
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            p.error(&e.to_string());
-            ExitCode::from(1)
-        }
+        Err(e) => scaffold_failed(p, &e),
     }
+}
+
+fn scaffold_failed(p: &Printer, e: &scaffold::ScaffoldError) -> ExitCode {
+    p.error(&e.to_string());
+    ExitCode::from(if e.is_usage() { 2 } else { 1 })
 }
 
 fn new(p: &Printer, root: &Path, kind: KindArg, name: &str) -> ExitCode {
     let kind = match kind {
         KindArg::Post => NewKind::Post,
+        KindArg::Page => NewKind::Page,
         KindArg::Future => NewKind::Future,
         KindArg::Bet => NewKind::Bet,
     };
@@ -493,10 +498,7 @@ fn new(p: &Printer, root: &Path, kind: KindArg, name: &str) -> ExitCode {
             p.info(&format!("Created {}", path.display()));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            p.error(&e.to_string());
-            ExitCode::from(1)
-        }
+        Err(e) => scaffold_failed(p, &e),
     }
 }
 
@@ -667,7 +669,7 @@ fn serve(
             p.error(&format!(
                 "{e}\n  = help: pick another with `--port N` (0 picks a free one)"
             ));
-            return ExitCode::from(1);
+            return ExitCode::from(2);
         }
         Err(e) => {
             p.error(&e.to_string());

@@ -822,3 +822,73 @@ fn every_future_and_bet_has_a_hover_card() {
     let evil = card(hostile.path(), "futures/evil-future/");
     assert_eq!(evil["title"], "</script><script>alert(10)</script>");
 }
+
+/// Authors link files as their editor shows them; readers get the pages.
+#[test]
+fn relative_links_to_source_files_lead_to_their_pages() {
+    let site = TempDir::new("relative-links");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid/relative-links"),
+        site.path(),
+    );
+    // Without the four broken links of the fixture (tests/invalid checks those).
+    let fix = |file: &str, from: &str, to: &str| {
+        let path = site.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    fix(
+        "content/about.md",
+        ", or [one outside](../../README.md)",
+        "",
+    );
+    fix(
+        "content/posts/why-chips.md",
+        "[a draft](draft-thoughts.md), ",
+        "",
+    );
+    fix(
+        "content/posts/why-chips.md",
+        "\nand [the next post](next-post.md)",
+        "",
+    );
+    fix(
+        "futures/chip-demand-boom.yaml",
+        "scaling-stalls.yml",
+        "scaling-stalls.yaml",
+    );
+    let out = site.path().join("public");
+    forkcast::build(site.path(), Some(&out), &offline()).unwrap();
+    let links = |page: &str| {
+        let html = read(site.path(), page);
+        attributes(&html, "href")
+            .into_iter()
+            .map(unescape)
+            .collect::<HashSet<String>>()
+    };
+    let post = links("posts/why-chips/index.html");
+    for href in [
+        "/manual/futures/chip-demand-boom/",
+        "/manual/futures/scaling-stalls/#evidence",
+        "/manual/bets/tsm-calls/",
+        "https://example.org/x.md",
+    ] {
+        assert!(
+            post.contains(href),
+            "the post does not link {href}: {post:?}"
+        );
+    }
+    assert!(links("about/index.html").contains("/manual/posts/why-chips/"));
+    let bet = links("bets/tsm-calls/index.html");
+    assert!(bet.contains("/manual/posts/why-chips/#the-case"), "{bet:?}");
+    assert!(bet.contains("/manual/about/"), "{bet:?}");
+    let boom = links("futures/chip-demand-boom/index.html");
+    assert!(boom.contains("/manual/futures/scaling-stalls/"), "{boom:?}");
+    assert!(boom.contains("/manual/posts/why-chips/"), "{boom:?}");
+    let stall = links("futures/scaling-stalls/index.html");
+    assert!(
+        stall.contains("/manual/futures/chip-demand-boom/"),
+        "{stall:?}"
+    );
+}

@@ -137,6 +137,28 @@ fn exit_codes_follow_the_brief() {
     );
     let quiet = forkcast(&["check", "--quiet"], &good);
     assert!(quiet.status.success() && quiet.stderr.is_empty());
+
+    // A port another program holds: nothing is wrong with the site.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let o = forkcast(&["serve", "--port", &port], &good);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--port N"), "{}", stderr(&o));
+
+    // A name with nothing to make a file name of.
+    let site = TempDir::new("exit-codes");
+    common::copy_dir(&good, site.path());
+    let o = forkcast(&["new", "post", "!!!"], site.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // A broken site is a content error (1), a bad option a usage error (2),
+    // whatever the command.
+    fs::write(site.path().join("futures/typo.yaml"), "title: [\n").unwrap();
+    for args in [&["check"][..], &["build", "--offline"]] {
+        let o = forkcast(args, site.path());
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+    }
+    let o = forkcast(&["build", "--offline", "--frobnicate"], site.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
 #[test]
@@ -148,19 +170,22 @@ fn init_then_new_then_build() {
     let o = forkcast(&["new", "future", "Robots build robots"], &site);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(site.join("futures/robots-build-robots.yaml").is_file());
+    let o = forkcast(&["new", "page", "How to contribute"], &site);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("content/how-to-contribute.md"));
     assert_eq!(
         forkcast(&["new", "future", "Robots build robots"], &site)
             .status
             .code(),
-        Some(1),
-        "never overwrites"
+        Some(2),
+        "never overwrites, and asking to is a usage error"
     );
     assert_eq!(
         forkcast(&["init", site.to_str().unwrap()], dir.path())
             .status
             .code(),
-        Some(1),
-        "never re-inits"
+        Some(2),
+        "never re-inits, and asking to is a usage error"
     );
     let o = forkcast(&["build", "--offline"], &site);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -168,6 +193,8 @@ fn init_then_new_then_build() {
         site.join("public/futures/robots-build-robots/index.html")
             .is_file()
     );
+    let page = fs::read_to_string(site.join("public/how-to-contribute/index.html")).unwrap();
+    assert!(page.contains("How to contribute"));
 }
 
 /// A copy of the good fixture site with one mistake, `futures/typo.yaml`.
@@ -315,7 +342,7 @@ fn init_uses_the_built_in_theme_and_never_clobbers_a_site() {
     fs::write(site.join("content/about.md"), "---\ntitle: Mine\n---\n").unwrap();
     let before = common::snapshot(&site);
     let o = forkcast(&["init"], &site);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         "error: the current folder holds a site already (site.yaml); nothing was written\n  = help: build it with `forkcast build`, or pass `forkcast init` another folder\n"

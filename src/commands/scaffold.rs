@@ -47,6 +47,14 @@ impl fmt::Display for ScaffoldError {
     }
 }
 
+impl ScaffoldError {
+    /// Whether the command was asked for something it may not do (exit
+    /// status 2), rather than failing at it.
+    pub fn is_usage(&self) -> bool {
+        !matches!(self, ScaffoldError::Io(..))
+    }
+}
+
 impl std::error::Error for ScaffoldError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -60,6 +68,8 @@ impl std::error::Error for ScaffoldError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NewKind {
     Post,
+    /// A page without a date, in content/ (e.g. /about/).
+    Page,
     Future,
     Bet,
 }
@@ -90,7 +100,7 @@ fn today() -> String {
         .to_string()
 }
 
-/// Creates a post, future or bet named after `name` in the site at `root`.
+/// Creates a post, page, future or bet named after `name` in the site at `root`.
 /// Returns the path written.
 pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldError> {
     if !root.join(crate::source::config::FILE).is_file() {
@@ -108,6 +118,10 @@ pub fn new(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, ScaffoldEr
                 "---\ntitle: \"{title}\"\ndate: {}\ntags: []\n# futures: [future-id]   # futures this post discusses\n---\n\nWrite here.\n",
                 today()
             ),
+        ),
+        NewKind::Page => (
+            root.join("content").join(format!("{slug}.md")),
+            format!("---\ntitle: \"{title}\"\n---\n\nWrite here. Its address is /{slug}/.\n"),
         ),
         NewKind::Future => (
             root.join("futures").join(format!("{slug}.yaml")),

@@ -2,7 +2,9 @@
 //! and task lists; heading anchors and a table of contents; code highlighted
 //! with CSS classes (so one stylesheet serves light and dark mode); reading
 //! time and a plain-text summary. Root-relative links get the site's path
-//! prefix and are checked against the routes the site will have.
+//! prefix and are checked against the routes the site will have; a
+//! relative link to a source file (`other-post.md`, `../futures/x.yaml`)
+//! becomes the address of that file's page.
 //!
 //! `[[id]]` references to futures and bets become links whose number is
 //! filled in when a page is rendered ([`crate::source::references`]).
@@ -13,7 +15,7 @@
 pub(crate) mod highlights;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{
@@ -75,7 +77,19 @@ pub(crate) struct Links<'a> {
     pub routes: &'a HashSet<String>,
     /// The futures and bets `[[id]]` may name.
     pub refs: &'a Targets,
+    /// The source files a relative link may name, with their pages.
+    pub sources: &'a SourcePages,
 }
+
+/// Every post, page, future and bet file by its path from the site's root
+/// (`content/posts/x.md`), with the output path of its page (`posts/x/`):
+/// authors link files as they see them in their editor, readers follow
+/// pages. A file that does not load still has its page, so a link to it
+/// is not reported on top of the file's own error.
+pub(crate) type SourcePages = HashMap<PathBuf, String>;
+
+/// The extensions of source files that have a page of their own.
+const SOURCE_EXTENSIONS: &[&str] = &["md", "yaml", "yml"];
 
 /// Renders `source`, which starts at `start` of `file`. Broken internal links
 /// are reported to `diags`.
@@ -549,6 +563,9 @@ fn internal<'a>(
     pos: Pos,
     diags: &mut Diagnostics,
 ) -> CowStr<'a> {
+    if let Some(page) = source_link(&dest) {
+        return relative(page, links, file, pos, diags).unwrap_or(dest);
+    }
     let Some(path) = dest.strip_prefix('/').filter(|p| !p.starts_with('/')) else {
         return if safe_url(&dest) {
             dest
@@ -575,6 +592,106 @@ fn internal<'a>(
         );
     }
     format!("{}{}", links.base_path, path).into()
+}
+
+/// A relative link to a source file, split at its `#` or `?`:
+/// `../futures/x.yaml#evidence` → (`../futures/x.yaml`, `#evidence`).
+fn source_link(dest: &str) -> Option<(&str, &str)> {
+    let end = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, rest) = dest.split_at(end);
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    let scheme = path.find(':').is_some_and(|i| !path[..i].contains('/'));
+    (!path.starts_with('/') && !scheme && SOURCE_EXTENSIONS.contains(&extension.as_str()))
+        .then_some((path, rest))
+}
+
+/// The address of the page made from the file `path` names, relative to
+/// `file`'s folder; `None` after reporting a file that has no page.
+fn relative(
+    (path, rest): (&str, &str),
+    links: &Links<'_>,
+    file: &Path,
+    pos: Pos,
+    diags: &mut Diagnostics,
+) -> Option<CowStr<'static>> {
+    let target = file
+        .parent()
+        .and_then(|folder| within_site(&folder.join(path)));
+    if let Some(page) = target.as_ref().and_then(|t| links.sources.get(t)) {
+        return Some(format!("{}{page}{rest}", links.base_path).into());
+    }
+    let Some(target) = target else {
+        diags.push(
+            Diagnostic::error(file, pos, format!("the link `{}` leads out of the site's folder", quoted(path)))
+                .with_help("link a post, page, future or bet of this site by its file's path, or another site by its full address (https://…)"),
+        );
+        return None;
+    };
+    // By file name: in a whole path the shared folders make any two
+    // names look alike.
+    let wanted = file_name(&target);
+    let near = closest(wanted, links.sources.keys().map(|k| file_name(k)))
+        .and_then(|found| links.sources.keys().find(|k| file_name(k) == found));
+    let hint = match near {
+        Some(near) => format!("did you mean `{}`?", relative_path(file, near)),
+        None => "link a post, page, future or bet by its file's path from this file, e.g. `other-post.md` or `../futures/<id>.yaml` (a draft has no page until it is published)".into(),
+    };
+    diags.push(
+        Diagnostic::error(
+            file,
+            pos,
+            format!(
+                "the link `{}` names `{}`, which is not a post, page, future or bet of the site",
+                quoted(path),
+                target.display()
+            ),
+        )
+        .with_help(hint),
+    );
+    None
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// `path` (from the site's root, perhaps with `.` and `..`) without them;
+/// `None` when it leaves the site.
+fn within_site(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// How `target` (from the site's root) is written from `file`'s folder.
+fn relative_path(file: &Path, target: &Path) -> String {
+    let folder: Vec<_> = file
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .collect();
+    let parts: Vec<_> = target.components().collect();
+    let shared = folder
+        .iter()
+        .zip(&parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = std::iter::repeat_n("..".to_string(), folder.len() - shared);
+    let downs = parts[shared..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    ups.chain(downs).collect::<Vec<_>>().join("/")
 }
 
 /// Whether a link or image address may reach a page: relative, or with one
@@ -741,6 +858,18 @@ mod tests {
             .into()
     }
 
+    fn sources() -> SourcePages {
+        [
+            ("content/posts/other.md", "posts/other/"),
+            ("content/about.md", "about/"),
+            ("futures/agi-by-2030.yaml", "futures/agi-by-2030/"),
+            ("bets/tsm-calls.md", "bets/tsm-calls/"),
+        ]
+        .into_iter()
+        .map(|(file, page)| (PathBuf::from(file), page.to_string()))
+        .collect()
+    }
+
     fn targets() -> Targets {
         Targets::new(
             [("agi-by-2030", "AGI by 2030"), ("both", "Both, the future")].into_iter(),
@@ -755,6 +884,7 @@ mod tests {
             base_path: "/manual/",
             routes: &routes,
             refs: &targets,
+            sources: &sources(),
         };
         let mut diags = Diagnostics::default();
         let r = render(
@@ -905,6 +1035,30 @@ mod tests {
     }
 
     #[test]
+    fn relative_links_to_source_files_become_their_pages() {
+        let (r, errs) = md(
+            "[o](other.md#top) [a](./../about.md) [f](../../futures/agi-by-2030.yaml) [b](../../bets/tsm-calls.md?x=1) [web](https://e.org/a.md) [n](othr.md) [out](../../../x.md)\n",
+        );
+        let html = r.html.text();
+        for href in [
+            "/manual/posts/other/#top",
+            "/manual/about/",
+            "/manual/futures/agi-by-2030/",
+            "/manual/bets/tsm-calls/?x=1",
+            "https://e.org/a.md",
+        ] {
+            assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+        }
+        assert_eq!(
+            errs,
+            [
+                "content/posts/x.md:5:133: the link `othr.md` names `content/posts/othr.md`, which is not a post, page, future or bet of the site",
+                "content/posts/x.md:5:146: the link `../../../x.md` leads out of the site's folder",
+            ]
+        );
+    }
+
+    #[test]
     fn unsafe_link_schemes_are_dropped_without_raw_html() {
         let (r, _) = md(
             "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c]( data:text/html,x) <vbscript:x> ![i](data:image/png;base64,AA) [ok](https://e.org/a:b) [rel](x.html#a:b) [m](mailto:a@b.org)\n",
@@ -1044,6 +1198,7 @@ mod tests {
                 base_path: "/",
                 routes: &routes,
                 refs: &targets,
+                sources: &sources(),
             };
             let mut diags = Diagnostics::default();
             render(source, Path::new("x.md"), Pos::START, &links, &mut diags);

@@ -175,6 +175,8 @@ pub(crate) struct Targets {
     /// Ids of future files with errors of their own: a reference to one is
     /// not reported again as unknown.
     broken: HashSet<String>,
+    /// Ids of bet files with errors of their own, likewise.
+    broken_bets: HashSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -199,20 +201,25 @@ impl Targets {
         Targets {
             by_id,
             broken: HashSet::new(),
+            broken_bets: HashSet::new(),
         }
     }
 
-    /// Says which of `ids` (every future file's) did not parse.
-    pub(crate) fn with_files(mut self, ids: &HashSet<String>) -> Targets {
-        self.broken = ids
-            .iter()
-            .filter(|id| {
-                self.by_id
-                    .get(id.as_str())
-                    .is_none_or(|n| n.future.is_none())
-            })
-            .cloned()
-            .collect();
+    /// Says which of `futures` and `bets` (every future and bet file's
+    /// id) did not parse.
+    pub(crate) fn with_files(
+        mut self,
+        futures: &HashSet<String>,
+        bets: &HashSet<String>,
+    ) -> Targets {
+        let missing = |ids: &HashSet<String>, has: fn(&Named) -> bool| {
+            ids.iter()
+                .filter(|id| !self.by_id.get(id.as_str()).is_some_and(has))
+                .cloned()
+                .collect()
+        };
+        self.broken = missing(futures, |n| n.future.is_some());
+        self.broken_bets = missing(bets, |n| n.bet.is_some());
         self
     }
 
@@ -241,6 +248,7 @@ impl Targets {
                 "write the id of a future or bet between the brackets: `[[id]]` or `[[id|your words]]`".into(),
             )),
             _ if kind != Some("bet") && self.broken.contains(id) => return None,
+            _ if kind != Some("future") && self.broken_bets.contains(id) => return None,
             _ => self.find(kind, id),
         };
         found

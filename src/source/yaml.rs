@@ -235,17 +235,29 @@ impl Doc<'_> {
         // for a list item, from the item's first line on.
         let start = self
             .item_start(at)
-            .map_or(parent.map_or(1, |p| p.line + 1), |a| a.line);
+            .map_or(parent.as_ref().map_or(1, |p| p.line + 1), |a| a.line);
         let first = (start..at.line).find(|&n| {
             self.outline(n)
                 .is_some_and(|l| l.col == at.col && l.key == Some(key))
         });
-        let help = match first {
-            Some(n) => format!(
+        let starts_item = |n: usize| self.outline(n).is_some_and(|l| l.dash);
+        let help = match (first, &parent) {
+            // The item's first key again, lined up with it: most likely the
+            // next item, written without its dash.
+            (Some(n), Some(p)) if p.item && starts_item(n) => {
+                let what = format!("`{key}` appears twice {scope}");
+                let help = format!(
+                    "the other starts this item on line {n}; if this line starts the next `{}` item, begin it with `- ` in the column of the `- ` on line {n}; if not, remove one of the two",
+                    p.key,
+                    n = self.file_line(n),
+                );
+                return self.error(at, what, help);
+            }
+            (Some(n), _) => format!(
                 "the other is on line {}; remove one of the two",
                 self.file_line(n)
             ),
-            None => "remove one of the two".to_string(),
+            (None, _) => "remove one of the two".to_string(),
         };
         self.error(at, format!("`{key}` appears twice {scope}; keep one"), help)
     }
@@ -1008,7 +1020,11 @@ mod tests {
             ),
             (
                 "title: X\nleads_to:\n  - future: a\n    probability: 0.1\n  - future: b\n    future: c\n",
-                "f.yaml:6:5: `future` appears twice in this `leads_to` item; keep one | the other is on line 5; remove one of the two",
+                "f.yaml:6:5: `future` appears twice in this `leads_to` item | the other starts this item on line 5; if this line starts the next `leads_to` item, begin it with `- ` in the column of the `- ` on line 5; if not, remove one of the two",
+            ),
+            (
+                "title: X\nleads_to:\n  - future: a\n    probability: 0.5\n    future: b\n    probability: 0.3\n",
+                "f.yaml:5:5: `future` appears twice in this `leads_to` item | the other starts this item on line 3; if this line starts the next `leads_to` item, begin it with `- ` in the column of the `- ` on line 3; if not, remove one of the two",
             ),
         ];
         for (text, want) in cases {

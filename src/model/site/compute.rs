@@ -376,6 +376,7 @@ impl Loaded {
             found,
             computed: n.warnings,
             routes: self.routes,
+            sources: self.sources,
             prices: observed.prices,
             options: self.options,
         }

@@ -13,13 +13,13 @@ use super::{
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::graph::Graph;
 use crate::routes::{self, BetIx, FutureIx, PostIx, Shape};
-use crate::source::bets::{self, Bet};
+use crate::source::bets::{self, BET_EXTENSIONS, Bet};
 use crate::source::config::Config;
 use crate::source::content::{self, Document, Kind};
 use crate::source::files::{self, files_with_extension};
 use crate::source::futures::{self, FUTURE_EXTENSIONS, Future, FutureId, Located, kebab};
 use crate::source::history::{self, History};
-use crate::source::markdown::{self, Links};
+use crate::source::markdown::{self, Links, SourcePages};
 use crate::source::record;
 use crate::source::references::Targets;
 use crate::source::theme::Theme;
@@ -34,6 +34,10 @@ struct Sources {
     /// Ids of every future file, including those with errors of their own:
     /// they exist, so references to them are not reported again as unknown.
     future_files: HashSet<String>,
+    /// Ids of every bet file, likewise.
+    bet_files: HashSet<String>,
+    /// The page of every post, page, future and bet file.
+    sources: SourcePages,
     /// Every future's estimate changes, from git.
     history: History,
     history_report: history::Report,
@@ -73,6 +77,7 @@ impl Loaded {
         };
         let mut routes = link_targets(root, &src.theme, &shape);
         routes.extend(src.future_files.iter().map(|id| routes::future(id)));
+        routes.extend(src.bet_files.iter().map(|id| routes::bet(id)));
         let now = options.now().map_err(|d| Diagnostics::from_iter([d]))?;
         let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
         let targets = Targets::new(
@@ -83,7 +88,7 @@ impl Loaded {
                 .iter()
                 .map(|b| (b.bet.id.as_str(), b.bet.title.as_str())),
         )
-        .with_files(&src.future_files);
+        .with_files(&src.future_files, &src.bet_files);
         let check = Checker {
             today,
             graph: &graph,
@@ -91,6 +96,7 @@ impl Loaded {
                 base_path: src.config.base_url.path(),
                 routes: &routes,
                 refs: &targets,
+                sources: &src.sources,
             },
         };
         // Highlighted code the last build made is reused (see
@@ -126,6 +132,7 @@ impl Loaded {
             history: src.history_report,
             added: src.history.added,
             routes,
+            sources: src.sources,
             now,
             options: BuildOptions {
                 now: Some(now),
@@ -178,25 +185,46 @@ fn read_sources(
     if !options.drafts {
         documents.retain(|d| !d.draft);
     }
-    let future_files = future_ids(&files_with_extension(
-        &root.join("futures"),
-        FUTURE_EXTENSIONS,
-    ));
+    let future_paths = relative_files(root, "futures", FUTURE_EXTENSIONS);
+    let bet_paths = relative_files(root, "bets", BET_EXTENSIONS);
+    let pages = |paths: &[PathBuf], route: fn(&str) -> String| {
+        paths
+            .iter()
+            .filter_map(|p| Some((p.clone(), route(&p.file_stem()?.to_string_lossy()))))
+            .collect::<Vec<_>>()
+    };
+    let sources = documents
+        .iter()
+        .map(|d| (d.file.clone(), d.path.clone()))
+        .chain(pages(&future_paths, routes::future))
+        .chain(pages(&bet_paths, routes::bet))
+        .collect();
     Ok(Sources {
         config,
         theme,
         documents,
         futures,
         bets,
-        future_files,
+        future_files: file_ids(&future_paths),
+        bet_files: file_ids(&bet_paths),
+        sources,
         history,
         history_report,
     })
 }
 
-/// The ids every future file gives (its name), those with errors of their
-/// own included.
-fn future_ids(paths: &[PathBuf]) -> HashSet<String> {
+/// The files with `extensions` below `folder` of the site, by their paths
+/// from its root.
+fn relative_files(root: &Path, folder: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    files_with_extension(&root.join(folder), extensions)
+        .into_iter()
+        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect()
+}
+
+/// The ids the files give (their names), those with errors of their own
+/// included.
+fn file_ids(paths: &[PathBuf]) -> HashSet<String> {
     paths
         .iter()
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
@@ -213,10 +241,7 @@ impl Core {
             || bets::load(root, &mut d2),
         );
         diags.extend(d1.into_iter().chain(d2));
-        let ids = future_ids(&files_with_extension(
-            &root.join("futures"),
-            FUTURE_EXTENSIONS,
-        ));
+        let ids = file_ids(&relative_files(root, "futures", FUTURE_EXTENSIONS));
         Core::check(futures, &ids, bets, diags)
     }
 
@@ -232,7 +257,7 @@ impl Core {
         let (futures, d1) = files::parse_texts(future_texts, futures::parse);
         let (bets, d2) = files::parse_texts(bet_texts, bets::parse);
         diags.extend(d1.into_iter().chain(d2));
-        Core::check(futures, &future_ids(&paths), bets, diags)
+        Core::check(futures, &file_ids(&paths), bets, diags)
     }
 
     /// Checks parsed futures and bets across files: unique ids, the graph

@@ -34,7 +34,7 @@ use crate::source::config::Config;
 use crate::source::content::Document;
 use crate::source::futures::Future;
 use crate::source::history::{self, Change};
-use crate::source::markdown::Rendered;
+use crate::source::markdown::{Rendered, SourcePages};
 use crate::source::record::Outcome;
 use crate::source::references::Target;
 use crate::source::theme::Theme;
@@ -343,6 +343,8 @@ pub(crate) struct Loaded {
     pub added: history::Added,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
+    /// The page of every source file, for relative links.
+    sources: SourcePages,
     /// The build's "now", read once (see [`BuildOptions::now`]).
     pub(crate) now: jiff::Timestamp,
     options: BuildOptions,
@@ -389,6 +391,8 @@ pub(crate) struct Site {
     computed: Vec<Diagnostic>,
     /// Every output path, for checking links when a file changes.
     routes: HashSet<String>,
+    /// The page of every source file, for relative links.
+    sources: SourcePages,
     /// The market observations the probabilities were computed with.
     prices: Prices,
     options: BuildOptions,

@@ -86,6 +86,8 @@ impl Site {
         let day_changed = old_page.as_ref().map(day) != Some(day(&new_page));
         let links = self.post_links(old_page.iter().chain([&new_page]));
         let pages_before = self.shape().post_pages();
+        self.sources
+            .insert(new_page.doc.file.clone(), new_page.doc.path.clone());
         let new = self.insert_post(new_page);
         if day_changed || old != Some(new) {
             t.routes.insert(Route::Sitemap);
@@ -168,6 +170,7 @@ impl Site {
             base_path: self.config.base_url.path(),
             routes: &self.routes,
             refs: &targets,
+            sources: &self.sources,
         };
         let rendered = markdown::render(&doc.body, &doc.file, doc.body_pos, &links, &mut diags);
         let futures: Vec<FutureIx> = doc
@@ -441,6 +444,7 @@ impl Site {
             base_path: self.config.base_url.path(),
             routes: &self.routes,
             refs: &targets,
+            sources: &self.sources,
         };
         let summary = markdown::render(
             &future.summary,
