@@ -7,7 +7,8 @@
 //! files, charts, the map, search) → `output` (written atomically).
 //! `routes` names every output file; `diagnostics` is how every stage
 //! reports a problem; `commands` runs the stages for `build`, `check`,
-//! `fetch`, `discuss`, `serve`, `init`, `new`, `evidence add` and `diff`. Those
+//! `fetch`, `discuss`, `serve`, `init`, `new`, `evidence add`, `diff` and
+//! `theme eject`. Those
 //! modules are the crate's own; what follows is all an embedder (and the
 //! `forkcast` binary) calls.
 //!
@@ -23,6 +24,7 @@
 //! - [`scaffold::init`] a new site, [`scaffold::new`] post, future or bet.
 //! - [`evidence::add`] an item to a future's evidence, changing no other
 //!   byte of its file.
+//! - [`theme::eject`] the built-in templates into a site's `templates/`.
 //! - [`diff::diff`]: what the working tree changes against a git revision
 //!   (futures and bets, and the numbers that move), in words or JSON.
 //! - [`config::find_root`]: the site folder holding a path.
@@ -73,6 +75,11 @@ pub mod evidence {
 pub mod diff {
     pub use crate::commands::diff::{Compared, DiffError, diff};
     pub use crate::source::revision::RevisionError;
+}
+
+/// `forkcast theme eject`: the built-in templates copied into a site.
+pub mod theme {
+    pub use crate::commands::theme::{EjectError, Ejected, eject};
 }
 
 /// Finding a site: the file that marks its root.

@@ -132,6 +132,21 @@ enum Command {
         #[command(subcommand)]
         action: EvidenceAction,
     },
+    /// Change the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in templates (or one) into templates/, never over a
+    /// file that is there.
+    Eject {
+        /// One template: `post.html`, or `post` (default: all of them).
+        template: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -438,6 +453,9 @@ fn main() -> ExitCode {
         }
         Command::Fetch => fetch(&p, &root, started),
         Command::Diff { rev, format } => diff(&p, &root, &rev, format),
+        Command::Theme {
+            action: ThemeAction::Eject { template },
+        } => theme_eject(&p, &root, template.as_deref()),
         Command::Discuss { create } => discuss(&p, &root, create),
         Command::ImportHistory { file } => import_history(&p, &root, &file, started),
         Command::Build {
@@ -574,6 +592,19 @@ fn diff(p: &Printer, root: &Path, rev: &str, format: DiffFormatArg) -> ExitCode 
                 .map(|h| format!("\n  = help: {h}"))
                 .unwrap_or_default();
             p.error(&format!("{e}{help}"));
+            ExitCode::from(if e.is_usage() { 2 } else { 1 })
+        }
+    }
+}
+
+fn theme_eject(p: &Printer, root: &Path, template: Option<&str>) -> ExitCode {
+    match forkcast::theme::eject(root, template) {
+        Ok(done) => {
+            p.info(&done.to_string());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            p.error(&e.to_string());
             ExitCode::from(if e.is_usage() { 2 } else { 1 })
         }
     }

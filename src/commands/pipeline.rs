@@ -232,7 +232,7 @@ pub(crate) fn write_site(
     let (tera, index) = render::render(site, &|file| publisher.put(file), &|card| {
         publisher.put_cached(card, &cache)
     })
-    .map_err(Error::Render)?;
+    .map_err(|e| render_failed(e, site))?;
     let written = publisher.finish().map_err(Error::Write)?;
     // Only now is every card the site shows known; the rest are of older
     // facts or designs.
@@ -243,6 +243,19 @@ pub(crate) fn write_site(
         tera,
         index,
     })
+}
+
+/// A failed render as the run reports it: a mistake in the site's own
+/// templates is a problem in its files, shown with the site's warnings.
+pub(crate) fn render_failed(e: render::RenderError, site: &Site) -> Error {
+    match e {
+        render::RenderError::Site(d) => {
+            let mut all: diagnostics::Diagnostics = site.warnings().into_iter().collect();
+            all.push(d);
+            Error::Content(all.into_sorted())
+        }
+        e => Error::Render(e),
+    }
 }
 
 /// What [`write_site`] made.
@@ -284,7 +297,7 @@ pub fn check(root: &Path, options: &BuildOptions, online: bool) -> Result<Vec<Di
         ..options.clone()
     };
     let (site, _) = prepare(root, &options, online, &no_progress)?;
-    render::render(&site, &drop, &drop).map_err(Error::Render)?;
+    render::render(&site, &drop, &drop).map_err(|e| render_failed(e, &site))?;
     Ok(site.warnings())
 }
 

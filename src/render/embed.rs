@@ -114,12 +114,13 @@ impl Renderer<'_> {
         ctx.insert("home", &self.permalink(""));
         ctx.insert("spark", &spark(&card));
         ctx.insert("card", &card);
+        let path = self.shape.file(route);
         let text = self
             .tera
             .render("embed.html", &ctx)
-            .map_err(|e| RenderError::from_tera("embed.html", &e))?;
+            .map_err(|e| self.template_error("embed.html", Some(path.as_str()), Some(&ctx), &e))?;
         Ok(OutputFile {
-            path: self.shape.file(route),
+            path,
             bytes: text.into_bytes(),
         })
     }
@@ -193,7 +194,7 @@ impl Renderer<'_> {
         let css = self
             .tera
             .render("embed.css", &Context::new())
-            .map_err(|e| RenderError::from_tera("embed.css", &e))?;
+            .map_err(|e| self.template_error("embed.css", None, None, &e))?;
         Ok(self.embed_style.get_or_init(|| EmbedStyle::of(css)))
     }
 }

@@ -11,7 +11,8 @@
 //! what `/changes/`, the home page and the feeds say of what moved,
 //! [`references`] the `[[id]]` links of Markdown with their numbers,
 //! [`card`] what a card says of a page and [`embed`] a future's or bet's
-//! card for other sites' iframes, with its oEmbed description.
+//! card for other sites' iframes, with its oEmbed description;
+//! [`template_error`] says where in the site's own templates one failed.
 
 pub(crate) mod browser_data;
 mod calibration;
@@ -30,6 +31,7 @@ mod pages;
 pub(crate) mod references;
 pub(crate) mod search;
 pub(crate) mod spreadsheet;
+mod template_error;
 pub(crate) mod text;
 mod views;
 
@@ -51,6 +53,9 @@ use crate::source::markdown;
 pub enum RenderError {
     /// A template that would not parse or render.
     Template { template: String, message: String },
+    /// The same, the mistake in one of the site's own templates: located
+    /// there, and said in words.
+    Site(crate::diagnostics::Diagnostic),
     /// A data file for the browser that could not be encoded.
     Encode(browser_data::EncodeError),
     /// The spreadsheet could not be written.
@@ -63,6 +68,7 @@ impl fmt::Display for RenderError {
             RenderError::Template { template, message } => {
                 write!(f, "template `{template}`: {message}")
             }
+            RenderError::Site(d) => d.fmt(f),
             RenderError::Encode(e) => e.fmt(f),
             RenderError::Spreadsheet(e) => e.fmt(f),
         }
@@ -72,7 +78,7 @@ impl fmt::Display for RenderError {
 impl std::error::Error for RenderError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            RenderError::Template { .. } => None,
+            RenderError::Template { .. } | RenderError::Site(_) => None,
             RenderError::Encode(e) => Some(e),
             RenderError::Spreadsheet(e) => Some(e),
         }
@@ -131,8 +137,15 @@ pub(crate) fn templates(site: &Site) -> Result<Tera, RenderError> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(markdown::escape_html);
-    tera.add_raw_templates(sources)
-        .map_err(|e| RenderError::from_tera("theme", &e))?;
+    tera.add_raw_templates(sources).map_err(|e| {
+        template_error::Rendering {
+            theme: &site.theme,
+            template: None,
+            page: None,
+            context: None,
+        }
+        .error(&e)
+    })?;
     Ok(tera)
 }
 
@@ -289,6 +302,24 @@ impl<'a> Renderer<'a> {
     /// `path` as a full URL.
     fn permalink(&self, path: &str) -> String {
         format!("{}{path}", self.site.config.base_url.as_str())
+    }
+
+    /// Why `template` failed while making `page`, located in the site's
+    /// own template when the mistake is there.
+    fn template_error(
+        &self,
+        template: &str,
+        page: Option<&str>,
+        context: Option<&tera::Context>,
+        e: &tera::Error,
+    ) -> RenderError {
+        template_error::Rendering {
+            theme: &self.site.theme,
+            template: Some(template),
+            page,
+            context,
+        }
+        .error(e)
     }
 
     fn route_url(&self, route: Route) -> String {

@@ -66,12 +66,13 @@ impl Renderer<'_> {
                 return self.file(route);
             }
         };
+        let path = self.shape.file(route);
         let text = self
             .tera
             .render(template, &ctx)
-            .map_err(|e| RenderError::from_tera(template, &e))?;
+            .map_err(|e| self.template_error(template, Some(path.as_str()), Some(&ctx), &e))?;
         Ok(OutputFile {
-            path: self.shape.file(route),
+            path,
             bytes: text.into_bytes(),
         })
     }

@@ -36,6 +36,9 @@ pub(super) struct SiteView {
     pub(super) track_record_url: String,
     /// The model as a spreadsheet, linked from `/futures/` and `/bets/`.
     pub(super) spreadsheet_url: String,
+    /// Whether the site has a `static/extra.css`, linked after the theme's
+    /// stylesheet so that its rules and variables win.
+    pub(super) extra_css: bool,
 }
 
 impl SiteView {
@@ -57,6 +60,7 @@ impl SiteView {
             markets_as_of: markets_as_of(site),
             track_record_url: format!("{}{}", c.base_url.path(), crate::routes::TRACK_RECORD),
             spreadsheet_url: format!("{}{}", c.base_url.path(), crate::routes::SPREADSHEET),
+            extra_css: site.theme.extra_css,
         }
     }
 }

@@ -2,11 +2,20 @@
 //! into the binary (so a bare folder of Markdown builds, and `forkcast init`
 //! copies no theme). A site's `themes/<name>/` replaces theme files one by
 //! one, and its own `templates/` overrides any template of the theme.
+//!
+//! What a site does to the theme by mistake is a warning here: a file of
+//! its `static/` that replaces a theme file (`static/style.css` instead of
+//! an added `static/extra.css`), or a template that replaces no built-in
+//! one and that no template uses (`templates/futur.html`).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+
+/// The site's own stylesheet, linked after the theme's when it exists.
+pub(crate) const EXTRA_CSS: &str = "extra.css";
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -82,12 +91,18 @@ pub(crate) struct Template {
     /// Its name, e.g. `post.html`.
     pub name: String,
     pub text: Cow<'static, str>,
+    /// The site's file it was read from, relative to the root; none for
+    /// a built-in one.
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Theme {
     pub templates: Vec<Template>,
     pub statics: Vec<ThemeFile>,
+    /// Whether the output holds `extra.css` (the site's `static/extra.css`
+    /// or the theme's), which base.html then links after `style.css`.
+    pub extra_css: bool,
 }
 
 /// Theme files while they are assembled, each later one replacing an
@@ -99,8 +114,13 @@ struct Files {
 }
 
 impl Theme {
-    /// Assembles theme `name` for the site at `root`.
-    pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    /// Assembles theme `name` for the site at `root`; what the site does
+    /// to it by mistake goes to `diags` as warnings.
+    pub(crate) fn load(
+        root: &Path,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Result<Theme, Diagnostic> {
         let mut theme = Files::default();
         let dir = root.join("themes").join(name);
         if name == "default" {
@@ -129,14 +149,58 @@ impl Theme {
                 }
             }
         }
-        Ok(Theme {
+        let site_statics = site_statics(root);
+        diags.extend(replaced_statics(&theme.statics, &site_statics, name));
+        let theme = Theme {
             templates: theme
                 .templates
                 .into_iter()
-                .map(read_template)
+                .map(|f| read_template(root, f))
                 .collect::<Result<_, _>>()?,
+            extra_css: site_statics.iter().any(|(n, _)| n == EXTRA_CSS)
+                || theme.statics.iter().any(|f| f.name == EXTRA_CSS),
             statics: theme.statics,
-        })
+        };
+        diags.extend(theme.unused_templates());
+        Ok(theme)
+    }
+
+    /// The template named `name`.
+    pub(crate) fn template(&self, name: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.name == name)
+    }
+
+    /// A warning for each of the site's templates that replaces no
+    /// built-in template and that no template extends, includes or
+    /// imports: a misspelt override would otherwise be silently ignored.
+    fn unused_templates(&self) -> Vec<Diagnostic> {
+        let used: HashSet<&str> = self.templates.iter().flat_map(|t| uses(&t.text)).collect();
+        let builtin: Vec<&str> = builtin_templates().collect();
+        self.templates
+            .iter()
+            .filter(|t| !builtin.contains(&t.name.as_str()) && !used.contains(t.name.as_str()))
+            .filter_map(|t| {
+                let file = t.file.as_ref()?;
+                let warning = Diagnostic::warning(
+                    file,
+                    Pos::START,
+                    format!(
+                        "`{}` replaces no built-in template and no template uses it",
+                        t.name
+                    ),
+                );
+                Some(match crate::diagnostics::closest(&t.name, builtin.iter().copied()) {
+                    Some(near) => warning.with_help(format!(
+                        "did you mean `{near}`? A template replaces the built-in one of the same name"
+                    )),
+                    None => warning.with_help(format!(
+                        "name it after the built-in template it replaces ({}), or use it from another with `{{% include \"{}\" %}}`",
+                        builtin.join(", "),
+                        t.name
+                    )),
+                })
+            })
+            .collect()
     }
 
     /// Output paths of the theme's static files.
@@ -145,17 +209,114 @@ impl Theme {
     }
 }
 
-fn read_template(file: ThemeFile) -> Result<Template, Diagnostic> {
-    let text = match file.origin {
-        Origin::Builtin(text) => Cow::Borrowed(text),
-        Origin::File(path) => Cow::Owned(std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(&path, Pos::START, format!("cannot read the template: {e}"))
-                .with_help("save it as UTF-8 text")
-        })?),
+/// The names of the built-in theme's templates, e.g. `post.html`.
+pub(crate) fn builtin_templates() -> impl Iterator<Item = &'static str> {
+    DEFAULT
+        .iter()
+        .filter_map(|(path, _)| path.strip_prefix("templates/"))
+}
+
+/// The site's `static/` files, by output path, with their paths relative
+/// to `root`.
+fn site_statics(root: &Path) -> Vec<(String, PathBuf)> {
+    let dir = root.join("static");
+    crate::source::files::files_with_extension(&dir, &[])
+        .into_iter()
+        .filter_map(|file| {
+            let name = file.strip_prefix(&dir).ok()?;
+            let name = name.to_string_lossy().replace('\\', "/");
+            let rel = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
+            Some((name, rel))
+        })
+        .collect()
+}
+
+/// A warning at each file of the site's `static/` that takes the place
+/// of a theme file of the same output path (the theme's file is then not
+/// published): to add styles, `extra.css` is the way.
+fn replaced_statics(
+    theme: &[ThemeFile],
+    site: &[(String, PathBuf)],
+    theme_name: &str,
+) -> Vec<Diagnostic> {
+    site.iter()
+        .filter(|(name, _)| theme.iter().any(|f| &f.name == name))
+        .map(|(name, file)| {
+            let on_purpose = format!(
+                "to replace it on purpose, move this file to themes/{theme_name}/static/{name}"
+            );
+            if name == "style.css" {
+                Diagnostic::warning(
+                    file,
+                    Pos::START,
+                    "replaces the theme's stylesheet; to add styles, put them in static/extra.css",
+                )
+                .with_help(format!(
+                    "static/extra.css is linked after the theme's style.css, so its rules and variables win; {on_purpose}"
+                ))
+            } else {
+                Diagnostic::warning(
+                    file,
+                    Pos::START,
+                    format!("replaces the theme's file `{name}` of the same name"),
+                )
+                .with_help(format!(
+                    "give your file another name to publish both; {on_purpose}"
+                ))
+            }
+        })
+        .collect()
+}
+
+/// The templates `text` extends, includes or imports, by name.
+pub(crate) fn uses(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let end = after.find("%}").unwrap_or(after.len());
+        let tag = after[..end].trim_start_matches('-').trim_start();
+        let word = tag.split_whitespace().next().unwrap_or_default();
+        if matches!(word, "extends" | "include" | "import") {
+            names.extend(quoted(&tag[word.len()..]));
+        }
+        rest = &after[end..];
+    }
+    names
+}
+
+/// The strings quoted in `text` ("…", '…' or `…`), without their quotes.
+fn quoted(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['"', '\'', '`']) {
+        let quote = rest[open..].chars().next().unwrap_or('"');
+        let inner = &rest[open + 1..];
+        let Some(close) = inner.find(quote) else {
+            break;
+        };
+        out.push(&inner[..close]);
+        rest = &inner[close + 1..];
+    }
+    out
+}
+
+fn read_template(root: &Path, file: ThemeFile) -> Result<Template, Diagnostic> {
+    let (text, file_path) = match file.origin {
+        Origin::Builtin(text) => (Cow::Borrowed(text), None),
+        Origin::File(path) => {
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Diagnostic::error(&rel, Pos::START, format!("cannot read the template: {e}"))
+                    .with_help("save it as UTF-8 text")
+            })?;
+            (Cow::Owned(text), Some(rel))
+        }
     };
     Ok(Template {
         name: file.name,
         text,
+        file: file_path,
     })
 }
 
@@ -173,5 +334,27 @@ impl Files {
                 origin,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_are_the_extended_included_and_imported_names() {
+        let text = r#"{% extends "base.html" %}{% import 'macros.html' as m %}
+{%- include ["partials/a.html", "b.html"] ignore missing -%}{% if x %}"c.html"{% endif %}"#;
+        assert_eq!(
+            uses(text),
+            ["base.html", "macros.html", "partials/a.html", "b.html"]
+        );
+    }
+
+    #[test]
+    fn every_built_in_template_is_named() {
+        let names: Vec<&str> = builtin_templates().collect();
+        assert!(names.contains(&"base.html") && names.contains(&"atom.xml"));
+        assert!(!names.iter().any(|n| n.ends_with(".js")));
     }
 }

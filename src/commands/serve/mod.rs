@@ -532,7 +532,10 @@ fn write_touched(
         || renderer.render_routes(&routes),
         || pipeline::card_cache(&site.root).get(sheet),
     );
-    let mut files = files.map_err(|e| Failure::Other(e.to_string()))?;
+    let mut files = files.map_err(|e| match pipeline::render_failed(e, site) {
+        pipeline::Error::Content(diags) => Failure::Problem(diags),
+        e => Failure::Other(e.to_string()),
+    })?;
     let sheet = sheet.map_err(|e| Failure::Other(format!("cannot write {sheet_path}: {e}")))?;
     let docs = touched
         .iter()

@@ -160,7 +160,7 @@ fn read_sources(
             .with_help(hint)])
         })?;
     }
-    let theme = Theme::load(root, &config.theme).map_err(|d| Diagnostics::from_iter([d]))?;
+    let theme = Theme::load(root, &config.theme, diags).map_err(|d| Diagnostics::from_iter([d]))?;
     let (mut d1, mut d2, mut d3) = Default::default();
     // Git runs in its own process while the files are read: its thread
     // only waits and parses, and takes no reader's place in rayon's pool.
