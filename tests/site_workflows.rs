@@ -120,6 +120,8 @@ struct Run {
     ran: Vec<String>,
     skipped: Vec<String>,
     summary: String,
+    /// What the steps printed, stdout then stderr of each.
+    log: String,
 }
 
 /// Runs every job of the workflow `name` of `site` as GitHub would for
@@ -138,6 +140,7 @@ fn run_workflow(site: &Site, name: &str, event: &str, runner_env: &[(&str, Strin
         ran: Vec::new(),
         skipped: Vec::new(),
         summary: String::new(),
+        log: String::new(),
     };
     for job in workflow.jobs.values() {
         for step in &job.steps {
@@ -186,6 +189,8 @@ fn run_workflow(site: &Site, name: &str, event: &str, runner_env: &[(&str, Strin
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
+            run.log.push_str(&String::from_utf8_lossy(&out.stdout));
+            run.log.push_str(&String::from_utf8_lossy(&out.stderr));
             run.ran.push(step.label());
         }
     }
@@ -420,4 +425,43 @@ fn a_nightly_run_commits_changed_prices_as_the_bot_and_pushes_them() {
             .is_file()
     );
     assert_eq!(site.git(&path, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_refused_push_still_publishes_the_fresh_prices_with_a_warning() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = Site::new(|path| {
+        let future = path.join("futures/models-keep-improving.yaml");
+        let text = fs::read_to_string(&future).unwrap();
+        fs::write(
+            &future,
+            format!("{text}markets:\n  - manifold:agi-binary-open\n"),
+        )
+        .unwrap();
+    });
+    // A protected main: the remote refuses every push.
+    let hook = site.dir.path().join("origin.git/hooks/pre-receive");
+    fs::write(&hook, "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n").unwrap();
+    fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let first = site.origin_main();
+
+    let run = run_workflow(&site, "nightly.yml", "schedule", &apis_at(&server));
+    assert_eq!(site.origin_main(), first, "the remote took the push");
+    assert!(
+        run.ran.iter().any(|s| s == "Build the site"),
+        "{:?}",
+        run.ran
+    );
+    assert!(
+        run.log
+            .contains("::warning::The refreshed data/ was not pushed"),
+        "{}",
+        run.log
+    );
+    let page = fs::read_to_string(
+        site.path()
+            .join("public/futures/models-keep-improving/index.html"),
+    )
+    .unwrap();
+    assert!(page.contains("Manifold"), "the fresh price is published");
 }

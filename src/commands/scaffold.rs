@@ -300,7 +300,7 @@ impl fmt::Display for Scaffolded {
         }
         write!(
             f,
-            "  forkcast serve                 see it on http://127.0.0.1:1111/, rebuilt as you save\n  forkcast new future \"A title\"  add a future (or a post, a bet)\n  forkcast build                 write the site into public/"
+            "  forkcast serve                 see it on http://127.0.0.1:1111/, rebuilt as you save\n  forkcast new future \"A title\"  add a future (or a post, page, bet)\n  forkcast build                 write the site into public/"
         )
     }
 }
