@@ -949,15 +949,49 @@ fn random_edits_on_the_fixture_serve_what_a_build_makes() {
     run("fixture", &fixture("good"), 200);
 }
 
-#[test]
-fn random_edits_on_the_example_site_serve_what_a_build_makes() {
+/// A copy of the example site, with its market history.
+fn example_site() -> TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let site = TempDir::new("equal-example-source");
     for part in ["content", "futures", "bets", "data"] {
         copy_dir(&repo.join(part), &site.path().join(part));
     }
     fs::copy(repo.join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    site
+}
+
+#[test]
+fn random_edits_on_the_example_site_serve_what_a_build_makes() {
+    let site = example_site();
     run("example", site.path(), 80);
+}
+
+/// Moving the day a future resolved leaves today's numbers where they
+/// were but moves the past, which the cards' sparklines replay, down the
+/// arrows: here two steps on.
+#[test]
+fn a_resolution_moved_in_time_redraws_the_sparklines_it_reaches() {
+    let site = example_site();
+    let mut walk = Walk::start("example, scripted", site.path(), 0);
+    walk.expect(VALID, "an arrow two steps from the labour shock", |w| {
+        let backlash = Path::new("futures/populist-backlash.yaml");
+        let arrow = "\n  - future: broad-abundance\n    probability: 0.3";
+        w.edit_yaml(backlash, "leads_to", Some(arrow))
+    });
+    let shock = Path::new("futures/labour-market-shock.yaml");
+    // Within the sparklines' twelve weeks, whatever the day.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    for weeks in [5, 9] {
+        let on = today.checked_sub(jiff::Span::new().weeks(weeks)).unwrap();
+        walk.expect(VALID, &format!("the labour shock resolved on {on}"), |w| {
+            let resolved =
+                format!("\n  outcome: happened\n  on: {on}\n  source: https://example.org/c");
+            w.edit_yaml(shock, "resolved", Some(&resolved))
+        });
+    }
+    assert!(walk.mismatches.is_empty(), "{}", walk.mismatches.join("\n"));
 }
 
 const VALID: (bool, bool) = (true, false);

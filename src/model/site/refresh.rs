@@ -378,6 +378,9 @@ impl Site {
         }
         let before: Vec<Card> = self.futures.iter().map(card).collect();
         let bets_before: Vec<BetNumbers> = self.bets.iter().map(bet_numbers).collect();
+        // The cards' sparklines replay the past through today's graph and
+        // files, so an edit can move them where today's numbers stay put.
+        let trend_before = self.trend();
         let mut touched: HashSet<FutureIx> = neighbours(&self.graph, i).into_iter().collect();
         self.graph = graph;
         for (e, f) in self.futures.iter_mut().zip(all) {
@@ -411,6 +414,14 @@ impl Site {
         t.routes.extend(changes_routes());
         t.searchable.push(Route::Future(i));
         self.touch_dependents(&changed, &bets_before, &mut t);
+        let (futures, bets) = self.trend().differing(&trend_before);
+        t.routes.extend(
+            futures
+                .into_iter()
+                .flat_map(|f| Route::Future(f).companions()),
+        );
+        t.routes
+            .extend(bets.into_iter().flat_map(|b| Route::Bet(b).companions()));
         Ok(t)
     }
 

@@ -32,6 +32,18 @@ impl Trend {
     pub(crate) fn bet(&self, b: BetIx) -> &[Option<f64>] {
         &self.bets[b]
     }
+
+    /// The futures and bets whose course is not the same in `other`, a
+    /// trend of the same site's futures and bets.
+    pub(crate) fn differing(&self, other: &Trend) -> (Vec<FutureIx>, Vec<BetIx>) {
+        let futures = FutureIx::all(self.futures.len())
+            .filter(|&i| other.futures.get(i.get()) != Some(&self.futures[i]))
+            .collect();
+        let bets = BetIx::all(self.bets.len())
+            .filter(|&b| other.bets.get(b.get()) != Some(&self.bets[b]))
+            .collect();
+        (futures, bets)
+    }
 }
 
 impl Site {
