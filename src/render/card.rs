@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::views::{shown_source, source_label};
-use crate::model::site::{FutureEntry, Page, Settled, Source, Trend};
+use crate::model::site::{FutureEntry, Page, Settled, Source};
 use crate::render::format::{self, percent};
 use crate::routes::{self, BetIx, CardOf, FutureIx, PostIx, Route};
 
@@ -65,7 +65,7 @@ impl Renderer<'_> {
             kind: "Future",
             title: e.future.title.clone(),
             number: self.future_number(i, e),
-            sparkline: sparkline(self.trend().future(i)),
+            sparkline: sparkline(self.site.trend().future(i)),
             sentence: first_sentence(&e.summary.summary),
             site: self.site.config.title.clone(),
             url: self.permalink(&routes::future(e.future.id.as_str())),
@@ -136,7 +136,7 @@ impl Renderer<'_> {
             kind: "Bet",
             title: entry.bet.title.clone(),
             number: Some(number),
-            sparkline: sparkline(self.trend().bet(b)),
+            sparkline: sparkline(self.site.trend().bet(b)),
             sentence: first_sentence(entry.summary()),
             site: self.site.config.title.clone(),
             url: self.permalink(&routes::bet(entry.bet.id.as_str())),
@@ -169,11 +169,6 @@ impl Renderer<'_> {
             site: c.title.clone(),
             url: self.permalink(&self.shape.path(Route::Home)),
         }
-    }
-
-    /// The numbers of the last weeks, computed on first use.
-    fn trend(&self) -> &Trend {
-        self.trend.get_or_init(|| self.site.trend())
     }
 }
 

@@ -167,9 +167,6 @@ pub(crate) struct Renderer<'a> {
     changes: crate::model::site::Changes,
     /// Each future's items (indexes into `changes.items`), for its feed.
     changes_of: Vec<Vec<usize>>,
-    /// The numbers of the last weeks, for the cards' sparklines: made on
-    /// first use (a serve rebuild of one page may not need them).
-    trend: OnceLock<crate::model::site::Trend>,
     /// The embeds' stylesheet and its hash, made on first use.
     embed_style: OnceLock<embed::EmbedStyle>,
 }
@@ -203,7 +200,6 @@ impl<'a> Renderer<'a> {
             post_cards: site.posts.iter().map(|_| OnceLock::new()).collect(),
             by_title: site.futures_by_title(),
             layout,
-            trend: OnceLock::new(),
             embed_style: OnceLock::new(),
         }
     }

@@ -379,6 +379,7 @@ impl Loaded {
             sources: self.sources,
             prices: observed.prices,
             options: self.options,
+            trend: std::sync::OnceLock::new(),
         }
     }
 }
@@ -387,6 +388,7 @@ impl Site {
     /// Computes the numbers again after an edit of the futures or bets,
     /// with the same observations.
     pub(super) fn recompute(&mut self) {
+        self.trend = std::sync::OnceLock::new();
         let n = {
             let futures: Vec<&Future> = self.futures.iter().map(|e| &e.future).collect();
             let sides: Vec<Sides> = self.bets.iter().map(BetEntry::sides).collect();

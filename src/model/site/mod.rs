@@ -396,6 +396,9 @@ pub(crate) struct Site {
     /// The market observations the probabilities were computed with.
     prices: Prices,
     options: BuildOptions,
+    /// The last weeks' numbers, computed on first use and again after an
+    /// edit changes them (serve keeps one `Site` across edits).
+    trend: std::sync::OnceLock<Trend>,
 }
 
 impl Loaded {

@@ -321,6 +321,7 @@ impl Site {
     /// `HEAD` moved), and says which future pages show another one.
     pub(crate) fn refresh_history(&mut self) -> Touched {
         let (history, report) = history::read(&self.root, true);
+        self.trend = std::sync::OnceLock::new();
         let mut t = Touched::default();
         for (i, e) in FutureIx::all(self.futures.len()).zip(&mut self.futures) {
             let now = history.of(e.future.id.as_str());
@@ -380,7 +381,7 @@ impl Site {
         let bets_before: Vec<BetNumbers> = self.bets.iter().map(bet_numbers).collect();
         // The cards' sparklines replay the past through today's graph and
         // files, so an edit can move them where today's numbers stay put.
-        let trend_before = self.trend();
+        let trend_before = self.trend.take().unwrap_or_else(|| self.compute_trend());
         let mut touched: HashSet<FutureIx> = neighbours(&self.graph, i).into_iter().collect();
         self.graph = graph;
         for (e, f) in self.futures.iter_mut().zip(all) {

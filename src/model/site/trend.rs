@@ -47,9 +47,15 @@ impl Trend {
 }
 
 impl Site {
-    /// The numbers of the last [`TREND_WEEKS`] weeks: one graph computation
-    /// a week, in parallel.
-    pub(crate) fn trend(&self) -> Trend {
+    /// The numbers of the last [`TREND_WEEKS`] weeks, computed once for
+    /// every page and card that shows them.
+    pub(crate) fn trend(&self) -> &Trend {
+        self.trend.get_or_init(|| self.compute_trend())
+    }
+
+    /// The numbers of the last weeks: one graph computation a week, in
+    /// parallel.
+    pub(super) fn compute_trend(&self) -> Trend {
         let days: Vec<Date> = (0..=TREND_WEEKS)
             .rev()
             .filter_map(|w| self.today.checked_sub(jiff::Span::new().weeks(w)).ok())
