@@ -288,12 +288,16 @@ impl Site {
         if was.len() != now.len() {
             t.routes.insert(Route::Tags);
         }
+        // Compared by where each post is now: the indexes between the
+        // edited post's two places shifted by one.
+        let was: Vec<PostIx> = was.iter().map(|&x| index_after(x, places)).collect();
         let last = routes::pages(now.len(), per);
+        let edited = |posts: &[PostIx]| posts.iter().position(|&p| p == places.1);
         let shown = places
             .0
-            .and_then(|o| was.iter().position(|&p| p == o))
+            .and_then(|_| edited(&was))
             .into_iter()
-            .chain(now.iter().position(|&p| p == places.1));
+            .chain(edited(now));
         t.routes.extend(
             shown
                 .map(|i| PageNo::holding(i, per))
@@ -610,6 +614,17 @@ impl Site {
     }
 }
 
+/// Where the post at `x` before an edit is after it, when the edited post
+/// went from `old` (if it was there) to `new` and the others closed up
+/// behind it and made room for it.
+fn index_after(x: PostIx, (old, new): (Option<PostIx>, PostIx)) -> PostIx {
+    if Some(x) == old {
+        return new;
+    }
+    let closed = x.get() - usize::from(old.is_some_and(|o| x.get() > o.get()));
+    PostIx(closed + usize::from(closed >= new.get()))
+}
+
 /// Whether every tag of `old` is among `new`'s (by slug): a tag that goes
 /// may take its pages away.
 fn tags_kept(old: &[String], new: &[String]) -> bool {
@@ -658,4 +673,27 @@ fn neighbours(g: &Graph, f: FutureIx) -> Vec<FutureIx> {
     v.extend(g.group(f));
     v.extend_from_slice(g.members(f));
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn after(xs: &[usize], old: Option<usize>, new: usize) -> Vec<usize> {
+        xs.iter()
+            .map(|&x| index_after(PostIx(x), (old.map(PostIx), PostIx(new))).get())
+            .collect()
+    }
+
+    #[test]
+    fn posts_keep_their_order_around_the_edited_one_wherever_it_goes() {
+        // Post 1 of 0..5 moves to the end: 2, 3, 4 close up behind it.
+        assert_eq!(after(&[0, 1, 2, 3, 4], Some(1), 4), [0, 4, 1, 2, 3]);
+        // Post 3 moves to the front: 0, 1, 2 make room.
+        assert_eq!(after(&[0, 1, 2, 3, 4], Some(3), 0), [1, 2, 3, 0, 4]);
+        // A new post at 2: everything from 2 on makes room.
+        assert_eq!(after(&[0, 1, 2, 3], None, 2), [0, 1, 3, 4]);
+        // The same place: nothing moves.
+        assert_eq!(after(&[0, 1, 2], Some(1), 1), [0, 1, 2]);
+    }
 }
