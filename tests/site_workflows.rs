@@ -388,10 +388,9 @@ fn a_nightly_run_on_a_site_without_markets_publishes_and_commits_nothing() {
     assert_eq!(site.git(&path, &["status", "--porcelain"]), "");
 }
 
-#[test]
-fn a_nightly_run_commits_changed_prices_as_the_bot_and_pushes_them() {
-    let server = MockMarkets::start(Duration::ZERO);
-    let site = Site::new(|path| {
+/// The site `init` writes, with one future priced by a Manifold market.
+fn site_with_a_market() -> Site {
+    Site::new(|path| {
         let future = path.join("futures/models-keep-improving.yaml");
         let text = fs::read_to_string(&future).unwrap();
         fs::write(
@@ -399,7 +398,13 @@ fn a_nightly_run_commits_changed_prices_as_the_bot_and_pushes_them() {
             format!("{text}markets:\n  - manifold:agi-binary-open\n"),
         )
         .unwrap();
-    });
+    })
+}
+
+#[test]
+fn a_nightly_run_commits_changed_prices_as_the_bot_and_pushes_them() {
+    let server = MockMarkets::start(Duration::ZERO);
+    let site = site_with_a_market();
     let path = site.path();
     let first = site.origin_main();
 
@@ -430,15 +435,7 @@ fn a_nightly_run_commits_changed_prices_as_the_bot_and_pushes_them() {
 #[test]
 fn a_refused_push_still_publishes_the_fresh_prices_with_a_warning() {
     let server = MockMarkets::start(Duration::ZERO);
-    let site = Site::new(|path| {
-        let future = path.join("futures/models-keep-improving.yaml");
-        let text = fs::read_to_string(&future).unwrap();
-        fs::write(
-            &future,
-            format!("{text}markets:\n  - manifold:agi-binary-open\n"),
-        )
-        .unwrap();
-    });
+    let site = site_with_a_market();
     // A protected main: the remote refuses every push.
     let hook = site.dir.path().join("origin.git/hooks/pre-receive");
     fs::write(&hook, "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n").unwrap();
